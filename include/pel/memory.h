@@ -1,0 +1,29 @@
+/* Aligned allocation and first-touch placement. */
+#ifndef PEL_MEMORY_H
+#define PEL_MEMORY_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Alignment of every PEL allocation: one cache line, and a full AVX-512 vector. */
+#define PEL_ALIGN 64
+
+/* 64-byte aligned; NULL on failure or when bytes == 0.  Free with pel_free. */
+void *pel_malloc(size_t bytes);
+void pel_free(void *p);
+
+/* First touch: each thread writes the rows it will later compute on, so
+ * on a NUMA machine the pages land next to that thread.  Rows are split with
+ * the same schedule(static) partition the kernels use over their outermost
+ * loop, for the given thread count. */
+void pel_first_touch_zero(double *a, size_t nrows, size_t row_len, int nthreads);
+void pel_first_touch_copy(double *dst, const double *src, size_t nrows, size_t row_len,
+                          int nthreads);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

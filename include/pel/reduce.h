@@ -1,0 +1,48 @@
+/* Reproducible reductions: the result is a function of the data alone,
+ * bitwise identical for any thread count.
+ *
+ * How: the n elements are cut into fixed blocks of PEL_REDUCE_BLOCK; each
+ * block is reduced serially in a fixed order; block results are combined along
+ * a fixed binary tree over block indices (pairwise summation).  Threads take
+ * contiguous runs of blocks (the schedule(static) partition, so data is read
+ * where it was first touched) and evaluate the largest whole subtrees inside
+ * their run; one thread combines those in tree order.  The tree depends only
+ * on n, so the thread count changes who computes a node, never its value. */
+#ifndef PEL_REDUCE_H
+#define PEL_REDUCE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Part of the numerical definition of every PEL result: never change it. */
+#define PEL_REDUCE_BLOCK 2048
+
+typedef enum pel_reduce_op { PEL_REDUCE_SUM, PEL_REDUCE_MAX, PEL_REDUCE_MIN } pel_reduce_op;
+
+/* Reduces elements [begin, end) of the caller's data serially, in a fixed
+ * order (end - begin <= PEL_REDUCE_BLOCK).  Called concurrently. */
+typedef double (*pel_reduce_leaf)(const void *user, size_t begin, size_t end);
+
+/* Generic form: the caller supplies the per-block reduction (e.g. a fused
+ * sum of squares over a grid's interior).  n == 0 gives the identity
+ * (0, -inf, +inf).  nthreads <= 0 means one thread. */
+double pel_reduce(pel_reduce_op op, size_t n, pel_reduce_leaf leaf, const void *user,
+                  int nthreads);
+
+double pel_sum(const double *x, size_t n, int nthreads);
+double pel_dot(const double *x, const double *y, size_t n, int nthreads);
+double pel_norm2(const double *x, size_t n, int nthreads); /* sqrt(sum x^2) */
+double pel_max(const double *x, size_t n, int nthreads);
+double pel_min(const double *x, size_t n, int nthreads);
+double pel_max_abs(const double *x, size_t n, int nthreads);
+
+/* Serial, fixed-order (pairwise) sum of a short array of partials. */
+double pel_sum_serial(const double *x, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,234 @@
+/* Reproducible reductions over a fixed tree (see include/pel/reduce.h).
+ *
+ * The tree: leaves are blocks 0..nb-1; node (lo, size) with size a power of
+ * two covers blocks [lo, min(lo + size, nb)).  A node whose right half is
+ * empty passes its left child's value through unchanged.
+ *
+ * Phase 1: thread t owns blocks [b0, b1) and evaluates, left to right, each
+ * maximal node lying wholly inside that range (at most 2 log2(nb) of them).
+ * Phase 2: one thread walks the tree from the root; a node wholly inside
+ * one thread's range is exactly one that thread stored, next in its list. */
+#include <config.h>
+
+#include <math.h>
+#include <omp.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <pel/reduce.h>
+
+#define SLOTS 136 /* > 2 * 64 maximal nodes per range; 1088 bytes, no shared lines */
+#define STACK_THREADS 8
+
+typedef struct tree {
+    pel_reduce_op op;
+    size_t n, nb;
+    pel_reduce_leaf leaf;
+    const void *user;
+} tree;
+
+static inline double combine(pel_reduce_op op, double a, double b)
+{
+    switch (op) {
+    case PEL_REDUCE_SUM: return a + b;
+    case PEL_REDUCE_MAX: return (a > b || isnan(a)) ? a : b; /* NaN wins: never hide one */
+    case PEL_REDUCE_MIN: return (a < b || isnan(a)) ? a : b;
+    }
+    return a;
+}
+
+static double identity(pel_reduce_op op)
+{
+    return op == PEL_REDUCE_SUM ? 0.0 : op == PEL_REDUCE_MAX ? -INFINITY : INFINITY;
+}
+
+static double eval(const tree *T, size_t lo, size_t size)
+{
+    if (size == 1) {
+        size_t b = lo * PEL_REDUCE_BLOCK, e = b + PEL_REDUCE_BLOCK;
+        return T->leaf(T->user, b, e < T->n ? e : T->n);
+    }
+    size_t half = size / 2;
+    if (lo + half >= T->nb) return eval(T, lo, half);
+    return combine(T->op, eval(T, lo, half), eval(T, lo + half, half));
+}
+
+/* Phase 1 for the range [b0, b1). */
+static void walk(const tree *T, size_t lo, size_t size, size_t b0, size_t b1, double *out,
+                 int *count)
+{
+    size_t e = lo + size < T->nb ? lo + size : T->nb;
+    if (e <= b0 || lo >= b1) return;
+    if (lo >= b0 && e <= b1) {
+        out[(*count)++] = eval(T, lo, size);
+        return;
+    }
+    walk(T, lo, size / 2, b0, b1, out, count);
+    walk(T, lo + size / 2, size / 2, b0, b1, out, count);
+}
+
+static size_t range_begin(size_t nb, int t, int nt) { return (size_t)((uint64_t)nb * (uint64_t)t / (uint64_t)nt); }
+
+typedef struct team {
+    int nt;
+    double *slots; /* nt * SLOTS */
+    int *next;     /* per thread: next stored node to hand out */
+} team;
+
+static int owner(const tree *T, const team *tm, size_t block)
+{
+    int lo = 0, hi = tm->nt - 1; /* last t with range_begin(t) <= block */
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (range_begin(T->nb, mid, tm->nt) <= block) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}
+
+/* Phase 2. */
+static double gather(const tree *T, team *tm, size_t lo, size_t size)
+{
+    size_t e = lo + size < T->nb ? lo + size : T->nb;
+    int t = owner(T, tm, lo);
+    if (e <= range_begin(T->nb, t + 1, tm->nt)) return tm->slots[(size_t)t * SLOTS + (size_t)tm->next[t]++];
+    size_t half = size / 2;
+    if (lo + half >= T->nb) return gather(T, tm, lo, half);
+    double left = gather(T, tm, lo, half); /* left first: gather consumes the lists in order */
+    double right = gather(T, tm, lo + half, half);
+    return combine(T->op, left, right);
+}
+
+double pel_reduce(pel_reduce_op op, size_t n, pel_reduce_leaf leaf, const void *user,
+                  int nthreads)
+{
+    if (n == 0 || !leaf) return identity(op);
+    tree T = {op, n, (n + PEL_REDUCE_BLOCK - 1) / PEL_REDUCE_BLOCK, leaf, user};
+    size_t root = 1;
+    while (root < T.nb) root *= 2;
+
+    int want = nthreads < 1 ? 1 : nthreads;
+    if ((size_t)want > T.nb) want = (int)T.nb;
+    if (want == 1) return eval(&T, 0, root);
+
+    double stack_slots[STACK_THREADS * SLOTS];
+    int stack_next[STACK_THREADS];
+    team tm = {0, stack_slots, stack_next};
+    if (want > STACK_THREADS) {
+        tm.slots = malloc((size_t)want * SLOTS * sizeof *tm.slots);
+        tm.next = malloc((size_t)want * sizeof *tm.next);
+        if (!tm.slots || !tm.next) { /* same tree, one thread: same answer */
+            free(tm.slots);
+            free(tm.next);
+            return eval(&T, 0, root);
+        }
+    }
+#pragma omp parallel num_threads(want) default(none) shared(T, tm, root)
+    {
+        int t = omp_get_thread_num(), nt = omp_get_num_threads();
+#pragma omp single
+        tm.nt = nt; /* the team may be smaller than asked for */
+        int count = 0;
+        walk(&T, 0, root, range_begin(T.nb, t, nt), range_begin(T.nb, t + 1, nt),
+             tm.slots + (size_t)t * SLOTS, &count);
+        tm.next[t] = 0;
+    }
+    double r = gather(&T, &tm, 0, root);
+    if (tm.slots != stack_slots) {
+        free(tm.slots);
+        free(tm.next);
+    }
+    return r;
+}
+
+/* ---- leaves: eight interleaved accumulators, combined pairwise ----------
+ * Written so the compiler may vectorise without reassociating anything. */
+#define LEAF8(name, TERM)                                                                     \
+    static double name(const void *user, size_t b, size_t e)                                  \
+    {                                                                                         \
+        const double *const *p = user;                                                        \
+        const double *x = p[0], *y = p[1];                                                    \
+        (void)y;                                                                              \
+        double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                               \
+        size_t i = b;                                                                         \
+        for (; i + 8 <= e; i += 8)                                                            \
+            for (int j = 0; j < 8; j++) a[j] += TERM(i + j);                                  \
+        for (; i < e; i++) a[0] += TERM(i);                                                   \
+        return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));             \
+    }
+#define T_SUM(i) x[i]
+#define T_SQ(i) (x[i] * x[i])
+#define T_DOT(i) (x[i] * y[i])
+LEAF8(leaf_sum, T_SUM)
+LEAF8(leaf_sq, T_SQ)
+LEAF8(leaf_dot, T_DOT)
+
+static double leaf_max(const void *user, size_t b, size_t e)
+{
+    const double *x = *(const double *const *)user;
+    double m = -INFINITY;
+    for (size_t i = b; i < e; i++) m = combine(PEL_REDUCE_MAX, x[i], m);
+    return m;
+}
+
+static double leaf_min(const void *user, size_t b, size_t e)
+{
+    const double *x = *(const double *const *)user;
+    double m = INFINITY;
+    for (size_t i = b; i < e; i++) m = combine(PEL_REDUCE_MIN, x[i], m);
+    return m;
+}
+
+static double leaf_max_abs(const void *user, size_t b, size_t e)
+{
+    const double *x = *(const double *const *)user;
+    double m = 0.0;
+    for (size_t i = b; i < e; i++) m = combine(PEL_REDUCE_MAX, fabs(x[i]), m);
+    return m;
+}
+
+double pel_sum(const double *x, size_t n, int nthreads)
+{
+    const double *p[2] = {x, NULL};
+    return pel_reduce(PEL_REDUCE_SUM, n, leaf_sum, p, nthreads);
+}
+
+double pel_dot(const double *x, const double *y, size_t n, int nthreads)
+{
+    const double *p[2] = {x, y};
+    return pel_reduce(PEL_REDUCE_SUM, n, leaf_dot, p, nthreads);
+}
+
+double pel_norm2(const double *x, size_t n, int nthreads)
+{
+    const double *p[2] = {x, NULL};
+    return sqrt(pel_reduce(PEL_REDUCE_SUM, n, leaf_sq, p, nthreads));
+}
+
+double pel_max(const double *x, size_t n, int nthreads)
+{
+    const double *p[2] = {x, NULL};
+    return pel_reduce(PEL_REDUCE_MAX, n, leaf_max, p, nthreads);
+}
+
+double pel_min(const double *x, size_t n, int nthreads)
+{
+    const double *p[2] = {x, NULL};
+    return pel_reduce(PEL_REDUCE_MIN, n, leaf_min, p, nthreads);
+}
+
+double pel_max_abs(const double *x, size_t n, int nthreads)
+{
+    const double *p[2] = {x, NULL};
+    if (n == 0) return 0.0;
+    return pel_reduce(PEL_REDUCE_MAX, n, leaf_max_abs, p, nthreads);
+}
+
+double pel_sum_serial(const double *x, size_t n)
+{
+    if (n == 0) return 0.0;
+    if (n == 1) return x[0];
+    size_t half = 1;
+    while (half * 2 < n) half *= 2;
+    return pel_sum_serial(x, half) + pel_sum_serial(x + half, n - half);
+}

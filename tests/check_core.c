@@ -1,0 +1,607 @@
+/* Core runtime: status, context, timers, verification, reductions, RNG,
+ * fingerprints, JSON, atomic files and checkpoints. */
+#include <config.h>
+
+#include <float.h>
+#include <omp.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+/* ---- api: every error path ------------------------------------------------ */
+
+START_TEST(api_status)
+{
+    const pel_status all[] = {
+#define X_(name, code, text) name,
+        PEL_STATUS_LIST(X_)
+#undef X_
+    };
+    size_t n = sizeof all / sizeof all[0];
+    for (size_t i = 0; i < n; i++) {
+        ck_assert(strlen(pel_strerror(all[i])) > 0);
+        ck_assert(strncmp(pel_status_name(all[i]), "PEL_", 4) == 0);
+        for (size_t j = 0; j < i; j++) ck_assert_str_ne(pel_strerror(all[i]), pel_strerror(all[j]));
+    }
+    ck_assert_str_eq(pel_strerror((pel_status)999), "unknown status");
+    ck_assert_str_eq(pel_status_name(PEL_EINVAL), "PEL_EINVAL");
+}
+END_TEST
+
+START_TEST(api_context)
+{
+    ck_assert_int_eq(pel_context_create(NULL), PEL_EINVAL);
+    pel_context *ctx = test_context(0);
+    ck_assert_int_ge(pel_context_threads(ctx), 1);
+    ck_assert_int_eq(pel_context_deterministic(ctx), 1);
+    ck_assert_str_eq(pel_context_error(ctx), "");
+    ck_assert_fails(ctx, pel_context_set_threads(ctx, 0), PEL_EINVAL, "thread count 0");
+    ck_assert_int_eq(pel_context_last_status(ctx), PEL_EINVAL);
+    ck_assert(strstr(pel_context_error_location(ctx), "context.c:") != NULL);
+    pel_context_clear_error(ctx);
+    ck_assert_str_eq(pel_context_error(ctx), "");
+    ck_assert_int_eq(pel_context_last_status(ctx), PEL_OK);
+    /* the library prints only when given a log stream */
+    char buf[256] = "";
+    FILE *log = fmemopen(buf, sizeof buf, "w");
+    pel_context_set_log(ctx, log);
+    ck_assert_ptr_eq(pel_context_log(ctx), log);
+    pel_context_set_threads(ctx, -3);
+    fclose(log);
+    ck_assert(strstr(buf, "thread count -3") != NULL);
+    ck_assert_str_ne(pel_version(), "");
+    pel_context_destroy(ctx);
+    pel_context_destroy(NULL);
+}
+END_TEST
+
+START_TEST(api_regions)
+{
+    pel_context *ctx = test_context(1);
+    ck_assert_fails(ctx, pel_region_end(ctx, "x"), PEL_EINVAL, "no region is open");
+    ck_assert_fails(ctx, pel_region_begin(ctx, ""), PEL_EINVAL, "empty");
+    ck_assert_ok(pel_region_begin(ctx, "a"));
+    ck_assert_fails(ctx, pel_region_end(ctx, "b"), PEL_EINVAL, "'b' ended while 'a' is open");
+    ck_assert_ok(pel_region_end(ctx, "a"));
+    for (int i = 0; i < 16; i++) ck_assert_ok(pel_region_begin(ctx, "d"));
+    ck_assert_fails(ctx, pel_region_begin(ctx, "d"), PEL_EINVAL, "nested");
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(api_json_misuse)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    pel_json *w;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_int_eq(pel_json_create(NULL, f), PEL_EINVAL);
+    ck_assert_ok(pel_json_create(&w, f));
+    pel_json_object_begin(w);
+    pel_json_number(w, 1.0); /* value without a key */
+    pel_json_object_end(w);
+    ck_assert_int_eq(pel_json_finish(w), PEL_EINVAL);
+    ck_assert_ok(pel_json_create(&w, f));
+    pel_json_array_begin(w); /* never closed */
+    ck_assert_int_eq(pel_json_finish(w), PEL_EINVAL);
+    ck_assert_ok(pel_json_create(&w, f));
+    pel_json_array_begin(w);
+    pel_json_key(w, "k"); /* key inside an array */
+    pel_json_array_end(w);
+    ck_assert_int_eq(pel_json_finish(w), PEL_EINVAL);
+    ck_assert_ok(pel_json_create(&w, f));
+    pel_json_int(w, 1);
+    pel_json_int(w, 2); /* two top-level values */
+    ck_assert_int_eq(pel_json_finish(w), PEL_EINVAL);
+    fclose(f);
+    free(buf);
+}
+END_TEST
+
+static char *tmp_path(const char *name)
+{
+    static char path[4096];
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/pel-test-%ld-%s", dir ? dir : "/tmp", (long)getpid(), name);
+    return path;
+}
+
+static int file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+START_TEST(api_afile)
+{
+    pel_context *ctx = test_context(1);
+    pel_afile *a;
+    char path[4096];
+    snprintf(path, sizeof path, "%s", tmp_path("afile.txt"));
+    ck_assert_fails(ctx, pel_afile_open(ctx, "", &a), PEL_EINVAL, "empty path");
+    ck_assert_fails(ctx, pel_afile_open(ctx, "/nonexistent-dir/x", &a), PEL_EIO, "cannot create");
+    ck_assert_ok(pel_afile_open(ctx, path, &a));
+    fputs("partial", pel_afile_stream(a));
+    ck_assert(!file_exists(path)); /* nothing visible before commit */
+    pel_afile_abort(a);
+    ck_assert(!file_exists(path));
+    ck_assert_ok(pel_afile_open(ctx, path, &a));
+    fputs("whole", pel_afile_stream(a));
+    ck_assert_ok(pel_afile_commit(ctx, a));
+    ck_assert(file_exists(path));
+    unlink(path);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* A small valid checkpoint to damage in various ways. */
+static void write_ckpt(pel_context *ctx, const char *path, double *data, size_t n)
+{
+    pel_ckpt_meta meta[] = {{"n", (double)n}, {"alpha", 0.25}};
+    pel_ckpt_field fld = {"u", data, 1, {n, 0, 0, 0}};
+    ck_assert_ok(pel_ckpt_write(ctx, path, "test", 42, 4.2, meta, 2, &fld, 1));
+}
+
+static void damage(const char *path, long offset, int truncate_to)
+{
+    FILE *f = fopen(path, "r+b");
+    ck_assert_ptr_nonnull(f);
+    if (truncate_to >= 0) {
+        ck_assert_int_eq(ftruncate(fileno(f), truncate_to), 0);
+    } else {
+        fseek(f, offset, SEEK_SET);
+        int c = fgetc(f);
+        fseek(f, offset, SEEK_SET);
+        fputc(c ^ 0x10, f);
+    }
+    fclose(f);
+}
+
+START_TEST(api_checkpoint)
+{
+    pel_context *ctx = test_context(1);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", tmp_path("bad.ckpt"));
+    double data[100];
+    for (int i = 0; i < 100; i++) data[i] = i;
+    pel_ckpt *ck;
+    ck_assert_fails(ctx, pel_ckpt_open(ctx, "/nonexistent.ckpt", &ck), PEL_EIO, "cannot open");
+    ck_assert_fails(ctx, pel_ckpt_write(ctx, path, "", 0, 0, NULL, 0, NULL, 0), PEL_EINVAL, "kind");
+    pel_ckpt_field bad = {"u", NULL, 1, {3, 0, 0, 0}};
+    ck_assert_fails(ctx, pel_ckpt_write(ctx, path, "k", 0, 0, NULL, 0, &bad, 1), PEL_EINVAL, "field 0");
+
+    write_ckpt(ctx, path, data, 100);
+    damage(path, 0, 500); /* truncated */
+    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "truncated");
+    write_ckpt(ctx, path, data, 100);
+    damage(path, 128 + 40 * 2 + 72 + 8 * 50, -1); /* one bit of the payload */
+    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "checksum mismatch");
+    write_ckpt(ctx, path, data, 100);
+    damage(path, 0, -1); /* magic */
+    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "bad magic");
+    write_ckpt(ctx, path, data, 100);
+    damage(path, 8, -1); /* version */
+    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "format version");
+    damage(path, 0, 10);
+    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "not a PEL checkpoint");
+
+    write_ckpt(ctx, path, data, 100);
+    ck_assert_ok(pel_ckpt_open(ctx, path, &ck));
+    double v, small[10];
+    ck_assert_fails(ctx, pel_ckpt_get_meta(ck, "beta", &v), PEL_EMISMATCH, "no 'beta'");
+    ck_assert_fails(ctx, pel_ckpt_read_field(ck, "w", small, 10), PEL_EMISMATCH, "no field 'w'");
+    ck_assert_fails(ctx, pel_ckpt_read_field(ck, "u", small, 10), PEL_EMISMATCH, "100 values");
+    pel_ckpt_close(ck);
+    unlink(path);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* ---- numerics -------------------------------------------------------------- */
+
+/* Known-answer vectors from Random123 (kat_vectors, philox4x32_10). */
+START_TEST(num_philox_kat)
+{
+    static const uint32_t ctr[3][4] = {{0, 0, 0, 0},
+                                       {0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff},
+                                       {0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}};
+    static const uint32_t key[3][2] = {{0, 0}, {0xffffffff, 0xffffffff}, {0xa4093822, 0x299f31d0}};
+    static const uint32_t want[3][4] = {{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8},
+                                        {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd},
+                                        {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}};
+    for (int t = 0; t < 3; t++) {
+        uint32_t out[4];
+        pel_philox4x32_10(ctr[t], key[t], out);
+        for (int i = 0; i < 4; i++) ck_assert_uint_eq(out[i], want[t][i]);
+    }
+    /* the stream API maps (seed, stream, index, sub) onto (key, counter) */
+    uint32_t out[4];
+    pel_rng_u32x4(pel_rng_stream(0xa4093822, 0x299f31d0), 0x85a308d3243f6a88ull,
+                  0x0370734413198a2eull, out);
+    ck_assert_uint_eq(out[0], 0xd16cfe09);
+    ck_assert_uint_eq(out[3], 0x24126ea1);
+}
+END_TEST
+
+/* Moments of 2^20 draws: mean and variance of U[0,1) are 1/2 and 1/12, of
+ * N(0,1) are 0 and 1.  Standard errors: 0.29/sqrt(n) = 2.8e-4 for the uniform
+ * mean, 1/sqrt(n) ~ 1e-3 for the normal mean, sqrt(2/n) ~ 1.4e-3 for its
+ * variance; the bounds below are 5 to 6 standard errors. */
+START_TEST(num_rng_moments)
+{
+    pel_rng r = pel_rng_stream(7, 3);
+    const uint64_t n = 1u << 19; /* pairs */
+    double su = 0, suu = 0, sn = 0, snn = 0, umin = 1, umax = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        double u[2], z[2];
+        pel_rng_uniform2(r, i, 0, u);
+        pel_rng_normal2(r, i, 1, z);
+        for (int k = 0; k < 2; k++) {
+            ck_assert(u[k] >= 0.0 && u[k] < 1.0);
+            umin = fmin(umin, u[k]);
+            umax = fmax(umax, u[k]);
+            su += u[k], suu += u[k] * u[k], sn += z[k], snn += z[k] * z[k];
+        }
+    }
+    double m = 2.0 * (double)n;
+    ck_assert_double_eq_tol(su / m, 0.5, 1.5e-3);
+    ck_assert_double_eq_tol(suu / m - (su / m) * (su / m), 1.0 / 12.0, 1e-3);
+    ck_assert_double_eq_tol(sn / m, 0.0, 6e-3);
+    ck_assert_double_eq_tol(snn / m, 1.0, 8e-3);
+    ck_assert(umin < 1e-4 && umax > 1 - 1e-4);
+}
+END_TEST
+
+/* Sums with a known exact answer: integers are exact in any order. */
+START_TEST(num_reduce_exact)
+{
+    const size_t sizes[] = {0, 1, 7, PEL_REDUCE_BLOCK - 1, PEL_REDUCE_BLOCK, PEL_REDUCE_BLOCK + 1,
+                            5 * PEL_REDUCE_BLOCK + 3, 100000};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s];
+        double *x = pel_malloc((n + 1) * sizeof *x);
+        for (size_t i = 0; i < n; i++) x[i] = (double)(i + 1);
+        double dn = (double)n;
+        ck_assert_double_eq(pel_sum(x, n, 2), dn * (dn + 1) / 2);
+        ck_assert_double_eq(pel_dot(x, x, n, 2), dn * (dn + 1) * (2 * dn + 1) / 6);
+        ck_assert_double_eq(pel_norm2(x, n, 3), sqrt(dn * (dn + 1) * (2 * dn + 1) / 6));
+        if (n) {
+            ck_assert_double_eq(pel_max(x, n, 2), dn);
+            ck_assert_double_eq(pel_min(x, n, 4), 1.0);
+            x[n / 2] = -2.0 * dn;
+            ck_assert_double_eq(pel_max_abs(x, n, 2), 2.0 * dn);
+            ck_assert_double_eq(pel_sum_serial(x, n), pel_sum_serial(x, n));
+        }
+        pel_free(x);
+    }
+    ck_assert(isinf(pel_max(NULL, 0, 1)) && pel_max(NULL, 0, 1) < 0);
+    ck_assert(isinf(pel_min(NULL, 0, 1)) && pel_min(NULL, 0, 1) > 0);
+    double nan_in[3] = {1.0, NAN, 2.0};
+    ck_assert(isnan(pel_max(nan_in, 3, 1)) && isnan(pel_min(nan_in, 3, 1)));
+}
+END_TEST
+
+/* Pairwise summation's error bound is O(eps log n), recursive summation's
+ * O(eps n): summing 0.1 2^22 times shows the difference. */
+START_TEST(num_reduce_accuracy)
+{
+    size_t n = 1u << 22;
+    double *x = pel_malloc(n * sizeof *x);
+    double naive = 0.0;
+    for (size_t i = 0; i < n; i++) x[i] = 0.1, naive += 0.1;
+    double exact = 0.1 * (double)n; /* n is a power of two: the product is exact */
+    double err = fabs(pel_sum(x, n, 1) - exact) / exact;
+    ck_assert_msg(err < 22 * DBL_EPSILON, "pairwise relative error %g", err);
+    ck_assert(fabs(naive - exact) / exact > 100 * err + DBL_EPSILON);
+    pel_free(x);
+}
+END_TEST
+
+START_TEST(num_verify_rules)
+{
+    ck_assert(pel_verify_judge(PEL_VERIFY_CLOSE, 1.0 + 1e-9, 1.0, 0.0, 1e-8));
+    ck_assert(!pel_verify_judge(PEL_VERIFY_CLOSE, 1.0 + 1e-7, 1.0, 0.0, 1e-8));
+    ck_assert(pel_verify_judge(PEL_VERIFY_CLOSE, 1e-13, 0.0, 1e-12, 1e-8)); /* abs near 0 */
+    ck_assert(!pel_verify_judge(PEL_VERIFY_CLOSE, NAN, 0.0, 1e300, 1e300));
+    ck_assert(!pel_verify_judge(PEL_VERIFY_CLOSE, INFINITY, 1.0, 1e300, 1.0));
+    ck_assert(pel_verify_judge(PEL_VERIFY_AT_MOST, 1.0, 1.0, 0.0, 0.0));
+    ck_assert(!pel_verify_judge(PEL_VERIFY_AT_MOST, 1.5, 1.0, 0.0, 0.0));
+    ck_assert(pel_verify_judge(PEL_VERIFY_AT_LEAST, 1.95, 2.0, 0.1, 0.0));
+    ck_assert(!pel_verify_judge(PEL_VERIFY_AT_LEAST, NAN, 2.0, 0.1, 0.0));
+
+    pel_verify_log *log;
+    ck_assert_ok(pel_verify_log_create(&log));
+    ck_assert(pel_verify_log_passed(log));
+    for (int i = 0; i < 40; i++) ck_assert(pel_verify_close(log, "ok", 1.0, 1.0, 0, 0));
+    ck_assert(!pel_verify_at_most(log, "too big", 2.0, 1.0));
+    ck_assert_int_eq(pel_verify_log_count(log), 41);
+    ck_assert_int_eq(pel_verify_log_failures(log), 1);
+    ck_assert(!pel_verify_log_passed(log));
+    ck_assert_str_eq(pel_verify_log_get(log, 40)->name, "too big");
+    ck_assert_ptr_null(pel_verify_log_get(log, 41));
+    char buf[8192] = "";
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    pel_verify_log_print(log, f);
+    fclose(f);
+    ck_assert(strstr(buf, "FAIL too big") != NULL);
+    pel_verify_log_clear(log);
+    ck_assert_int_eq(pel_verify_log_count(log), 0);
+    pel_verify_log_destroy(log);
+}
+END_TEST
+
+START_TEST(num_fingerprint)
+{
+    double a[64], b[64];
+    for (int i = 0; i < 64; i++) a[i] = b[i] = sin(i);
+    char ha[PEL_FINGERPRINT_HEX], hb[PEL_FINGERPRINT_HEX];
+    pel_fingerprint(a, sizeof a, ha);
+    pel_fingerprint(b, sizeof b, hb);
+    ck_assert_int_eq(strlen(ha), 32);
+    ck_assert_str_eq(ha, hb);
+    b[17] = nextafter(b[17], 2.0); /* one ulp anywhere changes the fingerprint */
+    pel_fingerprint(b, sizeof b, hb);
+    ck_assert_str_ne(ha, hb);
+    /* XXH3-128 of no bytes, as published with xxHash 0.8 */
+    pel_fingerprint("", 0, ha);
+    ck_assert_str_eq(ha, "99aa06d3014798d86001c324468d497f");
+}
+END_TEST
+
+START_TEST(num_json_text)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    pel_json *w;
+    ck_assert_ok(pel_json_create(&w, f));
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "quote\"back\\slash", "tab\tnl\nbell\x07 \xc3\xa9 bad\xff\xc3");
+    pel_json_kv_number(w, "third", 1.0 / 3.0);
+    pel_json_kv_number(w, "tenth", 0.1);
+    pel_json_kv_number(w, "nan", NAN);
+    pel_json_kv_int(w, "big", 1234567890123LL);
+    pel_json_kv_bool(w, "yes", 1);
+    pel_json_key(w, "empty");
+    pel_json_array_begin(w);
+    pel_json_array_end(w);
+    pel_json_key(w, "list");
+    pel_json_array_begin(w);
+    pel_json_null(w);
+    pel_json_string(w, NULL);
+    pel_json_array_end(w);
+    pel_json_object_end(w);
+    ck_assert_ok(pel_json_finish(w));
+    fclose(f);
+    const char *want =
+        "{\n"
+        "  \"quote\\\"back\\\\slash\": \"tab\\tnl\\nbell\\u0007 \xc3\xa9 bad\\ufffd\\ufffd\",\n"
+        "  \"third\": 0.3333333333333333,\n"
+        "  \"tenth\": 0.1,\n"
+        "  \"nan\": null,\n"
+        "  \"big\": 1234567890123,\n"
+        "  \"yes\": true,\n"
+        "  \"empty\": [],\n"
+        "  \"list\": [\n"
+        "    null,\n"
+        "    null\n"
+        "  ]\n"
+        "}\n";
+    ck_assert_str_eq(buf, want);
+    free(buf);
+}
+END_TEST
+
+START_TEST(num_regions)
+{
+    pel_context *ctx = test_context(1);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_ok(pel_region_begin(ctx, "run"));
+        ck_assert_ok(pel_region_begin(ctx, "step"));
+        ck_assert_ok(pel_region_end(ctx, "step"));
+        ck_assert_ok(pel_region_end(ctx, "run"));
+    }
+    ck_assert_int_eq(pel_region_count(ctx), 2);
+    const pel_region_stats *s = pel_region_find(ctx, "run/step");
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(s->count, 3);
+    ck_assert(s->min <= s->max && s->total >= 3 * s->min - 1e-12);
+    const pel_region_stats *r = pel_region_find(ctx, "run");
+    ck_assert(r->total >= s->total);
+    ck_assert_ptr_null(pel_region_find(ctx, "step"));
+    char buf[4096] = "";
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    pel_regions_print(ctx, f);
+    fclose(f);
+    ck_assert(strstr(buf, "run/step") != NULL);
+    pel_regions_reset(ctx);
+    ck_assert_int_eq(pel_region_count(ctx), 0);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+static int hook_calls;
+static void count_hook(void *user, const char *path, int enter, double t)
+{
+    (void)path, (void)enter, (void)t;
+    ++*(int *)user;
+}
+
+START_TEST(num_region_hook)
+{
+    pel_context *ctx = test_context(1);
+    hook_calls = 0;
+    pel_context_set_region_hook(ctx, count_hook, &hook_calls);
+    pel_region_begin(ctx, "a");
+    pel_region_end(ctx, "a");
+    ck_assert_int_eq(hook_calls, 2);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(num_checkpoint_roundtrip)
+{
+    pel_context *ctx = test_context(1);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", tmp_path("rt.ckpt"));
+    double data[100], back[100];
+    for (int i = 0; i < 100; i++) data[i] = sin(i) * 1e-300 + i;
+    write_ckpt(ctx, path, data, 100);
+    pel_ckpt *ck;
+    ck_assert_ok(pel_ckpt_open(ctx, path, &ck));
+    ck_assert_str_eq(pel_ckpt_kind(ck), "test");
+    ck_assert_uint_eq(pel_ckpt_step(ck), 42);
+    ck_assert_double_eq(pel_ckpt_time(ck), 4.2);
+    double v;
+    ck_assert_ok(pel_ckpt_get_meta(ck, "alpha", &v));
+    ck_assert_double_eq(v, 0.25);
+    int rank;
+    uint64_t dims[4];
+    ck_assert_str_eq(pel_ckpt_field_info(ck, 0, &rank, dims), "u");
+    ck_assert_int_eq(rank, 1);
+    ck_assert_uint_eq(dims[0], 100);
+    ck_assert_ok(pel_ckpt_read_field(ck, "u", back, 100));
+    ck_assert(memcmp(data, back, sizeof data) == 0);
+    pel_ckpt_close(ck);
+    unlink(path);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* ---- threads: bitwise equality across thread counts ------------------------ */
+
+/* Data whose floating-point sum depends strongly on the order. */
+static double *ill_conditioned(size_t n)
+{
+    double *x = pel_malloc(n * sizeof *x);
+    pel_rng r = pel_rng_stream(11, 0);
+    for (size_t i = 0; i < n; i += 2) {
+        double u[2];
+        pel_rng_uniform2(r, i / 2, 0, u);
+        x[i] = ldexp(u[0] - 0.5, (int)(u[1] * 60) - 30);
+        if (i + 1 < n) x[i + 1] = -0.999 * x[i] + u[1];
+    }
+    return x;
+}
+
+START_TEST(threads_reduce_bitwise)
+{
+    const size_t sizes[] = {1, 1000, PEL_REDUCE_BLOCK * 3 + 5, 1000003};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s];
+        double *x = ill_conditioned(n);
+        double sum1 = pel_sum(x, n, 1), dot1 = pel_dot(x, x, n, 1), max1 = pel_max(x, n, 1);
+        for (int t = 2; t <= 8; t++) {
+            double sum = pel_sum(x, n, t), dot = pel_dot(x, x, n, t), mx = pel_max(x, n, t);
+            ck_assert_msg(memcmp(&sum, &sum1, sizeof sum) == 0, "n=%zu t=%d: %a vs %a", n, t, sum, sum1);
+            ck_assert(memcmp(&dot, &dot1, sizeof dot) == 0);
+            ck_assert(memcmp(&mx, &max1, sizeof mx) == 0);
+        }
+        pel_free(x);
+    }
+}
+END_TEST
+
+/* The contrast: OpenMP's reduction(+:) combines per-thread partials whose
+ * extent depends on the thread count.  With 1e16 first and -1e16 last, one
+ * thread loses every 1 (1e16 + 1 rounds back to 1e16: the spacing there is
+ * 2) and returns 0; two threads sum the ones in the second half exactly. */
+static double omp_sum(const double *x, size_t n, int nthreads)
+{
+    double s = 0.0;
+#pragma omp parallel for schedule(static) reduction(+ : s) num_threads(nthreads) default(none) shared(x, n)
+    for (size_t i = 0; i < n; i++) s += x[i];
+    return s;
+}
+
+START_TEST(threads_omp_reduction_differs)
+{
+    size_t n = 1u << 16;
+    double *x = pel_malloc(n * sizeof *x);
+    for (size_t i = 0; i < n; i++) x[i] = 1.0;
+    x[0] = 1e16;
+    x[n - 1] = -1e16;
+    double s1 = omp_sum(x, n, 1), s2 = omp_sum(x, n, 2);
+    ck_assert_msg(s1 != s2, "reduction(+:) gave %g at 1 and 2 threads", s1);
+    ck_assert_double_eq(s1, 0.0);
+    double p1 = pel_sum(x, n, 1);
+    for (int t = 2; t <= 4; t++) {
+        double pt = pel_sum(x, n, t);
+        ck_assert(memcmp(&pt, &p1, sizeof pt) == 0);
+    }
+    pel_free(x);
+}
+END_TEST
+
+START_TEST(threads_rng_fill)
+{
+    uint64_t n = 100001;
+    double *a = pel_malloc(n * sizeof *a), *b = pel_malloc(n * sizeof *b);
+    pel_rng_fill_uniform(pel_rng_stream(5, 9), 2, a, n, 1);
+    for (int t = 2; t <= 4; t++) {
+        pel_rng_fill_uniform(pel_rng_stream(5, 9), 2, b, n, t);
+        ck_assert(memcmp(a, b, n * sizeof *a) == 0);
+    }
+    double u[2];
+    pel_rng_uniform2(pel_rng_stream(5, 9), 777, 2, u); /* element i = pair i/2, slot i%2 */
+    ck_assert_double_eq(a[1555], u[1]);
+    pel_free(a);
+    pel_free(b);
+}
+END_TEST
+
+START_TEST(threads_first_touch)
+{
+    size_t rows = 37, len = 101;
+    double *a = pel_malloc(rows * len * sizeof *a), *b = pel_malloc(rows * len * sizeof *b);
+    for (int t = 1; t <= 4; t++) {
+        pel_first_touch_zero(a, rows, len, t);
+        for (size_t i = 0; i < rows * len; i++) ck_assert(a[i] == 0.0);
+        for (size_t i = 0; i < rows * len; i++) a[i] = (double)i;
+        pel_first_touch_copy(b, a, rows, len, t);
+        ck_assert(memcmp(a, b, rows * len * sizeof *a) == 0);
+    }
+    pel_free(a);
+    pel_free(b);
+    ck_assert_ptr_null(pel_malloc(0));
+    void *p = pel_malloc(3);
+    ck_assert((uintptr_t)p % PEL_ALIGN == 0);
+    pel_free(p);
+}
+END_TEST
+
+static Suite *core_suite(void)
+{
+    Suite *s = suite_create("core");
+    TCase *api = tcase_create("api");
+    tcase_add_test(api, api_status);
+    tcase_add_test(api, api_context);
+    tcase_add_test(api, api_regions);
+    tcase_add_test(api, api_json_misuse);
+    tcase_add_test(api, api_afile);
+    tcase_add_test(api, api_checkpoint);
+    suite_add_tcase(s, api);
+    TCase *num = tcase_create("numerics");
+    tcase_add_test(num, num_philox_kat);
+    tcase_add_test(num, num_rng_moments);
+    tcase_add_test(num, num_reduce_exact);
+    tcase_add_test(num, num_reduce_accuracy);
+    tcase_add_test(num, num_verify_rules);
+    tcase_add_test(num, num_fingerprint);
+    tcase_add_test(num, num_json_text);
+    tcase_add_test(num, num_regions);
+    tcase_add_test(num, num_region_hook);
+    tcase_add_test(num, num_checkpoint_roundtrip);
+    suite_add_tcase(s, num);
+    TCase *thr = tcase_create("threads");
+    tcase_add_test(thr, threads_reduce_bitwise);
+    tcase_add_test(thr, threads_omp_reduction_differs);
+    tcase_add_test(thr, threads_rng_fill);
+    tcase_add_test(thr, threads_first_touch);
+    suite_add_tcase(s, thr);
+    return s;
+}
+
+int main(void) { return run_suite(core_suite()); }
