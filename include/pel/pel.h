@@ -1,0 +1,18 @@
+/* PEL -- Parallel Execution Layer: OpenMP-parallel scientific kernels.
+ * Umbrella header: everything an embedder needs. */
+#ifndef PEL_PEL_H
+#define PEL_PEL_H
+
+#include <pel/status.h>
+#include <pel/context.h>
+#include <pel/memory.h>
+#include <pel/verify.h>
+#include <pel/reduce.h>
+#include <pel/rng.h>
+#include <pel/fingerprint.h>
+#include <pel/json.h>
+#include <pel/io.h>
+#include <pel/stencil.h>
+#include <pel/spectral.h>
+
+#endif
