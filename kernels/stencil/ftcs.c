@@ -1,0 +1,2 @@
+/* placeholder: implemented next */
+typedef int pel_placeholder_ftcs;
