@@ -1,0 +1,151 @@
+/* The JSON run report (schema in README, "Run reports"). */
+#include <config.h>
+
+#include <time.h>
+#include <unistd.h>
+
+#include "common/report.h"
+
+static void build_info(pel_json *w)
+{
+    pel_json_key(w, "build");
+    pel_json_object_begin(w);
+#if defined(__VERSION__)
+    pel_json_kv_string(w, "compiler", __VERSION__);
+#endif
+    pel_json_kv_string(w, "cflags", PEL_BUILD_CFLAGS);
+#if defined(_OPENMP)
+    pel_json_kv_int(w, "openmp", _OPENMP);
+#endif
+    pel_json_object_end(w);
+}
+
+static void host_info(pel_json *w)
+{
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    char date[32] = "";
+    time_t now = time(NULL);
+    struct tm tm;
+    if (gmtime_r(&now, &tm)) strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    pel_json_key(w, "host");
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "name", host);
+    pel_json_kv_int(w, "cpus_online", sysconf(_SC_NPROCESSORS_ONLN));
+    pel_json_kv_string(w, "date", date);
+    pel_json_object_end(w);
+}
+
+static void verification(pel_json *w, const pel_run_summary *s)
+{
+    pel_json_key(w, "verification");
+    pel_json_object_begin(w);
+    pel_json_kv_bool(w, "passed", s->exit_status == 0);
+    pel_json_key(w, "final");
+    pel_json_verify_log(w, s->final_log);
+    pel_json_key(w, "intervals");
+    pel_json_array_begin(w);
+    for (int i = 0; i < s->nintervals; i++) {
+        pel_json_object_begin(w);
+        pel_json_kv_int(w, "step", s->interval_step[i]);
+        pel_json_kv_int(w, "checks", s->interval_checks[i]);
+        pel_json_kv_int(w, "failures", s->interval_failures[i]);
+        pel_json_object_end(w);
+    }
+    pel_json_array_end(w);
+    pel_json_object_end(w);
+}
+
+static void baseline(pel_json *w, const pel_run_summary *s)
+{
+    pel_json_key(w, "baseline");
+    if (!s->baseline_file) {
+        pel_json_null(w);
+        return;
+    }
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "file", s->baseline_file);
+    pel_json_kv_number(w, "rel_tol", s->baseline_tol);
+    pel_json_key(w, "fields");
+    pel_json_array_begin(w);
+    for (int i = 0; i < s->nfields; i++) {
+        const pel_baseline_diff *d = &s->diffs[i];
+        pel_json_object_begin(w);
+        pel_json_kv_string(w, "name", d->name);
+        pel_json_kv_int(w, "values", (long long)d->count);
+        pel_json_kv_int(w, "differing", (long long)d->differing);
+        pel_json_kv_number(w, "max_abs_diff", d->max_abs_diff);
+        pel_json_kv_number(w, "max_rel_diff", d->max_rel_diff);
+        pel_json_key(w, "at");
+        pel_json_array_begin(w);
+        for (int k = 0; d->differing && k < d->rank; k++) pel_json_int(w, (long long)d->at[k]);
+        pel_json_array_end(w);
+        pel_json_object_end(w);
+    }
+    pel_json_array_end(w);
+    pel_json_object_end(w);
+}
+
+static void body(pel_json *w, const pel_run_summary *s)
+{
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "schema", PEL_REPORT_SCHEMA);
+    pel_json_kv_int(w, "schema_version", PEL_REPORT_VERSION);
+    pel_json_kv_string(w, "program", s->driver->name);
+    pel_json_kv_string(w, "version", pel_version());
+    build_info(w);
+    host_info(w);
+    pel_json_key(w, "command_line");
+    pel_json_array_begin(w);
+    for (int i = 0; i < s->argc; i++) pel_json_string(w, s->argv[i]);
+    pel_json_array_end(w);
+    pel_json_kv_int(w, "threads", s->threads);
+    pel_json_key(w, "config");
+    pel_config_json(s->cfg, w);
+    pel_json_kv_string(w, "restart_file", s->restart_file);
+    pel_json_kv_int(w, "step_start", s->step_start);
+    pel_json_kv_int(w, "step_end", s->step_end);
+    pel_json_key(w, "timing");
+    pel_json_object_begin(w);
+    pel_json_kv_number(w, "kernel_s", s->kernel_seconds);
+    pel_json_key(w, "regions");
+    pel_json_regions(w, s->ctx);
+    pel_json_object_end(w);
+    pel_json_key(w, "figures_of_merit");
+    pel_json_array_begin(w);
+    for (int i = 0; i < s->nrates; i++) {
+        pel_json_object_begin(w);
+        pel_json_kv_string(w, "name", s->rates[i].name);
+        pel_json_kv_number(w, "value", s->rates[i].value);
+        pel_json_kv_string(w, "unit", s->rates[i].unit);
+        pel_json_object_end(w);
+    }
+    pel_json_array_end(w);
+    verification(w, s);
+    pel_json_key(w, "fingerprints");
+    pel_json_object_begin(w);
+    for (int i = 0; i < s->nfields; i++) pel_json_kv_string(w, s->fields[i].name, s->fingerprints[i]);
+    pel_json_object_end(w);
+    baseline(w, s);
+    pel_json_kv_string(w, "checkpoint_file", s->checkpoints_written);
+    pel_json_kv_int(w, "exit_status", s->exit_status);
+    pel_json_object_end(w);
+}
+
+pel_status pel_report_write(pel_context *ctx, const char *path, const pel_run_summary *s)
+{
+    pel_afile *a;
+    pel_status st = pel_afile_open(ctx, path, &a);
+    if (st) return st;
+    pel_json *w;
+    if ((st = pel_json_create(&w, pel_afile_stream(a)))) {
+        pel_afile_abort(a);
+        return pel_error(ctx, st, "%s: cannot write the report", path);
+    }
+    body(w, s);
+    if ((st = pel_json_finish(w))) {
+        pel_afile_abort(a);
+        return pel_error(ctx, st, "%s: the report could not be written (%s)", path, pel_strerror(st));
+    }
+    return pel_afile_commit(ctx, a);
+}
