@@ -1,0 +1,15 @@
+#!/bin/sh
+# Install the Debian/Ubuntu packages PEL needs that are missing (as root, or
+# through sudo).  Nothing else is downloaded.
+set -eu
+pkgs="gcc make autoconf automake libtool pkg-config libfftw3-dev check libinih-dev libxxhash-dev"
+missing=
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
