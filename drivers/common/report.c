@@ -43,17 +43,26 @@ static void verification(pel_json *w, const pel_run_summary *s)
     pel_json_kv_bool(w, "passed", s->exit_status == 0);
     pel_json_key(w, "final");
     pel_json_verify_log(w, s->final_log);
+    pel_json_object_end(w);
+}
+
+static void intervals(pel_json *w, const pel_run_summary *s)
+{
     pel_json_key(w, "intervals");
     pel_json_array_begin(w);
     for (int i = 0; i < s->nintervals; i++) {
+        const pel_interval *iv = &s->intervals[i];
         pel_json_object_begin(w);
-        pel_json_kv_int(w, "step", s->interval_step[i]);
-        pel_json_kv_int(w, "checks", s->interval_checks[i]);
-        pel_json_kv_int(w, "failures", s->interval_failures[i]);
+        pel_json_kv_int(w, "step", iv->step);
+        pel_json_kv_int(w, "steps", iv->steps);
+        pel_json_kv_number(w, "kernel_s", iv->kernel_s);
+        if (iv->checks >= 0) {
+            pel_json_kv_int(w, "checks", iv->checks);
+            pel_json_kv_int(w, "failures", iv->failures);
+        }
         pel_json_object_end(w);
     }
     pel_json_array_end(w);
-    pel_json_object_end(w);
 }
 
 static void baseline(pel_json *w, const pel_run_summary *s)
@@ -122,6 +131,7 @@ static void body(pel_json *w, const pel_run_summary *s)
     }
     pel_json_array_end(w);
     verification(w, s);
+    intervals(w, s);
     pel_json_key(w, "fingerprints");
     pel_json_object_begin(w);
     for (int i = 0; i < s->nfields; i++) pel_json_kv_string(w, s->fields[i].name, s->fingerprints[i]);

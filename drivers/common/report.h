@@ -16,6 +16,14 @@ typedef struct pel_baseline_diff {
     int rank;
 } pel_baseline_diff;
 
+/* What happened at one interval boundary: timing always, verification when
+ * it was due (checks < 0 otherwise). */
+typedef struct pel_interval {
+    long step, steps;  /* boundary, and steps since the previous boundary */
+    double kernel_s;   /* kernel time over those steps */
+    int checks, failures;
+} pel_interval;
+
 typedef struct pel_run_summary {
     const pel_driver *driver;
     int argc;
@@ -29,9 +37,7 @@ typedef struct pel_run_summary {
     pel_run_rate rates[PEL_RUN_MAX_RATES];
     int nrates;
     const pel_verify_log *final_log;
-    /* interval verifications: step and failure count */
-    const long *interval_step;
-    const int *interval_failures, *interval_checks;
+    const pel_interval *intervals;
     int nintervals;
     pel_run_field fields[PEL_RUN_MAX_FIELDS];
     char fingerprints[PEL_RUN_MAX_FIELDS][PEL_FINGERPRINT_HEX];

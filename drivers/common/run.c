@@ -15,6 +15,7 @@ static const pel_cfg_key run_keys[] = {
     {"run", "steps", PEL_CFG_INT, 0, 1e12, NULL, "steps to reach (counted from step 0, also after a restart)"},
     {"run", "threads", PEL_CFG_INT, 0, 4096, NULL, "OpenMP threads; 0 = OMP_NUM_THREADS or all cores"},
     {"run", "verify_every", PEL_CFG_INT, 0, 1e12, NULL, "verify every this many steps; 0 = only at the end"},
+    {"run", "timing_every", PEL_CFG_INT, 0, 1e12, NULL, "report kernel time every this many steps; 0 = never"},
     PEL_CFG_END};
 static const pel_cfg_key ckpt_keys[] = {
     {"run", "checkpoint_every", PEL_CFG_INT, 0, 1e12, NULL, "write a checkpoint every this many steps; 0 = never"},
@@ -126,8 +127,10 @@ typedef struct run {
     void *state;
     pel_verify_log *log;
     pel_run_summary sum;
-    long *iv_step;
-    int *iv_fail, *iv_checks, niv;
+    pel_interval *iv;
+    int niv;
+    long iv_last_step;
+    double iv_kernel; /* kernel seconds since the last boundary */
     int progress; /* on a terminal */
     double t_progress;
     pel_ckpt *baseline; /* opened and checked before the run */
@@ -255,20 +258,36 @@ static void show_progress(run *r, long step, long total, int done)
     fflush(stderr);
 }
 
-/* Interval verification: counted in the report, failures printed at once. */
-static void verify_interval(run *r, long step)
+/* An interval boundary: time since the last one, and a verification if due.
+ * Failures are printed at once; timing lines only when asked for. */
+static void interval(run *r, long step, int verify, int timing)
 {
+    pel_interval *iv = &r->iv[r->niv++];
+    iv->step = step;
+    iv->steps = step - r->iv_last_step;
+    iv->kernel_s = r->iv_kernel;
+    iv->checks = -1;
+    r->iv_last_step = step;
+    r->iv_kernel = 0.0;
+    if (timing && !r->o.quiet) {
+        show_progress(r, step, 0, 1);
+        pel_run_rate rate[PEL_RUN_MAX_RATES];
+        int nr = r->d->rates ? r->d->rates(r->state, iv->steps, iv->kernel_s, rate) : 0;
+        printf("%s %ld: %.6f s for %ld %s%s", r->d->step_noun, step, iv->kernel_s, iv->steps,
+               r->d->step_noun, iv->steps == 1 ? "" : "s");
+        for (int i = 0; i < nr; i++) printf(", %.4g %s", rate[i].value, rate[i].unit);
+        printf("\n");
+    }
+    if (!verify) return;
     pel_verify_log_clear(r->log);
     pel_region_begin(r->ctx, "verify");
     pel_status s = r->d->verify(r->state, r->log);
     pel_region_end(r->ctx, "verify");
-    int nfail = s ? 1 : pel_verify_log_failures(r->log);
-    r->iv_step[r->niv] = step;
-    r->iv_fail[r->niv] = nfail;
-    r->iv_checks[r->niv++] = pel_verify_log_count(r->log);
-    if (nfail && !r->o.quiet) {
+    iv->checks = pel_verify_log_count(r->log);
+    iv->failures = s ? 1 : pel_verify_log_failures(r->log);
+    if (iv->failures && !r->o.quiet) {
         show_progress(r, step, 0, 1);
-        printf("verification at %s %ld: %d FAILED\n", r->d->step_noun, step, nfail);
+        printf("verification at %s %ld: %d FAILED\n", r->d->step_noun, step, iv->failures);
         pel_verify_log_print(r->log, stdout);
     }
 }
@@ -278,30 +297,34 @@ static long lmin(long a, long b) { return a < b ? a : b; }
 static int advance_all(run *r, long start, long total)
 {
     long vevery = pel_config_int(r->cfg, "run", "verify_every");
+    long tevery = pel_config_int(r->cfg, "run", "timing_every");
     long cevery = has_checkpoints(r->d) ? pel_config_int(r->cfg, "run", "checkpoint_every") : 0;
-    long nint = vevery ? total / vevery + 1 : 1;
-    r->iv_step = calloc((size_t)nint, sizeof *r->iv_step);
-    r->iv_fail = calloc((size_t)nint, sizeof *r->iv_fail);
-    r->iv_checks = calloc((size_t)nint, sizeof *r->iv_checks);
-    if (!r->iv_step || !r->iv_fail || !r->iv_checks) {
-        pel_error(r->ctx, PEL_ENOMEM, "out of memory");
+    long nint = (vevery ? total / vevery : 0) + (tevery ? total / tevery : 0) + 1;
+    r->iv = calloc((size_t)nint, sizeof *r->iv);
+    if (!r->iv) {
+        pel_error(r->ctx, PEL_ENOMEM, "out of memory for %ld interval records", nint);
         return fail(r, PEL_EXIT_RUN);
     }
+    r->iv_last_step = start;
     long tick = r->progress ? (total - start + 99) / 100 : 0; /* chunking changes no result */
     double kernel = 0.0;
     for (long step = start; step < total;) {
         long next = total;
         if (vevery) next = lmin(next, (step / vevery + 1) * vevery);
+        if (tevery) next = lmin(next, (step / tevery + 1) * tevery);
         if (cevery) next = lmin(next, (step / cevery + 1) * cevery);
         if (tick) next = lmin(next, step + tick);
         double t0 = pel_wtime();
         pel_region_begin(r->ctx, "advance");
         pel_status s = r->d->advance(r->state, next - step);
         pel_region_end(r->ctx, "advance");
-        kernel += pel_wtime() - t0;
+        double dt = pel_wtime() - t0;
+        kernel += dt;
+        r->iv_kernel += dt;
         if (s) return fail(r, PEL_EXIT_RUN);
         step = next;
-        if (vevery && step % vevery == 0 && step < total) verify_interval(r, step);
+        int v = vevery && step % vevery == 0 && step < total, t = tevery && step % tevery == 0;
+        if (v || t) interval(r, step, v, t);
         if (cevery && step % cevery == 0) {
             const char *path = pel_config_string(r->cfg, "run", "checkpoint_file");
             if (checkpoint(r, path, step)) return fail(r, PEL_EXIT_RUN);
@@ -311,9 +334,7 @@ static int advance_all(run *r, long start, long total)
     }
     show_progress(r, total, total, 1);
     r->sum.kernel_seconds = kernel;
-    r->sum.interval_step = r->iv_step;
-    r->sum.interval_failures = r->iv_fail;
-    r->sum.interval_checks = r->iv_checks;
+    r->sum.intervals = r->iv;
     r->sum.nintervals = r->niv;
     return -1;
 }
@@ -403,7 +424,7 @@ static void print_summary(run *r)
     for (int i = 0; i < s->nrates; i++) printf(", %.4g %s", s->rates[i].value, s->rates[i].unit);
     printf("\n");
     int ivfail = 0;
-    for (int i = 0; i < s->nintervals; i++) ivfail += s->interval_failures[i] > 0;
+    for (int i = 0; i < s->nintervals; i++) ivfail += s->intervals[i].checks > 0 && s->intervals[i].failures > 0;
     int nfail = pel_verify_log_failures(s->final_log);
     if (!nfail && !ivfail) printf("verification SUCCESSFUL (%d checks)\n", pel_verify_log_count(s->final_log));
     else printf("verification FAILED: %d final check%s failed, %d interval%s failed\n", nfail,
@@ -480,7 +501,7 @@ static int run_main(run *r, int argc, char **argv)
     if (r->o.save && checkpoint(r, r->o.save, total)) return fail(r, PEL_EXIT_RUN);
 
     int failed = pel_verify_log_failures(r->log) > 0;
-    for (int i = 0; i < r->niv; i++) failed |= r->iv_fail[i] > 0;
+    for (int i = 0; i < r->niv; i++) failed |= r->iv[i].checks >= 0 && r->iv[i].failures > 0;
     sum->exit_status = failed ? PEL_EXIT_VERIFY : PEL_EXIT_OK;
     if (!r->o.quiet) print_summary(r);
     if (r->o.report && pel_report_write(r->ctx, r->o.report, sum)) return fail(r, PEL_EXIT_RUN);
@@ -499,8 +520,6 @@ int pel_driver_main(const pel_driver *d, int argc, char **argv)
     pel_ckpt_close(r.baseline);
     pel_context_destroy(r.ctx);
     free(r.o.sets);
-    free(r.iv_step);
-    free(r.iv_fail);
-    free(r.iv_checks);
+    free(r.iv);
     return code;
 }
