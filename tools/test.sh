@@ -7,6 +7,8 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 cd "$top"
+# builds below are out of tree; an in-tree build (the quick start) would block them
+if [ -f config.status ]; then make distclean >/dev/null; fi
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
 
 rm -rf build build-asan
