@@ -1,0 +1,43 @@
+/* Private to libpel (never installed): what the heat solver (heat.c) shares
+ * with the FTCS kernels (ftcs.c).  Names start with peli_ so the library's
+ * export list ('^pel_') leaves them out. */
+#ifndef PEL_INTERNAL_STENCIL_H
+#define PEL_INTERNAL_STENCIL_H
+
+#include <stddef.h>
+
+#include "internal/core.h"
+
+/* Everything a sweep needs, fixed before the first step.  The parallel loops
+ * run over `nrows` rows of `rowlen` points: n[0] rows in 2D, n[0]*n[1] in 3D
+ * (so a 3D grid gives many threads work).  First-touch placement must use
+ * the same rows and team size. */
+typedef struct peli_heat_grid {
+    int dim;
+    size_t n[3];
+    double r[3];
+    int periodic;
+    size_t nrows, rowlen, points;
+    int nthreads; /* team size for this grid, see pel_team_size */
+    int stream;   /* non-temporal stores: the fields are much larger than a cache */
+    int isa;      /* which copy of the row kernels runs (ftcs.c) */
+} peli_heat_grid;
+
+/* Fills g from checked parameters (n[d] >= 3, points fit in size_t). */
+void peli_heat_grid_init(peli_heat_grid *g, pel_context *ctx, int dim, const size_t n[],
+                         const double r[], pel_bc bc);
+
+/* nsteps FTCS steps in one parallel region, ping-ponging a -> b -> a ...
+ * (a is only read when nsteps == 1).  Returns the buffer holding the result
+ * unless copy_back is set, in which case the result is copied into a (within
+ * the same region) and a is returned. */
+double *peli_heat_run(const peli_heat_grid *g, double *a, double *b, long nsteps,
+                      int copy_back);
+
+/* PEL_EUNSTABLE with a message when sum_d r_d exceeds PEL_HEAT_STABILITY_SUM.
+ * With dt > 0 the message names the time step and suggests a stable one,
+ * dt_max being the largest stable step. */
+pel_status peli_heat_check_stability(pel_context *ctx, int dim, const double r[], double dt,
+                                     double dt_max);
+
+#endif
