@@ -81,7 +81,8 @@ void pel_heat_destroy(pel_heat *h);
 /* Advances nsteps steps; never allocates.  The region "heat.step" is timed. */
 pel_status pel_heat_step(pel_heat *h, long nsteps);
 
-/* The current field (prod(n) doubles, row-major); writable between steps. */
+/* The current field (prod(n) doubles, row-major); writable between steps.
+ * A step may move it to the other buffer: fetch it again after stepping. */
 double *pel_heat_field(pel_heat *h);
 size_t pel_heat_points(const pel_heat *h);
 const pel_heat_params *pel_heat_params_get(const pel_heat *h);
@@ -90,12 +91,13 @@ double pel_heat_time(const pel_heat *h); /* step_count * dt */
 /* r_d of dimension d */
 double pel_heat_r(const pel_heat *h, int d);
 
-/* For restart: sets the step count and copies u (prod(n) doubles) in. */
+/* For restart: sets the step count and copies u (prod(n) doubles) in; with
+ * u = NULL the field already written through pel_heat_field is kept. */
 pel_status pel_heat_set_state(pel_heat *h, long step, const double *u);
 
 /* Appends the solver's invariants at the current step to log:
  *  mode init:  heat.mode_discrete  max |u - exact discrete solution| (the
- *                                  FTCS factor 1 - 4 r sin^2(k h / 2) per dim
+ *                                  FTCS factor 1 - sum_d 4 r_d sin^2(k_d h_d / 2)
  *                                  per step), to a round-off bound;
  *              heat.mode_continuum amplitude vs exp(-alpha |k|^2 t), within the
  *                                  leading O(h^2 + dt) truncation term;
