@@ -460,7 +460,9 @@ static int run_main(run *r, int argc, char **argv)
     int threads = (int)pel_config_int(r->cfg, "run", "threads");
     if (threads > 0) pel_context_set_threads(r->ctx, threads);
     pel_status s = d->setup(r->ctx, r->cfg, &r->state);
-    if (s) return fail(r, status_exit(s));
+    /* setup only reads the configuration: its failures are bad input, except
+     * running out of memory or FFTW failing to plan */
+    if (s) return fail(r, s == PEL_ENOMEM || s == PEL_EFFTW ? PEL_EXIT_RUN : PEL_EXIT_USAGE);
 
     pel_run_summary *sum = &r->sum;
     sum->driver = d;
