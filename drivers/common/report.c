@@ -10,8 +10,10 @@ static void build_info(pel_json *w)
 {
     pel_json_key(w, "build");
     pel_json_object_begin(w);
-#if defined(__VERSION__)
-    pel_json_kv_string(w, "compiler", __VERSION__);
+#if defined(__clang__)
+    pel_json_kv_string(w, "compiler", "clang " __clang_version__);
+#elif defined(__GNUC__)
+    pel_json_kv_string(w, "compiler", "gcc " __VERSION__);
 #endif
     pel_json_kv_string(w, "cflags", PEL_BUILD_CFLAGS);
 #if defined(_OPENMP)
