@@ -1,0 +1,71 @@
+/* Private to libpel: batched 1D FFT passes for the spectral family.
+ *
+ * A pass is `count` 1D transforms of length n laid out with a fixed element
+ * stride and a fixed distance between consecutive transforms, cut into
+ * batches of `width` transforms (the last batch may be shorter).  Two FFTW
+ * plans are made at create time, one for a full batch and one for the
+ * remainder, so every transform of the pass is always computed by the same
+ * plan, whichever thread executes its batch: the arithmetic, hence the result,
+ * cannot depend on the thread count.  All transforms are in place on
+ * PEL-owned memory; a batch starts at base + batch * width * dist, and the
+ * plans are made at that same position relative to a 64-byte aligned buffer,
+ * so every execution sees the alignment the plan was made for. */
+#ifndef PEL_INTERNAL_SPECTRAL_H
+#define PEL_INTERNAL_SPECTRAL_H
+
+#include <stddef.h>
+#include <fftw3.h>
+
+#include "internal/core.h"
+
+typedef enum pel_fft_kind {
+    PEL_FFT_R2C,     /* rows: n reals -> n/2+1 complex, in place (real row = 2 * dist doubles) */
+    PEL_FFT_C2R,     /* the inverse of PEL_FFT_R2C, unnormalised */
+    PEL_FFT_C2C_FWD, /* exp(-i k x) */
+    PEL_FFT_C2C_BWD  /* exp(+i k x), unnormalised */
+} pel_fft_kind;
+
+typedef struct pel_fftbatch {
+    pel_fft_kind kind;
+    size_t n;          /* transform length (real length for r2c/c2r) */
+    ptrdiff_t stride;  /* between elements of one transform, in complex numbers */
+    ptrdiff_t dist;    /* between consecutive transforms, in complex numbers */
+    size_t count;      /* transforms in the pass */
+    size_t width;      /* transforms per full batch */
+    size_t nbatch;     /* full batches, then possibly one remainder batch */
+    fftw_plan full;    /* width transforms */
+    fftw_plan rem;     /* count % width transforms, or NULL */
+} pel_fftbatch;
+
+/* Plans a pass.  In place in a large array (rem_buf NULL): batch b starts at
+ * buf + b * width * dist, and the remainder plan is made at the remainder's
+ * own position.  Buffered (rem_buf = buf): every batch, full or not, is
+ * copied to a scratch buffer laid out like buf and transformed there.  buf is
+ * 64-byte aligned; executions must use pointers with the alignment the plan
+ * was made at.  `what` names the pass in the error message.  PEL_EFFTW when
+ * FFTW cannot make a plan. */
+pel_status pel_fftbatch_plan(pel_context *ctx, pel_fftbatch *b, const char *what,
+                             pel_fft_kind kind, size_t n, ptrdiff_t stride, size_t count,
+                             size_t width, ptrdiff_t dist, fftw_complex *buf,
+                             fftw_complex *rem_buf, unsigned flags);
+void pel_fftbatch_destroy(pel_fftbatch *b);
+
+/* Runs batch `batch` (0 <= batch < nbatch) of the pass based at `base`.
+ * Safe to call concurrently on distinct batches (fftw_execute_* is). */
+void pel_fftbatch_exec(const pel_fftbatch *b, size_t batch, fftw_complex *base);
+
+/* Runs batch `batch`'s plan on data at `start` (a buffered pass). */
+void pel_fftbatch_exec_at(const pel_fftbatch *b, size_t batch, fftw_complex *start);
+
+/* Transforms in batch `batch`. */
+static inline size_t pel_fftbatch_size(const pel_fftbatch *b, size_t batch)
+{
+    size_t first = batch * b->width;
+    return b->count - first < b->width ? b->count - first : b->width;
+}
+
+/* FFTW's planner is not thread-safe: every call that plans, destroys a plan
+ * or touches wisdom runs inside this named critical section. */
+#define PEL_FFTW_PLANNER_LOCK _Pragma("omp critical(pel_fftw_planner)")
+
+#endif
