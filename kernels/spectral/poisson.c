@@ -34,7 +34,11 @@
  * every output bit is a function of the input and the grid, not of the thread
  * count or of which thread ran a batch.  FFTW's own threads (fftw3_omp) split
  * a multi-dimensional plan according to the thread count, so the plan, and
- * the rounding, may change with it; they were measured for comparison only.
+ * the rounding, change with it (4096^2: 84% of phi's values differed between
+ * 1 and 2 threads).  Measured for comparison only, at 2 threads, one r2c +
+ * symbol + c2r with FFTW threads took 455 ms (ESTIMATE) / 104 ms (MEASURE)
+ * at 256^3 and 209 / 148 ms at 4096^2; this solve 95 and 87 ms
+ * (docs/spectral.md).
  *
  * Symbols, for the signed wavenumber index m (|m| <= n/2) of each dimension:
  *   spectral  s_d(m) = -(2 pi m / L_d)^2
