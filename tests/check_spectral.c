@@ -1,7 +1,7 @@
 /* Spectral family: the periodic FFTW Poisson solver. */
 #include <config.h>
 
-#include <dlfcn.h>
+#include <fftw3.h>
 #include <float.h>
 #include <stdint.h>
 #include <unistd.h>
@@ -437,15 +437,8 @@ START_TEST(num_wisdom)
     double *f = array(N), *phi = array(N), *phi2 = array(N);
     ck_assert_ok(pel_poisson_manufactured(ps, f, NULL));
     ck_assert_ok(pel_poisson_solve(ps, f, phi));
-    /* FFTW's wisdom calls, looked up in the libfftw3 that libpel brought into
-     * the process: this test is linked with libpel and Check only */
-    int (*export_wisdom)(const char *) =
-        (int (*)(const char *))dlsym(RTLD_DEFAULT, "fftw_export_wisdom_to_filename");
-    void (*forget_wisdom)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "fftw_forget_wisdom");
-    ck_assert_ptr_nonnull(export_wisdom);
-    ck_assert_ptr_nonnull(forget_wisdom);
-    ck_assert_int_eq(export_wisdom(path), 1);
-    forget_wisdom();
+    ck_assert_int_eq(fftw_export_wisdom_to_filename(path), 1);
+    fftw_forget_wisdom();
 
     pel_context *ctx2 = test_context(3);
     pel_poisson_params p;
