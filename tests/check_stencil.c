@@ -643,6 +643,44 @@ START_TEST(num_formula_exact)
 }
 END_TEST
 
+/* Several steps: pel_heat_ftcs_run fuses pairs of steps in place when each
+ * thread has rows enough (5 rows in 2D, 4 n[1] + 1 in 3D) and steps one at
+ * a time otherwise; both must equal repeated reference steps bit for bit,
+ * wherever the thread boundaries fall. */
+START_TEST(num_steps_exact)
+{
+    const size_t n[3][3] = {{37, 53, 0}, {37, 53, 29}, {9, 40, 0}}; /* the last too small to fuse at 4 threads */
+    const double r[3][3] = {{0.2, 0.25, 0}, {0.1, 0.15, 0.2}, {0.125, 0.125, 0}};
+    for (int c = 0; c < 3; c++) {
+        int dim = c == 1 ? 3 : 2;
+        size_t np = points(dim, n[c]), bytes = np * sizeof(double);
+        double *src = random_field(np, 21), *ref = pel_malloc(bytes), *tmp = pel_malloc(bytes);
+        double *u = pel_malloc(bytes), *w = pel_malloc(bytes);
+        for (int b = 0; b < 2; b++) {
+            pel_bc bc = b ? PEL_BC_PERIODIC : PEL_BC_DIRICHLET;
+            memcpy(ref, src, bytes);
+            for (long s = 1; s <= 5; s++) {
+                reference_step(dim, n[c], r[c], bc, ref, tmp);
+                memcpy(ref, tmp, bytes);
+                for (int t = 1; t <= 4; t++) {
+                    pel_context *ctx = test_context(t);
+                    memcpy(u, src, bytes);
+                    ck_assert_ok(pel_heat_ftcs_run(ctx, dim, n[c], r[c], bc, u, w, s));
+                    ck_assert_msg(memcmp(u, ref, bytes) == 0, "%dD %zux%zu bc %d, %ld steps at %d threads: max diff %g",
+                                  dim, n[c][0], n[c][1], b, s, t, max_abs_diff(u, ref, np));
+                    pel_context_destroy(ctx);
+                }
+            }
+        }
+        pel_free(src);
+        pel_free(ref);
+        pel_free(tmp);
+        pel_free(u);
+        pel_free(w);
+    }
+}
+END_TEST
+
 /* ---- threads: bitwise identical at 1, 2, 3 and 4 threads -------------------------------- */
 
 /* Sizes that are multiples of nothing convenient (rows not a whole number of
@@ -784,6 +822,7 @@ static Suite *stencil_suite(void)
     tcase_add_test(num, num_maximum_principle);
     tcase_add_test(num, num_verify_records);
     tcase_add_test(num, num_formula_exact);
+    tcase_add_test(num, num_steps_exact);
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");
     tcase_add_test(thr, threads_ftcs);

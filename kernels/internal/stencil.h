@@ -10,14 +10,15 @@
 
 /* Everything a sweep needs, fixed before the first step.  The parallel loops
  * run over `nrows` rows of `rowlen` points: n[0] rows in 2D, n[0]*n[1] in 3D
- * (so a 3D grid gives many threads work).  First-touch placement must use
- * the same rows and team size. */
+ * (so a 3D grid gives many threads work); the neighbours of row q along
+ * dimension 0 are rows q -+ stride.  First-touch placement must use the same
+ * rows, team size and partition (peli_heat_rows). */
 typedef struct peli_heat_grid {
     int dim;
     size_t n[3];
     double r[3];
     int periodic;
-    size_t nrows, rowlen, points;
+    size_t nrows, rowlen, points, stride;
     int nthreads; /* team size for this grid, see pel_team_size */
     int stream;   /* non-temporal stores: the fields are much larger than a cache */
     int isa;      /* which copy of the row kernels runs (ftcs.c) */
@@ -27,10 +28,14 @@ typedef struct peli_heat_grid {
 void peli_heat_grid_init(peli_heat_grid *g, pel_context *ctx, int dim, const size_t n[],
                          const double r[], pel_bc bc);
 
-/* nsteps FTCS steps in one parallel region, ping-ponging a -> b -> a ...
- * (a is only read when nsteps == 1).  Returns the buffer holding the result
- * unless copy_back is set, in which case the result is copied into a (within
- * the same region) and a is returned. */
+/* The rows [*begin, *end) thread t of nt owns: the schedule(static)
+ * partition, for the sweeps and for first touch. */
+void peli_heat_rows(size_t nrows, int t, int nt, size_t *begin, size_t *end);
+
+/* nsteps FTCS steps from a in one parallel region, b being scratch (or the
+ * next buffer of a ping-pong); a is only read when nsteps == 1.  Returns the
+ * buffer holding the result, unless copy_back is set: then the result is
+ * copied into a within the same region and a is returned. */
 double *peli_heat_run(const peli_heat_grid *g, double *a, double *b, long nsteps,
                       int copy_back);
 

@@ -1,11 +1,14 @@
-/* Row kernels of the FTCS sweep: a template that ftcs.c includes once per
+/* Row kernels of the FTCS sweep: a template that sweep.c includes once per
  * instruction set.  The includer defines
  *   NAME(f)   the name of this instance's copy of f (f_sse2, f_avx, ...);
- *   VEC, VLEN, VLOAD, VSTREAM, VSET1
- *             a vector of VLEN doubles, an unaligned load, an aligned
- *             streaming store and a broadcast (left undefined when there
- *             is no vector unit: rows are then written with plain stores).
- * Every point goes through HEAT2/HEAT3, so all instances give the same bits. */
+ *   VEC, VLEN, VLOAD, VSTORE, VSTREAM, VSET1
+ *             a vector of VLEN doubles, an unaligned load and store, an
+ *             aligned streaming store and a broadcast;
+ *   stream1(p, x), PREFETCH(p)
+ *             a scalar streaming store and a prefetch.
+ * Without VLEN the rows are written with plain scalar code (which the
+ * compiler vectorises).  Every point goes through HEAT2/HEAT3, so all
+ * instances give the same bits. */
 
 /* Any point j of the row, end points included: a Dirichlet end point is a
  * boundary value, a periodic one wraps to the other end of the row. */
@@ -24,53 +27,73 @@ static inline double NAME(point)(const rowargs *a, int dim, size_t j)
 }
 
 #ifdef VLEN
-/* VLEN interior points from j. */
-static inline VEC NAME(vpoint)(const rowargs *a, int dim, size_t j)
+/* An interior point j (0 < j < len - 1). */
+static inline double NAME(inner)(const rowargs *a, int dim, size_t j)
 {
     const double *c = a->c;
-    const VEC two = VSET1(2.0), r0 = VSET1(a->r0), r1 = VSET1(a->r1);
-    VEC vc = VLOAD(c + j), w = VLOAD(c + j - 1), e = VLOAD(c + j + 1);
-    VEC m0 = VLOAD(a->m0 + j), p0 = VLOAD(a->p0 + j);
-    if (dim == 2) return HEAT2(vc, m0, p0, w, e, r0, r1, two);
-    const VEC r2 = VSET1(a->r2), m1 = VLOAD(a->m1 + j), p1 = VLOAD(a->p1 + j);
-    return HEAT3(vc, m0, p0, m1, p1, w, e, r0, r1, r2, two);
+    if (dim == 2) return HEAT2(c[j], a->m0[j], a->p0[j], c[j - 1], c[j + 1], a->r0, a->r1, 2.0);
+    return HEAT3(c[j], a->m0[j], a->p0[j], a->m1[j], a->p1[j], c[j - 1], c[j + 1], a->r0, a->r1,
+                 a->r2, 2.0);
 }
-#endif
 
+/* The coefficients as vectors, and the rows, held in registers for a row. */
+typedef struct NAME(vrow) {
+    VEC r0, r1, r2, two;
+    const double *c, *m0, *p0, *m1, *p1;
+} NAME(vrow);
+
+/* VLEN interior points from j. */
+static inline VEC NAME(vpoint)(const NAME(vrow) *v, int dim, size_t j)
+{
+    VEC c = VLOAD(v->c + j), w = VLOAD(v->c + j - 1), e = VLOAD(v->c + j + 1);
+    VEC m0 = VLOAD(v->m0 + j), p0 = VLOAD(v->p0 + j);
+    if (dim == 2) return HEAT2(c, m0, p0, w, e, v->r0, v->r1, v->two);
+    VEC m1 = VLOAD(v->m1 + j), p1 = VLOAD(v->p1 + j);
+    return HEAT3(c, m0, p0, m1, p1, w, e, v->r0, v->r1, v->r2, v->two);
+}
+
+/* With stream set, every store of the row streams, the scalar ones too (a
+ * cache line written partly by plain and partly by streaming stores is
+ * flushed in pieces), so consecutive rows fill whole lines whatever their
+ * length. */
 static inline __attribute__((always_inline)) void NAME(row)(double *restrict out,
                                                              const rowargs *a, int dim,
                                                              int stream)
 {
-    const size_t len = a->len, last = len - 1;
-#ifdef VLEN
-    /* Stream whole cache lines only: a line written partly by plain stores
-     * and partly by streaming ones is flushed in pieces, which is slow.
-     * Lines shared with the neighbouring rows take plain stores; a line
-     * holding an end point is assembled in a buffer first. */
-    if (stream && (uintptr_t)out % sizeof(double) == 0) {
-        size_t head = (LINE_BYTES - (uintptr_t)out % LINE_BYTES) % LINE_BYTES / sizeof(double);
-        if (head > len) head = len;
-        size_t tail = head + (len - head) / LINE_PTS * LINE_PTS, j;
-        for (j = 0; j < head; j++) out[j] = NAME(point)(a, dim, j);
-        for (; j < tail; j += LINE_PTS) {
-            if (j == 0 || j + LINE_PTS > last) {
-                _Alignas(LINE_BYTES) double buf[LINE_PTS];
-                for (size_t k = 0; k < LINE_PTS; k++) buf[k] = NAME(point)(a, dim, j + k);
-                for (size_t k = 0; k < LINE_PTS; k += VLEN) VSTREAM(out + j + k, VLOAD(buf + k));
-            } else {
-                for (size_t k = 0; k < LINE_PTS; k += VLEN)
-                    VSTREAM(out + j + k, NAME(vpoint)(a, dim, j + k));
-            }
+    const size_t last = a->len - 1;
+    const NAME(vrow) v = {VSET1(a->r0), VSET1(a->r1), VSET1(a->r2), VSET1(2.0),
+                          a->c, a->m0, a->p0, a->m1, a->p1};
+    size_t j = 1;
+    if (stream) {
+        stream1(out, NAME(point)(a, dim, 0));
+        for (; j < last && (uintptr_t)(out + j) % (VLEN * sizeof(double)) != 0; j++)
+            stream1(out + j, NAME(inner)(a, dim, j));
+        for (; j + VLEN <= last; j += VLEN) {
+            if (j % 8 < VLEN) PREFETCH(v.p0 + j + PREFETCH_AHEAD); /* once per line */
+            VSTREAM(out + j, NAME(vpoint)(&v, dim, j));
         }
-        for (; j < len; j++) out[j] = NAME(point)(a, dim, j);
-        return;
+        for (; j < last; j++) stream1(out + j, NAME(inner)(a, dim, j));
+        stream1(out + last, NAME(point)(a, dim, last));
+    } else {
+        out[0] = NAME(point)(a, dim, 0);
+        for (; j + VLEN <= last; j += VLEN) {
+            if (j % 8 < VLEN) PREFETCH(v.p0 + j + PREFETCH_AHEAD);
+            VSTORE(out + j, NAME(vpoint)(&v, dim, j));
+        }
+        for (; j < last; j++) out[j] = NAME(inner)(a, dim, j);
+        out[last] = NAME(point)(a, dim, last);
     }
-#endif
+}
+
+#else
+static inline void NAME(row)(double *restrict out, const rowargs *a, int dim, int stream)
+{
+    const size_t last = a->len - 1;
+    const double *restrict c = a->c, *restrict m0 = a->m0, *restrict p0 = a->p0;
+    const double r0 = a->r0, r1 = a->r1;
     (void)stream;
     out[0] = NAME(point)(a, dim, 0);
     out[last] = NAME(point)(a, dim, last);
-    const double *restrict c = a->c, *restrict m0 = a->m0, *restrict p0 = a->p0;
-    const double r0 = a->r0, r1 = a->r1;
     if (dim == 2) {
         for (size_t j = 1; j < last; j++)
             out[j] = HEAT2(c[j], m0[j], p0[j], c[j - 1], c[j + 1], r0, r1, 2.0);
@@ -81,6 +104,7 @@ static inline __attribute__((always_inline)) void NAME(row)(double *restrict out
             out[j] = HEAT3(c[j], m0[j], p0[j], m1[j], p1[j], c[j - 1], c[j + 1], r0, r1, r2, 2.0);
     }
 }
+#endif
 
 static void NAME(row2)(double *restrict out, const rowargs *a, int stream)
 {
@@ -96,5 +120,6 @@ static void NAME(row3)(double *restrict out, const rowargs *a, int stream)
 #undef VEC
 #undef VLEN
 #undef VLOAD
+#undef VSTORE
 #undef VSTREAM
 #undef VSET1

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
 #include "internal/stencil.h"
 
 #define PI 3.14159265358979323846
@@ -154,8 +156,8 @@ static void set_mode_constants(pel_heat *h)
     h->rate_h2 = p->alpha * k4h2 / 12.0;
 }
 
-/* Writes the initial field row by row with the sweep's own partition: this
- * is the first touch that places the pages. */
+/* Writes the initial field (and zeroes the other buffer) with the sweep's
+ * own partition of rows: this is the first touch that places the pages. */
 static void set_initial(pel_heat *h)
 {
     const size_t nrows = h->g.nrows, len = h->g.rowlen;
@@ -163,23 +165,28 @@ static void set_initial(pel_heat *h)
     const int random = h->p.init == PEL_HEAT_INIT_RANDOM;
     const double *last = h->shape[h->p.dim - 1];
     const pel_rng rng = pel_rng_stream(h->p.seed, 0);
-    double *u = h->u;
+    double *u = h->u, *w = h->w;
     const pel_heat *hc = h;
-#pragma omp parallel for schedule(static) num_threads(h->g.nthreads) default(none) \
-    shared(hc, u, nrows, len, A, off, random, last, rng)
-    for (size_t q = 0; q < nrows; q++) {
-        double *row = u + q * len;
-        if (random) { /* point i is element i of Philox stream (seed, 0), as pel_rng_fill_uniform */
-            double pair[2];
-            uint64_t have = UINT64_MAX;
-            for (size_t k = 0; k < len; k++) {
-                uint64_t i = (uint64_t)(q * len + k);
-                if (i / 2 != have) pel_rng_uniform2(rng, have = i / 2, 0, pair);
-                row[k] = off + A * pair[i % 2];
+#pragma omp parallel num_threads(h->g.nthreads) default(none) \
+    shared(hc, u, w, nrows, len, A, off, random, last, rng)
+    {
+        size_t b, e;
+        peli_heat_rows(nrows, omp_get_thread_num(), omp_get_num_threads(), &b, &e);
+        memset(w + b * len, 0, (e - b) * len * sizeof *w);
+        for (size_t q = b; q < e; q++) {
+            double *row = u + q * len;
+            if (random) { /* point i is element i of Philox stream (seed, 0), as pel_rng_fill_uniform */
+                double pair[2];
+                uint64_t have = UINT64_MAX;
+                for (size_t k = 0; k < len; k++) {
+                    uint64_t i = (uint64_t)(q * len + k);
+                    if (i / 2 != have) pel_rng_uniform2(rng, have = i / 2, 0, pair);
+                    row[k] = off + A * pair[i % 2];
+                }
+            } else {
+                double s = row_shape(hc, q);
+                for (size_t k = 0; k < len; k++) row[k] = off + A * (s * last[k]);
             }
-        } else {
-            double s = row_shape(hc, q);
-            for (size_t k = 0; k < len; k++) row[k] = off + A * (s * last[k]);
         }
     }
 }
@@ -217,7 +224,6 @@ pel_status pel_heat_create(pel_context *ctx, const pel_heat_params *p, pel_heat 
     }
     if (p->init == PEL_HEAT_INIT_MODE) set_mode_constants(h);
     set_initial(h);
-    pel_first_touch_zero(h->w, h->g.nrows, h->g.rowlen, h->g.nthreads);
 
     int t = h->g.nthreads;
     h->max0 = pel_max(h->u, h->g.points, t);
@@ -268,9 +274,17 @@ pel_status pel_heat_set_state(pel_heat *h, long step, const double *u)
 {
     if (!h) return PEL_EINVAL;
     PEL_REQUIRE(h->ctx, step >= 0, "heat: step = %ld: must be non-negative", step);
-    if (u && u != h->u)
-        pel_first_touch_copy(h->u, u, h->g.nrows, h->g.rowlen,
-                             pel_team_size(h->ctx, h->g.nrows)); /* the sweep's partition */
+    if (u && u != h->u) {
+        double *dst = h->u;
+        const size_t nrows = h->g.nrows, len = h->g.rowlen;
+#pragma omp parallel num_threads(pel_team_size(h->ctx, nrows)) default(none) \
+    shared(dst, u, nrows, len)
+        { /* each thread copies the rows it steps */
+            size_t b, e;
+            peli_heat_rows(nrows, omp_get_thread_num(), omp_get_num_threads(), &b, &e);
+            memcpy(dst + b * len, u + b * len, (e - b) * len * sizeof *dst);
+        }
+    }
     h->step = step;
     return PEL_OK;
 }
