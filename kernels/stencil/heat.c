@@ -154,7 +154,8 @@ static void set_mode_constants(pel_heat *h)
         k2 += k * k;
         k4h2 += k * k * k * k * hd * hd;
         double ss = 0.0, sabs = 0.0;
-        for (size_t i = 0; i < p->n[d]; i++) ss += h->shape[d][i] * h->shape[d][i], sabs += fabs(h->shape[d][i]);
+        for (size_t i = 0; i < p->n[d]; i++)
+            ss += h->shape[d][i] * h->shape[d][i], sabs += fabs(h->shape[d][i]);
         h->ss *= ss; /* the grid sums factorise over dimensions */
         h->sabs *= sabs;
     }
@@ -183,7 +184,7 @@ static void set_initial(pel_heat *h)
         memset(w + b * len, 0, (e - b) * len * sizeof *w);
         for (size_t q = b; q < e; q++) {
             double *row = u + q * len;
-            if (random) { /* point i is element i of Philox stream (seed, 0), as pel_rng_fill_uniform */
+            if (random) { /* point i: element i of stream (seed, 0), as pel_rng_fill_uniform */
                 double pair[2];
                 uint64_t have = UINT64_MAX;
                 for (size_t k = 0; k < len; k++) {
@@ -276,7 +277,10 @@ size_t pel_heat_points(const pel_heat *h) { return h ? h->g.points : 0; }
 const pel_heat_params *pel_heat_params_get(const pel_heat *h) { return h ? &h->p : NULL; }
 long pel_heat_step_count(const pel_heat *h) { return h ? h->step : 0; }
 double pel_heat_time(const pel_heat *h) { return h ? (double)h->step * h->p.dt : 0.0; }
-double pel_heat_r(const pel_heat *h, int d) { return h && d >= 0 && d < h->p.dim ? h->g.r[d] : 0.0; }
+double pel_heat_r(const pel_heat *h, int d)
+{
+    return h && d >= 0 && d < h->p.dim ? h->g.r[d] : 0.0;
+}
 
 pel_status pel_heat_set_state(pel_heat *h, long step, const double *u)
 {
