@@ -1,5 +1,5 @@
 /* The heat solver (include/pel/stencil.h, part b): owns two fields, sets the
- * initial condition, steps with the FTCS kernels of ftcs.c and checks its
+ * initial condition, steps with the FTCS sweeps of sweep.c and checks its
  * invariants.  The error bounds behind each verification record are derived
  * in docs/stencil.md and summarised where they are computed. */
 #include <config.h>
