@@ -6,7 +6,7 @@
  * -|k|^2 (or the second-order finite-difference symbol), sets the mean mode to
  * zero and transforms back (c2r).  The result is bitwise identical for any
  * thread count: every 1D transform runs the same fixed plan whichever thread
- * executes it (see the README, "Determinism"). */
+ * executes it (see docs/spectral.md). */
 #ifndef PEL_SPECTRAL_H
 #define PEL_SPECTRAL_H
 
