@@ -1,6 +1,7 @@
-/* Private to libpel (never installed): what the heat solver (heat.c) shares
- * with the FTCS kernels (ftcs.c).  Names start with peli_ so the library's
- * export list ('^pel_') leaves them out. */
+/* Private to libpel (never installed): what the heat solver (heat.c) and
+ * the FTCS functions (ftcs.c) share with the sweeps (sweep.c, fused.c).
+ * Names start with peli_ so the library's export list ('^pel_') leaves
+ * them out. */
 #ifndef PEL_INTERNAL_STENCIL_H
 #define PEL_INTERNAL_STENCIL_H
 
@@ -21,7 +22,7 @@ typedef struct peli_heat_grid {
     size_t nrows, rowlen, points, stride;
     int nthreads; /* team size for this grid, see pel_team_size */
     int stream;   /* non-temporal stores: the fields are much larger than a cache */
-    int isa;      /* which copy of the row kernels runs (ftcs.c) */
+    int isa;      /* which copy of the row kernels runs (sweep.c) */
 } peli_heat_grid;
 
 /* Fills g from checked parameters (n[d] >= 3, points fit in size_t). */
@@ -38,6 +39,40 @@ void peli_heat_rows(size_t nrows, int t, int nt, size_t *begin, size_t *end);
  * copied into a within the same region and a is returned. */
 double *peli_heat_run(const peli_heat_grid *g, double *a, double *b, long nsteps,
                       int copy_back);
+
+/* ---- between the single steps (sweep.c) and the fused ones (fused.c) ---- */
+
+/* The neighbourhood of one row: c the row itself, m0/p0 the rows before and
+ * after it along dimension 0, m1/p1 along dimension 1 (3D only). */
+typedef struct peli_heat_rowargs {
+    const double *c, *m0, *p0, *m1, *p1;
+    double r0, r1, r2;
+    size_t len;
+    int periodic;
+} peli_heat_rowargs;
+
+/* Writes the row after a's into out, with streaming stores when stream is set. */
+typedef void peli_heat_row_fn(double *restrict out, const peli_heat_rowargs *a, int stream);
+
+/* The row kernel for the grid (its dimension and instruction set). */
+peli_heat_row_fn *peli_heat_row_kernel(const peli_heat_grid *g);
+
+/* Whether row (i, j) is a Dirichlet boundary row, which keeps its values. */
+static inline int peli_heat_boundary_row(const peli_heat_grid *g, ptrdiff_t i, ptrdiff_t j)
+{
+    return !g->periodic && (i == 0 || i == (ptrdiff_t)g->n[0] - 1 ||
+                            (g->dim == 3 && (j == 0 || j == (ptrdiff_t)g->n[1] - 1)));
+}
+
+/* How many steps the next pass of peli_heat_fused fuses when nsteps remain
+ * (0: none, step one at a time). */
+int peli_heat_fuse_depth(const peli_heat_grid *g, long nsteps);
+
+/* k >= 2 steps in place on u (k from peli_heat_fuse_depth), called by every
+ * thread of the team with its rows [b, e) and its own rows of the work
+ * array as scratch.  Contains the team's barriers. */
+void peli_heat_fused(const peli_heat_grid *g, peli_heat_row_fn *row, double *u, double *scratch,
+                     size_t b, size_t e, int k);
 
 /* PEL_EUNSTABLE with a message when sum_d r_d exceeds PEL_HEAT_STABILITY_SUM.
  * With dt > 0 the message names the time step and suggests a stable one,

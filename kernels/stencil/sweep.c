@@ -6,23 +6,20 @@
  * neighbours along dimension 0 are rows v -+ S (S = 1 in 2D, n[1] in 3D),
  * along dimension 1 (3D) rows v -+ 1 within the plane; periodic indices
  * wrap, and the first and last point of a row are peeled, so no halo is
- * ever copied.
+ * ever copied for a single step.
  *
  * Two ways to advance:
- *  - one step, u -> v, every row once (streaming stores for large fields);
- *  - two steps fused, in place: each thread computes the intermediate step
- *    a few rows ahead into a small ring of rows kept in cache (carved from
- *    the work array) and writes the second step straight back over u.  The
- *    field crosses the memory bus once per two steps instead of twice.
- *    The rows a thread's neighbours need are computed before a barrier, so
- *    nobody reads a row after it has been overwritten.
+ *  - k steps fused in place (fused.c), the field crossing the memory bus
+ *    once per k steps: every pass while the depth allows it;
+ *  - one step, u -> v, every row once (streaming stores for large fields):
+ *    a single step, a step the passes leave over, and grids too small for
+ *    each thread to hold a pass's scratch.
  *
  * Determinism: every point, whichever loop computes it (peeled, scalar or
  * vector, fused or not), evaluates the same expression (HEAT2/HEAT3) in the
  * same order, so results do not depend on the thread count, the alignment,
  * the instruction set or the path.  Contraction of a*b + c into an FMA would
- * round differently in different loops, so it is off for this file (free:
- * the sweep is bound by memory traffic). */
+ * round differently in different loops, so it is off for this file. */
 #include <config.h>
 
 #include <stddef.h>
@@ -47,16 +44,8 @@
     ((c) + (r0) * (((m0) - (two) * (c)) + (p0)) + (r1) * (((m1) - (two) * (c)) + (p1)) +     \
      (r2) * (((m2) - (two) * (c)) + (p2)))
 
-/* The neighbourhood of one row: c the row itself, m0/p0 the rows before and
- * after it along dimension 0, m1/p1 along dimension 1 (3D only). */
-typedef struct rowargs {
-    const double *c, *m0, *p0, *m1, *p1;
-    double r0, r1, r2;
-    size_t len;
-    int periodic;
-} rowargs;
-
-typedef void row_fn(double *restrict out, const rowargs *a, int stream);
+typedef peli_heat_rowargs rowargs;
+typedef peli_heat_row_fn row_fn;
 
 /* Software prefetch of the row after (p0), this many points ahead: the
  * hardware prefetchers alone leave the core waiting on that stream. */
@@ -155,6 +144,8 @@ void peli_heat_grid_init(peli_heat_grid *g, pel_context *ctx, int dim, const siz
     g->isa = best_isa();
 }
 
+peli_heat_row_fn *peli_heat_row_kernel(const peli_heat_grid *g) { return pick_row(g->dim, g->isa); }
+
 /* ---- rows and where they live ------------------------------------------------------ */
 
 void peli_heat_rows(size_t nrows, int t, int nt, size_t *begin, size_t *end)
@@ -166,30 +157,13 @@ void peli_heat_rows(size_t nrows, int t, int nt, size_t *begin, size_t *end)
     *end = *begin + q + (ut < rem);
 }
 
-/* Where the rows of a field are: a whole array (base), or, for the
- * intermediate step of a fused pair, a ring of ring_rows rows plus a tail
- * of rows from tail_first on.  Row indices v may run up to one grid past
- * either end (periodic wrap).  Ring slots are found from the slot of a
- * current row `centre`, to which every lookup is within S rows: no division. */
-typedef struct field {
-    const double *base;
-    double *ring, *tail;
-    ptrdiff_t tail_first, ring_rows, centre, centre_slot;
-} field;
-
-static inline double *row_at(const peli_heat_grid *g, const field *f, ptrdiff_t v)
+/* Row v of field u, v up to one grid past either end (periodic wrap). */
+static inline const double *row_at(const peli_heat_grid *g, const double *u, ptrdiff_t v)
 {
-    const ptrdiff_t nrows = (ptrdiff_t)g->nrows, len = (ptrdiff_t)g->rowlen;
-    if (f->base) {
-        if (v < 0) v += nrows;
-        else if (v >= nrows) v -= nrows;
-        return (double *)f->base + v * len; /* the caller only reads a base field */
-    }
-    if (v >= f->tail_first) return f->tail + (v - f->tail_first) * len;
-    ptrdiff_t slot = f->centre_slot + (v - f->centre);
-    if (slot < 0) slot += f->ring_rows;
-    else if (slot >= f->ring_rows) slot -= f->ring_rows;
-    return f->ring + slot * len;
+    const ptrdiff_t nrows = (ptrdiff_t)g->nrows;
+    if (v < 0) v += nrows;
+    else if (v >= nrows) v -= nrows;
+    return u + v * (ptrdiff_t)g->rowlen;
 }
 
 /* (i, j) of row q: i the index along dimension 0, j along dimension 1 (3D). */
@@ -199,19 +173,13 @@ static inline void row_coords(const peli_heat_grid *g, size_t q, size_t *i, size
     *j = g->dim == 2 ? 0 : q - *i * g->n[1];
 }
 
-static inline int boundary_row(const peli_heat_grid *g, size_t i, size_t j)
-{
-    return !g->periodic &&
-           (i == 0 || i == g->n[0] - 1 || (g->dim == 3 && (j == 0 || j == g->n[1] - 1)));
-}
-
 /* Row v (at grid coordinates i, j) of the step after `src`, into out.  A
  * Dirichlet boundary row is copied. */
-static inline void update_row(const peli_heat_grid *g, row_fn *row, const field *src,
+static inline void update_row(const peli_heat_grid *g, row_fn *row, const double *src,
                               ptrdiff_t v, size_t i, size_t j, double *out, int stream)
 {
     const ptrdiff_t S = (ptrdiff_t)g->stride, n1 = (ptrdiff_t)g->n[1];
-    if (boundary_row(g, i, j)) {
+    if (peli_heat_boundary_row(g, (ptrdiff_t)i, (ptrdiff_t)j)) {
         memcpy(out, row_at(g, src, v), g->rowlen * sizeof *out);
         return;
     }
@@ -233,66 +201,13 @@ static inline void update_row(const peli_heat_grid *g, row_fn *row, const field 
 static void sweep(const peli_heat_grid *g, row_fn *row, const double *u, double *v, size_t b,
                   size_t e)
 {
-    const field src = {.base = u};
     size_t i, j;
     row_coords(g, b, &i, &j);
     for (size_t q = b; q < e; q++) {
-        update_row(g, row, &src, (ptrdiff_t)q, i, j, v + q * g->rowlen, g->stream);
+        update_row(g, row, u, (ptrdiff_t)q, i, j, v + q * g->rowlen, g->stream);
         if (g->dim == 2 || ++j == g->n[1]) j = 0, i++;
     }
     store_fence(g->stream);
-}
-
-/* ---- two steps fused ------------------------------------------------------------------ */
-
-/* Rows of work a thread needs for a fused pair: a ring of 2S + 1 rows of the
- * intermediate step, and a tail of 2S rows. */
-static size_t fused_rows(const peli_heat_grid *g) { return 4 * g->stride + 1; }
-
-/* The intermediate step's row v from u, into out (nothing outside a
- * Dirichlet grid, where no row needs it). */
-static void intermediate(const peli_heat_grid *g, row_fn *row, const double *u, ptrdiff_t v,
-                         double *out)
-{
-    const ptrdiff_t nrows = (ptrdiff_t)g->nrows;
-    if (!g->periodic && (v < 0 || v >= nrows)) return;
-    const field src = {.base = u};
-    size_t i, j;
-    row_coords(g, (size_t)(v < 0 ? v + nrows : v >= nrows ? v - nrows : v), &i, &j);
-    update_row(g, row, &src, v, i, j, out, 0);
-}
-
-/* Thread's rows [b, e) advance two steps in place.  Phase 1 (before the
- * barrier) computes every intermediate row that depends on other threads'
- * rows: [b - S, b + S) into the ring, [e - S, e + S) into the tail.  Phase 2
- * computes intermediate row q + S from u, then the final row q over u's row
- * q, whose old values no later intermediate row needs. */
-static void fused_pair(const peli_heat_grid *g, row_fn *row, double *u, double *work, size_t b,
-                       size_t e)
-{
-    const ptrdiff_t S = (ptrdiff_t)g->stride, pb = (ptrdiff_t)b, pe = (ptrdiff_t)e;
-    const size_t len = g->rowlen;
-    field mid = {.ring = work + b * len, .ring_rows = 2 * S + 1, .tail_first = pe - S,
-                 .centre = pb - S, .centre_slot = 0};
-    mid.tail = mid.ring + (size_t)mid.ring_rows * len;
-
-    for (ptrdiff_t v = pb - S; v < pb + S; v++) intermediate(g, row, u, v, row_at(g, &mid, v));
-    for (ptrdiff_t v = pe - S; v < pe + S; v++) intermediate(g, row, u, v, row_at(g, &mid, v));
-#pragma omp barrier
-    const field src = {.base = u};
-    mid.centre = pb, mid.centre_slot = S;
-    size_t i, j, iv, jv; /* coordinates of rows q and q + S */
-    row_coords(g, b, &i, &j);
-    row_coords(g, b + g->stride, &iv, &jv);
-    for (size_t q = b; q < e; q++) {
-        ptrdiff_t v = (ptrdiff_t)q + S;
-        if (v < pe - S) update_row(g, row, &src, v, iv, jv, row_at(g, &mid, v), 0);
-        if (!boundary_row(g, i, j)) update_row(g, row, &mid, (ptrdiff_t)q, i, j, u + q * len, 0);
-        if (++mid.centre_slot == mid.ring_rows) mid.centre_slot = 0;
-        mid.centre++;
-        if (g->dim == 2 || ++j == g->n[1]) j = 0, i++;
-        if (g->dim == 2 || ++jv == g->n[1]) jv = 0, iv++;
-    }
 }
 
 /* ---- the parallel region ---------------------------------------------------------------- */
@@ -302,20 +217,22 @@ double *peli_heat_run(const peli_heat_grid *g, double *a, double *b, long nsteps
 {
     if (nsteps <= 0) return a;
     const int nt = g->nthreads;
-    /* fuse pairs of steps when every thread's rows can hold the ring and tail */
-    long pairs = g->nrows / (size_t)nt >= fused_rows(g) ? nsteps / 2 : 0;
-#ifdef PELI_HEAT_NO_FUSE /* for measurements */
-    pairs = 0;
-#endif
-    const long singles = nsteps - 2 * pairs;
-    row_fn *row = pick_row(g->dim, g->isa);
-#pragma omp parallel num_threads(nt) default(none) shared(g, a, b, pairs, singles, copy_back, row)
+    /* passes of fused steps in place while the depth allows, then single
+     * steps ping-ponging (all of them when the grid is too small to fuse) */
+    long singles = nsteps, passes = 0;
+    for (int k; (k = peli_heat_fuse_depth(g, singles)) != 0; singles -= k) passes++;
+    row_fn *row = peli_heat_row_kernel(g);
+#pragma omp parallel num_threads(nt) default(none) \
+    shared(g, a, b, nsteps, passes, singles, copy_back, row)
     {
         size_t rb, re;
         peli_heat_rows(g->nrows, omp_get_thread_num(), omp_get_num_threads(), &rb, &re);
-        for (long s = 0; s < pairs; s++) {
-            fused_pair(g, row, a, b, rb, re);
-#pragma omp barrier
+        double *scratch = b + rb * g->rowlen; /* the thread's own rows of the work array */
+        long left = nsteps;
+        for (long p = 0; p < passes; p++) {
+            const int k = peli_heat_fuse_depth(g, left); /* the same sequence as above */
+            peli_heat_fused(g, row, a, scratch, rb, re, k);
+            left -= k;
         }
         for (long s = 0; s < singles; s++) {
             sweep(g, row, s % 2 ? b : a, s % 2 ? a : b, rb, re);
