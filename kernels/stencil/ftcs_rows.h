@@ -4,6 +4,7 @@
  *   VEC, VLEN, VLOAD, VSTORE, VSTREAM, VSET1
  *             a vector of VLEN doubles, an unaligned load and store, an
  *             aligned streaming store and a broadcast;
+ *   VHIDE(x)  an empty asm that hides a vector's value from the optimiser;
  *   stream1(p, x), PREFETCH(p)
  *             a scalar streaming store and a prefetch.
  * Without VLEN the rows are written with plain scalar code (which the
@@ -55,13 +56,17 @@ static inline VEC NAME(vpoint)(const NAME(vrow) *v, int dim, size_t j)
 /* With stream set, every store of the row streams, the scalar ones too (a
  * cache line written partly by plain and partly by streaming stores is
  * flushed in pieces), so consecutive rows fill whole lines whatever their
- * length. */
+ * length.  Without, the vector stores are aligned: an unaligned vector at
+ * each end of the row overlaps them, its points computed twice to the same
+ * bits. */
 static inline __attribute__((always_inline)) void NAME(row)(double *restrict out,
                                                              const rowargs *a, int dim,
                                                              int stream)
 {
     const size_t last = a->len - 1;
-    const NAME(vrow) v = {VSET1(a->r0), VSET1(a->r1), VSET1(a->r2), VSET1(2.0),
+    VEC two = VSET1(2.0);
+    VHIDE(two); /* a multiply, not c + c: the adders are the busier units */
+    const NAME(vrow) v = {VSET1(a->r0), VSET1(a->r1), VSET1(a->r2), two,
                           a->c, a->m0, a->p0, a->m1, a->p1};
     size_t j = 1;
     if (stream) {
@@ -74,14 +79,18 @@ static inline __attribute__((always_inline)) void NAME(row)(double *restrict out
         }
         for (; j < last; j++) stream1(out + j, NAME(inner)(a, dim, j));
         stream1(out + last, NAME(point)(a, dim, last));
-    } else {
+    } else if (last > VLEN) {
         out[0] = NAME(point)(a, dim, 0);
+        VSTORE(out + 1, NAME(vpoint)(&v, dim, 1));
+        j = 2 + (VLEN - (uintptr_t)(out + 2) / sizeof(double) % VLEN) % VLEN; /* aligned */
         for (; j + VLEN <= last; j += VLEN) {
             if (j % 8 < VLEN) PREFETCH(v.p0 + j + PREFETCH_AHEAD);
             VSTORE(out + j, NAME(vpoint)(&v, dim, j));
         }
-        for (; j < last; j++) out[j] = NAME(inner)(a, dim, j);
+        VSTORE(out + last - VLEN, NAME(vpoint)(&v, dim, last - VLEN));
         out[last] = NAME(point)(a, dim, last);
+    } else {
+        for (j = 0; j <= last; j++) out[j] = NAME(point)(a, dim, j);
     }
 }
 
@@ -123,3 +132,4 @@ static void NAME(row3)(double *restrict out, const rowargs *a, int stream)
 #undef VSTORE
 #undef VSTREAM
 #undef VSET1
+#undef VHIDE

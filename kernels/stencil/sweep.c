@@ -76,6 +76,7 @@ static inline void stream1(double *p, double x)
 #define VSTORE _mm_storeu_pd
 #define VSTREAM _mm_stream_pd
 #define VSET1 _mm_set1_pd
+#define VHIDE(x) __asm__("" : "+x"(x))
 #include "ftcs_rows.h"
 
 #pragma GCC push_options
@@ -87,6 +88,7 @@ static inline void stream1(double *p, double x)
 #define VSTORE _mm256_storeu_pd
 #define VSTREAM _mm256_stream_pd
 #define VSET1 _mm256_set1_pd
+#define VHIDE(x) __asm__("" : "+x"(x))
 #include "ftcs_rows.h"
 #pragma GCC pop_options
 
