@@ -5,6 +5,7 @@
  *             a vector of VLEN doubles, an unaligned load and store, an
  *             aligned streaming store and a broadcast;
  *   VHIDE(x)  an empty asm that hides a vector's value from the optimiser;
+ *   VALIGNR(hi, lo, n)  (optional) lanes n .. of the concatenation lo:hi;
  *   stream1(p, x), PREFETCH(p)
  *             a scalar streaming store and a prefetch.
  * Without VLEN the rows are written with plain scalar code (which the
@@ -53,6 +54,18 @@ static inline VEC NAME(vpoint)(const NAME(vrow) *v, int dim, size_t j)
     return HEAT3(c, m0, p0, m1, p1, w, e, v->r0, v->r1, v->r2, v->two);
 }
 
+#ifdef VALIGNR
+/* VLEN interior points from j, the row's own values c, w (at j - 1) and e
+ * (at j + 1) given. */
+static inline VEC NAME(vpoint_cwe)(const NAME(vrow) *v, int dim, size_t j, VEC c, VEC w, VEC e)
+{
+    VEC m0 = VLOAD(v->m0 + j), p0 = VLOAD(v->p0 + j);
+    if (dim == 2) return HEAT2(c, m0, p0, w, e, v->r0, v->r1, v->two);
+    VEC m1 = VLOAD(v->m1 + j), p1 = VLOAD(v->p1 + j);
+    return HEAT3(c, m0, p0, m1, p1, w, e, v->r0, v->r1, v->r2, v->two);
+}
+#endif
+
 /* With stream set, every store of the row streams, the scalar ones too (a
  * cache line written partly by plain and partly by streaming stores is
  * flushed in pieces), so consecutive rows fill whole lines whatever their
@@ -83,6 +96,21 @@ static inline __attribute__((always_inline)) void NAME(row)(double *restrict out
         out[0] = NAME(point)(a, dim, 0);
         VSTORE(out + 1, NAME(vpoint)(&v, dim, 1));
         j = 2 + (VLEN - (uintptr_t)(out + 2) / sizeof(double) % VLEN) % VLEN; /* aligned */
+#ifdef VALIGNR
+        /* the neighbours along the row from the row's own aligned loads,
+         * shifted: whole cache lines, none split between two */
+        if (j + VLEN <= last) {
+            VEC cp = VSET1(a->c[j - 1]), cc = VLOAD(a->c + j);
+            for (; j + VLEN <= last; j += VLEN) {
+                /* c[j + VLEN] <= c[last]; the load ahead only within the row */
+                VEC cn = j + 2 * VLEN <= a->len ? VLOAD(a->c + j + VLEN) : VSET1(a->c[j + VLEN]);
+                PREFETCH(v.p0 + j + PREFETCH_AHEAD);
+                VSTORE(out + j, NAME(vpoint_cwe)(&v, dim, j, cc, VALIGNR(cc, cp, VLEN - 1),
+                                                 VALIGNR(cn, cc, 1)));
+                cp = cc, cc = cn;
+            }
+        }
+#endif
         for (; j + VLEN <= last; j += VLEN) {
             if (j % 8 < VLEN) PREFETCH(v.p0 + j + PREFETCH_AHEAD);
             VSTORE(out + j, NAME(vpoint)(&v, dim, j));
@@ -133,3 +161,4 @@ static void NAME(row3)(double *restrict out, const rowargs *a, int stream)
 #undef VSTREAM
 #undef VSET1
 #undef VHIDE
+#undef VALIGNR
