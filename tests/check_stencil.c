@@ -688,10 +688,10 @@ START_TEST(num_formula_exact)
 }
 END_TEST
 
-/* Several steps: pel_heat_ftcs_run fuses pairs of steps in place when each
- * thread has rows enough (5 rows in 2D, 4 n[1] + 1 in 3D) and steps one at
- * a time otherwise; both must equal repeated reference steps bit for bit,
- * wherever the thread boundaries fall. */
+/* Several steps: pel_heat_ftcs_run fuses steps in place when each thread
+ * has rows enough (7 rows in 2D, 6 n[1] + 1 in 3D for a pair) and steps
+ * one at a time otherwise; both must equal repeated reference steps bit for
+ * bit, wherever the thread boundaries fall. */
 START_TEST(num_steps_exact)
 {
     const size_t n[3][3] = {
@@ -724,6 +724,62 @@ START_TEST(num_steps_exact)
         pel_free(tmp);
         pel_free(u);
         pel_free(w);
+    }
+}
+END_TEST
+
+/* Deep fusion: pel_heat_ftcs_run fuses up to 8 steps per pass in 2D (2 in
+ * 3D, 3 for a pass that would otherwise leave one step), shallower when a
+ * thread's rows cannot hold the pass's scratch (2kS + (k-1)(2S+1) rows),
+ * and steps singly when not even k = 2 fits.  Step counts that are not
+ * multiples of the depth, thread counts that cut the rows into runs too
+ * short for any fusion (up to 8 threads on 6 rows) and arrays off the
+ * cache-line alignment must all give the reference steps' bits. */
+START_TEST(num_fused_exact)
+{
+    const struct {
+        int dim;
+        size_t n[3];
+        double r[3];
+        long steps;
+    } cases[] = {
+        {2, {160, 67, 0}, {0.2, 0.25, 0}, 19}, /* depth 8 at 1-4 threads, 4 at 8 */
+        {2, {30, 41, 0}, {0.15, 0.3, 0}, 9},   /* shallower as the runs shrink */
+        {2, {6, 50, 0}, {0.2, 0.2, 0}, 5},     /* more threads than rows */
+        {3, {23, 9, 31}, {0.1, 0.15, 0.2}, 7}, /* 3D: pairs, a pass of 3, single steps */
+        {3, {4, 3, 20}, {0.1, 0.1, 0.1}, 4},   /* 12 rows: single steps only */
+    };
+    const int threads[] = {1, 2, 3, 4, 8};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const int dim = cases[c].dim;
+        const size_t *n = cases[c].n;
+        size_t np = points(dim, n), bytes = np * sizeof(double);
+        double *src = random_field(np, 31), *ref = pel_malloc(bytes), *tmp = pel_malloc(bytes);
+        double *ubuf = pel_malloc(bytes + 64), *wbuf = pel_malloc(bytes + 64);
+        double *u = ubuf + 1, *w = wbuf + 3; /* rows start inside cache lines */
+        for (int b = 0; b < 2; b++) {
+            pel_bc bc = b ? PEL_BC_PERIODIC : PEL_BC_DIRICHLET;
+            memcpy(ref, src, bytes);
+            for (long s = 1; s <= cases[c].steps; s++) {
+                reference_step(dim, n, cases[c].r, bc, ref, tmp);
+                memcpy(ref, tmp, bytes);
+                for (size_t t = 0; t < sizeof threads / sizeof threads[0]; t++) {
+                    pel_context *ctx = test_context(threads[t]);
+                    memcpy(u, src, bytes);
+                    ck_assert_ok(pel_heat_ftcs_run(ctx, dim, n, cases[c].r, bc, u, w, s));
+                    ck_assert_msg(memcmp(u, ref, bytes) == 0,
+                                  "%dD %zux%zux%zu bc %d, %ld steps at %d threads: max diff %g",
+                                  dim, n[0], n[1], dim == 3 ? n[2] : 1, b, s, threads[t],
+                                  max_abs_diff(u, ref, np));
+                    pel_context_destroy(ctx);
+                }
+            }
+        }
+        pel_free(src);
+        pel_free(ref);
+        pel_free(tmp);
+        pel_free(ubuf);
+        pel_free(wbuf);
     }
 }
 END_TEST
@@ -874,6 +930,7 @@ static Suite *stencil_suite(void)
     tcase_add_test(num, num_verify_records);
     tcase_add_test(num, num_formula_exact);
     tcase_add_test(num, num_steps_exact);
+    tcase_add_test(num, num_fused_exact);
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");
     tcase_add_test(thr, threads_ftcs);
