@@ -1,6 +1,6 @@
 /* FTCS heat diffusion over caller-owned arrays (include/pel/stencil.h): the
  * argument checks and the public entry points.  The sweeps themselves are
- * in sweep.c. */
+ * in sweep.c and fused.c. */
 #include <config.h>
 
 #include <math.h>

@@ -1,7 +1,7 @@
 /* The heat solver (include/pel/stencil.h, part b): owns two fields, sets the
- * initial condition, steps with the FTCS sweeps of sweep.c and checks its
- * invariants.  The error bounds behind each verification record are derived
- * in docs/stencil.md and summarised where they are computed. */
+ * initial condition, steps with the FTCS sweeps (sweep.c, fused.c) and
+ * checks its invariants.  The error bounds behind each verification record
+ * are derived in docs/stencil.md and summarised where they are computed. */
 #include <config.h>
 
 #include <float.h>
