@@ -11,7 +11,8 @@ extern "C" {
 /* Alignment of every PEL allocation: one cache line, and a full AVX-512 vector. */
 #define PEL_ALIGN 64
 
-/* 64-byte aligned; NULL on failure or when bytes == 0.  Free with pel_free. */
+/* 64-byte aligned (2 MiB aligned and advised for transparent huge pages from
+ * 2 MiB up, on Linux); NULL on failure or when bytes == 0.  Free with pel_free. */
 void *pel_malloc(size_t bytes);
 void pel_free(void *p);
 

@@ -60,9 +60,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #include "internal/poisson.h"
 
@@ -168,27 +165,6 @@ static size_t batch_width(size_t bytes, size_t item_bytes)
     return w < 1 ? 1 : w;
 }
 
-/* W, freed with free().  A large W is placed on 2 MiB boundaries and marked
- * for transparent huge pages: pass 2 reads one cache line from each of
- * thousands of rows, and with 4 KiB pages nearly every one is a TLB miss. */
-static fftw_complex *alloc_spectrum(size_t bytes)
-{
-    void *p = NULL;
-    size_t align = PEL_ALIGN;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    const size_t huge = (size_t)2 << 20;
-    if (bytes >= huge && bytes <= SIZE_MAX - huge) {
-        align = huge;
-        bytes = (bytes + huge - 1) / huge * huge;
-    }
-#endif
-    if (posix_memalign(&p, align, bytes) != 0) return NULL;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (align > PEL_ALIGN) (void)madvise(p, bytes, MADV_HUGEPAGE); /* advice: failure is harmless */
-#endif
-    return p;
-}
-
 static pel_status import_wisdom(pel_context *ctx, const char *path)
 {
     FILE *in = fopen(path, "r");
@@ -290,7 +266,10 @@ pel_status pel_poisson_create(pel_context *ctx, const pel_poisson_params *p, pel
     }
 
     if ((st = make_symbols(ps))) goto fail;
-    ps->w = alloc_spectrum(ps->wlen * sizeof(fftw_complex));
+    /* pel_malloc gives a large W huge pages: pass 2 reads one cache line
+     * from each of thousands of rows, and with 4 KiB pages nearly every one
+     * is a TLB miss */
+    ps->w = pel_malloc(ps->wlen * sizeof(fftw_complex));
     if (!ps->w) {
         st = pel_error(ctx, PEL_ENOMEM, "poisson: no memory for the %zu-byte spectral array",
                        ps->wlen * sizeof(fftw_complex));
@@ -331,7 +310,7 @@ void pel_poisson_destroy(pel_poisson *ps)
     pel_fftbatch_destroy(&ps->x_f);
     pel_fftbatch_destroy(&ps->x_b);
     for (int d = 0; d < 3; d++) free(ps->sym[d]);
-    free(ps->w);
+    pel_free(ps->w);
     pel_free(ps->scratch);
     free(ps);
 }
