@@ -14,14 +14,6 @@
 
 #include "internal/stencil.h"
 
-/* No FMA contraction: the initial field (offset + A * S) is then the same
- * bits in portable and -march=native builds, like the sweeps (sweep.c). */
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
-
 #define PI 3.14159265358979323846
 #define UROUND (DBL_EPSILON / 2) /* unit round-off u = 2^-53 */
 

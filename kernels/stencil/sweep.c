@@ -19,7 +19,8 @@
  * vector, fused or not), evaluates the same expression (HEAT2/HEAT3) in the
  * same order, so results do not depend on the thread count, the alignment,
  * the instruction set or the path.  Contraction of a*b + c into an FMA would
- * round differently in different loops, so it is off for this file. */
+ * round differently in different loops, so PEL is built without it
+ * (-ffp-contract=off, configure.ac). */
 #include <config.h>
 
 #include <stddef.h>
@@ -30,11 +31,6 @@
 
 #include "internal/stencil.h"
 
-#if defined(__clang__)
-#pragma STDC FP_CONTRACT OFF
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
 
 /* u' = u + sum_d r_d ((u[-1] - 2u) + u[+1])_d, dimension 0 first: the one
  * expression for every point, on doubles and on vectors of doubles alike. */
