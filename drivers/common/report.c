@@ -161,3 +161,37 @@ pel_status pel_report_write(pel_context *ctx, const char *path, const pel_run_su
     }
     return pel_afile_commit(ctx, a);
 }
+
+/* The human summary at the end of a run. */
+void pel_report_print(const pel_run_summary *s, FILE *out)
+{
+    const pel_driver *d = s->driver;
+    fprintf(out, "%s %s: %ld %s%s on %d thread%s", d->name, pel_version(), s->step_end - s->step_start,
+           d->step_noun, s->step_end - s->step_start == 1 ? "" : "s", s->threads,
+           s->threads == 1 ? "" : "s");
+    if (s->restart_file) fprintf(out, " (restarted at %ld from %s)", s->step_start, s->restart_file);
+    fprintf(out, "\n");
+    pel_verify_log_print(s->final_log, out);
+    for (int i = 0; i < s->nfields; i++)
+        fprintf(out, "fingerprint %-10s %s\n", s->fields[i].name, s->fingerprints[i]);
+    for (int i = 0; s->baseline_file && i < s->nfields; i++) {
+        const pel_baseline_diff *df = &s->diffs[i];
+        if (!df->differing) fprintf(out, "baseline %s: identical to %s\n", df->name, s->baseline_file);
+        else {
+            fprintf(out, "baseline %s: %llu of %llu values differ, largest |diff| %.3g (relative %.3g) at (",
+                   df->name, (unsigned long long)df->differing, (unsigned long long)df->count,
+                   df->max_abs_diff, df->max_rel_diff);
+            for (int k = 0; k < df->rank; k++) fprintf(out, "%s%llu", k ? ", " : "", (unsigned long long)df->at[k]);
+            fprintf(out, ")\n");
+        }
+    }
+    fprintf(out, "time %.6f s in the kernel loop", s->kernel_seconds);
+    for (int i = 0; i < s->nrates; i++) fprintf(out, ", %.4g %s", s->rates[i].value, s->rates[i].unit);
+    fprintf(out, "\n");
+    int ivfail = 0;
+    for (int i = 0; i < s->nintervals; i++) ivfail += s->intervals[i].checks > 0 && s->intervals[i].failures > 0;
+    int nfail = pel_verify_log_failures(s->final_log);
+    if (!nfail && !ivfail) fprintf(out, "verification SUCCESSFUL (%d checks)\n", pel_verify_log_count(s->final_log));
+    else fprintf(out, "verification FAILED: %d final check%s failed, %d interval%s failed\n", nfail,
+                nfail == 1 ? "" : "s", ivfail, ivfail == 1 ? "" : "s");
+}

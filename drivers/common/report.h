@@ -49,6 +49,10 @@ typedef struct pel_run_summary {
     int exit_status;
 } pel_run_summary;
 
+/* The human summary: verification records, fingerprints, baseline
+ * differences, time, rates and the verdict. */
+void pel_report_print(const pel_run_summary *s, FILE *out);
+
 /* Writes the report atomically: the file appears whole or not at all. */
 pel_status pel_report_write(pel_context *ctx, const char *path, const pel_run_summary *s);
 

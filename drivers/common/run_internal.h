@@ -1,0 +1,56 @@
+/* Private to drivers/common: the run loop's state, shared by the loop
+ * (run.c), option parsing (options.c) and state files (stateio.c). */
+#ifndef PEL_DRIVER_RUN_INTERNAL_H
+#define PEL_DRIVER_RUN_INTERNAL_H
+
+#include <stdio.h>
+
+#include "common/driver.h"
+#include "common/report.h"
+
+typedef struct options {
+    const char *config, *report, *restart, *baseline, *save;
+    double baseline_tol;
+    int threads; /* -1: from the configuration */
+    int quiet, print_config, help, version;
+    const char **sets;
+    int nsets;
+} options;
+
+typedef struct run {
+    const pel_driver *d;
+    options o;
+    pel_context *ctx;
+    pel_config *cfg;
+    void *state;
+    pel_verify_log *log;
+    pel_run_summary sum;
+    pel_interval *iv;
+    int niv;
+    long iv_last_step;
+    double iv_kernel; /* kernel seconds since the last boundary */
+    int progress; /* on a terminal */
+    double t_progress;
+    pel_ckpt *baseline; /* opened and checked before the run */
+} run;
+
+static inline int pel_run_fail(run *r, int code)
+{
+    fprintf(stderr, "%s: error: %s\n", r->d->name, pel_context_error(r->ctx));
+    return code;
+}
+
+static inline int pel_run_has_checkpoints(const pel_driver *d) { return d->meta && d->restored; }
+
+/* options.c: -1 to go on, otherwise the exit status */
+void pel_run_usage(const pel_driver *d, FILE *out);
+int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o);
+
+/* stateio.c: each returns -1 to go on, otherwise the exit status (after
+ * printing the error), except pel_run_checkpoint, which returns a status */
+int pel_run_restart(run *r, long *step);
+pel_status pel_run_checkpoint(run *r, const char *path, long step);
+int pel_run_open_baseline(run *r);
+int pel_run_compare_baseline(run *r);
+
+#endif
