@@ -15,111 +15,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <pel/pel.h>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
-#define MAX_REPS 100
-
-typedef struct series {
-    const char *name, *unit;
-    double v[MAX_REPS];
-    int n;
-} series;
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static void stats(const series *s, double *med, double *lo, double *hi)
-{
-    double v[MAX_REPS];
-    memcpy(v, s->v, (size_t)s->n * sizeof *v);
-    qsort(v, (size_t)s->n, sizeof *v, cmp);
-    *lo = v[0];
-    *hi = v[s->n - 1];
-    *med = s->n % 2 ? v[s->n / 2] : 0.5 * (v[s->n / 2 - 1] + v[s->n / 2]);
-}
-
-/* The last-level cache from sysfs (sysconf's figure is wrong on some VMs:
- * 320 MiB for a 32 MiB L3 has been seen), else sysconf, else 32 MiB. */
-static size_t llc_bytes(void)
-{
-    size_t best = 0;
-    int best_level = 0;
-    for (int i = 0; i < 8; i++) {
-        char path[96];
-        int level = 0;
-        unsigned long kib = 0;
-        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
-        FILE *f = fopen(path, "r");
-        if (!f) continue;
-        int ok = fscanf(f, "%d", &level) == 1;
-        fclose(f);
-        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
-        if (!ok || !(f = fopen(path, "r"))) continue;
-        ok = fscanf(f, "%luK", &kib) == 1;
-        fclose(f);
-        if (ok && level >= best_level) best_level = level, best = (size_t)kib << 10;
-    }
-    if (best) return best;
-    long b = sysconf(_SC_LEVEL3_CACHE_SIZE);
-    return b > 0 ? (size_t)b : (size_t)32 << 20;
-}
-
-/* ---- the bound: STREAM triad ------------------------------------------------ */
-
-typedef struct triad {
-    double *a, *b, *c;
-    size_t n;
-} triad;
-
-static double triad_gbs(const triad *t, int nthreads, int passes)
-{
-    double *restrict a = t->a;
-    const double *restrict b = t->b, *restrict c = t->c;
-    size_t n = t->n;
-    const double s = 3.0;
-    double t0 = pel_wtime();
-#pragma omp parallel num_threads(nthreads) default(none) shared(a, b, c, n, passes, s)
-    for (int p = 0; p < passes; p++) {
-#pragma omp for schedule(static)
-        for (size_t i = 0; i < n; i++) a[i] = b[i] + s * c[i];
-    }
-    return 24.0 * (double)n * passes / (pel_wtime() - t0) * 1e-9;
-}
-
-/* The same triad with streaming stores: no read-for-ownership of a, so the
- * bus moves the 24 counted bytes and no more.  A second view of the bound,
- * printed beside STREAM's own loop. */
-static double triad_nt_gbs(const triad *t, int nthreads, int passes)
-{
-#if defined(__SSE2__)
-    double *restrict a = t->a;
-    const double *restrict b = t->b, *restrict c = t->c;
-    size_t n = t->n & ~(size_t)1;
-    double t0 = pel_wtime();
-#pragma omp parallel num_threads(nthreads) default(none) shared(a, b, c, n, passes)
-    {
-        const __m128d s = _mm_set1_pd(3.0);
-        for (int p = 0; p < passes; p++) {
-#pragma omp for schedule(static)
-            for (size_t i = 0; i < n; i += 2)
-                _mm_stream_pd(a + i, _mm_add_pd(_mm_load_pd(b + i), _mm_mul_pd(s, _mm_load_pd(c + i))));
-            _mm_sfence();
-        }
-    }
-    return 24.0 * (double)n * passes / (pel_wtime() - t0) * 1e-9;
-#else
-    return triad_gbs(t, nthreads, passes);
-#endif
-}
+#include "common/bench.h"
 
 /* ---- kernels ------------------------------------------------------------------ */
 
@@ -218,59 +115,6 @@ static void fft_free(fft_case *c)
 
 /* ---- main --------------------------------------------------------------------- */
 
-static void print_row(FILE *out, const series *s)
-{
-    double med, lo, hi;
-    stats(s, &med, &lo, &hi);
-    fprintf(out, "  %-34s %10.3f %10.3f %10.3f  %s\n", s->name, med, lo, hi, s->unit);
-}
-
-static void json_series(pel_json *w, const series *s)
-{
-    double med, lo, hi;
-    stats(s, &med, &lo, &hi);
-    pel_json_object_begin(w);
-    pel_json_kv_string(w, "name", s->name);
-    pel_json_kv_string(w, "unit", s->unit);
-    pel_json_kv_number(w, "median", med);
-    pel_json_kv_number(w, "min", lo);
-    pel_json_kv_number(w, "max", hi);
-    pel_json_key(w, "values");
-    pel_json_array_begin(w);
-    for (int i = 0; i < s->n; i++) pel_json_number(w, s->v[i]);
-    pel_json_array_end(w);
-    pel_json_object_end(w);
-}
-
-static int write_report(pel_context *ctx, const char *path, const series *s, int ns, int threads,
-                        size_t llc)
-{
-    pel_afile *a;
-    pel_json *w;
-    if (pel_afile_open(ctx, path, &a)) return 0;
-    if (pel_json_create(&w, pel_afile_stream(a))) {
-        pel_afile_abort(a);
-        return 0;
-    }
-    pel_json_object_begin(w);
-    pel_json_kv_string(w, "schema", "pel-bench-report");
-    pel_json_kv_int(w, "schema_version", 1);
-    pel_json_kv_string(w, "version", pel_version());
-    pel_json_kv_string(w, "cflags", PEL_BUILD_CFLAGS);
-    pel_json_kv_int(w, "threads", threads);
-    pel_json_kv_int(w, "llc_bytes", (long long)llc);
-    pel_json_key(w, "series");
-    pel_json_array_begin(w);
-    for (int i = 0; i < ns; i++) json_series(w, &s[i]);
-    pel_json_array_end(w);
-    pel_json_object_end(w);
-    if (pel_json_finish(w)) {
-        pel_afile_abort(a);
-        return 0;
-    }
-    return pel_afile_commit(ctx, a) == PEL_OK;
-}
-
 enum { TRIAD, TRIAD_NT, HEAT2, HEAT3, R_HEAT2, R_HEAT3, R_HEAT2_NT, R_HEAT3_NT,
        SOLVE3, BARE3, R_P3, SOLVE2, BARE2, R_P2, NSERIES };
 
@@ -305,8 +149,8 @@ int main(int argc, char **argv)
         default: fprintf(stderr, "pel-bench: unknown option (try --help)\n"); return 2;
         }
     }
-    if (optind < argc || reps < 1 || reps > MAX_REPS || threads < 0) {
-        fprintf(stderr, "pel-bench: --reps must be 1 to %d and --threads >= 1\n", MAX_REPS);
+    if (optind < argc || reps < 1 || reps > PEL_BENCH_MAX_REPS || threads < 0) {
+        fprintf(stderr, "pel-bench: --reps must be 1 to %d and --threads >= 1\n", PEL_BENCH_MAX_REPS);
         return 2;
     }
     pel_context *ctx;
@@ -315,9 +159,9 @@ int main(int argc, char **argv)
     threads = pel_context_threads(ctx);
     fftw_init_threads();
 
-    size_t llc = llc_bytes();
+    size_t llc = pel_bench_llc_bytes();
     size_t elems = quick ? (size_t)1 << 18 : 4 * llc / sizeof(double); /* each array 4x LLC */
-    triad tr = {pel_malloc(elems * 8), pel_malloc(elems * 8), pel_malloc(elems * 8), elems};
+    pel_bench_triad tr = {pel_malloc(elems * 8), pel_malloc(elems * 8), pel_malloc(elems * 8), elems};
     heat_case h2 = {.dim = 2}, h3 = {.dim = 3};
     fft_case p3 = {.dim = 3}, p2 = {.dim = 2};
     size_t s3 = quick ? 32 : 256, s2 = quick ? 256 : 4096;
@@ -335,7 +179,7 @@ int main(int argc, char **argv)
     char bare3[64], bare2[64];
     snprintf(bare3, sizeof bare3, "bare FFTW 3D r2c+c2r (%s)", plan);
     snprintf(bare2, sizeof bare2, "bare FFTW 2D r2c+c2r (%s)", plan);
-    series s[NSERIES] = {
+    pel_bench_series s[NSERIES] = {
         {"triad bandwidth (STREAM loop)", "GB/s", {0}, 0},
         {"triad bandwidth (streaming stores)", "GB/s", {0}, 0},
         {"heat 2D effective bandwidth", "GB/s", {0}, 0},
@@ -355,18 +199,18 @@ int main(int argc, char **argv)
            (double)elems * 8 / (1 << 20), reps);
     printf("  heat 2D %zux%zu, heat 3D %zu^3, Poisson 3D %zu^3 and 2D %zu^2\n", h2.n[0], h2.n[1],
            h3.n[0], s3, s2);
-    triad_gbs(&tr, threads, 2); /* warm up: threads started, pages mapped */
-    triad_nt_gbs(&tr, threads, 2);
+    pel_bench_triad_gbs(&tr, threads, 2); /* warm up: threads started, pages mapped */
+    pel_bench_triad_nt_gbs(&tr, threads, 2);
     heat_gbs(ctx, &h2, 2);
     heat_gbs(ctx, &h3, 2);
     solve_seconds(&p3), bare_seconds(&p3), solve_seconds(&p2), bare_seconds(&p2);
     for (int r = 0; r < reps; r++) {
         /* each kernel sits between two measurements of the bound */
-        double t1 = triad_gbs(&tr, threads, 6), n1 = triad_nt_gbs(&tr, threads, 6);
+        double t1 = pel_bench_triad_gbs(&tr, threads, 6), n1 = pel_bench_triad_nt_gbs(&tr, threads, 6);
         double b2 = heat_gbs(ctx, &h2, 6); /* even: no copy-back */
-        double t2 = triad_gbs(&tr, threads, 6), n2 = triad_nt_gbs(&tr, threads, 6);
+        double t2 = pel_bench_triad_gbs(&tr, threads, 6), n2 = pel_bench_triad_nt_gbs(&tr, threads, 6);
         double b3 = heat_gbs(ctx, &h3, 6);
-        double t3 = triad_gbs(&tr, threads, 6), n3 = triad_nt_gbs(&tr, threads, 6);
+        double t3 = pel_bench_triad_gbs(&tr, threads, 6), n3 = pel_bench_triad_nt_gbs(&tr, threads, 6);
         double ps3 = solve_seconds(&p3), pb3 = bare_seconds(&p3);
         double ps2 = solve_seconds(&p2), pb2 = bare_seconds(&p2);
         double vals[NSERIES] = {(t1 + t2 + t3) / 3, (n1 + n2 + n3) / 3, b2, b3,
@@ -376,8 +220,8 @@ int main(int argc, char **argv)
         for (int i = 0; i < NSERIES; i++) s[i].v[s[i].n++] = vals[i];
     }
     printf("  %-34s %10s %10s %10s\n", "", "median", "min", "max");
-    for (int i = 0; i < NSERIES; i++) print_row(stdout, &s[i]);
-    int ok = !report || write_report(ctx, report, s, NSERIES, threads, llc);
+    for (int i = 0; i < NSERIES; i++) pel_bench_print(stdout, &s[i]);
+    int ok = !report || pel_bench_report(ctx, report, s, NSERIES, threads, llc);
     if (!ok) fprintf(stderr, "pel-bench: %s\n", pel_context_error(ctx));
     fft_free(&p3);
     fft_free(&p2);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The command line: --help, --version, --print-config (which loads back as a
 # config file), the default configuration files in data/, JSON reports that
-# parse, and Poisson's reproducibility across thread counts.
+# parse, Poisson's reproducibility across thread counts, and a smoke run of
+# the benchmark (which must run and report; no time is asserted).
 . "$(dirname "$0")/lib.sh"
 set -e
 for d in "$HEAT" "$POISSON"; do
@@ -33,4 +34,10 @@ for t in 2 3; do
     run_ok "$POISSON" $args --threads $t --report p$t.json
     [ "$a" = "$(fingerprint p$t.json phi)" ] || fail "Poisson PET: $t threads differ from 1"
 done
-echo "cli: help, version, config round trip, reports and Poisson PET fine"
+run_ok "$BENCH" --quick --reps 2 --threads 2 --report bench.json
+grep -q '"schema": "pel-bench-report"' bench.json || fail "pel-bench wrote no report"
+grep -q "heat 3D / triad" out.txt || fail "pel-bench printed no ratios"
+if command -v python3 >/dev/null 2>&1; then
+    python3 -m json.tool bench.json >/dev/null || fail "bench.json is not valid JSON"
+fi
+echo "cli: help, version, config round trip, reports, Poisson PET and the bench fine"

@@ -6,6 +6,7 @@ builddir=$(cd "${top_builddir:-.}" && pwd)
 srcdir=$(cd "${top_srcdir:-.}" && pwd)
 HEAT="$builddir/drivers/pel-heat"
 POISSON="$builddir/drivers/pel-poisson"
+BENCH="$builddir/drivers/pel-bench"
 work=$(mktemp -d "${TMPDIR:-/tmp}/pel-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
