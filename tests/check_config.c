@@ -3,7 +3,7 @@
 
 #include <unistd.h>
 
-#include "common/config.h"
+#include "common/cfg.h"
 #include "testutil.h"
 
 static const pel_cfg_key keys[] = {

@@ -12,7 +12,7 @@
 
 #include <pel/pel.h>
 
-#include "common/config.h"
+#include "common/cfg.h"
 
 enum { PEL_EXIT_OK = 0, PEL_EXIT_VERIFY = 1, PEL_EXIT_USAGE = 2, PEL_EXIT_RUN = 3 };
 

@@ -1,4 +1,4 @@
-/* Strict INI configuration on top of inih (see config.h).
+/* Strict INI configuration on top of inih (see cfg.h).
  *
  * inih does the parsing; a pre-scan of the text first rejects what inih would
  * accept silently or report without a reason: unknown or malformed section
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/config.h"
+#include "common/cfg.h"
 
 #define ORIGIN_MAX 256
 #define MSG_MAX 512

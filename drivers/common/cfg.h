@@ -1,8 +1,9 @@
 /* Driver configuration: a schema of typed keys, filled from the embedded
  * defaults, then an INI file, then --set overrides, each strictly checked.
+ * (cfg.h, so it is never mistaken for autoconf's generated config.h.)
  * Every error names where (file:line or --set), the key and the value. */
-#ifndef PEL_DRIVER_CONFIG_H
-#define PEL_DRIVER_CONFIG_H
+#ifndef PEL_DRIVER_CFG_H
+#define PEL_DRIVER_CFG_H
 
 #include <stddef.h>
 #include <stdio.h>
