@@ -27,7 +27,7 @@ struct pel_poisson {
     double *ssolve[3]; /* N s_d */
     double *sapply[3]; /* s_d / N */
     double sym_min, sym_max; /* |symbol| over the nonzero modes */
-    pel_fftbatch rows_f, rows_b, y_f, y_b, x_f, x_b;
+    peli_fftbatch rows_f, rows_b, y_f, y_b, x_f, x_b;
     double rhs_mean;
 };
 

@@ -1,4 +1,5 @@
-/* Private to libpel: batched 1D FFT passes for the spectral family.
+/* Private to libpel: batched 1D FFT passes for the spectral family.  Names
+ * start with peli_ so the export list ('^pel_') leaves them out.
  *
  * A pass is `count` 1D transforms of length n laid out with a fixed element
  * stride and a fixed distance between consecutive transforms, cut into
@@ -18,15 +19,15 @@
 
 #include "internal/core.h"
 
-typedef enum pel_fft_kind {
-    PEL_FFT_R2C,     /* rows: n reals -> n/2+1 complex, in place (real row = 2 * dist doubles) */
-    PEL_FFT_C2R,     /* the inverse of PEL_FFT_R2C, unnormalised */
-    PEL_FFT_C2C_FWD, /* exp(-i k x) */
-    PEL_FFT_C2C_BWD  /* exp(+i k x), unnormalised */
-} pel_fft_kind;
+typedef enum peli_fft_kind {
+    PELI_FFT_R2C,     /* rows: n reals -> n/2+1 complex, in place (real row = 2 * dist doubles) */
+    PELI_FFT_C2R,     /* the inverse of PELI_FFT_R2C, unnormalised */
+    PELI_FFT_C2C_FWD, /* exp(-i k x) */
+    PELI_FFT_C2C_BWD  /* exp(+i k x), unnormalised */
+} peli_fft_kind;
 
-typedef struct pel_fftbatch {
-    pel_fft_kind kind;
+typedef struct peli_fftbatch {
+    peli_fft_kind kind;
     size_t n;          /* transform length (real length for r2c/c2r) */
     ptrdiff_t stride;  /* between elements of one transform, in complex numbers */
     ptrdiff_t dist;    /* between consecutive transforms, in complex numbers */
@@ -35,7 +36,7 @@ typedef struct pel_fftbatch {
     size_t nbatch;     /* full batches, then possibly one remainder batch */
     fftw_plan full;    /* width transforms */
     fftw_plan rem;     /* count % width transforms, or NULL */
-} pel_fftbatch;
+} peli_fftbatch;
 
 /* Plans a pass.  In place in a large array (rem_buf NULL): batch b starts at
  * buf + b * width * dist, and the remainder plan is made at the remainder's
@@ -44,21 +45,21 @@ typedef struct pel_fftbatch {
  * 64-byte aligned; executions must use pointers with the alignment the plan
  * was made at.  `what` names the pass in the error message.  PEL_EFFTW when
  * FFTW cannot make a plan. */
-pel_status pel_fftbatch_plan(pel_context *ctx, pel_fftbatch *b, const char *what,
-                             pel_fft_kind kind, size_t n, ptrdiff_t stride, size_t count,
+pel_status peli_fftbatch_plan(pel_context *ctx, peli_fftbatch *b, const char *what,
+                             peli_fft_kind kind, size_t n, ptrdiff_t stride, size_t count,
                              size_t width, ptrdiff_t dist, fftw_complex *buf,
                              fftw_complex *rem_buf, unsigned flags);
-void pel_fftbatch_destroy(pel_fftbatch *b);
+void peli_fftbatch_destroy(peli_fftbatch *b);
 
 /* Runs batch `batch` (0 <= batch < nbatch) of the pass based at `base`.
  * Safe to call concurrently on distinct batches (fftw_execute_* is). */
-void pel_fftbatch_exec(const pel_fftbatch *b, size_t batch, fftw_complex *base);
+void peli_fftbatch_exec(const peli_fftbatch *b, size_t batch, fftw_complex *base);
 
 /* Runs batch `batch`'s plan on data at `start` (a buffered pass). */
-void pel_fftbatch_exec_at(const pel_fftbatch *b, size_t batch, fftw_complex *start);
+void peli_fftbatch_exec_at(const peli_fftbatch *b, size_t batch, fftw_complex *start);
 
 /* Transforms in batch `batch`. */
-static inline size_t pel_fftbatch_size(const pel_fftbatch *b, size_t batch)
+static inline size_t peli_fftbatch_size(const peli_fftbatch *b, size_t batch)
 {
     size_t first = batch * b->width;
     return b->count - first < b->width ? b->count - first : b->width;

@@ -15,19 +15,19 @@
 #define PEL_HAVE_WEAK 1
 #endif
 
-static fftw_plan plan_one(pel_fft_kind kind, size_t n, ptrdiff_t stride, size_t howmany,
+static fftw_plan plan_one(peli_fft_kind kind, size_t n, ptrdiff_t stride, size_t howmany,
                           ptrdiff_t dist, fftw_complex *start, unsigned flags)
 {
     fftw_plan p = NULL;
     double *re = (double *)start;
     fftw_iodim64 dim, many;
     switch (kind) {
-    case PEL_FFT_R2C:
-    case PEL_FFT_C2R:
+    case PELI_FFT_R2C:
+    case PELI_FFT_C2R:
         /* in place: a row holds n reals (padded) or n/2+1 complex; both views
          * contiguous, rows 2 * dist doubles or dist complex apart */
         dim = (fftw_iodim64){(ptrdiff_t)n, 1, 1};
-        if (kind == PEL_FFT_R2C) {
+        if (kind == PELI_FFT_R2C) {
             many = (fftw_iodim64){(ptrdiff_t)howmany, 2 * dist, dist};
             PEL_FFTW_PLANNER_LOCK
             p = fftw_plan_guru64_dft_r2c(1, &dim, 1, &many, re, start, flags);
@@ -37,13 +37,13 @@ static fftw_plan plan_one(pel_fft_kind kind, size_t n, ptrdiff_t stride, size_t 
             p = fftw_plan_guru64_dft_c2r(1, &dim, 1, &many, start, re, flags);
         }
         break;
-    case PEL_FFT_C2C_FWD:
-    case PEL_FFT_C2C_BWD:
+    case PELI_FFT_C2C_FWD:
+    case PELI_FFT_C2C_BWD:
         dim = (fftw_iodim64){(ptrdiff_t)n, stride, stride};
         many = (fftw_iodim64){(ptrdiff_t)howmany, dist, dist};
         PEL_FFTW_PLANNER_LOCK
         p = fftw_plan_guru64_dft(1, &dim, 1, &many, start, start,
-                                 kind == PEL_FFT_C2C_FWD ? FFTW_FORWARD : FFTW_BACKWARD, flags);
+                                 kind == PELI_FFT_C2C_FWD ? FFTW_FORWARD : FFTW_BACKWARD, flags);
         break;
     }
     return p;
@@ -56,14 +56,14 @@ static void destroy_plan(fftw_plan p)
     fftw_destroy_plan(p);
 }
 
-pel_status pel_fftbatch_plan(pel_context *ctx, pel_fftbatch *b, const char *what,
-                             pel_fft_kind kind, size_t n, ptrdiff_t stride, size_t count,
+pel_status peli_fftbatch_plan(pel_context *ctx, peli_fftbatch *b, const char *what,
+                             peli_fft_kind kind, size_t n, ptrdiff_t stride, size_t count,
                              size_t width, ptrdiff_t dist, fftw_complex *buf,
                              fftw_complex *rem_buf, unsigned flags)
 {
     if (width > count) width = count;
     if (width < 1) width = 1;
-    *b = (pel_fftbatch){.kind = kind, .n = n, .stride = stride, .dist = dist,
+    *b = (peli_fftbatch){.kind = kind, .n = n, .stride = stride, .dist = dist,
                         .count = count, .width = width};
     size_t nfull = count / width, nrem = count % width;
     b->nbatch = nfull + (nrem ? 1 : 0);
@@ -89,7 +89,7 @@ pel_status pel_fftbatch_plan(pel_context *ctx, pel_fftbatch *b, const char *what
     }
 #endif
     if (!b->full || (nrem && !b->rem)) {
-        pel_fftbatch_destroy(b);
+        peli_fftbatch_destroy(b);
         return pel_error(ctx, PEL_EFFTW,
                          "poisson: FFTW could not plan the %s pass (length %zu, %zu transforms "
                          "in batches of %zu)",
@@ -98,7 +98,7 @@ pel_status pel_fftbatch_plan(pel_context *ctx, pel_fftbatch *b, const char *what
     return PEL_OK;
 }
 
-void pel_fftbatch_destroy(pel_fftbatch *b)
+void peli_fftbatch_destroy(peli_fftbatch *b)
 {
     if (!b) return;
     destroy_plan(b->full);
@@ -106,18 +106,18 @@ void pel_fftbatch_destroy(pel_fftbatch *b)
     b->full = b->rem = NULL;
 }
 
-void pel_fftbatch_exec(const pel_fftbatch *b, size_t batch, fftw_complex *base)
+void peli_fftbatch_exec(const peli_fftbatch *b, size_t batch, fftw_complex *base)
 {
-    pel_fftbatch_exec_at(b, batch, base + (ptrdiff_t)(batch * b->width) * b->dist);
+    peli_fftbatch_exec_at(b, batch, base + (ptrdiff_t)(batch * b->width) * b->dist);
 }
 
-void pel_fftbatch_exec_at(const pel_fftbatch *b, size_t batch, fftw_complex *start)
+void peli_fftbatch_exec_at(const peli_fftbatch *b, size_t batch, fftw_complex *start)
 {
     fftw_plan p = (batch + 1) * b->width <= b->count ? b->full : b->rem;
     switch (b->kind) {
-    case PEL_FFT_R2C: fftw_execute_dft_r2c(p, (double *)start, start); break;
-    case PEL_FFT_C2R: fftw_execute_dft_c2r(p, start, (double *)start); break;
-    case PEL_FFT_C2C_FWD:
-    case PEL_FFT_C2C_BWD: fftw_execute_dft(p, start, start); break;
+    case PELI_FFT_R2C: fftw_execute_dft_r2c(p, (double *)start, start); break;
+    case PELI_FFT_C2R: fftw_execute_dft_c2r(p, start, (double *)start); break;
+    case PELI_FFT_C2C_FWD:
+    case PELI_FFT_C2C_BWD: fftw_execute_dft(p, start, start); break;
     }
 }

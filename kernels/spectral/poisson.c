@@ -191,30 +191,30 @@ static pel_status make_plans(pel_poisson *ps, unsigned flags)
     size_t nrows = ps->dim == 3 ? ps->n[1] : ps->n[0]; /* rows per row pass */
     size_t br = batch_width(PEL_POISSON_ROW_BYTES, ps->ncp * cb);
     ptrdiff_t ncp = (ptrdiff_t)ps->ncp;
-    if ((st = pel_fftbatch_plan(ctx, &ps->rows_f, "r2c row", PEL_FFT_R2C, ps->nrow, 1, nrows, br,
+    if ((st = peli_fftbatch_plan(ctx, &ps->rows_f, "r2c row", PELI_FFT_R2C, ps->nrow, 1, nrows, br,
                                 ncp, ps->w, NULL, flags)))
         return st;
-    if ((st = pel_fftbatch_plan(ctx, &ps->rows_b, "c2r row", PEL_FFT_C2R, ps->nrow, 1, nrows, br,
+    if ((st = peli_fftbatch_plan(ctx, &ps->rows_b, "c2r row", PELI_FFT_C2R, ps->nrow, 1, nrows, br,
                                 ncp, ps->w, NULL, flags)))
         return st;
     if (ps->dim == 3) {
         /* a multiple of 4 columns keeps every batch on a cache line */
         size_t wy = batch_width(PEL_POISSON_COL_BYTES, ps->n[1] * cb) / 4 * 4;
         if (wy < 4) wy = 4;
-        if ((st = pel_fftbatch_plan(ctx, &ps->y_f, "forward y", PEL_FFT_C2C_FWD, ps->n[1], ncp,
+        if ((st = peli_fftbatch_plan(ctx, &ps->y_f, "forward y", PELI_FFT_C2C_FWD, ps->n[1], ncp,
                                     ps->nc, wy, 1, ps->w, NULL, flags)))
             return st;
-        if ((st = pel_fftbatch_plan(ctx, &ps->y_b, "backward y", PEL_FFT_C2C_BWD, ps->n[1], ncp,
+        if ((st = peli_fftbatch_plan(ctx, &ps->y_b, "backward y", PELI_FFT_C2C_BWD, ps->n[1], ncp,
                                     ps->nc, wy, 1, ps->w, NULL, flags)))
             return st;
     }
     /* x: contiguous columns in the transposed buffer, every batch planned
      * and run at the start of a buffer */
     ptrdiff_t n0 = (ptrdiff_t)ps->n[0];
-    if ((st = pel_fftbatch_plan(ctx, &ps->x_f, "forward x", PEL_FFT_C2C_FWD, ps->n[0], 1, ps->nc,
+    if ((st = peli_fftbatch_plan(ctx, &ps->x_f, "forward x", PELI_FFT_C2C_FWD, ps->n[0], 1, ps->nc,
                                 PEL_POISSON_XWIDTH, n0, ps->scratch, ps->scratch, flags)))
         return st;
-    return pel_fftbatch_plan(ctx, &ps->x_b, "backward x", PEL_FFT_C2C_BWD, ps->n[0], 1, ps->nc,
+    return peli_fftbatch_plan(ctx, &ps->x_b, "backward x", PELI_FFT_C2C_BWD, ps->n[0], 1, ps->nc,
                              PEL_POISSON_XWIDTH, n0, ps->scratch, ps->scratch, flags);
 }
 
@@ -303,12 +303,12 @@ fail:
 void pel_poisson_destroy(pel_poisson *ps)
 {
     if (!ps) return;
-    pel_fftbatch_destroy(&ps->rows_f);
-    pel_fftbatch_destroy(&ps->rows_b);
-    pel_fftbatch_destroy(&ps->y_f);
-    pel_fftbatch_destroy(&ps->y_b);
-    pel_fftbatch_destroy(&ps->x_f);
-    pel_fftbatch_destroy(&ps->x_b);
+    peli_fftbatch_destroy(&ps->rows_f);
+    peli_fftbatch_destroy(&ps->rows_b);
+    peli_fftbatch_destroy(&ps->y_f);
+    peli_fftbatch_destroy(&ps->y_b);
+    peli_fftbatch_destroy(&ps->x_f);
+    peli_fftbatch_destroy(&ps->x_b);
     for (int d = 0; d < 3; d++) free(ps->sym[d]);
     pel_free(ps->w);
     pel_free(ps->scratch);
@@ -325,17 +325,17 @@ double pel_poisson_rhs_mean(const pel_poisson *ps) { return ps ? ps->rhs_mean : 
 static void rows_forward(const pel_poisson *ps, fftw_complex *base, size_t batch,
                          const double *src)
 {
-    size_t r0 = batch * ps->rows_f.width, cnt = pel_fftbatch_size(&ps->rows_f, batch);
+    size_t r0 = batch * ps->rows_f.width, cnt = peli_fftbatch_size(&ps->rows_f, batch);
     for (size_t r = r0; r < r0 + cnt; r++)
         memcpy(base + r * ps->ncp, src + r * ps->nrow, ps->nrow * sizeof(double));
-    pel_fftbatch_exec(&ps->rows_f, batch, base);
+    peli_fftbatch_exec(&ps->rows_f, batch, base);
 }
 
 static void rows_backward(const pel_poisson *ps, fftw_complex *base, size_t batch, double *dst)
 {
-    pel_fftbatch_exec(&ps->rows_b, batch, base);
+    peli_fftbatch_exec(&ps->rows_b, batch, base);
     if (!dst) return; /* verify reads the result in place */
-    size_t r0 = batch * ps->rows_b.width, cnt = pel_fftbatch_size(&ps->rows_b, batch);
+    size_t r0 = batch * ps->rows_b.width, cnt = peli_fftbatch_size(&ps->rows_b, batch);
     for (size_t r = r0; r < r0 + cnt; r++)
         memcpy(dst + r * ps->nrow, base + r * ps->ncp, ps->nrow * sizeof(double));
 }
@@ -350,7 +350,7 @@ static void forward_slab(const pel_poisson *ps, const double *f, size_t s)
     fftw_complex *plane = ps->w + s * ps->pd;
     const double *src = f + s * ps->n[1] * ps->nrow;
     for (size_t b = 0; b < ps->rows_f.nbatch; b++) rows_forward(ps, plane, b, src);
-    for (size_t b = 0; b < ps->y_f.nbatch; b++) pel_fftbatch_exec(&ps->y_f, b, plane);
+    for (size_t b = 0; b < ps->y_f.nbatch; b++) peli_fftbatch_exec(&ps->y_f, b, plane);
 }
 
 static void backward_slab(const pel_poisson *ps, double *out, size_t s)
@@ -361,7 +361,7 @@ static void backward_slab(const pel_poisson *ps, double *out, size_t s)
     }
     fftw_complex *plane = ps->w + s * ps->pd;
     double *dst = out ? out + s * ps->n[1] * ps->nrow : NULL;
-    for (size_t b = 0; b < ps->y_b.nbatch; b++) pel_fftbatch_exec(&ps->y_b, b, plane);
+    for (size_t b = 0; b < ps->y_b.nbatch; b++) peli_fftbatch_exec(&ps->y_b, b, plane);
     for (size_t b = 0; b < ps->rows_b.nbatch; b++) rows_backward(ps, plane, b, dst);
 }
 
@@ -405,7 +405,7 @@ static void column_item(pel_poisson *ps, size_t it, pipe_mode mode, fftw_complex
 {
     size_t nkb = ps->x_f.nbatch, n0 = ps->n[0];
     size_t j = ps->dim == 3 ? it / nkb : 0, kb = ps->dim == 3 ? it % nkb : it;
-    size_t k0 = kb * ps->x_f.width, cnt = pel_fftbatch_size(&ps->x_f, kb);
+    size_t k0 = kb * ps->x_f.width, cnt = peli_fftbatch_size(&ps->x_f, kb);
     fftw_complex *base = ps->w + j * ps->ncp + k0;
     for (size_t i = 0; i < n0; i++) {
         const fftw_complex *src = base + i * ps->xstride;
@@ -414,9 +414,9 @@ static void column_item(pel_poisson *ps, size_t it, pipe_mode mode, fftw_complex
             t[k * n0 + i][1] = src[k][1];
         }
     }
-    pel_fftbatch_exec_at(&ps->x_f, kb, t);
+    peli_fftbatch_exec_at(&ps->x_f, kb, t);
     apply_symbol(ps, t, j, k0, cnt, mode);
-    pel_fftbatch_exec_at(&ps->x_b, kb, t);
+    peli_fftbatch_exec_at(&ps->x_b, kb, t);
     for (size_t i = 0; i < n0; i++) {
         fftw_complex *dst = base + i * ps->xstride;
         for (size_t k = 0; k < cnt; k++) {
