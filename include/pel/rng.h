@@ -31,9 +31,13 @@ void pel_rng_uniform2(pel_rng rng, uint64_t index, uint64_t sub, double out[2]);
 /* Two independent standard normals (Box-Muller on the pair above). */
 void pel_rng_normal2(pel_rng rng, uint64_t index, uint64_t sub, double out[2]);
 
-/* Fill x[0..n) with uniforms in [0,1): x[i] is element i of the stream,
- * whatever the thread count. */
+/* Fill x[0..n) with uniforms in [0,1): x[i] is element i of the stream
+ * (element i is slot i % 2 of block i / 2), whatever the thread count. */
 void pel_rng_fill_uniform(pel_rng rng, uint64_t sub, double *x, uint64_t n, int nthreads);
+
+/* The same elements for a range, serially: x[i] = element first + i, so a
+ * thread can fill exactly the part of an array it owns. */
+void pel_rng_fill_uniform_range(pel_rng rng, uint64_t sub, uint64_t first, double *x, uint64_t n);
 
 #ifdef __cplusplus
 }

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include <pel/reduce.h>
+#include "internal/core.h"
 
 #define SLOTS 136 /* > 2 * 64 maximal nodes per range; 1088 bytes, no shared lines */
 #define STACK_THREADS 8
@@ -67,8 +67,6 @@ static void walk(const tree *T, size_t lo, size_t size, size_t b0, size_t b1, do
     walk(T, lo + size / 2, size / 2, b0, b1, out, count);
 }
 
-static size_t range_begin(size_t nb, int t, int nt) { return (size_t)((uint64_t)nb * (uint64_t)t / (uint64_t)nt); }
-
 typedef struct team {
     int nt;
     double *slots; /* nt * SLOTS */
@@ -77,10 +75,10 @@ typedef struct team {
 
 static int owner(const tree *T, const team *tm, size_t block)
 {
-    int lo = 0, hi = tm->nt - 1; /* last t with range_begin(t) <= block */
+    int lo = 0, hi = tm->nt - 1; /* last t whose range begins at or before block */
     while (lo < hi) {
         int mid = (lo + hi + 1) / 2;
-        if (range_begin(T->nb, mid, tm->nt) <= block) lo = mid;
+        if (pel_static_begin(T->nb, mid, tm->nt) <= block) lo = mid;
         else hi = mid - 1;
     }
     return lo;
@@ -91,7 +89,7 @@ static double gather(const tree *T, team *tm, size_t lo, size_t size)
 {
     size_t e = lo + size < T->nb ? lo + size : T->nb;
     int t = owner(T, tm, lo);
-    if (e <= range_begin(T->nb, t + 1, tm->nt)) return tm->slots[(size_t)t * SLOTS + (size_t)tm->next[t]++];
+    if (e <= pel_static_begin(T->nb, t + 1, tm->nt)) return tm->slots[(size_t)t * SLOTS + (size_t)tm->next[t]++];
     size_t half = size / 2;
     if (lo + half >= T->nb) return gather(T, tm, lo, half);
     double left = gather(T, tm, lo, half); /* left first: gather consumes the lists in order */
@@ -129,7 +127,7 @@ double pel_reduce(pel_reduce_op op, size_t n, pel_reduce_leaf leaf, const void *
 #pragma omp single
         tm.nt = nt; /* the team may be smaller than asked for */
         int count = 0;
-        walk(&T, 0, root, range_begin(T.nb, t, nt), range_begin(T.nb, t + 1, nt),
+        walk(&T, 0, root, pel_static_begin(T.nb, t, nt), pel_static_begin(T.nb, t + 1, nt),
              tm.slots + (size_t)t * SLOTS, &count);
         tm.next[t] = 0;
     }

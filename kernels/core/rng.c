@@ -4,7 +4,9 @@
 
 #include <math.h>
 
-#include <pel/rng.h>
+#include <omp.h>
+
+#include "internal/core.h"
 
 #define PHILOX_M0 0xD2511F53u
 #define PHILOX_M1 0xCD9E8D57u
@@ -75,17 +77,30 @@ void pel_rng_normal2(pel_rng rng, uint64_t index, uint64_t sub, double out[2])
     out[1] = r * sin(theta);
 }
 
+void pel_rng_fill_uniform_range(pel_rng rng, uint64_t sub, uint64_t first, double *x, uint64_t n)
+{
+    double pair[2];
+    uint64_t i = first, end = first + n;
+    if (i < end && i % 2) { /* a range may start on the second slot of a block */
+        pel_rng_uniform2(rng, i / 2, sub, pair);
+        *x++ = pair[1];
+        i++;
+    }
+    for (; i + 1 < end; i += 2, x += 2) pel_rng_uniform2(rng, i / 2, sub, x);
+    if (i < end) {
+        pel_rng_uniform2(rng, i / 2, sub, pair);
+        *x = pair[0];
+    }
+}
+
 void pel_rng_fill_uniform(pel_rng rng, uint64_t sub, double *x, uint64_t n, int nthreads)
 {
     if (!x || n == 0) return;
-    uint64_t npairs = (n + 1) / 2;
     if (nthreads < 1) nthreads = 1;
-#pragma omp parallel for schedule(static) num_threads(nthreads) default(none) \
-    shared(rng, sub, x, n, npairs)
-    for (uint64_t k = 0; k < npairs; k++) {
-        double u[2];
-        pel_rng_uniform2(rng, k, sub, u);
-        x[2 * k] = u[0];
-        if (2 * k + 1 < n) x[2 * k + 1] = u[1];
+#pragma omp parallel num_threads(nthreads) default(none) shared(rng, sub, x, n)
+    {
+        size_t b, e;
+        pel_static_range((size_t)n, omp_get_thread_num(), omp_get_num_threads(), &b, &e);
+        pel_rng_fill_uniform_range(rng, sub, b, x + b, e - b);
     }
 }

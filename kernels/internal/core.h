@@ -46,4 +46,20 @@ static inline int pel_team_size(const pel_context *ctx, size_t work)
     return t < 1 ? 1 : t;
 }
 
+/* The schedule(static) partition as libgomp makes it: of n items, thread t
+ * of nt owns [pel_static_begin(n, t, nt), pel_static_begin(n, t + 1, nt)),
+ * the first n % nt threads one item more.  Code that places data (first
+ * touch) and the loops that later read it use this one split. */
+static inline size_t pel_static_begin(size_t n, int t, int nt)
+{
+    size_t q = n / (size_t)nt, rem = n % (size_t)nt, ut = (size_t)t;
+    return ut * q + (ut < rem ? ut : rem);
+}
+
+static inline void pel_static_range(size_t n, int t, int nt, size_t *begin, size_t *end)
+{
+    *begin = pel_static_begin(n, t, nt);
+    *end = pel_static_begin(n, t + 1, nt);
+}
+
 #endif
