@@ -13,7 +13,7 @@
  * run over `nrows` rows of `rowlen` points: n[0] rows in 2D, n[0]*n[1] in 3D
  * (so a 3D grid gives many threads work); the neighbours of row q along
  * dimension 0 are rows q -+ stride.  First-touch placement must use the same
- * rows, team size and partition (peli_heat_rows). */
+ * rows, team size and partition (pel_static_range in internal/core.h). */
 typedef struct peli_heat_grid {
     int dim;
     size_t n[3];
@@ -25,13 +25,16 @@ typedef struct peli_heat_grid {
     int isa;      /* which copy of the row kernels runs (sweep.c) */
 } peli_heat_grid;
 
-/* Fills g from checked parameters (n[d] >= 3, points fit in size_t). */
+/* Checks dim, n[] and bc, the parameters the solver and the functions over
+ * caller arrays share; messages name the parameter and its value. */
+pel_status peli_heat_check_grid(pel_context *ctx, int dim, const size_t n[], pel_bc bc);
+
+/* Fills g from checked parameters (n[d] >= 3, points fit in size_t).  Thread
+ * t of the team owns rows pel_static_range(nrows, t, nt): the sweeps and the
+ * first touch of the solver's fields use that one split. */
 void peli_heat_grid_init(peli_heat_grid *g, pel_context *ctx, int dim, const size_t n[],
                          const double r[], pel_bc bc);
 
-/* The rows [*begin, *end) thread t of nt owns: the schedule(static)
- * partition, for the sweeps and for first touch. */
-void peli_heat_rows(size_t nrows, int t, int nt, size_t *begin, size_t *end);
 
 /* nsteps FTCS steps from a in one parallel region, b being scratch (or the
  * next buffer of a ping-pong); a is only read when nsteps == 1.  Returns the
@@ -50,6 +53,25 @@ typedef struct peli_heat_rowargs {
     size_t len;
     int periodic;
 } peli_heat_rowargs;
+
+/* The arguments every row of the grid shares; the caller adds the rows. */
+static inline peli_heat_rowargs peli_heat_args(const peli_heat_grid *g)
+{
+    return (peli_heat_rowargs){.r0 = g->r[0], .r1 = g->r[1], .r2 = g->r[2], .len = g->rowlen,
+                               .periodic = g->periodic};
+}
+
+/* In 3D, the rows before and after a row at plane index j along dimension 1
+ * are these many rows away: they wrap within the plane. */
+static inline ptrdiff_t peli_heat_dim1_before(const peli_heat_grid *g, ptrdiff_t j)
+{
+    return j == 0 ? (ptrdiff_t)g->n[1] - 1 : -1;
+}
+
+static inline ptrdiff_t peli_heat_dim1_after(const peli_heat_grid *g, ptrdiff_t j)
+{
+    return j == (ptrdiff_t)g->n[1] - 1 ? -((ptrdiff_t)g->n[1] - 1) : 1;
+}
 
 /* Writes the row after a's into out, with streaming stores when stream is set. */
 typedef void peli_heat_row_fn(double *restrict out, const peli_heat_rowargs *a, int stream);

@@ -44,12 +44,10 @@ pel_status peli_heat_check_stability(pel_context *ctx, int dim, const double r[]
                      use);
 }
 
-static pel_status check_grid(pel_context *ctx, int dim, const size_t n[], const double r[],
-                             pel_bc bc)
+pel_status peli_heat_check_grid(pel_context *ctx, int dim, const size_t n[], pel_bc bc)
 {
     PEL_REQUIRE(ctx, dim == 2 || dim == 3, "heat: dim = %d: must be 2 or 3", dim);
     PEL_REQUIRE(ctx, n, "heat: n is NULL");
-    PEL_REQUIRE(ctx, r, "heat: r is NULL");
     size_t points = 1;
     for (int d = 0; d < dim; d++) {
         PEL_REQUIRE(ctx, n[d] >= 3, "heat: n[%d] = %zu: must be at least 3", d, n[d]);
@@ -57,11 +55,21 @@ static pel_status check_grid(pel_context *ctx, int dim, const size_t n[], const 
                     "heat: n[%d] = %zu: the grid has more points than memory can address", d,
                     n[d]);
         points *= n[d];
-        PEL_REQUIRE(ctx, isfinite(r[d]) && r[d] >= 0,
-                    "heat: r[%d] = %g: must be finite and non-negative", d, r[d]);
     }
     PEL_REQUIRE(ctx, bc == PEL_BC_DIRICHLET || bc == PEL_BC_PERIODIC,
                 "heat: bc = %d: must be PEL_BC_DIRICHLET or PEL_BC_PERIODIC", (int)bc);
+    return PEL_OK;
+}
+
+static pel_status check_grid(pel_context *ctx, int dim, const size_t n[], const double r[],
+                             pel_bc bc)
+{
+    pel_status s = peli_heat_check_grid(ctx, dim, n, bc);
+    if (s != PEL_OK) return s;
+    PEL_REQUIRE(ctx, r, "heat: r is NULL");
+    for (int d = 0; d < dim; d++)
+        PEL_REQUIRE(ctx, isfinite(r[d]) && r[d] >= 0,
+                    "heat: r[%d] = %g: must be finite and non-negative", d, r[d]);
     return peli_heat_check_stability(ctx, dim, r, 0.0, 0.0);
 }
 

@@ -113,14 +113,13 @@ static inline void level_row(const wave *w, int l, ptrdiff_t q, ptrdiff_t ph, pt
         if (l < w->k) memcpy(out, input_row(w, l - 1, v, ph, 0), (size_t)w->len * sizeof *out);
         return;
     }
-    peli_heat_rowargs a = {.r0 = g->r[0], .r1 = g->r[1], .r2 = g->r[2], .len = g->rowlen,
-                           .periodic = g->periodic};
+    peli_heat_rowargs a = peli_heat_args(g);
     a.c = input_row(w, l - 1, v, ph, 0);
     a.m0 = input_row(w, l - 1, v, ph, -w->S);
     a.p0 = input_row(w, l - 1, v, ph, w->S);
-    if (g->dim == 3) { /* j wraps within the plane */
-        a.m1 = input_row(w, l - 1, v, ph, j == 0 ? w->n1 - 1 : -1);
-        a.p1 = input_row(w, l - 1, v, ph, j == w->n1 - 1 ? -(w->n1 - 1) : 1);
+    if (g->dim == 3) {
+        a.m1 = input_row(w, l - 1, v, ph, peli_heat_dim1_before(g, j));
+        a.p1 = input_row(w, l - 1, v, ph, peli_heat_dim1_after(g, j));
     }
     w->row(out, &a, 0);
 }

@@ -62,25 +62,24 @@ void pel_heat_params_default(pel_heat_params *p, int dim)
     p->dt = 0.8 * PEL_HEAT_STABILITY_SUM * h * h / ((dim == 3 ? 3 : 2) * p->alpha);
 }
 
+/* r_d = alpha dt / h_d^2: computed here only, for the check and the sweeps */
+static void heat_r(const pel_heat_params *p, double r[3])
+{
+    r[0] = r[1] = r[2] = 0.0;
+    for (int d = 0; d < p->dim; d++) r[d] = p->alpha * p->dt / (spacing(p, d) * spacing(p, d));
+}
+
 static pel_status check_params(pel_context *ctx, const pel_heat_params *p)
 {
-    PEL_REQUIRE(ctx, p->dim == 2 || p->dim == 3, "heat: dim = %d: must be 2 or 3", p->dim);
-    size_t points = 1;
-    for (int d = 0; d < p->dim; d++) {
-        PEL_REQUIRE(ctx, p->n[d] >= 3, "heat: n[%d] = %zu: must be at least 3", d, p->n[d]);
-        PEL_REQUIRE(ctx, points <= SIZE_MAX / sizeof(double) / p->n[d],
-                    "heat: n[%d] = %zu: the grid has more points than memory can address", d,
-                    p->n[d]);
-        points *= p->n[d];
+    pel_status st = peli_heat_check_grid(ctx, p->dim, p->n, p->bc);
+    if (st != PEL_OK) return st;
+    for (int d = 0; d < p->dim; d++)
         PEL_REQUIRE(ctx, isfinite(p->length[d]) && p->length[d] > 0,
                     "heat: length[%d] = %g: must be positive and finite", d, p->length[d]);
-    }
     PEL_REQUIRE(ctx, isfinite(p->alpha) && p->alpha > 0,
                 "heat: alpha = %g: must be positive and finite", p->alpha);
     PEL_REQUIRE(ctx, isfinite(p->dt) && p->dt > 0, "heat: dt = %g: must be positive and finite",
                 p->dt);
-    PEL_REQUIRE(ctx, p->bc == PEL_BC_DIRICHLET || p->bc == PEL_BC_PERIODIC,
-                "heat: bc = %d: must be PEL_BC_DIRICHLET or PEL_BC_PERIODIC", (int)p->bc);
     PEL_REQUIRE(ctx, p->init == PEL_HEAT_INIT_MODE || p->init == PEL_HEAT_INIT_RANDOM,
                 "heat: init = %d: must be PEL_HEAT_INIT_MODE or PEL_HEAT_INIT_RANDOM",
                 (int)p->init);
@@ -102,11 +101,8 @@ static pel_status check_params(pel_context *ctx, const pel_heat_params *p)
     PEL_REQUIRE(ctx, isfinite(p->offset), "heat: offset = %g: must be finite", p->offset);
 
     double r[3], inv_h2 = 0.0;
-    for (int d = 0; d < p->dim; d++) {
-        double h = spacing(p, d);
-        r[d] = p->alpha * p->dt / (h * h);
-        inv_h2 += 1.0 / (h * h);
-    }
+    heat_r(p, r);
+    for (int d = 0; d < p->dim; d++) inv_h2 += 1.0 / (spacing(p, d) * spacing(p, d));
     return peli_heat_check_stability(ctx, p->dim, r, p->dt,
                                      PEL_HEAT_STABILITY_SUM / (p->alpha * inv_h2));
 }
@@ -172,20 +168,16 @@ static void set_initial(pel_heat *h)
     shared(hc, u, w, nrows, len, A, off, random, last, rng)
     {
         size_t b, e;
-        peli_heat_rows(nrows, omp_get_thread_num(), omp_get_num_threads(), &b, &e);
+        pel_static_range(nrows, omp_get_thread_num(), omp_get_num_threads(), &b, &e);
         memset(w + b * len, 0, (e - b) * len * sizeof *w);
-        for (size_t q = b; q < e; q++) {
-            double *row = u + q * len;
-            if (random) { /* point i: element i of stream (seed, 0), as pel_rng_fill_uniform */
-                double pair[2];
-                uint64_t have = UINT64_MAX;
-                for (size_t k = 0; k < len; k++) {
-                    uint64_t i = (uint64_t)(q * len + k);
-                    if (i / 2 != have) pel_rng_uniform2(rng, have = i / 2, 0, pair);
-                    row[k] = off + A * pair[i % 2];
-                }
-            } else {
-                double s = row_shape(hc, q);
+        if (random) { /* point i is element i of stream (seed, 0) */
+            double *x = u + b * len;
+            size_t cnt = (e - b) * len;
+            pel_rng_fill_uniform_range(rng, 0, b * len, x, cnt);
+            for (size_t i = 0; i < cnt; i++) x[i] = off + A * x[i];
+        } else {
+            for (size_t q = b; q < e; q++) {
+                double *row = u + q * len, s = row_shape(hc, q);
                 for (size_t k = 0; k < len; k++) row[k] = off + A * (s * last[k]);
             }
         }
@@ -207,8 +199,8 @@ pel_status pel_heat_create(pel_context *ctx, const pel_heat_params *p, pel_heat 
     if (!h) return pel_error(ctx, PEL_ENOMEM, "heat: no memory for the solver");
     h->ctx = ctx;
     h->p = *p;
-    double r[3] = {0, 0, 0};
-    for (int d = 0; d < p->dim; d++) r[d] = p->alpha * p->dt / (spacing(p, d) * spacing(p, d));
+    double r[3];
+    heat_r(p, r);
     peli_heat_grid_init(&h->g, ctx, p->dim, p->n, r, p->bc);
     size_t bytes = h->g.points * sizeof(double);
     h->u = pel_malloc(bytes);
@@ -285,7 +277,7 @@ pel_status pel_heat_set_state(pel_heat *h, long step, const double *u)
     shared(dst, u, nrows, len)
         { /* each thread copies the rows it steps */
             size_t b, e;
-            peli_heat_rows(nrows, omp_get_thread_num(), omp_get_num_threads(), &b, &e);
+            pel_static_range(nrows, omp_get_thread_num(), omp_get_num_threads(), &b, &e);
             memcpy(dst + b * len, u + b * len, (e - b) * len * sizeof *dst);
         }
     }

@@ -164,15 +164,6 @@ peli_heat_row_fn *peli_heat_row_kernel(const peli_heat_grid *g) { return pick_ro
 
 /* ---- rows and where they live ------------------------------------------------------ */
 
-void peli_heat_rows(size_t nrows, int t, int nt, size_t *begin, size_t *end)
-{
-    /* schedule(static) as libgomp splits it: the first nrows % nt threads
-     * take one row more */
-    size_t q = nrows / (size_t)nt, rem = nrows % (size_t)nt, ut = (size_t)t;
-    *begin = ut * q + (ut < rem ? ut : rem);
-    *end = *begin + q + (ut < rem);
-}
-
 /* Row v of field u, v up to one grid past either end (periodic wrap). */
 static inline const double *row_at(const peli_heat_grid *g, const double *u, ptrdiff_t v)
 {
@@ -194,19 +185,18 @@ static inline void row_coords(const peli_heat_grid *g, size_t q, size_t *i, size
 static inline void update_row(const peli_heat_grid *g, row_fn *row, const double *src,
                               ptrdiff_t v, size_t i, size_t j, double *out, int stream)
 {
-    const ptrdiff_t S = (ptrdiff_t)g->stride, n1 = (ptrdiff_t)g->n[1];
+    const ptrdiff_t S = (ptrdiff_t)g->stride;
     if (peli_heat_boundary_row(g, (ptrdiff_t)i, (ptrdiff_t)j)) {
         memcpy(out, row_at(g, src, v), g->rowlen * sizeof *out);
         return;
     }
-    rowargs a = {.r0 = g->r[0], .r1 = g->r[1], .r2 = g->r[2], .len = g->rowlen,
-                 .periodic = g->periodic};
+    rowargs a = peli_heat_args(g);
     a.c = row_at(g, src, v);
     a.m0 = row_at(g, src, v - S);
     a.p0 = row_at(g, src, v + S);
-    if (g->dim == 3) { /* j wraps within the plane */
-        a.m1 = row_at(g, src, j == 0 ? v + n1 - 1 : v - 1);
-        a.p1 = row_at(g, src, j == (size_t)n1 - 1 ? v - (n1 - 1) : v + 1);
+    if (g->dim == 3) {
+        a.m1 = row_at(g, src, v + peli_heat_dim1_before(g, (ptrdiff_t)j));
+        a.p1 = row_at(g, src, v + peli_heat_dim1_after(g, (ptrdiff_t)j));
     }
     row(out, &a, stream);
 }
@@ -242,7 +232,7 @@ double *peli_heat_run(const peli_heat_grid *g, double *a, double *b, long nsteps
     shared(g, a, b, nsteps, passes, singles, copy_back, row)
     {
         size_t rb, re;
-        peli_heat_rows(g->nrows, omp_get_thread_num(), omp_get_num_threads(), &rb, &re);
+        pel_static_range(g->nrows, omp_get_thread_num(), omp_get_num_threads(), &rb, &re);
         double *scratch = b + rb * g->rowlen; /* the thread's own rows of the work array */
         long left = nsteps;
         for (long p = 0; p < passes; p++) {
