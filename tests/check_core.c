@@ -254,6 +254,55 @@ START_TEST(num_rng_moments)
 }
 END_TEST
 
+/* NPB's randlc as Bailey specifies it: the product a x mod 2^46 in double
+ * precision, through 23-bit halves.  The integer generator must give the
+ * same numbers bit for bit. */
+static double randlc_double(double *x, double a)
+{
+    const double r23 = 0x1.0p-23, r46 = r23 * r23, t23 = 0x1.0p23, t46 = t23 * t23;
+    double t1 = r23 * a, a1 = (int)t1, a2 = a - t23 * a1;
+    t1 = r23 * *x;
+    double x1 = (int)t1, x2 = *x - t23 * x1;
+    t1 = a1 * x2 + a2 * x1;
+    double t2 = (int)(r23 * t1), z = t1 - t23 * t2;
+    double t3 = t23 * z + a2 * x2, t4 = (int)(r46 * t3);
+    *x = t3 - t46 * t4;
+    return r46 * *x;
+}
+
+START_TEST(num_lcg46)
+{
+    const double a = 1220703125.0;
+    double xd = 314159265.0, xi = 314159265.0, y[1000];
+    for (int k = 0; k < 100000; k++) ck_assert(randlc_double(&xd, a) == pel_randlc(&xi, a));
+    ck_assert(xd == xi);
+    /* vranlc continues the same stream and leaves the seed at its end */
+    double xv = xi;
+    pel_vranlc(1000, &xv, a, y);
+    for (int k = 0; k < 1000; k++) ck_assert(y[k] == randlc_double(&xd, a));
+    ck_assert(xv == xd);
+    /* jump-ahead equals stepping, for every skip up to 2000 and a large one */
+    uint64_t s = 271828183, x = s;
+    for (uint64_t k = 0; k <= 2000; k++) {
+        ck_assert_uint_eq(pel_lcg46_skip(s, PEL_LCG46_A, k), x);
+        x = pel_lcg46_next(x, PEL_LCG46_A);
+    }
+    x = s;
+    for (uint64_t k = 0; k < (1u << 20) + 7; k++) x = pel_lcg46_next(x, PEL_LCG46_A);
+    ck_assert_uint_eq(pel_lcg46_skip(s, PEL_LCG46_A, (1u << 20) + 7), x);
+    /* a = 5^13 is 1 mod 4, so its order mod 2^46 is 2^44 (Knuth 3.2.1.2) */
+    ck_assert_uint_eq(pel_lcg46_pow(PEL_LCG46_A, UINT64_C(1) << 44), 1);
+    ck_assert_uint_ne(pel_lcg46_pow(PEL_LCG46_A, UINT64_C(1) << 43), 1);
+    /* a range fill is the stream from its first element on */
+    pel_lcg46_fill_range(s, PEL_LCG46_A, 123, y, 10);
+    x = pel_lcg46_skip(s, PEL_LCG46_A, 123);
+    for (int k = 0; k < 10; k++) {
+        x = pel_lcg46_next(x, PEL_LCG46_A);
+        ck_assert(y[k] == pel_lcg46_real(x));
+    }
+}
+END_TEST
+
 /* Sums with a known exact answer: integers are exact in any order. */
 START_TEST(num_reduce_exact)
 {
@@ -596,6 +645,7 @@ static Suite *core_suite(void)
     TCase *num = tcase_create("numerics");
     tcase_add_test(num, num_philox_kat);
     tcase_add_test(num, num_rng_moments);
+    tcase_add_test(num, num_lcg46);
     tcase_add_test(num, num_reduce_exact);
     tcase_add_test(num, num_reduce_accuracy);
     tcase_add_test(num, num_verify_rules);

@@ -9,6 +9,7 @@
 #include <pel/verify.h>
 #include <pel/reduce.h>
 #include <pel/rng.h>
+#include <pel/lcg46.h>
 #include <pel/fingerprint.h>
 #include <pel/json.h>
 #include <pel/io.h>
