@@ -38,6 +38,13 @@ static void host_info(pel_json *w)
     pel_json_object_end(w);
 }
 
+void pel_report_provenance(pel_json *w)
+{
+    pel_json_kv_string(w, "version", pel_version());
+    build_info(w);
+    host_info(w);
+}
+
 static void verification(pel_json *w, const pel_run_summary *s)
 {
     pel_json_key(w, "verification");
@@ -103,9 +110,7 @@ static void body(pel_json *w, const pel_run_summary *s)
     pel_json_kv_string(w, "schema", PEL_REPORT_SCHEMA);
     pel_json_kv_int(w, "schema_version", PEL_REPORT_VERSION);
     pel_json_kv_string(w, "program", s->driver->name);
-    pel_json_kv_string(w, "version", pel_version());
-    build_info(w);
-    host_info(w);
+    pel_report_provenance(w);
     pel_json_key(w, "command_line");
     pel_json_array_begin(w);
     for (int i = 0; i < s->argc; i++) pel_json_string(w, s->argv[i]);

@@ -53,6 +53,10 @@ typedef struct pel_run_summary {
  * differences, time, rates and the verdict. */
 void pel_report_print(const pel_run_summary *s, FILE *out);
 
+/* The "version", "build" (compiler, flags, OpenMP) and "host" members that
+ * every PEL report carries, written into the object open in w. */
+void pel_report_provenance(pel_json *w);
+
 /* Writes the report atomically: the file appears whole or not at all. */
 pel_status pel_report_write(pel_context *ctx, const char *path, const pel_run_summary *s);
 
