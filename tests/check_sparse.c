@@ -229,6 +229,36 @@ START_TEST(num_spmv_dense)
 }
 END_TEST
 
+/* Up to 65536 columns the matrix keeps 16-bit column indices as well (a
+ * faster product); the sums must not change: the same entries with 65536
+ * and with 70000 columns give the same bits. */
+START_TEST(num_spmv_index_widths)
+{
+    pel_context *ctx = test_context(2);
+    const int64_t nrows = 3000, per = 40, nnz = nrows * per;
+    int64_t *rp = malloc((size_t)(nrows + 1) * sizeof *rp);
+    int32_t *ci = malloc((size_t)nnz * sizeof *ci);
+    double *v = malloc((size_t)nnz * sizeof *v), *x = malloc(70000 * sizeof *x);
+    double *y1 = malloc((size_t)nrows * sizeof *y1), *y2 = malloc((size_t)nrows * sizeof *y2);
+    for (int64_t j = 0; j <= nrows; j++) rp[j] = j * per;
+    for (int64_t k = 0; k < nnz; k++) {
+        ci[k] = (int32_t)((k * 7919 + 13) % 65536); /* reaches column 65535 */
+        v[k] = sin((double)k);
+    }
+    for (int j = 0; j < 70000; j++) x[j] = cos((double)j);
+    pel_csr *A = NULL, *B = NULL;
+    ck_assert_ok(pel_csr_create(ctx, nrows, 65536, rp, ci, v, &A));
+    ck_assert_ok(pel_csr_create(ctx, nrows, 70000, rp, ci, v, &B));
+    ck_assert_ok(pel_csr_spmv(ctx, A, x, y1));
+    ck_assert_ok(pel_csr_spmv(ctx, B, x, y2));
+    ck_assert(memcmp(y1, y2, (size_t)nrows * sizeof *y1) == 0);
+    pel_csr_destroy(A);
+    pel_csr_destroy(B);
+    free(rp), free(ci), free(v), free(x), free(y1), free(y2);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 /* CG on tridiag(-1, 2, -1), n = 4: four distinct eigenvalues 2 - 2 cos(k pi/5),
  * so exact arithmetic gives the solution in 4 iterations.  x* = (1, -2, 3,
  * 1/2) and b = A x* = (4, -8, 7.5, -2) exactly.  cond(A) = cot^2(pi/10) ~ 9.5;
@@ -432,6 +462,7 @@ static Suite *sparse_suite(void)
     suite_add_tcase(s, api);
     TCase *num = tcase_create("numerics");
     tcase_add_test(num, num_spmv_dense);
+    tcase_add_test(num, num_spmv_index_widths);
     tcase_add_test(num, num_cg_4x4);
     tcase_add_test(num, num_makea_structure);
     tcase_add_test(num, num_npb_class_s);

@@ -3,7 +3,8 @@
  * matrix generator (makea) and class table.
  *
  * A pel_csr holds its own copy of the matrix: row pointers (64-bit), column
- * indices (32-bit, so a matrix stays small in cache) and values.  Every
+ * indices (32-bit, and 16-bit as well when there are at most 65536 columns,
+ * so a matrix streams fewer bytes) and values.  Every
  * kernel works on any square or rectangular CSR matrix a user brings; NPB's
  * matrix is one more way to make one.
  *

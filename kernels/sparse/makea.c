@@ -220,6 +220,7 @@ pel_status pel_csr_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, 
             int64_t b = M->rowptr[j];
             for (int64_t k = 0; k < m; k++) {
                 M->col[b + k] = cols[t + (size_t)k];
+                if (M->col16) M->col16[b + k] = (uint16_t)cols[t + (size_t)k];
                 M->val[b + k] = acc[t + (size_t)cols[t + (size_t)k]];
             }
         }
