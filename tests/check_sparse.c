@@ -83,6 +83,7 @@ START_TEST(api_npb_class)
     /* NPB's Mop/s numerator for class S: 2*15*1400*(3 + 56 + 25*61 + 3) */
     ck_assert_ok(pel_cg_npb_class(ctx, 'S', &c));
     ck_assert(pel_cg_npb_flops(&c) == 2.0 * 15 * 1400 * (3 + 56 + 25 * 61 + 3));
+    ck_assert(pel_cg_npb_flops(NULL) == 0.0);
     pel_context_destroy(ctx);
 }
 END_TEST

@@ -82,7 +82,8 @@ typedef struct pel_cg_npb_params {
 pel_status pel_cg_npb_class(pel_context *ctx, char cls, pel_cg_npb_params *out);
 
 /* NPB's operation count for `niter` power iterations, the numerator of its
- * Mop/s: 2 niter na (3 + nz + 25 (5 + nz) + 3), nz = nonzer (nonzer + 1). */
+ * Mop/s: 2 niter na (3 + nz + 25 (5 + nz) + 3), nz = nonzer (nonzer + 1);
+ * 0 for NULL. */
 double pel_cg_npb_flops(const pel_cg_npb_params *p);
 
 /* ---- the conjugate gradient solver ----------------------------------------------- */

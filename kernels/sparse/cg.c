@@ -296,6 +296,7 @@ double pel_cg_npb_flops(const pel_cg_npb_params *p)
 {
     /* NPB 3.3.1 CG main program: mflops = 2 niter na (3 + nonzer (nonzer+1)
      * + 25 (5 + nonzer (nonzer+1)) + 3) / t / 1e6 */
+    if (!p) return 0.0;
     double nz = (double)p->nonzer * (double)(p->nonzer + 1);
     return 2.0 * (double)p->niter * (double)p->na * (3.0 + nz + 25.0 * (5.0 + nz) + 3.0);
 }
