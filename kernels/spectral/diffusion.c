@@ -40,6 +40,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal/diffusion.h"
 
@@ -73,7 +76,7 @@ static pel_status make_plans(pel_diffusion *d)
     pel_status st;
     const unsigned flags = FFTW_ESTIMATE;
     ptrdiff_t rp = (ptrdiff_t)d->rp;
-    fftw_complex *pl = d->planes, *sl = d->s;
+    fftw_complex *pl = d->planes, *sl = d->planes;
     if ((st = peli_fftbatch_plan(ctx, &d->x_fwd, "diffusion: x", PELI_FFT_C2C_BWD, d->nx, 1, d->ny,
                                 d->ny, rp, pl, NULL, flags)) ||
         (st = peli_fftbatch_plan(ctx, &d->x_inv, "diffusion: inverse x", PELI_FFT_C2C_FWD, d->nx,
@@ -106,11 +109,12 @@ pel_status pel_diffusion_create(pel_context *ctx, const pel_diffusion_params *p,
     int too_big = p->nx > lim / 2 || p->nz > lim / rp;
     if (!too_big) {
         sd = pad_lines(p->nz * rp);
-        too_big = p->ny > lim / sd || p->ny > lim / rp;
+        too_big = p->ny > lim / sd;
     }
     if (!too_big) {
         len = p->ny * sd;
-        pl = pad_lines(p->ny * rp);
+        /* a thread buffer holds a plane (ny rows) or a slab (nz rows) */
+        pl = pad_lines((p->ny > p->nz ? p->ny : p->nz) * rp);
         too_big = p->nx * p->ny > lim / p->nz;
     }
     if (!too_big) npoints = p->nx * p->ny * p->nz;
@@ -188,6 +192,29 @@ static void run_batches(const peli_fftbatch *b, fftw_complex *base)
     for (size_t k = 0; k < b->nbatch; k++) peli_fftbatch_exec(b, k, base);
 }
 
+/* Copies n complex numbers to dst, bypassing the cache when dst is 16-byte
+ * aligned: the big arrays are written once per pass and read only by the
+ * next pass, so fetching their lines first (write-allocate) would only add
+ * memory traffic.  Values are copied unchanged, so this never affects the
+ * bits.  The caller issues store_fence before another thread reads dst. */
+static void store_rows(double *restrict dst, const double *restrict src, size_t n)
+{
+#ifdef __SSE2__
+    if (((uintptr_t)dst & 15) == 0) {
+        for (size_t i = 0; i < 2 * n; i += 2) _mm_stream_pd(dst + i, _mm_load_pd(src + i));
+        return;
+    }
+#endif
+    memcpy(dst, src, n * sizeof(fftw_complex));
+}
+
+static void store_fence(void)
+{
+#ifdef __SSE2__
+    _mm_sfence();
+#endif
+}
+
 /* Forward pass 1 on plane z: u0 rows -> buffer -> x, y -> row z of each slab. */
 static void forward_plane(const pel_diffusion *d, const double *u0, fftw_complex *buf, size_t z)
 {
@@ -196,10 +223,13 @@ static void forward_plane(const pel_diffusion *d, const double *u0, fftw_complex
     for (size_t y = 0; y < d->ny; y++) memcpy(buf + y * d->rp, src + 2 * y * nx, bytes);
     run_batches(&d->x_fwd, buf);
     run_batches(&d->y_fwd, buf);
-    for (size_t y = 0; y < d->ny; y++) memcpy(d->s + y * d->sd + z * d->rp, buf + y * d->rp, bytes);
+    for (size_t y = 0; y < d->ny; y++)
+        store_rows((double *)(d->s + y * d->sd + z * d->rp), (const double *)(buf + y * d->rp), nx);
+    store_fence();
 }
 
-/* Inverse pass 1 on slab y: W = S * decay, then z back, in place. */
+/* Inverse pass 1 on slab y: W = S * decay, then z back in place while the
+ * slab is in L2. */
 static void inverse_slab(const pel_diffusion *d, size_t y)
 {
     const fftw_complex *restrict s = d->s + y * d->sd;
@@ -227,7 +257,9 @@ static void inverse_plane(const pel_diffusion *d, double *u, fftw_complex *buf, 
     run_batches(&d->y_inv, buf);
     run_batches(&d->x_inv, buf);
     double *dst = u + 2 * z * d->ny * nx;
-    for (size_t y = 0; y < d->ny; y++) memcpy(dst + 2 * y * nx, buf + y * d->rp, bytes);
+    for (size_t y = 0; y < d->ny; y++)
+        store_rows(dst + 2 * y * nx, (const double *)(buf + y * d->rp), nx);
+    store_fence();
 }
 
 pel_status pel_diffusion_set_initial(pel_diffusion *d, const double *u0)
