@@ -13,8 +13,9 @@
  *  - S (spectrum) and W (work) are ny slabs, one per y, sd apart; slab y
  *    holds nz rows (z = 0..nz-1), rp apart, so a transform along z runs in
  *    one slab with stride rp and the slab stays in L2 while it does;
- *  - each thread has a plane buffer of ny rows, rp apart, for the x and y
- *    transforms of one z plane.
+ *  - each thread has a buffer of ny rows, rp apart, for the x and y
+ *    transforms of one z plane (room for nz rows too: z plans are made
+ *    there, at the alignment of every slab).
  * rp, sd and the plane length are multiples of 4 complex numbers (64 bytes)
  * and odd numbers of 64-byte lines (see pad_lines in diffusion.c). */
 struct pel_diffusion {
@@ -23,7 +24,7 @@ struct pel_diffusion {
     double alpha;
     size_t rp, sd, pl;
     fftw_complex *s, *w; /* ny * sd each */
-    fftw_complex *planes; /* nslots * pl */
+    fftw_complex *planes; /* nslots thread buffers, pl apart */
     int nslots;
     double *ex, *ey, *ez; /* the decay factors of one evolve, per dimension */
     /* "fwd" is NPB's forward transform, exp(+i k x) (FFTW_BACKWARD); "inv"
