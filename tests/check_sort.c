@@ -232,6 +232,39 @@ START_TEST(num_keys_serial)
 }
 END_TEST
 
+/* Sizes of NPB 3.3.1 IS/is.c (TOTAL_KEYS_LOG_2, MAX_KEY_LOG_2); class A's
+ * test keys as the issue quotes them from the same file. */
+START_TEST(num_class_table)
+{
+    pel_context *ctx = test_context(1);
+    static const char cls[5] = {'S', 'W', 'A', 'B', 'C'};
+    static const int keys_log2[5] = {16, 20, 23, 25, 27}, max_log2[5] = {11, 16, 19, 21, 23};
+    pel_sort_npb p;
+    for (int c = 0; c < 5; c++) {
+        ck_assert_ok(pel_sort_npb_class(ctx, cls[c], &p));
+        ck_assert_int_eq(p.cls, cls[c]);
+        ck_assert_uint_eq(p.total_keys, (size_t)1 << keys_log2[c]);
+        ck_assert_int_eq(p.max_key, 1 << max_log2[c]);
+        ck_assert_int_eq(p.iterations, 10);
+        for (int i = 0; i < PEL_SORT_NPB_TESTS; i++) {
+            ck_assert_uint_lt(p.test_index[i], p.total_keys);
+            ck_assert(p.test_dir[i] == 1 || p.test_dir[i] == -1);
+        }
+    }
+    static const size_t a_index[5] = {2112377, 662041, 5336171, 3642833, 4250760};
+    static const int a_rank[5] = {104, 17523, 123928, 8288932, 8388264};
+    ck_assert_ok(pel_sort_npb_class(ctx, 'A', &p));
+    for (int i = 0; i < PEL_SORT_NPB_TESTS; i++) {
+        ck_assert_uint_eq(p.test_index[i], a_index[i]);
+        ck_assert_int_eq(p.test_rank[i], a_rank[i]);
+        /* class A: keys 0-2 shift by +(it - 1), keys 3-4 by -(it - 1) */
+        ck_assert_int_eq(p.test_dir[i], i <= 2 ? 1 : -1);
+        ck_assert_int_eq(p.test_lag[i], 1);
+    }
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 /* NPB IS as NPB 3.3.1 runs it, checks of the free iteration discarded. */
 static void npb_run(char cls, int nt, pel_sort_method m)
 {
@@ -350,6 +383,7 @@ static Suite *sort_suite(void)
     tcase_add_test(num, num_hand);
     tcase_add_test(num, num_qsort);
     tcase_add_test(num, num_keys_serial);
+    tcase_add_test(num, num_class_table);
     tcase_add_test(num, num_npb_s);
     tcase_add_test(num, num_npb_w);
     tcase_add_test(num, num_full_verify_detects);
