@@ -16,5 +16,6 @@
 #include <pel/stencil.h>
 #include <pel/spectral.h>
 #include <pel/montecarlo.h>
+#include <pel/sort.h>
 
 #endif
