@@ -15,5 +15,6 @@
 #include <pel/io.h>
 #include <pel/stencil.h>
 #include <pel/spectral.h>
+#include <pel/multigrid.h>
 
 #endif
