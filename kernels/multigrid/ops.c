@@ -10,6 +10,16 @@
 
 #include "internal/multigrid.h"
 
+/* Runtime ISA dispatch for the plane kernels: the compiler builds an AVX2
+ * and an AVX-512 copy besides the portable one, and the loader picks one for
+ * the CPU.  With -ffp-contract=off no copy contracts to FMA, so all round
+ * alike and the results are the same bits whichever runs. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__)
+#define CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
+#else
+#define CLONES
+#endif
+
 void peli_mg_fill_halo(const peli_mg_level *l, double *p)
 {
     size_t n1 = l->n1, n2 = l->n2, R = l->row;
@@ -48,7 +58,7 @@ static inline void resid_row(size_t n1, size_t R, const peli_mg_coef *k, const d
     }
 }
 
-void peli_mg_resid_plane(const peli_mg_level *l, const peli_mg_coef *k, const double *u,
+CLONES void peli_mg_resid_plane(const peli_mg_level *l, const peli_mg_coef *k, const double *u,
                          const double *v, double *r, size_t i3, double *w)
 {
     size_t R = l->row, P = l->plane;
@@ -88,7 +98,7 @@ static inline void psinv_row(size_t n1, size_t R, const peli_mg_coef *k, const d
     }
 }
 
-void peli_mg_psinv_plane(const peli_mg_level *l, const peli_mg_coef *k, const double *r,
+CLONES void peli_mg_psinv_plane(const peli_mg_level *l, const peli_mg_coef *k, const double *r,
                          double *u, size_t i3, int zero, double *w)
 {
     size_t R = l->row, P = l->plane;
@@ -108,7 +118,7 @@ void peli_mg_psinv_plane(const peli_mg_level *l, const peli_mg_coef *k, const do
  * Coarse point j sits on fine point 2j + 1 (interior numbering); its fine
  * neighbourhood is fine planes 2j, 2j + 1, 2j + 2 (the last wrapping), fine
  * rows and columns likewise (2j + 1, 2j + 2, 2j + 3 with halos counted). */
-void peli_mg_rprj3_plane(const peli_mg_level *f, const peli_mg_level *c, size_t j3, double *w)
+CLONES void peli_mg_rprj3_plane(const peli_mg_level *f, const peli_mg_level *c, size_t j3, double *w)
 {
     size_t R = f->row, P = f->plane, n1c = c->n1;
     const double *lo = f->r + 2 * j3 * P, *mid = lo + P;
@@ -139,7 +149,7 @@ void peli_mg_rprj3_plane(const peli_mg_level *f, const peli_mg_level *c, size_t 
  * coarse planes j - 1 (wrapping) and j.  Within a plane NPB's loops run over
  * the coarse halo rows and columns too, which interpolates the fine halo
  * consistently with the interior it copies. */
-void peli_mg_interp_plane(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
+CLONES void peli_mg_interp_plane(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
                           double *w)
 {
     size_t cR = c->row, fR = f->row, n2c = c->n2, n1c = c->n1;
@@ -186,21 +196,29 @@ void peli_mg_interp_plane(const peli_mg_level *c, const peli_mg_level *f, size_t
 
 /* ---- norm2u3's sums ----------------------------------------------------------- */
 
-void peli_mg_plane_norms(const peli_mg_level *l, const double *x, size_t i3, double *sumsq,
+CLONES void peli_mg_plane_norms(const peli_mg_level *l, const double *x, size_t i3, double *sumsq,
                          double *maxabs)
 {
     const double *p = x + i3 * l->plane;
     double s = 0.0, m = 0.0;
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         const double *q = p + i2 * l->row + 1;
-        double a[4] = {0, 0, 0, 0}, mx = 0.0;
+        /* eight interleaved sums (vectorisable without reassociation), combined pairwise */
+        double a[8] = {0, 0, 0, 0, 0, 0, 0, 0}, mx[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         size_t i = 0;
-        for (; i + 4 <= l->n1; i += 4)
-            for (int j = 0; j < 4; j++) a[j] += q[i + j] * q[i + j];
-        for (; i < l->n1; i++) a[0] += q[i] * q[i];
-        for (i = 0; i < l->n1; i++) mx = fmax(mx, fabs(q[i]));
-        s += (a[0] + a[1]) + (a[2] + a[3]);
-        m = fmax(m, mx);
+        for (; i + 8 <= l->n1; i += 8)
+            for (int j = 0; j < 8; j++) {
+                double y = fabs(q[i + j]);
+                a[j] += q[i + j] * q[i + j];
+                mx[j] = y > mx[j] ? y : mx[j];
+            }
+        for (; i < l->n1; i++) {
+            double y = fabs(q[i]);
+            a[0] += q[i] * q[i];
+            mx[0] = y > mx[0] ? y : mx[0];
+        }
+        s += ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+        for (int j = 0; j < 8; j++) m = mx[j] > m || isnan(mx[j]) ? mx[j] : m;
     }
     *sumsq = s;
     *maxabs = m;

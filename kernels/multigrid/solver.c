@@ -247,27 +247,68 @@ static void psinv_level(pel_mg *mg, const peli_mg_level *l, int zero, double *w,
     OWN_PLANES(l, t, nt, i3) peli_mg_psinv_plane(l, &mg->k, l->r, l->u, i3, zero, w);
 }
 
-/* NPB's mg3P: one V-cycle from the residual to a corrected u. */
-static void mg3p(pel_mg *mg, double *w, int t, int nt)
+/* The finest level's end of a cycle, fused: u += Q u_coarse, r = v - A u,
+ * u += S r, r = v - A u, in one pass over the thread's planes [b, e) with
+ * the stages one plane apart, so each plane is reused from cache.  A stage
+ * needs the previous one on three planes, so planes near the slab's ends
+ * (which need the neighbouring slabs, or the periodic wrap) are left to
+ * three short passes after barriers.  Each point is computed by the same
+ * expression as in the unfused order, so the result is the same. */
+static void finest_fused(pel_mg *mg, double *w, int t, int nt)
+{
+    const peli_mg_level *c = &mg->lev[mg->nl - 2], *l = &mg->lev[mg->nl - 1];
+    const peli_mg_coef *k = &mg->k;
+    long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
+    /* stage s (1: resid, 2: psinv, 3: resid) runs in the pipeline on [b + s, e - 1 - s] */
+#define INSIDE(j, s) ((j) >= b + (s) && (j) <= e - 1 - (s))
+    for (long i = b; i < e; i++) {
+        peli_mg_interp_plane(c, l, (size_t)i, 0, w);
+        if (INSIDE(i - 1, 1)) peli_mg_resid_plane(l, k, l->u, mg->v, l->r, (size_t)(i - 1), w);
+        if (INSIDE(i - 2, 2)) peli_mg_psinv_plane(l, k, l->r, l->u, (size_t)(i - 2), 0, w);
+        if (INSIDE(i - 3, 3)) peli_mg_resid_plane(l, k, l->u, mg->v, l->r, (size_t)(i - 3), w);
+    }
+#pragma omp barrier
+    for (long j = b; j < e; j++)
+        if (!INSIDE(j, 1)) peli_mg_resid_plane(l, k, l->u, mg->v, l->r, (size_t)j, w);
+#pragma omp barrier
+    for (long j = b; j < e; j++)
+        if (!INSIDE(j, 2)) peli_mg_psinv_plane(l, k, l->r, l->u, (size_t)j, 0, w);
+#pragma omp barrier
+    for (long j = b; j < e; j++)
+        if (!INSIDE(j, 3)) peli_mg_resid_plane(l, k, l->u, mg->v, l->r, (size_t)j, w);
+#pragma omp barrier
+#undef INSIDE
+}
+
+/* One V-cycle (NPB's mg3P) followed by the residual (NPB's resid). */
+static void cycle(pel_mg *mg, double *w, int t, int nt)
 {
     int top = mg->nl - 1;
+    const peli_mg_level *fine = &mg->lev[top];
+    if (top == 0) { /* one level: smoothing only */
+        psinv_level(mg, fine, 0, w, t, nt);
+#pragma omp barrier
+        resid_level(mg, fine, mg->v, w, t, nt);
+#pragma omp barrier
+        return;
+    }
     for (int k = top; k >= 1; k--) {
         const peli_mg_level *c = &mg->lev[k - 1];
         OWN_PLANES(c, t, nt, j3) peli_mg_rprj3_plane(&mg->lev[k], c, j3, w);
 #pragma omp barrier
     }
-    psinv_level(mg, &mg->lev[0], top > 0, w, t, nt); /* coarsest: u = S r */
+    psinv_level(mg, &mg->lev[0], 1, w, t, nt); /* coarsest: u = S r */
 #pragma omp barrier
-    for (int k = 1; k <= top; k++) {
+    for (int k = 1; k < top; k++) {
         const peli_mg_level *l = &mg->lev[k];
-        int fine = k == top;
-        OWN_PLANES(l, t, nt, i3) peli_mg_interp_plane(&mg->lev[k - 1], l, i3, !fine, w);
+        OWN_PLANES(l, t, nt, i3) peli_mg_interp_plane(&mg->lev[k - 1], l, i3, 1, w);
 #pragma omp barrier
-        resid_level(mg, l, fine ? mg->v : l->r, w, t, nt);
+        resid_level(mg, l, l->r, w, t, nt);
 #pragma omp barrier
         psinv_level(mg, l, 0, w, t, nt);
 #pragma omp barrier
     }
+    finest_fused(mg, w, t, nt);
 }
 
 typedef struct cycle_arg {
@@ -284,11 +325,7 @@ static void job_cycles(pel_mg *mg, int t, int nt, void *arg)
         resid_level(mg, fine, mg->v, w, t, nt);
 #pragma omp barrier
     }
-    for (long it = 0; it < a->cycles; it++) {
-        mg3p(mg, w, t, nt);
-        resid_level(mg, fine, mg->v, w, t, nt);
-#pragma omp barrier
-    }
+    for (long it = 0; it < a->cycles; it++) cycle(mg, w, t, nt);
 }
 
 pel_status pel_mg_residual(pel_mg *mg)
