@@ -340,6 +340,60 @@ START_TEST(threads_functions)
 }
 END_TEST
 
+/* Slabs of one or two planes per thread (an 8^3 grid at up to 4 threads,
+ * 12 levels of slab ends in the fused pass), a single level, and cycles
+ * split across calls or interleaved with norms: all the same bits. */
+static void small_run(int t, int levels, int split, double *u, double *r)
+{
+    pel_context *ctx = test_context(t);
+    pel_mg_params p;
+    pel_mg_params_default(&p, 8);
+    p.n[1] = 16;
+    p.levels = levels;
+    size_t np = count(p.n);
+    double *v = alloc(np);
+    ck_assert_ok(pel_mg_zran3(ctx, p.n, v));
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    ck_assert_ok(pel_mg_set_rhs(mg, v));
+    if (split) {
+        double l2;
+        for (int i = 0; i < 5; i++) {
+            ck_assert_ok(pel_mg_vcycle(mg, 1));
+            ck_assert_ok(pel_mg_norms(mg, &l2, NULL));
+        }
+    } else {
+        ck_assert_ok(pel_mg_vcycle(mg, 5));
+    }
+    ck_assert_ok(pel_mg_get_solution(mg, u));
+    ck_assert_ok(pel_mg_get_residual(mg, r));
+    pel_mg_destroy(mg);
+    pel_free(v);
+    pel_context_destroy(ctx);
+}
+
+START_TEST(threads_small_slabs)
+{
+    size_t np = 8 * 16 * 8;
+    double *u1 = alloc(np), *r1 = alloc(np), *u = alloc(np), *r = alloc(np);
+    for (int levels = 0; levels <= 2; levels++) {
+        small_run(1, levels, 0, u1, r1);
+        for (int t = 1; t <= 4; t++)
+            for (int split = 0; split <= 1; split++) {
+                small_run(t, levels, split, u, r);
+                ck_assert_msg(memcmp(u, u1, np * sizeof *u) == 0,
+                              "u differs: %d threads, levels %d, split %d", t, levels, split);
+                ck_assert_msg(memcmp(r, r1, np * sizeof *r) == 0,
+                              "r differs: %d threads, levels %d, split %d", t, levels, split);
+            }
+    }
+    pel_free(u1);
+    pel_free(r1);
+    pel_free(u);
+    pel_free(r);
+}
+END_TEST
+
 static Suite *multigrid_suite(void)
 {
     Suite *s = suite_create("multigrid");
@@ -359,6 +413,7 @@ static Suite *multigrid_suite(void)
     TCase *thr = tcase_create("threads");
     tcase_add_test(thr, threads_npb);
     tcase_add_test(thr, threads_functions);
+    tcase_add_test(thr, threads_small_slabs);
     suite_add_tcase(s, thr);
     return s;
 }

@@ -29,6 +29,7 @@ struct pel_mg {
     double *work;                          /* nt * wlen */
     double *psum, *pmax;                   /* per finest plane: norms' partials */
     int r_valid;                           /* r = v - A u holds */
+    int restricted;                        /* and the next level's r is P r */
 };
 
 /* ---- parameters -------------------------------------------------------------- */
@@ -248,8 +249,10 @@ static void psinv_level(pel_mg *mg, const peli_mg_level *l, int zero, double *w,
 }
 
 /* The finest level's end of a cycle, fused: u += Q u_coarse, r = v - A u,
- * u += S r, r = v - A u, in one pass over the thread's planes [b, e) with
- * the stages one plane apart, so each plane is reused from cache.  A stage
+ * u += S r, r = v - A u, and the restriction of that r (the next cycle's
+ * first step), in one pass over the thread's planes [b, e) with the stages
+ * one plane apart, so each plane is reused from cache.  Coarse plane q is
+ * restricted by the thread owning fine plane 2q + 1, its centre.  A stage
  * needs the previous one on three planes, so planes near the slab's ends
  * (which need the neighbouring slabs, or the periodic wrap) are left to
  * three short passes after barriers.  Each point is computed by the same
@@ -261,11 +264,16 @@ static void finest_fused(pel_mg *mg, double *w, int t, int nt)
     long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
     /* stage s (1: resid, 2: psinv, 3: resid) runs in the pipeline on [b + s, e - 1 - s] */
 #define INSIDE(j, s) ((j) >= b + (s) && (j) <= e - 1 - (s))
+#define RESTRICT_INSIDE(q) (2 * (q) >= b + 3 && 2 * (q) + 2 <= e - 4)
     for (long i = b; i < e; i++) {
         peli_mg_interp_plane(c, l, (size_t)i, 0, w);
         if (INSIDE(i - 1, 1)) peli_mg_resid_plane(l, k, l->u, mg->v, l->r, (size_t)(i - 1), w);
         if (INSIDE(i - 2, 2)) peli_mg_psinv_plane(l, k, l->r, l->u, (size_t)(i - 2), 0, w);
-        if (INSIDE(i - 3, 3)) peli_mg_resid_plane(l, k, l->u, mg->v, l->r, (size_t)(i - 3), w);
+        if (INSIDE(i - 3, 3)) {
+            peli_mg_resid_plane(l, k, l->u, mg->v, l->r, (size_t)(i - 3), w);
+            if ((i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
+                peli_mg_rprj3_plane(l, c, (size_t)((i - 3) / 2 - 1), w);
+        }
     }
 #pragma omp barrier
     for (long j = b; j < e; j++)
@@ -277,11 +285,16 @@ static void finest_fused(pel_mg *mg, double *w, int t, int nt)
     for (long j = b; j < e; j++)
         if (!INSIDE(j, 3)) peli_mg_resid_plane(l, k, l->u, mg->v, l->r, (size_t)j, w);
 #pragma omp barrier
+    for (long q = b / 2; 2 * q + 1 < e; q++)
+        if (2 * q + 1 >= b && !RESTRICT_INSIDE(q)) peli_mg_rprj3_plane(l, c, (size_t)q, w);
+#pragma omp barrier
+#undef RESTRICT_INSIDE
 #undef INSIDE
 }
 
-/* One V-cycle (NPB's mg3P) followed by the residual (NPB's resid). */
-static void cycle(pel_mg *mg, double *w, int t, int nt)
+/* One V-cycle (NPB's mg3P) followed by the residual (NPB's resid), and the
+ * restriction of that residual; `restricted`: the current one's is done. */
+static void cycle(pel_mg *mg, double *w, int t, int nt, int restricted)
 {
     int top = mg->nl - 1;
     const peli_mg_level *fine = &mg->lev[top];
@@ -292,7 +305,7 @@ static void cycle(pel_mg *mg, double *w, int t, int nt)
 #pragma omp barrier
         return;
     }
-    for (int k = top; k >= 1; k--) {
+    for (int k = restricted ? top - 1 : top; k >= 1; k--) {
         const peli_mg_level *c = &mg->lev[k - 1];
         OWN_PLANES(c, t, nt, j3) peli_mg_rprj3_plane(&mg->lev[k], c, j3, w);
 #pragma omp barrier
@@ -313,7 +326,7 @@ static void cycle(pel_mg *mg, double *w, int t, int nt)
 
 typedef struct cycle_arg {
     long cycles;
-    int resid_first;
+    int resid_first, restricted;
 } cycle_arg;
 
 static void job_cycles(pel_mg *mg, int t, int nt, void *arg)
@@ -325,15 +338,16 @@ static void job_cycles(pel_mg *mg, int t, int nt, void *arg)
         resid_level(mg, fine, mg->v, w, t, nt);
 #pragma omp barrier
     }
-    for (long it = 0; it < a->cycles; it++) cycle(mg, w, t, nt);
+    for (long it = 0; it < a->cycles; it++) cycle(mg, w, t, nt, it > 0 || a->restricted);
 }
 
 pel_status pel_mg_residual(pel_mg *mg)
 {
     if (!mg) return PEL_EINVAL;
-    cycle_arg a = {0, 1};
+    cycle_arg a = {0, 1, 0};
     run_team(mg, job_cycles, &a);
     mg->r_valid = 1;
+    mg->restricted = 0;
     return PEL_OK;
 }
 
@@ -343,8 +357,9 @@ pel_status pel_mg_vcycle(pel_mg *mg, long cycles)
     PEL_REQUIRE(mg->ctx, cycles >= 0, "mg: cycles = %ld: must be non-negative", cycles);
     pel_status s = pel_region_begin(mg->ctx, "mg.vcycle");
     if (s != PEL_OK) return s;
-    cycle_arg a = {cycles, !mg->r_valid};
+    cycle_arg a = {cycles, !mg->r_valid, mg->r_valid && mg->restricted};
     run_team(mg, job_cycles, &a);
+    if (cycles > 0 || !mg->r_valid) mg->restricted = cycles > 0 && mg->nl > 1;
     mg->r_valid = 1;
     return pel_region_end(mg->ctx, "mg.vcycle");
 }
