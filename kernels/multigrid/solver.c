@@ -248,42 +248,45 @@ static void psinv_level(pel_mg *mg, const peli_mg_level *l, int zero, double *w,
     OWN_PLANES(l, t, nt, i3) peli_mg_psinv_plane(l, &mg->k, l->r, l->u, i3, zero, w);
 }
 
-/* The finest level's end of a cycle, fused: u += Q u_coarse, r = v - A u,
- * u += S r, r = v - A u, and the restriction of that r (the next cycle's
- * first step), in one pass over the thread's planes [b, e) with the stages
- * one plane apart, so each plane is reused from cache.  Coarse plane q is
- * restricted by the thread owning fine plane 2q + 1, its centre.  A stage
- * needs the previous one on three planes, so planes near the slab's ends
- * (which need the neighbouring slabs, or the periodic wrap) are left to
- * three short passes after barriers.  Each point is computed by the same
- * expression as in the unfused order, so the result is the same. */
-static void finest_fused(pel_mg *mg, double *w, int t, int nt)
+/* Level k's part of the up-sweep, fused: u = (u +) Q u_coarse, r = v - A u,
+ * u += S r, and on the finest level (last) also r = v - A u and the
+ * restriction of that r (the next cycle's first step).  One pass over the
+ * thread's planes [b, e) runs the stages one plane apart, so each plane is
+ * reused from cache.  A stage needs the previous one on three planes, so the
+ * planes near the slab's ends (which need the neighbouring slabs, or the
+ * periodic wrap) are left to short passes after barriers.  Each point is
+ * computed by the same expression as in the unfused order, so the result is
+ * the same.  Coarse plane q is restricted by the owner of fine plane 2q + 1. */
+static void level_fused(pel_mg *mg, int lk, double *w, int t, int nt)
 {
-    const peli_mg_level *c = &mg->lev[mg->nl - 2], *l = &mg->lev[mg->nl - 1];
+    const peli_mg_level *c = &mg->lev[lk - 1], *l = &mg->lev[lk];
     const peli_mg_coef *k = &mg->k;
+    int last = lk == mg->nl - 1;
+    const double *v = last ? mg->v : l->r; /* coarse levels: r = r - A u, in place */
     long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
     /* stage s (1: resid, 2: psinv, 3: resid) runs in the pipeline on [b + s, e - 1 - s] */
 #define INSIDE(j, s) ((j) >= b + (s) && (j) <= e - 1 - (s))
 #define RESTRICT_INSIDE(q) (2 * (q) >= b + 3 && 2 * (q) + 2 <= e - 4)
     for (long i = b; i < e; i++) {
-        peli_mg_interp_plane(c, l, (size_t)i, 0, w);
-        if (INSIDE(i - 1, 1)) peli_mg_resid_plane(l, k, l->u, mg->v, l->r, (size_t)(i - 1), w);
+        peli_mg_interp_plane(c, l, (size_t)i, !last, w);
+        if (INSIDE(i - 1, 1)) peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)(i - 1), w);
         if (INSIDE(i - 2, 2)) peli_mg_psinv_plane(l, k, l->r, l->u, (size_t)(i - 2), 0, w);
-        if (INSIDE(i - 3, 3)) {
-            peli_mg_resid_plane(l, k, l->u, mg->v, l->r, (size_t)(i - 3), w);
+        if (last && INSIDE(i - 3, 3)) {
+            peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)(i - 3), w);
             if ((i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
                 peli_mg_rprj3_plane(l, c, (size_t)((i - 3) / 2 - 1), w);
         }
     }
 #pragma omp barrier
     for (long j = b; j < e; j++)
-        if (!INSIDE(j, 1)) peli_mg_resid_plane(l, k, l->u, mg->v, l->r, (size_t)j, w);
+        if (!INSIDE(j, 1)) peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)j, w);
 #pragma omp barrier
     for (long j = b; j < e; j++)
         if (!INSIDE(j, 2)) peli_mg_psinv_plane(l, k, l->r, l->u, (size_t)j, 0, w);
 #pragma omp barrier
+    if (!last) return;
     for (long j = b; j < e; j++)
-        if (!INSIDE(j, 3)) peli_mg_resid_plane(l, k, l->u, mg->v, l->r, (size_t)j, w);
+        if (!INSIDE(j, 3)) peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)j, w);
 #pragma omp barrier
     for (long q = b / 2; 2 * q + 1 < e; q++)
         if (2 * q + 1 >= b && !RESTRICT_INSIDE(q)) peli_mg_rprj3_plane(l, c, (size_t)q, w);
@@ -312,16 +315,7 @@ static void cycle(pel_mg *mg, double *w, int t, int nt, int restricted)
     }
     psinv_level(mg, &mg->lev[0], 1, w, t, nt); /* coarsest: u = S r */
 #pragma omp barrier
-    for (int k = 1; k < top; k++) {
-        const peli_mg_level *l = &mg->lev[k];
-        OWN_PLANES(l, t, nt, i3) peli_mg_interp_plane(&mg->lev[k - 1], l, i3, 1, w);
-#pragma omp barrier
-        resid_level(mg, l, l->r, w, t, nt);
-#pragma omp barrier
-        psinv_level(mg, l, 0, w, t, nt);
-#pragma omp barrier
-    }
-    finest_fused(mg, w, t, nt);
+    for (int k = 1; k <= top; k++) level_fused(mg, k, w, t, nt);
 }
 
 typedef struct cycle_arg {
