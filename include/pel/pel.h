@@ -17,5 +17,6 @@
 #include <pel/spectral.h>
 #include <pel/montecarlo.h>
 #include <pel/sort.h>
+#include <pel/multigrid.h>
 
 #endif
