@@ -15,6 +15,10 @@
 #include <pel/io.h>
 #include <pel/stencil.h>
 #include <pel/spectral.h>
+#include <pel/montecarlo.h>
 #include <pel/sparse.h>
+#include <pel/sort.h>
+#include <pel/multigrid.h>
+#include <pel/diffusion.h>
 
 #endif

@@ -43,7 +43,8 @@ typedef struct peli_fftbatch {
  * own position.  Buffered (rem_buf = buf): every batch, full or not, is
  * copied to a scratch buffer laid out like buf and transformed there.  buf is
  * 64-byte aligned; executions must use pointers with the alignment the plan
- * was made at.  `what` names the pass in the error message.  PEL_EFFTW when
+ * was made at.  `what` names the pass in the error message, prefixed
+ * with its module ("poisson: forward x").  PEL_EFFTW when
  * FFTW cannot make a plan. */
 pel_status peli_fftbatch_plan(pel_context *ctx, peli_fftbatch *b, const char *what,
                              peli_fft_kind kind, size_t n, ptrdiff_t stride, size_t count,

@@ -91,8 +91,8 @@ pel_status peli_fftbatch_plan(pel_context *ctx, peli_fftbatch *b, const char *wh
     if (!b->full || (nrem && !b->rem)) {
         peli_fftbatch_destroy(b);
         return pel_error(ctx, PEL_EFFTW,
-                         "poisson: FFTW could not plan the %s pass (length %zu, %zu transforms "
-                         "in batches of %zu)",
+                         "%s pass: FFTW could not make a plan (length %zu, %zu transforms in "
+                         "batches of %zu)",
                          what, n, count, width);
     }
     return PEL_OK;

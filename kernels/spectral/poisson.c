@@ -191,30 +191,30 @@ static pel_status make_plans(pel_poisson *ps, unsigned flags)
     size_t nrows = ps->dim == 3 ? ps->n[1] : ps->n[0]; /* rows per row pass */
     size_t br = batch_width(PEL_POISSON_ROW_BYTES, ps->ncp * cb);
     ptrdiff_t ncp = (ptrdiff_t)ps->ncp;
-    if ((st = peli_fftbatch_plan(ctx, &ps->rows_f, "r2c row", PELI_FFT_R2C, ps->nrow, 1, nrows, br,
+    if ((st = peli_fftbatch_plan(ctx, &ps->rows_f, "poisson: r2c row", PELI_FFT_R2C, ps->nrow, 1, nrows, br,
                                 ncp, ps->w, NULL, flags)))
         return st;
-    if ((st = peli_fftbatch_plan(ctx, &ps->rows_b, "c2r row", PELI_FFT_C2R, ps->nrow, 1, nrows, br,
+    if ((st = peli_fftbatch_plan(ctx, &ps->rows_b, "poisson: c2r row", PELI_FFT_C2R, ps->nrow, 1, nrows, br,
                                 ncp, ps->w, NULL, flags)))
         return st;
     if (ps->dim == 3) {
         /* a multiple of 4 columns keeps every batch on a cache line */
         size_t wy = batch_width(PEL_POISSON_COL_BYTES, ps->n[1] * cb) / 4 * 4;
         if (wy < 4) wy = 4;
-        if ((st = peli_fftbatch_plan(ctx, &ps->y_f, "forward y", PELI_FFT_C2C_FWD, ps->n[1], ncp,
+        if ((st = peli_fftbatch_plan(ctx, &ps->y_f, "poisson: forward y", PELI_FFT_C2C_FWD, ps->n[1], ncp,
                                     ps->nc, wy, 1, ps->w, NULL, flags)))
             return st;
-        if ((st = peli_fftbatch_plan(ctx, &ps->y_b, "backward y", PELI_FFT_C2C_BWD, ps->n[1], ncp,
+        if ((st = peli_fftbatch_plan(ctx, &ps->y_b, "poisson: backward y", PELI_FFT_C2C_BWD, ps->n[1], ncp,
                                     ps->nc, wy, 1, ps->w, NULL, flags)))
             return st;
     }
     /* x: contiguous columns in the transposed buffer, every batch planned
      * and run at the start of a buffer */
     ptrdiff_t n0 = (ptrdiff_t)ps->n[0];
-    if ((st = peli_fftbatch_plan(ctx, &ps->x_f, "forward x", PELI_FFT_C2C_FWD, ps->n[0], 1, ps->nc,
+    if ((st = peli_fftbatch_plan(ctx, &ps->x_f, "poisson: forward x", PELI_FFT_C2C_FWD, ps->n[0], 1, ps->nc,
                                 PEL_POISSON_XWIDTH, n0, ps->scratch, ps->scratch, flags)))
         return st;
-    return peli_fftbatch_plan(ctx, &ps->x_b, "backward x", PELI_FFT_C2C_BWD, ps->n[0], 1, ps->nc,
+    return peli_fftbatch_plan(ctx, &ps->x_b, "poisson: backward x", PELI_FFT_C2C_BWD, ps->n[0], 1, ps->nc,
                              PEL_POISSON_XWIDTH, n0, ps->scratch, ps->scratch, flags);
 }
 

@@ -1,0 +1,103 @@
+/* Integer ranking (counting sort) of keys in [0, max_key), and NPB's IS
+ * benchmark built on it: its key generator, class table and verifications.
+ *
+ * A plan is made once for n keys and a key range; each pel_sort_rank call
+ * counts the keys into the plan's table
+ *     less[v] = number of keys smaller than v,   v = 0 .. max_key
+ * (less[0] = 0, less[max_key] = n), and optionally gives every key its rank,
+ * its position in the stable sorted order (equal keys keep their input
+ * order), and the sorted keys.  All results are exact integers, identical
+ * for any thread count (see docs/sort.md). */
+#ifndef PEL_SORT_H
+#define PEL_SORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <pel/context.h>
+#include <pel/verify.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* How keys are counted; the results do not depend on it. */
+typedef enum pel_sort_method {
+    PEL_SORT_AUTO = 0, /* DIRECT for max_key <= PEL_SORT_DIRECT_MAX_KEY, else BUCKETS */
+    PEL_SORT_DIRECT,   /* one full histogram per thread, merged (tables in cache) */
+    PEL_SORT_BUCKETS   /* keys moved to buckets by their high bits, then counted per bucket */
+} pel_sort_method;
+
+/* Largest key range AUTO counts directly (8 MiB of counts per thread). */
+#define PEL_SORT_DIRECT_MAX_KEY (1 << 21)
+
+/* A zeroed struct plus n and max_key is a valid parameter set. */
+typedef struct pel_sort_params {
+    size_t n;               /* keys per call, 1 <= n <= INT_MAX */
+    int max_key;            /* keys lie in [0, max_key), max_key >= 1 */
+    pel_sort_method method; /* PEL_SORT_AUTO unless measuring */
+} pel_sort_params;
+
+typedef struct pel_sort pel_sort;
+
+/* Allocates the tables and per-thread workspaces for the context's thread
+ * count (pel_context_threads at this call; later calls use the same team). */
+pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort **s);
+void pel_sort_destroy(pel_sort *s);
+
+/* Counts keys[0 .. n) into the table; rank (n ints) and sorted (n ints) are
+ * filled when not NULL.  A key outside [0, max_key) gives PEL_EINVAL naming
+ * the first such index (the table is then undefined).  Never allocates. */
+pel_status pel_sort_rank(pel_sort *s, const int *keys, int *rank, int *sorted);
+
+/* The table of the last pel_sort_rank: max_key + 1 entries, owned by s. */
+const int *pel_sort_less(const pel_sort *s);
+size_t pel_sort_size(const pel_sort *s);
+int pel_sort_max_key(const pel_sort *s);
+pel_sort_method pel_sort_method_used(const pel_sort *s);
+
+/* ---- NPB IS (NPB 3.3.1, IS/is.c) --------------------------------------- */
+
+#define PEL_SORT_NPB_SEED UINT64_C(314159265)
+#define PEL_SORT_NPB_TESTS 5
+
+typedef struct pel_sort_npb {
+    char cls;
+    size_t total_keys; /* 2^16 .. 2^27 */
+    int max_key;       /* 2^11 .. 2^23 */
+    int iterations;    /* 10 */
+    /* Partial verification: at iteration it (1 .. iterations), the key k at
+     * test_index[i] must have less[k] == test_rank[i] + test_dir[i] * (it - test_lag[i]). */
+    size_t test_index[PEL_SORT_NPB_TESTS];
+    int test_rank[PEL_SORT_NPB_TESTS];
+    int test_dir[PEL_SORT_NPB_TESTS];
+    int test_lag[PEL_SORT_NPB_TESTS];
+} pel_sort_npb;
+
+/* Class S, W, A, B or C; anything else is PEL_EINVAL. */
+pel_status pel_sort_npb_class(pel_context *ctx, char cls, pel_sort_npb *out);
+
+/* NPB's create_seq: keys[j] = floor((max_key / 4) * (r_4j + r_4j+1 + r_4j+2 +
+ * r_4j+3)), r_k element k of the 46-bit LCG stream (a = 5^13) seeded by seed
+ * (PEL_SORT_NPB_SEED in NPB).  Each thread jumps to and generates its own
+ * part (and first-touches it); the keys never depend on the thread count. */
+pel_status pel_sort_npb_keys(pel_context *ctx, size_t n, int max_key, uint64_t seed, int *keys);
+
+/* NPB's change before ranking in iteration it: keys[it] = it and
+ * keys[it + iterations] = max_key - it. */
+pel_status pel_sort_npb_modify(pel_context *ctx, const pel_sort_npb *p, int *keys, int it);
+
+/* Appends NPB's 5 partial checks of iteration it ("is.partial.it01.key0",
+ * exact), from the table of s after ranking keys. */
+pel_status pel_sort_npb_partial_verify(pel_sort *s, const pel_sort_npb *p, const int *keys,
+                                       int it, pel_verify_log *log);
+
+/* NPB's full verification: places every key at the position its table
+ * gives (into work, n ints) and appends "is.full.out_of_sort", the number of
+ * keys out of sort plus the number of table entries that disagree with the
+ * keys (reference 0, exact). */
+pel_status pel_sort_npb_full_verify(pel_sort *s, const int *keys, int *work, pel_verify_log *log);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,41 @@
+/* Private to libpel: the spectral diffusion solver's state, shared by
+ * kernels/spectral/diffusion.c (the solver) and diffusion_npb.c (NPB's
+ * class table and initial condition). */
+#ifndef PEL_INTERNAL_DIFFUSION_H
+#define PEL_INTERNAL_DIFFUSION_H
+
+#include <pel/diffusion.h>
+
+#include "internal/spectral.h"
+
+/* Layout (complex numbers; x fastest everywhere):
+ *  - a row holds the nx points of one (y, z), rp >= nx apart;
+ *  - S (spectrum) and W (work) are ny slabs, one per y, sd apart; slab y
+ *    holds nz rows (z = 0..nz-1), rp apart, so a transform along z runs in
+ *    one slab with stride rp and the slab stays in L2 while it does;
+ *  - each thread has a buffer of ny rows, rp apart, for the x and y
+ *    transforms of one z plane (room for nz rows too: z plans are made
+ *    there, at the alignment of every slab).
+ * rp, sd and the plane length are multiples of 4 complex numbers (64 bytes)
+ * and odd numbers of 64-byte lines (see pad_lines in diffusion.c). */
+struct pel_diffusion {
+    pel_context *ctx;
+    size_t nx, ny, nz, npoints;
+    double alpha;
+    size_t rp, sd, pl;
+    fftw_complex *s, *w; /* ny * sd each */
+    fftw_complex *planes; /* nslots thread buffers, pl apart */
+    int nslots;
+    double *ex, *ey, *ez; /* the decay factors of one evolve, per dimension */
+    /* "fwd" is NPB's forward transform, exp(+i k x) (FFTW_BACKWARD); "inv"
+     * its inverse, exp(-i k x).  Both unnormalised; evolve folds 1/N in. */
+    peli_fftbatch x_fwd, x_inv; /* rows of a plane: nx long, ny of them */
+    peli_fftbatch y_fwd, y_inv; /* columns of a plane: ny long, stride rp */
+    peli_fftbatch z_fwd, z_inv; /* columns of a slab: nz long, stride rp */
+    int have_initial;
+};
+
+/* Threads a pass may use: the context's count, at most one per plane buffer. */
+int peli_diffusion_threads(const pel_diffusion *d);
+
+#endif

@@ -1,0 +1,199 @@
+/* NPB IS on the ranking plan (include/pel/sort.h): class table, key
+ * generator, the per-iteration key change and both verifications, as NPB
+ * 3.3.1's IS/is.c (OpenMP version) defines them. */
+#include <config.h>
+
+#include <limits.h>
+#include <omp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal/sort.h"
+
+/* ---- class table -------------------------------------------------------------------
+ * Sizes: NPB 3.3.1 IS/is.c, TOTAL_KEYS_LOG_2 / MAX_KEY_LOG_2 per class,
+ * MAX_ITERATIONS = 10.  Test indices and ranks: NPB 3.3.1 IS/is.c,
+ * <class>_test_index_array / <class>_test_rank_array.  Shift pattern: NPB
+ * 3.3.1 IS/is.c, rank(), the partial verify switch on CLASS:
+ *   S: keys 0-2 +it,     keys 3-4 -it
+ *   W: keys 0-1 +(it-2), keys 2-4 -it
+ *   A: keys 0-2 +(it-1), keys 3-4 -(it-1)
+ *   B: keys 1, 2, 4 +it, keys 0, 3 -it
+ *   C: keys 0-2 +it,     keys 3-4 -it                                            */
+typedef struct npb_row {
+    char cls;
+    int keys_log2, max_key_log2;
+    size_t index[PEL_SORT_NPB_TESTS];
+    int rank[PEL_SORT_NPB_TESTS], dir[PEL_SORT_NPB_TESTS], lag[PEL_SORT_NPB_TESTS];
+} npb_row;
+
+static const npb_row npb_table[] = {
+    {'S', 16, 11, {48427, 17148, 23627, 62548, 4431}, {0, 18, 346, 64917, 65463},
+     {1, 1, 1, -1, -1}, {0, 0, 0, 0, 0}},
+    {'W', 20, 16, {357773, 934767, 875723, 898999, 404505},
+     {1249, 11698, 1039987, 1043896, 1048018}, {1, 1, -1, -1, -1}, {2, 2, 0, 0, 0}},
+    {'A', 23, 19, {2112377, 662041, 5336171, 3642833, 4250760},
+     {104, 17523, 123928, 8288932, 8388264}, {1, 1, 1, -1, -1}, {1, 1, 1, 1, 1}},
+    {'B', 25, 21, {41869, 812306, 5102857, 18232239, 26860214},
+     {33422937, 10244, 59149, 33135281, 99}, {-1, 1, 1, -1, 1}, {0, 0, 0, 0, 0}},
+    {'C', 27, 23, {44172927, 72999161, 74326391, 129606274, 21736814},
+     {61147, 882988, 266290, 133997595, 133525895}, {1, 1, 1, -1, -1}, {0, 0, 0, 0, 0}},
+};
+
+pel_status pel_sort_npb_class(pel_context *ctx, char cls, pel_sort_npb *out)
+{
+    if (!ctx) return PEL_EINVAL;
+    PEL_REQUIRE(ctx, out, "is: the result pointer is NULL");
+    for (size_t c = 0; c < sizeof npb_table / sizeof npb_table[0]; c++) {
+        const npb_row *r = &npb_table[c];
+        if (r->cls != cls) continue;
+        memset(out, 0, sizeof *out);
+        out->cls = cls;
+        out->total_keys = (size_t)1 << r->keys_log2;
+        out->max_key = 1 << r->max_key_log2;
+        out->iterations = 10;
+        for (int i = 0; i < PEL_SORT_NPB_TESTS; i++) {
+            out->test_index[i] = r->index[i];
+            out->test_rank[i] = r->rank[i];
+            out->test_dir[i] = r->dir[i];
+            out->test_lag[i] = r->lag[i];
+        }
+        return PEL_OK;
+    }
+    return pel_error(ctx, PEL_EINVAL, "is: unknown NPB class '%c' (expected S, W, A, B or C)",
+                     cls);
+}
+
+/* ---- keys ------------------------------------------------------------------------------ */
+
+pel_status pel_sort_npb_keys(pel_context *ctx, size_t n, int max_key, uint64_t seed, int *keys)
+{
+    if (!ctx) return PEL_EINVAL;
+    PEL_REQUIRE(ctx, n >= 1 && n <= (size_t)INT_MAX, "is: n = %zu: must be from 1 to %d", n,
+                INT_MAX);
+    PEL_REQUIRE(ctx, max_key >= 1, "is: max_key = %d: must be positive", max_key);
+    PEL_REQUIRE(ctx, (seed & 1) && seed <= PEL_LCG46_MASK,
+                "is: seed = %llu: must be odd and below 2^46", (unsigned long long)seed);
+    PEL_REQUIRE(ctx, keys, "is: keys is NULL");
+    const int nt = pel_team_size(ctx, n);
+    const double scale = (double)(max_key / 4); /* NPB: k = MAX_KEY/4, an int */
+#pragma omp parallel num_threads(nt) default(none) shared(n, seed, keys, nt, scale)
+    {
+        size_t b, e;
+        pel_static_range(n, omp_get_thread_num(), nt, &b, &e);
+        const uint64_t a = PEL_LCG46_A;
+        uint64_t x = pel_lcg46_skip(seed, a, 4 * (uint64_t)b);
+        for (size_t i = b; i < e; i++) {
+            double sum;
+            x = pel_lcg46_next(x, a);
+            sum = pel_lcg46_real(x);
+            x = pel_lcg46_next(x, a);
+            sum += pel_lcg46_real(x);
+            x = pel_lcg46_next(x, a);
+            sum += pel_lcg46_real(x);
+            x = pel_lcg46_next(x, a);
+            sum += pel_lcg46_real(x);
+            keys[i] = (int)(scale * sum); /* truncation, as NPB's int assignment */
+        }
+    }
+    return PEL_OK;
+}
+
+pel_status pel_sort_npb_modify(pel_context *ctx, const pel_sort_npb *p, int *keys, int it)
+{
+    if (!ctx) return PEL_EINVAL;
+    PEL_REQUIRE(ctx, p, "is: the class parameters are NULL");
+    PEL_REQUIRE(ctx, keys, "is: keys is NULL");
+    PEL_REQUIRE(ctx, it >= 1 && it <= p->iterations, "is: iteration = %d: must be from 1 to %d",
+                it, p->iterations);
+    PEL_REQUIRE(ctx, (size_t)(it + p->iterations) < p->total_keys,
+                "is: iteration = %d: keys[%d] is beyond the %zu keys", it, it + p->iterations,
+                p->total_keys);
+    keys[it] = it;
+    keys[it + p->iterations] = p->max_key - it;
+    return PEL_OK;
+}
+
+/* ---- verification --------------------------------------------------------------------- */
+
+static pel_status check_match(pel_sort *s, const pel_sort_npb *p)
+{
+    if (p->total_keys != s->n || p->max_key != s->max_key)
+        return pel_error(s->ctx, PEL_EMISMATCH,
+                         "is: class %c has %zu keys below %d, the plan %zu keys below %d",
+                         p->cls, p->total_keys, p->max_key, s->n, s->max_key);
+    return PEL_OK;
+}
+
+pel_status pel_sort_npb_partial_verify(pel_sort *s, const pel_sort_npb *p, const int *keys,
+                                       int it, pel_verify_log *log)
+{
+    if (!s) return PEL_EINVAL;
+    PEL_REQUIRE(s->ctx, p, "is: the class parameters are NULL");
+    PEL_REQUIRE(s->ctx, keys, "is: keys is NULL");
+    PEL_REQUIRE(s->ctx, log, "is: the verification log is NULL");
+    pel_status st = check_match(s, p);
+    if (st) return st;
+    for (int i = 0; i < PEL_SORT_NPB_TESTS; i++) {
+        PEL_REQUIRE(s->ctx, p->test_index[i] < s->n,
+                    "is: test_index[%d] = %zu: beyond the %zu keys", i, p->test_index[i], s->n);
+        int k = keys[p->test_index[i]];
+        /* NPB checks only 0 < k <= NUM_KEYS - 1 and counts nothing otherwise:
+         * such a check fails here */
+        double value = (k > 0 && (size_t)k < s->n && k <= s->max_key) ? s->less[k] : -1.0;
+        double ref = (double)p->test_rank[i] + (double)p->test_dir[i] * (it - p->test_lag[i]);
+        char name[PEL_VERIFY_NAME_MAX];
+        snprintf(name, sizeof name, "is.partial.it%02d.key%d", it, i);
+        pel_verify_close(log, name, value, ref, 0.0, 0.0);
+    }
+    return PEL_OK;
+}
+
+pel_status pel_sort_npb_full_verify(pel_sort *s, const int *keys, int *work, pel_verify_log *log)
+{
+    if (!s) return PEL_EINVAL;
+    PEL_REQUIRE(s->ctx, keys, "is: keys is NULL");
+    PEL_REQUIRE(s->ctx, work, "is: work is NULL");
+    PEL_REQUIRE(s->ctx, log, "is: the verification log is NULL");
+    const int nt = s->nt, mk = s->max_key;
+    const size_t n = s->n;
+    const int *less = s->less;
+    int *count = s->count;
+
+    /* A table that is not a cumulative count of n keys could place keys
+     * outside work: count its bad entries and place nothing. */
+    long errors = (less[0] != 0) + (less[mk] != (int)n);
+#pragma omp parallel for num_threads(nt) schedule(static) default(none) shared(less, mk) \
+    reduction(+ : errors)
+    for (int v = 0; v < mk; v++) errors += less[v] > less[v + 1] || less[v + 1] < 0;
+
+    if (!errors) {
+        /* NPB places each key at the position its table gives; here thread t
+         * places the keys of its slice of key values, scanning all keys. */
+#pragma omp parallel num_threads(nt) default(none) shared(keys, work, nt, mk, n, less, count) \
+    reduction(+ : errors)
+        {
+            const int t = omp_get_thread_num();
+            size_t vb, ve;
+            pel_static_range((size_t)mk, t, nt, &vb, &ve);
+            for (size_t v = vb; v < ve; v++) count[v] = less[v];
+            for (size_t i = 0; i < n; i++) {
+                size_t k = (size_t)(unsigned)keys[i];
+                if (k >= (size_t)mk) errors += t == 0; /* counted once */
+                if (k < vb || k >= ve) continue;
+                if (count[k] < less[k + 1])
+                    work[count[k]++] = (int)k;
+                else
+                    errors++; /* more keys k than the table has room for */
+            }
+            for (size_t v = vb; v < ve; v++) errors += less[v + 1] - count[v]; /* too few */
+#pragma omp barrier
+            size_t b, e;
+            pel_static_range(n, t, nt, &b, &e);
+            if (b == 0) b = 1;
+            for (size_t i = b; i < e; i++) errors += work[i - 1] > work[i];
+        }
+    }
+    pel_verify_close(log, "is.full.out_of_sort", (double)errors, 0.0, 0.0, 0.0);
+    return PEL_OK;
+}

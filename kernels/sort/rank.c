@@ -1,0 +1,386 @@
+/* Integer ranking of keys in [0, max_key) (include/pel/sort.h).
+ *
+ * Both methods compute the same table, less[v] = #keys < v, in one parallel
+ * region; keys are split with the one static split (pel_static_range), which
+ * also placed them when NPB's generator first touched them.
+ *
+ * DIRECT: thread t counts its keys into its own histogram h_t (max_key ints,
+ * its own allocation, so no two threads write one cache line); after a
+ * barrier, thread t owns the key values of its static slice [vb, ve) and
+ * writes less[v + 1] = sum_t h_t[v] there, prefix-summed within the slice;
+ * a second barrier makes the slice totals known and each thread adds the
+ * total of the slices before its own.  For class A (2^19 values) a
+ * histogram is 2 MiB and stays in L2, so every key is read from memory once;
+ * NPB's bucket pass reads the keys twice and writes them once more.
+ *
+ * BUCKETS (NPB's USE_BUCKETS): threads count their keys per bucket (the
+ * high bits of the key, at most 2^10 buckets), reserve for each bucket a
+ * run of positions in bucket-major, thread-minor order, and copy their keys
+ * there, so every bucket is a contiguous run of keys in input order.  The
+ * buckets are then shared out in contiguous groups of about n / nt keys
+ * (balanced, unlike a static split of the bucket indices: key counts are
+ * bell-shaped) and each is counted into its own part of less, a table
+ * section small enough for L1/L2.  It wins when per-thread histograms no
+ * longer fit in cache (measured: 2^23 values, 2 threads: 167 ms against
+ * 267 ms per rank; 2^21: 39 ms against 26 ms, so DIRECT up to 2^21).
+ *
+ * Ranks (stable positions): DIRECT turns each h_t into thread t's position
+ * table (less[v] plus the counts of threads before t) and thread t walks its
+ * keys in order; BUCKETS stores key indices instead of keys in the bucket
+ * runs (input order within a bucket) and walks each bucket in order.
+ * Sorted keys are written from less alone: output positions are split
+ * statically, each thread finds its first value by bisection.
+ *
+ * Every result is an exact integer function of the keys: the thread count
+ * changes who counts a key, never a count. */
+#include <config.h>
+
+#include <limits.h>
+#include <omp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal/sort.h"
+
+/* ---- create / destroy ----------------------------------------------------------- */
+
+static pel_status check_params(pel_context *ctx, const pel_sort_params *p)
+{
+    PEL_REQUIRE(ctx, p->n >= 1 && p->n <= (size_t)INT_MAX,
+                "sort: n = %zu: must be from 1 to %d", p->n, INT_MAX);
+    PEL_REQUIRE(ctx, p->max_key >= 1, "sort: max_key = %d: must be positive", p->max_key);
+    PEL_REQUIRE(ctx,
+                p->method == PEL_SORT_AUTO || p->method == PEL_SORT_DIRECT ||
+                    p->method == PEL_SORT_BUCKETS,
+                "sort: method = %d: must be PEL_SORT_AUTO, PEL_SORT_DIRECT or PEL_SORT_BUCKETS",
+                (int)p->method);
+    return PEL_OK;
+}
+
+static int ceil_log2(int x)
+{
+    int l = 0;
+    while ((1L << l) < (long)x) l++;
+    return l;
+}
+
+void pel_sort_destroy(pel_sort *s)
+{
+    if (!s) return;
+    for (int t = 0; t < s->nt; t++) {
+        if (s->hist) pel_free(s->hist[t]);
+        if (s->bsize) pel_free(s->bsize[t]);
+        if (s->pos) pel_free(s->pos[t]);
+    }
+    free(s->hist);
+    free(s->bsize);
+    free(s->pos);
+    pel_free(s->less);
+    pel_free(s->count);
+    pel_free(s->part);
+    pel_free(s->bstart);
+    pel_free(s->bbuf);
+    free(s);
+}
+
+/* Zeroes n ints with the static split of the team: first touch. */
+static void touch_zero(int *a, size_t n, int nt)
+{
+#pragma omp parallel num_threads(nt) default(none) shared(a, n, nt)
+    {
+        size_t b, e;
+        pel_static_range(n, omp_get_thread_num(), nt, &b, &e);
+        if (e > b) memset(a + b, 0, (e - b) * sizeof *a);
+    }
+}
+
+/* One array of `len` ints per thread, each allocated and zeroed by the thread
+ * that will use it. */
+static int **per_thread(size_t len, int nt)
+{
+    int **a = calloc((size_t)nt, sizeof *a);
+    if (!a) return NULL;
+    int failed = 0;
+#pragma omp parallel num_threads(nt) default(none) shared(a, len) reduction(| : failed)
+    {
+        int t = omp_get_thread_num();
+        a[t] = pel_malloc(len * sizeof(int));
+        if (a[t])
+            memset(a[t], 0, len * sizeof(int));
+        else
+            failed = 1;
+    }
+    if (failed) {
+        for (int t = 0; t < nt; t++) pel_free(a[t]);
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort **out)
+{
+    if (!ctx) return PEL_EINVAL;
+    PEL_REQUIRE(ctx, out, "sort: the result pointer s is NULL");
+    *out = NULL;
+    PEL_REQUIRE(ctx, p, "sort: params is NULL");
+    pel_status st = check_params(ctx, p);
+    if (st) return st;
+
+    pel_sort *s = calloc(1, sizeof *s);
+    if (!s) return pel_error(ctx, PEL_ENOMEM, "sort: no memory for the plan");
+    s->ctx = ctx;
+    s->n = p->n;
+    s->max_key = p->max_key;
+    s->method = p->method;
+    if (s->method == PEL_SORT_AUTO)
+        s->method = p->max_key <= PEL_SORT_DIRECT_MAX_KEY ? PEL_SORT_DIRECT : PEL_SORT_BUCKETS;
+    s->nt = pel_team_size(ctx, p->n);
+
+    size_t mk = (size_t)p->max_key;
+    s->less = pel_malloc((mk + 1) * sizeof(int));
+    s->count = pel_malloc(mk * sizeof(int));
+    s->part = pel_malloc((size_t)s->nt * PELI_SORT_PAD * sizeof(int));
+    int ok = s->less && s->count && s->part;
+    if (ok && s->method == PEL_SORT_DIRECT) {
+        s->hist = per_thread(mk, s->nt);
+        ok = s->hist != NULL;
+    } else if (ok) {
+        int lg = ceil_log2(p->max_key);
+        s->shift = lg > PELI_SORT_BUCKETS_LOG2 ? lg - PELI_SORT_BUCKETS_LOG2 : 0;
+        s->nb = (int)((mk + ((size_t)1 << s->shift) - 1) >> s->shift);
+        s->bsize = per_thread(2 * (size_t)s->nb, s->nt);
+        s->pos = per_thread((size_t)1 << s->shift, s->nt);
+        s->bstart = pel_malloc(((size_t)s->nb + 1) * sizeof(int));
+        s->bbuf = pel_malloc(p->n * sizeof(int));
+        ok = s->bsize && s->pos && s->bstart && s->bbuf;
+        if (ok) touch_zero(s->bbuf, p->n, s->nt);
+    }
+    if (!ok) {
+        pel_sort_destroy(s);
+        return pel_error(ctx, PEL_ENOMEM, "sort: no memory for %zu keys below %d", p->n,
+                         p->max_key);
+    }
+    touch_zero(s->less, mk + 1, s->nt);
+    touch_zero(s->count, mk, s->nt);
+    memset(s->part, 0, (size_t)s->nt * PELI_SORT_PAD * sizeof(int));
+    *out = s;
+    return PEL_OK;
+}
+
+const int *pel_sort_less(const pel_sort *s) { return s ? s->less : NULL; }
+size_t pel_sort_size(const pel_sort *s) { return s ? s->n : 0; }
+int pel_sort_max_key(const pel_sort *s) { return s ? s->max_key : 0; }
+pel_sort_method pel_sort_method_used(const pel_sort *s) { return s ? s->method : PEL_SORT_AUTO; }
+
+/* ---- the pieces both methods share ------------------------------------------------ */
+
+/* sorted[j] for j in thread t's static share of [0, n), from less alone. */
+static void fill_sorted(const int *less, int mk, size_t n, int *sorted, int t, int nt)
+{
+    size_t b, e;
+    pel_static_range(n, t, nt, &b, &e);
+    if (b >= e) return;
+    int lo = 0, hi = mk - 1; /* the first v with less[v + 1] > b */
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if ((size_t)less[mid + 1] > b)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    for (int v = lo; b < e; v++) {
+        size_t end = (size_t)less[v + 1] < e ? (size_t)less[v + 1] : e;
+        for (; b < end; b++) sorted[b] = v;
+    }
+}
+
+/* 1 when no thread found a bad key (read after a barrier). */
+static int all_good(const int *part, int nt)
+{
+    for (int u = 0; u < nt; u++)
+        if (part[u * PELI_SORT_PAD] >= 0) return 0;
+    return 1;
+}
+
+/* ---- DIRECT -------------------------------------------------------------------------- */
+
+static void rank_direct(pel_sort *s, const int *keys, int *rank, int *sorted)
+{
+    const int nt = s->nt, mk = s->max_key;
+    const size_t n = s->n;
+    int *less = s->less, *part = s->part, **hist = s->hist;
+
+#pragma omp parallel num_threads(nt) default(none) shared(keys, rank, sorted, nt, mk, n, less, part, hist)
+    {
+        const int t = omp_get_thread_num();
+        size_t b, e;
+        pel_static_range(n, t, nt, &b, &e);
+        int *h = hist[t];
+        memset(h, 0, (size_t)mk * sizeof *h);
+        int bad = -1;
+        for (size_t i = b; i < e; i++) {
+            unsigned k = (unsigned)keys[i];
+            if (k < (unsigned)mk)
+                h[k]++;
+            else if (bad < 0)
+                bad = (int)i;
+        }
+        part[t * PELI_SORT_PAD] = bad;
+#pragma omp barrier
+        if (all_good(part, nt)) { /* the same answer on every thread */
+            size_t vb, ve;
+            pel_static_range((size_t)mk, t, nt, &vb, &ve);
+            int *c = less + 1; /* c[v] = less[v + 1] = #keys <= v */
+            if (vb < ve) {
+                memcpy(c + vb, hist[0] + vb, (ve - vb) * sizeof *c);
+                for (int u = 1; u < nt; u++) {
+                    const int *hu = hist[u];
+                    for (size_t v = vb; v < ve; v++) c[v] += hu[v];
+                }
+                for (size_t v = vb + 1; v < ve; v++) c[v] += c[v - 1];
+            }
+            part[t * PELI_SORT_PAD + 1] = vb < ve ? c[ve - 1] : 0;
+            if (t == 0) less[0] = 0;
+#pragma omp barrier
+            int off = 0;
+            for (int u = 0; u < t; u++) off += part[u * PELI_SORT_PAD + 1];
+            if (off)
+                for (size_t v = vb; v < ve; v++) c[v] += off;
+            if (rank || sorted) {
+#pragma omp barrier
+            }
+            if (rank) {
+                /* h_u[v] := less[v] + sum_{u' < u} h_u'[v], thread t's first position of v */
+                for (size_t v = vb; v < ve; v++) {
+                    int acc = less[v];
+                    for (int u = 0; u < nt; u++) {
+                        int cu = hist[u][v];
+                        hist[u][v] = acc;
+                        acc += cu;
+                    }
+                }
+#pragma omp barrier
+                for (size_t i = b; i < e; i++) rank[i] = h[keys[i]]++;
+            }
+            if (sorted) fill_sorted(less, mk, n, sorted, t, nt);
+        }
+    }
+}
+
+/* ---- BUCKETS ------------------------------------------------------------------------- */
+
+/* The first bucket of thread t: the first whose start is at or after t's
+ * share of the positions (bstart is non-decreasing, bstart[nb] = n). */
+static int first_bucket(const int *bstart, int nb, size_t n, int t, int nt)
+{
+    if (t >= nt) return nb;
+    size_t target = pel_static_begin(n, t, nt);
+    int lo = 0, hi = nb;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if ((size_t)bstart[mid] >= target)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+static void rank_buckets(pel_sort *s, const int *keys, int *rank, int *sorted)
+{
+    const int nt = s->nt, mk = s->max_key, shift = s->shift, nb = s->nb;
+    const size_t n = s->n;
+    int *less = s->less, *part = s->part, *bstart = s->bstart, *bbuf = s->bbuf;
+    int **bsize = s->bsize, **pos = s->pos;
+
+#pragma omp parallel num_threads(nt) default(none) \
+    shared(keys, rank, sorted, nt, mk, shift, nb, n, less, part, bstart, bbuf, bsize, pos)
+    {
+        const int t = omp_get_thread_num();
+        size_t b, e;
+        pel_static_range(n, t, nt, &b, &e);
+        int *cnt = bsize[t], *ptr = bsize[t] + nb;
+        memset(cnt, 0, (size_t)nb * sizeof *cnt);
+        int bad = -1;
+        for (size_t i = b; i < e; i++) {
+            unsigned k = (unsigned)keys[i];
+            if (k < (unsigned)mk)
+                cnt[k >> shift]++;
+            else if (bad < 0)
+                bad = (int)i;
+        }
+        part[t * PELI_SORT_PAD] = bad;
+#pragma omp barrier
+        if (all_good(part, nt)) {
+            /* positions in bucket-major, thread-minor order */
+            int acc = 0;
+            for (int j = 0; j < nb; j++) {
+                if (t == 0) bstart[j] = acc;
+                for (int u = 0; u < nt; u++) {
+                    if (u == t) ptr[j] = acc;
+                    acc += bsize[u][j];
+                }
+            }
+            if (t == 0) bstart[nb] = (int)n;
+            if (rank)
+                for (size_t i = b; i < e; i++) bbuf[ptr[keys[i] >> shift]++] = (int)i;
+            else
+                for (size_t i = b; i < e; i++) {
+                    int k = keys[i];
+                    bbuf[ptr[k >> shift]++] = k;
+                }
+#pragma omp barrier
+            const int j0 = first_bucket(bstart, nb, n, t, nt);
+            const int j1 = first_bucket(bstart, nb, n, t + 1, nt);
+            int *ps = pos[t];
+            for (int j = j0; j < j1; j++) {
+                const int v0 = j << shift;
+                const int w = (mk - v0 < (1 << shift)) ? mk - v0 : (1 << shift);
+                const int p0 = bstart[j], p1 = bstart[j + 1];
+                int *c = less + v0 + 1; /* c[q] = less[v0 + q + 1] */
+                memset(c, 0, (size_t)w * sizeof *c);
+                if (rank)
+                    for (int p = p0; p < p1; p++) c[keys[bbuf[p]] - v0]++;
+                else
+                    for (int p = p0; p < p1; p++) c[bbuf[p] - v0]++;
+                int run = p0;
+                for (int q = 0; q < w; q++) {
+                    run += c[q];
+                    c[q] = run;
+                }
+                if (rank) {
+                    ps[0] = p0;
+                    for (int q = 1; q < w; q++) ps[q] = c[q - 1];
+                    for (int p = p0; p < p1; p++) {
+                        int i = bbuf[p];
+                        rank[i] = ps[keys[i] - v0]++;
+                    }
+                }
+            }
+            if (t == 0) less[0] = 0;
+            if (sorted) {
+#pragma omp barrier
+                fill_sorted(less, mk, n, sorted, t, nt);
+            }
+        }
+    }
+}
+
+pel_status pel_sort_rank(pel_sort *s, const int *keys, int *rank, int *sorted)
+{
+    if (!s) return PEL_EINVAL;
+    PEL_REQUIRE(s->ctx, keys, "sort: keys is NULL");
+    if (s->method == PEL_SORT_DIRECT)
+        rank_direct(s, keys, rank, sorted);
+    else
+        rank_buckets(s, keys, rank, sorted);
+    for (int u = 0; u < s->nt; u++) {
+        int i = s->part[u * PELI_SORT_PAD];
+        if (i >= 0)
+            return pel_error(s->ctx, PEL_EINVAL, "sort: keys[%d] = %d: must be in [0, %d)", i,
+                             keys[i], s->max_key);
+    }
+    return PEL_OK;
+}

@@ -1,0 +1,397 @@
+/* Integer ranking and NPB IS (include/pel/sort.h).
+ *
+ * References: a key set small enough to rank by hand; qsort of (key, index)
+ * pairs, whose order is the stable order by construction; NPB 3.3.1's
+ * published partial-verification ranks (IS/is.c, via pel_sort_npb_class);
+ * NPB's serial create_seq written with NPB's own randlc interface. */
+#include <config.h>
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "testutil.h"
+
+static const pel_sort_method methods[] = {PEL_SORT_DIRECT, PEL_SORT_BUCKETS};
+
+static pel_sort *make_sort(pel_context *ctx, size_t n, int max_key, pel_sort_method m)
+{
+    pel_sort_params p = {.n = n, .max_key = max_key, .method = m};
+    pel_sort *s = NULL;
+    ck_assert_ok(pel_sort_create(ctx, &p, &s));
+    return s;
+}
+
+static int *ints(size_t n)
+{
+    int *a = pel_malloc(n * sizeof *a);
+    ck_assert_ptr_nonnull(a);
+    return a;
+}
+
+/* ---- api ---------------------------------------------------------------------------- */
+
+START_TEST(api_create)
+{
+    pel_context *ctx = test_context(2);
+    pel_sort *s = NULL;
+    pel_sort_params p = {.n = 10, .max_key = 4};
+    ck_assert_int_eq(pel_sort_create(NULL, &p, &s), PEL_EINVAL);
+    ck_assert_fails(ctx, pel_sort_create(ctx, &p, NULL), PEL_EINVAL, "result pointer");
+    ck_assert_fails(ctx, pel_sort_create(ctx, NULL, &s), PEL_EINVAL, "params is NULL");
+    p.n = 0;
+    ck_assert_fails(ctx, pel_sort_create(ctx, &p, &s), PEL_EINVAL, "sort: n = 0: must be from 1");
+    p.n = (size_t)INT_MAX + 1;
+    ck_assert_fails(ctx, pel_sort_create(ctx, &p, &s), PEL_EINVAL, "n = 2147483648");
+    p.n = 10;
+    p.max_key = 0;
+    ck_assert_fails(ctx, pel_sort_create(ctx, &p, &s), PEL_EINVAL,
+                    "sort: max_key = 0: must be positive");
+    p.max_key = -3;
+    ck_assert_fails(ctx, pel_sort_create(ctx, &p, &s), PEL_EINVAL, "max_key = -3");
+    p.max_key = 4;
+    p.method = (pel_sort_method)7;
+    ck_assert_fails(ctx, pel_sort_create(ctx, &p, &s), PEL_EINVAL, "method = 7");
+    ck_assert_ptr_null(s);
+    pel_sort_destroy(NULL);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(api_rank)
+{
+    pel_context *ctx = test_context(2);
+    for (int m = 0; m < 2; m++) {
+        pel_sort *s = make_sort(ctx, 6, 5, methods[m]);
+        int keys[6] = {0, 4, 2, -1, 3, 5};
+        ck_assert_int_eq(pel_sort_rank(NULL, keys, NULL, NULL), PEL_EINVAL);
+        ck_assert_fails(ctx, pel_sort_rank(s, NULL, NULL, NULL), PEL_EINVAL, "keys is NULL");
+        ck_assert_fails(ctx, pel_sort_rank(s, keys, NULL, NULL), PEL_EINVAL,
+                        "sort: keys[3] = -1: must be in [0, 5)");
+        keys[3] = 1;
+        ck_assert_fails(ctx, pel_sort_rank(s, keys, NULL, NULL), PEL_EINVAL, "keys[5] = 5");
+        keys[5] = 4;
+        ck_assert_ok(pel_sort_rank(s, keys, NULL, NULL));
+        pel_sort_destroy(s);
+    }
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(api_npb)
+{
+    pel_context *ctx = test_context(2);
+    pel_sort_npb p;
+    ck_assert_int_eq(pel_sort_npb_class(NULL, 'S', &p), PEL_EINVAL);
+    ck_assert_fails(ctx, pel_sort_npb_class(ctx, 'Q', &p), PEL_EINVAL,
+                    "unknown NPB class 'Q' (expected S, W, A, B or C)");
+    ck_assert_fails(ctx, pel_sort_npb_class(ctx, 's', &p), PEL_EINVAL, "class 's'");
+    ck_assert_fails(ctx, pel_sort_npb_class(ctx, 'S', NULL), PEL_EINVAL, "result pointer");
+
+    int keys[32];
+    ck_assert_fails(ctx, pel_sort_npb_keys(ctx, 0, 16, PEL_SORT_NPB_SEED, keys), PEL_EINVAL,
+                    "is: n = 0");
+    ck_assert_fails(ctx, pel_sort_npb_keys(ctx, 32, 0, PEL_SORT_NPB_SEED, keys), PEL_EINVAL,
+                    "is: max_key = 0: must be positive");
+    ck_assert_fails(ctx, pel_sort_npb_keys(ctx, 32, 16, 314159264, keys), PEL_EINVAL,
+                    "seed = 314159264: must be odd");
+    ck_assert_fails(ctx, pel_sort_npb_keys(ctx, 32, 16, UINT64_C(1) << 47 | 1, keys), PEL_EINVAL,
+                    "below 2^46");
+    ck_assert_fails(ctx, pel_sort_npb_keys(ctx, 32, 16, PEL_SORT_NPB_SEED, NULL), PEL_EINVAL,
+                    "keys is NULL");
+
+    ck_assert_ok(pel_sort_npb_class(ctx, 'S', &p));
+    ck_assert_fails(ctx, pel_sort_npb_modify(ctx, &p, keys, 0), PEL_EINVAL,
+                    "is: iteration = 0: must be from 1 to 10");
+    ck_assert_fails(ctx, pel_sort_npb_modify(ctx, &p, keys, 11), PEL_EINVAL, "iteration = 11");
+    ck_assert_fails(ctx, pel_sort_npb_modify(ctx, &p, NULL, 1), PEL_EINVAL, "keys is NULL");
+    ck_assert_fails(ctx, pel_sort_npb_modify(ctx, NULL, keys, 1), PEL_EINVAL, "parameters");
+
+    pel_verify_log *log = NULL;
+    ck_assert_ok(pel_verify_log_create(&log));
+    pel_sort *s = make_sort(ctx, 32, 16, PEL_SORT_AUTO);
+    ck_assert_ok(pel_sort_npb_keys(ctx, 32, 16, PEL_SORT_NPB_SEED, keys));
+    ck_assert_ok(pel_sort_rank(s, keys, NULL, NULL));
+    ck_assert_fails(ctx, pel_sort_npb_partial_verify(s, &p, keys, 1, log), PEL_EMISMATCH,
+                    "class S has 65536 keys below 2048, the plan 32 keys below 16");
+    ck_assert_fails(ctx, pel_sort_npb_partial_verify(s, &p, keys, 1, NULL), PEL_EINVAL, "log");
+    ck_assert_fails(ctx, pel_sort_npb_full_verify(s, keys, NULL, log), PEL_EINVAL,
+                    "work is NULL");
+    ck_assert_fails(ctx, pel_sort_npb_full_verify(s, NULL, keys, log), PEL_EINVAL,
+                    "keys is NULL");
+    ck_assert_int_eq(pel_verify_log_count(log), 0);
+    pel_sort_destroy(s);
+    pel_verify_log_destroy(log);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* ---- numerics ----------------------------------------------------------------------- */
+
+/* 11 keys below 10, ranked by hand: the stable order is
+ *   1(i1) 1(i3) 2(i6) 3(i0) 3(i9) 4(i2) 5(i4) 5(i8) 5(i10) 6(i7) 9(i5). */
+START_TEST(num_hand)
+{
+    static const int keys[11] = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5};
+    static const int rank_ref[11] = {3, 0, 5, 1, 6, 10, 2, 9, 7, 4, 8};
+    static const int sorted_ref[11] = {1, 1, 2, 3, 3, 4, 5, 5, 5, 6, 9};
+    static const int less_ref[11] = {0, 0, 2, 3, 5, 6, 9, 10, 10, 10, 11};
+    for (int nt = 1; nt <= 4; nt += 2)
+        for (int m = 0; m < 2; m++) {
+            pel_context *ctx = test_context(nt);
+            pel_sort *s = make_sort(ctx, 11, 10, methods[m]);
+            int rank[11], sorted[11];
+            ck_assert_ok(pel_sort_rank(s, keys, rank, sorted));
+            for (int i = 0; i < 11; i++) {
+                ck_assert_int_eq(rank[i], rank_ref[i]);
+                ck_assert_int_eq(sorted[i], sorted_ref[i]);
+            }
+            for (int v = 0; v <= 10; v++) ck_assert_int_eq(pel_sort_less(s)[v], less_ref[v]);
+            pel_sort_destroy(s);
+            pel_context_destroy(ctx);
+        }
+}
+END_TEST
+
+typedef struct pair {
+    int key, index;
+} pair;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const pair *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Random keys (a few repeated a lot, to load one bucket) against qsort. */
+static void against_qsort(size_t n, int max_key, pel_sort_method m, int nt)
+{
+    pel_context *ctx = test_context(nt);
+    int *keys = ints(n), *rank = ints(n), *sorted = ints(n);
+    pair *ref = malloc(n * sizeof *ref);
+    ck_assert_ptr_nonnull(ref);
+    uint64_t x = 12345;
+    for (size_t i = 0; i < n; i++) {
+        x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+        int k = (int)((x >> 33) % (uint64_t)max_key);
+        keys[i] = (i % 7 == 0) ? max_key / 3 : k;
+        ref[i] = (pair){keys[i], (int)i};
+    }
+    qsort(ref, n, sizeof *ref, cmp_pair);
+    pel_sort *s = make_sort(ctx, n, max_key, m);
+    ck_assert_ok(pel_sort_rank(s, keys, rank, sorted));
+    for (size_t j = 0; j < n; j++) {
+        ck_assert_int_eq(sorted[j], ref[j].key);
+        ck_assert_int_eq(rank[ref[j].index], (int)j);
+    }
+    const int *less = pel_sort_less(s);
+    ck_assert_int_eq(less[0], 0);
+    ck_assert_int_eq(less[max_key], (int)n);
+    for (size_t j = 0; j < n; j++) /* the first of each run of equal keys */
+        if (j == 0 || ref[j - 1].key != ref[j].key) ck_assert_int_eq(less[ref[j].key], (int)j);
+    /* ranks only, sorted only */
+    ck_assert_ok(pel_sort_rank(s, keys, NULL, sorted));
+    ck_assert_ok(pel_sort_rank(s, keys, rank, NULL));
+    for (size_t j = 0; j < n; j++) ck_assert_int_eq(rank[ref[j].index], (int)j);
+    pel_sort_destroy(s);
+    free(ref);
+    pel_free(keys), pel_free(rank), pel_free(sorted);
+    pel_context_destroy(ctx);
+}
+
+START_TEST(num_qsort)
+{
+    for (int m = 0; m < 2; m++) {
+        against_qsort(100000, 1000, methods[m], 3);
+        against_qsort(100000, 1000003, methods[m], 2); /* not a power of two, sparse */
+        against_qsort(5, 1 << 20, methods[m], 4);      /* fewer keys than threads could use */
+        against_qsort(1000, 1, methods[m], 2);         /* one key value */
+    }
+}
+END_TEST
+
+/* NPB's serial create_seq, with NPB's randlc interface (pel_randlc), on
+ * doubles: x = r + r + r + r, key = (max_key / 4) * x, truncated. */
+START_TEST(num_keys_serial)
+{
+    pel_context *ctx = test_context(3);
+    const size_t n = 4099;
+    const int max_key = 1 << 11;
+    int *keys = ints(n);
+    ck_assert_ok(pel_sort_npb_keys(ctx, n, max_key, PEL_SORT_NPB_SEED, keys));
+    double seed = 314159265.0, a = 1220703125.0;
+    for (size_t i = 0; i < n; i++) {
+        double x = pel_randlc(&seed, a);
+        x += pel_randlc(&seed, a);
+        x += pel_randlc(&seed, a);
+        x += pel_randlc(&seed, a);
+        ck_assert_int_eq(keys[i], (int)((max_key / 4) * x));
+    }
+    pel_free(keys);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* Sizes of NPB 3.3.1 IS/is.c (TOTAL_KEYS_LOG_2, MAX_KEY_LOG_2); class A's
+ * test keys as the issue quotes them from the same file. */
+START_TEST(num_class_table)
+{
+    pel_context *ctx = test_context(1);
+    static const char cls[5] = {'S', 'W', 'A', 'B', 'C'};
+    static const int keys_log2[5] = {16, 20, 23, 25, 27}, max_log2[5] = {11, 16, 19, 21, 23};
+    pel_sort_npb p;
+    for (int c = 0; c < 5; c++) {
+        ck_assert_ok(pel_sort_npb_class(ctx, cls[c], &p));
+        ck_assert_int_eq(p.cls, cls[c]);
+        ck_assert_uint_eq(p.total_keys, (size_t)1 << keys_log2[c]);
+        ck_assert_int_eq(p.max_key, 1 << max_log2[c]);
+        ck_assert_int_eq(p.iterations, 10);
+        for (int i = 0; i < PEL_SORT_NPB_TESTS; i++) {
+            ck_assert_uint_lt(p.test_index[i], p.total_keys);
+            ck_assert(p.test_dir[i] == 1 || p.test_dir[i] == -1);
+        }
+    }
+    static const size_t a_index[5] = {2112377, 662041, 5336171, 3642833, 4250760};
+    static const int a_rank[5] = {104, 17523, 123928, 8288932, 8388264};
+    ck_assert_ok(pel_sort_npb_class(ctx, 'A', &p));
+    for (int i = 0; i < PEL_SORT_NPB_TESTS; i++) {
+        ck_assert_uint_eq(p.test_index[i], a_index[i]);
+        ck_assert_int_eq(p.test_rank[i], a_rank[i]);
+        /* class A: keys 0-2 shift by +(it - 1), keys 3-4 by -(it - 1) */
+        ck_assert_int_eq(p.test_dir[i], i <= 2 ? 1 : -1);
+        ck_assert_int_eq(p.test_lag[i], 1);
+    }
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* NPB IS as NPB 3.3.1 runs it, checks of the free iteration discarded. */
+static void npb_run(char cls, int nt, pel_sort_method m)
+{
+    pel_context *ctx = test_context(nt);
+    pel_sort_npb p;
+    ck_assert_ok(pel_sort_npb_class(ctx, cls, &p));
+    int *keys = ints(p.total_keys), *work = ints(p.total_keys);
+    ck_assert_ok(pel_sort_npb_keys(ctx, p.total_keys, p.max_key, PEL_SORT_NPB_SEED, keys));
+    pel_sort *s = make_sort(ctx, p.total_keys, p.max_key, m);
+    pel_verify_log *log = NULL;
+    ck_assert_ok(pel_verify_log_create(&log));
+    ck_assert_ok(pel_sort_npb_modify(ctx, &p, keys, 1));
+    ck_assert_ok(pel_sort_rank(s, keys, NULL, NULL));
+    for (int it = 1; it <= p.iterations; it++) {
+        ck_assert_ok(pel_sort_npb_modify(ctx, &p, keys, it));
+        ck_assert_ok(pel_sort_rank(s, keys, NULL, NULL));
+        ck_assert_ok(pel_sort_npb_partial_verify(s, &p, keys, it, log));
+    }
+    ck_assert_ok(pel_sort_npb_full_verify(s, keys, work, log));
+    ck_assert_int_eq(pel_verify_log_count(log), 5 * 10 + 1);
+    if (!pel_verify_log_passed(log)) pel_verify_log_print(log, stderr);
+    ck_assert_int_eq(pel_verify_log_failures(log), 0);
+    /* the published rank of test key 0 at iteration 1 (NPB 3.3.1 IS/is.c) */
+    const pel_verify_record *r = pel_verify_log_get(log, 0);
+    ck_assert_str_eq(r->name, "is.partial.it01.key0");
+    ck_assert_int_eq((int)r->reference, cls == 'S' ? 0 + 1 : 1249 - 1);
+    pel_verify_log_destroy(log);
+    pel_sort_destroy(s);
+    pel_free(keys), pel_free(work);
+    pel_context_destroy(ctx);
+}
+
+START_TEST(num_npb_s)
+{
+    npb_run('S', 2, PEL_SORT_AUTO);
+    npb_run('S', 3, PEL_SORT_BUCKETS);
+}
+END_TEST
+
+START_TEST(num_npb_w)
+{
+    npb_run('W', 2, PEL_SORT_DIRECT);
+    npb_run('W', 2, PEL_SORT_BUCKETS);
+}
+END_TEST
+
+/* A wrong table fails the full verification; so does a wrong key. */
+START_TEST(num_full_verify_detects)
+{
+    pel_context *ctx = test_context(2);
+    pel_sort_npb p;
+    ck_assert_ok(pel_sort_npb_class(ctx, 'S', &p));
+    int *keys = ints(p.total_keys), *work = ints(p.total_keys);
+    ck_assert_ok(pel_sort_npb_keys(ctx, p.total_keys, p.max_key, PEL_SORT_NPB_SEED, keys));
+    pel_sort *s = make_sort(ctx, p.total_keys, p.max_key, PEL_SORT_AUTO);
+    ck_assert_ok(pel_sort_rank(s, keys, NULL, NULL));
+    pel_verify_log *log = NULL;
+    ck_assert_ok(pel_verify_log_create(&log));
+    ck_assert_ok(pel_sort_npb_full_verify(s, keys, work, log));
+    ck_assert(pel_verify_log_passed(log));
+    for (size_t i = 1; i < p.total_keys; i++) ck_assert_int_le(work[i - 1], work[i]);
+    /* a key changed after ranking: one value has one key too many, another one too few */
+    keys[7] = keys[7] == 0 ? 1 : keys[7] - 1;
+    pel_verify_log_clear(log);
+    ck_assert_ok(pel_sort_npb_full_verify(s, keys, work, log));
+    ck_assert(!pel_verify_log_passed(log));
+    ck_assert(pel_verify_log_get(log, 0)->value >= 2);
+    pel_verify_log_destroy(log);
+    pel_sort_destroy(s);
+    pel_free(keys), pel_free(work);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* ---- threads: bitwise equal results at 1 to 4 threads ----------------------------------- */
+
+START_TEST(threads_equal)
+{
+    const size_t n = (size_t)1 << 18;
+    const int max_key = 1 << 14;
+    int *ref_keys = NULL, *ref_rank = NULL, *ref_sorted = NULL, *ref_less = NULL;
+    for (int m = 0; m < 2; m++)
+        for (int nt = 1; nt <= 4; nt++) {
+            pel_context *ctx = test_context(nt);
+            int *keys = ints(n), *rank = ints(n), *sorted = ints(n);
+            ck_assert_ok(pel_sort_npb_keys(ctx, n, max_key, PEL_SORT_NPB_SEED, keys));
+            pel_sort *s = make_sort(ctx, n, max_key, methods[m]);
+            ck_assert_ok(pel_sort_rank(s, keys, rank, sorted));
+            if (!ref_keys) {
+                ref_keys = keys, ref_rank = rank, ref_sorted = sorted;
+                ref_less = ints((size_t)max_key + 1);
+                memcpy(ref_less, pel_sort_less(s), ((size_t)max_key + 1) * sizeof(int));
+            } else {
+                ck_assert_mem_eq(keys, ref_keys, n * sizeof(int));
+                ck_assert_mem_eq(rank, ref_rank, n * sizeof(int));
+                ck_assert_mem_eq(sorted, ref_sorted, n * sizeof(int));
+                ck_assert_mem_eq(pel_sort_less(s), ref_less, ((size_t)max_key + 1) * sizeof(int));
+                pel_free(keys), pel_free(rank), pel_free(sorted);
+            }
+            pel_sort_destroy(s);
+            pel_context_destroy(ctx);
+        }
+    pel_free(ref_keys), pel_free(ref_rank), pel_free(ref_sorted), pel_free(ref_less);
+}
+END_TEST
+
+static Suite *sort_suite(void)
+{
+    Suite *s = suite_create("sort");
+    TCase *api = tcase_create("api");
+    tcase_add_test(api, api_create);
+    tcase_add_test(api, api_rank);
+    tcase_add_test(api, api_npb);
+    suite_add_tcase(s, api);
+    TCase *num = tcase_create("numerics");
+    tcase_add_test(num, num_hand);
+    tcase_add_test(num, num_qsort);
+    tcase_add_test(num, num_keys_serial);
+    tcase_add_test(num, num_class_table);
+    tcase_add_test(num, num_npb_s);
+    tcase_add_test(num, num_npb_w);
+    tcase_add_test(num, num_full_verify_detects);
+    suite_add_tcase(s, num);
+    TCase *thr = tcase_create("threads");
+    tcase_add_test(thr, threads_equal);
+    suite_add_tcase(s, thr);
+    return s;
+}
+
+int main(void) { return run_suite(sort_suite()); }
