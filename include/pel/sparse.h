@@ -23,9 +23,11 @@
 extern "C" {
 #endif
 
-/* Rows per block of the dot products: part of the numerical definition of
- * every CG result, never change it. */
-#define PEL_SPARSE_BLOCK 256
+/* Rows per block of the dot products (and of the static split of every
+ * loop): part of the numerical definition of every CG result, never change
+ * it.  64 rather than 256: NPB class A has 219 blocks, so two threads get
+ * 110 and 109 instead of 28 and 27 (measured 3-5% faster on two threads). */
+#define PEL_SPARSE_BLOCK 64
 
 /* ---- CSR matrices ---------------------------------------------------------- */
 
