@@ -7,6 +7,7 @@ srcdir=$(cd "${top_srcdir:-.}" && pwd)
 HEAT="$builddir/drivers/pel-heat"
 POISSON="$builddir/drivers/pel-poisson"
 BENCH="$builddir/drivers/pel-bench"
+NPB="$builddir/drivers/pel-npb"
 work=$(mktemp -d "${TMPDIR:-/tmp}/pel-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"

@@ -1,0 +1,38 @@
+#!/bin/sh
+# pel-npb: every kernel's classes S and W verify against NPB's values, gives the
+# same result fingerprint on 1, 2, 3 and 4 threads (PET) and on a repeated
+# run (REP: --repeat makes the driver itself compare repetitions); bad
+# usage is a one-line error with exit 2 and no report.
+. "$(dirname "$0")/lib.sh"
+set -e
+
+# kernel_fingerprint REPORT: the (single) kernel's result fingerprint
+kernel_fingerprint() {
+    sed -n 's/.*"fingerprint": "\([0-9a-f]*\)".*/\1/p' "$1"
+}
+
+for case in ep:S cg:S mg:S ft:S is:S ep:W cg:W mg:W ft:W is:W; do
+    k=${case%:*} c=${case#*:}
+    run_ok "$NPB" --kernel $k --class $c --threads 1 --repeat 2 --report a.json
+    grep -q 'Verification    = *SUCCESSFUL' out.txt || { cat out.txt >&2; fail "$k: class $c did not verify"; }
+    grep -q '"repetitions_identical": true' a.json || fail "$k REP: repetitions differ"
+    a=$(kernel_fingerprint a.json)
+    [ -n "$a" ] || fail "$k: no fingerprint in the report"
+    for t in 2 3 4; do
+        run_ok "$NPB" --kernel $k --class $c --threads $t --report t.json
+        [ "$a" = "$(kernel_fingerprint t.json)" ] || fail "$k PET: $t threads differ from 1"
+    done
+    echo "$k class $c: verified; REP and PET (1-4 threads) identical ($a)"
+done
+
+run_ok "$NPB" --kernel all --class S --quiet --report all.json
+[ "$(grep -c '"verified": true' all.json)" -eq 5 ] || fail "--kernel all: not five verified kernels"
+
+expect_exit 2 "unknown kernel" "$NPB" --kernel lu
+expect_exit 2 "unknown NPB class" "$NPB" --kernel cg --class D
+expect_exit 2 "unknown NPB class" "$NPB" --kernel cg --class AA
+expect_exit 2 "no kernel given" "$NPB" --class A
+expect_exit 2 "--threads 0" "$NPB" --kernel ep --threads 0
+expect_exit 2 "--repeat x" "$NPB" --kernel ep --repeat x
+expect_exit 2 "unknown option" "$NPB" --kernel ep --size 5
+echo "bad usage: one-line errors, exit 2, no report"
