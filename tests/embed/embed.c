@@ -1,6 +1,6 @@
 /* An embedder's program: built outside the tree with only
  *     cc embed.c $(pkg-config --cflags --libs pel)
- * it runs both kernel families on its own arrays and checks closed forms. */
+ * it runs kernels on its own arrays and checks closed forms. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,12 +61,46 @@ static int poisson(pel_context *ctx)
     return bad;
 }
 
+/* CG on the 1D Laplacian tridiag(-1, 2, -1) of order N: the solution of
+ * A x = b for b = A (1, 2, ..., N) is (1, 2, ..., N); CG reaches it in at
+ * most N iterations in exact arithmetic. */
+static int cg(pel_context *ctx)
+{
+    enum { N = 50 };
+    int64_t rowptr[N + 1];
+    int32_t col[3 * N];
+    double val[3 * N], b[N], x[N];
+    int64_t nz = 0;
+    for (int i = 0; i < N; i++) {
+        rowptr[i] = nz;
+        for (int j = i - 1; j <= i + 1; j++)
+            if (j >= 0 && j < N) col[nz] = j, val[nz++] = j == i ? 2.0 : -1.0;
+        b[i] = (i == 0 ? 0.0 : -(double)i) + 2.0 * (i + 1) - (i == N - 1 ? 0.0 : (double)(i + 2));
+    }
+    rowptr[N] = nz;
+    pel_csr *A;
+    pel_cg *solver;
+    pel_cg_info info;
+    if (pel_csr_create(ctx, N, N, rowptr, col, val, &A) || pel_cg_create(ctx, A, &solver)) {
+        fprintf(stderr, "cg: %s\n", pel_context_error(ctx));
+        return 1;
+    }
+    int bad = pel_cg_solve(solver, b, x, 2 * N, 1e-12, &info) != PEL_OK;
+    double err = 0;
+    for (int i = 0; i < N; i++) err = fmax(err, fabs(x[i] - (i + 1)));
+    printf("cg: %d iterations, max error %.2e\n", info.iterations, err);
+    pel_cg_destroy(solver);
+    pel_csr_destroy(A);
+    /* cond(A) ~ 4 N^2 / pi^2 ~ 1000 and |x| <= 50: 1e-12 relative residual gives about 1e-7 */
+    return bad || err > 1e-7;
+}
+
 int main(void)
 {
     pel_context *ctx;
     if (pel_context_create(&ctx)) return 1;
     printf("PEL %s on %d threads\n", pel_version(), pel_context_threads(ctx));
-    int bad = heat(ctx) | poisson(ctx);
+    int bad = heat(ctx) | poisson(ctx) | cg(ctx);
     pel_context_destroy(ctx);
     puts(bad ? "embedding test FAILED" : "embedding test passed");
     return bad;
