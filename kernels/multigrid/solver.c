@@ -29,7 +29,6 @@ struct pel_mg {
     double *work;                          /* nt * wlen */
     double *psum, *pmax;                   /* per finest plane: norms' partials */
     int r_valid;                           /* r = v - A u holds */
-    int restricted;                        /* and the next level's r is P r */
 };
 
 /* ---- parameters -------------------------------------------------------------- */
@@ -257,11 +256,11 @@ static void psinv_level(pel_mg *mg, const peli_mg_level *l, int zero, double *w,
  * periodic wrap) are left to short passes after barriers.  Each point is
  * computed by the same expression as in the unfused order, so the result is
  * the same.  Coarse plane q is restricted by the owner of fine plane 2q + 1. */
-static void level_fused(pel_mg *mg, int lk, double *w, int t, int nt)
+static void level_fused(pel_mg *mg, int lk, int ahead, double *w, int t, int nt)
 {
     const peli_mg_level *c = &mg->lev[lk - 1], *l = &mg->lev[lk];
     const peli_mg_coef *k = &mg->k;
-    int last = lk == mg->nl - 1;
+    int last = lk == mg->nl - 1, rest = last && ahead; /* restrict for a next cycle */
     const double *v = last ? mg->v : l->r; /* coarse levels: r = r - A u, in place */
     long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
     /* stage s (1: resid, 2: psinv, 3: resid) runs in the pipeline on [b + s, e - 1 - s] */
@@ -273,7 +272,7 @@ static void level_fused(pel_mg *mg, int lk, double *w, int t, int nt)
         if (INSIDE(i - 2, 2)) peli_mg_psinv_plane(l, k, l->r, l->u, (size_t)(i - 2), 0, w);
         if (last && INSIDE(i - 3, 3)) {
             peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)(i - 3), w);
-            if ((i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
+            if (rest && (i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
                 peli_mg_rprj3_plane(l, c, (size_t)((i - 3) / 2 - 1), w);
         }
     }
@@ -288,6 +287,7 @@ static void level_fused(pel_mg *mg, int lk, double *w, int t, int nt)
     for (long j = b; j < e; j++)
         if (!INSIDE(j, 3)) peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)j, w);
 #pragma omp barrier
+    if (!rest) return;
     for (long q = b / 2; 2 * q + 1 < e; q++)
         if (2 * q + 1 >= b && !RESTRICT_INSIDE(q)) peli_mg_rprj3_plane(l, c, (size_t)q, w);
 #pragma omp barrier
@@ -295,9 +295,10 @@ static void level_fused(pel_mg *mg, int lk, double *w, int t, int nt)
 #undef INSIDE
 }
 
-/* One V-cycle (NPB's mg3P) followed by the residual (NPB's resid), and the
- * restriction of that residual; `restricted`: the current one's is done. */
-static void cycle(pel_mg *mg, double *w, int t, int nt, int restricted)
+/* One V-cycle (NPB's mg3P) followed by the residual (NPB's resid), and,
+ * when another cycle follows (`ahead`), the restriction of that residual;
+ * `restricted`: the current one's is done. */
+static void cycle(pel_mg *mg, double *w, int t, int nt, int restricted, int ahead)
 {
     int top = mg->nl - 1;
     const peli_mg_level *fine = &mg->lev[top];
@@ -315,12 +316,12 @@ static void cycle(pel_mg *mg, double *w, int t, int nt, int restricted)
     }
     psinv_level(mg, &mg->lev[0], 1, w, t, nt); /* coarsest: u = S r */
 #pragma omp barrier
-    for (int k = 1; k <= top; k++) level_fused(mg, k, w, t, nt);
+    for (int k = 1; k <= top; k++) level_fused(mg, k, ahead, w, t, nt);
 }
 
 typedef struct cycle_arg {
     long cycles;
-    int resid_first, restricted;
+    int resid_first;
 } cycle_arg;
 
 static void job_cycles(pel_mg *mg, int t, int nt, void *arg)
@@ -332,16 +333,16 @@ static void job_cycles(pel_mg *mg, int t, int nt, void *arg)
         resid_level(mg, fine, mg->v, w, t, nt);
 #pragma omp barrier
     }
-    for (long it = 0; it < a->cycles; it++) cycle(mg, w, t, nt, it > 0 || a->restricted);
+    for (long it = 0; it < a->cycles; it++)
+        cycle(mg, w, t, nt, it > 0, it + 1 < a->cycles);
 }
 
 pel_status pel_mg_residual(pel_mg *mg)
 {
     if (!mg) return PEL_EINVAL;
-    cycle_arg a = {0, 1, 0};
+    cycle_arg a = {0, 1};
     run_team(mg, job_cycles, &a);
     mg->r_valid = 1;
-    mg->restricted = 0;
     return PEL_OK;
 }
 
@@ -351,9 +352,8 @@ pel_status pel_mg_vcycle(pel_mg *mg, long cycles)
     PEL_REQUIRE(mg->ctx, cycles >= 0, "mg: cycles = %ld: must be non-negative", cycles);
     pel_status s = pel_region_begin(mg->ctx, "mg.vcycle");
     if (s != PEL_OK) return s;
-    cycle_arg a = {cycles, !mg->r_valid, mg->r_valid && mg->restricted};
+    cycle_arg a = {cycles, !mg->r_valid};
     run_team(mg, job_cycles, &a);
-    if (cycles > 0 || !mg->r_valid) mg->restricted = cycles > 0 && mg->nl > 1;
     mg->r_valid = 1;
     return pel_region_end(mg->ctx, "mg.vcycle");
 }
