@@ -164,6 +164,7 @@ CLONES void peli_mg_interp_plane(const peli_mg_level *c, const peli_mg_level *f,
         const double *z = c->u + (i3 - 1) / 2 * c->plane;
         for (size_t i2 = 0; i2 <= n2c; i2++) {
             const double *zr = z + i2 * cR, *zn = zr + cR;
+#pragma GCC ivdep /* z1: scratch, never aliasing the planes */
             for (size_t i = 0; i < cR; i++) z1[i] = zn[i] + zr[i];
             double *ue = u + 2 * i2 * fR, *uo = ue + fR;
             for (size_t i = 0; i <= n1c; i++) {
@@ -180,6 +181,7 @@ CLONES void peli_mg_interp_plane(const peli_mg_level *c, const peli_mg_level *f,
         const double *zl = c->u + jl * c->plane, *zh = c->u + jh * c->plane;
         for (size_t i2 = 0; i2 <= n2c; i2++) {
             const double *l0 = zl + i2 * cR, *l1 = l0 + cR, *h0 = zh + i2 * cR, *h1 = h0 + cR;
+#pragma GCC ivdep /* z1, z2, z3: scratch */
             for (size_t i = 0; i < cR; i++) {
                 z1[i] = l1[i] + l0[i];
                 z2[i] = h0[i] + l0[i];
