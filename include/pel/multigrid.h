@@ -67,7 +67,10 @@ pel_status pel_mg_get_residual(pel_mg *mg, double *r);
 pel_status pel_mg_residual(pel_mg *mg);
 
 /* `cycles` V-cycles (NPB's mg3P + resid each); r is current afterwards.
- * Never allocates; timed as the region "mg.vcycle". */
+ * Never allocates; timed as the region "mg.vcycle".  Run a batch in one
+ * call where you can: within a call each cycle's last pass over the finest
+ * grid also restricts the new residual for the next cycle, while the first
+ * cycle of a call restricts it in a pass of its own. */
 pel_status pel_mg_vcycle(pel_mg *mg, long cycles);
 
 /* NPB's norm2u3 of the current residual: l2 = sqrt(sum r^2 / prod(n)),

@@ -120,25 +120,29 @@ CLONES void peli_mg_psinv_plane(const peli_mg_level *l, const peli_mg_coef *k, c
  * rows and columns likewise (2j + 1, 2j + 2, 2j + 3 with halos counted). */
 CLONES void peli_mg_rprj3_plane(const peli_mg_level *f, const peli_mg_level *c, size_t j3, double *w)
 {
-    size_t R = f->row, P = f->plane, n1c = c->n1;
+    size_t R = f->row, P = f->plane, n1c = c->n1, n1f = 2 * n1c;
     const double *lo = f->r + 2 * j3 * P, *mid = lo + P;
     const double *hi = f->r + (2 * j3 + 2 == f->n3 ? 0 : 2 * j3 + 2) * P;
     double *s = c->r + j3 * c->plane;
-    double *restrict x1 = w, *restrict y1 = w + R; /* x1[j] for fine column 2j - 1 */
+    /* NPB's x1/x2 (and y1/y2) are one formula at odd and even fine columns:
+     * form it at every fine column 1..n1f+1 with unit stride (vectorises),
+     * then combine at the even (centre) columns. */
+    double *restrict x = w, *restrict y = w + R;
     for (size_t j2 = 1; j2 <= c->n2; j2++) {
         size_t a = (2 * j2 - 1) * R, b = a + R, e = b + R; /* fine rows i2, i2+1, i2+2 */
-        for (size_t j1 = 1; j1 <= n1c + 1; j1++) {
-            size_t i = 2 * j1 - 1;
-            x1[j1] = mid[a + i] + mid[e + i] + lo[b + i] + hi[b + i];
-            y1[j1] = lo[a + i] + hi[a + i] + lo[e + i] + hi[e + i];
+        const double *la = lo + a, *ha = hi + a, *le = lo + e, *he = hi + e;
+        const double *ma = mid + a, *me = mid + e, *lb = lo + b, *hb = hi + b;
+#pragma GCC ivdep /* x, y: scratch, never aliasing the planes */
+        for (size_t i = 1; i <= n1f + 1; i++) {
+            x[i] = ma[i] + me[i] + lb[i] + hb[i];
+            y[i] = la[i] + ha[i] + le[i] + he[i];
         }
+        const double *mb = mid + b;
         double *sr = s + j2 * c->row;
         for (size_t j1 = 1; j1 <= n1c; j1++) {
             size_t i = 2 * j1; /* the fine centre column */
-            double y2 = lo[a + i] + hi[a + i] + lo[e + i] + hi[e + i];
-            double x2 = mid[a + i] + mid[e + i] + lo[b + i] + hi[b + i];
-            sr[j1] = 0.5 * mid[b + i] + 0.25 * (mid[b + i - 1] + mid[b + i + 1] + x2) +
-                     0.125 * (x1[j1] + x1[j1 + 1] + y2) + 0.0625 * (y1[j1] + y1[j1 + 1]);
+            sr[j1] = 0.5 * mb[i] + 0.25 * (mb[i - 1] + mb[i + 1] + x[i]) +
+                     0.125 * (x[i - 1] + x[i + 1] + y[i]) + 0.0625 * (y[i - 1] + y[i + 1]);
         }
     }
     peli_mg_fill_halo(c, s);
@@ -160,6 +164,7 @@ CLONES void peli_mg_interp_plane(const peli_mg_level *c, const peli_mg_level *f,
         const double *z = c->u + (i3 - 1) / 2 * c->plane;
         for (size_t i2 = 0; i2 <= n2c; i2++) {
             const double *zr = z + i2 * cR, *zn = zr + cR;
+#pragma GCC ivdep /* z1: scratch, never aliasing the planes */
             for (size_t i = 0; i < cR; i++) z1[i] = zn[i] + zr[i];
             double *ue = u + 2 * i2 * fR, *uo = ue + fR;
             for (size_t i = 0; i <= n1c; i++) {
@@ -176,6 +181,7 @@ CLONES void peli_mg_interp_plane(const peli_mg_level *c, const peli_mg_level *f,
         const double *zl = c->u + jl * c->plane, *zh = c->u + jh * c->plane;
         for (size_t i2 = 0; i2 <= n2c; i2++) {
             const double *l0 = zl + i2 * cR, *l1 = l0 + cR, *h0 = zh + i2 * cR, *h1 = h0 + cR;
+#pragma GCC ivdep /* z1, z2, z3: scratch */
             for (size_t i = 0; i < cR; i++) {
                 z1[i] = l1[i] + l0[i];
                 z2[i] = h0[i] + l0[i];

@@ -29,7 +29,7 @@ struct pel_mg {
     double *work;                          /* nt * wlen */
     double *psum, *pmax;                   /* per finest plane: norms' partials */
     int r_valid;                           /* r = v - A u holds */
-    int restricted;                        /* and the next level's r is P r */
+    int norms_valid;                       /* and psum, pmax are r's */
 };
 
 /* ---- parameters -------------------------------------------------------------- */
@@ -217,14 +217,14 @@ pel_status pel_mg_set_rhs(pel_mg *mg, const double *v)
 {
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, v != NULL, "mg: v must not be NULL");
-    mg->r_valid = 0;
+    mg->r_valid = mg->norms_valid = 0;
     return copy(mg, mg->v, v, 1);
 }
 
 pel_status pel_mg_set_solution(pel_mg *mg, const double *u)
 {
     if (!mg) return PEL_EINVAL;
-    mg->r_valid = 0;
+    mg->r_valid = mg->norms_valid = 0;
     return copy(mg, mg->lev[mg->nl - 1].u, u, 1);
 }
 
@@ -237,10 +237,21 @@ pel_status pel_mg_get_solution(pel_mg *mg, double *u)
 
 /* ---- the V-cycle -------------------------------------------------------------------- */
 
-static void resid_level(pel_mg *mg, const peli_mg_level *l, const double *v, double *w, int t,
-                        int nt)
+/* The finest residual's norm partials of plane i3, while the plane is in cache. */
+static void plane_norms(pel_mg *mg, size_t i3)
 {
-    OWN_PLANES(l, t, nt, i3) peli_mg_resid_plane(l, &mg->k, l->u, v, l->r, i3, w);
+    const peli_mg_level *l = &mg->lev[mg->nl - 1];
+    peli_mg_plane_norms(l, l->r, i3, &mg->psum[i3], &mg->pmax[i3]);
+}
+
+/* The finest level's r = v - A u (with its norms' partials if `norms`). */
+static void resid_level(pel_mg *mg, const peli_mg_level *l, const double *v, int norms, double *w,
+                        int t, int nt)
+{
+    OWN_PLANES(l, t, nt, i3) {
+        peli_mg_resid_plane(l, &mg->k, l->u, v, l->r, i3, w);
+        if (norms) plane_norms(mg, i3);
+    }
 }
 
 static void psinv_level(pel_mg *mg, const peli_mg_level *l, int zero, double *w, int t, int nt)
@@ -257,11 +268,12 @@ static void psinv_level(pel_mg *mg, const peli_mg_level *l, int zero, double *w,
  * periodic wrap) are left to short passes after barriers.  Each point is
  * computed by the same expression as in the unfused order, so the result is
  * the same.  Coarse plane q is restricted by the owner of fine plane 2q + 1. */
-static void level_fused(pel_mg *mg, int lk, double *w, int t, int nt)
+static void level_fused(pel_mg *mg, int lk, int ahead, double *w, int t, int nt)
 {
     const peli_mg_level *c = &mg->lev[lk - 1], *l = &mg->lev[lk];
     const peli_mg_coef *k = &mg->k;
-    int last = lk == mg->nl - 1;
+    int last = lk == mg->nl - 1, rest = last && ahead; /* restrict for a next cycle */
+    int norms = last && !ahead; /* or take the final residual's norms */
     const double *v = last ? mg->v : l->r; /* coarse levels: r = r - A u, in place */
     long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
     /* stage s (1: resid, 2: psinv, 3: resid) runs in the pipeline on [b + s, e - 1 - s] */
@@ -273,7 +285,8 @@ static void level_fused(pel_mg *mg, int lk, double *w, int t, int nt)
         if (INSIDE(i - 2, 2)) peli_mg_psinv_plane(l, k, l->r, l->u, (size_t)(i - 2), 0, w);
         if (last && INSIDE(i - 3, 3)) {
             peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)(i - 3), w);
-            if ((i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
+            if (norms) plane_norms(mg, (size_t)(i - 3));
+            if (rest && (i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
                 peli_mg_rprj3_plane(l, c, (size_t)((i - 3) / 2 - 1), w);
         }
     }
@@ -286,8 +299,12 @@ static void level_fused(pel_mg *mg, int lk, double *w, int t, int nt)
 #pragma omp barrier
     if (!last) return;
     for (long j = b; j < e; j++)
-        if (!INSIDE(j, 3)) peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)j, w);
+        if (!INSIDE(j, 3)) {
+            peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)j, w);
+            if (norms) plane_norms(mg, (size_t)j);
+        }
 #pragma omp barrier
+    if (!rest) return;
     for (long q = b / 2; 2 * q + 1 < e; q++)
         if (2 * q + 1 >= b && !RESTRICT_INSIDE(q)) peli_mg_rprj3_plane(l, c, (size_t)q, w);
 #pragma omp barrier
@@ -295,16 +312,17 @@ static void level_fused(pel_mg *mg, int lk, double *w, int t, int nt)
 #undef INSIDE
 }
 
-/* One V-cycle (NPB's mg3P) followed by the residual (NPB's resid), and the
- * restriction of that residual; `restricted`: the current one's is done. */
-static void cycle(pel_mg *mg, double *w, int t, int nt, int restricted)
+/* One V-cycle (NPB's mg3P) followed by the residual (NPB's resid), and,
+ * when another cycle follows (`ahead`), the restriction of that residual;
+ * `restricted`: the current one's is done. */
+static void cycle(pel_mg *mg, double *w, int t, int nt, int restricted, int ahead)
 {
     int top = mg->nl - 1;
     const peli_mg_level *fine = &mg->lev[top];
     if (top == 0) { /* one level: smoothing only */
         psinv_level(mg, fine, 0, w, t, nt);
 #pragma omp barrier
-        resid_level(mg, fine, mg->v, w, t, nt);
+        resid_level(mg, fine, mg->v, !ahead, w, t, nt);
 #pragma omp barrier
         return;
     }
@@ -315,12 +333,12 @@ static void cycle(pel_mg *mg, double *w, int t, int nt, int restricted)
     }
     psinv_level(mg, &mg->lev[0], 1, w, t, nt); /* coarsest: u = S r */
 #pragma omp barrier
-    for (int k = 1; k <= top; k++) level_fused(mg, k, w, t, nt);
+    for (int k = 1; k <= top; k++) level_fused(mg, k, ahead, w, t, nt);
 }
 
 typedef struct cycle_arg {
     long cycles;
-    int resid_first, restricted;
+    int resid_first;
 } cycle_arg;
 
 static void job_cycles(pel_mg *mg, int t, int nt, void *arg)
@@ -329,19 +347,19 @@ static void job_cycles(pel_mg *mg, int t, int nt, void *arg)
     double *w = mg->work + (size_t)t * mg->wlen;
     const peli_mg_level *fine = &mg->lev[mg->nl - 1];
     if (a->resid_first) {
-        resid_level(mg, fine, mg->v, w, t, nt);
+        resid_level(mg, fine, mg->v, a->cycles == 0, w, t, nt);
 #pragma omp barrier
     }
-    for (long it = 0; it < a->cycles; it++) cycle(mg, w, t, nt, it > 0 || a->restricted);
+    for (long it = 0; it < a->cycles; it++)
+        cycle(mg, w, t, nt, it > 0, it + 1 < a->cycles);
 }
 
 pel_status pel_mg_residual(pel_mg *mg)
 {
     if (!mg) return PEL_EINVAL;
-    cycle_arg a = {0, 1, 0};
+    cycle_arg a = {0, 1};
     run_team(mg, job_cycles, &a);
-    mg->r_valid = 1;
-    mg->restricted = 0;
+    mg->r_valid = mg->norms_valid = 1; /* the last residual pass took the norms */
     return PEL_OK;
 }
 
@@ -351,9 +369,9 @@ pel_status pel_mg_vcycle(pel_mg *mg, long cycles)
     PEL_REQUIRE(mg->ctx, cycles >= 0, "mg: cycles = %ld: must be non-negative", cycles);
     pel_status s = pel_region_begin(mg->ctx, "mg.vcycle");
     if (s != PEL_OK) return s;
-    cycle_arg a = {cycles, !mg->r_valid, mg->r_valid && mg->restricted};
+    cycle_arg a = {cycles, !mg->r_valid};
     run_team(mg, job_cycles, &a);
-    if (cycles > 0 || !mg->r_valid) mg->restricted = cycles > 0 && mg->nl > 1;
+    if (cycles > 0 || !mg->r_valid) mg->norms_valid = 1; /* the last residual pass took them */
     mg->r_valid = 1;
     return pel_region_end(mg->ctx, "mg.vcycle");
 }
@@ -379,7 +397,8 @@ pel_status pel_mg_norms(pel_mg *mg, double *l2, double *linf)
 {
     if (!mg) return PEL_EINVAL;
     if (!mg->r_valid) pel_mg_residual(mg);
-    run_team(mg, job_norms, NULL);
+    if (!mg->norms_valid) run_team(mg, job_norms, NULL);
+    mg->norms_valid = 1;
     const peli_mg_level *l = &mg->lev[mg->nl - 1];
     double m = 0.0;
     for (size_t i = 0; i < l->n3; i++) m = fmax(m, mg->pmax[i]);
