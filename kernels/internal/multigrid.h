@@ -5,7 +5,9 @@
  * plane 0 are planes n3-1 and 1: the caller wraps plane indices), each plane
  * (n2 + 2) rows of n1 + 2 values with a one-point periodic halo around the
  * n2 x n1 interior: element (i2, i1), 0 <= i2, i1 <= n + 1, is at
- * i2 * row + i1; interior point (j2, j1) is at (j2 + 1, j1 + 1).  A kernel
+ * i2 * row + i1; interior point (j2, j1) is at (j2 + 1, j1 + 1).  The row
+ * stride is n1 + 2 rounded up to whole cache lines (the padding is never
+ * read into a result), so every row starts on a line boundary.  A kernel
  * that writes a plane also fills that plane's halo (NPB's comm3 along the
  * two in-plane axes), so a plane is always whole when its writer is done. */
 #ifndef PEL_INTERNAL_MULTIGRID_H
@@ -19,7 +21,7 @@
 
 typedef struct peli_mg_level {
     size_t n1, n2, n3; /* interior points: n1 fastest, n3 planes */
-    size_t row, plane; /* n1 + 2, (n2 + 2) * row */
+    size_t row, plane; /* n1 + 2 rounded up to 8, (n2 + 2) * row */
     double *u, *r;     /* n3 * plane each */
 } peli_mg_level;
 

@@ -138,7 +138,7 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
     for (int k = nl - 1; k >= 0; k--) {
         peli_mg_level *l = &mg->lev[k];
         l->n1 = n1, l->n2 = n2, l->n3 = n3;
-        l->row = n1 + 2;
+        l->row = (n1 + 2 + 7) / 8 * 8; /* whole cache lines: rows start aligned */
         l->plane = (n2 + 2) * l->row;
         l->u = pel_malloc(n3 * l->plane * sizeof(double));
         l->r = pel_malloc(n3 * l->plane * sizeof(double));
