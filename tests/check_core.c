@@ -293,12 +293,17 @@ START_TEST(num_lcg46)
     /* a = 5^13 is 1 mod 4, so its order mod 2^46 is 2^44 (Knuth 3.2.1.2) */
     ck_assert_uint_eq(pel_lcg46_pow(PEL_LCG46_A, UINT64_C(1) << 44), 1);
     ck_assert_uint_ne(pel_lcg46_pow(PEL_LCG46_A, UINT64_C(1) << 43), 1);
-    /* a range fill is the stream from its first element on */
-    pel_lcg46_fill_range(s, PEL_LCG46_A, 123, y, 10);
-    x = pel_lcg46_skip(s, PEL_LCG46_A, 123);
-    for (int k = 0; k < 10; k++) {
-        x = pel_lcg46_next(x, PEL_LCG46_A);
-        ck_assert(y[k] == pel_lcg46_real(x));
+    /* a range fill is the stream from its first element on, for every
+     * length around the fill's four interleaved chains */
+    for (size_t n = 0; n <= 13; n++) {
+        for (size_t k = 0; k < 14; k++) y[k] = -1.0;
+        pel_lcg46_fill_range(s, PEL_LCG46_A, 123, y, n);
+        x = pel_lcg46_skip(s, PEL_LCG46_A, 123);
+        for (size_t k = 0; k < n; k++) {
+            x = pel_lcg46_next(x, PEL_LCG46_A);
+            ck_assert(y[k] == pel_lcg46_real(x));
+        }
+        ck_assert(y[n] == -1.0); /* nothing written past n */
     }
 }
 END_TEST

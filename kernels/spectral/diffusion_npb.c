@@ -107,28 +107,6 @@ pel_status pel_diffusion_npb_class(pel_context *ctx, char cls, pel_diffusion_npb
     return pel_error(ctx, PEL_EINVAL, "unknown NPB class '%c' (expected S, W, A, B or C)", cls);
 }
 
-/* y[j] = 2^-46 seed a^(first + j + 1) mod 2^46, j < n (pel_lcg46_fill_range's
- * numbers) as four interleaved chains x <- x a^4: the multiplies of one
- * chain wait for each other, the four chains' do not.  Exact integers: the
- * same bits as the one-chain fill. */
-static void fill4(uint64_t seed, uint64_t a, uint64_t first, double *y, size_t n)
-{
-    if (n < 8) {
-        pel_lcg46_fill_range(seed, a, first, y, n);
-        return;
-    }
-    uint64_t a4 = pel_lcg46_pow(a, 4), x[4];
-    x[0] = pel_lcg46_skip(seed, a, first + 1);
-    for (int l = 1; l < 4; l++) x[l] = pel_lcg46_next(x[l - 1], a);
-    size_t j = 0;
-    for (; j + 4 <= n; j += 4)
-        for (int l = 0; l < 4; l++) {
-            y[j + (size_t)l] = pel_lcg46_real(x[l]);
-            x[l] = pel_lcg46_next(x[l], a4);
-        }
-    for (int l = 0; j < n; j++, l++) y[j] = pel_lcg46_real(x[l]);
-}
-
 pel_status pel_diffusion_npb_initial(pel_diffusion *d, uint64_t seed, uint64_t a, double *u)
 {
     if (!d) return PEL_EINVAL;
@@ -145,7 +123,7 @@ pel_status pel_diffusion_npb_initial(pel_diffusion *d, uint64_t seed, uint64_t a
     size_t nz = d->nz, plane = 2 * d->nx * d->ny;
 #pragma omp parallel for num_threads(nt) schedule(static) default(none) \
     shared(u, nz, plane, seed, a)
-    for (size_t z = 0; z < nz; z++) fill4(seed, a, z * plane, u + z * plane, plane);
+    for (size_t z = 0; z < nz; z++) pel_lcg46_fill_range(seed, a, z * plane, u + z * plane, plane);
     return PEL_OK;
 }
 
