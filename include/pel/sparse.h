@@ -99,7 +99,8 @@ void pel_cg_destroy(pel_cg *cg);
 
 typedef struct pel_cg_info {
     int iterations; /* CG iterations done */
-    double rnorm;   /* ||b - A x||, computed explicitly at the end */
+    double rnorm;   /* ||b - A x||, computed explicitly at the end (one more
+                     * product, done only when info is not NULL) */
     double rho;     /* the recurrence's r.r at the end */
 } pel_cg_info;
 

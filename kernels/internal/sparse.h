@@ -29,6 +29,13 @@ static inline int64_t peli_sparse_blocks(int64_t nrows)
     return (nrows + PEL_SPARSE_BLOCK - 1) / PEL_SPARSE_BLOCK;
 }
 
+/* Block blk's rows [*j0, *j1). */
+static inline void peli_sparse_block_rows(int64_t blk, int64_t nrows, int64_t *j0, int64_t *j1)
+{
+    *j0 = blk * PEL_SPARSE_BLOCK;
+    *j1 = *j0 + PEL_SPARSE_BLOCK < nrows ? *j0 + PEL_SPARSE_BLOCK : nrows;
+}
+
 /* sum_k a_jk x_k over row j in stored order, left to right: the one
  * summation order of a row, the same as NPB's rolled loop (both index
  * widths give the same sum). */

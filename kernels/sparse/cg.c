@@ -58,8 +58,9 @@ pel_status pel_cg_create(pel_context *ctx, const pel_csr *A, pel_cg **cg)
 #pragma omp parallel for schedule(static) num_threads(peli_sparse_team(ctx, n)) default(none) \
     shared(p, q, r, z, n, nb)
     for (int64_t blk = 0; blk < nb; blk++) {
-        int64_t j1 = (blk + 1) * PEL_SPARSE_BLOCK < n ? (blk + 1) * PEL_SPARSE_BLOCK : n;
-        for (int64_t j = blk * PEL_SPARSE_BLOCK; j < j1; j++) p[j] = q[j] = r[j] = z[j] = 0.0;
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
+        for (int64_t j = j0; j < j1; j++) p[j] = q[j] = r[j] = z[j] = 0.0;
     }
     *cg = s;
     return PEL_OK;
@@ -78,13 +79,6 @@ void pel_cg_destroy(pel_cg *cg)
 
 const double *pel_cg_power_z(const pel_cg *cg) { return cg ? cg->z : NULL; }
 
-/* Block blk's rows [*j0, *j1). */
-static inline void block_rows(int64_t blk, int64_t n, int64_t *j0, int64_t *j1)
-{
-    *j0 = blk * PEL_SPARSE_BLOCK;
-    *j1 = *j0 + PEL_SPARSE_BLOCK < n ? *j0 + PEL_SPARSE_BLOCK : n;
-}
-
 /* The CG iterations inside a parallel region: solves A x = b from x = 0 into
  * x (z of the power step).  Every thread returns the same values.  Ends with
  * a barrier. */
@@ -99,7 +93,7 @@ static int cg_iterate(const pel_cg *s, const double *b, double *x, int max_iter,
 #pragma omp for schedule(static)
     for (int64_t blk = 0; blk < nb; blk++) {
         int64_t j0, j1;
-        block_rows(blk, n, &j0, &j1);
+        peli_sparse_block_rows(blk, n, &j0, &j1);
         double s2 = 0.0;
         for (int64_t j = j0; j < j1; j++) {
             q[j] = 0.0;
@@ -118,7 +112,7 @@ static int cg_iterate(const pel_cg *s, const double *b, double *x, int max_iter,
 #pragma omp for schedule(static)
         for (int64_t blk = 0; blk < nb; blk++) {
             int64_t j0, j1;
-            block_rows(blk, n, &j0, &j1);
+            peli_sparse_block_rows(blk, n, &j0, &j1);
             double d = 0.0;
             for (int64_t j = j0; j < j1; j++) {
                 double qj = peli_row_dot(A, j, p);
@@ -134,7 +128,7 @@ static int cg_iterate(const pel_cg *s, const double *b, double *x, int max_iter,
 #pragma omp for schedule(static)
         for (int64_t blk = 0; blk < nb; blk++) {
             int64_t j0, j1;
-            block_rows(blk, n, &j0, &j1);
+            peli_sparse_block_rows(blk, n, &j0, &j1);
             double s2 = 0.0;
             for (int64_t j = j0; j < j1; j++) {
                 x[j] = x[j] + alpha * p[j];
@@ -150,7 +144,7 @@ static int cg_iterate(const pel_cg *s, const double *b, double *x, int max_iter,
 #pragma omp for schedule(static)
         for (int64_t blk = 0; blk < nb; blk++) {
             int64_t j0, j1;
-            block_rows(blk, n, &j0, &j1);
+            peli_sparse_block_rows(blk, n, &j0, &j1);
             for (int64_t j = j0; j < j1; j++) p[j] = r[j] + beta * p[j];
         } /* barrier */
         it++;
@@ -170,7 +164,7 @@ static void residual(const pel_cg *s, const double *b, const double *x, int powe
 #pragma omp for schedule(static)
     for (int64_t blk = 0; blk < nb; blk++) {
         int64_t j0, j1;
-        block_rows(blk, n, &j0, &j1);
+        peli_sparse_block_rows(blk, n, &j0, &j1);
         double e2 = 0.0, bx = 0.0, xx = 0.0;
         for (int64_t j = j0; j < j1; j++) {
             double dj = b[j] - peli_row_dot(A, j, x);
@@ -207,14 +201,14 @@ pel_status pel_cg_solve(pel_cg *cg, const double *b, double *x, int max_iter, do
     PEL_REQUIRE(cg->ctx, rtol >= 0 && rtol < INFINITY,
                 "cg: rtol must be zero or positive and finite (got %g)", rtol);
     double rtol2 = rtol * rtol;
-    int iters = 0;
+    int iters = 0, want_rnorm = info != NULL; /* the explicit residual costs a product */
     double rho = 0.0;
 #pragma omp parallel num_threads(peli_sparse_team(cg->ctx, cg->n)) default(none) \
-    shared(cg, b, x, max_iter, rtol2, iters, rho)
+    shared(cg, b, x, max_iter, rtol2, iters, rho, want_rnorm)
     {
         double rho_t;
         int it = cg_iterate(cg, b, x, max_iter, rtol2, &rho_t);
-        residual(cg, b, x, 0);
+        if (want_rnorm) residual(cg, b, x, 0);
 #pragma omp master
         {
             iters = it;
@@ -256,7 +250,7 @@ pel_status pel_cg_power_step(pel_cg *cg, double shift, int cgit, double *x, doub
 #pragma omp for schedule(static)
         for (int64_t blk = 0; blk < nb; blk++) {
             int64_t j0, j1;
-            block_rows(blk, n, &j0, &j1);
+            peli_sparse_block_rows(blk, n, &j0, &j1);
             for (int64_t j = j0; j < j1; j++) x[j] = inv * z[j];
         }
     }

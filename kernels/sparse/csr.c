@@ -71,8 +71,9 @@ pel_status pel_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols, const 
 #pragma omp parallel for schedule(static) num_threads(nt) default(none) \
     shared(M, colidx, values, nb, nrows)
     for (int64_t blk = 0; blk < nb; blk++) {
-        int64_t j1 = blk * PEL_SPARSE_BLOCK + PEL_SPARSE_BLOCK;
-        int64_t b = M->rowptr[blk * PEL_SPARSE_BLOCK], e = M->rowptr[j1 < nrows ? j1 : nrows];
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, nrows, &j0, &j1);
+        int64_t b = M->rowptr[j0], e = M->rowptr[j1];
         if (e > b) {
             memcpy(M->col + b, colidx + b, (size_t)(e - b) * sizeof *M->col);
             memcpy(M->val + b, values + b, (size_t)(e - b) * sizeof *M->val);
@@ -101,7 +102,8 @@ pel_status pel_csr_spmv(pel_context *ctx, const pel_csr *A, const double *x, dou
 #pragma omp parallel for schedule(static) num_threads(peli_sparse_team(ctx, n)) default(none) \
     shared(n, A, x, y)
     for (int64_t blk = 0; blk < peli_sparse_blocks(n); blk++) {
-        int64_t j0 = blk * PEL_SPARSE_BLOCK, j1 = j0 + PEL_SPARSE_BLOCK < n ? j0 + PEL_SPARSE_BLOCK : n;
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
         for (int64_t j = j0; j < j1; j++) y[j] = peli_row_dot(A, j, x);
     }
     return PEL_OK;

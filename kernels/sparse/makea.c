@@ -193,8 +193,9 @@ pel_status pel_csr_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, 
     shared(g, nb, n, rcond, shift, acc, mark, cols, count)
     for (int64_t blk = 0; blk < nb; blk++) {
         size_t t = (size_t)omp_get_thread_num() * (size_t)n;
-        int64_t j1 = (blk + 1) * PEL_SPARSE_BLOCK < n ? (blk + 1) * PEL_SPARSE_BLOCK : n;
-        for (int64_t j = blk * PEL_SPARSE_BLOCK; j < j1; j++)
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
+        for (int64_t j = j0; j < j1; j++)
             count[j] = build_row(&g, j, rcond, shift, 0, acc + t, mark + t, cols + t);
     }
     int64_t nnz = 0;
@@ -214,8 +215,9 @@ pel_status pel_csr_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, 
     shared(g, nb, n, rcond, shift, acc, mark, cols, M)
     for (int64_t blk = 0; blk < nb; blk++) {
         size_t t = (size_t)omp_get_thread_num() * (size_t)n;
-        int64_t j1 = (blk + 1) * PEL_SPARSE_BLOCK < n ? (blk + 1) * PEL_SPARSE_BLOCK : n;
-        for (int64_t j = blk * PEL_SPARSE_BLOCK; j < j1; j++) {
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
+        for (int64_t j = j0; j < j1; j++) {
             int64_t m = build_row(&g, j, rcond, shift, 1, acc + t, mark + t, cols + t);
             int64_t b = M->rowptr[j];
             for (int64_t k = 0; k < m; k++) {
