@@ -380,7 +380,7 @@ END_TEST
 
 START_TEST(threads_makea_spmv)
 {
-    char ref_a[PEL_FINGERPRINT_HEX] = "", ref_y[PEL_FINGERPRINT_HEX] = "";
+    char ref_a[PEL_FINGERPRINT_HEX] = "", ref_c[PEL_FINGERPRINT_HEX] = "", ref_y[PEL_FINGERPRINT_HEX] = "";
     for (int t = 1; t <= 4; t++) {
         pel_context *ctx = test_context(t);
         pel_csr *A = npb_matrix(ctx, 'S', 0, 0);
@@ -394,11 +394,12 @@ START_TEST(threads_makea_spmv)
         pel_fingerprint(y, (size_t)n * sizeof *y, fy);
         if (t == 1) {
             strcpy(ref_a, fa);
+            strcpy(ref_c, fc);
             strcpy(ref_y, fy);
         }
         ck_assert_str_eq(fa, ref_a);
+        ck_assert_str_eq(fc, ref_c);
         ck_assert_str_eq(fy, ref_y);
-        (void)fc;
         pel_free(x);
         pel_free(y);
         pel_csr_destroy(A);
