@@ -1,4 +1,4 @@
-/* pel-heat: explicit heat diffusion in 2D or 3D (kernels/stencil), with
+/* pel-heat: explicit heat diffusion in 2D or 3D (kernels/heat), with
  * verification against the discrete and continuum solutions, checkpoints
  * and restart. */
 #include <config.h>

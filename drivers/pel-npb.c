@@ -2,7 +2,7 @@
  * NPB 3.3.1 defines their classes, verified against NPB's published values,
  * reported in NPB's format and as a JSON report (schema pel-npb-report).
  *
- * The kernels are library code in their families (kernels/montecarlo,
+ * The kernels are library code in their families (kernels/gauss,
  * sparse, multigrid, spectral, sort); drivers/npb/<name>.c runs one class of
  * one kernel.  This file is options, repetitions and reports. */
 #include <config.h>

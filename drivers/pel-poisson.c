@@ -1,4 +1,4 @@
-/* pel-poisson: periodic Poisson solves with FFTW (kernels/spectral) on a
+/* pel-poisson: periodic Poisson solves with FFTW (kernels/poisson) on a
  * manufactured problem whose exact solution is known. */
 #include <config.h>
 

@@ -6,7 +6,7 @@
  * explicit residual, zeta = shift + 1/(x.z) and x = z/||z||, with NPB's
  * progress line per step.  Verified: the last zeta against NPB's
  * zeta_verify_value, relative error <= 1e-10.  Mop/s: NPB's count
- * (pel_cg_npb_flops) / seconds / 1e6. */
+ * (pel_sparse_npb_flops) / seconds / 1e6. */
 #include <config.h>
 
 #include "npb/npb.h"
@@ -18,19 +18,19 @@ static void ones(double *x, int64_t n)
 
 static pel_status run(pel_context *ctx, char cls, FILE *out, pel_verify_log *log, npb_result *res)
 {
-    pel_cg_npb_params c;
-    pel_status st = pel_cg_npb_class(ctx, cls, &c);
+    pel_sparse_npb c;
+    pel_status st = pel_sparse_npb_class(ctx, cls, &c);
     if (st != PEL_OK) return st;
 
-    pel_csr *A = NULL;
-    pel_cg *cg = NULL;
+    pel_sparse_csr *A = NULL;
+    pel_sparse_cg *cg = NULL;
     double *x = pel_malloc((size_t)c.na * sizeof *x);
     if (!x) return pel_error(ctx, PEL_ENOMEM, "cg: out of memory");
-    st = pel_csr_makea(ctx, c.na, c.nonzer, c.rcond, c.shift, &A);
-    if (st == PEL_OK) st = pel_cg_create(ctx, A, &cg);
+    st = pel_sparse_npb_makea(ctx, c.na, c.nonzer, c.rcond, c.shift, &A);
+    if (st == PEL_OK) st = pel_sparse_cg_create(ctx, A, &cg);
     if (st != PEL_OK) goto done;
     ones(x, c.na);
-    st = pel_cg_power_step(cg, c.shift, c.cgit, x, NULL, NULL); /* NPB's untimed iteration */
+    st = pel_sparse_cg_power_step(cg, c.shift, c.cgit, x, NULL, NULL); /* NPB's untimed iteration */
     if (st != PEL_OK) goto done;
     ones(x, c.na);
 
@@ -38,7 +38,7 @@ static pel_status run(pel_context *ctx, char cls, FILE *out, pel_verify_log *log
     st = pel_region_begin(ctx, "cg.benchmark");
     double t0 = pel_wtime();
     for (int it = 1; st == PEL_OK && it <= c.niter; it++) {
-        st = pel_cg_power_step(cg, c.shift, c.cgit, x, &zeta, &rnorm);
+        st = pel_sparse_cg_power_step(cg, c.shift, c.cgit, x, &zeta, &rnorm);
         if (out && it == 1) fprintf(out, "\n   iteration           ||r||                 zeta\n");
         if (out) fprintf(out, "    %5d       %20.14E%20.13f\n", it, rnorm, zeta);
     }
@@ -52,11 +52,11 @@ static pel_status run(pel_context *ctx, char cls, FILE *out, pel_verify_log *log
     snprintf(res->size, sizeof res->size, "%lld", (long long)c.na);
     res->iterations = c.niter;
     res->seconds = t;
-    res->mops = t > 0 ? pel_cg_npb_flops(&c) / t * 1.0e-6 : 0.0;
+    res->mops = t > 0 ? pel_sparse_npb_flops(&c) / t * 1.0e-6 : 0.0;
     pel_fingerprint(x, (size_t)c.na * sizeof *x, res->fingerprint); /* the final eigenvector */
 done:
-    pel_cg_destroy(cg);
-    pel_csr_destroy(A);
+    pel_sparse_cg_destroy(cg);
+    pel_sparse_csr_destroy(A);
     pel_free(x);
     return st;
 }

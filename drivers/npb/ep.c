@@ -1,5 +1,5 @@
 /* NPB EP for pel-npb: 2^(M+1) uniform numbers, Gaussian pairs by the polar
- * method, their sums and annulus counts (kernels/montecarlo).
+ * method, their sums and annulus counts (kernels/gauss).
  *
  * NPB 3.3.1 EP/ep.f times everything after setup: the jump-ahead factors,
  * all batches and the sum of the counts.  Here that is pel_gauss_execute;
@@ -16,8 +16,8 @@
 
 static pel_status run(pel_context *ctx, char cls, FILE *out, pel_verify_log *log, npb_result *res)
 {
-    pel_ep_npb_params c;
-    pel_status st = pel_ep_npb_class(ctx, cls, &c);
+    pel_gauss_npb c;
+    pel_status st = pel_gauss_npb_class(ctx, cls, &c);
     if (st) return st;
 
     const double nrand = ldexp(1.0, c.m + 1);

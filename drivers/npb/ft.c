@@ -1,5 +1,5 @@
 /* NPB FT for pel-npb: spectral diffusion of a random complex 3D field
- * (kernels/spectral/diffusion.c), one checksum per time step.
+ * (kernels/diffusion/diffusion.c), one checksum per time step.
  *
  * NPB 3.3.1 FT/ft.f first runs the setup, the initial condition and the
  * forward FFT once untimed ("to make sure all data is touched"), then times

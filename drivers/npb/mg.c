@@ -1,4 +1,4 @@
-/* NPB MG for pel-npb: the multigrid solver of kernels/multigrid run the way
+/* NPB MG for pel-npb: the multigrid solver of kernels/mg run the way
  * NPB 3.3.1's mg.f runs it.
  *
  * Untimed: zran3's right-hand side, u = 0, the residual and one V-cycle to
@@ -25,7 +25,7 @@ static pel_status run(pel_context *ctx, char cls, FILE *out, pel_verify_log *log
     pel_mg_params p;
     pel_status st = pel_mg_npb_class(ctx, cls, &c);
     if (st != PEL_OK) return st;
-    pel_mg_npb_params(&c, &p);
+    pel_mg_npb_solver_params(&c, &p);
     size_t points = c.n * c.n * c.n;
 
     pel_mg *mg = NULL;

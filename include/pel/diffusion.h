@@ -11,7 +11,7 @@
  * with kbar the signed wavenumber index of each dimension, in [-n/2, n/2)
  * (NPB's convention), and F^-1 normalised so that evolve(0) returns u0.  The
  * forward transform uses NPB's sign, exp(+2 pi i k.x / n).  Results are
- * bitwise identical for any thread count (docs/spectral.md). */
+ * bitwise identical for any thread count (docs/poisson.md). */
 #ifndef PEL_DIFFUSION_H
 #define PEL_DIFFUSION_H
 

@@ -13,12 +13,12 @@
 #include <pel/fingerprint.h>
 #include <pel/json.h>
 #include <pel/io.h>
-#include <pel/stencil.h>
-#include <pel/spectral.h>
-#include <pel/montecarlo.h>
+#include <pel/heat.h>
+#include <pel/poisson.h>
+#include <pel/gauss.h>
 #include <pel/sparse.h>
 #include <pel/sort.h>
-#include <pel/multigrid.h>
+#include <pel/mg.h>
 #include <pel/diffusion.h>
 
 #endif

@@ -2,7 +2,7 @@
  * gradient method and the inverse power iteration of NPB CG, with NPB's
  * matrix generator (makea) and class table.
  *
- * A pel_csr holds its own copy of the matrix: row pointers (64-bit), column
+ * A pel_sparse_csr holds its own copy of the matrix: row pointers (64-bit), column
  * indices (32-bit, and 16-bit as well when there are at most 65536 columns,
  * so a matrix streams fewer bytes) and values.  Every
  * kernel works on any square or rectangular CSR matrix a user brings; NPB's
@@ -31,28 +31,28 @@ extern "C" {
 
 /* ---- CSR matrices ---------------------------------------------------------- */
 
-typedef struct pel_csr pel_csr;
+typedef struct pel_sparse_csr pel_sparse_csr;
 
 /* Copies a user's CSR arrays (0-based): rowptr[nrows + 1] with rowptr[0] = 0,
  * nondecreasing; colidx[nnz] and values[nnz] with nnz = rowptr[nrows] and
  * 0 <= colidx < ncols.  Columns within a row may come in any order (that
  * order is the summation order of the product); duplicates are allowed and
  * add up.  colidx and values may be NULL only when nnz = 0. */
-pel_status pel_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols, const int64_t *rowptr,
-                          const int32_t *colidx, const double *values, pel_csr **A);
-void pel_csr_destroy(pel_csr *A);
+pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols, const int64_t *rowptr,
+                          const int32_t *colidx, const double *values, pel_sparse_csr **A);
+void pel_sparse_csr_destroy(pel_sparse_csr *A);
 
-int64_t pel_csr_rows(const pel_csr *A);
-int64_t pel_csr_cols(const pel_csr *A);
-int64_t pel_csr_nnz(const pel_csr *A);
-/* The matrix's own arrays, read only (valid until pel_csr_destroy). */
-const int64_t *pel_csr_rowptr(const pel_csr *A);
-const int32_t *pel_csr_colidx(const pel_csr *A);
-const double *pel_csr_values(const pel_csr *A);
+int64_t pel_sparse_csr_rows(const pel_sparse_csr *A);
+int64_t pel_sparse_csr_cols(const pel_sparse_csr *A);
+int64_t pel_sparse_csr_nnz(const pel_sparse_csr *A);
+/* The matrix's own arrays, read only (valid until pel_sparse_csr_destroy). */
+const int64_t *pel_sparse_csr_rowptr(const pel_sparse_csr *A);
+const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A);
+const double *pel_sparse_csr_values(const pel_sparse_csr *A);
 
 /* y = A x: x has ncols entries, y nrows (distinct arrays).  Rows are split
  * statically over pel_context_threads(ctx) threads. */
-pel_status pel_csr_spmv(pel_context *ctx, const pel_csr *A, const double *x, double *y);
+pel_status pel_sparse_csr_spmv(pel_context *ctx, const pel_sparse_csr *A, const double *x, double *y);
 
 /* ---- NPB's matrix ----------------------------------------------------------- */
 
@@ -64,12 +64,12 @@ pel_status pel_csr_spmv(pel_context *ctx, const pel_csr *A, const double *x, dou
  * first) plus 0.5 at position i.  Duplicate contributions are added in order
  * of i; each row's columns are ascending.  n >= 1, 1 <= nonzer <= n,
  * rcond > 0, shift finite. */
-pel_status pel_csr_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, double shift,
-                         pel_csr **A);
+pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, double shift,
+                         pel_sparse_csr **A);
 
 /* The parameters of NPB CG class S, W, A, B or C and NPB 3.3.1's reference
  * value of zeta, verified when |zeta - zeta_ref| <= eps |zeta_ref|. */
-typedef struct pel_cg_npb_params {
+typedef struct pel_sparse_npb {
     char cls;
     int64_t na;      /* matrix order */
     int nonzer;      /* random nonzeros per generating vector */
@@ -79,49 +79,49 @@ typedef struct pel_cg_npb_params {
     double rcond;    /* 0.1 */
     double zeta_ref; /* NPB's verification value */
     double eps;      /* NPB's relative tolerance: 1e-10 */
-} pel_cg_npb_params;
+} pel_sparse_npb;
 
-pel_status pel_cg_npb_class(pel_context *ctx, char cls, pel_cg_npb_params *out);
+pel_status pel_sparse_npb_class(pel_context *ctx, char cls, pel_sparse_npb *out);
 
 /* NPB's operation count for `niter` power iterations, the numerator of its
  * Mop/s: 2 niter na (3 + nz + 25 (5 + nz) + 3), nz = nonzer (nonzer + 1);
  * 0 for NULL. */
-double pel_cg_npb_flops(const pel_cg_npb_params *p);
+double pel_sparse_npb_flops(const pel_sparse_npb *p);
 
 /* ---- the conjugate gradient solver ----------------------------------------------- */
 
-typedef struct pel_cg pel_cg;
+typedef struct pel_sparse_cg pel_sparse_cg;
 
 /* A solver for the square matrix A: allocates its work vectors (placed by
  * first touch with the product's row split).  A must outlive the solver. */
-pel_status pel_cg_create(pel_context *ctx, const pel_csr *A, pel_cg **cg);
-void pel_cg_destroy(pel_cg *cg);
+pel_status pel_sparse_cg_create(pel_context *ctx, const pel_sparse_csr *A, pel_sparse_cg **cg);
+void pel_sparse_cg_destroy(pel_sparse_cg *cg);
 
-typedef struct pel_cg_info {
+typedef struct pel_sparse_cg_info {
     int iterations; /* CG iterations done */
     double rnorm;   /* ||b - A x||, computed explicitly at the end (one more
                      * product, done only when info is not NULL) */
     double rho;     /* the recurrence's r.r at the end */
-} pel_cg_info;
+} pel_sparse_cg_info;
 
 /* Solves A x = b (A symmetric positive definite) by CG from x = 0, as NPB
  * does: at most max_iter iterations, fewer when rtol > 0 and the recurrence's
  * residual ||r|| <= rtol ||b||, or when r becomes exactly zero.  With
  * rtol = 0 and max_iter = 25 this is NPB's conj_grad.  One parallel region;
  * never allocates.  info may be NULL. */
-pel_status pel_cg_solve(pel_cg *cg, const double *b, double *x, int max_iter, double rtol,
-                        pel_cg_info *info);
+pel_status pel_sparse_cg_solve(pel_sparse_cg *cg, const double *b, double *x, int max_iter, double rtol,
+                        pel_sparse_cg_info *info);
 
 /* One step of NPB's inverse power iteration on x (n entries, updated in
  * place): z = A^-1 x by cgit CG iterations (rtol 0), then
  *     zeta = shift + 1 / (x.z),   x = z / ||z||.
  * rnorm receives ||x - A z|| (NPB's printed residual); either output may be
  * NULL.  One parallel region; never allocates. */
-pel_status pel_cg_power_step(pel_cg *cg, double shift, int cgit, double *x, double *zeta,
+pel_status pel_sparse_cg_power_step(pel_sparse_cg *cg, double shift, int cgit, double *x, double *zeta,
                              double *rnorm);
 
 /* z of the last power step (n entries, owned by the solver). */
-const double *pel_cg_power_z(const pel_cg *cg);
+const double *pel_sparse_cg_power_z(const pel_sparse_cg *cg);
 
 #ifdef __cplusplus
 }

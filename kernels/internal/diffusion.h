@@ -1,12 +1,12 @@
 /* Private to libpel: the spectral diffusion solver's state, shared by
- * kernels/spectral/diffusion.c (the solver) and diffusion_npb.c (NPB's
+ * kernels/diffusion/diffusion.c (the solver) and diffusion_npb.c (NPB's
  * class table and initial condition). */
 #ifndef PEL_INTERNAL_DIFFUSION_H
 #define PEL_INTERNAL_DIFFUSION_H
 
 #include <pel/diffusion.h>
 
-#include "internal/spectral.h"
+#include "internal/fft.h"
 
 /* Layout (complex numbers; x fastest everywhere):
  *  - a row holds the nx points of one (y, z), rp >= nx apart;

@@ -1,9 +1,9 @@
 /* Private to libpel: the Poisson solver's state, shared by the solve
- * (kernels/spectral/poisson.c) and its checks (poisson_check.c). */
+ * (kernels/poisson/poisson.c) and its checks (poisson_check.c). */
 #ifndef PEL_INTERNAL_POISSON_H
 #define PEL_INTERNAL_POISSON_H
 
-#include "internal/spectral.h"
+#include "internal/fft.h"
 
 typedef enum { MODE_SOLVE, MODE_APPLY } pipe_mode;
 

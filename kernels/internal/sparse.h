@@ -7,7 +7,7 @@
 
 #include "internal/core.h"
 
-struct pel_csr {
+struct pel_sparse_csr {
     int64_t nrows, ncols, nnz;
     int64_t *rowptr; /* nrows + 1 */
     int32_t *col;    /* nnz */
@@ -39,7 +39,7 @@ static inline void peli_sparse_block_rows(int64_t blk, int64_t nrows, int64_t *j
 /* sum_k a_jk x_k over row j in stored order, left to right: the one
  * summation order of a row, the same as NPB's rolled loop (both index
  * widths give the same sum). */
-static inline double peli_row_dot(const pel_csr *A, int64_t j, const double *restrict x)
+static inline double peli_row_dot(const pel_sparse_csr *A, int64_t j, const double *restrict x)
 {
     const double *restrict val = A->val;
     int64_t b = A->rowptr[j], e = A->rowptr[j + 1];
@@ -56,7 +56,7 @@ static inline double peli_row_dot(const pel_csr *A, int64_t j, const double *res
 
 /* Allocates A with room for nnz entries (rowptr not set); NULL when out of
  * memory (ctx records it). */
-pel_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz);
+pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz);
 
 /* Team size for a loop over the blocks of nrows rows. */
 static inline int peli_sparse_team(const pel_context *ctx, int64_t nrows)

@@ -19,15 +19,15 @@
 
 #include "internal/sparse.h"
 
-struct pel_cg {
+struct pel_sparse_cg {
     pel_context *ctx;
-    const pel_csr *A;
+    const pel_sparse_csr *A;
     int64_t n, nb;
     double *p, *q, *r, *z; /* n each */
     double *part;           /* 3 * nb block partial sums */
 };
 
-pel_status pel_cg_create(pel_context *ctx, const pel_csr *A, pel_cg **cg)
+pel_status pel_sparse_cg_create(pel_context *ctx, const pel_sparse_csr *A, pel_sparse_cg **cg)
 {
     if (!ctx) return PEL_EINVAL;
     PEL_REQUIRE(ctx, cg != NULL, "cg: the output pointer cg is NULL");
@@ -35,7 +35,7 @@ pel_status pel_cg_create(pel_context *ctx, const pel_csr *A, pel_cg **cg)
     PEL_REQUIRE(ctx, A != NULL, "cg: the matrix A is NULL");
     PEL_REQUIRE(ctx, A->nrows == A->ncols, "cg: the matrix must be square (got %lld x %lld)",
                 (long long)A->nrows, (long long)A->ncols);
-    pel_cg *s = calloc(1, sizeof *s);
+    pel_sparse_cg *s = calloc(1, sizeof *s);
     if (!s) return pel_error(ctx, PEL_ENOMEM, "cg: out of memory");
     s->ctx = ctx;
     s->A = A;
@@ -48,7 +48,7 @@ pel_status pel_cg_create(pel_context *ctx, const pel_csr *A, pel_cg **cg)
     s->z = pel_malloc(bytes);
     s->part = pel_malloc((size_t)(3 * s->nb) * sizeof *s->part);
     if (!s->p || !s->q || !s->r || !s->z || !s->part) {
-        pel_cg_destroy(s);
+        pel_sparse_cg_destroy(s);
         return pel_error(ctx, PEL_ENOMEM, "cg: cannot allocate work vectors for n = %lld",
                          (long long)A->nrows);
     }
@@ -66,7 +66,7 @@ pel_status pel_cg_create(pel_context *ctx, const pel_csr *A, pel_cg **cg)
     return PEL_OK;
 }
 
-void pel_cg_destroy(pel_cg *cg)
+void pel_sparse_cg_destroy(pel_sparse_cg *cg)
 {
     if (!cg) return;
     pel_free(cg->p);
@@ -77,15 +77,15 @@ void pel_cg_destroy(pel_cg *cg)
     free(cg);
 }
 
-const double *pel_cg_power_z(const pel_cg *cg) { return cg ? cg->z : NULL; }
+const double *pel_sparse_cg_power_z(const pel_sparse_cg *cg) { return cg ? cg->z : NULL; }
 
 /* The CG iterations inside a parallel region: solves A x = b from x = 0 into
  * x (z of the power step).  Every thread returns the same values.  Ends with
  * a barrier. */
-static int cg_iterate(const pel_cg *s, const double *b, double *x, int max_iter, double rtol2,
+static int cg_iterate(const pel_sparse_cg *s, const double *b, double *x, int max_iter, double rtol2,
                       double *rho_out)
 {
-    const pel_csr *A = s->A;
+    const pel_sparse_csr *A = s->A;
     const int64_t n = s->n, nb = s->nb;
     double *p = s->p, *q = s->q, *r = s->r, *pq = s->part, *rr = s->part + nb;
 
@@ -156,9 +156,9 @@ static int cg_iterate(const pel_cg *s, const double *b, double *x, int max_iter,
 /* Inside the region, after cg_iterate: sum over blocks of (b - A x)^2 into
  * part[0..nb), and with `power` also b.x into part[nb..2nb) and x.x into
  * part[2nb..3nb).  Ends with a barrier. */
-static void residual(const pel_cg *s, const double *b, const double *x, int power)
+static void residual(const pel_sparse_cg *s, const double *b, const double *x, int power)
 {
-    const pel_csr *A = s->A;
+    const pel_sparse_csr *A = s->A;
     const int64_t n = s->n, nb = s->nb;
     double *part = s->part;
 #pragma omp for schedule(static)
@@ -182,7 +182,7 @@ static void residual(const pel_cg *s, const double *b, const double *x, int powe
     } /* barrier */
 }
 
-static pel_status check_solve(pel_cg *cg, const double *b, const double *x, int max_iter)
+static pel_status check_solve(pel_sparse_cg *cg, const double *b, const double *x, int max_iter)
 {
     if (!cg) return PEL_EINVAL;
     pel_context *ctx = cg->ctx;
@@ -193,8 +193,8 @@ static pel_status check_solve(pel_cg *cg, const double *b, const double *x, int 
     return PEL_OK;
 }
 
-pel_status pel_cg_solve(pel_cg *cg, const double *b, double *x, int max_iter, double rtol,
-                        pel_cg_info *info)
+pel_status pel_sparse_cg_solve(pel_sparse_cg *cg, const double *b, double *x, int max_iter, double rtol,
+                        pel_sparse_cg_info *info)
 {
     pel_status st = check_solve(cg, b, x, max_iter);
     if (st != PEL_OK) return st;
@@ -223,7 +223,7 @@ pel_status pel_cg_solve(pel_cg *cg, const double *b, double *x, int max_iter, do
     return PEL_OK;
 }
 
-pel_status pel_cg_power_step(pel_cg *cg, double shift, int cgit, double *x, double *zeta,
+pel_status pel_sparse_cg_power_step(pel_sparse_cg *cg, double shift, int cgit, double *x, double *zeta,
                              double *rnorm)
 {
     pel_status st = check_solve(cg, x, cg ? cg->z : NULL, cgit);
@@ -261,7 +261,7 @@ pel_status pel_cg_power_step(pel_cg *cg, double shift, int cgit, double *x, doub
 
 /* ---- NPB's class table ----------------------------------------------------------- */
 
-pel_status pel_cg_npb_class(pel_context *ctx, char cls, pel_cg_npb_params *out)
+pel_status pel_sparse_npb_class(pel_context *ctx, char cls, pel_sparse_npb *out)
 {
     if (!ctx) return PEL_EINVAL;
     PEL_REQUIRE(ctx, out != NULL, "cg: the output pointer is NULL");
@@ -270,7 +270,7 @@ pel_status pel_cg_npb_class(pel_context *ctx, char cls, pel_cg_npb_params *out)
      * verification block (zeta_verify_value; the same in NPB3.3-OMP and in
      * the SNU C translation NPB3.3-OMP-C cg.c), with its relative test
      * |zeta - ref| / ref <= epsilon = 1e-10. */
-    static const pel_cg_npb_params table[] = {
+    static const pel_sparse_npb table[] = {
         {'S', 1400, 7, 15, 25, 10.0, 0.1, 8.5971775078648, 1e-10},
         {'W', 7000, 8, 15, 25, 12.0, 0.1, 10.362595087124, 1e-10},
         {'A', 14000, 11, 15, 25, 20.0, 0.1, 17.130235054029, 1e-10},
@@ -286,7 +286,7 @@ pel_status pel_cg_npb_class(pel_context *ctx, char cls, pel_cg_npb_params *out)
                      cls);
 }
 
-double pel_cg_npb_flops(const pel_cg_npb_params *p)
+double pel_sparse_npb_flops(const pel_sparse_npb *p)
 {
     /* NPB 3.3.1 CG main program: mflops = 2 niter na (3 + nonzer (nonzer+1)
      * + 25 (5 + nonzer (nonzer+1)) + 3) / t / 1e6 */

@@ -7,9 +7,9 @@
 
 #include "internal/sparse.h"
 
-pel_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz)
+pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz)
 {
-    pel_csr *A = calloc(1, sizeof *A);
+    pel_sparse_csr *A = calloc(1, sizeof *A);
     if (A) {
         A->nrows = nrows;
         A->ncols = ncols;
@@ -20,14 +20,14 @@ pel_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t 
         A->val = pel_malloc((size_t)(nnz + 1) * sizeof *A->val);
         if (ncols <= PELI_COL16_MAX) A->col16 = pel_malloc((size_t)(nnz + 1) * sizeof *A->col16);
         if (A->rowptr && A->col && A->val && (ncols > PELI_COL16_MAX || A->col16)) return A;
-        pel_csr_destroy(A);
+        pel_sparse_csr_destroy(A);
     }
     pel_error(ctx, PEL_ENOMEM, "csr: cannot allocate a %lld x %lld matrix with %lld nonzeros",
               (long long)nrows, (long long)ncols, (long long)nnz);
     return NULL;
 }
 
-void pel_csr_destroy(pel_csr *A)
+void pel_sparse_csr_destroy(pel_sparse_csr *A)
 {
     if (!A) return;
     pel_free(A->rowptr);
@@ -37,8 +37,8 @@ void pel_csr_destroy(pel_csr *A)
     free(A);
 }
 
-pel_status pel_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols, const int64_t *rowptr,
-                          const int32_t *colidx, const double *values, pel_csr **A)
+pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols, const int64_t *rowptr,
+                          const int32_t *colidx, const double *values, pel_sparse_csr **A)
 {
     if (!ctx) return PEL_EINVAL;
     PEL_REQUIRE(ctx, A != NULL, "csr: the output pointer A is NULL");
@@ -62,7 +62,7 @@ pel_status pel_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols, const 
                     "csr: colidx[%lld] = %d is outside [0, %lld)", (long long)k, (int)colidx[k],
                     (long long)ncols);
 
-    pel_csr *M = peli_csr_alloc(ctx, nrows, ncols, nnz);
+    pel_sparse_csr *M = peli_csr_alloc(ctx, nrows, ncols, nnz);
     if (!M) return PEL_ENOMEM;
     memcpy(M->rowptr, rowptr, (size_t)(nrows + 1) * sizeof *rowptr);
     /* first touch: each thread copies the rows it will multiply */
@@ -85,14 +85,14 @@ pel_status pel_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols, const 
     return PEL_OK;
 }
 
-int64_t pel_csr_rows(const pel_csr *A) { return A ? A->nrows : 0; }
-int64_t pel_csr_cols(const pel_csr *A) { return A ? A->ncols : 0; }
-int64_t pel_csr_nnz(const pel_csr *A) { return A ? A->nnz : 0; }
-const int64_t *pel_csr_rowptr(const pel_csr *A) { return A ? A->rowptr : NULL; }
-const int32_t *pel_csr_colidx(const pel_csr *A) { return A ? A->col : NULL; }
-const double *pel_csr_values(const pel_csr *A) { return A ? A->val : NULL; }
+int64_t pel_sparse_csr_rows(const pel_sparse_csr *A) { return A ? A->nrows : 0; }
+int64_t pel_sparse_csr_cols(const pel_sparse_csr *A) { return A ? A->ncols : 0; }
+int64_t pel_sparse_csr_nnz(const pel_sparse_csr *A) { return A ? A->nnz : 0; }
+const int64_t *pel_sparse_csr_rowptr(const pel_sparse_csr *A) { return A ? A->rowptr : NULL; }
+const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A) { return A ? A->col : NULL; }
+const double *pel_sparse_csr_values(const pel_sparse_csr *A) { return A ? A->val : NULL; }
 
-pel_status pel_csr_spmv(pel_context *ctx, const pel_csr *A, const double *x, double *y)
+pel_status pel_sparse_csr_spmv(pel_context *ctx, const pel_sparse_csr *A, const double *x, double *y)
 {
     if (!ctx) return PEL_EINVAL;
     PEL_REQUIRE(ctx, A != NULL, "csr: spmv: the matrix A is NULL");

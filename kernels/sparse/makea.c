@@ -142,8 +142,8 @@ static int64_t build_row(const gen *g, int64_t j, double rcond, double shift, in
     return m;
 }
 
-pel_status pel_csr_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, double shift,
-                         pel_csr **A)
+pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, double shift,
+                         pel_sparse_csr **A)
 {
     if (!ctx) return PEL_EINVAL;
     PEL_REQUIRE(ctx, A != NULL, "makea: the output pointer A is NULL");
@@ -169,7 +169,7 @@ pel_status pel_csr_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, 
     int64_t *mark = pel_malloc((size_t)nt * (size_t)n * sizeof *mark);
     int32_t *cols = pel_malloc((size_t)nt * (size_t)n * sizeof *cols);
     int64_t *count = pel_malloc((size_t)(n + 1) * sizeof *count);
-    pel_csr *M = NULL;
+    pel_sparse_csr *M = NULL;
     pel_status st = PEL_OK;
     if (!g.cnt || !g.pos || !g.val || !g.size || !g.rstart || !g.rlist || !acc || !mark || !cols ||
         !count) {

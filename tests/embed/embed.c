@@ -78,19 +78,19 @@ static int cg(pel_context *ctx)
         b[i] = (i == 0 ? 0.0 : -(double)i) + 2.0 * (i + 1) - (i == N - 1 ? 0.0 : (double)(i + 2));
     }
     rowptr[N] = nz;
-    pel_csr *A;
-    pel_cg *solver;
-    pel_cg_info info;
-    if (pel_csr_create(ctx, N, N, rowptr, col, val, &A) || pel_cg_create(ctx, A, &solver)) {
+    pel_sparse_csr *A;
+    pel_sparse_cg *solver;
+    pel_sparse_cg_info info;
+    if (pel_sparse_csr_create(ctx, N, N, rowptr, col, val, &A) || pel_sparse_cg_create(ctx, A, &solver)) {
         fprintf(stderr, "cg: %s\n", pel_context_error(ctx));
         return 1;
     }
-    int bad = pel_cg_solve(solver, b, x, 2 * N, 1e-12, &info) != PEL_OK;
+    int bad = pel_sparse_cg_solve(solver, b, x, 2 * N, 1e-12, &info) != PEL_OK;
     double err = 0;
     for (int i = 0; i < N; i++) err = fmax(err, fabs(x[i] - (i + 1)));
     printf("cg: %d iterations, max error %.2e\n", info.iterations, err);
-    pel_cg_destroy(solver);
-    pel_csr_destroy(A);
+    pel_sparse_cg_destroy(solver);
+    pel_sparse_csr_destroy(A);
     /* cond(A) ~ 4 N^2 / pi^2 ~ 1000 and |x| <= 50: 1e-12 relative residual gives about 1e-7 */
     return bad || err > 1e-7;
 }

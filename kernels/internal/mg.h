@@ -1,0 +1,78 @@
+/* Private to libpel (never installed): the multigrid solver's storage and
+ * the plane kernels (kernels/mg/ops.c) the V-cycle (solver.c) runs.
+ *
+ * Storage of one level: n3 planes without halo planes (the neighbours of
+ * plane 0 are planes n3-1 and 1: the caller wraps plane indices), each plane
+ * (n2 + 2) rows of n1 + 2 values with a one-point periodic halo around the
+ * n2 x n1 interior: element (i2, i1), 0 <= i2, i1 <= n + 1, is at
+ * i2 * row + i1; interior point (j2, j1) is at (j2 + 1, j1 + 1).  The row
+ * stride is n1 + 2 rounded up to whole cache lines (the padding is never
+ * read into a result), so every row starts on a line boundary.  A kernel
+ * that writes a plane also fills that plane's halo (NPB's comm3 along the
+ * two in-plane axes), so a plane is always whole when its writer is done. */
+#ifndef PEL_INTERNAL_MULTIGRID_H
+#define PEL_INTERNAL_MULTIGRID_H
+
+#include <stddef.h>
+
+#include "internal/core.h"
+
+#define PELI_MG_MAX_LEVELS 40
+
+typedef struct peli_mg_level {
+    size_t n1, n2, n3; /* interior points: n1 fastest, n3 planes */
+    size_t row, plane; /* n1 + 2 rounded up to 8, (n2 + 2) * row */
+    double *u, *r;     /* n3 * plane each */
+} peli_mg_level;
+
+/* Coefficients with the flags that pick the kernels' shapes: NPB's a[1] = 0
+ * and c[3] = 0 drop one term each, exactly as NPB's code does, so the sums
+ * round as NPB's. */
+typedef struct peli_mg_coef {
+    double a[4], c[4];
+    int a1, c3; /* a[1] != 0, c[3] != 0 */
+} peli_mg_coef;
+
+static inline double *peli_mg_plane(const peli_mg_level *l, double *base, size_t i3)
+{
+    return base + i3 * l->plane;
+}
+
+/* i3 -+ 1 with periodic wrap */
+static inline size_t peli_mg_below(const peli_mg_level *l, size_t i3)
+{
+    return i3 == 0 ? l->n3 - 1 : i3 - 1;
+}
+static inline size_t peli_mg_above(const peli_mg_level *l, size_t i3)
+{
+    return i3 + 1 == l->n3 ? 0 : i3 + 1;
+}
+
+/* The in-plane halo of plane p from its interior. */
+void peli_mg_fill_halo(const peli_mg_level *l, double *p);
+
+/* r = v - A u on plane i3 of level l (v may be r: in place); u is read on
+ * planes i3 and i3 -+ 1.  w: scratch of 2 * row doubles. */
+void peli_mg_resid_plane(const peli_mg_level *l, const peli_mg_coef *k, const double *u,
+                         const double *v, double *r, size_t i3, double *w);
+
+/* u = u + S r on plane i3 (u = S r when zero is set); r is read on planes
+ * i3 and i3 -+ 1.  w: scratch of 2 * row doubles. */
+void peli_mg_psinv_plane(const peli_mg_level *l, const peli_mg_coef *k, const double *r,
+                         double *u, size_t i3, int zero, double *w);
+
+/* Coarse plane j3 of level c = P (restriction of) fine r of level f.
+ * w: scratch of 2 * f->row doubles. */
+void peli_mg_rprj3_plane(const peli_mg_level *f, const peli_mg_level *c, size_t j3, double *w);
+
+/* Fine plane i3 of level f: u_f = u_f + Q u_c (u_f = Q u_c when zero is
+ * set).  Halo points are interpolated too, consistently with the interior,
+ * so the plane is whole afterwards.  w: scratch of 3 * c->row doubles. */
+void peli_mg_interp_plane(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
+                          double *w);
+
+/* Sum of squares of plane i3's interior (fixed order) and the largest |value|. */
+void peli_mg_plane_norms(const peli_mg_level *l, const double *x, size_t i3, double *sumsq,
+                         double *maxabs);
+
+#endif

@@ -1,0 +1,160 @@
+/* Multigrid functions over caller arrays (include/pel/mg.h): the
+ * residual with periodic index wrap, and NPB's right-hand side zran3. */
+#include <config.h>
+
+#include <math.h>
+#include <omp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal/mg.h"
+
+static pel_status check_grid(pel_context *ctx, const char *fn, const size_t n[3])
+{
+    PEL_REQUIRE(ctx, n != NULL, "mg: %s: n must not be NULL", fn);
+    for (int d = 0; d < 3; d++)
+        PEL_REQUIRE(ctx, n[d] >= 1 && n[d] <= ((size_t)1 << 30),
+                    "mg: %s: n[%d] = %zu: must be from 1 to 2^30", fn, d, n[d]);
+    return PEL_OK;
+}
+
+/* ---- r = v - A u ------------------------------------------------------------------- */
+
+typedef struct grid3 {
+    size_t n0, n1, n2;
+    const double *u;
+} grid3;
+
+static inline double at(const grid3 *g, size_t i0, size_t i1, size_t i2)
+{
+    return g->u[(i0 * g->n1 + i1) * g->n2 + i2];
+}
+
+/* NPB's row sums at column i2 of row (i0, i1): faces across rows and planes,
+ * and the edges off the row's plane and row, in NPB's order. */
+static inline void sums(const grid3 *g, size_t m0, size_t i0, size_t p0, size_t m1, size_t i1,
+                        size_t p1, size_t i2, double *s1, double *s2)
+{
+    *s1 = at(g, i0, m1, i2) + at(g, i0, p1, i2) + at(g, m0, i1, i2) + at(g, p0, i1, i2);
+    *s2 = at(g, m0, m1, i2) + at(g, m0, p1, i2) + at(g, p0, m1, i2) + at(g, p0, p1, i2);
+}
+
+pel_status pel_mg_resid(pel_context *ctx, const size_t n[3], const double a[4], const double *u,
+                        const double *v, double *r)
+{
+    if (!ctx) return PEL_EINVAL;
+    pel_status st = check_grid(ctx, "resid", n);
+    if (st != PEL_OK) return st;
+    PEL_REQUIRE(ctx, a != NULL, "mg: resid: a must not be NULL");
+    PEL_REQUIRE(ctx, u != NULL, "mg: resid: u must not be NULL");
+    PEL_REQUIRE(ctx, r != NULL, "mg: resid: r must not be NULL");
+    PEL_REQUIRE(ctx, r != u, "mg: resid: r must not be u");
+    for (int i = 0; i < 4; i++)
+        PEL_REQUIRE(ctx, isfinite(a[i]), "mg: resid: a[%d] = %g: must be finite", i, a[i]);
+    grid3 g = {n[0], n[1], n[2], u};
+    int nt = pel_team_size(ctx, n[0]);
+    const double a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    const int with_a1 = a1 != 0.0;
+#pragma omp parallel for num_threads(nt) schedule(static) default(none) \
+    shared(g, v, r, a0, a1, a2, a3, with_a1)
+    for (size_t i0 = 0; i0 < g.n0; i0++) {
+        size_t m0 = i0 ? i0 - 1 : g.n0 - 1, p0 = i0 + 1 < g.n0 ? i0 + 1 : 0;
+        for (size_t i1 = 0; i1 < g.n1; i1++) {
+            size_t m1 = i1 ? i1 - 1 : g.n1 - 1, p1 = i1 + 1 < g.n1 ? i1 + 1 : 0;
+            for (size_t i2 = 0; i2 < g.n2; i2++) {
+                size_t m2 = i2 ? i2 - 1 : g.n2 - 1, p2 = i2 + 1 < g.n2 ? i2 + 1 : 0;
+                double f0, e0, fm, em, fp, ep;
+                sums(&g, m0, i0, p0, m1, i1, p1, i2, &f0, &e0);
+                sums(&g, m0, i0, p0, m1, i1, p1, m2, &fm, &em);
+                sums(&g, m0, i0, p0, m1, i1, p1, p2, &fp, &ep);
+                size_t k = (i0 * g.n1 + i1) * g.n2 + i2;
+                double s = (v ? v[k] : 0.0) - a0 * g.u[k];
+                if (with_a1) s = s - a1 * (at(&g, i0, i1, m2) + at(&g, i0, i1, p2) + f0);
+                r[k] = s - a2 * (e0 + fm + fp) - a3 * (em + ep);
+            }
+        }
+    }
+    return PEL_OK;
+}
+
+/* ---- zran3 --------------------------------------------------------------------------- */
+
+#define ZRAN_SEED UINT64_C(314159265) /* NPB 3.3.1 mg.f, zran3: x = 314159265 */
+#define ZRAN_COUNT 10                 /* mm: ten +1 and ten -1 */
+
+typedef struct cand {
+    double x;
+    size_t k;
+} cand;
+
+/* The top list keeps the largest values, the bottom list the smallest; a tie
+ * goes to the lower index, so the choice is a total order on the grid. */
+static inline int beats(const cand *a, const cand *b, int top)
+{
+    if (a->x != b->x) return top ? a->x > b->x : a->x < b->x;
+    return a->k < b->k;
+}
+
+static void offer(cand *list, int *count, cand c, int top)
+{
+    if (*count == ZRAN_COUNT && !beats(&c, &list[ZRAN_COUNT - 1], top)) return;
+    int i = *count < ZRAN_COUNT ? (*count)++ : ZRAN_COUNT - 1;
+    while (i > 0 && beats(&c, &list[i - 1], top)) {
+        list[i] = list[i - 1];
+        i--;
+    }
+    list[i] = c;
+}
+
+pel_status pel_mg_zran3(pel_context *ctx, const size_t n[3], double *v)
+{
+    if (!ctx) return PEL_EINVAL;
+    pel_status st = check_grid(ctx, "zran3", n);
+    if (st != PEL_OK) return st;
+    PEL_REQUIRE(ctx, v != NULL, "mg: zran3: v must not be NULL");
+    size_t plane = n[1] * n[2], points = n[0] * plane;
+    PEL_REQUIRE(ctx, points >= 2 * ZRAN_COUNT,
+                "mg: zran3: n = %zu x %zu x %zu: must have at least %d points", n[0], n[1], n[2],
+                2 * ZRAN_COUNT);
+    int nt = pel_team_size(ctx, n[0]);
+    /* per thread: ten top and ten bottom candidates, with their counts */
+    cand *c = malloc((size_t)nt * 2 * ZRAN_COUNT * sizeof *c);
+    int *cnt = calloc((size_t)nt * 2, sizeof *cnt);
+    if (!c || !cnt) {
+        free(c);
+        free(cnt);
+        return pel_error(ctx, PEL_ENOMEM, "mg: zran3: out of memory");
+    }
+    const uint64_t a = PEL_LCG46_A;
+#pragma omp parallel num_threads(nt) default(none) shared(n, v, plane, c, cnt, a)
+    {
+        int t = omp_get_thread_num(), team = omp_get_num_threads();
+        size_t b = pel_static_begin(n[0], t, team) * plane;
+        size_t e = pel_static_begin(n[0], t + 1, team) * plane;
+        memset(v + b, 0, (e - b) * sizeof *v);
+        cand *top = c + (size_t)t * 2 * ZRAN_COUNT, *bot = top + ZRAN_COUNT;
+        int *ntop = cnt + 2 * t, *nbot = ntop + 1;
+        uint64_t x = pel_lcg46_skip(ZRAN_SEED, a, b); /* element k is seed a^(k+1) */
+        for (size_t k = b; k < e; k++) {
+            x = pel_lcg46_next(x, a);
+            cand z = {pel_lcg46_real(x), k};
+            if (*ntop < ZRAN_COUNT || z.x >= top[ZRAN_COUNT - 1].x) offer(top, ntop, z, 1);
+            if (*nbot < ZRAN_COUNT || z.x <= bot[ZRAN_COUNT - 1].x) offer(bot, nbot, z, 0);
+        }
+    }
+    /* merge in thread order; the total order makes the result independent of it */
+    int team = nt;
+    cand top[ZRAN_COUNT], bot[ZRAN_COUNT];
+    int ntop = 0, nbot = 0;
+    for (int t = 0; t < team; t++) {
+        const cand *ct = c + (size_t)t * 2 * ZRAN_COUNT;
+        for (int i = 0; i < cnt[2 * t]; i++) offer(top, &ntop, ct[i], 1);
+        for (int i = 0; i < cnt[2 * t + 1]; i++) offer(bot, &nbot, ct[ZRAN_COUNT + i], 0);
+    }
+    for (int i = 0; i < nbot; i++) v[bot[i].k] = -1.0; /* NPB sets the -1s first */
+    for (int i = 0; i < ntop; i++) v[top[i].k] = +1.0;
+    free(c);
+    free(cnt);
+    return PEL_OK;
+}

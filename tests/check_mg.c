@@ -1,0 +1,421 @@
+/* Multigrid: the NPB MG V-cycle solver, the periodic residual and zran3.
+ *
+ * Reference numbers: NPB 3.3.1 MG/mg.f's verification values (via
+ * pel_mg_npb_class, with NPB's relative tolerance 1e-8), and the closed-form
+ * eigenvalue of the 27-point stencil on a Fourier mode. */
+#include <config.h>
+
+#include <float.h>
+#include <stdint.h>
+
+#include "testutil.h"
+
+#define PI 3.14159265358979323846
+
+static size_t count(const size_t n[3]) { return n[0] * n[1] * n[2]; }
+
+static double *alloc(size_t k)
+{
+    double *x = pel_malloc(k * sizeof *x);
+    ck_assert_ptr_nonnull(x);
+    return x;
+}
+
+/* NPB's run of one class through the library: zran3, u = 0, one untimed
+ * cycle, u = 0 again, then the residual and nit cycles.  Returns the final
+ * L2 norm; u and r (if not NULL) receive the solution and the residual. */
+static double npb_run(pel_context *ctx, const pel_mg_npb *c, double *u, double *r)
+{
+    pel_mg_params p;
+    pel_mg_npb_solver_params(c, &p);
+    double *v = alloc(count(p.n));
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    ck_assert_ok(pel_mg_zran3(ctx, p.n, v));
+    ck_assert_ok(pel_mg_set_rhs(mg, v));
+    ck_assert_ok(pel_mg_vcycle(mg, 1));
+    ck_assert_ok(pel_mg_set_solution(mg, NULL));
+    ck_assert_ok(pel_mg_residual(mg));
+    ck_assert_ok(pel_mg_vcycle(mg, c->iterations));
+    double l2 = -1.0, linf = -1.0;
+    ck_assert_ok(pel_mg_norms(mg, &l2, &linf));
+    ck_assert(linf > 0.0);
+    if (u) ck_assert_ok(pel_mg_get_solution(mg, u));
+    if (r) ck_assert_ok(pel_mg_get_residual(mg, r));
+    pel_mg_destroy(mg);
+    pel_free(v);
+    return l2;
+}
+
+/* ---- api ---------------------------------------------------------------------- */
+
+START_TEST(api_npb_class)
+{
+    pel_context *ctx = test_context(1);
+    pel_mg_npb c;
+    ck_assert_fails(ctx, pel_mg_npb_class(ctx, 'Q', &c), PEL_EINVAL,
+                    "unknown NPB class 'Q' (expected S, W, A, B or C)");
+    ck_assert_fails(ctx, pel_mg_npb_class(ctx, 's', &c), PEL_EINVAL, "unknown NPB class 's'");
+    ck_assert_fails(ctx, pel_mg_npb_class(ctx, 'S', NULL), PEL_EINVAL, "must not be NULL");
+    /* the table: NPB 3.3.1 mg.f */
+    const char *names = "SWABC";
+    const size_t n[] = {32, 128, 256, 256, 512};
+    const long nit[] = {4, 4, 4, 20, 20};
+    for (int i = 0; i < 5; i++) {
+        ck_assert_ok(pel_mg_npb_class(ctx, names[i], &c));
+        ck_assert_uint_eq(c.n, n[i]);
+        ck_assert_int_eq(c.iterations, nit[i]);
+        ck_assert(c.epsilon == 1e-8);
+        ck_assert(c.c[0] == (i < 3 ? -3.0 / 8.0 : -3.0 / 17.0)); /* S(a) or S(b) */
+    }
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(api_create)
+{
+    pel_context *ctx = test_context(1);
+    pel_mg_params p;
+    pel_mg *mg = (pel_mg *)&p; /* must be reset to NULL on failure */
+    pel_mg_params_default(&p, 16);
+    ck_assert_fails(ctx, pel_mg_create(ctx, NULL, &mg), PEL_EINVAL, "params must not be NULL");
+    ck_assert_ptr_null(mg);
+    ck_assert_fails(ctx, pel_mg_create(ctx, &p, NULL), PEL_EINVAL, "must not be NULL");
+    p.n[1] = 6;
+    ck_assert_fails(ctx, pel_mg_create(ctx, &p, &mg), PEL_EINVAL,
+                    "mg: n[1] = 6: must be a power of two");
+    p.n[1] = 0;
+    ck_assert_fails(ctx, pel_mg_create(ctx, &p, &mg), PEL_EINVAL, "n[1] = 0");
+    p.n[1] = 2; /* a power of two, but no coarser grid */
+    ck_assert_fails(ctx, pel_mg_create(ctx, &p, &mg), PEL_EINVAL, "n[1] = 2");
+    pel_mg_params_default(&p, 16);
+    p.a[2] = NAN;
+    ck_assert_fails(ctx, pel_mg_create(ctx, &p, &mg), PEL_EINVAL, "a[2] = nan: must be finite");
+    pel_mg_params_default(&p, 16);
+    p.c[0] = INFINITY;
+    ck_assert_fails(ctx, pel_mg_create(ctx, &p, &mg), PEL_EINVAL, "c[0] = inf");
+    pel_mg_params_default(&p, 16);
+    p.levels = 5; /* 16, 8, 4, 2: four at most */
+    ck_assert_fails(ctx, pel_mg_create(ctx, &p, &mg), PEL_EINVAL,
+                    "levels = 5: must be 0 (all) or 1 to 4");
+    p.levels = -1;
+    ck_assert_fails(ctx, pel_mg_create(ctx, &p, &mg), PEL_EINVAL, "levels = -1");
+    ck_assert_ptr_null(mg);
+    p.levels = 0;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    ck_assert_int_eq(pel_mg_levels(mg), 4);
+    ck_assert(pel_mg_params_get(mg)->n[2] == 16);
+    pel_mg_destroy(mg);
+    pel_mg_destroy(NULL);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(api_use)
+{
+    pel_context *ctx = test_context(1);
+    pel_mg_params p;
+    pel_mg_params_default(&p, 8);
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    ck_assert_fails(ctx, pel_mg_set_rhs(mg, NULL), PEL_EINVAL, "mg: v must not be NULL");
+    ck_assert_fails(ctx, pel_mg_get_solution(mg, NULL), PEL_EINVAL, "mg: u must not be NULL");
+    ck_assert_fails(ctx, pel_mg_get_residual(mg, NULL), PEL_EINVAL, "mg: r must not be NULL");
+    ck_assert_fails(ctx, pel_mg_vcycle(mg, -1), PEL_EINVAL, "cycles = -1: must be non-negative");
+    ck_assert_int_eq(pel_mg_vcycle(NULL, 1), PEL_EINVAL);
+    ck_assert_int_eq(pel_mg_norms(NULL, NULL, NULL), PEL_EINVAL);
+    ck_assert_int_eq(pel_mg_residual(NULL), PEL_EINVAL);
+    ck_assert_ok(pel_mg_set_solution(mg, NULL)); /* NULL: zero */
+    ck_assert_ok(pel_mg_norms(mg, NULL, NULL));
+    pel_mg_destroy(mg);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(api_functions)
+{
+    pel_context *ctx = test_context(1);
+    size_t n[3] = {4, 4, 4}, bad[3] = {4, 0, 4}, small[3] = {2, 2, 2};
+    double a[4] = {1, 0, 0, 0}, u[64] = {0}, r[64];
+    ck_assert_fails(ctx, pel_mg_resid(ctx, bad, a, u, NULL, r), PEL_EINVAL,
+                    "mg: resid: n[1] = 0");
+    ck_assert_fails(ctx, pel_mg_resid(ctx, NULL, a, u, NULL, r), PEL_EINVAL, "n must not be NULL");
+    ck_assert_fails(ctx, pel_mg_resid(ctx, n, NULL, u, NULL, r), PEL_EINVAL, "a must not be NULL");
+    ck_assert_fails(ctx, pel_mg_resid(ctx, n, a, NULL, NULL, r), PEL_EINVAL, "u must not be NULL");
+    ck_assert_fails(ctx, pel_mg_resid(ctx, n, a, u, NULL, NULL), PEL_EINVAL, "r must not be NULL");
+    ck_assert_fails(ctx, pel_mg_resid(ctx, n, a, u, NULL, u), PEL_EINVAL, "r must not be u");
+    a[3] = NAN;
+    ck_assert_fails(ctx, pel_mg_resid(ctx, n, a, u, NULL, r), PEL_EINVAL, "a[3] = nan");
+    ck_assert_fails(ctx, pel_mg_zran3(ctx, n, NULL), PEL_EINVAL, "v must not be NULL");
+    ck_assert_fails(ctx, pel_mg_zran3(ctx, bad, r), PEL_EINVAL, "mg: zran3: n[1] = 0");
+    ck_assert_fails(ctx, pel_mg_zran3(ctx, small, r), PEL_EINVAL, "at least 20 points");
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* ---- numerics ------------------------------------------------------------------ */
+
+static void check_class(char cls)
+{
+    pel_context *ctx = test_context(0);
+    pel_mg_npb c;
+    ck_assert_ok(pel_mg_npb_class(ctx, cls, &c));
+    double l2 = npb_run(ctx, &c, NULL, NULL);
+    ck_assert_rel(l2, c.l2_reference, c.epsilon); /* NPB's own test */
+    pel_context_destroy(ctx);
+}
+
+START_TEST(num_class_s) { check_class('S'); }
+END_TEST
+
+START_TEST(num_class_w) { check_class('W'); }
+END_TEST
+
+/* cos(2 pi k.x / n) is an eigenvector of every periodic 27-point stencil:
+ * A u = lambda u with lambda = a0 + a1 S1 + a2 S2 + a3 S3, where with
+ * C_d = cos(2 pi k_d / n_d): S1 = 2 sum C_d (6 faces), S2 = 4 sum_{d<e} C_d C_e
+ * (12 edges), S3 = 8 C_0 C_1 C_2 (8 corners). */
+START_TEST(num_fourier_mode)
+{
+    pel_context *ctx = test_context(2);
+    size_t n[3] = {8, 16, 32};
+    const int k[3] = {1, 3, 5};
+    const double a[4] = {-8.0 / 3.0, 0.25, 1.0 / 6.0, 1.0 / 12.0}; /* a1 != 0: every term */
+    size_t np = count(n);
+    double *u = alloc(np), *r = alloc(np), *r2 = alloc(np);
+    for (size_t i0 = 0, q = 0; i0 < n[0]; i0++)
+        for (size_t i1 = 0; i1 < n[1]; i1++)
+            for (size_t i2 = 0; i2 < n[2]; i2++, q++)
+                u[q] = cos(2 * PI * ((double)(k[0] * i0) / n[0] + (double)(k[1] * i1) / n[1] +
+                                     (double)(k[2] * i2) / n[2]));
+    double C[3];
+    for (int d = 0; d < 3; d++) C[d] = cos(2 * PI * k[d] / (double)n[d]);
+    double lambda = a[0] + a[1] * 2 * (C[0] + C[1] + C[2]) +
+                    a[2] * 4 * (C[0] * C[1] + C[0] * C[2] + C[1] * C[2]) +
+                    a[3] * 8 * C[0] * C[1] * C[2];
+    ck_assert_ok(pel_mg_resid(ctx, n, a, u, NULL, r)); /* r = -A u */
+    /* 27 terms of size <= max |a| each, a few roundings per term */
+    double tol = 64 * DBL_EPSILON * (fabs(a[0]) + 6 * fabs(a[1]) + 12 * fabs(a[2]) + 18 * fabs(a[3]));
+    for (size_t q = 0; q < np; q++) ck_assert_msg(fabs(r[q] + lambda * u[q]) <= tol, "at %zu", q);
+
+    /* the solver's residual is the same function, bit for bit */
+    pel_mg_params p;
+    pel_mg_params_default(&p, 8);
+    memcpy(p.n, n, sizeof p.n);
+    memcpy(p.a, a, sizeof p.a);
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    ck_assert_ok(pel_mg_set_solution(mg, u));
+    for (size_t q = 0; q < np; q++) r2[q] = 0.5 * u[q];
+    ck_assert_ok(pel_mg_set_rhs(mg, r2));
+    ck_assert_ok(pel_mg_resid(ctx, n, a, u, r2, r));
+    ck_assert_ok(pel_mg_get_residual(mg, r2));
+    ck_assert(memcmp(r, r2, np * sizeof *r) == 0);
+    /* and NPB's norm of it: sqrt(mean r^2) with r = (1/2 - lambda) u, mean u^2 = 1/2 */
+    double l2;
+    ck_assert_ok(pel_mg_norms(mg, &l2, NULL));
+    ck_assert_rel(l2, fabs(0.5 - lambda) * sqrt(0.5), 1e-12);
+    pel_mg_destroy(mg);
+    pel_free(u);
+    pel_free(r);
+    pel_free(r2);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* zran3: ten +1 at the ten largest numbers of NPB's stream, ten -1 at the
+ * ten smallest (found here by a plain sort of the whole stream). */
+static int cmp_desc(const void *x, const void *y)
+{
+    double a = **(const double *const *)x, b = **(const double *const *)y;
+    return a < b ? 1 : a > b ? -1 : 0;
+}
+
+START_TEST(num_zran3)
+{
+    pel_context *ctx = test_context(2);
+    size_t n[3] = {8, 4, 16}, np = count(n);
+    double *v = alloc(np), *x = alloc(np);
+    const double **idx = malloc(np * sizeof *idx);
+    ck_assert_ok(pel_mg_zran3(ctx, n, v));
+    pel_lcg46_fill_range(314159265, PEL_LCG46_A, 0, x, np); /* NPB mg.f: x = 314159265 */
+    for (size_t q = 0; q < np; q++) idx[q] = x + q;
+    qsort(idx, np, sizeof *idx, cmp_desc);
+    int plus = 0, minus = 0;
+    for (size_t q = 0; q < np; q++) {
+        plus += v[q] == 1.0, minus += v[q] == -1.0;
+        ck_assert(v[q] == 0.0 || v[q] == 1.0 || v[q] == -1.0);
+    }
+    ck_assert_int_eq(plus, 10);
+    ck_assert_int_eq(minus, 10);
+    for (int i = 0; i < 10; i++) {
+        ck_assert(v[idx[i] - x] == 1.0);
+        ck_assert(v[idx[np - 1 - i] - x] == -1.0);
+    }
+    pel_free(v);
+    pel_free(x);
+    free(idx);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* A user's problem: a zero-mean random right-hand side on a non-cubic grid.
+ * Each V-cycle must reduce the residual. */
+START_TEST(num_monotone)
+{
+    pel_context *ctx = test_context(2);
+    pel_mg_params p;
+    pel_mg_params_default(&p, 16);
+    p.n[0] = 32, p.n[2] = 8;
+    size_t np = count(p.n);
+    double *v = alloc(np);
+    pel_rng_fill_uniform(pel_rng_stream(7, 0), 0, v, np, 2);
+    double mean = pel_sum(v, np, 1) / (double)np;
+    for (size_t q = 0; q < np; q++) v[q] -= mean;
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    ck_assert_ok(pel_mg_set_rhs(mg, v));
+    double prev, l2;
+    ck_assert_ok(pel_mg_norms(mg, &prev, NULL));
+    for (int it = 0; it < 8; it++) {
+        ck_assert_ok(pel_mg_vcycle(mg, 1));
+        ck_assert_ok(pel_mg_norms(mg, &l2, NULL));
+        ck_assert_msg(l2 < prev, "cycle %d: %g after %g", it, l2, prev);
+        prev = l2;
+    }
+    pel_mg_destroy(mg);
+    pel_free(v);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* ---- threads ------------------------------------------------------------------- */
+
+START_TEST(threads_npb)
+{
+    pel_mg_npb c;
+    pel_context *ctx = test_context(1);
+    ck_assert_ok(pel_mg_npb_class(ctx, 'S', &c));
+    pel_context_destroy(ctx);
+    size_t np = c.n * c.n * c.n;
+    double *u1 = alloc(np), *r1 = alloc(np), *u = alloc(np), *r = alloc(np);
+    double l2_1 = 0;
+    for (int t = 1; t <= 4; t++) {
+        ctx = test_context(t);
+        double l2 = npb_run(ctx, &c, t == 1 ? u1 : u, t == 1 ? r1 : r);
+        if (t == 1) l2_1 = l2;
+        else {
+            ck_assert_msg(memcmp(u, u1, np * sizeof *u) == 0, "u differs at %d threads", t);
+            ck_assert_msg(memcmp(r, r1, np * sizeof *r) == 0, "r differs at %d threads", t);
+            ck_assert_msg(l2 == l2_1, "norm %.17g at %d threads, %.17g at 1", l2, t, l2_1);
+        }
+        pel_context_destroy(ctx);
+    }
+    pel_free(u1);
+    pel_free(r1);
+    pel_free(u);
+    pel_free(r);
+}
+END_TEST
+
+START_TEST(threads_functions)
+{
+    size_t n[3] = {16, 8, 32}, np = count(n);
+    double a[4] = {-8.0 / 3.0, 0.125, 1.0 / 6.0, 1.0 / 12.0};
+    double *v1 = alloc(np), *v = alloc(np), *r1 = alloc(np), *r = alloc(np);
+    for (int t = 1; t <= 4; t++) {
+        pel_context *ctx = test_context(t);
+        ck_assert_ok(pel_mg_zran3(ctx, n, t == 1 ? v1 : v));
+        ck_assert_ok(pel_mg_resid(ctx, n, a, t == 1 ? v1 : v, NULL, t == 1 ? r1 : r));
+        if (t > 1) {
+            ck_assert(memcmp(v, v1, np * sizeof *v) == 0);
+            ck_assert(memcmp(r, r1, np * sizeof *r) == 0);
+        }
+        pel_context_destroy(ctx);
+    }
+    pel_free(v1);
+    pel_free(v);
+    pel_free(r1);
+    pel_free(r);
+}
+END_TEST
+
+/* Slabs of one or two planes per thread (an 8^3 grid at up to 4 threads,
+ * 12 levels of slab ends in the fused pass), a single level, and cycles
+ * split across calls or interleaved with norms: all the same bits. */
+static void small_run(int t, int levels, int split, double *u, double *r)
+{
+    pel_context *ctx = test_context(t);
+    pel_mg_params p;
+    pel_mg_params_default(&p, 8);
+    p.n[1] = 16;
+    p.levels = levels;
+    size_t np = count(p.n);
+    double *v = alloc(np);
+    ck_assert_ok(pel_mg_zran3(ctx, p.n, v));
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    ck_assert_ok(pel_mg_set_rhs(mg, v));
+    if (split) {
+        double l2;
+        for (int i = 0; i < 5; i++) {
+            ck_assert_ok(pel_mg_vcycle(mg, 1));
+            ck_assert_ok(pel_mg_norms(mg, &l2, NULL));
+        }
+    } else {
+        ck_assert_ok(pel_mg_vcycle(mg, 5));
+    }
+    ck_assert_ok(pel_mg_get_solution(mg, u));
+    ck_assert_ok(pel_mg_get_residual(mg, r));
+    pel_mg_destroy(mg);
+    pel_free(v);
+    pel_context_destroy(ctx);
+}
+
+START_TEST(threads_small_slabs)
+{
+    size_t np = 8 * 16 * 8;
+    double *u1 = alloc(np), *r1 = alloc(np), *u = alloc(np), *r = alloc(np);
+    for (int levels = 0; levels <= 2; levels++) {
+        small_run(1, levels, 0, u1, r1);
+        for (int t = 1; t <= 4; t++)
+            for (int split = 0; split <= 1; split++) {
+                small_run(t, levels, split, u, r);
+                ck_assert_msg(memcmp(u, u1, np * sizeof *u) == 0,
+                              "u differs: %d threads, levels %d, split %d", t, levels, split);
+                ck_assert_msg(memcmp(r, r1, np * sizeof *r) == 0,
+                              "r differs: %d threads, levels %d, split %d", t, levels, split);
+            }
+    }
+    pel_free(u1);
+    pel_free(r1);
+    pel_free(u);
+    pel_free(r);
+}
+END_TEST
+
+static Suite *mg_suite(void)
+{
+    Suite *s = suite_create("mg");
+    TCase *api = tcase_create("api");
+    tcase_add_test(api, api_npb_class);
+    tcase_add_test(api, api_create);
+    tcase_add_test(api, api_use);
+    tcase_add_test(api, api_functions);
+    suite_add_tcase(s, api);
+    TCase *num = tcase_create("numerics");
+    tcase_add_test(num, num_class_s);
+    tcase_add_test(num, num_class_w);
+    tcase_add_test(num, num_fourier_mode);
+    tcase_add_test(num, num_zran3);
+    tcase_add_test(num, num_monotone);
+    suite_add_tcase(s, num);
+    TCase *thr = tcase_create("threads");
+    tcase_add_test(thr, threads_npb);
+    tcase_add_test(thr, threads_functions);
+    tcase_add_test(thr, threads_small_slabs);
+    suite_add_tcase(s, thr);
+    return s;
+}
+
+int main(void) { return run_suite(mg_suite()); }
