@@ -5,6 +5,7 @@
 
 #include <pel/status.h>
 #include <pel/context.h>
+#include <pel/field.h>
 #include <pel/memory.h>
 #include <pel/verify.h>
 #include <pel/reduce.h>
