@@ -56,7 +56,7 @@ static pel_status setup(pel_context *ctx, const pel_config *cfg, void **out)
     s->exact = pel_malloc(s->n * sizeof(double));
     if (!s->f || !s->phi || !s->exact) return pel_error(ctx, PEL_ENOMEM, "poisson: out of memory for %zu points", s->n);
     size_t rows = s->n / s->p.n[dim - 1];
-    pel_first_touch_zero(s->phi, rows, s->p.n[dim - 1], pel_context_threads(ctx));
+    pel_first_touch_zero(ctx, s->phi, rows, s->p.n[dim - 1]);
     return pel_poisson_manufactured(s->ps, s->f, s->exact);
 }
 

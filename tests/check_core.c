@@ -318,24 +318,24 @@ START_TEST(num_reduce_exact)
         double *x = pel_malloc((n + 1) * sizeof *x);
         for (size_t i = 0; i < n; i++) x[i] = (double)(i + 1);
         double dn = (double)n;
-        ck_assert_double_eq(pel_sum(x, n, 2), dn * (dn + 1) / 2);
-        ck_assert_double_eq(pel_dot(x, x, n, 2), dn * (dn + 1) * (2 * dn + 1) / 6);
-        ck_assert_double_eq(pel_norm2(x, n, 3), sqrt(dn * (dn + 1) * (2 * dn + 1) / 6));
+        ck_assert_double_eq(pel_sum(tctx(2), x, n), dn * (dn + 1) / 2);
+        ck_assert_double_eq(pel_dot(tctx(2), x, x, n), dn * (dn + 1) * (2 * dn + 1) / 6);
+        ck_assert_double_eq(pel_norm2(tctx(3), x, n), sqrt(dn * (dn + 1) * (2 * dn + 1) / 6));
         if (n) {
-            ck_assert_double_eq(pel_max(x, n, 2), dn);
-            ck_assert_double_eq(pel_min(x, n, 4), 1.0);
+            ck_assert_double_eq(pel_max(tctx(2), x, n), dn);
+            ck_assert_double_eq(pel_min(tctx(4), x, n), 1.0);
             double was = x[n / 2];
             x[n / 2] = -2.0 * dn;
-            ck_assert_double_eq(pel_max_abs(x, n, 2), 2.0 * dn);
+            ck_assert_double_eq(pel_max_abs(tctx(2), x, n), 2.0 * dn);
             /* integers below 2^53: exact in any order */
             ck_assert_double_eq(pel_sum_serial(x, n), dn * (dn + 1) / 2 - was - 2.0 * dn);
         }
         pel_free(x);
     }
-    ck_assert(isinf(pel_max(NULL, 0, 1)) && pel_max(NULL, 0, 1) < 0);
-    ck_assert(isinf(pel_min(NULL, 0, 1)) && pel_min(NULL, 0, 1) > 0);
+    ck_assert(isinf(pel_max(tctx(1), NULL, 0)) && pel_max(tctx(1), NULL, 0) < 0);
+    ck_assert(isinf(pel_min(tctx(1), NULL, 0)) && pel_min(tctx(1), NULL, 0) > 0);
     double nan_in[3] = {1.0, NAN, 2.0};
-    ck_assert(isnan(pel_max(nan_in, 3, 1)) && isnan(pel_min(nan_in, 3, 1)));
+    ck_assert(isnan(pel_max(tctx(1), nan_in, 3)) && isnan(pel_min(tctx(1), nan_in, 3)));
 }
 END_TEST
 
@@ -348,7 +348,7 @@ START_TEST(num_reduce_accuracy)
     double naive = 0.0;
     for (size_t i = 0; i < n; i++) x[i] = 0.1, naive += 0.1;
     double exact = 0.1 * (double)n; /* n is a power of two: the product is exact */
-    double err = fabs(pel_sum(x, n, 1) - exact) / exact;
+    double err = fabs(pel_sum(tctx(1), x, n) - exact) / exact;
     ck_assert_msg(err < 22 * DBL_EPSILON, "pairwise relative error %g", err);
     ck_assert(fabs(naive - exact) / exact > 100 * err + DBL_EPSILON);
     pel_free(x);
@@ -548,9 +548,9 @@ START_TEST(threads_reduce_bitwise)
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         size_t n = sizes[s];
         double *x = ill_conditioned(n);
-        double sum1 = pel_sum(x, n, 1), dot1 = pel_dot(x, x, n, 1), max1 = pel_max(x, n, 1);
+        double sum1 = pel_sum(tctx(1), x, n), dot1 = pel_dot(tctx(1), x, x, n), max1 = pel_max(tctx(1), x, n);
         for (int t = 2; t <= 8; t++) {
-            double sum = pel_sum(x, n, t), dot = pel_dot(x, x, n, t), mx = pel_max(x, n, t);
+            double sum = pel_sum(tctx(t), x, n), dot = pel_dot(tctx(t), x, x, n), mx = pel_max(tctx(t), x, n);
             ck_assert_msg(memcmp(&sum, &sum1, sizeof sum) == 0, "n=%zu t=%d: %a vs %a", n, t, sum, sum1);
             ck_assert(memcmp(&dot, &dot1, sizeof dot) == 0);
             ck_assert(memcmp(&mx, &max1, sizeof mx) == 0);
@@ -582,9 +582,9 @@ START_TEST(threads_omp_reduction_differs)
     double s1 = omp_sum(x, n, 1), s2 = omp_sum(x, n, 2);
     ck_assert_msg(s1 != s2, "reduction(+:) gave %g at 1 and 2 threads", s1);
     ck_assert_double_eq(s1, 0.0);
-    double p1 = pel_sum(x, n, 1);
+    double p1 = pel_sum(tctx(1), x, n);
     for (int t = 2; t <= 4; t++) {
-        double pt = pel_sum(x, n, t);
+        double pt = pel_sum(tctx(t), x, n);
         ck_assert(memcmp(&pt, &p1, sizeof pt) == 0);
     }
     pel_free(x);
@@ -595,9 +595,9 @@ START_TEST(threads_rng_fill)
 {
     uint64_t n = 100001;
     double *a = pel_malloc(n * sizeof *a), *b = pel_malloc(n * sizeof *b);
-    pel_rng_fill_uniform(pel_rng_stream(5, 9), 2, a, n, 1);
+    pel_rng_fill_uniform(tctx(1), pel_rng_stream(5, 9), 2, a, n);
     for (int t = 2; t <= 4; t++) {
-        pel_rng_fill_uniform(pel_rng_stream(5, 9), 2, b, n, t);
+        pel_rng_fill_uniform(tctx(t), pel_rng_stream(5, 9), 2, b, n);
         ck_assert(memcmp(a, b, n * sizeof *a) == 0);
     }
     double u[2];
@@ -621,10 +621,10 @@ START_TEST(threads_first_touch)
     size_t rows = 37, len = 101;
     double *a = pel_malloc(rows * len * sizeof *a), *b = pel_malloc(rows * len * sizeof *b);
     for (int t = 1; t <= 4; t++) {
-        pel_first_touch_zero(a, rows, len, t);
+        pel_first_touch_zero(tctx(t), a, rows, len);
         for (size_t i = 0; i < rows * len; i++) ck_assert(a[i] == 0.0);
         for (size_t i = 0; i < rows * len; i++) a[i] = (double)i;
-        pel_first_touch_copy(b, a, rows, len, t);
+        pel_first_touch_copy(tctx(t), b, a, rows, len);
         ck_assert(memcmp(a, b, rows * len * sizeof *a) == 0);
     }
     pel_free(a);

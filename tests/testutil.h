@@ -42,6 +42,50 @@ static inline pel_context *test_context(int nthreads)
     return ctx;
 }
 
+/* A context of t threads (1 to 64) for calls that take one, kept until exit. */
+static inline pel_context **test_ctx_cache(void)
+{
+    static pel_context *cache[65];
+    return cache;
+}
+
+static inline void test_ctx_free(void)
+{
+    pel_context **c = test_ctx_cache();
+    for (int i = 0; i < 65; i++) {
+        pel_context_destroy(c[i]);
+        c[i] = NULL;
+    }
+}
+
+static inline pel_context *tctx(int t)
+{
+    pel_context **c = test_ctx_cache();
+    t = t < 1 ? 1 : t > 64 ? 64 : t;
+    if (!c[t]) {
+        int first = 1;
+        for (int i = 0; i < 65; i++) first &= c[i] == NULL;
+        if (first) atexit(test_ctx_free);
+        c[t] = test_context(t);
+    }
+    return c[t];
+}
+
+/* OS threads of this process now (Linux: /proc/self/status), or -1.  The
+ * OpenMP runtime keeps idle threads, so after a run this is the most that
+ * ever ran at once. */
+static inline int test_os_threads(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    char line[256];
+    int n = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Threads: %d", &n) == 1) break;
+    fclose(f);
+    return n;
+}
+
 /* Runs a suite in fork mode (the parent never starts OpenMP threads). */
 static inline int run_suite(Suite *s)
 {

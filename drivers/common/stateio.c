@@ -112,7 +112,7 @@ int pel_run_compare_baseline(run *r)
         snprintf(df->name, sizeof df->name, "%s", f->name);
         df->count = n;
         df->rank = f->rank;
-        double bmax = pel_max_abs(b, n, 1), worst = -1.0;
+        double bmax = pel_max_abs(NULL, b, n), worst = -1.0;
         uint64_t at = 0;
         for (uint64_t j = 0; j < n; j++) {
             if (memcmp(&b[j], &f->data[j], sizeof b[j]) == 0) continue;

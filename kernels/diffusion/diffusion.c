@@ -129,7 +129,7 @@ pel_status pel_diffusion_create(pel_context *ctx, const pel_diffusion_params *p,
 
     pel_diffusion *d = calloc(1, sizeof *d);
     if (!d) return pel_error(ctx, PEL_ENOMEM, "diffusion: no memory for the solver");
-    d->ctx = ctx;
+    d->ctx = peli_context_retain(ctx);
     d->nx = p->nx, d->ny = p->ny, d->nz = p->nz;
     d->npoints = npoints;
     d->alpha = p->alpha;
@@ -153,8 +153,8 @@ pel_status pel_diffusion_create(pel_context *ctx, const pel_diffusion_params *p,
     d->ez = d->ey + d->ny;
     /* first touch with the slab split of the passes that write S and W
      * (padding included, so no byte is ever uninitialised) */
-    pel_first_touch_zero((double *)d->s, d->ny, 2 * sd, nt);
-    pel_first_touch_zero((double *)d->w, d->ny, 2 * sd, nt);
+    pel_first_touch_zero(ctx, (double *)d->s, d->ny, 2 * sd);
+    pel_first_touch_zero(ctx, (double *)d->w, d->ny, 2 * sd);
     memset(d->planes, 0, pbytes);
 
     if ((st = make_plans(d))) goto fail;
@@ -178,6 +178,7 @@ void pel_diffusion_destroy(pel_diffusion *d)
     pel_free(d->w);
     pel_free(d->planes);
     free(d->ex);
+    peli_context_release(d->ctx);
     free(d);
 }
 

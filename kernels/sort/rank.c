@@ -81,6 +81,7 @@ void pel_sort_destroy(pel_sort *s)
     pel_free(s->part);
     pel_free(s->bstart);
     pel_free(s->bbuf);
+    peli_context_release(s->ctx);
     free(s);
 }
 
@@ -130,7 +131,7 @@ pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort 
 
     pel_sort *s = calloc(1, sizeof *s);
     if (!s) return pel_error(ctx, PEL_ENOMEM, "sort: no memory for the plan");
-    s->ctx = ctx;
+    s->ctx = peli_context_retain(ctx);
     s->n = p->n;
     s->max_key = p->max_key;
     s->method = p->method;
