@@ -147,6 +147,20 @@ START_TEST(test_policy_inside_task)
 }
 END_TEST
 
+static void run_sum(pel_context *ctx, void *arg, void *out)
+{
+    *(double *)out = pel_sum(ctx, arg, N);
+}
+
+START_TEST(test_policy_helper)
+{
+    double *x = ramp();
+    test_policy(run_sum, x, sizeof(double));
+    test_same_bits_1_to_4(run_sum, x, sizeof(double));
+    free(x);
+}
+END_TEST
+
 START_TEST(test_policy_team_sizes)
 {
     double *x = ramp();
@@ -205,6 +219,7 @@ static Suite *context_suite(void)
     tcase_add_loop_test(thr, test_policy_inside_region, 0, 2);
     tcase_add_loop_test(thr, test_policy_inside_task, 0, 2);
     tcase_add_test(thr, test_policy_team_sizes);
+    tcase_add_test(thr, test_policy_helper);
     suite_add_tcase(s, thr);
     return s;
 }
