@@ -71,6 +71,17 @@ void peli_region_exit(pel_context *ctx, const char *name);
         if (!(cond)) return pel_error((ctx), PEL_EINVAL, __VA_ARGS__);                        \
     } while (0)
 
+/* The one create prologue: a context, a result pointer (cleared first, so a
+ * failed create leaves NULL) and parameters, with one wording for every
+ * family ("heat: the result pointer must not be NULL"). */
+#define PEL_CREATE_PROLOGUE(ctx, out, params, fam)                                           \
+    do {                                                                                      \
+        if (!(ctx)) return PEL_EINVAL;                                                        \
+        PEL_REQUIRE((ctx), (out) != NULL, "%s: the result pointer must not be NULL", (fam));  \
+        *(out) = NULL;                                                                        \
+        PEL_REQUIRE((ctx), (params) != NULL, "%s: params must not be NULL", (fam));           \
+    } while (0)
+
 /* Number of threads a kernel may use for `work` independent items: never more
  * threads than items, never fewer than one. */
 static inline int pel_team_size(const pel_context *ctx, size_t work)
