@@ -28,7 +28,17 @@ extern "C" {
 
 typedef struct pel_afile pel_afile;
 
+/* Targets: a path that does not exist or names a regular file is written;
+ * a device, FIFO, directory or symbolic link standing there is refused
+ * (PEL_EIO), never replaced.  New files get mode 0666 less the umask. */
 pel_status pel_afile_open(pel_context *ctx, const char *path, pel_afile **f);
+/* Whether pel_afile_open and commit could write `path` now (the same rule;
+ * creates and removes a temporary file beside it): for checking outputs
+ * before a long run. */
+pel_status pel_afile_check(pel_context *ctx, const char *path);
+/* The temporary file's path, for a signal handler that must remove it
+ * (unlink is async-signal-safe); NULL for NULL. */
+const char *pel_afile_temp_path(const pel_afile *f);
 FILE *pel_afile_stream(pel_afile *f);
 /* Flush, fsync, rename into place, fsync the directory; on failure the
  * temporary file is removed.  Frees f in every case. */
