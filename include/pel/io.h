@@ -46,6 +46,13 @@ pel_status pel_afile_commit(pel_context *ctx, pel_afile *f);
 /* Discard: remove the temporary file and free f. */
 void pel_afile_abort(pel_afile *f);
 
+/* Opens an input (a configuration, checkpoint, baseline or wisdom file):
+ * it must be a regular file of at most max_bytes (0: no limit); a FIFO, a
+ * device or a directory is refused at once (PEL_EIO, naming the path), and
+ * opening never blocks.  size (may be NULL) receives its length. */
+pel_status pel_input_open(pel_context *ctx, const char *path, uint64_t max_bytes, FILE **f,
+                          uint64_t *size);
+
 #define PEL_CKPT_VERSION 1
 #define PEL_CKPT_NAME_MAX 32 /* including the NUL */
 #define PEL_CKPT_MAX_RECORDS 256
