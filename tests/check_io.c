@@ -564,6 +564,15 @@ static int toy_meta(void *v, pel_meta *out)
     return 3;
 }
 
+static int toy_meta_fewer(void *v, pel_meta *out) { return toy_meta(v, out) - 1; }
+
+static int toy_meta_more(void *v, pel_meta *out)
+{
+    int n = toy_meta(v, out);
+    out[n] = pel_meta_int("toy.seed", 7);
+    return n + 1;
+}
+
 static pel_status toy_restored(void *v, long step)
 {
     ((toy *)v)->step = step;
@@ -671,6 +680,12 @@ START_TEST(drivers_baseline)
     ck_assert_run(2, "field 'mask' is not in this run", &other_fields, "--baseline", base);
     other_fields.fields = toy_fields_more;
     ck_assert_run(2, "no field 'extra' in this baseline", &other_fields, "--baseline", base);
+    /* a parameter more or fewer */
+    pel_driver other_meta = toy_driver;
+    other_meta.meta = toy_meta_fewer;
+    ck_assert_run(2, "written with toy.mode = 'plain', which this run does not have", &other_meta, "--baseline", base);
+    other_meta.meta = toy_meta_more;
+    ck_assert_run(2, "no 'toy.seed' in this baseline (this run has 7)", &other_meta, "--baseline", base);
     /* another program's file */
     pel_driver stranger = toy_driver;
     stranger.name = "pel-other";
