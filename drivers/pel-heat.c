@@ -49,31 +49,31 @@ static double sim_time(void *h) { return pel_heat_time(h); }
 static void teardown(void *h) { pel_heat_destroy(h); }
 static pel_status restored(void *h, long step) { return pel_heat_set_state(h, step, NULL); }
 
-static int fields(void *h, pel_run_field *out)
+static int fields(void *h, pel_field *out)
 {
     const pel_heat_params *p = pel_heat_params_get(h);
-    out[0] = (pel_run_field){"u", pel_heat_field(h), p->dim, {p->n[0], p->n[1], p->n[2], 0}};
+    out[0] = (pel_field){"u", PEL_F64, p->dim, {p->n[0], p->n[1], p->n[2], 0}, pel_heat_field(h)};
     return 1;
 }
 
 /* Everything a restarted run must share with the run that wrote the checkpoint. */
-static int meta(void *h, pel_ckpt_meta *out)
+static int meta(void *h, pel_meta *out)
 {
     const pel_heat_params *p = pel_heat_params_get(h);
     int k = 0;
-    out[k++] = (pel_ckpt_meta){"heat.dim", p->dim};
-    out[k++] = (pel_ckpt_meta){"heat.grid0", (double)p->n[0]};
-    out[k++] = (pel_ckpt_meta){"heat.grid1", (double)p->n[1]};
-    out[k++] = (pel_ckpt_meta){"heat.grid2", (double)p->n[2]};
-    out[k++] = (pel_ckpt_meta){"heat.length", p->length[0]};
-    out[k++] = (pel_ckpt_meta){"heat.alpha", p->alpha};
-    out[k++] = (pel_ckpt_meta){"heat.dt", p->dt};
-    out[k++] = (pel_ckpt_meta){"heat.bc", p->bc};
-    out[k++] = (pel_ckpt_meta){"heat.init", p->init};
-    out[k++] = (pel_ckpt_meta){"heat.mode", p->mode[0]};
-    out[k++] = (pel_ckpt_meta){"heat.amplitude", p->amplitude};
-    out[k++] = (pel_ckpt_meta){"heat.offset", p->offset};
-    out[k++] = (pel_ckpt_meta){"heat.seed", p->seed};
+    out[k++] = pel_meta_int("heat.dim", p->dim);
+    out[k++] = pel_meta_int("heat.grid0", (int64_t)p->n[0]);
+    out[k++] = pel_meta_int("heat.grid1", (int64_t)p->n[1]);
+    out[k++] = pel_meta_int("heat.grid2", (int64_t)p->n[2]);
+    out[k++] = pel_meta_real("heat.length", p->length[0]);
+    out[k++] = pel_meta_real("heat.alpha", p->alpha);
+    out[k++] = pel_meta_real("heat.dt", p->dt);
+    out[k++] = pel_meta_string("heat.bc", p->bc == PEL_BC_PERIODIC ? "periodic" : "dirichlet");
+    out[k++] = pel_meta_string("heat.init", p->init == PEL_HEAT_INIT_RANDOM ? "random" : "mode");
+    out[k++] = pel_meta_int("heat.mode", p->mode[0]);
+    out[k++] = pel_meta_real("heat.amplitude", p->amplitude);
+    out[k++] = pel_meta_real("heat.offset", p->offset);
+    out[k++] = pel_meta_int("heat.seed", p->seed);
     return k;
 }
 
@@ -96,6 +96,7 @@ static const pel_driver heat_driver = {
     .defaults = pel_heat_defaults,
     .schema = heat_keys,
     .step_noun = "step",
+    .numerics = PEL_RUN_NUMERICS("heat", PEL_HEAT_NUMERICS_VERSION),
     .setup = setup,
     .advance = advance,
     .verify = verify,

@@ -76,11 +76,26 @@ static pel_status verify(void *v, pel_verify_log *log)
     return pel_poisson_verify(s->ps, s->f, s->phi, s->exact, log);
 }
 
-static int fields(void *v, pel_run_field *out)
+static int fields(void *v, pel_field *out)
 {
     state *s = v;
-    out[0] = (pel_run_field){"phi", s->phi, s->p.dim, {s->p.n[0], s->p.n[1], s->p.n[2], 0}};
+    out[0] = (pel_field){"phi", PEL_F64, s->p.dim, {s->p.n[0], s->p.n[1], s->p.n[2], 0}, s->phi};
     return 1;
+}
+
+/* What a baseline must share with this run. */
+static int meta(void *v, pel_meta *out)
+{
+    state *s = v;
+    int k = 0;
+    out[k++] = pel_meta_int("poisson.dim", s->p.dim);
+    for (int d = 0; d < 3; d++) {
+        static const char *name[] = {"poisson.grid0", "poisson.grid1", "poisson.grid2"};
+        out[k++] = pel_meta_int(name[d], (int64_t)s->p.n[d]);
+    }
+    out[k++] = pel_meta_real("poisson.length", s->p.length[0]);
+    out[k++] = pel_meta_string("poisson.laplacian", s->p.laplacian == PEL_LAPLACIAN_FD2 ? "fd2" : "spectral");
+    return k;
 }
 
 /* FFTW's convention: a real transform of N points costs 2.5 N log2 N flops;
@@ -100,11 +115,13 @@ static const pel_driver poisson_driver = {
     .defaults = pel_poisson_defaults,
     .schema = poisson_keys,
     .step_noun = "solve",
+    .numerics = PEL_RUN_NUMERICS("poisson", PEL_POISSON_NUMERICS_VERSION),
     .setup = setup,
     .advance = advance,
     .verify = verify,
     .fields = fields,
     .rates = rates,
+    .meta = meta,
     .teardown = teardown,
 };
 

@@ -1,5 +1,5 @@
 /* Core runtime: status, context, timers, verification, reductions, RNG,
- * fingerprints, JSON, atomic files and checkpoints. */
+ * fingerprints, JSON and atomic files (checkpoints: check_io.c). */
 #include <config.h>
 
 #include <float.h>
@@ -131,69 +131,6 @@ START_TEST(api_afile)
     fputs("whole", pel_afile_stream(a));
     ck_assert_ok(pel_afile_commit(ctx, a));
     ck_assert(file_exists(path));
-    unlink(path);
-    pel_context_destroy(ctx);
-}
-END_TEST
-
-/* A small valid checkpoint to damage in various ways. */
-static void write_ckpt(pel_context *ctx, const char *path, double *data, size_t n)
-{
-    pel_ckpt_meta meta[] = {{"n", (double)n}, {"alpha", 0.25}};
-    pel_ckpt_field fld = {"u", data, 1, {n, 0, 0, 0}};
-    ck_assert_ok(pel_ckpt_write(ctx, path, "test", 42, 4.2, meta, 2, &fld, 1));
-}
-
-static void damage(const char *path, long offset, int truncate_to)
-{
-    FILE *f = fopen(path, "r+b");
-    ck_assert_ptr_nonnull(f);
-    if (truncate_to >= 0) {
-        ck_assert_int_eq(ftruncate(fileno(f), truncate_to), 0);
-    } else {
-        fseek(f, offset, SEEK_SET);
-        int c = fgetc(f);
-        fseek(f, offset, SEEK_SET);
-        fputc(c ^ 0x10, f);
-    }
-    fclose(f);
-}
-
-START_TEST(api_checkpoint)
-{
-    pel_context *ctx = test_context(1);
-    char path[4096];
-    snprintf(path, sizeof path, "%s", tmp_path("bad.ckpt"));
-    double data[100];
-    for (int i = 0; i < 100; i++) data[i] = i;
-    pel_ckpt *ck;
-    ck_assert_fails(ctx, pel_ckpt_open(ctx, "/nonexistent.ckpt", &ck), PEL_EIO, "cannot open");
-    ck_assert_fails(ctx, pel_ckpt_write(ctx, path, "", 0, 0, NULL, 0, NULL, 0), PEL_EINVAL, "kind");
-    pel_ckpt_field bad = {"u", NULL, 1, {3, 0, 0, 0}};
-    ck_assert_fails(ctx, pel_ckpt_write(ctx, path, "k", 0, 0, NULL, 0, &bad, 1), PEL_EINVAL, "field 0");
-
-    write_ckpt(ctx, path, data, 100);
-    damage(path, 0, 500); /* truncated */
-    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "truncated");
-    write_ckpt(ctx, path, data, 100);
-    damage(path, 128 + 40 * 2 + 72 + 8 * 50, -1); /* one bit of the payload */
-    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "checksum mismatch");
-    write_ckpt(ctx, path, data, 100);
-    damage(path, 0, -1); /* magic */
-    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "bad magic");
-    write_ckpt(ctx, path, data, 100);
-    damage(path, 8, -1); /* version */
-    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "format version");
-    damage(path, 0, 10);
-    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "not a PEL checkpoint");
-
-    write_ckpt(ctx, path, data, 100);
-    ck_assert_ok(pel_ckpt_open(ctx, path, &ck));
-    double v, small[10];
-    ck_assert_fails(ctx, pel_ckpt_get_meta(ck, "beta", &v), PEL_EMISMATCH, "no 'beta'");
-    ck_assert_fails(ctx, pel_ckpt_read_field(ck, "w", small, 10), PEL_EMISMATCH, "no field 'w'");
-    ck_assert_fails(ctx, pel_ckpt_read_field(ck, "u", small, 10), PEL_EMISMATCH, "100 values");
-    pel_ckpt_close(ck);
     unlink(path);
     pel_context_destroy(ctx);
 }
@@ -497,35 +434,6 @@ START_TEST(num_region_hook)
 }
 END_TEST
 
-START_TEST(num_checkpoint_roundtrip)
-{
-    pel_context *ctx = test_context(1);
-    char path[4096];
-    snprintf(path, sizeof path, "%s", tmp_path("rt.ckpt"));
-    double data[100], back[100];
-    for (int i = 0; i < 100; i++) data[i] = sin(i) * 1e-300 + i;
-    write_ckpt(ctx, path, data, 100);
-    pel_ckpt *ck;
-    ck_assert_ok(pel_ckpt_open(ctx, path, &ck));
-    ck_assert_str_eq(pel_ckpt_kind(ck), "test");
-    ck_assert_uint_eq(pel_ckpt_step(ck), 42);
-    ck_assert_double_eq(pel_ckpt_time(ck), 4.2);
-    double v;
-    ck_assert_ok(pel_ckpt_get_meta(ck, "alpha", &v));
-    ck_assert_double_eq(v, 0.25);
-    int rank;
-    uint64_t dims[4];
-    ck_assert_str_eq(pel_ckpt_field_info(ck, 0, &rank, dims), "u");
-    ck_assert_int_eq(rank, 1);
-    ck_assert_uint_eq(dims[0], 100);
-    ck_assert_ok(pel_ckpt_read_field(ck, "u", back, 100));
-    ck_assert(memcmp(data, back, sizeof data) == 0);
-    pel_ckpt_close(ck);
-    unlink(path);
-    pel_context_destroy(ctx);
-}
-END_TEST
-
 /* ---- threads: bitwise equality across thread counts ------------------------ */
 
 /* Data whose floating-point sum depends strongly on the order. */
@@ -645,7 +553,6 @@ static Suite *core_suite(void)
     tcase_add_test(api, api_regions);
     tcase_add_test(api, api_json_misuse);
     tcase_add_test(api, api_afile);
-    tcase_add_test(api, api_checkpoint);
     suite_add_tcase(s, api);
     TCase *num = tcase_create("numerics");
     tcase_add_test(num, num_philox_kat);
@@ -658,7 +565,6 @@ static Suite *core_suite(void)
     tcase_add_test(num, num_json_text);
     tcase_add_test(num, num_regions);
     tcase_add_test(num, num_region_hook);
-    tcase_add_test(num, num_checkpoint_roundtrip);
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");
     tcase_add_test(thr, threads_reduce_bitwise);

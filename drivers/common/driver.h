@@ -16,14 +16,12 @@
 
 enum { PEL_EXIT_OK = 0, PEL_EXIT_VERIFY = 1, PEL_EXIT_USAGE = 2, PEL_EXIT_RUN = 3 };
 
-/* A field of the simulation state: what fingerprints, baselines and
- * checkpoints cover.  data stays valid until the next advance. */
-typedef struct pel_run_field {
-    const char *name;
-    double *data;
-    int rank;
-    uint64_t dims[4];
-} pel_run_field;
+/* The state a run exposes is typed (pel/field.h): fields (pel_field, any
+ * element type), which fingerprints, baselines and checkpoints cover, and
+ * metadata (pel_meta: integers, reals, strings), the parameters a restart or
+ * a baseline must match.  A field's data stays valid until the next advance;
+ * where the driver restarts, the run loop restores fields into that memory,
+ * so it must be writable. */
 
 /* A rate for the report, e.g. {"effective bandwidth", 41.2, "GB/s"}. */
 typedef struct pel_run_rate {
@@ -32,8 +30,10 @@ typedef struct pel_run_rate {
     const char *unit;
 } pel_run_rate;
 
-#define PEL_RUN_MAX_FIELDS 8
-#define PEL_RUN_MAX_META 32
+/* Most fields and metadata records a driver may list (the run loop provides
+ * arrays of these sizes). */
+#define PEL_RUN_MAX_FIELDS 1024
+#define PEL_RUN_MAX_META 1024
 #define PEL_RUN_MAX_RATES 4
 
 typedef struct pel_driver {
@@ -42,6 +42,10 @@ typedef struct pel_driver {
     const char *defaults; /* embedded default INI text, which sets every key */
     const pel_cfg_key *schema;
     const char *step_noun; /* "step", "solve": for progress and --help */
+    /* Numerics versions of the families the driver runs, e.g. "heat=1" or
+     * "gauss=1,sparse=2" (PEL_RUN_NUMERICS): written into checkpoints and
+     * reports; a restart or baseline of other numerics is refused. */
+    const char *numerics;
 
     /* Reads cfg, creates the state.  Errors go to ctx with a message that
      * names the configuration key at fault. */
@@ -49,17 +53,26 @@ typedef struct pel_driver {
     pel_status (*advance)(void *state, long nsteps);
     /* Appends the state's invariants at its current step. */
     pel_status (*verify)(void *state, pel_verify_log *log);
-    int (*fields)(void *state, pel_run_field *out);
+    /* Lists the state's fields in out (at most PEL_RUN_MAX_FIELDS); returns
+     * how many. */
+    int (*fields)(void *state, pel_field *out);
     /* Rates over `seconds` of advancing `steps` steps. */
     int (*rates)(void *state, long steps, double seconds, pel_run_rate *out);
-    /* Checkpoint support (both, or neither): the parameters a restart must
-     * match, and the step a restored state resumes from. */
-    int (*meta)(void *state, pel_ckpt_meta *out);
+    /* Lists the parameters a restart or baseline must match in out (at most
+     * PEL_RUN_MAX_META; optional); with restored, checkpoint and restart
+     * support. */
+    int (*meta)(void *state, pel_meta *out);
+    /* The step a restored state resumes from. */
     pel_status (*restored)(void *state, long step);
     /* Simulated time at the current step, for checkpoints and reports (optional). */
     double (*time)(void *state);
     void (*teardown)(void *state);
 } pel_driver;
+
+/* One entry of pel_driver.numerics: PEL_RUN_NUMERICS("heat",
+ * PEL_HEAT_NUMERICS_VERSION) is "heat=1"; join several with ",". */
+#define PEL_RUN_NUMERICS_STR_(v) #v
+#define PEL_RUN_NUMERICS(family, version) family "=" PEL_RUN_NUMERICS_STR_(version)
 
 int pel_driver_main(const pel_driver *d, int argc, char **argv);
 

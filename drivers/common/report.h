@@ -8,12 +8,14 @@
 #define PEL_REPORT_SCHEMA "pel-run-report"
 #define PEL_REPORT_VERSION 1
 
+/* A final field against the baseline's (pel_field_compare), with the
+ * multi-indices of the first difference and of the largest ones (reals). */
 typedef struct pel_baseline_diff {
-    char name[PEL_CKPT_NAME_MAX];
-    uint64_t count, differing;
-    double max_abs_diff, max_rel_diff;
-    uint64_t at[4]; /* multi-index of the largest difference */
+    const char *name;
+    pel_dtype type;
     int rank;
+    pel_field_diff d;
+    uint64_t first_at[PEL_FIELD_MAX_RANK], abs_at[PEL_FIELD_MAX_RANK], ulp_at[PEL_FIELD_MAX_RANK];
 } pel_baseline_diff;
 
 /* What happened at one interval boundary: timing always, verification when
@@ -39,12 +41,13 @@ typedef struct pel_run_summary {
     const pel_verify_log *final_log;
     const pel_interval *intervals;
     int nintervals;
-    pel_run_field fields[PEL_RUN_MAX_FIELDS];
-    char fingerprints[PEL_RUN_MAX_FIELDS][PEL_FINGERPRINT_HEX];
+    const char *numerics;      /* the driver's numerics versions */
+    const pel_field *fields;   /* the final fields ... */
+    char (*fingerprints)[PEL_FINGERPRINT_HEX]; /* ... their fingerprints */
     int nfields;
     const char *baseline_file; /* NULL when not compared */
     double baseline_tol;
-    pel_baseline_diff diffs[PEL_RUN_MAX_FIELDS];
+    const pel_baseline_diff *diffs; /* one per field */
     const char *checkpoints_written; /* last checkpoint path, or NULL */
     int exit_status;
 } pel_run_summary;

@@ -177,6 +177,7 @@ static int run_main(run *r, int argc, char **argv)
     sum->threads = pel_context_threads(r->ctx);
     sum->cfg = r->cfg;
     sum->ctx = r->ctx;
+    sum->numerics = d->numerics;
     long start = 0, total = pel_config_int(r->cfg, "run", "steps");
     if (r->o.restart) {
         if ((code = pel_run_restart(r, &start)) >= 0) return code;
@@ -194,12 +195,7 @@ static int run_main(run *r, int argc, char **argv)
     pel_region_end(r->ctx, "verify");
     if (s) return pel_run_fail(r, PEL_EXIT_RUN);
     sum->final_log = r->log;
-    sum->nfields = d->fields(r->state, sum->fields);
-    for (int i = 0; i < sum->nfields; i++) {
-        uint64_t n = 1;
-        for (int k = 0; k < sum->fields[i].rank; k++) n *= sum->fields[i].dims[k];
-        pel_fingerprint(sum->fields[i].data, n * sizeof(double), sum->fingerprints[i]);
-    }
+    if ((code = pel_run_fingerprints(r)) >= 0) return code;
     if (r->o.baseline) {
         sum->baseline_file = r->o.baseline;
         sum->baseline_tol = r->o.baseline_tol;
@@ -226,6 +222,7 @@ int pel_driver_main(const pel_driver *d, int argc, char **argv)
     pel_config_destroy(r.cfg);
     pel_verify_log_destroy(r.log);
     pel_ckpt_close(r.baseline);
+    pel_run_state_free(&r);
     pel_context_destroy(r.ctx);
     free(r.o.sets);
     free(r.iv);

@@ -14,6 +14,7 @@
  * bitwise identical for any thread count (docs/poisson.md). */
 #ifndef PEL_DIFFUSION_H
 #define PEL_DIFFUSION_H
+#define PEL_DIFFUSION_NUMERICS_VERSION 1 /* bumped whenever this family's arithmetic changes on purpose */
 
 #include <stddef.h>
 #include <stdint.h>

@@ -10,6 +10,7 @@
  * for any thread count (see docs/sort.md). */
 #ifndef PEL_SORT_H
 #define PEL_SORT_H
+#define PEL_SORT_NUMERICS_VERSION 1 /* bumped whenever this family's arithmetic changes on purpose */
 
 #include <stddef.h>
 #include <stdint.h>

@@ -29,6 +29,9 @@ expect_exit 2 "long.ini:2: line is longer than" $T "$HEAT" $small --config long.
 mkfifo fifo.ini
 expect_exit 2 "fifo.ini: not a regular file" $T "$HEAT" $small --config fifo.ini
 expect_exit 2 "/dev/zero: not a regular file" $T "$HEAT" $small --config /dev/zero
+mkfifo fifo.ckpt
+expect_exit 2 "fifo.ckpt: not a regular file" $T "$HEAT" $small --restart fifo.ckpt
+expect_exit 2 "fifo.ckpt: not a regular file" $T "$HEAT" $small --baseline fifo.ckpt
 mkdir adir
 expect_exit 2 "adir: not a regular file" $T "$HEAT" $small --config adir
 
