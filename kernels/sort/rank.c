@@ -60,6 +60,15 @@ static pel_status check_params(pel_context *ctx, const pel_sort_params *p)
     return PEL_OK;
 }
 
+void pel_sort_params_default(pel_sort_params *p)
+{
+    if (!p) return;
+    memset(p, 0, sizeof *p);
+    p->n = (size_t)1 << 16; /* NPB IS class S: 2^16 keys */
+    p->max_key = 1 << 11;   /* below 2^11 */
+    p->method = PEL_SORT_AUTO;
+}
+
 static int ceil_log2(int x)
 {
     int l = 0;
