@@ -22,7 +22,9 @@ static pel_status run(pel_context *ctx, char cls, FILE *out, pel_verify_log *vlo
     pel_diffusion_npb c;
     pel_status st = pel_diffusion_npb_class(ctx, cls, &c);
     if (st) return st;
-    snprintf(res->size, sizeof res->size, "%zux%zux%zu", c.params.nx, c.params.ny, c.params.nz);
+    /* NPB's nx x ny x nz: n[2] x n[1] x n[0] */
+    snprintf(res->size, sizeof res->size, "%zux%zux%zu", c.params.n[2], c.params.n[1],
+             c.params.n[0]);
     res->iterations = c.niter;
 
     pel_diffusion *d = NULL;
