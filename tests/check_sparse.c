@@ -723,8 +723,11 @@ static pel_sparse_csr *sys_matrix(pel_context *ctx, const sys_arg *a)
     return A;
 }
 
-/* makea (class S), then y = A x: out = y, values, column indices. */
-static size_t makea_bytes(void) { return 1400 * sizeof(double) + 2 * PEL_FINGERPRINT_HEX; }
+/* makea (class S), then y = A x: out = y, then the fingerprints of the
+ * values and column indices (padded to whole doubles: test_policy places
+ * the results of several runs one after the other). */
+#define MAKEA_FP_BYTES ((2 * PEL_FINGERPRINT_HEX + sizeof(double) - 1) / sizeof(double) * sizeof(double))
+static size_t makea_bytes(void) { return 1400 * sizeof(double) + MAKEA_FP_BYTES; }
 
 static void run_makea_spmv(pel_context *ctx, void *arg, void *out)
 {
@@ -736,6 +739,7 @@ static void run_makea_spmv(pel_context *ctx, void *arg, void *out)
     for (int64_t j = 0; j < n; j++) x[j] = 1.0 / (double)(j + 1);
     ck_assert_ok(pel_sparse_csr_spmv(ctx, A, x, y));
     char *f = (char *)(y + n);
+    memset(f, 0, MAKEA_FP_BYTES);
     pel_fingerprint(pel_sparse_csr_values(A), (size_t)nnz * sizeof(double), f);
     pel_fingerprint(pel_sparse_csr_colidx(A), (size_t)nnz * sizeof(int32_t), f + PEL_FINGERPRINT_HEX);
     pel_sparse_csr_destroy(A);

@@ -19,8 +19,8 @@
  * the power step run their whole iteration loop as one team with barriers
  * (inside a caller's parallel region or task: a nested team when nesting is
  * enabled, else the calling thread alone); the product, the matrix copy and
- * makea's row assembly are independent blocks of rows, run as tasks of the
- * caller's team there. */
+ * makea's row assembly are independent blocks of rows (there: a nested team
+ * when nesting is enabled, else tasks of the caller's team). */
 #ifndef PEL_SPARSE_H
 #define PEL_SPARSE_H
 
