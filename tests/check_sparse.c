@@ -11,6 +11,25 @@
 
 /* ---- helpers ------------------------------------------------------------------ */
 
+/* CG options: at most max_iter iterations, tolerance rtol, from zero or from x. */
+static pel_sparse_cg_params opts(int max_iter, double rtol, pel_sparse_cg_start start)
+{
+    pel_sparse_cg_params p;
+    pel_sparse_cg_params_default(&p);
+    p.max_iter = max_iter;
+    p.rtol = rtol;
+    p.start = start;
+    return p;
+}
+
+/* Solves with those options. */
+static pel_status solve(pel_sparse_cg *cg, const double *b, double *x, int max_iter, double rtol,
+                        pel_sparse_cg_start start, pel_sparse_cg_info *info)
+{
+    pel_sparse_cg_params p = opts(max_iter, rtol, start);
+    return pel_sparse_cg_solve(cg, &p, b, x, info);
+}
+
 /* The 4x4 matrix tridiag(-1, 2, -1) in CSR, columns ascending. */
 static const int64_t T4_ROWPTR[5] = {0, 2, 5, 8, 10};
 static const int32_t T4_COL[10] = {0, 1, 0, 1, 2, 1, 2, 3, 2, 3};
@@ -157,19 +176,33 @@ START_TEST(api_spmv_cg)
     pel_sparse_csr_destroy(R);
 
     ck_assert_ok(pel_sparse_cg_create(ctx, A, &cg));
-    ck_assert_fails(ctx, pel_sparse_cg_solve(cg, NULL, y, 4, 0, NULL), PEL_EINVAL, "must not be NULL");
-    ck_assert_fails(ctx, pel_sparse_cg_solve(cg, x, x, 4, 0, NULL), PEL_EINVAL, "distinct");
-    ck_assert_fails(ctx, pel_sparse_cg_solve(cg, x, y, -1, 0, NULL), PEL_EINVAL,
+    ck_assert_fails(ctx, solve(cg, NULL, y, 4, 0, PEL_SPARSE_CG_ZERO, NULL), PEL_EINVAL, "must not be NULL");
+    ck_assert_fails(ctx, solve(cg, x, x, 4, 0, PEL_SPARSE_CG_ZERO, NULL), PEL_EINVAL, "distinct");
+    ck_assert_fails(ctx, solve(cg, x, y, -1, 0, PEL_SPARSE_CG_ZERO, NULL), PEL_EINVAL,
                     "iteration count must not be negative (got -1)");
-    ck_assert_fails(ctx, pel_sparse_cg_solve(cg, x, y, 4, -1e-3, NULL), PEL_EINVAL, "rtol");
-    ck_assert_fails(ctx, pel_sparse_cg_solve(cg, x, y, 4, NAN, NULL), PEL_EINVAL, "rtol");
+    ck_assert_fails(ctx, solve(cg, x, y, 4, -1e-3, PEL_SPARSE_CG_ZERO, NULL), PEL_EINVAL, "rtol");
+    ck_assert_fails(ctx, solve(cg, x, y, 4, NAN, PEL_SPARSE_CG_ZERO, NULL), PEL_EINVAL, "rtol");
+    ck_assert_fails(ctx, solve(cg, x, y, 4, 0, (pel_sparse_cg_start)7, NULL), PEL_EINVAL,
+                    "cg: start must be PEL_SPARSE_CG_ZERO or PEL_SPARSE_CG_GUESS (got 7)");
+    /* the defaults, and NULL options meaning them */
+    pel_sparse_cg_params d;
+    pel_sparse_cg_params_default(&d);
+    ck_assert_int_eq(d.max_iter, 1000);
+    ck_assert(d.rtol == 1e-10);
+    ck_assert_int_eq(d.start, PEL_SPARSE_CG_ZERO);
+    pel_sparse_cg_params_default(NULL);
+    pel_sparse_cg_info i1, i2;
+    double y2[4];
+    ck_assert_ok(pel_sparse_cg_solve(cg, NULL, x, y, &i1));
+    ck_assert_ok(pel_sparse_cg_solve(cg, &d, x, y2, &i2));
+    ck_assert(memcmp(y, y2, sizeof y) == 0 && i1.iterations == i2.iterations);
     ck_assert_fails(ctx, pel_sparse_cg_power_step(cg, NAN, 25, x, NULL, NULL), PEL_EINVAL,
                     "shift must be finite");
     ck_assert_fails(ctx, pel_sparse_cg_power_step(cg, 1.0, -2, x, NULL, NULL), PEL_EINVAL,
                     "(got -2)");
     ck_assert_fails(ctx, pel_sparse_cg_power_step(cg, 1.0, 25, NULL, NULL, NULL), PEL_EINVAL,
                     "must not be NULL");
-    ck_assert_int_eq(pel_sparse_cg_solve(NULL, x, y, 4, 0, NULL), PEL_EINVAL);
+    ck_assert_int_eq(solve(NULL, x, y, 4, 0, PEL_SPARSE_CG_ZERO, NULL), PEL_EINVAL);
     pel_sparse_cg_destroy(cg);
     pel_sparse_cg_destroy(NULL);
     pel_sparse_csr_destroy(A);
@@ -276,17 +309,17 @@ START_TEST(num_cg_4x4)
     ck_assert_ok(pel_sparse_csr_spmv(ctx, A, xs, Ax));
     for (int j = 0; j < 4; j++) ck_assert(Ax[j] == b[j]);
     pel_sparse_cg_info info;
-    ck_assert_ok(pel_sparse_cg_solve(cg, b, x, 4, 0.0, &info));
+    ck_assert_ok(solve(cg, b, x, 4, 0.0, PEL_SPARSE_CG_ZERO, &info));
     ck_assert_int_eq(info.iterations, 4);
     for (int j = 0; j < 4; j++) ck_assert_msg(fabs(x[j] - xs[j]) <= 1e-13, "x[%d] = %.17g", j, x[j]);
     ck_assert(info.rnorm <= 1e-13 * 12.0); /* ||b|| ~ 11.9 */
     /* with a tolerance it stops by itself, within the same 4 iterations */
-    ck_assert_ok(pel_sparse_cg_solve(cg, b, x, 100, 1e-12, &info));
+    ck_assert_ok(solve(cg, b, x, 100, 1e-12, PEL_SPARSE_CG_ZERO, &info));
     ck_assert_int_le(info.iterations, 4);
     ck_assert(sqrt(info.rho) <= 1e-12 * 12.0);
     for (int j = 0; j < 4; j++) ck_assert(fabs(x[j] - xs[j]) <= 1e-13);
     /* zero iterations: x = 0, residual ||b|| = sqrt(16 + 64 + 56.25 + 4) */
-    ck_assert_ok(pel_sparse_cg_solve(cg, b, x, 0, 0.0, &info));
+    ck_assert_ok(solve(cg, b, x, 0, 0.0, PEL_SPARSE_CG_ZERO, &info));
     ck_assert_int_eq(info.iterations, 0);
     ck_assert(x[0] == 0 && x[3] == 0);
     ck_assert_rel(info.rnorm, sqrt(140.25), UROUND * 4);
@@ -358,7 +391,7 @@ START_TEST(num_cg_tolerance)
     for (int64_t j = 0; j < n; j++) b[j] = 1.0 + (double)(j % 7);
     double bn = pel_norm2(NULL, b, (size_t)n);
     pel_sparse_cg_info info;
-    ck_assert_ok(pel_sparse_cg_solve(cg, b, x, 1000, 1e-10, &info));
+    ck_assert_ok(solve(cg, b, x, 1000, 1e-10, PEL_SPARSE_CG_ZERO, &info));
     ck_assert_int_gt(info.iterations, 0);
     ck_assert_int_lt(info.iterations, 1000);
     ck_assert(sqrt(info.rho) <= 1e-10 * bn);
@@ -370,6 +403,201 @@ START_TEST(num_cg_tolerance)
     pel_free(b);
     pel_free(x);
     pel_free(Ax);
+    pel_sparse_cg_destroy(cg);
+    pel_sparse_csr_destroy(A);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* A tolerance not met within the iteration limit is PEL_ENOTCONV, with the
+ * iterations and the residual reached; x holds the last iterate (the same
+ * bits as the same iterations without a tolerance), and info is filled.  The
+ * class S matrix with shift 0 needs far more than 5 iterations for 1e-10
+ * (num_cg_tolerance). */
+START_TEST(num_cg_not_converged)
+{
+    pel_context *ctx = test_context(2);
+    pel_sparse_csr *A = npb_matrix(ctx, 'S', 0.0, 1);
+    pel_sparse_cg *cg = NULL;
+    ck_assert_ok(pel_sparse_cg_create(ctx, A, &cg));
+    const int64_t n = pel_sparse_csr_rows(A);
+    double *b = pel_malloc((size_t)n * sizeof *b), *x = pel_malloc((size_t)n * sizeof *x);
+    double *x5 = pel_malloc((size_t)n * sizeof *x5);
+    for (int64_t j = 0; j < n; j++) b[j] = 1.0 + (double)(j % 7);
+    pel_sparse_cg_info info, info5;
+    ck_assert_fails(ctx, solve(cg, b, x, 5, 1e-10, PEL_SPARSE_CG_ZERO, &info), PEL_ENOTCONV,
+                    "cg: not converged: relative residual ");
+    ck_assert_msg(strstr(pel_context_error(ctx), " after 5 iterations, tolerance 1e-10") != NULL,
+                  "message: %s", pel_context_error(ctx));
+    ck_assert_int_eq(info.iterations, 5);
+    double bn = pel_norm2(NULL, b, (size_t)n);
+    ck_assert(sqrt(info.rho) > 1e-10 * bn);
+    /* the relative residual printed is the recurrence's ||r|| / ||b||
+     * (to the 4 digits shown; ||b|| summed another way agrees to ~n u) */
+    double rel = 0;
+    ck_assert(sscanf(strstr(pel_context_error(ctx), "residual ") + 9, "%lg", &rel) == 1);
+    ck_assert_rel(rel, sqrt(info.rho) / bn, 1e-3);
+    /* the same 5 iterations without a tolerance: OK, the same x */
+    ck_assert_ok(solve(cg, b, x5, 5, 0.0, PEL_SPARSE_CG_ZERO, &info5));
+    ck_assert(memcmp(x, x5, (size_t)n * sizeof *x) == 0 && info5.rho == info.rho);
+    /* zero iterations with a tolerance and b != 0: not converged after 0 */
+    ck_assert_fails(ctx, solve(cg, b, x, 0, 1e-3, PEL_SPARSE_CG_ZERO, NULL), PEL_ENOTCONV,
+                    "relative residual 1.000e+00 after 0 iterations, tolerance 0.001");
+    /* b = 0 converges at once: x = 0, 0 iterations */
+    for (int64_t j = 0; j < n; j++) b[j] = 0.0;
+    ck_assert_ok(solve(cg, b, x, 5, 1e-10, PEL_SPARSE_CG_ZERO, &info));
+    ck_assert_int_eq(info.iterations, 0);
+    ck_assert(x[0] == 0 && x[n - 1] == 0 && info.rnorm == 0);
+    pel_free(b);
+    pel_free(x);
+    pel_free(x5);
+    pel_sparse_cg_destroy(cg);
+    pel_sparse_csr_destroy(A);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* A breakdown: p.Ap <= 0 means A is not positive definite.  A = diag(2, 1,
+ * -1), b = (1, 1, 1), from zero, in exact binary arithmetic: p.Ap = 2 > 0,
+ * alpha = 3/2, r = (-2, -1/2, 5/2), rho = 21/2, beta = 7/2, p = (3/2, 3, 6),
+ * p.Ap = 9/2 + 9 - 36 = -22.5 at iteration 2.  And [[1, 2], [2, 1]] with
+ * its eigenvector b = (1, -1) of eigenvalue -1: p.Ap = -2 at iteration 1. */
+START_TEST(num_cg_not_spd)
+{
+    pel_context *ctx = test_context(2);
+    const int64_t rp[4] = {0, 1, 2, 3};
+    const int32_t ci[3] = {0, 1, 2};
+    const double v[3] = {2, 1, -1};
+    pel_sparse_csr *A = NULL;
+    pel_sparse_cg *cg = NULL;
+    ck_assert_ok(pel_sparse_csr_create(ctx, 3, 3, rp, ci, v, &A));
+    ck_assert_ok(pel_sparse_cg_create(ctx, A, &cg));
+    const double b[3] = {1, 1, 1};
+    double x[3];
+    pel_sparse_cg_info info;
+    ck_assert_fails(ctx, solve(cg, b, x, 10, 0.0, PEL_SPARSE_CG_ZERO, &info), PEL_ESINGULAR,
+                    "cg: breakdown at iteration 2: p.Ap = -22.5 <= 0, the matrix is not positive definite");
+    ck_assert_int_eq(info.iterations, 1);
+    ck_assert(x[0] == 1.5 && x[1] == 1.5 && x[2] == 1.5); /* the first iterate, alpha b */
+    pel_sparse_cg_destroy(cg);
+    pel_sparse_csr_destroy(A);
+
+    const int64_t rp2[3] = {0, 2, 4};
+    const int32_t ci2[4] = {0, 1, 0, 1};
+    const double v2[4] = {1, 2, 2, 1};
+    ck_assert_ok(pel_sparse_csr_create(ctx, 2, 2, rp2, ci2, v2, &A));
+    ck_assert_ok(pel_sparse_cg_create(ctx, A, &cg));
+    const double b2[2] = {1, -1};
+    ck_assert_fails(ctx, solve(cg, b2, x, 10, 1e-8, PEL_SPARSE_CG_ZERO, NULL), PEL_ESINGULAR,
+                    "breakdown at iteration 1: p.Ap = -2 <= 0");
+    pel_sparse_cg_destroy(cg);
+    pel_sparse_csr_destroy(A);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* NaN or Inf in a dot product is PEL_ENONFINITE naming the iteration and
+ * the first non-finite entry: in b (iteration 0), in a guess x (0), in the
+ * matrix (q = A p at iteration 1), and an overflowing b.b with finite
+ * entries; the power step leaves x unchanged. */
+START_TEST(num_cg_nonfinite)
+{
+    pel_context *ctx = test_context(2);
+    pel_sparse_csr *A = t4(ctx);
+    pel_sparse_cg *cg = NULL;
+    ck_assert_ok(pel_sparse_cg_create(ctx, A, &cg));
+    double b[4] = {4, -8, 7.5, -2}, x[4] = {0, 0, 0, 0};
+    b[2] = NAN;
+    ck_assert_fails(ctx, solve(cg, b, x, 10, 1e-10, PEL_SPARSE_CG_ZERO, NULL), PEL_ENONFINITE,
+                    "at iteration 0: b[2] = ");
+    ck_assert(strstr(pel_context_error(ctx), "cg: non-finite b.b = ") != NULL);
+    b[2] = 7.5;
+    x[3] = INFINITY;
+    ck_assert_fails(ctx, solve(cg, b, x, 10, 1e-10, PEL_SPARSE_CG_GUESS, NULL), PEL_ENONFINITE,
+                    "cg: non-finite r.r = inf at iteration 0: x[3] = inf");
+    const double big[4] = {1e200, 1, 1, 1};
+    ck_assert_fails(ctx, solve(cg, big, x, 10, 1e-10, PEL_SPARSE_CG_ZERO, NULL), PEL_ENONFINITE,
+                    "cg: non-finite b.b = inf at iteration 0 (every entry of b is finite: the sum overflowed)");
+    /* the power step on the same vector: x unchanged */
+    double xp[4] = {1, 1, NAN, 1}, xp0[4];
+    memcpy(xp0, xp, sizeof xp);
+    double zeta = 42;
+    ck_assert_fails(ctx, pel_sparse_cg_power_step(cg, 0.0, 25, xp, &zeta, NULL), PEL_ENONFINITE,
+                    "cg: power step: non-finite x.x = ");
+    ck_assert(strstr(pel_context_error(ctx), "at iteration 0: x[2] = ") != NULL);
+    ck_assert(memcmp(xp, xp0, sizeof xp) == 0 && zeta == 42);
+    pel_sparse_cg_destroy(cg);
+    pel_sparse_csr_destroy(A);
+
+    /* a NaN in the matrix (row 1's diagonal): q[1] = NaN at the first product */
+    double val[10];
+    memcpy(val, T4_VAL, sizeof val);
+    val[3] = NAN;
+    ck_assert_ok(pel_sparse_csr_create(ctx, 4, 4, T4_ROWPTR, T4_COL, val, &A));
+    ck_assert_ok(pel_sparse_cg_create(ctx, A, &cg));
+    pel_sparse_cg_info info;
+    ck_assert_fails(ctx, solve(cg, b, x, 10, 0.0, PEL_SPARSE_CG_ZERO, &info), PEL_ENONFINITE,
+                    "at iteration 1: q[1] = ");
+    ck_assert(strstr(pel_context_error(ctx), "cg: non-finite p.Ap = ") != NULL);
+    ck_assert(strstr(pel_context_error(ctx), " (q = A p)") != NULL);
+    ck_assert_int_eq(info.iterations, 0);
+    pel_sparse_cg_destroy(cg);
+    pel_sparse_csr_destroy(A);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* A warm start (PEL_SPARSE_CG_GUESS): from the exact solution of the 4x4
+ * system (b = A x* exactly in binary, so r = 0) 0 iterations and x
+ * untouched, with or without a tolerance; from near the solution of the
+ * class S system (shift 0) fewer iterations than from zero, to the same
+ * tolerance; and a solve stopped after k iterations, continued from its x,
+ * needs fewer than the whole solve from zero. */
+START_TEST(num_cg_warm_start)
+{
+    pel_context *ctx = test_context(2);
+    pel_sparse_csr *A = t4(ctx);
+    pel_sparse_cg *cg = NULL;
+    ck_assert_ok(pel_sparse_cg_create(ctx, A, &cg));
+    const double xs[4] = {1, -2, 3, 0.5}, b4[4] = {4, -8, 7.5, -2};
+    double x4[4];
+    pel_sparse_cg_info info;
+    for (int tol = 0; tol <= 1; tol++) {
+        memcpy(x4, xs, sizeof x4);
+        ck_assert_ok(solve(cg, b4, x4, 10, tol ? 1e-12 : 0.0, PEL_SPARSE_CG_GUESS, &info));
+        ck_assert_int_eq(info.iterations, 0);
+        ck_assert(memcmp(x4, xs, sizeof xs) == 0 && info.rho == 0 && info.rnorm == 0);
+    }
+    pel_sparse_cg_destroy(cg);
+    pel_sparse_csr_destroy(A);
+
+    A = npb_matrix(ctx, 'S', 0.0, 1);
+    ck_assert_ok(pel_sparse_cg_create(ctx, A, &cg));
+    const int64_t n = pel_sparse_csr_rows(A);
+    double *b = pel_malloc((size_t)n * sizeof *b), *x = pel_malloc((size_t)n * sizeof *x);
+    double *y = pel_malloc((size_t)n * sizeof *y);
+    for (int64_t j = 0; j < n; j++) b[j] = 1.0 + (double)(j % 7);
+    double bn = pel_norm2(NULL, b, (size_t)n);
+    pel_sparse_cg_info zero, warm;
+    ck_assert_ok(solve(cg, b, x, 1000, 1e-10, PEL_SPARSE_CG_ZERO, &zero));
+    /* near: the solution perturbed by 1e-6 relative */
+    for (int64_t j = 0; j < n; j++) y[j] = x[j] * (1.0 + 1e-6 * sin((double)j));
+    ck_assert_ok(solve(cg, b, y, 1000, 1e-10, PEL_SPARSE_CG_GUESS, &warm));
+    ck_assert_int_gt(warm.iterations, 0);
+    ck_assert_msg(warm.iterations < zero.iterations, "warm %d, from zero %d iterations",
+                  warm.iterations, zero.iterations);
+    ck_assert(sqrt(warm.rho) <= 1e-10 * bn && warm.rnorm <= 1e-9 * bn);
+    /* continued: 10 iterations, then from that x */
+    ck_assert_ok(solve(cg, b, y, 10, 0.0, PEL_SPARSE_CG_ZERO, NULL));
+    ck_assert_ok(solve(cg, b, y, 1000, 1e-10, PEL_SPARSE_CG_GUESS, &warm));
+    ck_assert_int_lt(warm.iterations, zero.iterations);
+    ck_assert(warm.rnorm <= 1e-9 * bn);
+    /* the solved x as its own guess meets the tolerance with 0 iterations */
+    ck_assert_ok(solve(cg, b, x, 1000, 1e-10, PEL_SPARSE_CG_GUESS, &warm));
+    ck_assert_int_eq(warm.iterations, 0);
+    pel_free(b);
+    pel_free(x);
+    pel_free(y);
     pel_sparse_cg_destroy(cg);
     pel_sparse_csr_destroy(A);
     pel_context_destroy(ctx);
@@ -434,7 +662,7 @@ START_TEST(threads_solve)
         double *b = pel_malloc((size_t)n * sizeof *b), *x = pel_malloc((size_t)n * sizeof *x);
         for (int64_t j = 0; j < n; j++) b[j] = sin((double)j);
         pel_sparse_cg_info info;
-        ck_assert_ok(pel_sparse_cg_solve(cg, b, x, 500, 1e-12, &info));
+        ck_assert_ok(solve(cg, b, x, 500, 1e-12, PEL_SPARSE_CG_ZERO, &info));
         char f[PEL_FINGERPRINT_HEX];
         pel_fingerprint(x, (size_t)n * sizeof *x, f);
         if (t == 1) {
@@ -450,6 +678,161 @@ START_TEST(threads_solve)
         pel_sparse_csr_destroy(A);
         pel_context_destroy(ctx);
     }
+}
+END_TEST
+
+/* ---- the policy: inside a user's region, in tasks, nested ---------------------------- */
+
+/* The class S matrix's arrays (NPB's shift, or 0 for a definite one), made
+ * once per test; each run copies them into its own matrix. */
+typedef struct sys_arg {
+    int64_t n, nnz;
+    int64_t *rp;
+    int32_t *ci;
+    double *v, *b;
+} sys_arg;
+
+static sys_arg sys_make(double shift, int use_shift)
+{
+    sys_arg a;
+    pel_sparse_csr *A = npb_matrix(tctx(1), 'S', shift, use_shift);
+    a.n = pel_sparse_csr_rows(A);
+    a.nnz = pel_sparse_csr_nnz(A);
+    a.rp = malloc((size_t)(a.n + 1) * sizeof *a.rp);
+    a.ci = malloc((size_t)a.nnz * sizeof *a.ci);
+    a.v = malloc((size_t)a.nnz * sizeof *a.v);
+    a.b = malloc((size_t)a.n * sizeof *a.b);
+    ck_assert(a.rp && a.ci && a.v && a.b);
+    memcpy(a.rp, pel_sparse_csr_rowptr(A), (size_t)(a.n + 1) * sizeof *a.rp);
+    memcpy(a.ci, pel_sparse_csr_colidx(A), (size_t)a.nnz * sizeof *a.ci);
+    memcpy(a.v, pel_sparse_csr_values(A), (size_t)a.nnz * sizeof *a.v);
+    for (int64_t j = 0; j < a.n; j++) a.b[j] = sin((double)j);
+    pel_sparse_csr_destroy(A);
+    return a;
+}
+
+static void sys_free(sys_arg *a)
+{
+    free(a->rp), free(a->ci), free(a->v), free(a->b);
+}
+
+static pel_sparse_csr *sys_matrix(pel_context *ctx, const sys_arg *a)
+{
+    pel_sparse_csr *A = NULL;
+    ck_assert_ok(pel_sparse_csr_create(ctx, a->n, a->n, a->rp, a->ci, a->v, &A));
+    return A;
+}
+
+/* makea (class S), then y = A x: out = y, then the fingerprints of the
+ * values and column indices (padded to whole doubles: test_policy places
+ * the results of several runs one after the other). */
+#define MAKEA_FP_BYTES ((2 * PEL_FINGERPRINT_HEX + sizeof(double) - 1) / sizeof(double) * sizeof(double))
+static size_t makea_bytes(void) { return 1400 * sizeof(double) + MAKEA_FP_BYTES; }
+
+static void run_makea_spmv(pel_context *ctx, void *arg, void *out)
+{
+    (void)arg;
+    pel_sparse_csr *A = npb_matrix(ctx, 'S', 0, 0);
+    int64_t n = pel_sparse_csr_rows(A), nnz = pel_sparse_csr_nnz(A);
+    ck_assert_int_eq(n, 1400);
+    double x[1400], *y = out;
+    for (int64_t j = 0; j < n; j++) x[j] = 1.0 / (double)(j + 1);
+    ck_assert_ok(pel_sparse_csr_spmv(ctx, A, x, y));
+    char *f = (char *)(y + n);
+    memset(f, 0, MAKEA_FP_BYTES);
+    pel_fingerprint(pel_sparse_csr_values(A), (size_t)nnz * sizeof(double), f);
+    pel_fingerprint(pel_sparse_csr_colidx(A), (size_t)nnz * sizeof(int32_t), f + PEL_FINGERPRINT_HEX);
+    pel_sparse_csr_destroy(A);
+}
+
+/* A user's arrays copied in, then y = A b: out = y. */
+static void run_csr_spmv(pel_context *ctx, void *arg, void *out)
+{
+    const sys_arg *a = arg;
+    pel_sparse_csr *A = sys_matrix(ctx, a);
+    ck_assert(memcmp(pel_sparse_csr_values(A), a->v, (size_t)a->nnz * sizeof *a->v) == 0);
+    ck_assert_ok(pel_sparse_csr_spmv(ctx, A, a->b, out));
+    pel_sparse_csr_destroy(A);
+}
+
+/* CG to 1e-12 from zero, then a warm start to 1e-14 from that x (either may
+ * stop short of the tolerance on rounding: the status is part of the
+ * result): out = x, then iterations, status, rnorm and rho of both. */
+typedef struct solve_out {
+    int it[2], st[2];
+    double rnorm[2], rho[2];
+} solve_out;
+
+static void run_solve(pel_context *ctx, void *arg, void *out)
+{
+    const sys_arg *a = arg;
+    pel_sparse_csr *A = sys_matrix(ctx, a);
+    pel_sparse_cg *cg = NULL;
+    ck_assert_ok(pel_sparse_cg_create(ctx, A, &cg));
+    double *x = out;
+    solve_out so;
+    memset(&so, 0, sizeof so);
+    for (int k = 0; k < 2; k++) {
+        pel_sparse_cg_info info;
+        so.st[k] = solve(cg, a->b, x, 500, k ? 1e-14 : 1e-12,
+                         k ? PEL_SPARSE_CG_GUESS : PEL_SPARSE_CG_ZERO, &info);
+        ck_assert(so.st[k] == PEL_OK || so.st[k] == PEL_ENOTCONV);
+        so.it[k] = info.iterations;
+        so.rnorm[k] = info.rnorm;
+        so.rho[k] = info.rho;
+    }
+    memcpy(x + a->n, &so, sizeof so);
+    pel_sparse_cg_destroy(cg);
+    pel_sparse_csr_destroy(A);
+}
+
+/* NPB's power step, three times from x = 1: out = x, zeta, rnorm. */
+static void run_power(pel_context *ctx, void *arg, void *out)
+{
+    const sys_arg *a = arg;
+    pel_sparse_csr *A = sys_matrix(ctx, a);
+    pel_sparse_cg *cg = NULL;
+    ck_assert_ok(pel_sparse_cg_create(ctx, A, &cg));
+    double *x = out;
+    for (int64_t j = 0; j < a->n; j++) x[j] = 1.0;
+    for (int it = 0; it < 3; it++)
+        ck_assert_ok(pel_sparse_cg_power_step(cg, 10.0, 25, x, x + a->n, x + a->n + 1));
+    pel_sparse_cg_destroy(cg);
+    pel_sparse_csr_destroy(A);
+}
+
+START_TEST(threads_policy_makea_spmv)
+{
+    test_policy(run_makea_spmv, NULL, makea_bytes());
+}
+END_TEST
+
+START_TEST(threads_policy_csr_spmv)
+{
+    sys_arg a = sys_make(0, 0);
+    size_t nbytes = (size_t)a.n * sizeof(double);
+    test_policy(run_csr_spmv, &a, nbytes);
+    test_same_bits_1_to_4(run_csr_spmv, &a, nbytes);
+    sys_free(&a);
+}
+END_TEST
+
+START_TEST(threads_policy_solve)
+{
+    sys_arg a = sys_make(0.0, 1);
+    size_t nbytes = (size_t)a.n * sizeof(double) + sizeof(solve_out);
+    test_policy(run_solve, &a, nbytes);
+    test_same_bits_1_to_4(run_solve, &a, nbytes);
+    sys_free(&a);
+}
+END_TEST
+
+START_TEST(threads_policy_power)
+{
+    sys_arg a = sys_make(0, 0);
+    size_t nbytes = (size_t)(a.n + 2) * sizeof(double);
+    test_policy(run_power, &a, nbytes);
+    sys_free(&a);
 }
 END_TEST
 
@@ -470,11 +853,19 @@ static Suite *sparse_suite(void)
     tcase_add_test(num, num_npb_class_s);
     tcase_add_test(num, num_npb_class_w);
     tcase_add_test(num, num_cg_tolerance);
+    tcase_add_test(num, num_cg_not_converged);
+    tcase_add_test(num, num_cg_not_spd);
+    tcase_add_test(num, num_cg_nonfinite);
+    tcase_add_test(num, num_cg_warm_start);
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");
     tcase_add_test(thr, threads_makea_spmv);
     tcase_add_test(thr, threads_power);
     tcase_add_test(thr, threads_solve);
+    tcase_add_test(thr, threads_policy_makea_spmv);
+    tcase_add_test(thr, threads_policy_csr_spmv);
+    tcase_add_test(thr, threads_policy_solve);
+    tcase_add_test(thr, threads_policy_power);
     suite_add_tcase(s, thr);
     return s;
 }

@@ -12,7 +12,15 @@
  * in the row's stored column order, whoever computes the row; dot products
  * are summed over fixed blocks of PEL_SPARSE_BLOCK rows and the block sums
  * combined pairwise in a fixed order (pel_sum_serial).  Results are bitwise
- * identical for any thread count. */
+ * identical for any thread count.
+ *
+ * Threads (the rule of pel/context.h): each call reads the thread count of
+ * its context when it starts; nothing is fixed at create.  The CG solve and
+ * the power step run their whole iteration loop as one team with barriers
+ * (inside a caller's parallel region or task: a nested team when nesting is
+ * enabled, else the calling thread alone); the product, the matrix copy and
+ * makea's row assembly are independent blocks of rows (there: a nested team
+ * when nesting is enabled, else tasks of the caller's team). */
 #ifndef PEL_SPARSE_H
 #define PEL_SPARSE_H
 #define PEL_SPARSE_NUMERICS_VERSION 2 /* bumped whenever this family's arithmetic changes on purpose (2: dot-product blocks of 64 rows, was 256) */
@@ -26,8 +34,8 @@ extern "C" {
 
 /* Rows per block of the dot products (and of the static split of every
  * loop): part of the numerical definition of every CG result, never change
- * it.  64 rather than 256: NPB class A has 219 blocks, so two threads get
- * 110 and 109 instead of 28 and 27 (measured 3-5% faster on two threads). */
+ * it.  Small enough that a team's blocks balance on NPB's matrices (class A
+ * has 219). */
 #define PEL_SPARSE_BLOCK 64
 
 /* ---- CSR matrices ---------------------------------------------------------- */
@@ -38,7 +46,12 @@ typedef struct pel_sparse_csr pel_sparse_csr;
  * nondecreasing; colidx[nnz] and values[nnz] with nnz = rowptr[nrows] and
  * 0 <= colidx < ncols.  Columns within a row may come in any order (that
  * order is the summation order of the product); duplicates are allowed and
- * add up.  colidx and values may be NULL only when nnz = 0. */
+ * add up.  colidx and values may be NULL only when nnz = 0.
+ * Distinct objects may be used concurrently from any threads or tasks, even
+ * when made from one context; one object is used by one thread at a time (a
+ * matrix only read, by products and solvers, may be shared by any number of
+ * them at once).  The copy's team follows the thread rule of pel/context.h
+ * (tasks of the caller's team inside a parallel region). */
 pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols, const int64_t *rowptr,
                           const int32_t *colidx, const double *values, pel_sparse_csr **A);
 void pel_sparse_csr_destroy(pel_sparse_csr *A);
@@ -51,8 +64,9 @@ const int64_t *pel_sparse_csr_rowptr(const pel_sparse_csr *A);
 const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A);
 const double *pel_sparse_csr_values(const pel_sparse_csr *A);
 
-/* y = A x: x has ncols entries, y nrows (distinct arrays).  Rows are split
- * statically over pel_context_threads(ctx) threads. */
+/* y = A x: x has ncols entries, y nrows (distinct arrays).  Blocks of rows
+ * are split statically over pel_context_threads(ctx) threads, read at the
+ * call (inside a caller's parallel region: tasks of the caller's team). */
 pel_status pel_sparse_csr_spmv(pel_context *ctx, const pel_sparse_csr *A, const double *x, double *y);
 
 /* ---- NPB's matrix ----------------------------------------------------------- */
@@ -64,7 +78,10 @@ pel_status pel_sparse_csr_spmv(pel_context *ctx, const pel_sparse_csr *A, const 
  * generator, seed 314159265, a = 5^13, after the one number NPB's main draws
  * first) plus 0.5 at position i.  Duplicate contributions are added in order
  * of i; each row's columns are ascending.  n >= 1, 1 <= nonzer <= n,
- * rcond > 0, shift finite. */
+ * rcond > 0, shift finite.  The matrix follows pel_sparse_csr_create's
+ * concurrency rule; the row assembly runs as blocks of rows (tasks of the
+ * caller's team inside a parallel region), with a scratch row of n entries
+ * per thread of the call's team. */
 pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, double shift,
                          pel_sparse_csr **A);
 
@@ -94,9 +111,31 @@ double pel_sparse_npb_flops(const pel_sparse_npb *p);
 typedef struct pel_sparse_cg pel_sparse_cg;
 
 /* A solver for the square matrix A: allocates its work vectors (placed by
- * first touch with the product's row split).  A must outlive the solver. */
+ * first touch with the product's row split).  A must outlive the solver.
+ * Distinct solvers may be used concurrently from any threads or tasks, even
+ * when made from one context or on one matrix; one solver is used by one
+ * thread at a time.  Each call's team follows the thread rule of
+ * pel/context.h (this kernel: a team with barriers, so inside a caller's
+ * parallel region a nested team, or the calling thread when nesting is off). */
 pel_status pel_sparse_cg_create(pel_context *ctx, const pel_sparse_csr *A, pel_sparse_cg **cg);
 void pel_sparse_cg_destroy(pel_sparse_cg *cg);
+
+/* Where a solve starts. */
+typedef enum pel_sparse_cg_start {
+    PEL_SPARSE_CG_ZERO = 0, /* from x = 0: x is only written (NPB's conj_grad) */
+    PEL_SPARSE_CG_GUESS = 1 /* from the x passed in (a warm start): x is read, then updated */
+} pel_sparse_cg_start;
+
+typedef struct pel_sparse_cg_params {
+    int max_iter;              /* at most this many iterations, >= 0 */
+    double rtol;               /* stop when ||r|| <= rtol ||b||; 0: no tolerance, run
+                                * max_iter iterations (or until r = 0 exactly) */
+    pel_sparse_cg_start start; /* PEL_SPARSE_CG_ZERO or PEL_SPARSE_CG_GUESS */
+} pel_sparse_cg_params;
+
+/* max_iter = 1000, rtol = 1e-10, start = PEL_SPARSE_CG_ZERO.  NPB's
+ * conj_grad is max_iter = 25, rtol = 0 from zero. */
+void pel_sparse_cg_params_default(pel_sparse_cg_params *p);
 
 typedef struct pel_sparse_cg_info {
     int iterations; /* CG iterations done */
@@ -105,21 +144,35 @@ typedef struct pel_sparse_cg_info {
     double rho;     /* the recurrence's r.r at the end */
 } pel_sparse_cg_info;
 
-/* Solves A x = b (A symmetric positive definite) by CG from x = 0, as NPB
- * does: at most max_iter iterations, fewer when rtol > 0 and the recurrence's
- * residual ||r|| <= rtol ||b||, or when r becomes exactly zero.  With
- * rtol = 0 and max_iter = 25 this is NPB's conj_grad.  One parallel region;
- * never allocates.  info may be NULL. */
-pel_status pel_sparse_cg_solve(pel_sparse_cg *cg, const double *b, double *x, int max_iter, double rtol,
-                        pel_sparse_cg_info *info);
+/* Solves A x = b (A symmetric positive definite) by CG with the options p
+ * (NULL: pel_sparse_cg_params_default): from x = 0 or from the caller's x,
+ * at most p->max_iter iterations, fewer when the recurrence's residual
+ * ||r|| <= rtol ||b|| (checked before the first iteration too, so a guess
+ * that already meets it takes 0 iterations) or r becomes exactly zero.
+ * With max_iter = 25, rtol = 0 from zero this is NPB's conj_grad.  One team
+ * per call; never allocates.  info may be NULL; it is filled whatever the
+ * status, and x holds the last iterate.  Returns
+ *   PEL_ENOTCONV   rtol > 0 and not met after max_iter iterations
+ *                  ("cg: not converged: relative residual R after K
+ *                  iterations, tolerance T", R = ||r|| / ||b||);
+ *   PEL_ESINGULAR  a breakdown, p.Ap <= 0: A is not positive definite (the
+ *                  message names the iteration);
+ *   PEL_ENONFINITE r.r, b.b or p.Ap became NaN or infinite (the message
+ *                  names the iteration, 0 for the initial residual, and the
+ *                  first non-finite entry of b, x, r or q = A p). */
+pel_status pel_sparse_cg_solve(pel_sparse_cg *cg, const pel_sparse_cg_params *p, const double *b,
+                               double *x, pel_sparse_cg_info *info);
 
 /* One step of NPB's inverse power iteration on x (n entries, updated in
- * place): z = A^-1 x by cgit CG iterations (rtol 0), then
+ * place): z = A^-1 x by cgit CG iterations (rtol 0) from zero, then
  *     zeta = shift + 1 / (x.z),   x = z / ||z||.
- * rnorm receives ||x - A z|| (NPB's printed residual); either output may be
- * NULL.  One parallel region; never allocates. */
-pel_status pel_sparse_cg_power_step(pel_sparse_cg *cg, double shift, int cgit, double *x, double *zeta,
-                             double *rnorm);
+ * A may be definite of either sign (NPB's shifted matrix is negative
+ * definite); only p.Ap = 0 stops the iterations early.  rnorm receives
+ * ||x - A z|| (NPB's printed residual); either output may be NULL.  One team
+ * per call; never allocates.  PEL_ENONFINITE (as for the solve; x is then
+ * left unchanged) when a residual or p.Ap is not finite. */
+pel_status pel_sparse_cg_power_step(pel_sparse_cg *cg, double shift, int cgit, double *x,
+                                    double *zeta, double *rnorm);
 
 /* z of the last power step (n entries, owned by the solver). */
 const double *pel_sparse_cg_power_z(const pel_sparse_cg *cg);

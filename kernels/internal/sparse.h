@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "internal/core.h"
+#include "internal/team.h"
 
 struct pel_sparse_csr {
     int64_t nrows, ncols, nnz;
@@ -21,8 +22,9 @@ struct pel_sparse_csr {
 
 #define PELI_COL16_MAX 65536
 
-/* The parallel loops of this family run over blocks of PEL_SPARSE_BLOCK rows
- * with schedule(static): a block is computed by one thread, so its partial
+/* The parallel loops of this family run over blocks of PEL_SPARSE_BLOCK rows,
+ * virtual thread t of nt taking the blocks peli_sparse_my_blocks gives it (the
+ * schedule(static) split): a block is computed by one call, so its partial
  * dot product never depends on the team. */
 static inline int64_t peli_sparse_blocks(int64_t nrows)
 {
@@ -58,10 +60,13 @@ static inline double peli_row_dot(const pel_sparse_csr *A, int64_t j, const doub
  * memory (ctx records it). */
 pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz);
 
-/* Team size for a loop over the blocks of nrows rows. */
-static inline int peli_sparse_team(const pel_context *ctx, int64_t nrows)
+/* The blocks [*b0, *b1) of virtual thread t of nt, of nb blocks. */
+static inline void peli_sparse_my_blocks(int64_t nb, int t, int nt, int64_t *b0, int64_t *b1)
 {
-    return pel_team_size(ctx, (size_t)peli_sparse_blocks(nrows));
+    size_t b, e;
+    pel_static_range((size_t)nb, t, nt, &b, &e);
+    *b0 = (int64_t)b;
+    *b1 = (int64_t)e;
 }
 
 #endif

@@ -1,20 +1,23 @@
 /* The conjugate gradient solver and NPB CG's inverse power iteration
  * (include/pel/sparse.h), and NPB CG's class table.
  *
- * One parallel region per solve (or per power step).  Every loop runs over
- * blocks of PEL_SPARSE_BLOCK rows with schedule(static), so the rows a thread
- * multiplies are the rows whose vector entries it first touched and updates.
- * Dot products are fused into the loops that produce their operands (p.q
- * into q = A p; r.r into the update of z and r; x.z, z.z and ||x - A z||^2
- * into the residual product), each block writing its partial sum to a slot
- * of its own; after the barrier every thread combines the slots itself in
- * the same fixed pairwise order (pel_sum_serial), so every thread holds the
- * same scalar and no `single` or reduction clause is needed.  Three
- * barriers per CG iteration: after q (alpha needs p.q), after r (beta needs
- * r.r), after p (the next product reads all of p). */
+ * One team per solve (or per power step): the whole iteration loop is one
+ * PELI_BARRIERS function of (t, nt) handed to peli_parallel.  Every loop runs
+ * over blocks of PEL_SPARSE_BLOCK rows, call t taking the blocks of the
+ * schedule(static) split, so the rows a thread multiplies are the rows whose
+ * vector entries it first touched and updates.  Dot products are fused into
+ * the loops that produce their operands (p.q into q = A p; r.r into the
+ * update of z and r; x.z, z.z and ||x - A z||^2 into the residual product),
+ * each block writing its partial sum to a slot of its own; after the barrier
+ * every call combines the slots itself in the same fixed pairwise order
+ * (pel_sum_serial), so every call holds the same scalar, takes the same
+ * branches, and no `single` or reduction is needed.  Three barriers per CG
+ * iteration: after q (alpha needs p.q), after r (beta needs r.r), after p
+ * (the next product reads all of p). */
 #include <config.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "internal/sparse.h"
@@ -26,6 +29,19 @@ struct pel_sparse_cg {
     double *p, *q, *r, *z; /* n each */
     double *part;           /* 3 * nb block partial sums */
 };
+
+/* First touch of the work vectors with the solver's split (no barrier). */
+static void zero_vectors(int t, int nt, void *arg)
+{
+    pel_sparse_cg *s = arg;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(s->nb, t, nt, &b0, &b1);
+    for (int64_t blk = b0; blk < b1; blk++) {
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, s->n, &j0, &j1);
+        for (int64_t j = j0; j < j1; j++) s->p[j] = s->q[j] = s->r[j] = s->z[j] = 0.0;
+    }
+}
 
 pel_status pel_sparse_cg_create(pel_context *ctx, const pel_sparse_csr *A, pel_sparse_cg **cg)
 {
@@ -52,16 +68,7 @@ pel_status pel_sparse_cg_create(pel_context *ctx, const pel_sparse_csr *A, pel_s
         return pel_error(ctx, PEL_ENOMEM, "cg: cannot allocate work vectors for n = %lld",
                          (long long)A->nrows);
     }
-    /* first touch with the solver's split */
-    double *p = s->p, *q = s->q, *r = s->r, *z = s->z;
-    int64_t n = s->n, nb = s->nb;
-#pragma omp parallel for schedule(static) num_threads(peli_sparse_team(ctx, n)) default(none) \
-    shared(p, q, r, z, n, nb)
-    for (int64_t blk = 0; blk < nb; blk++) {
-        int64_t j0, j1;
-        peli_sparse_block_rows(blk, n, &j0, &j1);
-        for (int64_t j = j0; j < j1; j++) p[j] = q[j] = r[j] = z[j] = 0.0;
-    }
+    peli_parallel(ctx, (size_t)s->nb, 0, 0, zero_vectors, s);
     *cg = s;
     return PEL_OK;
 }
@@ -80,38 +87,94 @@ void pel_sparse_cg_destroy(pel_sparse_cg *cg)
 
 const double *pel_sparse_cg_power_z(const pel_sparse_cg *cg) { return cg ? cg->z : NULL; }
 
-/* The CG iterations inside a parallel region: solves A x = b from x = 0 into
- * x (z of the power step).  Every thread returns the same values.  Ends with
- * a barrier. */
-static int cg_iterate(const pel_sparse_cg *s, const double *b, double *x, int max_iter, double rtol2,
-                      double *rho_out)
+void pel_sparse_cg_params_default(pel_sparse_cg_params *p)
+{
+    if (!p) return;
+    p->max_iter = 1000;
+    p->rtol = 1e-10;
+    p->start = PEL_SPARSE_CG_ZERO;
+}
+
+/* How an iteration loop ended. */
+enum {
+    CG_DONE,       /* max_iter, the tolerance, or r = 0 */
+    CG_RR_NONFIN,  /* r.r (or b.b) is not finite */
+    CG_PQ_NONFIN,  /* p.q is not finite */
+    CG_PQ_NOTPOS   /* p.q <= 0 (checked when `definite`) */
+};
+
+typedef struct cg_state {
+    int it;     /* iterations done */
+    int at;     /* where a failure was found: 0 the initial residual, k iteration k */
+    int end;    /* CG_* */
+    double rho; /* r.r at the end */
+    double bb;  /* b.b */
+    double bad; /* the failing scalar */
+} cg_state;
+
+/* The CG iterations, as call t of nt of a PELI_BARRIERS run: solves A x = b
+ * from x = 0 (guess = 0) or from the given x into x (z of the power step).
+ * With `definite`, p.q <= 0 stops it as a breakdown; otherwise only p.q = 0
+ * stops it (NPB's matrix is negative definite).  Every call returns the same
+ * state.  Ends with a barrier. */
+static void cg_iterate(const pel_sparse_cg *s, const double *b, double *x, int max_iter,
+                       double rtol2, int guess, int definite, int t, int nt, cg_state *out)
 {
     const pel_sparse_csr *A = s->A;
     const int64_t n = s->n, nb = s->nb;
     double *p = s->p, *q = s->q, *r = s->r, *pq = s->part, *rr = s->part + nb;
+    double *bbp = s->part + 2 * nb;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
 
-    /* q = x = 0, r = p = b, rho = r.r */
-#pragma omp for schedule(static)
-    for (int64_t blk = 0; blk < nb; blk++) {
-        int64_t j0, j1;
-        peli_sparse_block_rows(blk, n, &j0, &j1);
-        double s2 = 0.0;
-        for (int64_t j = j0; j < j1; j++) {
-            q[j] = 0.0;
-            x[j] = 0.0;
-            r[j] = b[j];
-            p[j] = b[j];
-            s2 = s2 + b[j] * b[j];
+    if (!guess) {
+        /* q = x = 0, r = p = b, rho = r.r */
+        for (int64_t blk = b0; blk < b1; blk++) {
+            int64_t j0, j1;
+            peli_sparse_block_rows(blk, n, &j0, &j1);
+            double s2 = 0.0;
+            for (int64_t j = j0; j < j1; j++) {
+                q[j] = 0.0;
+                x[j] = 0.0;
+                r[j] = b[j];
+                p[j] = b[j];
+                s2 = s2 + b[j] * b[j];
+            }
+            rr[blk] = s2;
         }
-        rr[blk] = s2;
-    } /* barrier */
+    } else {
+        /* q = 0, r = p = b - A x, rho = r.r, and b.b */
+        for (int64_t blk = b0; blk < b1; blk++) {
+            int64_t j0, j1;
+            peli_sparse_block_rows(blk, n, &j0, &j1);
+            double s2 = 0.0, b2 = 0.0;
+            for (int64_t j = j0; j < j1; j++) {
+                double rj = b[j] - peli_row_dot(A, j, x);
+                q[j] = 0.0;
+                r[j] = rj;
+                p[j] = rj;
+                s2 = s2 + rj * rj;
+                b2 = b2 + b[j] * b[j];
+            }
+            rr[blk] = s2;
+            bbp[blk] = b2;
+        }
+    }
+    peli_barrier(nt);
     double rho = pel_sum_serial(rr, (size_t)nb);
-    const double stop2 = rtol2 * rho; /* r.r <= rtol^2 b.b; 0: only an exact zero */
-    int it = 0;
-    while (it < max_iter && rho > stop2) {
+    double bb = guess ? pel_sum_serial(bbp, (size_t)nb) : rho;
+    const double stop2 = rtol2 * bb; /* r.r <= rtol^2 b.b; 0: only an exact zero */
+    int it = 0, end = CG_DONE, synced = 0, at = 0;
+    double bad = 0.0;
+    if (!isfinite(rho) || !isfinite(bb)) {
+        end = CG_RR_NONFIN;
+        bad = isfinite(rho) ? bb : rho;
+    }
+    while (end == CG_DONE && it < max_iter && rho > stop2) {
+        synced = 0;
+        at = it + 1;
         /* q = A p and p.q */
-#pragma omp for schedule(static)
-        for (int64_t blk = 0; blk < nb; blk++) {
+        for (int64_t blk = b0; blk < b1; blk++) {
             int64_t j0, j1;
             peli_sparse_block_rows(blk, n, &j0, &j1);
             double d = 0.0;
@@ -121,13 +184,22 @@ static int cg_iterate(const pel_sparse_cg *s, const double *b, double *x, int ma
                 d = d + p[j] * qj;
             }
             pq[blk] = d;
-        } /* barrier */
+        }
+        peli_barrier(nt);
         double d = pel_sum_serial(pq, (size_t)nb);
-        if (d == 0.0) break; /* p = 0 or A not definite: every thread stops here */
+        if (!isfinite(d)) {
+            end = CG_PQ_NONFIN;
+            bad = d;
+            break;
+        }
+        if (definite ? d <= 0.0 : d == 0.0) { /* every call stops here */
+            if (definite) end = CG_PQ_NOTPOS;
+            bad = d;
+            break;
+        }
         double alpha = rho / d, rho0 = rho;
         /* x += alpha p, r -= alpha q, rho = r.r */
-#pragma omp for schedule(static)
-        for (int64_t blk = 0; blk < nb; blk++) {
+        for (int64_t blk = b0; blk < b1; blk++) {
             int64_t j0, j1;
             peli_sparse_block_rows(blk, n, &j0, &j1);
             double s2 = 0.0;
@@ -138,32 +210,47 @@ static int cg_iterate(const pel_sparse_cg *s, const double *b, double *x, int ma
                 s2 = s2 + rj * rj;
             }
             rr[blk] = s2;
-        } /* barrier */
+        }
+        peli_barrier(nt);
         rho = pel_sum_serial(rr, (size_t)nb);
+        if (!isfinite(rho)) {
+            end = CG_RR_NONFIN;
+            bad = rho;
+            break;
+        }
         double beta = rho / rho0;
         /* p = r + beta p */
-#pragma omp for schedule(static)
-        for (int64_t blk = 0; blk < nb; blk++) {
+        for (int64_t blk = b0; blk < b1; blk++) {
             int64_t j0, j1;
             peli_sparse_block_rows(blk, n, &j0, &j1);
             for (int64_t j = j0; j < j1; j++) p[j] = r[j] + beta * p[j];
-        } /* barrier */
+        }
+        peli_barrier(nt); /* also: every call has read pq and rr */
+        synced = 1;
         it++;
     }
-    *rho_out = rho;
-    return it;
+    /* before anyone rewrites the partial sums the others may still be reading */
+    if (!synced) peli_barrier(nt);
+    out->it = it;
+    out->at = end == CG_DONE ? 0 : at;
+    out->end = end;
+    out->rho = rho;
+    out->bb = bb;
+    out->bad = bad;
 }
 
-/* Inside the region, after cg_iterate: sum over blocks of (b - A x)^2 into
+/* After cg_iterate, as call t of nt: sums over blocks of (b - A x)^2 into
  * part[0..nb), and with `power` also b.x into part[nb..2nb) and x.x into
  * part[2nb..3nb).  Ends with a barrier. */
-static void residual(const pel_sparse_cg *s, const double *b, const double *x, int power)
+static void residual(const pel_sparse_cg *s, const double *b, const double *x, int power, int t,
+                     int nt)
 {
     const pel_sparse_csr *A = s->A;
     const int64_t n = s->n, nb = s->nb;
     double *part = s->part;
-#pragma omp for schedule(static)
-    for (int64_t blk = 0; blk < nb; blk++) {
+    int64_t b0, b1;
+    peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
+    for (int64_t blk = b0; blk < b1; blk++) {
         int64_t j0, j1;
         peli_sparse_block_rows(blk, n, &j0, &j1);
         double e2 = 0.0, bx = 0.0, xx = 0.0;
@@ -180,7 +267,8 @@ static void residual(const pel_sparse_cg *s, const double *b, const double *x, i
             part[nb + blk] = bx;
             part[2 * nb + blk] = xx;
         }
-    } /* barrier */
+    }
+    peli_barrier(nt);
 }
 
 static pel_status check_solve(pel_sparse_cg *cg, const double *b, const double *x, int max_iter)
@@ -194,69 +282,172 @@ static pel_status check_solve(pel_sparse_cg *cg, const double *b, const double *
     return PEL_OK;
 }
 
-pel_status pel_sparse_cg_solve(pel_sparse_cg *cg, const double *b, double *x, int max_iter, double rtol,
-                        pel_sparse_cg_info *info)
+/* The first entry of v[0..n) that is not finite, or -1. */
+static int64_t first_nonfinite(const double *v, int64_t n)
 {
-    pel_status st = check_solve(cg, b, x, max_iter);
-    if (st != PEL_OK) return st;
-    PEL_REQUIRE(cg->ctx, rtol >= 0 && rtol < INFINITY,
-                "cg: rtol must be zero or positive and finite (got %g)", rtol);
-    double rtol2 = rtol * rtol;
-    int iters = 0, want_rnorm = info != NULL; /* the explicit residual costs a product */
-    double rho = 0.0;
-#pragma omp parallel num_threads(peli_sparse_team(cg->ctx, cg->n)) default(none) \
-    shared(cg, b, x, max_iter, rtol2, iters, rho, want_rnorm)
-    {
-        double rho_t;
-        int it = cg_iterate(cg, b, x, max_iter, rtol2, &rho_t);
-        if (want_rnorm) residual(cg, b, x, 0);
-#pragma omp master
-        {
-            iters = it;
-            rho = rho_t;
-        }
+    for (int64_t j = 0; j < n; j++)
+        if (!isfinite(v[j])) return j;
+    return -1;
+}
+
+/* PEL_ENONFINITE for a loop that ended with CG_RR_NONFIN or CG_PQ_NONFIN,
+ * naming the quantity, the iteration (0: the initial residual) and the
+ * first non-finite entry of the vector it was summed from.  bname and xname
+ * are the caller's names of b and x. */
+static pel_status nonfinite(const pel_sparse_cg *cg, const char *who, const cg_state *st,
+                            const double *b, const char *bname, const double *x,
+                            const char *xname, int guess)
+{
+    const int64_t n = cg->n;
+    char dot[32];
+    const char *name = "r", *note = "";
+    const double *v = cg->r;
+    int64_t j = -1;
+    if (st->end == CG_PQ_NONFIN) {
+        snprintf(dot, sizeof dot, "p.Ap");
+        name = "q";
+        note = " (q = A p)";
+        v = cg->q;
+    } else if (st->at > 0 || (guess && isfinite(st->bb))) {
+        snprintf(dot, sizeof dot, "r.r");
+    } else {
+        snprintf(dot, sizeof dot, "%s.%s", bname, bname);
+        name = bname;
+        v = b;
     }
+    if (st->at == 0) { /* the initial residual: which input */
+        if ((j = first_nonfinite(b, n)) >= 0) name = bname, v = b;
+        else if (guess && (j = first_nonfinite(x, n)) >= 0) name = xname, v = x;
+    }
+    if (j < 0) j = first_nonfinite(v, n);
+    if (j < 0)
+        return pel_error(cg->ctx, PEL_ENONFINITE,
+                         "%s: non-finite %s = %g at iteration %d (every entry of %s is finite: "
+                         "the sum overflowed)",
+                         who, dot, st->bad, st->at, name);
+    return pel_error(cg->ctx, PEL_ENONFINITE,
+                     "%s: non-finite %s = %g at iteration %d: %s[%lld] = %g%s", who, dot,
+                     st->bad, st->at, name, (long long)j, v[j], note);
+}
+
+/* ---- the solve ---- */
+
+typedef struct solve_arg {
+    const pel_sparse_cg *cg;
+    const double *b;
+    double *x;
+    int max_iter, guess, want_rnorm;
+    double rtol2;
+    cg_state st; /* written by call 0 */
+} solve_arg;
+
+static void solve_team(int t, int nt, void *arg)
+{
+    solve_arg *a = arg;
+    cg_state st;
+    cg_iterate(a->cg, a->b, a->x, a->max_iter, a->rtol2, a->guess, 1, t, nt, &st);
+    if (a->want_rnorm) residual(a->cg, a->b, a->x, 0, t, nt);
+    if (t == 0) a->st = st;
+}
+
+pel_status pel_sparse_cg_solve(pel_sparse_cg *cg, const pel_sparse_cg_params *p, const double *b,
+                               double *x, pel_sparse_cg_info *info)
+{
+    pel_sparse_cg_params def;
+    if (!p) {
+        pel_sparse_cg_params_default(&def);
+        p = &def;
+    }
+    pel_status st = check_solve(cg, b, x, p->max_iter);
+    if (st != PEL_OK) return st;
+    PEL_REQUIRE(cg->ctx, p->rtol >= 0 && p->rtol < INFINITY,
+                "cg: rtol must be zero or positive and finite (got %g)", p->rtol);
+    PEL_REQUIRE(cg->ctx, p->start == PEL_SPARSE_CG_ZERO || p->start == PEL_SPARSE_CG_GUESS,
+                "cg: start must be PEL_SPARSE_CG_ZERO or PEL_SPARSE_CG_GUESS (got %d)",
+                (int)p->start);
+    solve_arg a = {.cg = cg,
+                   .b = b,
+                   .x = x,
+                   .max_iter = p->max_iter,
+                   .guess = p->start == PEL_SPARSE_CG_GUESS,
+                   .want_rnorm = info != NULL, /* the explicit residual costs a product */
+                   .rtol2 = p->rtol * p->rtol};
+    peli_parallel(cg->ctx, (size_t)cg->nb, 0, PELI_BARRIERS, solve_team, &a);
     if (info) {
-        info->iterations = iters;
-        info->rho = rho;
+        info->iterations = a.st.it;
+        info->rho = a.st.rho;
         info->rnorm = sqrt(pel_sum_serial(cg->part, (size_t)cg->nb));
     }
+    switch (a.st.end) {
+    case CG_RR_NONFIN:
+    case CG_PQ_NONFIN:
+        return nonfinite(cg, "cg", &a.st, b, "b", x, "x", a.guess);
+    case CG_PQ_NOTPOS:
+        return pel_error(cg->ctx, PEL_ESINGULAR,
+                         "cg: breakdown at iteration %d: p.Ap = %g <= 0, the matrix is not "
+                         "positive definite",
+                         a.st.at, a.st.bad);
+    default:
+        break;
+    }
+    if (p->rtol > 0 && !(a.st.rho <= a.rtol2 * a.st.bb))
+        return pel_error(cg->ctx, PEL_ENOTCONV,
+                         "cg: not converged: relative residual %.3e after %d iterations, "
+                         "tolerance %g",
+                         sqrt(a.st.rho) / sqrt(a.st.bb), a.st.it, p->rtol);
     return PEL_OK;
 }
 
-pel_status pel_sparse_cg_power_step(pel_sparse_cg *cg, double shift, int cgit, double *x, double *zeta,
-                             double *rnorm)
+/* ---- the power step ---- */
+
+typedef struct power_arg {
+    const pel_sparse_cg *cg;
+    double *x;
+    int cgit;
+    double shift;
+    cg_state st;           /* written by call 0 */
+    double zeta, rnorm;    /* written by call 0 */
+} power_arg;
+
+static void power_team(int t, int nt, void *arg)
+{
+    power_arg *a = arg;
+    const pel_sparse_cg *cg = a->cg;
+    const int64_t n = cg->n, nb = cg->nb;
+    double *x = a->x, *z = cg->z, *part = cg->part;
+    cg_state st;
+    cg_iterate(cg, x, z, a->cgit, 0.0, 0, 0, t, nt, &st);
+    if (t == 0) a->st = st;
+    if (st.end != CG_DONE) return; /* every call: x stays as it was */
+    residual(cg, x, z, 1, t, nt);
+    /* zeta = shift + 1/(x.z); x = z / ||z||, by NPB's reciprocal */
+    double xz = pel_sum_serial(part + nb, (size_t)nb);
+    double zz = pel_sum_serial(part + 2 * nb, (size_t)nb);
+    double inv = 1.0 / sqrt(zz);
+    if (t == 0) {
+        a->zeta = a->shift + 1.0 / xz;
+        a->rnorm = sqrt(pel_sum_serial(part, (size_t)nb));
+    }
+    int64_t b0, b1;
+    peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
+    for (int64_t blk = b0; blk < b1; blk++) {
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
+        for (int64_t j = j0; j < j1; j++) x[j] = inv * z[j];
+    }
+}
+
+pel_status pel_sparse_cg_power_step(pel_sparse_cg *cg, double shift, int cgit, double *x,
+                                    double *zeta, double *rnorm)
 {
     pel_status st = check_solve(cg, x, cg ? cg->z : NULL, cgit);
     if (st != PEL_OK) return st;
     PEL_REQUIRE(cg->ctx, isfinite(shift), "cg: shift must be finite (got %g)", shift);
-    const int64_t n = cg->n, nb = cg->nb;
-    double *z = cg->z, *part = cg->part;
-    double zeta_v = 0.0, rnorm_v = 0.0;
-#pragma omp parallel num_threads(peli_sparse_team(cg->ctx, n)) default(none) \
-    shared(cg, x, z, part, n, nb, cgit, shift, zeta_v, rnorm_v)
-    {
-        double rho;
-        (void)cg_iterate(cg, x, z, cgit, 0.0, &rho);
-        residual(cg, x, z, 1);
-        /* zeta = shift + 1/(x.z); x = z / ||z||, by NPB's reciprocal */
-        double xz = pel_sum_serial(part + nb, (size_t)nb);
-        double zz = pel_sum_serial(part + 2 * nb, (size_t)nb);
-        double inv = 1.0 / sqrt(zz);
-#pragma omp master
-        {
-            zeta_v = shift + 1.0 / xz;
-            rnorm_v = sqrt(pel_sum_serial(part, (size_t)nb));
-        }
-#pragma omp for schedule(static)
-        for (int64_t blk = 0; blk < nb; blk++) {
-            int64_t j0, j1;
-            peli_sparse_block_rows(blk, n, &j0, &j1);
-            for (int64_t j = j0; j < j1; j++) x[j] = inv * z[j];
-        }
-    }
-    if (zeta) *zeta = zeta_v;
-    if (rnorm) *rnorm = rnorm_v;
+    power_arg a = {.cg = cg, .x = x, .cgit = cgit, .shift = shift};
+    peli_parallel(cg->ctx, (size_t)cg->nb, 0, PELI_BARRIERS, power_team, &a);
+    if (a.st.end != CG_DONE) return nonfinite(cg, "cg: power step", &a.st, x, "x", cg->z, "z", 0);
+    if (zeta) *zeta = a.zeta;
+    if (rnorm) *rnorm = a.rnorm;
     return PEL_OK;
 }
 

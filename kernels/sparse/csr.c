@@ -37,6 +37,32 @@ void pel_sparse_csr_destroy(pel_sparse_csr *A)
     free(A);
 }
 
+/* The arrays of a new matrix, copied by blocks of rows (first touch). */
+struct copy_arg {
+    pel_sparse_csr *M;
+    const int32_t *colidx;
+    const double *values;
+};
+
+static void copy_rows(int t, int nt, void *arg)
+{
+    const struct copy_arg *a = arg;
+    pel_sparse_csr *M = a->M;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(peli_sparse_blocks(M->nrows), t, nt, &b0, &b1);
+    for (int64_t blk = b0; blk < b1; blk++) {
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, M->nrows, &j0, &j1);
+        int64_t b = M->rowptr[j0], e = M->rowptr[j1];
+        if (e > b) {
+            memcpy(M->col + b, a->colidx + b, (size_t)(e - b) * sizeof *M->col);
+            memcpy(M->val + b, a->values + b, (size_t)(e - b) * sizeof *M->val);
+            if (M->col16)
+                for (int64_t k = b; k < e; k++) M->col16[k] = (uint16_t)a->colidx[k];
+        }
+    }
+}
+
 pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols, const int64_t *rowptr,
                           const int32_t *colidx, const double *values, pel_sparse_csr **A)
 {
@@ -66,21 +92,8 @@ pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols,
     if (!M) return PEL_ENOMEM;
     memcpy(M->rowptr, rowptr, (size_t)(nrows + 1) * sizeof *rowptr);
     /* first touch: each thread copies the rows it will multiply */
-    int64_t nb = peli_sparse_blocks(nrows);
-    int nt = peli_sparse_team(ctx, nrows);
-#pragma omp parallel for schedule(static) num_threads(nt) default(none) \
-    shared(M, colidx, values, nb, nrows)
-    for (int64_t blk = 0; blk < nb; blk++) {
-        int64_t j0, j1;
-        peli_sparse_block_rows(blk, nrows, &j0, &j1);
-        int64_t b = M->rowptr[j0], e = M->rowptr[j1];
-        if (e > b) {
-            memcpy(M->col + b, colidx + b, (size_t)(e - b) * sizeof *M->col);
-            memcpy(M->val + b, values + b, (size_t)(e - b) * sizeof *M->val);
-            if (M->col16)
-                for (int64_t k = b; k < e; k++) M->col16[k] = (uint16_t)colidx[k];
-        }
-    }
+    struct copy_arg a = {M, colidx, values};
+    peli_parallel(ctx, (size_t)peli_sparse_blocks(nrows), 0, 0, copy_rows, &a);
     *A = M;
     return PEL_OK;
 }
@@ -92,19 +105,33 @@ const int64_t *pel_sparse_csr_rowptr(const pel_sparse_csr *A) { return A ? A->ro
 const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A) { return A ? A->col : NULL; }
 const double *pel_sparse_csr_values(const pel_sparse_csr *A) { return A ? A->val : NULL; }
 
+struct spmv_arg {
+    const pel_sparse_csr *A;
+    const double *x;
+    double *y;
+};
+
+/* y = A x over t's blocks: independent of the other calls (no barrier). */
+static void spmv_rows(int t, int nt, void *arg)
+{
+    const struct spmv_arg *a = arg;
+    const int64_t n = a->A->nrows;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(peli_sparse_blocks(n), t, nt, &b0, &b1);
+    for (int64_t blk = b0; blk < b1; blk++) {
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
+        for (int64_t j = j0; j < j1; j++) a->y[j] = peli_row_dot(a->A, j, a->x);
+    }
+}
+
 pel_status pel_sparse_csr_spmv(pel_context *ctx, const pel_sparse_csr *A, const double *x, double *y)
 {
     if (!ctx) return PEL_EINVAL;
     PEL_REQUIRE(ctx, A != NULL, "csr: spmv: the matrix A is NULL");
     PEL_REQUIRE(ctx, x != NULL && y != NULL, "csr: spmv: x or y is NULL");
     PEL_REQUIRE(ctx, (const double *)y != x, "csr: spmv: x and y must be distinct arrays");
-    const int64_t n = A->nrows;
-#pragma omp parallel for schedule(static) num_threads(peli_sparse_team(ctx, n)) default(none) \
-    shared(n, A, x, y)
-    for (int64_t blk = 0; blk < peli_sparse_blocks(n); blk++) {
-        int64_t j0, j1;
-        peli_sparse_block_rows(blk, n, &j0, &j1);
-        for (int64_t j = j0; j < j1; j++) y[j] = peli_row_dot(A, j, x);
-    }
+    struct spmv_arg a = {A, x, y};
+    peli_parallel(ctx, (size_t)peli_sparse_blocks(A->nrows), 0, 0, spmv_rows, &a);
     return PEL_OK;
 }

@@ -25,8 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <omp.h>
-
 #include "internal/sparse.h"
 
 #define NPB_SEED UINT64_C(314159265)
@@ -142,6 +140,50 @@ static int64_t build_row(const gen *g, int64_t j, double rcond, double shift, in
     return m;
 }
 
+/* The two assembly passes over blocks of rows, virtual thread t using
+ * scratch row t (n entries of acc, mark and cols).  Rows are independent:
+ * no barrier. */
+struct assemble_arg {
+    const gen *g;
+    double rcond, shift;
+    double *acc;
+    int64_t *mark;
+    int32_t *cols;
+    int64_t *count;   /* pass 1: distinct columns per row */
+    pel_sparse_csr *M; /* pass 2: the values, written (first touch) by the
+                        * thread that later multiplies these rows */
+};
+
+static void assemble_rows(int t, int nt, void *arg)
+{
+    const struct assemble_arg *a = arg;
+    const int64_t n = a->g->n;
+    size_t off = (size_t)t * (size_t)n;
+    double *acc = a->acc + off;
+    int64_t *mark = a->mark + off;
+    int32_t *cols = a->cols + off;
+    pel_sparse_csr *M = a->M;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(peli_sparse_blocks(n), t, nt, &b0, &b1);
+    for (int64_t blk = b0; blk < b1; blk++) {
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
+        for (int64_t j = j0; j < j1; j++) {
+            int64_t m = build_row(a->g, j, a->rcond, a->shift, M != NULL, acc, mark, cols);
+            if (!M) {
+                a->count[j] = m;
+                continue;
+            }
+            int64_t b = M->rowptr[j];
+            for (int64_t k = 0; k < m; k++) {
+                M->col[b + k] = cols[k];
+                if (M->col16) M->col16[b + k] = (uint16_t)cols[k];
+                M->val[b + k] = acc[cols[k]];
+            }
+        }
+    }
+}
+
 pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, double shift,
                          pel_sparse_csr **A)
 {
@@ -164,7 +206,9 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     g.size = pel_malloc((size_t)n * sizeof *g.size);
     g.rstart = pel_malloc((size_t)(n + 1) * sizeof *g.rstart);
     g.rlist = pel_malloc(slots * sizeof *g.rlist);
-    int nt = peli_sparse_team(ctx, n);
+    /* scratch rows for the team this call asks for (read from ctx now) */
+    int64_t nb = peli_sparse_blocks(n);
+    int nt = peli_team_want(ctx, (size_t)nb, 0);
     double *acc = pel_malloc((size_t)nt * (size_t)n * sizeof *acc);
     int64_t *mark = pel_malloc((size_t)nt * (size_t)n * sizeof *mark);
     int32_t *cols = pel_malloc((size_t)nt * (size_t)n * sizeof *cols);
@@ -188,16 +232,8 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     for (size_t k = 0; k < (size_t)nt * (size_t)n; k++) mark[k] = -1;
 
     /* pass 1: distinct columns per row */
-    int64_t nb = peli_sparse_blocks(n);
-#pragma omp parallel for schedule(static) num_threads(nt) default(none) \
-    shared(g, nb, n, rcond, shift, acc, mark, cols, count)
-    for (int64_t blk = 0; blk < nb; blk++) {
-        size_t t = (size_t)omp_get_thread_num() * (size_t)n;
-        int64_t j0, j1;
-        peli_sparse_block_rows(blk, n, &j0, &j1);
-        for (int64_t j = j0; j < j1; j++)
-            count[j] = build_row(&g, j, rcond, shift, 0, acc + t, mark + t, cols + t);
-    }
+    struct assemble_arg a = {&g, rcond, shift, acc, mark, cols, count, NULL};
+    peli_parallel(ctx, (size_t)nb, nt, 0, assemble_rows, &a);
     int64_t nnz = 0;
     for (int64_t j = 0; j < n; j++) nnz += count[j];
     M = peli_csr_alloc(ctx, n, n, nnz);
@@ -209,24 +245,9 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     for (int64_t j = 0; j < n; j++) M->rowptr[j + 1] = M->rowptr[j] + count[j];
     for (size_t k = 0; k < (size_t)nt * (size_t)n; k++) mark[k] = -1;
 
-    /* pass 2: the values, written (first touch) by the thread that later
-     * multiplies these rows */
-#pragma omp parallel for schedule(static) num_threads(nt) default(none) \
-    shared(g, nb, n, rcond, shift, acc, mark, cols, M)
-    for (int64_t blk = 0; blk < nb; blk++) {
-        size_t t = (size_t)omp_get_thread_num() * (size_t)n;
-        int64_t j0, j1;
-        peli_sparse_block_rows(blk, n, &j0, &j1);
-        for (int64_t j = j0; j < j1; j++) {
-            int64_t m = build_row(&g, j, rcond, shift, 1, acc + t, mark + t, cols + t);
-            int64_t b = M->rowptr[j];
-            for (int64_t k = 0; k < m; k++) {
-                M->col[b + k] = cols[t + (size_t)k];
-                if (M->col16) M->col16[b + k] = (uint16_t)cols[t + (size_t)k];
-                M->val[b + k] = acc[t + (size_t)cols[t + (size_t)k]];
-            }
-        }
-    }
+    /* pass 2: the values */
+    a.M = M;
+    peli_parallel(ctx, (size_t)nb, nt, 0, assemble_rows, &a);
     *A = M;
 
 done:

@@ -85,7 +85,11 @@ static int cg(pel_context *ctx)
         fprintf(stderr, "cg: %s\n", pel_context_error(ctx));
         return 1;
     }
-    int bad = pel_sparse_cg_solve(solver, b, x, 2 * N, 1e-12, &info) != PEL_OK;
+    pel_sparse_cg_params opt;
+    pel_sparse_cg_params_default(&opt);
+    opt.max_iter = 2 * N;
+    opt.rtol = 1e-12;
+    int bad = pel_sparse_cg_solve(solver, &opt, b, x, &info) != PEL_OK;
     double err = 0;
     for (int i = 0; i < N; i++) err = fmax(err, fabs(x[i] - (i + 1)));
     printf("cg: %d iterations, max error %.2e\n", info.iterations, err);
