@@ -261,7 +261,7 @@ pel_status pel_poisson_create(pel_context *ctx, const pel_poisson_params *p, pel
         ps->xstride = ps->ncp;
     }
     if (too_big || ps->wlen > (size_t)PTRDIFF_MAX / sizeof(fftw_complex)) {
-        free(ps);
+        pel_poisson_destroy(ps); /* drops the context reference too */
         return pel_error(ctx, PEL_EINVAL, "poisson: n = %zu x %zu x %zu: too many points",
                          p->n[0], p->n[1], p->dim == 3 ? p->n[2] : (size_t)1);
     }
