@@ -151,13 +151,14 @@ static void set_mode_constants(pel_heat *h)
     h->rate_h2 = p->alpha * k4h2 / 12.0;
 }
 
-/* Writes the initial field (and zeroes the other buffer) with the sweep's
- * own partition of rows: this is the first touch that places the pages. */
 typedef struct init_arg {
     const pel_heat *h;
     pel_rng rng;
 } init_arg;
 
+/* Writes t's rows of the initial field (and zeroes them in the other buffer)
+ * with the sweep's own partition of rows: this is the first touch that
+ * places the pages. */
 static void init_rows(int t, int nt, void *arg)
 {
     const init_arg *ia = arg;
