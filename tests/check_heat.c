@@ -908,6 +908,135 @@ START_TEST(threads_streaming)
 }
 END_TEST
 
+/* ---- threads: inside a user's parallel region, in tasks, nested ---------------------- */
+
+typedef struct heat_case {
+    int dim;
+    size_t n[3];
+    double r[3];
+    pel_bc bc;
+    long steps;
+    const double *src; /* the initial field */
+} heat_case;
+
+static heat_case policy_case(int dim)
+{
+    heat_case c = {dim, {odd_sizes[dim - 2][0], odd_sizes[dim - 2][1], odd_sizes[dim - 2][2]},
+                   {odd_r[dim - 2][0], odd_r[dim - 2][1], odd_r[dim - 2][2]},
+                   dim == 2 ? PEL_BC_DIRICHLET : PEL_BC_PERIODIC, 11, NULL};
+    return c;
+}
+
+/* pel_heat_ftcs_step: barrier-free row blocks (tasks inside a region). */
+static void run_ftcs_step(pel_context *ctx, void *arg, void *out)
+{
+    const heat_case *c = arg;
+    ck_assert_ok(pel_heat_ftcs_step(ctx, c->dim, c->n, c->r, c->bc, c->src, out));
+}
+
+/* pel_heat_ftcs_run: a team with barriers (fused passes, then single steps). */
+static void run_ftcs_run(pel_context *ctx, void *arg, void *out)
+{
+    const heat_case *c = arg;
+    size_t bytes = points(c->dim, c->n) * sizeof(double);
+    double *w = malloc(bytes);
+    ck_assert_ptr_nonnull(w);
+    memcpy(out, c->src, bytes);
+    ck_assert_ok(pel_heat_ftcs_run(ctx, c->dim, c->n, c->r, c->bc, out, w, c->steps));
+    free(w);
+}
+
+/* The solver: create (first touch), one step, a multi-step call, verify,
+ * set_state's copy and more steps; out is the field and then the values of
+ * the verification records. */
+#define POLICY_RECORDS 4
+static void run_solver(pel_context *ctx, void *arg, void *out)
+{
+    const heat_case *c = arg;
+    size_t np = points(c->dim, c->n);
+    pel_heat *h = make_heat(ctx, c->dim, c->n, c->bc, PEL_HEAT_INIT_MODE);
+    ck_assert_ok(pel_heat_step(h, 1));
+    ck_assert_ok(pel_heat_step(h, c->steps));
+    pel_verify_log *log;
+    ck_assert_ok(pel_verify_log_create(&log));
+    ck_assert_ok(pel_heat_verify(h, log));
+    ck_assert(pel_verify_log_passed(log));
+    double values[POLICY_RECORDS] = {0};
+    for (int i = 0; i < pel_verify_log_count(log) && i < POLICY_RECORDS; i++)
+        values[i] = pel_verify_log_get(log, i)->value;
+    pel_verify_log_destroy(log);
+    ck_assert_ok(pel_heat_set_state(h, 5, c->src));
+    ck_assert_ok(pel_heat_step(h, 4));
+    memcpy(out, pel_heat_field(h), np * sizeof(double));
+    memcpy((double *)out + np, values, sizeof values);
+    pel_heat_destroy(h);
+}
+
+/* Each call gives a plain call's bits inside a user's parallel region
+ * (nesting off: the calling thread, or tasks for one step; on: a nested
+ * team), inside tasks, and at 1-4 threads, never with more OS threads than
+ * asked for.  The initial field is made without OpenMP threads, so the
+ * count starts from this process's own. */
+START_TEST(threads_policy)
+{
+    const int dim = 2 + _i;
+    heat_case c = policy_case(dim);
+    size_t np = points(dim, c.n);
+    double *src = malloc(np * sizeof *src);
+    ck_assert_ptr_nonnull(src);
+    pel_rng_fill_uniform(NULL, pel_rng_stream(17, 0), 0, src, np);
+    c.src = src;
+    test_policy(run_ftcs_step, &c, np * sizeof(double));
+    test_policy(run_ftcs_run, &c, np * sizeof(double));
+    test_policy(run_solver, &c, (np + POLICY_RECORDS) * sizeof(double));
+    test_same_bits_1_to_4(run_solver, &c, (np + POLICY_RECORDS) * sizeof(double));
+    free(src);
+}
+END_TEST
+
+/* Every copy of the row kernels (PEL_ISA caps the one picked at create, or at
+ * each call of the functions over caller arrays) gives the same bits, in 2D
+ * (SSE2, AVX, AVX-512 on a CPU that has them) and 3D (SSE2, AVX), on rows
+ * long enough for every vector loop. */
+START_TEST(num_isa_variants)
+{
+    static const char *const isa[] = {"scalar", "avx2", "avx512"};
+    const pel_isa level[] = {PEL_ISA_SCALAR, PEL_ISA_AVX2, PEL_ISA_AVX512};
+    const size_t n[2][3] = {{29, 203, 0}, {17, 13, 71}};
+    for (int c = 0; c < 2; c++) {
+        const int dim = c + 2;
+        const size_t np = points(dim, n[c]), bytes = np * sizeof(double);
+        double *ref = malloc(2 * bytes), *src = malloc(bytes), *v = malloc(bytes);
+        ck_assert(ref && src && v);
+        pel_rng_fill_uniform(NULL, pel_rng_stream(23, 0), 0, src, np);
+        for (int k = 0; k < 3; k++) {
+            ck_assert_int_eq(setenv("PEL_ISA", isa[k], 1), 0);
+            pel_isa want = level[k] < pel_cpu_isa_native() ? level[k] : pel_cpu_isa_native();
+            ck_assert_int_eq(pel_cpu_isa(), want);
+            pel_heat *h = make_heat(tctx(2), dim, n[c], PEL_BC_PERIODIC, PEL_HEAT_INIT_RANDOM);
+            ck_assert_ok(pel_heat_step(h, 13)); /* fused passes and single steps */
+            const double r[3] = {pel_heat_r(h, 0), pel_heat_r(h, 1), pel_heat_r(h, 2)};
+            ck_assert_ok(pel_heat_ftcs_step(tctx(2), dim, n[c], r, PEL_BC_DIRICHLET, src, v));
+            if (k == 0) {
+                memcpy(ref, pel_heat_field(h), bytes);
+                memcpy(ref + np, v, bytes);
+            }
+            ck_assert_msg(memcmp(ref, pel_heat_field(h), bytes) == 0,
+                          "%dD solver: PEL_ISA=%s differs from scalar: max diff %g", dim, isa[k],
+                          max_abs_diff(ref, pel_heat_field(h), np));
+            ck_assert_msg(memcmp(ref + np, v, bytes) == 0,
+                          "%dD step: PEL_ISA=%s differs from scalar: max diff %g", dim, isa[k],
+                          max_abs_diff(ref + np, v, np));
+            pel_heat_destroy(h);
+        }
+        unsetenv("PEL_ISA");
+        free(ref);
+        free(src);
+        free(v);
+    }
+}
+END_TEST
+
 static Suite *stencil_suite(void)
 {
     Suite *s = suite_create("heat");
@@ -928,11 +1057,13 @@ static Suite *stencil_suite(void)
     tcase_add_test(num, num_formula_exact);
     tcase_add_test(num, num_steps_exact);
     tcase_add_test(num, num_fused_exact);
+    tcase_add_test(num, num_isa_variants);
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");
     tcase_add_test(thr, threads_ftcs);
     tcase_add_test(thr, threads_solver);
     tcase_add_test(thr, threads_streaming);
+    tcase_add_loop_test(thr, threads_policy, 0, 2); /* 2D, 3D */
     suite_add_tcase(s, thr);
     return s;
 }

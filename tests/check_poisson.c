@@ -599,6 +599,54 @@ START_TEST(threads_change_after_create)
 }
 END_TEST
 
+/* ---- threads: inside a user's parallel region, in tasks, nested ---------------------- */
+
+typedef struct policy_case {
+    int dim;
+    size_t n[3];
+    pel_laplacian lap;
+} policy_case;
+
+/* A run: create, the manufactured problem, a solve and its verification;
+ * out is phi, then the mean of f and the two records' values. */
+#define POLICY_EXTRA 3
+static void run_solve(pel_context *ctx, void *arg, void *out)
+{
+    const policy_case *c = arg;
+    pel_poisson *ps = make(ctx, c->dim, c->n[0], c->n[1], c->n[2], 1.0, 2.0, 0.5, c->lap);
+    size_t N = pel_poisson_points(ps);
+    double *f = array(N), *exact = array(N), *phi = out, extra[POLICY_EXTRA] = {0};
+    ck_assert_ok(pel_poisson_manufactured(ps, f, exact));
+    ck_assert_ok(pel_poisson_solve(ps, f, phi));
+    extra[0] = pel_poisson_rhs_mean(ps);
+    pel_verify_log *log;
+    ck_assert_ok(pel_verify_log_create(&log));
+    ck_assert_ok(pel_poisson_verify(ps, f, phi, exact, log));
+    ck_assert(pel_verify_log_passed(log));
+    ck_assert_int_eq(pel_verify_log_count(log), 2);
+    for (int k = 0; k < 2; k++) extra[1 + k] = pel_verify_log_get(log, k)->value;
+    memcpy(phi + N, extra, sizeof extra);
+    pel_verify_log_destroy(log);
+    pel_free(f);
+    pel_free(exact);
+    pel_poisson_destroy(ps);
+}
+
+/* Solve, verify (teams with barriers: a nested team or the calling thread
+ * inside a user's region) and the manufactured problem (tasks) give a plain
+ * call's bits inside a user's region with nesting off and on, inside tasks
+ * and at 1-4 threads, never with more OS threads than asked for. */
+START_TEST(threads_policy)
+{
+    const policy_case grids[2] = {{2, {36, 50, 1}, PEL_LAPLACIAN_FD2},
+                                  {3, {12, 18, 20}, PEL_LAPLACIAN_SPECTRAL}};
+    const policy_case *c = &grids[_i];
+    size_t N = c->n[0] * c->n[1] * c->n[2], nbytes = (N + POLICY_EXTRA) * sizeof(double);
+    test_policy(run_solve, (void *)c, nbytes);
+    test_same_bits_1_to_4(run_solve, (void *)c, nbytes);
+}
+END_TEST
+
 static Suite *poisson_suite(void)
 {
     Suite *s = suite_create("poisson");
@@ -621,6 +669,7 @@ static Suite *poisson_suite(void)
     TCase *thr = tcase_create("threads");
     tcase_add_test(thr, threads_bitwise);
     tcase_add_test(thr, threads_change_after_create);
+    tcase_add_loop_test(thr, threads_policy, 0, 2); /* 2D, 3D */
     suite_add_tcase(s, thr);
     return s;
 }

@@ -32,12 +32,19 @@ typedef enum pel_bc { PEL_BC_DIRICHLET = 0, PEL_BC_PERIODIC = 1 } pel_bc;
 /* ---- (a) functions over caller-owned arrays ---------------------------- */
 
 /* One step from u into unew (distinct arrays of prod(n) doubles).  Dirichlet
- * boundary points are copied from u.  dim is 2 or 3; n[d] >= 3. */
+ * boundary points are copied from u.  dim is 2 or 3; n[d] >= 3.
+ * Threads: the rule of pel/context.h, the count read from ctx at this call;
+ * the rows are independent blocks, so inside a caller's parallel region
+ * without nesting they run as tasks of the caller's team.  Calls on distinct
+ * arrays may run concurrently, from one context too. */
 pel_status pel_heat_ftcs_step(pel_context *ctx, int dim, const size_t n[], const double r[],
                               pel_bc bc, const double *u, double *unew);
 
-/* nsteps steps in one parallel region, ping-ponging between u and work;
- * the result is left in u. */
+/* nsteps steps in one team run, ping-ponging between u and work (and
+ * fusing several steps per pass over memory where the grid allows it); the
+ * result is left in u.  Threads: the rule of pel/context.h; the steps need
+ * barriers, so inside a caller's parallel region or task it runs on a nested
+ * team when the caller enabled nesting, on the calling thread otherwise. */
 pel_status pel_heat_ftcs_run(pel_context *ctx, int dim, const size_t n[], const double r[],
                              pel_bc bc, double *u, double *work, long nsteps);
 
@@ -74,12 +81,19 @@ void pel_heat_params_default(pel_heat_params *p, int dim);
 typedef struct pel_heat pel_heat;
 
 /* Validates every parameter (a failure names the parameter and its value),
- * allocates both fields with first-touch placement and sets the initial
- * condition at step 0. */
+ * allocates both fields with first-touch placement (for the context's thread
+ * count now) and sets the initial condition at step 0.
+ * Distinct solvers may be used concurrently from any threads or tasks, even
+ * when made from one context; one solver is used by one thread at a time.
+ * Each call's team follows the thread rule of pel/context.h, the count read
+ * from the context when the call starts (pel_heat_step: a nested team or the
+ * calling thread, or for one step tasks of the caller's team). */
 pel_status pel_heat_create(pel_context *ctx, const pel_heat_params *p, pel_heat **h);
 void pel_heat_destroy(pel_heat *h);
 
-/* Advances nsteps steps; never allocates.  The region "heat.step" is timed. */
+/* Advances nsteps steps in one team run (as pel_heat_ftcs_run; a single
+ * step as pel_heat_ftcs_step); never allocates.  The region "heat.step" is
+ * timed. */
 pel_status pel_heat_step(pel_heat *h, long nsteps);
 
 /* The current field (prod(n) doubles, row-major); writable between steps.

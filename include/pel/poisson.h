@@ -37,6 +37,15 @@ void pel_poisson_params_default(pel_poisson_params *p, int dim);
 
 typedef struct pel_poisson pel_poisson;
 
+/* Checks the parameters, makes the plans and allocates the spectral array
+ * and one column buffer per thread: as many as the context's thread count or
+ * the processor count, whichever is larger (later calls never use more
+ * threads than that).
+ * Distinct solvers may be used concurrently from any threads or tasks, even
+ * when made from one context; one solver is used by one thread at a time.
+ * Each call's team follows the thread rule of pel/context.h, the count read
+ * from the context when the call starts (solve and verify: a nested team or
+ * the calling thread; manufactured: tasks of the caller's team). */
 pel_status pel_poisson_create(pel_context *ctx, const pel_poisson_params *p, pel_poisson **ps);
 void pel_poisson_destroy(pel_poisson *ps);
 

@@ -99,8 +99,8 @@ pel_status pel_heat_ftcs_step(pel_context *ctx, int dim, const size_t n[], const
     if (s == PEL_OK) s = check_arrays(ctx, u, "u", unew, "unew", points_of(dim, n));
     if (s != PEL_OK) return s;
     peli_heat_grid g;
-    peli_heat_grid_init(&g, ctx, dim, n, r, bc);
-    peli_heat_run(&g, (double *)u, unew, 1, 0); /* one step only reads u */
+    peli_heat_grid_init(&g, dim, n, r, bc);
+    peli_heat_run(ctx, &g, (double *)u, unew, 1, 0); /* one step only reads u */
     return PEL_OK;
 }
 
@@ -113,7 +113,7 @@ pel_status pel_heat_ftcs_run(pel_context *ctx, int dim, const size_t n[], const 
     if (s != PEL_OK) return s;
     PEL_REQUIRE(ctx, nsteps >= 0, "heat: nsteps = %ld: must be non-negative", nsteps);
     peli_heat_grid g;
-    peli_heat_grid_init(&g, ctx, dim, n, r, bc);
-    peli_heat_run(&g, u, work, nsteps, 1);
+    peli_heat_grid_init(&g, dim, n, r, bc);
+    peli_heat_run(ctx, &g, u, work, nsteps, 1);
     return PEL_OK;
 }

@@ -51,9 +51,9 @@ static size_t scratch_rows(const peli_heat_grid *g, int k)
     return 2 * (size_t)k * g->stride + (size_t)(k - 1) * (2 * g->stride + 1);
 }
 
-int peli_heat_fuse_depth(const peli_heat_grid *g, long nsteps)
+int peli_heat_fuse_depth(const peli_heat_grid *g, int nt, long nsteps)
 {
-    const size_t rows = g->nrows / (size_t)g->nthreads; /* the fewest any thread has */
+    const size_t rows = g->nrows / (size_t)nt; /* the fewest any thread has */
     long k = g->dim == 2 ? DEPTH_2D : DEPTH_3D;
     if (k > MAX_DEPTH) k = MAX_DEPTH;
     if (k > nsteps) k = nsteps;
@@ -134,7 +134,7 @@ static const double *field_row(const peli_heat_grid *g, const double *u, ptrdiff
 }
 
 void peli_heat_fused(const peli_heat_grid *g, peli_heat_row_fn *row, double *u, double *scratch,
-                     size_t b, size_t e, int k)
+                     size_t b, size_t e, int k, int nt)
 {
     const ptrdiff_t S = (ptrdiff_t)g->stride, len = (ptrdiff_t)g->rowlen;
     wave w = {.g = g, .row = row, .u = u, .b = (ptrdiff_t)b, .e = (ptrdiff_t)e, .S = S,
@@ -151,7 +151,7 @@ void peli_heat_fused(const peli_heat_grid *g, peli_heat_row_fn *row, double *u, 
         if (lo) memcpy(w.lo + d * len, lo, (size_t)len * sizeof *u);
         if (hi) memcpy(w.hi + d * len, hi, (size_t)len * sizeof *u);
     }
-#pragma omp barrier
+    peli_barrier(nt);
     /* q from the first row of level 1, b - (k-1)S; level l joins when its
      * first row, b - (k-l)S, comes up */
     const ptrdiff_t q0 = w.b - 2 * (k - 1) * S;
@@ -163,5 +163,5 @@ void peli_heat_fused(const peli_heat_grid *g, peli_heat_row_fn *row, double *u, 
         if (++ph == w.R) ph = 0;
         if (g->dim == 2 || ++j == w.n1) j = 0, i++;
     }
-#pragma omp barrier /* all of u at level k before anyone reads it again */
+    peli_barrier(nt); /* all of u at level k before anyone reads it again */
 }

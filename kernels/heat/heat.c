@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <omp.h>
-
 #include "internal/heat.h"
 
 #define PI 3.14159265358979323846
@@ -153,35 +151,42 @@ static void set_mode_constants(pel_heat *h)
     h->rate_h2 = p->alpha * k4h2 / 12.0;
 }
 
-/* Writes the initial field (and zeroes the other buffer) with the sweep's
- * own partition of rows: this is the first touch that places the pages. */
-static void set_initial(pel_heat *h)
+typedef struct init_arg {
+    const pel_heat *h;
+    pel_rng rng;
+} init_arg;
+
+/* Writes t's rows of the initial field (and zeroes them in the other buffer)
+ * with the sweep's own partition of rows: this is the first touch that
+ * places the pages. */
+static void init_rows(int t, int nt, void *arg)
 {
-    const size_t nrows = h->g.nrows, len = h->g.rowlen;
+    const init_arg *ia = arg;
+    const pel_heat *h = ia->h;
+    const size_t len = h->g.rowlen;
     const double A = h->p.amplitude, off = h->p.offset;
-    const int random = h->p.init == PEL_HEAT_INIT_RANDOM;
-    const double *last = h->shape[h->p.dim - 1];
-    const pel_rng rng = pel_rng_stream(h->p.seed, 0);
     double *u = h->u, *w = h->w;
-    const pel_heat *hc = h;
-#pragma omp parallel num_threads(h->g.nthreads) default(none) \
-    shared(hc, u, w, nrows, len, A, off, random, last, rng)
-    {
-        size_t b, e;
-        pel_static_range(nrows, omp_get_thread_num(), omp_get_num_threads(), &b, &e);
-        memset(w + b * len, 0, (e - b) * len * sizeof *w);
-        if (random) { /* point i is element i of stream (seed, 0) */
-            double *x = u + b * len;
-            size_t cnt = (e - b) * len;
-            pel_rng_fill_uniform_range(rng, 0, b * len, x, cnt);
-            for (size_t i = 0; i < cnt; i++) x[i] = off + A * x[i];
-        } else {
-            for (size_t q = b; q < e; q++) {
-                double *row = u + q * len, s = row_shape(hc, q);
-                for (size_t k = 0; k < len; k++) row[k] = off + A * (s * last[k]);
-            }
+    size_t b, e;
+    pel_static_range(h->g.nrows, t, nt, &b, &e);
+    memset(w + b * len, 0, (e - b) * len * sizeof *w);
+    if (h->p.init == PEL_HEAT_INIT_RANDOM) { /* point i is element i of stream (seed, 0) */
+        double *x = u + b * len;
+        size_t cnt = (e - b) * len;
+        pel_rng_fill_uniform_range(ia->rng, 0, b * len, x, cnt);
+        for (size_t i = 0; i < cnt; i++) x[i] = off + A * x[i];
+    } else {
+        const double *last = h->shape[h->p.dim - 1];
+        for (size_t q = b; q < e; q++) {
+            double *row = u + q * len, s = row_shape(h, q);
+            for (size_t k = 0; k < len; k++) row[k] = off + A * (s * last[k]);
         }
     }
+}
+
+static void set_initial(pel_heat *h)
+{
+    init_arg ia = {h, pel_rng_stream(h->p.seed, 0)};
+    peli_parallel(h->ctx, h->g.nrows, 0, 0, init_rows, &ia);
 }
 
 /* ---- create / destroy ------------------------------------------------------------ */
@@ -201,7 +206,7 @@ pel_status pel_heat_create(pel_context *ctx, const pel_heat_params *p, pel_heat 
     h->p = *p;
     double r[3];
     heat_r(p, r);
-    peli_heat_grid_init(&h->g, ctx, p->dim, p->n, r, p->bc);
+    peli_heat_grid_init(&h->g, p->dim, p->n, r, p->bc);
     size_t bytes = h->g.points * sizeof(double);
     h->u = pel_malloc(bytes);
     h->w = pel_malloc(bytes);
@@ -244,16 +249,15 @@ pel_status pel_heat_step(pel_heat *h, long nsteps)
     PEL_REQUIRE(h->ctx, nsteps >= 0, "heat: nsteps = %ld: must be non-negative", nsteps);
     PEL_REQUIRE(h->ctx, nsteps <= LONG_MAX - h->step,
                 "heat: nsteps = %ld: the step count would overflow (now %ld)", nsteps, h->step);
-    pel_status s = pel_region_begin(h->ctx, "heat.step");
-    if (s != PEL_OK) return s;
-    h->g.nthreads = pel_team_size(h->ctx, h->g.nrows); /* the context's current count */
-    double *res = peli_heat_run(&h->g, h->u, h->w, nsteps, 0);
+    peli_region_enter(h->ctx, "heat.step");
+    double *res = peli_heat_run(h->ctx, &h->g, h->u, h->w, nsteps, 0);
     if (res != h->u) { /* an odd count leaves the result in the other buffer */
         h->w = h->u;
         h->u = res;
     }
     h->step += nsteps;
-    return pel_region_end(h->ctx, "heat.step");
+    peli_region_exit(h->ctx, "heat.step");
+    return PEL_OK;
 }
 
 double *pel_heat_field(pel_heat *h) { return h ? h->u : NULL; }
@@ -266,20 +270,27 @@ double pel_heat_r(const pel_heat *h, int d)
     return h && d >= 0 && d < h->p.dim ? h->g.r[d] : 0.0;
 }
 
+typedef struct copy_arg {
+    double *dst;
+    const double *src;
+    size_t nrows, len;
+} copy_arg;
+
+static void copy_rows(int t, int nt, void *arg)
+{ /* each t copies the rows it steps */
+    const copy_arg *ca = arg;
+    size_t b, e;
+    pel_static_range(ca->nrows, t, nt, &b, &e);
+    memcpy(ca->dst + b * ca->len, ca->src + b * ca->len, (e - b) * ca->len * sizeof *ca->dst);
+}
+
 pel_status pel_heat_set_state(pel_heat *h, long step, const double *u)
 {
     if (!h) return PEL_EINVAL;
     PEL_REQUIRE(h->ctx, step >= 0, "heat: step = %ld: must be non-negative", step);
     if (u && u != h->u) {
-        double *dst = h->u;
-        const size_t nrows = h->g.nrows, len = h->g.rowlen;
-#pragma omp parallel num_threads(pel_team_size(h->ctx, nrows)) default(none) \
-    shared(dst, u, nrows, len)
-        { /* each thread copies the rows it steps */
-            size_t b, e;
-            pel_static_range(nrows, omp_get_thread_num(), omp_get_num_threads(), &b, &e);
-            memcpy(dst + b * len, u + b * len, (e - b) * len * sizeof *dst);
-        }
+        copy_arg ca = {h->u, u, h->g.nrows, h->g.rowlen};
+        peli_parallel(h->ctx, ca.nrows, 0, 0, copy_rows, &ca);
     }
     h->step = step;
     return PEL_OK;
@@ -362,7 +373,7 @@ static double truncation_bound(const pel_heat *h, double t, double s)
     return fmin(trivial, t * fmax(Es, Et) * exp(-(h->rate_pde - Es) * t));
 }
 
-static void verify_mode(const pel_heat *h, pel_verify_log *log, int nt)
+static void verify_mode(const pel_heat *h, pel_verify_log *log)
 {
     const double A = h->p.amplitude, off = h->p.offset, s = (double)h->step;
     const double t = s * h->p.dt;
@@ -387,10 +398,9 @@ pel_status pel_heat_verify(pel_heat *h, pel_verify_log *log)
 {
     if (!h) return PEL_EINVAL;
     PEL_REQUIRE(h->ctx, log, "heat: log is NULL");
-    const int nt = pel_team_size(h->ctx, h->g.nrows);
     const size_t n = h->g.points;
     const double s = (double)h->step, M = h->mag0;
-    if (h->p.init == PEL_HEAT_INIT_MODE) verify_mode(h, log, nt);
+    if (h->p.init == PEL_HEAT_INIT_MODE) verify_mode(h, log);
     if (h->p.bc == PEL_BC_PERIODIC) {
         /* The exact periodic update conserves the sum of any field, so each
          * step moves it by at most n 16 M u; both sums add SUM_ERR n M u. */

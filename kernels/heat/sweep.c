@@ -27,7 +27,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <omp.h>
+#include <pel/cpu.h>
 
 #include "internal/heat.h"
 
@@ -49,10 +49,11 @@ typedef peli_heat_row_fn row_fn;
 
 /* ---- the row kernels, once per instruction set --------------------------------
  * With GCC on x86-64 the library carries an SSE2, an AVX and an AVX-512
- * copy and picks one at run time; a portable build would otherwise compute
- * at SSE2 width.  AVX-512 measured faster in 2D and slower in 3D than AVX
- * (docs/heat.md), so 3D grids use the AVX copy.  Other compilers get one
- * plain copy. */
+ * copy and picks one when a grid is set up, from pel_cpu_isa() (pel/cpu.h,
+ * which PEL_ISA=scalar|avx2|avx512 caps); a portable build would otherwise
+ * compute at SSE2 width.  AVX-512 measured faster in 2D and slower in 3D
+ * than AVX (docs/heat.md), so 3D grids use the AVX copy.  Other compilers
+ * get one plain copy. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #include <immintrin.h>
 
@@ -104,14 +105,15 @@ static inline void stream1(double *p, double x)
 #include "ftcs_rows.h"
 #pragma GCC pop_options
 
+/* 0 SSE2, 1 AVX, 2 AVX-512 (2D only) */
 static int best_isa(int dim)
 {
-#ifdef PELI_HEAT_ISA /* a measurement switch: 0 SSE2, 1 AVX, 2 AVX-512 */
-    return (void)dim, PELI_HEAT_ISA;
-#endif
-    __builtin_cpu_init();
-    if (dim == 2 && __builtin_cpu_supports("avx512f")) return 2;
-    return __builtin_cpu_supports("avx") ? 1 : 0;
+    switch (pel_cpu_isa()) {
+    case PEL_ISA_AVX512: return dim == 2 ? 2 : 1;
+    case PEL_ISA_AVX2: return 1;
+    case PEL_ISA_SCALAR: break;
+    }
+    return 0;
 }
 
 static row_fn *pick_row(int dim, int isa)
@@ -140,8 +142,8 @@ static inline void store_fence(int stream) { (void)stream; }
 #define PELI_HEAT_STREAM_BYTES ((size_t)64 << 20)
 #endif
 
-void peli_heat_grid_init(peli_heat_grid *g, pel_context *ctx, int dim, const size_t n[],
-                         const double r[], pel_bc bc)
+void peli_heat_grid_init(peli_heat_grid *g, int dim, const size_t n[], const double r[],
+                         pel_bc bc)
 {
     memset(g, 0, sizeof *g);
     g->dim = dim;
@@ -155,7 +157,6 @@ void peli_heat_grid_init(peli_heat_grid *g, pel_context *ctx, int dim, const siz
     g->rowlen = n[dim - 1];
     g->nrows = g->points / g->rowlen;
     g->stride = dim == 2 ? 1 : n[1];
-    g->nthreads = pel_team_size(ctx, g->nrows);
     g->stream = 2 * g->points * sizeof(double) >= PELI_HEAT_STREAM_BYTES;
     g->isa = best_isa(dim);
 }
@@ -216,36 +217,50 @@ static void sweep(const peli_heat_grid *g, row_fn *row, const double *u, double 
     store_fence(g->stream);
 }
 
-/* ---- the parallel region ---------------------------------------------------------------- */
+/* ---- the team run ------------------------------------------------------------------- */
 
-double *peli_heat_run(const peli_heat_grid *g, double *a, double *b, long nsteps,
-                      int copy_back)
+typedef struct run_arg {
+    const peli_heat_grid *g;
+    row_fn *row;
+    double *a, *b;
+    long nsteps;
+    int copy_back;
+    long singles; /* written by t = 0: single steps after the fused passes */
+} run_arg;
+
+/* Fused passes in place while the depth allows (it depends on the rows per
+ * thread, hence on nt: every t computes the same sequence), then single steps
+ * ping-ponging (all of them when the grid is too small to fuse). */
+static void run_body(int t, int nt, void *arg)
+{
+    run_arg *ra = arg;
+    const peli_heat_grid *g = ra->g;
+    double *a = ra->a, *b = ra->b;
+    size_t rb, re;
+    pel_static_range(g->nrows, t, nt, &rb, &re);
+    double *scratch = b + rb * g->rowlen; /* the thread's own rows of the work array */
+    long left = ra->nsteps;
+    for (int k; (k = peli_heat_fuse_depth(g, nt, left)) != 0; left -= k)
+        peli_heat_fused(g, ra->row, a, scratch, rb, re, k, nt);
+    const long singles = left;
+    if (t == 0) ra->singles = singles;
+    for (long s = 0; s < singles; s++) {
+        sweep(g, ra->row, s % 2 ? b : a, s % 2 ? a : b, rb, re);
+        /* the next step, or the copy back, overwrites rows others may still read;
+         * a lone step without copy back needs no barrier (run barrier-free) */
+        if (s + 1 < singles || ra->copy_back) peli_barrier(nt);
+    }
+    if (ra->copy_back && singles % 2)
+        memcpy(a + rb * g->rowlen, b + rb * g->rowlen, (re - rb) * g->rowlen * sizeof *a);
+}
+
+double *peli_heat_run(const pel_context *ctx, const peli_heat_grid *g, double *a, double *b,
+                      long nsteps, int copy_back)
 {
     if (nsteps <= 0) return a;
-    const int nt = g->nthreads;
-    /* passes of fused steps in place while the depth allows, then single
-     * steps ping-ponging (all of them when the grid is too small to fuse) */
-    long singles = nsteps, passes = 0;
-    for (int k; (k = peli_heat_fuse_depth(g, singles)) != 0; singles -= k) passes++;
-    row_fn *row = peli_heat_row_kernel(g);
-#pragma omp parallel num_threads(nt) default(none) \
-    shared(g, a, b, nsteps, passes, singles, copy_back, row)
-    {
-        size_t rb, re;
-        pel_static_range(g->nrows, omp_get_thread_num(), omp_get_num_threads(), &rb, &re);
-        double *scratch = b + rb * g->rowlen; /* the thread's own rows of the work array */
-        long left = nsteps;
-        for (long p = 0; p < passes; p++) {
-            const int k = peli_heat_fuse_depth(g, left); /* the same sequence as above */
-            peli_heat_fused(g, row, a, scratch, rb, re, k);
-            left -= k;
-        }
-        for (long s = 0; s < singles; s++) {
-            sweep(g, row, s % 2 ? b : a, s % 2 ? a : b, rb, re);
-#pragma omp barrier
-        }
-        if (copy_back && singles % 2)
-            memcpy(a + rb * g->rowlen, b + rb * g->rowlen, (re - rb) * g->rowlen * sizeof *a);
-    }
-    return (singles % 2 && !copy_back) ? b : a;
+    run_arg ra = {g, peli_heat_row_kernel(g), a, b, nsteps, copy_back, 0};
+    /* one step never fuses (peli_heat_fuse_depth gives 0 for nsteps 1) */
+    const int flags = nsteps == 1 && !copy_back ? 0 : PELI_BARRIERS;
+    peli_parallel(ctx, g->nrows, 0, flags, run_body, &ra);
+    return (ra.singles % 2 && !copy_back) ? b : a;
 }

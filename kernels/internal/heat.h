@@ -8,19 +8,20 @@
 #include <stddef.h>
 
 #include "internal/core.h"
+#include "internal/team.h"
 
 /* Everything a sweep needs, fixed before the first step.  The parallel loops
  * run over `nrows` rows of `rowlen` points: n[0] rows in 2D, n[0]*n[1] in 3D
  * (so a 3D grid gives many threads work); the neighbours of row q along
- * dimension 0 are rows q -+ stride.  First-touch placement must use the same
- * rows, team size and partition (pel_static_range in internal/core.h). */
+ * dimension 0 are rows q -+ stride.  First-touch placement uses the same
+ * rows and partition (pel_static_range in internal/core.h).  The team size is
+ * not part of the grid: each call reads it from the context (internal/team.h). */
 typedef struct peli_heat_grid {
     int dim;
     size_t n[3];
     double r[3];
     int periodic;
     size_t nrows, rowlen, points, stride;
-    int nthreads; /* team size for this grid, see pel_team_size */
     int stream;   /* non-temporal stores: the fields are much larger than a cache */
     int isa;      /* which copy of the row kernels runs (sweep.c) */
 } peli_heat_grid;
@@ -29,19 +30,22 @@ typedef struct peli_heat_grid {
  * caller arrays share; messages name the parameter and its value. */
 pel_status peli_heat_check_grid(pel_context *ctx, int dim, const size_t n[], pel_bc bc);
 
-/* Fills g from checked parameters (n[d] >= 3, points fit in size_t).  Thread
- * t of the team owns rows pel_static_range(nrows, t, nt): the sweeps and the
- * first touch of the solver's fields use that one split. */
-void peli_heat_grid_init(peli_heat_grid *g, pel_context *ctx, int dim, const size_t n[],
-                         const double r[], pel_bc bc);
+/* Fills g from checked parameters (n[d] >= 3, points fit in size_t), and
+ * picks the row kernels from pel_cpu_isa().  Thread t of a team of nt owns
+ * rows pel_static_range(nrows, t, nt): the sweeps and the first touch of the
+ * solver's fields use that one split. */
+void peli_heat_grid_init(peli_heat_grid *g, int dim, const size_t n[], const double r[],
+                         pel_bc bc);
 
-
-/* nsteps FTCS steps from a in one parallel region, b being scratch (or the
- * next buffer of a ping-pong); a is only read when nsteps == 1.  Returns the
- * buffer holding the result, unless copy_back is set: then the result is
- * copied into a within the same region and a is returned. */
-double *peli_heat_run(const peli_heat_grid *g, double *a, double *b, long nsteps,
-                      int copy_back);
+/* nsteps FTCS steps from a in one team run (peli_parallel, the team size
+ * read from ctx now), b being scratch (or the next buffer of a ping-pong);
+ * a is only read when nsteps == 1.  Returns the buffer holding the result,
+ * unless copy_back is set: then the result is copied into a within the same
+ * run and a is returned.  A single step without copy_back needs no barrier
+ * and runs as independent row blocks (tasks inside a caller's team); more
+ * steps run as a team (PELI_BARRIERS). */
+double *peli_heat_run(const pel_context *ctx, const peli_heat_grid *g, double *a, double *b,
+                      long nsteps, int copy_back);
 
 /* ---- between the single steps (sweep.c) and the fused ones (fused.c) ---- */
 
@@ -87,14 +91,15 @@ static inline int peli_heat_boundary_row(const peli_heat_grid *g, ptrdiff_t i, p
 }
 
 /* How many steps the next pass of peli_heat_fused fuses when nsteps remain
- * (0: none, step one at a time). */
-int peli_heat_fuse_depth(const peli_heat_grid *g, long nsteps);
+ * and the team has nt threads (0: none, step one at a time). */
+int peli_heat_fuse_depth(const peli_heat_grid *g, int nt, long nsteps);
 
 /* k >= 2 steps in place on u (k from peli_heat_fuse_depth), called by every
- * thread of the team with its rows [b, e) and its own rows of the work
- * array as scratch.  Contains the team's barriers. */
+ * thread t of a team of nt (a PELI_BARRIERS run) with its rows [b, e) and
+ * its own rows of the work array as scratch.  Contains the team's barriers
+ * (peli_barrier(nt)). */
 void peli_heat_fused(const peli_heat_grid *g, peli_heat_row_fn *row, double *u, double *scratch,
-                     size_t b, size_t e, int k);
+                     size_t b, size_t e, int k, int nt);
 
 /* PEL_EUNSTABLE with a message when sum_d r_d exceeds PEL_HEAT_STABILITY_SUM.
  * With dt > 0 the message names the time step and suggests a stable one,

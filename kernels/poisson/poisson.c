@@ -62,6 +62,7 @@
 
 
 #include "internal/poisson.h"
+#include "internal/team.h"
 
 /* Batch shapes.  They fix the plans, hence the bits: they are part of the
  * numerical definition of a solve, like the grid, and must depend on the
@@ -260,8 +261,7 @@ pel_status pel_poisson_create(pel_context *ctx, const pel_poisson_params *p, pel
         ps->xstride = ps->ncp;
     }
     if (too_big || ps->wlen > (size_t)PTRDIFF_MAX / sizeof(fftw_complex)) {
-        peli_context_release(ps->ctx);
-        free(ps);
+        pel_poisson_destroy(ps); /* drops the context reference too */
         return pel_error(ctx, PEL_EINVAL, "poisson: n = %zu x %zu x %zu: too many points",
                          p->n[0], p->n[1], p->dim == 3 ? p->n[2] : (size_t)1);
     }
@@ -428,24 +428,40 @@ static void column_item(pel_poisson *ps, size_t it, pipe_mode mode, fftw_complex
     }
 }
 
+typedef struct pipe_arg {
+    pel_poisson *ps;
+    const double *in;
+    double *out;
+    pipe_mode mode;
+    size_t nslab, nitem;
+} pipe_arg;
+
+/* The three passes, each split as schedule(static) would split it, with a
+ * barrier between them; t's x buffer is slot t. */
+static void pipe_body(int t, int nt, void *arg)
+{
+    const pipe_arg *pa = arg;
+    pel_poisson *ps = pa->ps;
+    fftw_complex *buf = ps->scratch + (size_t)t * ps->slot_len;
+    size_t b, e;
+    pel_static_range(pa->nslab, t, nt, &b, &e);
+    for (size_t s = b; s < e; s++) forward_slab(ps, pa->in, s);
+    peli_barrier(nt);
+    pel_static_range(pa->nitem, t, nt, &b, &e);
+    for (size_t it = b; it < e; it++) column_item(ps, it, pa->mode, buf);
+    peli_barrier(nt);
+    pel_static_range(pa->nslab, t, nt, &b, &e);
+    for (size_t s = b; s < e; s++) backward_slab(ps, pa->out, s);
+}
+
 void peli_poisson_pipeline(pel_poisson *ps, const double *in, double *out, pipe_mode mode)
 {
-    size_t nslab = ps->dim == 3 ? ps->n[0] : ps->rows_f.nbatch;
-    size_t nitem = ps->dim == 3 ? ps->n[1] * ps->x_f.nbatch : ps->x_f.nbatch;
+    pipe_arg pa = {ps, in, out, mode, ps->dim == 3 ? ps->n[0] : ps->rows_f.nbatch,
+                   ps->dim == 3 ? ps->n[1] * ps->x_f.nbatch : ps->x_f.nbatch};
     /* never more threads than x buffers; the batches, hence the result, are
      * the same for any count */
-    int nt = pel_context_threads(ps->ctx);
-    if (nt > ps->nslots) nt = ps->nslots;
-#pragma omp parallel num_threads(nt) default(none) shared(ps, in, out, mode, nslab, nitem)
-    {
-        fftw_complex *t = ps->scratch + (size_t)omp_get_thread_num() * ps->slot_len;
-#pragma omp for schedule(static)
-        for (size_t s = 0; s < nslab; s++) forward_slab(ps, in, s);
-#pragma omp for schedule(static)
-        for (size_t it = 0; it < nitem; it++) column_item(ps, it, mode, t);
-#pragma omp for schedule(static)
-        for (size_t s = 0; s < nslab; s++) backward_slab(ps, out, s);
-    }
+    size_t work = pa.nslab > pa.nitem ? pa.nslab : pa.nitem;
+    peli_parallel(ps->ctx, work, ps->nslots, PELI_BARRIERS, pipe_body, &pa);
 }
 
 pel_status pel_poisson_solve(pel_poisson *ps, const double *f, double *phi)
@@ -453,8 +469,8 @@ pel_status pel_poisson_solve(pel_poisson *ps, const double *f, double *phi)
     if (!ps) return PEL_EINVAL;
     PEL_REQUIRE(ps->ctx, f, "poisson_solve: f is NULL");
     PEL_REQUIRE(ps->ctx, phi, "poisson_solve: phi is NULL");
-    pel_status st = pel_region_begin(ps->ctx, "poisson.solve");
-    if (st) return st;
+    peli_region_enter(ps->ctx, "poisson.solve");
     peli_poisson_pipeline(ps, f, phi, MODE_SOLVE);
-    return pel_region_end(ps->ctx, "poisson.solve");
+    peli_region_exit(ps->ctx, "poisson.solve");
+    return PEL_OK;
 }

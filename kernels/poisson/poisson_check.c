@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "internal/poisson.h"
+#include "internal/team.h"
 
 /* ---- manufactured solution ------------------------------------------------------ */
 
@@ -30,6 +31,51 @@ static const double term_amp[NTERMS] = {1.0, 0.5, 0.25};
 typedef struct trig_tables {
     double *c[NTERMS][3], *s[NTERMS][3]; /* cos and sin of 2 pi m_d i / n_d */
 } trig_tables;
+
+typedef struct mf_arg {
+    const trig_tables *T;
+    double *f, *phi_exact;
+    const double *tsym, *amp;
+    int D;
+    size_t n[3];
+} mf_arg;
+
+/* Planes i (index along dimension 0) of t's share of the grid. */
+static void mf_planes(int t, int nt, void *arg)
+{
+    const mf_arg *ma = arg;
+    const trig_tables *T = ma->T;
+    const double *tsym = ma->tsym, *amp = ma->amp;
+    const size_t n1 = ma->n[1], n2 = ma->n[2];
+    size_t ib, ie;
+    pel_static_range(ma->n[0], t, nt, &ib, &ie);
+    for (size_t i = ib; i < ie; i++)
+        for (size_t j = 0; j < n1; j++)
+            for (size_t k = 0; k < n2; k++) {
+                double v[NTERMS];
+                if (ma->D == 2) {
+                    v[0] = T->s[0][0][i] * T->c[0][1][j];
+                    v[1] = T->c[1][0][i] * T->c[1][1][j] - T->s[1][0][i] * T->s[1][1][j];
+                    v[2] = T->s[2][0][i] * T->c[2][1][j] + T->c[2][0][i] * T->s[2][1][j];
+                } else {
+                    v[0] = T->s[0][0][i] * T->c[0][1][j] * T->c[0][2][k];
+                    /* Re(e^{ia} e^{ib} e^{ic}) */
+                    double re = T->c[1][0][i] * T->c[1][1][j] - T->s[1][0][i] * T->s[1][1][j];
+                    double im = T->s[1][0][i] * T->c[1][1][j] + T->c[1][0][i] * T->s[1][1][j];
+                    v[1] = re * T->c[1][2][k] - im * T->s[1][2][k];
+                    v[2] = (T->s[2][0][i] * T->c[2][1][j] + T->c[2][0][i] * T->s[2][1][j]) *
+                           T->s[2][2][k];
+                }
+                size_t idx = (i * n1 + j) * n2 + k;
+                double p = 0.0, r = 0.0;
+                for (int q = 0; q < NTERMS; q++) {
+                    p += amp[q] * v[q];
+                    r += amp[q] * tsym[q] * v[q];
+                }
+                if (ma->phi_exact) ma->phi_exact[idx] = p;
+                if (ma->f) ma->f[idx] = r;
+            }
+}
 
 pel_status pel_poisson_manufactured(const pel_poisson *ps, double *f, double *phi_exact)
 {
@@ -68,36 +114,8 @@ pel_status pel_poisson_manufactured(const pel_poisson *ps, double *f, double *ph
             }
         }
 
-    int nt = pel_context_threads(ps->ctx);
-    size_t n0 = ps->n[0], n1 = ps->n[1], n2 = ps->n[2];
-#pragma omp parallel for schedule(static) num_threads(nt) default(none) \
-    shared(T, f, phi_exact, tsym, amp, n0, n1, n2, D)
-    for (size_t i = 0; i < n0; i++)
-        for (size_t j = 0; j < n1; j++)
-            for (size_t k = 0; k < n2; k++) {
-                double v[NTERMS];
-                if (D == 2) {
-                    v[0] = T.s[0][0][i] * T.c[0][1][j];
-                    v[1] = T.c[1][0][i] * T.c[1][1][j] - T.s[1][0][i] * T.s[1][1][j];
-                    v[2] = T.s[2][0][i] * T.c[2][1][j] + T.c[2][0][i] * T.s[2][1][j];
-                } else {
-                    v[0] = T.s[0][0][i] * T.c[0][1][j] * T.c[0][2][k];
-                    /* Re(e^{ia} e^{ib} e^{ic}) */
-                    double re = T.c[1][0][i] * T.c[1][1][j] - T.s[1][0][i] * T.s[1][1][j];
-                    double im = T.s[1][0][i] * T.c[1][1][j] + T.c[1][0][i] * T.s[1][1][j];
-                    v[1] = re * T.c[1][2][k] - im * T.s[1][2][k];
-                    v[2] = (T.s[2][0][i] * T.c[2][1][j] + T.c[2][0][i] * T.s[2][1][j]) *
-                           T.s[2][2][k];
-                }
-                size_t idx = (i * n1 + j) * n2 + k;
-                double p = 0.0, r = 0.0;
-                for (int t = 0; t < NTERMS; t++) {
-                    p += amp[t] * v[t];
-                    r += amp[t] * tsym[t] * v[t];
-                }
-                if (phi_exact) phi_exact[idx] = p;
-                if (f) f[idx] = r;
-            }
+    mf_arg ma = {&T, f, phi_exact, tsym, amp, D, {ps->n[0], ps->n[1], ps->n[2]}};
+    peli_parallel(ps->ctx, ps->n[0], 0, 0, mf_planes, &ma);
     free(mem);
     return PEL_OK;
 }
