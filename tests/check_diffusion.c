@@ -50,8 +50,8 @@ START_TEST(api_create)
     pel_context *ctx = test_context(1);
     pel_diffusion *d = NULL;
     pel_diffusion_params p = {.n = {4, 4, 4}, .alpha = 1e-6};
-    ck_assert_fails(ctx, pel_diffusion_create(ctx, &p, NULL), PEL_EINVAL, "output handle is NULL");
-    ck_assert_fails(ctx, pel_diffusion_create(ctx, NULL, &d), PEL_EINVAL, "params is NULL");
+    ck_assert_fails(ctx, pel_diffusion_create(ctx, &p, NULL), PEL_EINVAL, "diffusion: the result pointer must not be NULL");
+    ck_assert_fails(ctx, pel_diffusion_create(ctx, NULL, &d), PEL_EINVAL, "diffusion: params must not be NULL");
     p.n[0] = 0;
     ck_assert_fails(ctx, pel_diffusion_create(ctx, &p, &d), PEL_EINVAL,
                     "diffusion: n[0] = 0: must be at least 1");
@@ -140,7 +140,7 @@ START_TEST(api_npb_class)
     ck_assert_fails(ctx, pel_diffusion_npb_class(ctx, 'Q', &c), PEL_EINVAL,
                     "unknown NPB class 'Q' (expected S, W, A, B or C)");
     ck_assert_fails(ctx, pel_diffusion_npb_class(ctx, 's', &c), PEL_EINVAL, "unknown NPB class 's'");
-    ck_assert_fails(ctx, pel_diffusion_npb_class(ctx, 'S', NULL), PEL_EINVAL, "output is NULL");
+    ck_assert_fails(ctx, pel_diffusion_npb_class(ctx, 'S', NULL), PEL_EINVAL, "result pointer must not be NULL");
     /* NPB 3.3.1 FT sizes nx x ny x nz: S 64^3, W 128x128x32, A 256x256x128
      * (6 steps), B 512x256x256, C 512^3 (20 steps); alpha 1e-6, seed
      * 314159265, a 5^13.  Here n = {nz, ny, nx}, n[0] slowest. */

@@ -108,7 +108,7 @@ START_TEST(api_params)
 
     ck_assert_fails(ctx, pel_gauss_create(ctx, NULL, &g), PEL_EINVAL, "params must not be NULL");
     ck_assert_ptr_null(g);
-    ck_assert_fails(ctx, pel_gauss_create(ctx, &p, NULL), PEL_EINVAL, "out must not be NULL");
+    ck_assert_fails(ctx, pel_gauss_create(ctx, &p, NULL), PEL_EINVAL, "gauss: the result pointer must not be NULL");
 
     p.seed = 0;
     ck_assert_fails(ctx, pel_gauss_create(ctx, &p, &g), PEL_EINVAL, "seed must be in 1 .. 2^46 - 1 (got 0)");

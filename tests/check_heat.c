@@ -219,8 +219,8 @@ START_TEST(api_heat_create)
     pel_heat_params p = small_params(2);
 
     ck_assert_int_eq(pel_heat_create(NULL, &p, &h), PEL_EINVAL);
-    ck_assert_fails(ctx, pel_heat_create(ctx, &p, NULL), PEL_EINVAL, "result pointer h is NULL");
-    ck_assert_fails(ctx, pel_heat_create(ctx, NULL, &h), PEL_EINVAL, "params is NULL");
+    ck_assert_fails(ctx, pel_heat_create(ctx, &p, NULL), PEL_EINVAL, "heat: the result pointer must not be NULL");
+    ck_assert_fails(ctx, pel_heat_create(ctx, NULL, &h), PEL_EINVAL, "heat: params must not be NULL");
     ck_assert_ptr_null(h);
 
 #define BAD(field, value, status, needle)                                                          \

@@ -110,8 +110,8 @@ START_TEST(api_create_errors)
     pel_poisson *ps = (pel_poisson *)&p; /* must be reset to NULL on failure */
     pel_poisson_params_default(&p, 3);
     ck_assert_int_eq(pel_poisson_create(NULL, &p, &ps), PEL_EINVAL);
-    ck_assert_fails(ctx, pel_poisson_create(ctx, &p, NULL), PEL_EINVAL, "output handle is NULL");
-    ck_assert_fails(ctx, pel_poisson_create(ctx, NULL, &ps), PEL_EINVAL, "params is NULL");
+    ck_assert_fails(ctx, pel_poisson_create(ctx, &p, NULL), PEL_EINVAL, "poisson: the result pointer must not be NULL");
+    ck_assert_fails(ctx, pel_poisson_create(ctx, NULL, &ps), PEL_EINVAL, "poisson: params must not be NULL");
     ck_assert_ptr_null(ps);
 
     p.dim = 1;

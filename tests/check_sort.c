@@ -37,7 +37,7 @@ START_TEST(api_create)
     pel_sort_params p = {.n = 10, .max_key = 4};
     ck_assert_int_eq(pel_sort_create(NULL, &p, &s), PEL_EINVAL);
     ck_assert_fails(ctx, pel_sort_create(ctx, &p, NULL), PEL_EINVAL, "result pointer");
-    ck_assert_fails(ctx, pel_sort_create(ctx, NULL, &s), PEL_EINVAL, "params is NULL");
+    ck_assert_fails(ctx, pel_sort_create(ctx, NULL, &s), PEL_EINVAL, "sort: params must not be NULL");
     p.n = 0;
     ck_assert_fails(ctx, pel_sort_create(ctx, &p, &s), PEL_EINVAL, "sort: n = 0: must be from 1");
     p.n = (size_t)INT_MAX + 1;

@@ -84,7 +84,7 @@ START_TEST(api_npb_class)
     pel_sparse_npb c;
     ck_assert_fails(ctx, pel_sparse_npb_class(ctx, 'Q', &c), PEL_EINVAL,
                     "unknown NPB class 'Q' (expected S, W, A, B or C)");
-    ck_assert_fails(ctx, pel_sparse_npb_class(ctx, 'S', NULL), PEL_EINVAL, "output pointer");
+    ck_assert_fails(ctx, pel_sparse_npb_class(ctx, 'S', NULL), PEL_EINVAL, "result pointer must not be NULL");
     /* NPB 3.3.1 cg.f's class parameters */
     const char cls[5] = {'S', 'W', 'A', 'B', 'C'};
     const int64_t na[5] = {1400, 7000, 14000, 75000, 150000};
@@ -125,7 +125,7 @@ START_TEST(api_csr_create)
     ck_assert_fails(ctx, pel_sparse_csr_create(ctx, 4, 4, T4_ROWPTR, T4_COL, NULL, &A), PEL_EINVAL,
                     "colidx or values is NULL");
     ck_assert_fails(ctx, pel_sparse_csr_create(ctx, 4, 4, T4_ROWPTR, T4_COL, T4_VAL, NULL), PEL_EINVAL,
-                    "output pointer A is NULL");
+                    "csr: the result pointer must not be NULL");
     const int64_t off[5] = {1, 2, 5, 8, 10};
     ck_assert_fails(ctx, pel_sparse_csr_create(ctx, 4, 4, off, T4_COL, T4_VAL, &A), PEL_EINVAL,
                     "rowptr[0] must be 0 (got 1)");
@@ -165,7 +165,7 @@ START_TEST(api_spmv_cg)
 
     pel_sparse_cg *cg = NULL;
     ck_assert_fails(ctx, pel_sparse_cg_create(ctx, NULL, &cg), PEL_EINVAL, "the matrix A is NULL");
-    ck_assert_fails(ctx, pel_sparse_cg_create(ctx, A, NULL), PEL_EINVAL, "output pointer cg");
+    ck_assert_fails(ctx, pel_sparse_cg_create(ctx, A, NULL), PEL_EINVAL, "cg: the result pointer must not be NULL");
     const int64_t rp[3] = {0, 1, 2};
     const int32_t ci[2] = {0, 2};
     const double v[2] = {1, 1};
@@ -225,7 +225,7 @@ START_TEST(api_makea)
     ck_assert_fails(ctx, pel_sparse_npb_makea(ctx, 100, 7, 0.1, INFINITY, &A), PEL_EINVAL,
                     "shift must be finite");
     ck_assert_fails(ctx, pel_sparse_npb_makea(ctx, 100, 7, 0.1, 10, NULL), PEL_EINVAL,
-                    "output pointer");
+                    "result pointer must not be NULL");
     ck_assert_ptr_null(A);
     pel_context_destroy(ctx);
 }

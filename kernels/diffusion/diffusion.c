@@ -112,10 +112,7 @@ static pel_status make_plans(pel_diffusion *d)
 pel_status pel_diffusion_create(pel_context *ctx, const pel_diffusion_params *p,
                                 pel_diffusion **out)
 {
-    if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, out, "diffusion: the output handle is NULL");
-    *out = NULL;
-    PEL_REQUIRE(ctx, p, "diffusion: params is NULL");
+    PEL_CREATE_PROLOGUE(ctx, out, p, "diffusion");
     pel_status st = check_params(ctx, p);
     if (st) return st;
 

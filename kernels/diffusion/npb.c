@@ -88,7 +88,7 @@ static const ft_class classes[] = {
 pel_status pel_diffusion_npb_class(pel_context *ctx, char cls, pel_diffusion_npb *out)
 {
     if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, out, "diffusion: npb_class: the output is NULL");
+    PEL_REQUIRE(ctx, out, "diffusion: the result pointer must not be NULL");
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
         const ft_class *c = &classes[i];
         if (c->cls != cls) continue;

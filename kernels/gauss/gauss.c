@@ -72,8 +72,7 @@ static pel_status check_params(pel_context *ctx, const pel_gauss_params *p)
 
 pel_status pel_gauss_create(pel_context *ctx, const pel_gauss_params *p, pel_gauss **out)
 {
-    PEL_REQUIRE(ctx, out != NULL, "gauss: out must not be NULL");
-    *out = NULL;
+    PEL_CREATE_PROLOGUE(ctx, out, p, "gauss");
     pel_status st = check_params(ctx, p);
     if (st != PEL_OK) return st;
     uint64_t nb = (p->npairs - 1) / PEL_GAUSS_BATCH + 1;

@@ -193,10 +193,7 @@ static void set_initial(pel_heat *h)
 
 pel_status pel_heat_create(pel_context *ctx, const pel_heat_params *p, pel_heat **out)
 {
-    if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, out, "heat: the result pointer h is NULL");
-    *out = NULL;
-    PEL_REQUIRE(ctx, p, "heat: params is NULL");
+    PEL_CREATE_PROLOGUE(ctx, out, p, "heat");
     pel_status s = check_params(ctx, p);
     if (s != PEL_OK) return s;
 

@@ -116,10 +116,7 @@ static void job_first_touch(pel_mg *mg, int t, int nt, void *arg)
 
 pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
 {
-    if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, out != NULL, "mg: the result pointer must not be NULL");
-    *out = NULL;
-    PEL_REQUIRE(ctx, p != NULL, "mg: params must not be NULL");
+    PEL_CREATE_PROLOGUE(ctx, out, p, "mg");
     int nl = 0;
     pel_status st = check_params(ctx, p, &nl);
     if (st != PEL_OK) return st;

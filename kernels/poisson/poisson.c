@@ -223,10 +223,7 @@ static pel_status make_plans(pel_poisson *ps, unsigned flags)
 
 pel_status pel_poisson_create(pel_context *ctx, const pel_poisson_params *p, pel_poisson **out)
 {
-    if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, out, "poisson: the output handle is NULL");
-    *out = NULL;
-    PEL_REQUIRE(ctx, p, "poisson: params is NULL");
+    PEL_CREATE_PROLOGUE(ctx, out, p, "poisson");
     pel_status st = check_params(ctx, p);
     if (st) return st;
 

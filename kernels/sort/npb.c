@@ -43,7 +43,7 @@ static const npb_row npb_table[] = {
 pel_status pel_sort_npb_class(pel_context *ctx, char cls, pel_sort_npb *out)
 {
     if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, out, "is: the result pointer is NULL");
+    PEL_REQUIRE(ctx, out, "sort: the result pointer must not be NULL");
     for (size_t c = 0; c < sizeof npb_table / sizeof npb_table[0]; c++) {
         const npb_row *r = &npb_table[c];
         if (r->cls != cls) continue;

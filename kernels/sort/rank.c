@@ -154,10 +154,7 @@ static int **per_thread(const pel_context *ctx, size_t len, int nslots)
 
 pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort **out)
 {
-    if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, out, "sort: the result pointer s is NULL");
-    *out = NULL;
-    PEL_REQUIRE(ctx, p, "sort: params is NULL");
+    PEL_CREATE_PROLOGUE(ctx, out, p, "sort");
     pel_status st = check_params(ctx, p);
     if (st) return st;
 

@@ -46,7 +46,7 @@ static void zero_vectors(int t, int nt, void *arg)
 pel_status pel_sparse_cg_create(pel_context *ctx, const pel_sparse_csr *A, pel_sparse_cg **cg)
 {
     if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, cg != NULL, "cg: the output pointer cg is NULL");
+    PEL_REQUIRE(ctx, cg != NULL, "cg: the result pointer must not be NULL");
     *cg = NULL;
     PEL_REQUIRE(ctx, A != NULL, "cg: the matrix A is NULL");
     PEL_REQUIRE(ctx, A->nrows == A->ncols, "cg: the matrix must be square (got %lld x %lld)",
@@ -456,7 +456,7 @@ pel_status pel_sparse_cg_power_step(pel_sparse_cg *cg, double shift, int cgit, d
 pel_status pel_sparse_npb_class(pel_context *ctx, char cls, pel_sparse_npb *out)
 {
     if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, out != NULL, "cg: the output pointer is NULL");
+    PEL_REQUIRE(ctx, out != NULL, "sparse: the result pointer must not be NULL");
     /* Problem sizes: NPB 3.3.1 CG/cg.f class table (na, nonzer, niter,
      * shift; rcond = 0.1).  zeta references: NPB 3.3.1 CG/cg.f main program,
      * verification block (zeta_verify_value; the same in NPB3.3-OMP and in

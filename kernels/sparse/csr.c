@@ -67,7 +67,7 @@ pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols,
                           const int32_t *colidx, const double *values, pel_sparse_csr **A)
 {
     if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, A != NULL, "csr: the output pointer A is NULL");
+    PEL_REQUIRE(ctx, A != NULL, "csr: the result pointer must not be NULL");
     *A = NULL;
     PEL_REQUIRE(ctx, nrows > 0, "csr: nrows must be positive (got %lld)", (long long)nrows);
     PEL_REQUIRE(ctx, ncols > 0 && ncols <= INT32_MAX,

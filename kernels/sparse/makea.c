@@ -188,7 +188,7 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
                          pel_sparse_csr **A)
 {
     if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, A != NULL, "makea: the output pointer A is NULL");
+    PEL_REQUIRE(ctx, A != NULL, "makea: the result pointer must not be NULL");
     *A = NULL;
     PEL_REQUIRE(ctx, n > 0 && n <= INT32_MAX / 2, "makea: n must be from 1 to %d (got %lld)",
                 INT32_MAX / 2, (long long)n);
