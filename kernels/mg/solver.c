@@ -106,7 +106,7 @@ static void team_call(int t, int nt, void *arg)
 
 /* job(mg, t, nt, arg) for t = 0 .. nt-1 over the finest level's planes:
  * flags PELI_BARRIERS when the job synchronises with peli_barrier. */
-static void run_team(pel_mg *mg, int flags, team_job job, void *arg)
+static void launch(pel_mg *mg, int flags, team_job job, void *arg)
 {
     team_arg a = {mg, job, arg};
     peli_parallel(mg->ctx, mg->lev[mg->nl - 1].n3, mg->maxt, flags, team_call, &a);
@@ -180,7 +180,7 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
         return pel_error(ctx, PEL_ENOMEM, "mg: out of memory for a %zu x %zu x %zu grid",
                          p->n[0], p->n[1], p->n[2]);
     }
-    run_team(mg, 0, job_first_touch, NULL);
+    launch(mg, 0, job_first_touch, NULL);
     mg->r_valid = 1; /* u = v = r = 0 */
     *out = mg;
     return PEL_OK;
@@ -233,7 +233,7 @@ static void job_copy(pel_mg *mg, int t, int nt, void *arg)
 static pel_status copy(pel_mg *mg, double *x, const double *user, int in)
 {
     copy_arg c = {x, (double *)user, in};
-    run_team(mg, 0, job_copy, &c);
+    launch(mg, 0, job_copy, &c);
     return PEL_OK;
 }
 
@@ -315,24 +315,24 @@ static void level_fused(pel_mg *mg, int lk, int ahead, double *w, int t, int nt)
                 ops->rprj3(l, c, (size_t)((i - 3) / 2 - 1), w);
         }
     }
-peli_barrier(nt);
+    peli_barrier(nt);
     for (long j = b; j < e; j++)
         if (!INSIDE(j, 1)) ops->resid(l, k, l->u, v, l->r, (size_t)j, w);
-peli_barrier(nt);
+    peli_barrier(nt);
     for (long j = b; j < e; j++)
         if (!INSIDE(j, 2)) ops->psinv(l, k, l->r, l->u, (size_t)j, 0, w);
-peli_barrier(nt);
+    peli_barrier(nt);
     if (!last) return;
     for (long j = b; j < e; j++)
         if (!INSIDE(j, 3)) {
             ops->resid(l, k, l->u, v, l->r, (size_t)j, w);
             if (norms) plane_norms(mg, (size_t)j);
         }
-peli_barrier(nt);
+    peli_barrier(nt);
     if (!rest) return;
     for (long q = b / 2; 2 * q + 1 < e; q++)
         if (2 * q + 1 >= b && !RESTRICT_INSIDE(q)) ops->rprj3(l, c, (size_t)q, w);
-peli_barrier(nt);
+    peli_barrier(nt);
 #undef RESTRICT_INSIDE
 #undef INSIDE
 }
@@ -346,18 +346,18 @@ static void cycle(pel_mg *mg, double *w, int t, int nt, int restricted, int ahea
     const peli_mg_level *fine = &mg->lev[top];
     if (top == 0) { /* one level: smoothing only */
         psinv_level(mg, fine, 0, w, t, nt);
-peli_barrier(nt);
+        peli_barrier(nt);
         resid_level(mg, fine, mg->v, !ahead, w, t, nt);
-peli_barrier(nt);
+        peli_barrier(nt);
         return;
     }
     for (int k = restricted ? top - 1 : top; k >= 1; k--) {
         const peli_mg_level *c = &mg->lev[k - 1];
         OWN_PLANES(c, t, nt, j3) mg->ops->rprj3(&mg->lev[k], c, j3, w);
-peli_barrier(nt);
+        peli_barrier(nt);
     }
     psinv_level(mg, &mg->lev[0], 1, w, t, nt); /* coarsest: u = S r */
-peli_barrier(nt);
+    peli_barrier(nt);
     for (int k = 1; k <= top; k++) level_fused(mg, k, ahead, w, t, nt);
 }
 
@@ -373,7 +373,7 @@ static void job_cycles(pel_mg *mg, int t, int nt, void *arg)
     const peli_mg_level *fine = &mg->lev[mg->nl - 1];
     if (a->resid_first) {
         resid_level(mg, fine, mg->v, a->cycles == 0, w, t, nt);
-peli_barrier(nt);
+        peli_barrier(nt);
     }
     for (long it = 0; it < a->cycles; it++)
         cycle(mg, w, t, nt, it > 0, it + 1 < a->cycles);
@@ -383,7 +383,7 @@ pel_status pel_mg_residual(pel_mg *mg)
 {
     if (!mg) return PEL_EINVAL;
     cycle_arg a = {0, 1};
-    run_team(mg, PELI_BARRIERS, job_cycles, &a);
+    launch(mg, PELI_BARRIERS, job_cycles, &a);
     mg->r_valid = mg->norms_valid = 1; /* the last residual pass took the norms */
     return PEL_OK;
 }
@@ -394,7 +394,7 @@ pel_status pel_mg_vcycle(pel_mg *mg, long cycles)
     PEL_REQUIRE(mg->ctx, cycles >= 0, "mg: cycles = %ld: must be non-negative", cycles);
     peli_region_enter(mg->ctx, "mg.vcycle");
     cycle_arg a = {cycles, !mg->r_valid};
-    run_team(mg, PELI_BARRIERS, job_cycles, &a);
+    launch(mg, PELI_BARRIERS, job_cycles, &a);
     if (cycles > 0 || !mg->r_valid) mg->norms_valid = 1; /* the last residual pass took them */
     mg->r_valid = 1;
     peli_region_exit(mg->ctx, "mg.vcycle");
@@ -422,7 +422,7 @@ pel_status pel_mg_norms(pel_mg *mg, double *l2, double *linf)
 {
     if (!mg) return PEL_EINVAL;
     if (!mg->r_valid) pel_mg_residual(mg);
-    if (!mg->norms_valid) run_team(mg, 0, job_norms, NULL);
+    if (!mg->norms_valid) launch(mg, 0, job_norms, NULL);
     mg->norms_valid = 1;
     const peli_mg_level *l = &mg->lev[mg->nl - 1];
     double m = 0.0;
