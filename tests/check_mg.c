@@ -132,6 +132,32 @@ START_TEST(api_use)
 }
 END_TEST
 
+/* A timing failure never fails the computation: with the region stack full
+ * the cycle still runs and returns PEL_OK; its region events are counted as
+ * dropped. */
+START_TEST(api_timing_never_fails)
+{
+    pel_context *ctx = test_context(2);
+    pel_mg_params p;
+    pel_mg_params_default(&p, 8);
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    int depth = 0;
+    while (depth < 1000 && pel_region_begin(ctx, "outer") == PEL_OK) depth++;
+    ck_assert_int_lt(depth, 1000); /* the nesting is bounded */
+    long dropped = pel_region_dropped(ctx);
+    ck_assert_ok(pel_mg_vcycle(mg, 2));
+    ck_assert_int_eq(pel_region_dropped(ctx), dropped + 2); /* its enter and its exit */
+    for (int i = 0; i < depth; i++) ck_assert_ok(pel_region_end(ctx, "outer"));
+    ck_assert_ok(pel_mg_vcycle(mg, 1)); /* timed again */
+    const pel_region_stats *st = pel_region_find(ctx, "mg.vcycle");
+    ck_assert_ptr_nonnull(st);
+    ck_assert_int_eq(st->count, 1);
+    pel_mg_destroy(mg);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(api_functions)
 {
     pel_context *ctx = test_context(1);
@@ -497,6 +523,7 @@ static Suite *mg_suite(void)
     tcase_add_test(api, api_create);
     tcase_add_test(api, api_use);
     tcase_add_test(api, api_functions);
+    tcase_add_test(api, api_timing_never_fails);
     suite_add_tcase(s, api);
     TCase *num = tcase_create("numerics");
     tcase_add_test(num, num_class_s);

@@ -22,10 +22,10 @@ static inline void NAME(fill_halo)(const peli_mg_level *l, double *p)
 /* One row.  u1 = face neighbours across rows and planes, u2 = the four edge
  * neighbours off the row's plane and row; then the point's own row. */
 static inline void NAME(resid_row)(size_t n1, size_t R, const peli_mg_coef *k, const double *cm,
-                             const double *c0, const double *cp, const double *dm,
-                             const double *d0, const double *dp, const double *um,
-                             const double *u0, const double *up, const double *v, double *r,
-                             double *restrict u1, double *restrict u2)
+                                   const double *c0, const double *cp, const double *dm,
+                                   const double *d0, const double *dp, const double *um,
+                                   const double *u0, const double *up, const double *v, double *r,
+                                   double *restrict u1, double *restrict u2)
 {
     for (size_t i = 0; i < R; i++) {
         u1[i] = cm[i] + cp[i] + d0[i] + u0[i];
@@ -44,7 +44,7 @@ static inline void NAME(resid_row)(size_t n1, size_t R, const peli_mg_coef *k, c
 }
 
 static void NAME(resid_plane)(const peli_mg_level *l, const peli_mg_coef *k, const double *u,
-                         const double *v, double *r, size_t i3, double *w)
+                              const double *v, double *r, size_t i3, double *w)
 {
     size_t R = l->row, P = l->plane;
     const double *uc = u + i3 * P, *ud = u + peli_mg_below(l, i3) * P,
@@ -54,7 +54,7 @@ static void NAME(resid_plane)(const peli_mg_level *l, const peli_mg_coef *k, con
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
         NAME(resid_row)(l->n1, R, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m, uu + o,
-                  uu + p, vc + o, rc + o, w, w + R);
+                        uu + p, vc + o, rc + o, w, w + R);
     }
     NAME(fill_halo)(l, rc);
 }
@@ -62,10 +62,10 @@ static void NAME(resid_plane)(const peli_mg_level *l, const peli_mg_coef *k, con
 /* ---- psinv: u = u + S r -------------------------------------------------- */
 
 static inline void NAME(psinv_row)(size_t n1, size_t R, const peli_mg_coef *k, const double *cm,
-                             const double *c0, const double *cp, const double *dm,
-                             const double *d0, const double *dp, const double *um,
-                             const double *u0, const double *up, double *u,
-                             double *restrict r1, double *restrict r2)
+                                   const double *c0, const double *cp, const double *dm,
+                                   const double *d0, const double *dp, const double *um,
+                                   const double *u0, const double *up, double *u,
+                                   double *restrict r1, double *restrict r2)
 {
     for (size_t i = 0; i < R; i++) {
         r1[i] = cm[i] + cp[i] + d0[i] + u0[i];
@@ -84,7 +84,7 @@ static inline void NAME(psinv_row)(size_t n1, size_t R, const peli_mg_coef *k, c
 }
 
 static void NAME(psinv_plane)(const peli_mg_level *l, const peli_mg_coef *k, const double *r,
-                         double *u, size_t i3, int zero, double *w)
+                              double *u, size_t i3, int zero, double *w)
 {
     size_t R = l->row, P = l->plane;
     const double *rc = r + i3 * P, *rd = r + peli_mg_below(l, i3) * P,
@@ -94,7 +94,7 @@ static void NAME(psinv_plane)(const peli_mg_level *l, const peli_mg_coef *k, con
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
         NAME(psinv_row)(l->n1, R, k, rc + m, rc + o, rc + p, rd + m, rd + o, rd + p, ru + m, ru + o,
-                  ru + p, uc + o, w, w + R);
+                        ru + p, uc + o, w, w + R);
     }
     NAME(fill_halo)(l, uc);
 }
@@ -139,7 +139,7 @@ static void NAME(rprj3_plane)(const peli_mg_level *f, const peli_mg_level *c, si
  * the coarse halo rows and columns too, which interpolates the fine halo
  * consistently with the interior it copies. */
 static void NAME(interp_plane)(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
-                          double *w)
+                               double *w)
 {
     size_t cR = c->row, fR = f->row, n2c = c->n2, n1c = c->n1;
     double *u = f->u + i3 * f->plane;
@@ -188,7 +188,7 @@ static void NAME(interp_plane)(const peli_mg_level *c, const peli_mg_level *f, s
 /* ---- norm2u3's sums ----------------------------------------------------------- */
 
 static void NAME(plane_norms)(const peli_mg_level *l, const double *x, size_t i3, double *sumsq,
-                         double *maxabs)
+                              double *maxabs)
 {
     const double *p = x + i3 * l->plane;
     double s = 0.0, m = 0.0;
