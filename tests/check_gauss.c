@@ -1,8 +1,8 @@
-/* Monte Carlo kernels: Gaussian pairs by the polar method (pel_gauss) and
+/* Gaussian pairs by the polar method (pel_gauss) and
  * the NPB EP classes.
  *
  * Where the numbers come from:
- *  - a reference written here from the definition in montecarlo.h, with
+ *  - a reference written here from the definition in pel/gauss.h, with
  *    NPB's randlc (pel_randlc) and NPB's expressions in NPB's order: the
  *    library must match it bit for bit (batch sums in pair order, batches
  *    combined by pel_sum_serial);
@@ -315,6 +315,55 @@ START_TEST(threads_few_batches)
 }
 END_TEST
 
+/* A plan made from ctx, executed: the tally and the counts.  Five batches
+ * and a tail: parts of unequal size at 2-4 threads. */
+typedef struct tally_out {
+    pel_gauss_tally t;
+    uint64_t counts[10];
+} tally_out;
+
+static void run_plan(pel_context *ctx, void *arg, void *out)
+{
+    const pel_gauss_params *p = arg;
+    tally_out *o = out;
+    memset(o, 0, sizeof *o);
+    pel_gauss *g = NULL;
+    ck_assert_ok(pel_gauss_create(ctx, p, &g));
+    ck_assert_ok(pel_gauss_execute(ctx, g, &o->t, o->counts));
+    pel_gauss_destroy(g);
+}
+
+/* inside a user's parallel region (nesting off and on) and in its tasks:
+ * the plain call's bits, never more threads than asked for */
+START_TEST(threads_policy)
+{
+    pel_gauss_params p = params(271828183, PEL_LCG46_A, 3, 5 * PEL_GAUSS_BATCH + 999, 10);
+    test_policy(run_plan, &p, sizeof(tally_out));
+    test_same_bits_1_to_4(run_plan, &p, sizeof(tally_out));
+}
+END_TEST
+
+/* Every batch kernel (PEL_ISA caps the one create picks): NPB class S's
+ * sums and counts, the same bits from each. */
+START_TEST(threads_isa_variants)
+{
+    pel_gauss_npb c;
+    ck_assert_ok(pel_gauss_npb_class(tctx(1), 'S', &c));
+    const char *isa[] = {"scalar", "avx2", "avx512"};
+    tally_out ref, got;
+    for (int i = 0; i < 3; i++) {
+        setenv("PEL_ISA", isa[i], 1);
+        run_plan(tctx(2), &c.gauss, i == 0 ? &ref : &got);
+        if (i > 0)
+            ck_assert_msg(memcmp(&ref, &got, sizeof ref) == 0,
+                          "PEL_ISA=%s: sx %.17g sy %.17g, scalar %.17g %.17g", isa[i], got.t.sx,
+                          got.t.sy, ref.t.sx, ref.t.sy);
+    }
+    unsetenv("PEL_ISA");
+    ck_assert_uint_eq(ref.t.accepted, 13176389); /* NPB 3.3.1's class S output */
+}
+END_TEST
+
 static Suite *gauss_suite(void)
 {
     Suite *s = suite_create("gauss");
@@ -338,6 +387,8 @@ static Suite *gauss_suite(void)
     tcase_set_timeout(thr, 60);
     tcase_add_test(thr, threads_bitwise);
     tcase_add_test(thr, threads_few_batches);
+    tcase_add_test(thr, threads_policy);
+    tcase_add_test(thr, threads_isa_variants);
     suite_add_tcase(s, thr);
     return s;
 }

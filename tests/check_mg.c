@@ -132,6 +132,32 @@ START_TEST(api_use)
 }
 END_TEST
 
+/* A timing failure never fails the computation: with the region stack full
+ * the cycle still runs and returns PEL_OK; its region events are counted as
+ * dropped. */
+START_TEST(api_timing_never_fails)
+{
+    pel_context *ctx = test_context(2);
+    pel_mg_params p;
+    pel_mg_params_default(&p, 8);
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    int depth = 0;
+    while (depth < 1000 && pel_region_begin(ctx, "outer") == PEL_OK) depth++;
+    ck_assert_int_lt(depth, 1000); /* the nesting is bounded */
+    long dropped = pel_region_dropped(ctx);
+    ck_assert_ok(pel_mg_vcycle(mg, 2));
+    ck_assert_int_eq(pel_region_dropped(ctx), dropped + 2); /* its enter and its exit */
+    for (int i = 0; i < depth; i++) ck_assert_ok(pel_region_end(ctx, "outer"));
+    ck_assert_ok(pel_mg_vcycle(mg, 1)); /* timed again */
+    const pel_region_stats *st = pel_region_find(ctx, "mg.vcycle");
+    ck_assert_ptr_nonnull(st);
+    ck_assert_int_eq(st->count, 1);
+    pel_mg_destroy(mg);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(api_functions)
 {
     pel_context *ctx = test_context(1);
@@ -394,6 +420,101 @@ START_TEST(threads_small_slabs)
 }
 END_TEST
 
+/* One run for the threads helpers: zran3 on a 16 x 8 x 32 grid, three
+ * V-cycles, norms, the solution and the residual, and pel_mg_resid of that
+ * solution.  out: u, r, the function's residual, l2, linf. */
+#define POLICY_N0 16
+#define POLICY_N1 8
+#define POLICY_N2 32
+#define POLICY_NP (POLICY_N0 * POLICY_N1 * POLICY_N2)
+#define POLICY_BYTES ((3 * POLICY_NP + 2) * sizeof(double))
+
+static void run_solver(pel_context *ctx, void *arg, void *out)
+{
+    (void)arg;
+    double *o = out, *u = o, *r = o + POLICY_NP, *rf = o + 2 * POLICY_NP;
+    pel_mg_params p;
+    pel_mg_params_default(&p, POLICY_N1);
+    p.n[0] = POLICY_N0, p.n[2] = POLICY_N2;
+    double *v = alloc(POLICY_NP);
+    ck_assert_ok(pel_mg_zran3(ctx, p.n, v));
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    ck_assert_ok(pel_mg_set_rhs(mg, v));
+    ck_assert_ok(pel_mg_vcycle(mg, 3));
+    ck_assert_ok(pel_mg_norms(mg, &o[3 * POLICY_NP], &o[3 * POLICY_NP + 1]));
+    ck_assert_ok(pel_mg_get_solution(mg, u));
+    ck_assert_ok(pel_mg_get_residual(mg, r));
+    ck_assert_ok(pel_mg_resid(ctx, p.n, p.a, u, v, rf));
+    pel_mg_destroy(mg);
+    pel_free(v);
+}
+
+/* inside a user's parallel region (nesting off and on) and in its tasks:
+ * the plain call's bits, never more threads than asked for; and 1-4 threads */
+START_TEST(threads_policy)
+{
+    test_policy(run_solver, NULL, POLICY_BYTES);
+    test_same_bits_1_to_4(run_solver, NULL, POLICY_BYTES);
+}
+END_TEST
+
+/* The thread count is read at each call: a solver made at 1 or 4 threads
+ * and run at another count gives the same bits (above its create-time
+ * count the team is capped by the scratch sized at create). */
+START_TEST(threads_count_per_call)
+{
+    double *ref = malloc(POLICY_BYTES), *got = malloc(POLICY_BYTES);
+    ck_assert(ref && got);
+    run_solver(tctx(1), NULL, ref);
+    const int made[] = {1, 4, 2}, used[] = {3, 2, 4};
+    for (int i = 0; i < 3; i++) {
+        pel_context *ctx = test_context(made[i]);
+        pel_mg_params p;
+        pel_mg_params_default(&p, POLICY_N1);
+        p.n[0] = POLICY_N0, p.n[2] = POLICY_N2;
+        double *v = alloc(POLICY_NP);
+        ck_assert_ok(pel_mg_zran3(ctx, p.n, v));
+        pel_mg *mg = NULL;
+        ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+        ck_assert_ok(pel_context_set_threads(ctx, used[i]));
+        ck_assert_ok(pel_mg_set_rhs(mg, v));
+        ck_assert_ok(pel_mg_vcycle(mg, 3));
+        ck_assert_ok(pel_mg_norms(mg, &got[3 * POLICY_NP], &got[3 * POLICY_NP + 1]));
+        ck_assert_ok(pel_mg_get_solution(mg, got));
+        ck_assert_ok(pel_mg_get_residual(mg, got + POLICY_NP));
+        ck_assert_ok(pel_mg_resid(ctx, p.n, p.a, got, v, got + 2 * POLICY_NP));
+        ck_assert_msg(memcmp(ref, got, POLICY_BYTES) == 0, "made at %d threads, run at %d: differs",
+                      made[i], used[i]);
+        pel_mg_destroy(mg);
+        pel_free(v);
+        pel_context_destroy(ctx);
+    }
+    free(ref);
+    free(got);
+}
+END_TEST
+
+/* Every copy of the plane kernels (PEL_ISA caps the one create picks): a
+ * few V-cycles on a small grid, the same bits from each. */
+START_TEST(threads_isa_variants)
+{
+    double *ref = malloc(POLICY_BYTES), *got = malloc(POLICY_BYTES);
+    ck_assert(ref && got);
+    const char *isa[] = {"scalar", "avx2", "avx512"};
+    for (int i = 0; i < 3; i++) {
+        setenv("PEL_ISA", isa[i], 1);
+        run_solver(tctx(2), NULL, i == 0 ? ref : got);
+        if (i > 0)
+            ck_assert_msg(memcmp(ref, got, POLICY_BYTES) == 0, "PEL_ISA=%s differs from scalar",
+                          isa[i]);
+    }
+    unsetenv("PEL_ISA");
+    free(ref);
+    free(got);
+}
+END_TEST
+
 static Suite *mg_suite(void)
 {
     Suite *s = suite_create("mg");
@@ -402,6 +523,7 @@ static Suite *mg_suite(void)
     tcase_add_test(api, api_create);
     tcase_add_test(api, api_use);
     tcase_add_test(api, api_functions);
+    tcase_add_test(api, api_timing_never_fails);
     suite_add_tcase(s, api);
     TCase *num = tcase_create("numerics");
     tcase_add_test(num, num_class_s);
@@ -414,6 +536,9 @@ static Suite *mg_suite(void)
     tcase_add_test(thr, threads_npb);
     tcase_add_test(thr, threads_functions);
     tcase_add_test(thr, threads_small_slabs);
+    tcase_add_test(thr, threads_policy);
+    tcase_add_test(thr, threads_count_per_call);
+    tcase_add_test(thr, threads_isa_variants);
     suite_add_tcase(s, thr);
     return s;
 }

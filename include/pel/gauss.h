@@ -1,4 +1,4 @@
-/* Monte Carlo kernels: Gaussian pairs from NPB's uniform LCG stream by the
+/* Gaussian pairs from NPB's uniform LCG stream by the
  * Marsaglia polar method (the NPB EP kernel, usable on any seed and size).
  *
  * The stream: uniform number k (k = 0, 1, ...) is r_k = 2^-46 seed a^(k+1)
@@ -14,12 +14,14 @@
  *
  * Determinism: the pairs are cut into batches of PEL_GAUSS_BATCH (relative
  * to first_pair); each batch is summed serially in pair order, and the batch
- * sums are combined along a fixed binary tree (pel_sum_serial).  Every thread
- * jumps ahead in the stream to the batches it owns, so the numbers, the
- * counts and the sums are bitwise the same for any thread count.
+ * sums are combined in batch order along a fixed binary tree (pel_sum_serial).
+ * Each batch jumps ahead in the stream to its first pair and keeps its own
+ * sums and counts, so the numbers, the counts and the sums are bitwise the
+ * same for any thread count and any order in which batches run.
  *
  * Plan once, execute many: pel_gauss_create checks the parameters and
- * allocates the per-batch partial sums; pel_gauss_execute never allocates. */
+ * allocates the per-batch partial sums and counts; pel_gauss_execute never
+ * allocates. */
 #ifndef PEL_GAUSS_H
 #define PEL_GAUSS_H
 #define PEL_GAUSS_NUMERICS_VERSION 1 /* bumped whenever this family's arithmetic changes on purpose */
@@ -59,11 +61,20 @@ typedef struct pel_gauss_tally {
 
 typedef struct pel_gauss pel_gauss;
 
+/* Checks p (a failure names the parameter and its value), allocates the
+ * per-batch sums and counts, and picks the batch kernel for this CPU
+ * (pel_cpu_isa(), pel/cpu.h).  Distinct objects may be used concurrently
+ * from any threads or tasks, even when made from one context; one object is
+ * used by one thread at a time; the call's team follows the thread rule of
+ * pel/context.h (this kernel: tasks of the caller's team when called inside
+ * one without nesting). */
 pel_status pel_gauss_create(pel_context *ctx, const pel_gauss_params *p, pel_gauss **out);
 void pel_gauss_destroy(pel_gauss *g);
 
-/* Generates the run on pel_context_threads(ctx) threads.  counts (NULL for
- * none) receives nannuli entries: counts[l] = accepted pairs in annulus l. */
+/* Generates the run on the threads ctx gives at this call (the batches are
+ * independent, so inside a caller's team they run as its tasks).  counts
+ * (NULL for none) receives nannuli entries: counts[l] = accepted pairs in
+ * annulus l.  Never allocates. */
 pel_status pel_gauss_execute(pel_context *ctx, pel_gauss *g, pel_gauss_tally *tally,
                              uint64_t *counts);
 

@@ -22,9 +22,9 @@
  * halo points (periodicity is the solver's business).  NPB's (i1, i2, i3)
  * with i1 fastest is (n[2], n[1], n[0]) here.
  *
- * Results are bitwise identical for every thread count: the stencils write
- * each point once from fixed-order sums, and the norms reduce per-plane sums
- * in a fixed order. */
+ * Results are bitwise identical for every thread count and every kernel
+ * copy pel_cpu_isa() picks: the stencils write each point once from
+ * fixed-order sums, and the norms reduce per-plane sums in a fixed order. */
 #ifndef PEL_MG_H
 #define PEL_MG_H
 #define PEL_MG_NUMERICS_VERSION 1 /* bumped whenever this family's arithmetic changes on purpose */
@@ -51,8 +51,17 @@ typedef struct pel_mg pel_mg;
 
 /* Validates p (a failure names the parameter and its value), allocates the
  * hierarchy (u and r on every level, v on the finest) with first-touch
- * placement for pel_context_threads(ctx) threads, u = v = 0.  The solver
- * keeps ctx and uses it in every later call. */
+ * placement for the context's threads, u = v = 0, and picks the plane
+ * kernels for this CPU (pel_cpu_isa(), pel/cpu.h).  The solver keeps ctx
+ * and uses it in every later call.
+ *
+ * Distinct solvers may be used concurrently from any threads or tasks, even
+ * when made from one context; one solver is used by one thread at a time;
+ * each call's team follows the thread rule of pel/context.h (this kernel: a
+ * nested team or the calling thread inside a caller's team; the copies in
+ * and out and pel_mg_norms run as tasks of it).  The thread count is read at
+ * each call, up to the count the context had at create (the per-thread
+ * scratch is sized then). */
 pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **mg);
 void pel_mg_destroy(pel_mg *mg);
 
@@ -84,7 +93,8 @@ int pel_mg_levels(const pel_mg *mg);
 /* ---- functions over caller arrays ---------------------------------------- */
 
 /* r = v - A u on a periodic grid (n[d] >= 2, any size); v may be NULL for
- * v = 0.  u, v, r: prod(n) doubles, r distinct from u. */
+ * v = 0.  u, v, r: prod(n) doubles, r distinct from u.  These two functions
+ * run on ctx's threads at the call, as tasks of a caller's team inside one. */
 pel_status pel_mg_resid(pel_context *ctx, const size_t n[3], const double a[4], const double *u,
                         const double *v, double *r);
 

@@ -18,12 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <omp.h>
 #if defined(__x86_64__) || defined(__SSE2__)
 #include <immintrin.h>
 #endif
 
 #include "internal/core.h"
+#include "internal/team.h"
 
 #define CHUNK 256 /* pairs per chunk: 3 arrays of 2 KiB plus the index list */
 #define LANES 8   /* pairs generated side by side */
@@ -31,13 +31,14 @@
 /* One batch: pairs [j0, j0 + m) of the run (gauss_batch.h). */
 typedef uint64_t batch_fn(const pel_gauss *g, uint64_t j0, uint64_t m, uint64_t *cnt, double *bsx,
                           double *bsy);
-static batch_fn *pick_batch(void);
+static batch_fn *pick_batch(pel_isa isa);
 
 struct pel_gauss {
     pel_gauss_params p;
     uint64_t nbatches;
     uint64_t a2l;       /* a^(2 LANES): one lane step */
     double *psx, *psy;  /* per-batch sums */
+    uint32_t *pcnt;     /* per batch: nannuli + 1 counts (at most PEL_GAUSS_BATCH each) */
     batch_fn *batch;    /* the copy for this CPU */
 };
 
@@ -76,7 +77,7 @@ pel_status pel_gauss_create(pel_context *ctx, const pel_gauss_params *p, pel_gau
     pel_status st = check_params(ctx, p);
     if (st != PEL_OK) return st;
     uint64_t nb = (p->npairs - 1) / PEL_GAUSS_BATCH + 1;
-    if (nb > SIZE_MAX / (2 * sizeof(double)))
+    if (nb > SIZE_MAX / ((PEL_GAUSS_MAX_ANNULI + 1) * sizeof(uint32_t)))
         return pel_error(ctx, PEL_ENOMEM, "gauss: %llu batches: too many to store their sums",
                          (unsigned long long)nb);
     pel_gauss *g = calloc(1, sizeof *g);
@@ -84,10 +85,11 @@ pel_status pel_gauss_create(pel_context *ctx, const pel_gauss_params *p, pel_gau
     g->p = *p;
     g->nbatches = nb;
     g->a2l = pel_lcg46_pow(p->multiplier, 2 * LANES);
-    g->batch = pick_batch();
+    g->batch = pick_batch(pel_cpu_isa());
     g->psx = pel_malloc((size_t)nb * sizeof *g->psx);
     g->psy = pel_malloc((size_t)nb * sizeof *g->psy);
-    if (!g->psx || !g->psy) {
+    g->pcnt = pel_malloc((size_t)nb * (size_t)(p->nannuli + 1) * sizeof *g->pcnt);
+    if (!g->psx || !g->psy || !g->pcnt) {
         pel_gauss_destroy(g);
         return pel_error(ctx, PEL_ENOMEM, "gauss: out of memory for %llu batch sums",
                          (unsigned long long)nb);
@@ -101,12 +103,14 @@ void pel_gauss_destroy(pel_gauss *g)
     if (!g) return;
     pel_free(g->psx);
     pel_free(g->psy);
+    pel_free(g->pcnt);
     free(g);
 }
 
 /* The batch kernel, compiled for SSE2 (the x86-64 baseline), AVX2 and
- * AVX-512 and chosen at create time: wider integer multiplies for the LCG
- * lanes and wider sqrt/div.  Same bits from each (gauss_batch.h). */
+ * AVX-512 and chosen at create time from pel_cpu_isa() (pel/cpu.h, with its
+ * PEL_ISA override): wider integer multiplies for the LCG lanes and wider
+ * sqrt/div.  Same bits from each (gauss_batch.h). */
 #define NAME(f) f##_base
 #include "gauss/gauss_batch.h"
 
@@ -123,50 +127,59 @@ void pel_gauss_destroy(pel_gauss *g)
 #include "gauss/gauss_batch.h"
 #pragma GCC pop_options
 
-static batch_fn *pick_batch(void)
+static batch_fn *pick_batch(pel_isa isa)
 {
-#ifdef PELI_GAUSS_ISA /* a measurement switch: 0 base, 1 AVX2, 2 AVX-512 */
-    return PELI_GAUSS_ISA == 2 ? run_batch_avx512 : PELI_GAUSS_ISA == 1 ? run_batch_avx2 : run_batch_base;
-#endif
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("avx512vl"))
-        return run_batch_avx512;
-    if (__builtin_cpu_supports("avx2")) return run_batch_avx2;
-    return run_batch_base;
+    return isa >= PEL_ISA_AVX512 ? run_batch_avx512
+           : isa >= PEL_ISA_AVX2 ? run_batch_avx2
+                                 : run_batch_base;
 }
 #else
-static batch_fn *pick_batch(void) { return run_batch_base; }
+static batch_fn *pick_batch(pel_isa isa)
+{
+    (void)isa;
+    return run_batch_base;
+}
 #endif
+
+/* The batches [b, e) of part t: every batch writes its own sums and counts,
+ * so the parts are independent (they may run as tasks, in any order). */
+static void execute_part(int t, int nt, void *arg)
+{
+    const pel_gauss *g = arg;
+    const uint64_t npairs = g->p.npairs;
+    const int nq = g->p.nannuli;
+    size_t b, e;
+    pel_static_range((size_t)g->nbatches, t, nt, &b, &e);
+    for (size_t i = b; i < e; i++) {
+        const uint64_t j0 = (uint64_t)i * PEL_GAUSS_BATCH;
+        const uint64_t m = npairs - j0 < PEL_GAUSS_BATCH ? npairs - j0 : PEL_GAUSS_BATCH;
+        uint64_t cnt[PEL_GAUSS_MAX_ANNULI + 1] = {0};
+        g->batch(g, j0, m, cnt, &g->psx[i], &g->psy[i]);
+        uint32_t *pc = g->pcnt + i * (size_t)(nq + 1);
+        for (int l = 0; l <= nq; l++) pc[l] = (uint32_t)cnt[l]; /* <= PEL_GAUSS_BATCH */
+    }
+}
 
 pel_status pel_gauss_execute(pel_context *ctx, pel_gauss *g, pel_gauss_tally *tally,
                              uint64_t *counts)
 {
     PEL_REQUIRE(ctx, g != NULL, "gauss: plan must not be NULL");
     PEL_REQUIRE(ctx, tally != NULL, "gauss: tally must not be NULL");
-    const uint64_t nb = g->nbatches, npairs = g->p.npairs;
+    const size_t nb = (size_t)g->nbatches;
     const int nq = g->p.nannuli;
-    const int nt = pel_team_size(ctx, (size_t)nb);
+    peli_parallel(ctx, nb, 0, 0, execute_part, g);
+    /* combined over batches in batch order: the sums along pel_sum_serial's
+     * fixed tree, the counts exactly (integers); every accepted pair is in
+     * one annulus or outside */
     uint64_t total[PEL_GAUSS_MAX_ANNULI + 1] = {0};
-    uint64_t accepted = 0;
-#pragma omp parallel num_threads(nt) default(none) shared(g, total) firstprivate(nb, npairs, nq) \
-    reduction(+ : accepted)
-    {
-        uint64_t cnt[PEL_GAUSS_MAX_ANNULI + 1] = {0};
-#pragma omp for schedule(static)
-        for (uint64_t b = 0; b < nb; b++) {
-            const uint64_t j0 = b * PEL_GAUSS_BATCH;
-            const uint64_t m = npairs - j0 < PEL_GAUSS_BATCH ? npairs - j0 : PEL_GAUSS_BATCH;
-            accepted += g->batch(g, j0, m, cnt, &g->psx[b], &g->psy[b]);
-        }
-        /* integer sums: exact in any order */
-        for (int l = 0; l <= nq; l++) {
-#pragma omp atomic
-            total[l] += cnt[l];
-        }
+    for (size_t i = 0; i < nb; i++) {
+        const uint32_t *pc = g->pcnt + i * (size_t)(nq + 1);
+        for (int l = 0; l <= nq; l++) total[l] += pc[l];
     }
-    tally->sx = pel_sum_serial(g->psx, (size_t)nb);
-    tally->sy = pel_sum_serial(g->psy, (size_t)nb);
+    uint64_t accepted = 0;
+    for (int l = 0; l <= nq; l++) accepted += total[l];
+    tally->sx = pel_sum_serial(g->psx, nb);
+    tally->sy = pel_sum_serial(g->psy, nb);
     tally->accepted = accepted;
     tally->outside = total[nq];
     if (counts) memcpy(counts, total, (size_t)nq * sizeof *counts);

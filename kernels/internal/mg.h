@@ -51,28 +51,34 @@ static inline size_t peli_mg_above(const peli_mg_level *l, size_t i3)
 /* The in-plane halo of plane p from its interior. */
 void peli_mg_fill_halo(const peli_mg_level *l, double *p);
 
-/* r = v - A u on plane i3 of level l (v may be r: in place); u is read on
- * planes i3 and i3 -+ 1.  w: scratch of 2 * row doubles. */
-void peli_mg_resid_plane(const peli_mg_level *l, const peli_mg_coef *k, const double *u,
-                         const double *v, double *r, size_t i3, double *w);
+/* The plane kernels, one table per instruction set (ops.c); every table
+ * gives the same bits.
+ *
+ * resid:  r = v - A u on plane i3 of level l (v may be r: in place); u is
+ *         read on planes i3 and i3 -+ 1.  w: scratch of 2 * row doubles.
+ * psinv:  u = u + S r on plane i3 (u = S r when zero is set); r is read on
+ *         planes i3 and i3 -+ 1.  w: scratch of 2 * row doubles.
+ * rprj3:  coarse plane j3 of level c = P (restriction of) fine r of level f.
+ *         w: scratch of 2 * f->row doubles.
+ * interp: fine plane i3 of level f: u_f = u_f + Q u_c (u_f = Q u_c when
+ *         zero is set).  Halo points are interpolated too, consistently with
+ *         the interior, so the plane is whole afterwards.  w: scratch of
+ *         3 * c->row doubles.
+ * norms:  sum of squares of plane i3's interior (fixed order) and the
+ *         largest |value|. */
+typedef struct peli_mg_ops {
+    void (*resid)(const peli_mg_level *l, const peli_mg_coef *k, const double *u,
+                  const double *v, double *r, size_t i3, double *w);
+    void (*psinv)(const peli_mg_level *l, const peli_mg_coef *k, const double *r, double *u,
+                  size_t i3, int zero, double *w);
+    void (*rprj3)(const peli_mg_level *f, const peli_mg_level *c, size_t j3, double *w);
+    void (*interp)(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
+                   double *w);
+    void (*norms)(const peli_mg_level *l, const double *x, size_t i3, double *sumsq,
+                  double *maxabs);
+} peli_mg_ops;
 
-/* u = u + S r on plane i3 (u = S r when zero is set); r is read on planes
- * i3 and i3 -+ 1.  w: scratch of 2 * row doubles. */
-void peli_mg_psinv_plane(const peli_mg_level *l, const peli_mg_coef *k, const double *r,
-                         double *u, size_t i3, int zero, double *w);
-
-/* Coarse plane j3 of level c = P (restriction of) fine r of level f.
- * w: scratch of 2 * f->row doubles. */
-void peli_mg_rprj3_plane(const peli_mg_level *f, const peli_mg_level *c, size_t j3, double *w);
-
-/* Fine plane i3 of level f: u_f = u_f + Q u_c (u_f = Q u_c when zero is
- * set).  Halo points are interpolated too, consistently with the interior,
- * so the plane is whole afterwards.  w: scratch of 3 * c->row doubles. */
-void peli_mg_interp_plane(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
-                          double *w);
-
-/* Sum of squares of plane i3's interior (fixed order) and the largest |value|. */
-void peli_mg_plane_norms(const peli_mg_level *l, const double *x, size_t i3, double *sumsq,
-                         double *maxabs);
+/* The table for isa (the best compiled one not above it). */
+const peli_mg_ops *peli_mg_ops_for(pel_isa isa);
 
 #endif

@@ -3,12 +3,12 @@
 #include <config.h>
 
 #include <math.h>
-#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal/mg.h"
+#include "internal/team.h"
 
 static pel_status check_grid(pel_context *ctx, const char *fn, const size_t n[3])
 {
@@ -40,6 +40,45 @@ static inline void sums(const grid3 *g, size_t m0, size_t i0, size_t p0, size_t 
     *s2 = at(g, m0, m1, i2) + at(g, m0, p1, i2) + at(g, p0, m1, i2) + at(g, p0, p1, i2);
 }
 
+typedef struct resid_job {
+    grid3 g;
+    const double *v;
+    double *r;
+    double a0, a1, a2, a3;
+    int with_a1;
+} resid_job;
+
+/* Planes [b, e) of part t: each point is written once, so the parts are
+ * independent (they may run as tasks). */
+static void resid_part(int t, int nt, void *arg)
+{
+    const resid_job *j = arg;
+    const grid3 *g = &j->g;
+    const double *v = j->v;
+    double *r = j->r;
+    const double a0 = j->a0, a1 = j->a1, a2 = j->a2, a3 = j->a3;
+    const int with_a1 = j->with_a1;
+    size_t b, e;
+    pel_static_range(g->n0, t, nt, &b, &e);
+    for (size_t i0 = b; i0 < e; i0++) {
+        size_t m0 = i0 ? i0 - 1 : g->n0 - 1, p0 = i0 + 1 < g->n0 ? i0 + 1 : 0;
+        for (size_t i1 = 0; i1 < g->n1; i1++) {
+            size_t m1 = i1 ? i1 - 1 : g->n1 - 1, p1 = i1 + 1 < g->n1 ? i1 + 1 : 0;
+            for (size_t i2 = 0; i2 < g->n2; i2++) {
+                size_t m2 = i2 ? i2 - 1 : g->n2 - 1, p2 = i2 + 1 < g->n2 ? i2 + 1 : 0;
+                double f0, e0, fm, em, fp, ep;
+                sums(g, m0, i0, p0, m1, i1, p1, i2, &f0, &e0);
+                sums(g, m0, i0, p0, m1, i1, p1, m2, &fm, &em);
+                sums(g, m0, i0, p0, m1, i1, p1, p2, &fp, &ep);
+                size_t k = (i0 * g->n1 + i1) * g->n2 + i2;
+                double s = (v ? v[k] : 0.0) - a0 * g->u[k];
+                if (with_a1) s = s - a1 * (at(g, i0, i1, m2) + at(g, i0, i1, p2) + f0);
+                r[k] = s - a2 * (e0 + fm + fp) - a3 * (em + ep);
+            }
+        }
+    }
+}
+
 pel_status pel_mg_resid(pel_context *ctx, const size_t n[3], const double a[4], const double *u,
                         const double *v, double *r)
 {
@@ -52,29 +91,8 @@ pel_status pel_mg_resid(pel_context *ctx, const size_t n[3], const double a[4], 
     PEL_REQUIRE(ctx, r != u, "mg: resid: r must not be u");
     for (int i = 0; i < 4; i++)
         PEL_REQUIRE(ctx, isfinite(a[i]), "mg: resid: a[%d] = %g: must be finite", i, a[i]);
-    grid3 g = {n[0], n[1], n[2], u};
-    int nt = pel_team_size(ctx, n[0]);
-    const double a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-    const int with_a1 = a1 != 0.0;
-#pragma omp parallel for num_threads(nt) schedule(static) default(none) \
-    shared(g, v, r, a0, a1, a2, a3, with_a1)
-    for (size_t i0 = 0; i0 < g.n0; i0++) {
-        size_t m0 = i0 ? i0 - 1 : g.n0 - 1, p0 = i0 + 1 < g.n0 ? i0 + 1 : 0;
-        for (size_t i1 = 0; i1 < g.n1; i1++) {
-            size_t m1 = i1 ? i1 - 1 : g.n1 - 1, p1 = i1 + 1 < g.n1 ? i1 + 1 : 0;
-            for (size_t i2 = 0; i2 < g.n2; i2++) {
-                size_t m2 = i2 ? i2 - 1 : g.n2 - 1, p2 = i2 + 1 < g.n2 ? i2 + 1 : 0;
-                double f0, e0, fm, em, fp, ep;
-                sums(&g, m0, i0, p0, m1, i1, p1, i2, &f0, &e0);
-                sums(&g, m0, i0, p0, m1, i1, p1, m2, &fm, &em);
-                sums(&g, m0, i0, p0, m1, i1, p1, p2, &fp, &ep);
-                size_t k = (i0 * g.n1 + i1) * g.n2 + i2;
-                double s = (v ? v[k] : 0.0) - a0 * g.u[k];
-                if (with_a1) s = s - a1 * (at(&g, i0, i1, m2) + at(&g, i0, i1, p2) + f0);
-                r[k] = s - a2 * (e0 + fm + fp) - a3 * (em + ep);
-            }
-        }
-    }
+    resid_job j = {{n[0], n[1], n[2], u}, v, r, a[0], a[1], a[2], a[3], a[1] != 0.0};
+    peli_parallel(ctx, n[0], 0, 0, resid_part, &j);
     return PEL_OK;
 }
 
@@ -107,6 +125,33 @@ static void offer(cand *list, int *count, cand c, int top)
     list[i] = c;
 }
 
+typedef struct zran_job {
+    const size_t *n;
+    double *v;
+    size_t plane;
+    cand *c;
+    int *cnt;
+} zran_job;
+
+/* Planes [b, e) of part t: v = 0 there, and the part's candidates. */
+static void zran_part(int t, int nt, void *arg)
+{
+    const zran_job *j = arg;
+    const uint64_t a = PEL_LCG46_A;
+    size_t b = pel_static_begin(j->n[0], t, nt) * j->plane;
+    size_t e = pel_static_begin(j->n[0], t + 1, nt) * j->plane;
+    memset(j->v + b, 0, (e - b) * sizeof *j->v);
+    cand *top = j->c + (size_t)t * 2 * ZRAN_COUNT, *bot = top + ZRAN_COUNT;
+    int *ntop = j->cnt + 2 * t, *nbot = ntop + 1;
+    uint64_t x = pel_lcg46_skip(ZRAN_SEED, a, b); /* element k is seed a^(k+1) */
+    for (size_t k = b; k < e; k++) {
+        x = pel_lcg46_next(x, a);
+        cand z = {pel_lcg46_real(x), k};
+        if (*ntop < ZRAN_COUNT || z.x >= top[ZRAN_COUNT - 1].x) offer(top, ntop, z, 1);
+        if (*nbot < ZRAN_COUNT || z.x <= bot[ZRAN_COUNT - 1].x) offer(bot, nbot, z, 0);
+    }
+}
+
 pel_status pel_mg_zran3(pel_context *ctx, const size_t n[3], double *v)
 {
     if (!ctx) return PEL_EINVAL;
@@ -117,34 +162,18 @@ pel_status pel_mg_zran3(pel_context *ctx, const size_t n[3], double *v)
     PEL_REQUIRE(ctx, points >= 2 * ZRAN_COUNT,
                 "mg: zran3: n = %zu x %zu x %zu: must have at least %d points", n[0], n[1], n[2],
                 2 * ZRAN_COUNT);
-    int nt = pel_team_size(ctx, n[0]);
-    /* per thread: ten top and ten bottom candidates, with their counts */
-    cand *c = malloc((size_t)nt * 2 * ZRAN_COUNT * sizeof *c);
-    int *cnt = calloc((size_t)nt * 2, sizeof *cnt);
+    /* per part: ten top and ten bottom candidates, with their counts */
+    int want = peli_team_want(ctx, n[0], 0);
+    cand *c = malloc((size_t)want * 2 * ZRAN_COUNT * sizeof *c);
+    int *cnt = calloc((size_t)want * 2, sizeof *cnt);
     if (!c || !cnt) {
         free(c);
         free(cnt);
         return pel_error(ctx, PEL_ENOMEM, "mg: zran3: out of memory");
     }
-    const uint64_t a = PEL_LCG46_A;
-#pragma omp parallel num_threads(nt) default(none) shared(n, v, plane, c, cnt, a)
-    {
-        int t = omp_get_thread_num(), team = omp_get_num_threads();
-        size_t b = pel_static_begin(n[0], t, team) * plane;
-        size_t e = pel_static_begin(n[0], t + 1, team) * plane;
-        memset(v + b, 0, (e - b) * sizeof *v);
-        cand *top = c + (size_t)t * 2 * ZRAN_COUNT, *bot = top + ZRAN_COUNT;
-        int *ntop = cnt + 2 * t, *nbot = ntop + 1;
-        uint64_t x = pel_lcg46_skip(ZRAN_SEED, a, b); /* element k is seed a^(k+1) */
-        for (size_t k = b; k < e; k++) {
-            x = pel_lcg46_next(x, a);
-            cand z = {pel_lcg46_real(x), k};
-            if (*ntop < ZRAN_COUNT || z.x >= top[ZRAN_COUNT - 1].x) offer(top, ntop, z, 1);
-            if (*nbot < ZRAN_COUNT || z.x <= bot[ZRAN_COUNT - 1].x) offer(bot, nbot, z, 0);
-        }
-    }
-    /* merge in thread order; the total order makes the result independent of it */
-    int team = nt;
+    zran_job job = {n, v, plane, c, cnt};
+    int team = peli_parallel(ctx, n[0], want, 0, zran_part, &job);
+    /* merge in part order; the total order makes the result independent of it */
     cand top[ZRAN_COUNT], bot[ZRAN_COUNT];
     int ntop = 0, nbot = 0;
     for (int t = 0; t < team; t++) {

@@ -2,23 +2,19 @@
  * resid, psinv, rprj3, interp and norm2u3, one plane at a time, with the
  * row buffers of NPB's code (sums shared by neighbouring points are formed
  * once per row, so the inner loops vectorise).  Every sum is evaluated in
- * NPB's order, so the results round exactly as NPB's. */
+ * NPB's order, so the results round exactly as NPB's.
+ *
+ * CPU dispatch: the kernels (ops_plane.h) are compiled for the x86-64
+ * baseline, AVX2 and AVX-512; the solver picks one table at create time
+ * from pel_cpu_isa() (pel/cpu.h, with its PEL_ISA override).  With
+ * -ffp-contract=off no copy contracts to FMA, so all round alike and the
+ * results are the same bits whichever runs. */
 #include <config.h>
 
 #include <math.h>
 #include <string.h>
 
 #include "internal/mg.h"
-
-/* Runtime ISA dispatch for the plane kernels: the compiler builds an AVX2
- * and an AVX-512 copy besides the portable one, and the loader picks one for
- * the CPU.  With -ffp-contract=off no copy contracts to FMA, so all round
- * alike and the results are the same bits whichever runs. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__)
-#define CLONES __attribute__((target_clones("default", "avx2", "avx512f")))
-#else
-#define CLONES
-#endif
 
 void peli_mg_fill_halo(const peli_mg_level *l, double *p)
 {
@@ -32,200 +28,30 @@ void peli_mg_fill_halo(const peli_mg_level *l, double *p)
     memcpy(p + (n2 + 1) * R, p + R, R * sizeof *p);
 }
 
-/* ---- resid: r = v - A u -------------------------------------------------- */
+#define NAME(f) f##_base
+#include "mg/ops_plane.h"
 
-/* One row.  u1 = face neighbours across rows and planes, u2 = the four edge
- * neighbours off the row's plane and row; then the point's own row. */
-static inline void resid_row(size_t n1, size_t R, const peli_mg_coef *k, const double *cm,
-                             const double *c0, const double *cp, const double *dm,
-                             const double *d0, const double *dp, const double *um,
-                             const double *u0, const double *up, const double *v, double *r,
-                             double *restrict u1, double *restrict u2)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#define NAME(f) f##_avx2
+#include "mg/ops_plane.h"
+#pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq,avx512vl")
+#define NAME(f) f##_avx512
+#include "mg/ops_plane.h"
+#pragma GCC pop_options
+
+const peli_mg_ops *peli_mg_ops_for(pel_isa isa)
 {
-    for (size_t i = 0; i < R; i++) {
-        u1[i] = cm[i] + cp[i] + d0[i] + u0[i];
-        u2[i] = dm[i] + dp[i] + um[i] + up[i];
-    }
-    const double a0 = k->a[0], a1 = k->a[1], a2 = k->a[2], a3 = k->a[3];
-    if (k->a1) {
-        for (size_t i = 1; i <= n1; i++)
-            r[i] = v[i] - a0 * c0[i] - a1 * (c0[i - 1] + c0[i + 1] + u1[i]) -
-                   a2 * (u2[i] + u1[i - 1] + u1[i + 1]) - a3 * (u2[i - 1] + u2[i + 1]);
-    } else {
-        for (size_t i = 1; i <= n1; i++)
-            r[i] = v[i] - a0 * c0[i] - a2 * (u2[i] + u1[i - 1] + u1[i + 1]) -
-                   a3 * (u2[i - 1] + u2[i + 1]);
-    }
+    return isa >= PEL_ISA_AVX512 ? &ops_avx512 : isa >= PEL_ISA_AVX2 ? &ops_avx2 : &ops_base;
 }
-
-CLONES void peli_mg_resid_plane(const peli_mg_level *l, const peli_mg_coef *k, const double *u,
-                         const double *v, double *r, size_t i3, double *w)
+#else
+const peli_mg_ops *peli_mg_ops_for(pel_isa isa)
 {
-    size_t R = l->row, P = l->plane;
-    const double *uc = u + i3 * P, *ud = u + peli_mg_below(l, i3) * P,
-                 *uu = u + peli_mg_above(l, i3) * P;
-    const double *vc = v + i3 * P;
-    double *rc = r + i3 * P;
-    for (size_t i2 = 1; i2 <= l->n2; i2++) {
-        size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
-        resid_row(l->n1, R, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m, uu + o,
-                  uu + p, vc + o, rc + o, w, w + R);
-    }
-    peli_mg_fill_halo(l, rc);
+    (void)isa;
+    return &ops_base;
 }
-
-/* ---- psinv: u = u + S r -------------------------------------------------- */
-
-static inline void psinv_row(size_t n1, size_t R, const peli_mg_coef *k, const double *cm,
-                             const double *c0, const double *cp, const double *dm,
-                             const double *d0, const double *dp, const double *um,
-                             const double *u0, const double *up, double *u,
-                             double *restrict r1, double *restrict r2)
-{
-    for (size_t i = 0; i < R; i++) {
-        r1[i] = cm[i] + cp[i] + d0[i] + u0[i];
-        r2[i] = dm[i] + dp[i] + um[i] + up[i];
-    }
-    const double s0 = k->c[0], s1 = k->c[1], s2 = k->c[2], s3 = k->c[3];
-    if (k->c3) {
-        for (size_t i = 1; i <= n1; i++)
-            u[i] = u[i] + s0 * c0[i] + s1 * (c0[i - 1] + c0[i + 1] + r1[i]) +
-                   s2 * (r2[i] + r1[i - 1] + r1[i + 1]) + s3 * (r2[i - 1] + r2[i + 1]);
-    } else {
-        for (size_t i = 1; i <= n1; i++)
-            u[i] = u[i] + s0 * c0[i] + s1 * (c0[i - 1] + c0[i + 1] + r1[i]) +
-                   s2 * (r2[i] + r1[i - 1] + r1[i + 1]);
-    }
-}
-
-CLONES void peli_mg_psinv_plane(const peli_mg_level *l, const peli_mg_coef *k, const double *r,
-                         double *u, size_t i3, int zero, double *w)
-{
-    size_t R = l->row, P = l->plane;
-    const double *rc = r + i3 * P, *rd = r + peli_mg_below(l, i3) * P,
-                 *ru = r + peli_mg_above(l, i3) * P;
-    double *uc = u + i3 * P;
-    if (zero) memset(uc, 0, P * sizeof *uc); /* NPB: zero3, then u = 0 + S r */
-    for (size_t i2 = 1; i2 <= l->n2; i2++) {
-        size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
-        psinv_row(l->n1, R, k, rc + m, rc + o, rc + p, rd + m, rd + o, rd + p, ru + m, ru + o,
-                  ru + p, uc + o, w, w + R);
-    }
-    peli_mg_fill_halo(l, uc);
-}
-
-/* ---- rprj3: s = P r, trilinear full weighting ------------------------------
- * Coarse point j sits on fine point 2j + 1 (interior numbering); its fine
- * neighbourhood is fine planes 2j, 2j + 1, 2j + 2 (the last wrapping), fine
- * rows and columns likewise (2j + 1, 2j + 2, 2j + 3 with halos counted). */
-CLONES void peli_mg_rprj3_plane(const peli_mg_level *f, const peli_mg_level *c, size_t j3, double *w)
-{
-    size_t R = f->row, P = f->plane, n1c = c->n1, n1f = 2 * n1c;
-    const double *lo = f->r + 2 * j3 * P, *mid = lo + P;
-    const double *hi = f->r + (2 * j3 + 2 == f->n3 ? 0 : 2 * j3 + 2) * P;
-    double *s = c->r + j3 * c->plane;
-    /* NPB's x1/x2 (and y1/y2) are one formula at odd and even fine columns:
-     * form it at every fine column 1..n1f+1 with unit stride (vectorises),
-     * then combine at the even (centre) columns. */
-    double *restrict x = w, *restrict y = w + R;
-    for (size_t j2 = 1; j2 <= c->n2; j2++) {
-        size_t a = (2 * j2 - 1) * R, b = a + R, e = b + R; /* fine rows i2, i2+1, i2+2 */
-        const double *la = lo + a, *ha = hi + a, *le = lo + e, *he = hi + e;
-        const double *ma = mid + a, *me = mid + e, *lb = lo + b, *hb = hi + b;
-#pragma GCC ivdep /* x, y: scratch, never aliasing the planes */
-        for (size_t i = 1; i <= n1f + 1; i++) {
-            x[i] = ma[i] + me[i] + lb[i] + hb[i];
-            y[i] = la[i] + ha[i] + le[i] + he[i];
-        }
-        const double *mb = mid + b;
-        double *sr = s + j2 * c->row;
-        for (size_t j1 = 1; j1 <= n1c; j1++) {
-            size_t i = 2 * j1; /* the fine centre column */
-            sr[j1] = 0.5 * mb[i] + 0.25 * (mb[i - 1] + mb[i + 1] + x[i]) +
-                     0.125 * (x[i - 1] + x[i + 1] + y[i]) + 0.0625 * (y[i - 1] + y[i + 1]);
-        }
-    }
-    peli_mg_fill_halo(c, s);
-}
-
-/* ---- interp: u = u + Q z, trilinear ----------------------------------------
- * Fine plane 2j + 1 lies on coarse plane j; fine plane 2j lies between
- * coarse planes j - 1 (wrapping) and j.  Within a plane NPB's loops run over
- * the coarse halo rows and columns too, which interpolates the fine halo
- * consistently with the interior it copies. */
-CLONES void peli_mg_interp_plane(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
-                          double *w)
-{
-    size_t cR = c->row, fR = f->row, n2c = c->n2, n1c = c->n1;
-    double *u = f->u + i3 * f->plane;
-    double *restrict z1 = w, *restrict z2 = w + cR, *restrict z3 = w + 2 * cR;
-    if (zero) memset(u, 0, f->plane * sizeof *u);
-    if (i3 % 2) {
-        const double *z = c->u + (i3 - 1) / 2 * c->plane;
-        for (size_t i2 = 0; i2 <= n2c; i2++) {
-            const double *zr = z + i2 * cR, *zn = zr + cR;
-#pragma GCC ivdep /* z1: scratch, never aliasing the planes */
-            for (size_t i = 0; i < cR; i++) z1[i] = zn[i] + zr[i];
-            double *ue = u + 2 * i2 * fR, *uo = ue + fR;
-            for (size_t i = 0; i <= n1c; i++) {
-                ue[2 * i] = ue[2 * i] + zr[i];
-                ue[2 * i + 1] = ue[2 * i + 1] + 0.5 * (zr[i + 1] + zr[i]);
-            }
-            for (size_t i = 0; i <= n1c; i++) {
-                uo[2 * i] = uo[2 * i] + 0.5 * z1[i];
-                uo[2 * i + 1] = uo[2 * i + 1] + 0.25 * (z1[i] + z1[i + 1]);
-            }
-        }
-    } else {
-        size_t jh = i3 / 2, jl = jh == 0 ? c->n3 - 1 : jh - 1;
-        const double *zl = c->u + jl * c->plane, *zh = c->u + jh * c->plane;
-        for (size_t i2 = 0; i2 <= n2c; i2++) {
-            const double *l0 = zl + i2 * cR, *l1 = l0 + cR, *h0 = zh + i2 * cR, *h1 = h0 + cR;
-#pragma GCC ivdep /* z1, z2, z3: scratch */
-            for (size_t i = 0; i < cR; i++) {
-                z1[i] = l1[i] + l0[i];
-                z2[i] = h0[i] + l0[i];
-                z3[i] = h1[i] + h0[i] + z1[i];
-            }
-            double *ue = u + 2 * i2 * fR, *uo = ue + fR;
-            for (size_t i = 0; i <= n1c; i++) {
-                ue[2 * i] = ue[2 * i] + 0.5 * z2[i];
-                ue[2 * i + 1] = ue[2 * i + 1] + 0.25 * (z2[i] + z2[i + 1]);
-            }
-            for (size_t i = 0; i <= n1c; i++) {
-                uo[2 * i] = uo[2 * i] + 0.25 * z3[i];
-                uo[2 * i + 1] = uo[2 * i + 1] + 0.125 * (z3[i] + z3[i + 1]);
-            }
-        }
-    }
-}
-
-/* ---- norm2u3's sums ----------------------------------------------------------- */
-
-CLONES void peli_mg_plane_norms(const peli_mg_level *l, const double *x, size_t i3, double *sumsq,
-                         double *maxabs)
-{
-    const double *p = x + i3 * l->plane;
-    double s = 0.0, m = 0.0;
-    for (size_t i2 = 1; i2 <= l->n2; i2++) {
-        const double *q = p + i2 * l->row + 1;
-        /* eight interleaved sums (vectorisable without reassociation), combined pairwise */
-        double a[8] = {0, 0, 0, 0, 0, 0, 0, 0}, mx[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-        size_t i = 0;
-        for (; i + 8 <= l->n1; i += 8)
-            for (int j = 0; j < 8; j++) {
-                double y = fabs(q[i + j]);
-                a[j] += q[i + j] * q[i + j];
-                mx[j] = y > mx[j] ? y : mx[j];
-            }
-        for (; i < l->n1; i++) {
-            double y = fabs(q[i]);
-            a[0] += q[i] * q[i];
-            mx[0] = y > mx[0] ? y : mx[0];
-        }
-        s += ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-        for (int j = 0; j < 8; j++) m = mx[j] > m || isnan(mx[j]) ? mx[j] : m;
-    }
-    *sumsq = s;
-    *maxabs = m;
-}
+#endif

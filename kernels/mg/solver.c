@@ -3,19 +3,23 @@
  *
  * Parallel structure: every kernel runs over the planes of one level split
  * by pel_static_range (the split of the first touch), each plane written by
- * one thread; a barrier separates kernels that read what the previous one
- * wrote.  A whole batch of cycles is one parallel region.  Since a point's
- * value never depends on who computed it, and the norms combine per-plane
- * sums in plane order, results are the same for every thread count. */
+ * one virtual thread t of nt; a barrier separates kernels that read what the
+ * previous one wrote.  A whole batch of cycles is one team run of the core's
+ * launcher (peli_parallel, PELI_BARRIERS); the copies, the norms and the
+ * first touch are barrier-free runs (tasks inside a caller's team).  The
+ * team size is read from the context at each call, capped by the per-thread
+ * scratch sized at create.  Since a point's value never depends on who
+ * computed it, and the norms combine per-plane sums in plane order, results
+ * are the same for every thread count. */
 #include <config.h>
 
 #include <math.h>
-#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal/mg.h"
+#include "internal/team.h"
 
 struct pel_mg {
     pel_context *ctx;
@@ -24,9 +28,10 @@ struct pel_mg {
     int nl;                                /* levels; lev[nl - 1] is the finest */
     peli_mg_level lev[PELI_MG_MAX_LEVELS];
     double *v;                             /* right-hand side, finest layout */
-    int nt;                                /* team size fixed at create */
-    size_t wlen;                           /* scratch doubles per thread */
-    double *work;                          /* nt * wlen */
+    const peli_mg_ops *ops;                /* plane kernels for this CPU */
+    int maxt;                              /* scratch slots: the largest team */
+    size_t wlen;                           /* scratch doubles per slot */
+    double *work;                          /* maxt * wlen, slot t for virtual thread t */
     double *psum, *pmax;                   /* per finest plane: norms' partials */
     int r_valid;                           /* r = v - A u holds */
     int norms_valid;                       /* and psum, pmax are r's */
@@ -87,10 +92,24 @@ static pel_status check_params(pel_context *ctx, const pel_mg_params *p, int *le
 
 typedef void (*team_job)(pel_mg *mg, int t, int nt, void *arg);
 
-static void run_team(pel_mg *mg, team_job job, void *arg)
+typedef struct team_arg {
+    pel_mg *mg;
+    team_job job;
+    void *arg;
+} team_arg;
+
+static void team_call(int t, int nt, void *arg)
 {
-#pragma omp parallel num_threads(mg->nt) default(none) shared(mg, job, arg)
-    job(mg, omp_get_thread_num(), omp_get_num_threads(), arg);
+    const team_arg *a = arg;
+    a->job(a->mg, t, nt, a->arg);
+}
+
+/* job(mg, t, nt, arg) for t = 0 .. nt-1 over the finest level's planes:
+ * flags PELI_BARRIERS when the job synchronises with peli_barrier. */
+static void launch(pel_mg *mg, int flags, team_job job, void *arg)
+{
+    team_arg a = {mg, job, arg};
+    peli_parallel(mg->ctx, mg->lev[mg->nl - 1].n3, mg->maxt, flags, team_call, &a);
 }
 
 #define OWN_PLANES(l, t, nt, i3)                                                              \
@@ -109,7 +128,8 @@ static void job_first_touch(pel_mg *mg, int t, int nt, void *arg)
             if (k == mg->nl - 1) memset(mg->v + i3 * l->plane, 0, l->plane * sizeof(double));
         }
     }
-    memset(mg->work + (size_t)t * mg->wlen, 0, mg->wlen * sizeof(double));
+    for (int s = t; s < mg->maxt; s += nt) /* every slot, whatever nt is */
+        memset(mg->work + (size_t)s * mg->wlen, 0, mg->wlen * sizeof(double));
 }
 
 /* ---- create / destroy ------------------------------------------------------------ */
@@ -144,9 +164,12 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
     }
     const peli_mg_level *fine = &mg->lev[nl - 1];
     mg->v = pel_malloc(fine->n3 * fine->plane * sizeof(double));
-    mg->nt = pel_team_size(ctx, fine->n3);
-    mg->wlen = (3 * fine->row + 7) / 8 * 8; /* whole cache lines per thread */
-    mg->work = pel_malloc((size_t)mg->nt * mg->wlen * sizeof(double));
+    mg->ops = peli_mg_ops_for(pel_cpu_isa());
+    /* scratch for the context's team now; a later call on more threads runs
+     * on this many (the scratch is the only per-thread state) */
+    mg->maxt = peli_team_want(ctx, fine->n3, 0);
+    mg->wlen = (3 * fine->row + 7) / 8 * 8; /* whole cache lines per slot */
+    mg->work = pel_malloc((size_t)mg->maxt * mg->wlen * sizeof(double));
     mg->psum = malloc(fine->n3 * sizeof(double));
     mg->pmax = malloc(fine->n3 * sizeof(double));
     if (!ok || !mg->v || !mg->work || !mg->psum || !mg->pmax) {
@@ -154,7 +177,7 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
         return pel_error(ctx, PEL_ENOMEM, "mg: out of memory for a %zu x %zu x %zu grid",
                          p->n[0], p->n[1], p->n[2]);
     }
-    run_team(mg, job_first_touch, NULL);
+    launch(mg, 0, job_first_touch, NULL);
     mg->r_valid = 1; /* u = v = r = 0 */
     *out = mg;
     return PEL_OK;
@@ -207,7 +230,7 @@ static void job_copy(pel_mg *mg, int t, int nt, void *arg)
 static pel_status copy(pel_mg *mg, double *x, const double *user, int in)
 {
     copy_arg c = {x, (double *)user, in};
-    run_team(mg, job_copy, &c);
+    launch(mg, 0, job_copy, &c);
     return PEL_OK;
 }
 
@@ -239,7 +262,7 @@ pel_status pel_mg_get_solution(pel_mg *mg, double *u)
 static void plane_norms(pel_mg *mg, size_t i3)
 {
     const peli_mg_level *l = &mg->lev[mg->nl - 1];
-    peli_mg_plane_norms(l, l->r, i3, &mg->psum[i3], &mg->pmax[i3]);
+    mg->ops->norms(l, l->r, i3, &mg->psum[i3], &mg->pmax[i3]);
 }
 
 /* The finest level's r = v - A u (with its norms' partials if `norms`). */
@@ -247,14 +270,14 @@ static void resid_level(pel_mg *mg, const peli_mg_level *l, const double *v, int
                         int t, int nt)
 {
     OWN_PLANES(l, t, nt, i3) {
-        peli_mg_resid_plane(l, &mg->k, l->u, v, l->r, i3, w);
+        mg->ops->resid(l, &mg->k, l->u, v, l->r, i3, w);
         if (norms) plane_norms(mg, i3);
     }
 }
 
 static void psinv_level(pel_mg *mg, const peli_mg_level *l, int zero, double *w, int t, int nt)
 {
-    OWN_PLANES(l, t, nt, i3) peli_mg_psinv_plane(l, &mg->k, l->r, l->u, i3, zero, w);
+    OWN_PLANES(l, t, nt, i3) mg->ops->psinv(l, &mg->k, l->r, l->u, i3, zero, w);
 }
 
 /* Level k's part of the up-sweep, fused: u = (u +) Q u_coarse, r = v - A u,
@@ -270,6 +293,7 @@ static void level_fused(pel_mg *mg, int lk, int ahead, double *w, int t, int nt)
 {
     const peli_mg_level *c = &mg->lev[lk - 1], *l = &mg->lev[lk];
     const peli_mg_coef *k = &mg->k;
+    const peli_mg_ops *ops = mg->ops;
     int last = lk == mg->nl - 1, rest = last && ahead; /* restrict for a next cycle */
     int norms = last && !ahead; /* or take the final residual's norms */
     const double *v = last ? mg->v : l->r; /* coarse levels: r = r - A u, in place */
@@ -278,34 +302,34 @@ static void level_fused(pel_mg *mg, int lk, int ahead, double *w, int t, int nt)
 #define INSIDE(j, s) ((j) >= b + (s) && (j) <= e - 1 - (s))
 #define RESTRICT_INSIDE(q) (2 * (q) >= b + 3 && 2 * (q) + 2 <= e - 4)
     for (long i = b; i < e; i++) {
-        peli_mg_interp_plane(c, l, (size_t)i, !last, w);
-        if (INSIDE(i - 1, 1)) peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)(i - 1), w);
-        if (INSIDE(i - 2, 2)) peli_mg_psinv_plane(l, k, l->r, l->u, (size_t)(i - 2), 0, w);
+        ops->interp(c, l, (size_t)i, !last, w);
+        if (INSIDE(i - 1, 1)) ops->resid(l, k, l->u, v, l->r, (size_t)(i - 1), w);
+        if (INSIDE(i - 2, 2)) ops->psinv(l, k, l->r, l->u, (size_t)(i - 2), 0, w);
         if (last && INSIDE(i - 3, 3)) {
-            peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)(i - 3), w);
+            ops->resid(l, k, l->u, v, l->r, (size_t)(i - 3), w);
             if (norms) plane_norms(mg, (size_t)(i - 3));
             if (rest && (i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
-                peli_mg_rprj3_plane(l, c, (size_t)((i - 3) / 2 - 1), w);
+                ops->rprj3(l, c, (size_t)((i - 3) / 2 - 1), w);
         }
     }
-#pragma omp barrier
+    peli_barrier(nt);
     for (long j = b; j < e; j++)
-        if (!INSIDE(j, 1)) peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)j, w);
-#pragma omp barrier
+        if (!INSIDE(j, 1)) ops->resid(l, k, l->u, v, l->r, (size_t)j, w);
+    peli_barrier(nt);
     for (long j = b; j < e; j++)
-        if (!INSIDE(j, 2)) peli_mg_psinv_plane(l, k, l->r, l->u, (size_t)j, 0, w);
-#pragma omp barrier
+        if (!INSIDE(j, 2)) ops->psinv(l, k, l->r, l->u, (size_t)j, 0, w);
+    peli_barrier(nt);
     if (!last) return;
     for (long j = b; j < e; j++)
         if (!INSIDE(j, 3)) {
-            peli_mg_resid_plane(l, k, l->u, v, l->r, (size_t)j, w);
+            ops->resid(l, k, l->u, v, l->r, (size_t)j, w);
             if (norms) plane_norms(mg, (size_t)j);
         }
-#pragma omp barrier
+    peli_barrier(nt);
     if (!rest) return;
     for (long q = b / 2; 2 * q + 1 < e; q++)
-        if (2 * q + 1 >= b && !RESTRICT_INSIDE(q)) peli_mg_rprj3_plane(l, c, (size_t)q, w);
-#pragma omp barrier
+        if (2 * q + 1 >= b && !RESTRICT_INSIDE(q)) ops->rprj3(l, c, (size_t)q, w);
+    peli_barrier(nt);
 #undef RESTRICT_INSIDE
 #undef INSIDE
 }
@@ -319,18 +343,18 @@ static void cycle(pel_mg *mg, double *w, int t, int nt, int restricted, int ahea
     const peli_mg_level *fine = &mg->lev[top];
     if (top == 0) { /* one level: smoothing only */
         psinv_level(mg, fine, 0, w, t, nt);
-#pragma omp barrier
+        peli_barrier(nt);
         resid_level(mg, fine, mg->v, !ahead, w, t, nt);
-#pragma omp barrier
+        peli_barrier(nt);
         return;
     }
     for (int k = restricted ? top - 1 : top; k >= 1; k--) {
         const peli_mg_level *c = &mg->lev[k - 1];
-        OWN_PLANES(c, t, nt, j3) peli_mg_rprj3_plane(&mg->lev[k], c, j3, w);
-#pragma omp barrier
+        OWN_PLANES(c, t, nt, j3) mg->ops->rprj3(&mg->lev[k], c, j3, w);
+        peli_barrier(nt);
     }
     psinv_level(mg, &mg->lev[0], 1, w, t, nt); /* coarsest: u = S r */
-#pragma omp barrier
+    peli_barrier(nt);
     for (int k = 1; k <= top; k++) level_fused(mg, k, ahead, w, t, nt);
 }
 
@@ -346,7 +370,7 @@ static void job_cycles(pel_mg *mg, int t, int nt, void *arg)
     const peli_mg_level *fine = &mg->lev[mg->nl - 1];
     if (a->resid_first) {
         resid_level(mg, fine, mg->v, a->cycles == 0, w, t, nt);
-#pragma omp barrier
+        peli_barrier(nt);
     }
     for (long it = 0; it < a->cycles; it++)
         cycle(mg, w, t, nt, it > 0, it + 1 < a->cycles);
@@ -356,7 +380,7 @@ pel_status pel_mg_residual(pel_mg *mg)
 {
     if (!mg) return PEL_EINVAL;
     cycle_arg a = {0, 1};
-    run_team(mg, job_cycles, &a);
+    launch(mg, PELI_BARRIERS, job_cycles, &a);
     mg->r_valid = mg->norms_valid = 1; /* the last residual pass took the norms */
     return PEL_OK;
 }
@@ -365,13 +389,13 @@ pel_status pel_mg_vcycle(pel_mg *mg, long cycles)
 {
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, cycles >= 0, "mg: cycles = %ld: must be non-negative", cycles);
-    pel_status s = pel_region_begin(mg->ctx, "mg.vcycle");
-    if (s != PEL_OK) return s;
+    peli_region_enter(mg->ctx, "mg.vcycle");
     cycle_arg a = {cycles, !mg->r_valid};
-    run_team(mg, job_cycles, &a);
+    launch(mg, PELI_BARRIERS, job_cycles, &a);
     if (cycles > 0 || !mg->r_valid) mg->norms_valid = 1; /* the last residual pass took them */
     mg->r_valid = 1;
-    return pel_region_end(mg->ctx, "mg.vcycle");
+    peli_region_exit(mg->ctx, "mg.vcycle");
+    return PEL_OK;
 }
 
 pel_status pel_mg_get_residual(pel_mg *mg, double *r)
@@ -388,14 +412,14 @@ static void job_norms(pel_mg *mg, int t, int nt, void *arg)
 {
     (void)arg;
     const peli_mg_level *l = &mg->lev[mg->nl - 1];
-    OWN_PLANES(l, t, nt, i3) peli_mg_plane_norms(l, l->r, i3, &mg->psum[i3], &mg->pmax[i3]);
+    OWN_PLANES(l, t, nt, i3) mg->ops->norms(l, l->r, i3, &mg->psum[i3], &mg->pmax[i3]);
 }
 
 pel_status pel_mg_norms(pel_mg *mg, double *l2, double *linf)
 {
     if (!mg) return PEL_EINVAL;
     if (!mg->r_valid) pel_mg_residual(mg);
-    if (!mg->norms_valid) run_team(mg, job_norms, NULL);
+    if (!mg->norms_valid) launch(mg, 0, job_norms, NULL);
     mg->norms_valid = 1;
     const peli_mg_level *l = &mg->lev[mg->nl - 1];
     double m = 0.0;
