@@ -174,7 +174,7 @@ START_TEST(api_npb_class)
     ck_assert_fails(ctx, pel_gauss_npb_class(ctx, 'Q', &c), PEL_EINVAL,
                     "unknown NPB class 'Q' (expected S, W, A, B or C)");
     ck_assert_fails(ctx, pel_gauss_npb_class(ctx, 's', &c), PEL_EINVAL, "unknown NPB class 's'");
-    ck_assert_fails(ctx, pel_gauss_npb_class(ctx, 'S', NULL), PEL_EINVAL, "out must not be NULL");
+    ck_assert_fails(ctx, pel_gauss_npb_class(ctx, 'S', NULL), PEL_EINVAL, "result pointer must not be NULL");
 
     /* NPB 3.3.1: M = 24, 25, 28, 30, 32; seed 271828183; a = 5^13; NQ = 10 */
     const char *cls = "SWABC";

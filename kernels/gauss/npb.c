@@ -22,7 +22,7 @@ static const struct {
 
 pel_status pel_gauss_npb_class(pel_context *ctx, char cls, pel_gauss_npb *out)
 {
-    PEL_REQUIRE(ctx, out != NULL, "ep: out must not be NULL");
+    PEL_REQUIRE(ctx, out != NULL, "gauss: the result pointer must not be NULL");
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
         if (classes[i].cls != cls) continue;
         memset(out, 0, sizeof *out);

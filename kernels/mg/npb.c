@@ -29,7 +29,7 @@ static const mg_class classes[] = {
 pel_status pel_mg_npb_class(pel_context *ctx, char cls, pel_mg_npb *out)
 {
     if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, out != NULL, "mg: the class pointer must not be NULL");
+    PEL_REQUIRE(ctx, out != NULL, "mg: the result pointer must not be NULL");
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
         const mg_class *c = &classes[i];
         if (c->cls != cls) continue;
