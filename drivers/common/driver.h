@@ -1,8 +1,11 @@
 /* The driver shape: a descriptor of one simulation, handed to the common run
  * loop, which owns options, configuration, the context, progress, hooks at
  * intervals, checkpoints, the final verification and the JSON run report.
+ * The simulation itself is a component (pel/component.h): the descriptor
+ * holds only what is the driver's own, its name, help, defaults, settings,
+ * the mapping from settings to the component's parameters and its rates.
  *
- * Exit status of pel_driver_main:
+ * Exit status of pel_driver_main (and of the suites, suite.h):
  *   0  every verification passed
  *   1  a verification failed (the report is still written)
  *   2  bad usage or input: options, configuration, restart or baseline file
@@ -15,15 +18,6 @@
 #include "common/cfg.h"
 
 enum { PEL_EXIT_OK = 0, PEL_EXIT_VERIFY = 1, PEL_EXIT_USAGE = 2, PEL_EXIT_RUN = 3 };
-
-/* A field of the simulation state: what fingerprints, baselines and
- * checkpoints cover.  data stays valid until the next advance. */
-typedef struct pel_run_field {
-    const char *name;
-    double *data;
-    int rank;
-    uint64_t dims[4];
-} pel_run_field;
 
 /* A rate for the report, e.g. {"effective bandwidth", 41.2, "GB/s"}. */
 typedef struct pel_run_rate {
@@ -41,24 +35,16 @@ typedef struct pel_driver {
     const char *purpose;  /* one line for --help */
     const char *defaults; /* embedded default INI text, which sets every key */
     const pel_cfg_key *schema;
-    const char *step_noun; /* "step", "solve": for progress and --help */
-
-    /* Reads cfg, creates the state.  Errors go to ctx with a message that
-     * names the configuration key at fault. */
-    pel_status (*setup)(pel_context *ctx, const pel_config *cfg, void **state);
-    pel_status (*advance)(void *state, long nsteps);
-    /* Appends the state's invariants at its current step. */
-    pel_status (*verify)(void *state, pel_verify_log *log);
-    int (*fields)(void *state, pel_run_field *out);
-    /* Rates over `seconds` of advancing `steps` steps. */
-    int (*rates)(void *state, long steps, double seconds, pel_run_rate *out);
-    /* Checkpoint support (both, or neither): the parameters a restart must
-     * match, and the step a restored state resumes from. */
-    int (*meta)(void *state, pel_ckpt_meta *out);
-    pel_status (*restored)(void *state, long step);
-    /* Simulated time at the current step, for checkpoints and reports (optional). */
-    double (*time)(void *state);
-    void (*teardown)(void *state);
+    const pel_component_type *component;
+    /* Fills the component's parameters (already set by its params_default)
+     * from cfg.  Errors go to ctx with a message naming the key at fault;
+     * the component's create checks the values. */
+    pel_status (*params)(pel_context *ctx, const pel_config *cfg, void *params);
+    /* Rates over `seconds` of advancing `steps` steps (optional). */
+    int (*rates)(const void *params, long steps, double seconds, pel_run_rate *out);
+    /* Offer checkpoints, --restart and the checkpoint settings (the
+     * component must support save/restore). */
+    int checkpoints;
 } pel_driver;
 
 int pel_driver_main(const pel_driver *d, int argc, char **argv);

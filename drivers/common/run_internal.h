@@ -22,9 +22,11 @@ typedef struct run {
     options o;
     pel_context *ctx;
     pel_config *cfg;
-    void *state;
+    void *params; /* the component's parameters */
+    pel_component *comp;
     pel_verify_log *log;
     pel_run_summary sum;
+    pel_report rep;
     pel_interval *iv;
     int niv;
     long iv_last_step;
@@ -40,7 +42,10 @@ static inline int pel_run_fail(run *r, int code)
     return code;
 }
 
-static inline int pel_run_has_checkpoints(const pel_driver *d) { return d->meta && d->restored; }
+static inline int pel_run_has_checkpoints(const pel_driver *d)
+{
+    return d->checkpoints && d->component->save && d->component->restore;
+}
 
 /* options.c: -1 to go on, otherwise the exit status */
 void pel_run_usage(const pel_driver *d, FILE *out);
