@@ -33,8 +33,8 @@ static void usage(const pel_suite *s, FILE *out)
     char opt[64];
     snprintf(opt, sizeof opt, "%s NAME", s->problem_noun);
     fprintf(out, "  -%c, --%-17s", s->problem_noun[0], opt);
-    for (int i = 0; i < s->nproblems; i++) fprintf(out, "%s, ", s->problems[i]->name);
-    fprintf(out, "or all\n  -C, --class X          problem class ");
+    for (int i = 0; i < s->nproblems; i++) fprintf(out, "%s%s", s->problems[i]->name, i + 1 < s->nproblems ? ", " : "");
+    fprintf(out, " or all\n  -C, --class X          problem class ");
     for (const char *c = s->classes; *c; c++) fprintf(out, "%c%s", *c, c[1] ? (c[2] ? ", " : " or ") : "");
     fprintf(out, " (default %c)\n", s->default_class);
     fprintf(out,
