@@ -42,10 +42,9 @@ static int heat_init(pel_context *ctx, heat_case *h, size_t target)
     h->w = pel_malloc(h->points * sizeof(double));
     if (!h->u || !h->w) return 0;
     size_t row = h->n[h->dim - 1], rows = h->points / row;
-    int t = pel_context_threads(ctx);
-    pel_first_touch_zero(h->u, rows, row, t); /* the kernel's own row partition */
-    pel_first_touch_zero(h->w, rows, row, t);
-    pel_rng_fill_uniform(pel_rng_stream(1, 0), 0, h->u, h->points, t);
+    pel_first_touch_zero(ctx, h->u, rows, row); /* the kernel's own row partition */
+    pel_first_touch_zero(ctx, h->w, rows, row);
+    pel_rng_fill_uniform(ctx, pel_rng_stream(1, 0), 0, h->u, h->points);
     return 1;
 }
 
@@ -171,9 +170,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "pel-bench: setup failed: %s\n", pel_context_error(ctx));
         return 3;
     }
-    pel_first_touch_zero(tr.a, elems, 1, threads);
-    pel_first_touch_zero(tr.b, elems, 1, threads);
-    pel_first_touch_zero(tr.c, elems, 1, threads);
+    pel_first_touch_zero(ctx, tr.a, elems, 1);
+    pel_first_touch_zero(ctx, tr.b, elems, 1);
+    pel_first_touch_zero(ctx, tr.c, elems, 1);
 
     const char *plan = measure ? "MEASURE" : "ESTIMATE";
     char bare3[64], bare2[64];

@@ -298,6 +298,17 @@ START_TEST(generic_calls)
     ck_assert(pel_component_time(c) == 3.0 * d.dt); /* heat's time: steps * dt, exactly */
     pel_component_destroy(c);
 
+    /* the component holds a reference to its context (context.h): destroying
+     * the context first is safe, and the object still advances and fails
+     * with a message */
+    pel_context *own = test_context(1);
+    ck_assert_ok(pel_component_create(own, &pel_heat_component, NULL, &c));
+    pel_context_destroy(own);
+    ck_assert_ok(pel_component_advance(c, 2));
+    ck_assert_int_eq(pel_component_advance(c, -1), PEL_EINVAL);
+    ck_assert(strstr(pel_context_error(pel_component_context(c)), "-1") != NULL);
+    pel_component_destroy(c);
+
     /* the NPB kernels import nothing, and EP, FT and IS end at their class's steps */
     pel_npb_component_params np;
     pel_npb_component_params_default(&np);

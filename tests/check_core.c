@@ -1,5 +1,5 @@
 /* Core runtime: status, context, timers, verification, reductions, RNG,
- * fingerprints, JSON, atomic files and checkpoints. */
+ * fingerprints, JSON and atomic files (checkpoints: check_io.c). */
 #include <config.h>
 
 #include <float.h>
@@ -136,69 +136,6 @@ START_TEST(api_afile)
 }
 END_TEST
 
-/* A small valid checkpoint to damage in various ways. */
-static void write_ckpt(pel_context *ctx, const char *path, double *data, size_t n)
-{
-    pel_ckpt_meta meta[] = {{"n", (double)n}, {"alpha", 0.25}};
-    pel_ckpt_field fld = {"u", data, 1, {n, 0, 0, 0}};
-    ck_assert_ok(pel_ckpt_write(ctx, path, "test", 42, 4.2, meta, 2, &fld, 1));
-}
-
-static void damage(const char *path, long offset, int truncate_to)
-{
-    FILE *f = fopen(path, "r+b");
-    ck_assert_ptr_nonnull(f);
-    if (truncate_to >= 0) {
-        ck_assert_int_eq(ftruncate(fileno(f), truncate_to), 0);
-    } else {
-        fseek(f, offset, SEEK_SET);
-        int c = fgetc(f);
-        fseek(f, offset, SEEK_SET);
-        fputc(c ^ 0x10, f);
-    }
-    fclose(f);
-}
-
-START_TEST(api_checkpoint)
-{
-    pel_context *ctx = test_context(1);
-    char path[4096];
-    snprintf(path, sizeof path, "%s", tmp_path("bad.ckpt"));
-    double data[100];
-    for (int i = 0; i < 100; i++) data[i] = i;
-    pel_ckpt *ck;
-    ck_assert_fails(ctx, pel_ckpt_open(ctx, "/nonexistent.ckpt", &ck), PEL_EIO, "cannot open");
-    ck_assert_fails(ctx, pel_ckpt_write(ctx, path, "", 0, 0, NULL, 0, NULL, 0), PEL_EINVAL, "kind");
-    pel_ckpt_field bad = {"u", NULL, 1, {3, 0, 0, 0}};
-    ck_assert_fails(ctx, pel_ckpt_write(ctx, path, "k", 0, 0, NULL, 0, &bad, 1), PEL_EINVAL, "field 0");
-
-    write_ckpt(ctx, path, data, 100);
-    damage(path, 0, 500); /* truncated */
-    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "truncated");
-    write_ckpt(ctx, path, data, 100);
-    damage(path, 128 + 40 * 2 + 72 + 8 * 50, -1); /* one bit of the payload */
-    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "checksum mismatch");
-    write_ckpt(ctx, path, data, 100);
-    damage(path, 0, -1); /* magic */
-    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "bad magic");
-    write_ckpt(ctx, path, data, 100);
-    damage(path, 8, -1); /* version */
-    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "format version");
-    damage(path, 0, 10);
-    ck_assert_fails(ctx, pel_ckpt_open(ctx, path, &ck), PEL_EFORMAT, "not a PEL checkpoint");
-
-    write_ckpt(ctx, path, data, 100);
-    ck_assert_ok(pel_ckpt_open(ctx, path, &ck));
-    double v, small[10];
-    ck_assert_fails(ctx, pel_ckpt_get_meta(ck, "beta", &v), PEL_EMISMATCH, "no 'beta'");
-    ck_assert_fails(ctx, pel_ckpt_read_field(ck, "w", small, 10), PEL_EMISMATCH, "no field 'w'");
-    ck_assert_fails(ctx, pel_ckpt_read_field(ck, "u", small, 10), PEL_EMISMATCH, "100 values");
-    pel_ckpt_close(ck);
-    unlink(path);
-    pel_context_destroy(ctx);
-}
-END_TEST
-
 /* ---- numerics -------------------------------------------------------------- */
 
 /* Known-answer vectors from Random123 (kat_vectors, philox4x32_10). */
@@ -318,24 +255,24 @@ START_TEST(num_reduce_exact)
         double *x = pel_malloc((n + 1) * sizeof *x);
         for (size_t i = 0; i < n; i++) x[i] = (double)(i + 1);
         double dn = (double)n;
-        ck_assert_double_eq(pel_sum(x, n, 2), dn * (dn + 1) / 2);
-        ck_assert_double_eq(pel_dot(x, x, n, 2), dn * (dn + 1) * (2 * dn + 1) / 6);
-        ck_assert_double_eq(pel_norm2(x, n, 3), sqrt(dn * (dn + 1) * (2 * dn + 1) / 6));
+        ck_assert_double_eq(pel_sum(tctx(2), x, n), dn * (dn + 1) / 2);
+        ck_assert_double_eq(pel_dot(tctx(2), x, x, n), dn * (dn + 1) * (2 * dn + 1) / 6);
+        ck_assert_double_eq(pel_norm2(tctx(3), x, n), sqrt(dn * (dn + 1) * (2 * dn + 1) / 6));
         if (n) {
-            ck_assert_double_eq(pel_max(x, n, 2), dn);
-            ck_assert_double_eq(pel_min(x, n, 4), 1.0);
+            ck_assert_double_eq(pel_max(tctx(2), x, n), dn);
+            ck_assert_double_eq(pel_min(tctx(4), x, n), 1.0);
             double was = x[n / 2];
             x[n / 2] = -2.0 * dn;
-            ck_assert_double_eq(pel_max_abs(x, n, 2), 2.0 * dn);
+            ck_assert_double_eq(pel_max_abs(tctx(2), x, n), 2.0 * dn);
             /* integers below 2^53: exact in any order */
             ck_assert_double_eq(pel_sum_serial(x, n), dn * (dn + 1) / 2 - was - 2.0 * dn);
         }
         pel_free(x);
     }
-    ck_assert(isinf(pel_max(NULL, 0, 1)) && pel_max(NULL, 0, 1) < 0);
-    ck_assert(isinf(pel_min(NULL, 0, 1)) && pel_min(NULL, 0, 1) > 0);
+    ck_assert(isinf(pel_max(tctx(1), NULL, 0)) && pel_max(tctx(1), NULL, 0) < 0);
+    ck_assert(isinf(pel_min(tctx(1), NULL, 0)) && pel_min(tctx(1), NULL, 0) > 0);
     double nan_in[3] = {1.0, NAN, 2.0};
-    ck_assert(isnan(pel_max(nan_in, 3, 1)) && isnan(pel_min(nan_in, 3, 1)));
+    ck_assert(isnan(pel_max(tctx(1), nan_in, 3)) && isnan(pel_min(tctx(1), nan_in, 3)));
 }
 END_TEST
 
@@ -348,7 +285,7 @@ START_TEST(num_reduce_accuracy)
     double naive = 0.0;
     for (size_t i = 0; i < n; i++) x[i] = 0.1, naive += 0.1;
     double exact = 0.1 * (double)n; /* n is a power of two: the product is exact */
-    double err = fabs(pel_sum(x, n, 1) - exact) / exact;
+    double err = fabs(pel_sum(tctx(1), x, n) - exact) / exact;
     ck_assert_msg(err < 22 * DBL_EPSILON, "pairwise relative error %g", err);
     ck_assert(fabs(naive - exact) / exact > 100 * err + DBL_EPSILON);
     pel_free(x);
@@ -497,35 +434,6 @@ START_TEST(num_region_hook)
 }
 END_TEST
 
-START_TEST(num_checkpoint_roundtrip)
-{
-    pel_context *ctx = test_context(1);
-    char path[4096];
-    snprintf(path, sizeof path, "%s", tmp_path("rt.ckpt"));
-    double data[100], back[100];
-    for (int i = 0; i < 100; i++) data[i] = sin(i) * 1e-300 + i;
-    write_ckpt(ctx, path, data, 100);
-    pel_ckpt *ck;
-    ck_assert_ok(pel_ckpt_open(ctx, path, &ck));
-    ck_assert_str_eq(pel_ckpt_kind(ck), "test");
-    ck_assert_uint_eq(pel_ckpt_step(ck), 42);
-    ck_assert_double_eq(pel_ckpt_time(ck), 4.2);
-    double v;
-    ck_assert_ok(pel_ckpt_get_meta(ck, "alpha", &v));
-    ck_assert_double_eq(v, 0.25);
-    int rank;
-    uint64_t dims[4];
-    ck_assert_str_eq(pel_ckpt_field_info(ck, 0, &rank, dims), "u");
-    ck_assert_int_eq(rank, 1);
-    ck_assert_uint_eq(dims[0], 100);
-    ck_assert_ok(pel_ckpt_read_field(ck, "u", back, 100));
-    ck_assert(memcmp(data, back, sizeof data) == 0);
-    pel_ckpt_close(ck);
-    unlink(path);
-    pel_context_destroy(ctx);
-}
-END_TEST
-
 /* ---- threads: bitwise equality across thread counts ------------------------ */
 
 /* Data whose floating-point sum depends strongly on the order. */
@@ -548,9 +456,9 @@ START_TEST(threads_reduce_bitwise)
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         size_t n = sizes[s];
         double *x = ill_conditioned(n);
-        double sum1 = pel_sum(x, n, 1), dot1 = pel_dot(x, x, n, 1), max1 = pel_max(x, n, 1);
+        double sum1 = pel_sum(tctx(1), x, n), dot1 = pel_dot(tctx(1), x, x, n), max1 = pel_max(tctx(1), x, n);
         for (int t = 2; t <= 8; t++) {
-            double sum = pel_sum(x, n, t), dot = pel_dot(x, x, n, t), mx = pel_max(x, n, t);
+            double sum = pel_sum(tctx(t), x, n), dot = pel_dot(tctx(t), x, x, n), mx = pel_max(tctx(t), x, n);
             ck_assert_msg(memcmp(&sum, &sum1, sizeof sum) == 0, "n=%zu t=%d: %a vs %a", n, t, sum, sum1);
             ck_assert(memcmp(&dot, &dot1, sizeof dot) == 0);
             ck_assert(memcmp(&mx, &max1, sizeof mx) == 0);
@@ -582,9 +490,9 @@ START_TEST(threads_omp_reduction_differs)
     double s1 = omp_sum(x, n, 1), s2 = omp_sum(x, n, 2);
     ck_assert_msg(s1 != s2, "reduction(+:) gave %g at 1 and 2 threads", s1);
     ck_assert_double_eq(s1, 0.0);
-    double p1 = pel_sum(x, n, 1);
+    double p1 = pel_sum(tctx(1), x, n);
     for (int t = 2; t <= 4; t++) {
-        double pt = pel_sum(x, n, t);
+        double pt = pel_sum(tctx(t), x, n);
         ck_assert(memcmp(&pt, &p1, sizeof pt) == 0);
     }
     pel_free(x);
@@ -595,9 +503,9 @@ START_TEST(threads_rng_fill)
 {
     uint64_t n = 100001;
     double *a = pel_malloc(n * sizeof *a), *b = pel_malloc(n * sizeof *b);
-    pel_rng_fill_uniform(pel_rng_stream(5, 9), 2, a, n, 1);
+    pel_rng_fill_uniform(tctx(1), pel_rng_stream(5, 9), 2, a, n);
     for (int t = 2; t <= 4; t++) {
-        pel_rng_fill_uniform(pel_rng_stream(5, 9), 2, b, n, t);
+        pel_rng_fill_uniform(tctx(t), pel_rng_stream(5, 9), 2, b, n);
         ck_assert(memcmp(a, b, n * sizeof *a) == 0);
     }
     double u[2];
@@ -621,10 +529,10 @@ START_TEST(threads_first_touch)
     size_t rows = 37, len = 101;
     double *a = pel_malloc(rows * len * sizeof *a), *b = pel_malloc(rows * len * sizeof *b);
     for (int t = 1; t <= 4; t++) {
-        pel_first_touch_zero(a, rows, len, t);
+        pel_first_touch_zero(tctx(t), a, rows, len);
         for (size_t i = 0; i < rows * len; i++) ck_assert(a[i] == 0.0);
         for (size_t i = 0; i < rows * len; i++) a[i] = (double)i;
-        pel_first_touch_copy(b, a, rows, len, t);
+        pel_first_touch_copy(tctx(t), b, a, rows, len);
         ck_assert(memcmp(a, b, rows * len * sizeof *a) == 0);
     }
     pel_free(a);
@@ -645,7 +553,6 @@ static Suite *core_suite(void)
     tcase_add_test(api, api_regions);
     tcase_add_test(api, api_json_misuse);
     tcase_add_test(api, api_afile);
-    tcase_add_test(api, api_checkpoint);
     suite_add_tcase(s, api);
     TCase *num = tcase_create("numerics");
     tcase_add_test(num, num_philox_kat);
@@ -658,7 +565,6 @@ static Suite *core_suite(void)
     tcase_add_test(num, num_json_text);
     tcase_add_test(num, num_regions);
     tcase_add_test(num, num_region_hook);
-    tcase_add_test(num, num_checkpoint_roundtrip);
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");
     tcase_add_test(thr, threads_reduce_bitwise);

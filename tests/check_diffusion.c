@@ -1,4 +1,6 @@
-/* Spectral family: the diffusion solver and NPB FT (include/pel/diffusion.h). */
+/* The diffusion family: the spectral diffusion solver and NPB FT
+ * (include/pel/diffusion.h).  Grids are n[0] x n[1] x n[2], n[0] slowest;
+ * the loops below name the indices i0, i1, i2 (NPB's z, y, x). */
 #include <config.h>
 
 #include <complex.h>
@@ -8,9 +10,9 @@
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static pel_diffusion *make(pel_context *ctx, size_t nx, size_t ny, size_t nz, double alpha)
+static pel_diffusion *make(pel_context *ctx, size_t n0, size_t n1, size_t n2, double alpha)
 {
-    pel_diffusion_params p = {.nx = nx, .ny = ny, .nz = nz, .alpha = alpha};
+    pel_diffusion_params p = {.n = {n0, n1, n2}, .alpha = alpha};
     pel_diffusion *d = NULL;
     pel_status st = pel_diffusion_create(ctx, &p, &d);
     ck_assert_msg(st == PEL_OK, "create failed: %s", pel_context_error(ctx));
@@ -47,24 +49,24 @@ START_TEST(api_create)
 {
     pel_context *ctx = test_context(1);
     pel_diffusion *d = NULL;
-    pel_diffusion_params p = {.nx = 4, .ny = 4, .nz = 4, .alpha = 1e-6};
+    pel_diffusion_params p = {.n = {4, 4, 4}, .alpha = 1e-6};
     ck_assert_fails(ctx, pel_diffusion_create(ctx, &p, NULL), PEL_EINVAL, "output handle is NULL");
     ck_assert_fails(ctx, pel_diffusion_create(ctx, NULL, &d), PEL_EINVAL, "params is NULL");
-    p.nx = 0;
+    p.n[0] = 0;
     ck_assert_fails(ctx, pel_diffusion_create(ctx, &p, &d), PEL_EINVAL,
-                    "diffusion: nx must be positive (got 0)");
-    p.nx = 4, p.ny = 0;
+                    "diffusion: n[0] = 0: must be at least 1");
+    p.n[0] = 4, p.n[1] = 0;
     ck_assert_fails(ctx, pel_diffusion_create(ctx, &p, &d), PEL_EINVAL,
-                    "diffusion: ny must be positive (got 0)");
-    p.ny = 4, p.nz = 0;
+                    "diffusion: n[1] = 0: must be at least 1");
+    p.n[1] = 4, p.n[2] = 0;
     ck_assert_fails(ctx, pel_diffusion_create(ctx, &p, &d), PEL_EINVAL,
-                    "diffusion: nz must be positive (got 0)");
-    p.nz = 4, p.alpha = -1.0;
+                    "diffusion: n[2] = 0: must be at least 1");
+    p.n[2] = 4, p.alpha = -1.0;
     ck_assert_fails(ctx, pel_diffusion_create(ctx, &p, &d), PEL_EINVAL,
-                    "alpha must be finite and >= 0 (got -1)");
+                    "diffusion: alpha = -1: must be finite and >= 0");
     p.alpha = NAN;
-    ck_assert_fails(ctx, pel_diffusion_create(ctx, &p, &d), PEL_EINVAL, "alpha must be finite");
-    p.nx = p.ny = p.nz = SIZE_MAX / 8, p.alpha = 0.0;
+    ck_assert_fails(ctx, pel_diffusion_create(ctx, &p, &d), PEL_EINVAL, "must be finite");
+    p.n[0] = p.n[1] = p.n[2] = SIZE_MAX / 8, p.alpha = 0.0;
     ck_assert_fails(ctx, pel_diffusion_create(ctx, &p, &d), PEL_EINVAL, "too many points");
     ck_assert_ptr_null(d);
     ck_assert_int_eq(pel_diffusion_create(NULL, &p, &d), PEL_EINVAL);
@@ -74,10 +76,33 @@ START_TEST(api_create)
 }
 END_TEST
 
+/* The defaults are NPB FT class S's problem, and a valid parameter set. */
+START_TEST(api_params_default)
+{
+    pel_diffusion_params p;
+    memset(&p, 0xA5, sizeof p);
+    pel_diffusion_params_default(&p);
+    ck_assert_uint_eq(p.n[0], 64);
+    ck_assert_uint_eq(p.n[1], 64);
+    ck_assert_uint_eq(p.n[2], 64);
+    ck_assert(p.alpha == 1.0e-6);
+    pel_diffusion_params_default(NULL); /* a no-op */
+    pel_context *ctx = test_context(1);
+    pel_diffusion_npb c;
+    ck_assert_ok(pel_diffusion_npb_class(ctx, 'S', &c));
+    ck_assert_mem_eq(&p, &c.params, sizeof p);
+    pel_diffusion *d = NULL;
+    ck_assert_ok(pel_diffusion_create(ctx, &p, &d));
+    ck_assert_uint_eq(pel_diffusion_points(d), 64 * 64 * 64);
+    pel_diffusion_destroy(d);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(api_calls)
 {
     pel_context *ctx = test_context(1);
-    pel_diffusion *d = make(ctx, 4, 3, 2, 1e-3);
+    pel_diffusion *d = make(ctx, 2, 3, 4, 1e-3);
     double *u = field(24), sum[2];
     ck_assert_fails(ctx, pel_diffusion_evolve(d, 1.0, u), PEL_EINVAL,
                     "no initial field (call pel_diffusion_set_initial first)");
@@ -116,17 +141,18 @@ START_TEST(api_npb_class)
                     "unknown NPB class 'Q' (expected S, W, A, B or C)");
     ck_assert_fails(ctx, pel_diffusion_npb_class(ctx, 's', &c), PEL_EINVAL, "unknown NPB class 's'");
     ck_assert_fails(ctx, pel_diffusion_npb_class(ctx, 'S', NULL), PEL_EINVAL, "output is NULL");
-    /* NPB 3.3.1 FT sizes: S 64^3, W 128x128x32, A 256x256x128 (6 steps),
-     * B 512x256x256, C 512^3 (20 steps); alpha 1e-6, seed 314159265, a 5^13 */
+    /* NPB 3.3.1 FT sizes nx x ny x nz: S 64^3, W 128x128x32, A 256x256x128
+     * (6 steps), B 512x256x256, C 512^3 (20 steps); alpha 1e-6, seed
+     * 314159265, a 5^13.  Here n = {nz, ny, nx}, n[0] slowest. */
     static const struct { char cls; size_t nx, ny, nz; int niter; } want[] = {
         {'S', 64, 64, 64, 6},    {'W', 128, 128, 32, 6},   {'A', 256, 256, 128, 6},
         {'B', 512, 256, 256, 20}, {'C', 512, 512, 512, 20}};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         ck_assert_ok(pel_diffusion_npb_class(ctx, want[i].cls, &c));
         ck_assert_int_eq(c.cls, want[i].cls);
-        ck_assert_uint_eq(c.params.nx, want[i].nx);
-        ck_assert_uint_eq(c.params.ny, want[i].ny);
-        ck_assert_uint_eq(c.params.nz, want[i].nz);
+        ck_assert_uint_eq(c.params.n[2], want[i].nx);
+        ck_assert_uint_eq(c.params.n[1], want[i].ny);
+        ck_assert_uint_eq(c.params.n[0], want[i].nz);
         ck_assert_int_eq(c.niter, want[i].niter);
         ck_assert(c.params.alpha == 1.0e-6);
         ck_assert_uint_eq(c.seed, 314159265);
@@ -200,7 +226,7 @@ END_TEST
 START_TEST(num_npb_initial)
 {
     pel_context *ctx = test_context(0);
-    pel_diffusion *d = make(ctx, 5, 3, 4, 0.0);
+    pel_diffusion *d = make(ctx, 4, 3, 5, 0.0);
     double *u = field(60);
     ck_assert_ok(pel_diffusion_npb_initial(d, 314159265, PEL_LCG46_A, u));
     double x = 314159265.0;
@@ -211,29 +237,30 @@ START_TEST(num_npb_initial)
 }
 END_TEST
 
-/* A single Fourier mode exp(2 pi i m.x / n) decays by exactly
- * exp(-4 alpha pi^2 |m|^2 t) and keeps its shape. */
+/* A single Fourier mode exp(2 pi i m.x), point (i0, i1, i2) at
+ * x = (i0 / n[0], i1 / n[1], i2 / n[2]) of the unit period, decays by
+ * exactly exp(-4 alpha pi^2 |m|^2 t) and keeps its shape. */
 START_TEST(num_single_mode)
 {
     pel_context *ctx = test_context(0);
-    const size_t nx = 8, ny = 6, nz = 5, n = nx * ny * nz;
+    const size_t n0 = 5, n1 = 6, n2 = 8, n = n0 * n1 * n2;
     const double alpha = 1e-3, t = 2.5;
-    const int m[3] = {1, -2, 2};
-    pel_diffusion *d = make(ctx, nx, ny, nz, alpha);
+    const int m[3] = {2, -2, 1};
+    pel_diffusion *d = make(ctx, n0, n1, n2, alpha);
     double *u = field(n);
-    for (size_t z = 0; z < nz; z++)
-        for (size_t y = 0; y < ny; y++)
-            for (size_t x = 0; x < nx; x++) {
+    for (size_t i0 = 0; i0 < n0; i0++)
+        for (size_t i1 = 0; i1 < n1; i1++)
+            for (size_t i2 = 0; i2 < n2; i2++) {
                 double ph = 2.0 * M_PI *
-                            ((double)m[0] * x / nx + (double)m[1] * y / ny + (double)m[2] * z / nz);
-                size_t p = (z * ny + y) * nx + x;
+                            ((double)m[0] * i0 / n0 + (double)m[1] * i1 / n1 + (double)m[2] * i2 / n2);
+                size_t p = (i0 * n1 + i1) * n2 + i2;
                 u[2 * p] = cos(ph), u[2 * p + 1] = sin(ph);
             }
     double *u0 = field(n);
     memcpy(u0, u, 2 * n * sizeof *u);
     ck_assert_ok(pel_diffusion_set_initial(d, u));
     ck_assert_ok(pel_diffusion_evolve(d, t, u));
-    double decay = exp(-4.0 * alpha * M_PI * M_PI * 9.0 * t); /* |m|^2 = 1 + 4 + 4 */
+    double decay = exp(-4.0 * alpha * M_PI * M_PI * 9.0 * t); /* |m|^2 = 4 + 4 + 1 */
     double err = 0.0;
     for (size_t i = 0; i < 2 * n; i++) err = fmax(err, fabs(u[i] - decay * u0[i]));
     ck_assert_msg(err <= roundoff(n), "single mode: error %g > %g", err, roundoff(n));
@@ -248,8 +275,8 @@ END_TEST
 START_TEST(num_round_trip)
 {
     pel_context *ctx = test_context(0);
-    const size_t nx = 12, ny = 10, nz = 6, n = nx * ny * nz;
-    pel_diffusion *d = make(ctx, nx, ny, nz, 1e-6);
+    const size_t n = 6 * 10 * 12;
+    pel_diffusion *d = make(ctx, 6, 10, 12, 1e-6);
     double *u0 = field(n), *u = field(n);
     ck_assert_ok(pel_diffusion_npb_initial(d, 314159265, PEL_LCG46_A, u0));
     ck_assert_ok(pel_diffusion_set_initial(d, u0));
@@ -267,53 +294,58 @@ END_TEST
 
 /* A small grid (odd and even sizes) against the definition, O(N^2):
  * u(x, t) = 1/N sum_k [sum_x' u0(x') e^{+i k.x'}] e^{-i k.x} e^{-4 alpha pi^2 |kbar|^2 t},
- * with k.x = 2 pi (kx x / nx + ky y / ny + kz z / nz) (NPB's forward sign). */
+ * with k.x = 2 pi (k0 i0 / n0 + k1 i1 / n1 + k2 i2 / n2) (NPB's forward sign). */
+static double phase(const size_t k[3], const size_t i[3], const size_t nd[3])
+{
+    double s = 0.0;
+    for (int d = 0; d < 3; d++) s += (double)(k[d] * i[d] % nd[d]) / (double)nd[d];
+    return 2.0 * M_PI * s;
+}
+
 START_TEST(num_naive_dft)
 {
     pel_context *ctx = test_context(0);
-    const size_t nx = 4, ny = 3, nz = 5, n = nx * ny * nz;
+    const size_t nd[3] = {5, 3, 4}, n = nd[0] * nd[1] * nd[2];
     const double alpha = 0.01, t = 1.5;
-    pel_diffusion *d = make(ctx, nx, ny, nz, alpha);
+    pel_diffusion *d = make(ctx, nd[0], nd[1], nd[2], alpha);
     double *u0 = field(n), *u = field(n);
     ck_assert_ok(pel_diffusion_npb_initial(d, 271828183, PEL_LCG46_A, u0));
     ck_assert_ok(pel_diffusion_set_initial(d, u0));
     ck_assert_ok(pel_diffusion_evolve(d, t, u));
     double complex *hat = malloc(n * sizeof *hat);
     ck_assert_ptr_nonnull(hat);
-    for (size_t kz = 0; kz < nz; kz++)
-        for (size_t ky = 0; ky < ny; ky++)
-            for (size_t kx = 0; kx < nx; kx++) {
-                double complex s = 0.0;
-                for (size_t z = 0; z < nz; z++)
-                    for (size_t y = 0; y < ny; y++)
-                        for (size_t x = 0; x < nx; x++) {
-                            size_t p = (z * ny + y) * nx + x;
-                            double ph = 2.0 * M_PI *
-                                        ((double)(kx * x % nx) / nx + (double)(ky * y % ny) / ny +
-                                         (double)(kz * z % nz) / nz);
-                            s += (u0[2 * p] + I * u0[2 * p + 1]) * cexp(I * ph);
-                        }
-                double k2 = kbar(kx, nx) * kbar(kx, nx) + kbar(ky, ny) * kbar(ky, ny) +
-                            kbar(kz, nz) * kbar(kz, nz);
-                hat[(kz * ny + ky) * nx + kx] = s * exp(-4.0 * alpha * M_PI * M_PI * k2 * t);
-            }
+    size_t k[3], i[3];
+    /* p = (i0 n1 + i1) n2 + i2 enumerates (i0, i1, i2) in C order */
+#define FOR3(v) \
+    for (v[0] = 0; v[0] < nd[0]; v[0]++) \
+        for (v[1] = 0; v[1] < nd[1]; v[1]++) \
+            for (v[2] = 0; v[2] < nd[2]; v[2]++)
+    size_t pk = 0;
+    FOR3(k)
+    {
+        double complex s = 0.0;
+        size_t p = 0;
+        FOR3(i)
+        {
+            s += (u0[2 * p] + I * u0[2 * p + 1]) * cexp(I * phase(k, i, nd));
+            p++;
+        }
+        double k2 = 0.0;
+        for (int q = 0; q < 3; q++) k2 += kbar(k[q], nd[q]) * kbar(k[q], nd[q]);
+        hat[pk++] = s * exp(-4.0 * alpha * M_PI * M_PI * k2 * t);
+    }
     double err = 0.0;
-    for (size_t z = 0; z < nz; z++)
-        for (size_t y = 0; y < ny; y++)
-            for (size_t x = 0; x < nx; x++) {
-                double complex s = 0.0;
-                for (size_t kz = 0; kz < nz; kz++)
-                    for (size_t ky = 0; ky < ny; ky++)
-                        for (size_t kx = 0; kx < nx; kx++) {
-                            double ph = 2.0 * M_PI *
-                                        ((double)(kx * x % nx) / nx + (double)(ky * y % ny) / ny +
-                                         (double)(kz * z % nz) / nz);
-                            s += hat[(kz * ny + ky) * nx + kx] * cexp(-I * ph);
-                        }
-                s /= (double)n;
-                size_t p = (z * ny + y) * nx + x;
-                err = fmax(err, cabs(s - (u[2 * p] + I * u[2 * p + 1])));
-            }
+    size_t p = 0;
+    FOR3(i)
+    {
+        double complex s = 0.0;
+        pk = 0;
+        FOR3(k) s += hat[pk++] * cexp(-I * phase(k, i, nd));
+        s /= (double)n;
+        err = fmax(err, cabs(s - (u[2 * p] + I * u[2 * p + 1])));
+        p++;
+    }
+#undef FOR3
     /* the naive sums add N roundings each: bound them by N eps (Higham sec. 4.2) */
     double tol = roundoff(n) + 2.0 * (double)n * DBL_EPSILON;
     ck_assert_msg(err <= tol, "naive DFT: error %g > %g", err, tol);
@@ -346,33 +378,38 @@ END_TEST
 /* ---- threads ------------------------------------------------------------------- */
 
 /* A grid whose every batched pass ends in a remainder batch (20 and 18
- * columns in batches of 16), nz odd. */
-static void odd_run(int nthreads, char fp[PEL_FINGERPRINT_HEX], double sum[2])
+ * columns in batches of 16), n[0] odd. */
+enum { ODD0 = 7, ODD1 = 18, ODD2 = 20, ODD_N = ODD0 * ODD1 * ODD2 };
+
+/* What the runs below write: NPB's initial field (pel_diffusion_npb_initial),
+ * the field at t = 3 (set_initial, evolve) and its checksum. */
+typedef struct odd_out {
+    double u0[2 * ODD_N], u[2 * ODD_N], sum[2];
+} odd_out;
+
+static void run_odd(pel_context *ctx, void *arg, void *out)
 {
-    pel_context *ctx = test_context(nthreads);
-    const size_t nx = 20, ny = 18, nz = 7, n = nx * ny * nz;
-    pel_diffusion *d = make(ctx, nx, ny, nz, 1e-3);
-    double *u = field(n);
-    ck_assert_ok(pel_diffusion_npb_initial(d, 314159265, PEL_LCG46_A, u));
-    ck_assert_ok(pel_diffusion_set_initial(d, u));
-    ck_assert_ok(pel_diffusion_evolve(d, 3.0, u));
-    ck_assert_ok(pel_diffusion_checksum(d, u, sum));
-    pel_fingerprint(u, 2 * n * sizeof *u, fp);
-    pel_free(u);
+    (void)arg;
+    odd_out *o = out;
+    pel_diffusion *d = make(ctx, ODD0, ODD1, ODD2, 1e-3);
+    ck_assert_ok(pel_diffusion_npb_initial(d, 314159265, PEL_LCG46_A, o->u0));
+    ck_assert_ok(pel_diffusion_set_initial(d, o->u0));
+    ck_assert_ok(pel_diffusion_evolve(d, 3.0, o->u));
+    ck_assert_ok(pel_diffusion_checksum(d, o->u, o->sum));
     pel_diffusion_destroy(d);
-    pel_context_destroy(ctx);
 }
 
 START_TEST(threads_bitwise)
 {
-    char ref[PEL_FINGERPRINT_HEX], fp[PEL_FINGERPRINT_HEX];
-    double s1[2], s[2];
-    odd_run(1, ref, s1);
-    for (int nt = 2; nt <= 4; nt++) {
-        odd_run(nt, fp, s);
-        ck_assert_str_eq(fp, ref);
-        ck_assert(s[0] == s1[0] && s[1] == s1[1]);
-    }
+    test_same_bits_1_to_4(run_odd, NULL, sizeof(odd_out));
+}
+END_TEST
+
+/* Inside a user's parallel region (nesting off and on) and in tasks: the
+ * same bits as a plain call, never more threads than asked for. */
+START_TEST(threads_policy)
+{
+    test_policy(run_odd, NULL, sizeof(odd_out));
 }
 END_TEST
 
@@ -389,21 +426,20 @@ START_TEST(threads_npb_s)
 }
 END_TEST
 
-/* The thread count may change between create and evolve. */
+/* The thread count may change between create and evolve, either way. */
 START_TEST(threads_change_after_create)
 {
-    pel_context *ctx = test_context(1);
-    const size_t nx = 20, ny = 18, nz = 7, n = nx * ny * nz;
-    pel_diffusion *d = make(ctx, nx, ny, nz, 1e-3);
-    double *u = field(n), *v = field(n);
+    pel_context *ctx = test_context(_i ? 4 : 1);
+    pel_diffusion *d = make(ctx, ODD0, ODD1, ODD2, 1e-3);
+    double *u = field(ODD_N), *v = field(ODD_N);
     ck_assert_ok(pel_diffusion_npb_initial(d, 314159265, PEL_LCG46_A, u));
     ck_assert_ok(pel_diffusion_set_initial(d, u));
     ck_assert_ok(pel_diffusion_evolve(d, 3.0, u));
-    ck_assert_ok(pel_context_set_threads(ctx, 4));
+    ck_assert_ok(pel_context_set_threads(ctx, _i ? 1 : 4));
     ck_assert_ok(pel_diffusion_npb_initial(d, 314159265, PEL_LCG46_A, v));
     ck_assert_ok(pel_diffusion_set_initial(d, v));
     ck_assert_ok(pel_diffusion_evolve(d, 3.0, v));
-    ck_assert_mem_eq(u, v, 2 * n * sizeof *u);
+    ck_assert_mem_eq(u, v, 2 * ODD_N * sizeof *u);
     pel_free(u);
     pel_free(v);
     pel_diffusion_destroy(d);
@@ -411,11 +447,12 @@ START_TEST(threads_change_after_create)
 }
 END_TEST
 
-static Suite *ft_suite(void)
+static Suite *diffusion_suite(void)
 {
     Suite *s = suite_create("diffusion");
     TCase *api = tcase_create("api");
     tcase_add_test(api, api_create);
+    tcase_add_test(api, api_params_default);
     tcase_add_test(api, api_calls);
     tcase_add_test(api, api_npb_class);
     suite_add_tcase(s, api);
@@ -430,11 +467,12 @@ static Suite *ft_suite(void)
     tcase_add_test(num, num_checksum_points);
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");
+    tcase_add_test(thr, threads_policy);
     tcase_add_test(thr, threads_bitwise);
     tcase_add_test(thr, threads_npb_s);
-    tcase_add_test(thr, threads_change_after_create);
+    tcase_add_loop_test(thr, threads_change_after_create, 0, 2);
     suite_add_tcase(s, thr);
     return s;
 }
 
-int main(void) { return run_suite(ft_suite()); }
+int main(void) { return run_suite(diffusion_suite()); }

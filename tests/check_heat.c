@@ -33,7 +33,7 @@ static double *random_field(size_t count, uint32_t seed)
 {
     double *u = pel_malloc(count * sizeof *u);
     ck_assert_ptr_nonnull(u);
-    pel_rng_fill_uniform(pel_rng_stream(seed, 0), 0, u, count, 1);
+    pel_rng_fill_uniform(tctx(1), pel_rng_stream(seed, 0), 0, u, count);
     return u;
 }
 
@@ -528,12 +528,12 @@ START_TEST(num_periodic_conservation)
         int dim = c + 2;
         size_t np = points(dim, n[c]);
         double *u = random_field(np, 11), *w = pel_malloc(np * sizeof *w);
-        double sum0 = pel_sum(u, np, 2), M = pel_max_abs(u, np, 2);
+        double sum0 = pel_sum(tctx(2), u, np), M = pel_max_abs(tctx(2), u, np);
         long s = 40;
         ck_assert_ok(pel_heat_ftcs_run(ctx, dim, n[c], r[c], PEL_BC_PERIODIC, u, w, s));
         double tol = (double)np * M * UROUND * (STEP_ERR * (double)s + 1024);
-        ck_assert_msg(fabs(pel_sum(u, np, 2) - sum0) <= tol, "%dD: total moved by %g > %g", dim,
-                      fabs(pel_sum(u, np, 2) - sum0), tol);
+        ck_assert_msg(fabs(pel_sum(tctx(2), u, np) - sum0) <= tol, "%dD: total moved by %g > %g", dim,
+                      fabs(pel_sum(tctx(2), u, np) - sum0), tol);
         pel_free(u);
         pel_free(w);
     }
@@ -553,12 +553,12 @@ START_TEST(num_maximum_principle)
         pel_bc bc = b ? PEL_BC_PERIODIC : PEL_BC_DIRICHLET;
         double *u = random_field(np, 5), *v = pel_malloc(np * sizeof *v);
         for (size_t i = 0; i < np; i++) u[i] -= 0.5; /* values of both signs */
-        double M = pel_max_abs(u, np, 1), max0 = pel_max(u, np, 1), max = max0,
-               min = pel_min(u, np, 1);
+        double M = pel_max_abs(tctx(1), u, np), max0 = pel_max(tctx(1), u, np), max = max0,
+               min = pel_min(tctx(1), u, np);
         for (int s = 0; s < 50; s++) {
             ck_assert_ok(pel_heat_ftcs_step(ctx, 2, n, r, bc, u, v));
             memcpy(u, v, np * sizeof *u);
-            double mx = pel_max(u, np, 1), mn = pel_min(u, np, 1);
+            double mx = pel_max(tctx(1), u, np), mn = pel_min(tctx(1), u, np);
             ck_assert_msg(mx <= max + STEP_ERR * M * UROUND, "step %d: max %.17g > %.17g", s, mx,
                           max);
             ck_assert_msg(mn >= min - STEP_ERR * M * UROUND, "step %d: min %.17g < %.17g", s, mn,
@@ -885,7 +885,7 @@ START_TEST(threads_streaming)
         double *ubuf = pel_malloc(bytes + 64), *vbuf = pel_malloc(bytes + 64),
                *ref = pel_malloc(bytes);
         double *u = ubuf + 1, *v = vbuf + 3;
-        pel_rng_fill_uniform(pel_rng_stream(9, 0), 0, u, np, 2);
+        pel_rng_fill_uniform(tctx(2), pel_rng_stream(9, 0), 0, u, np);
         reference_step(dim, n[c], r[c], bc, u, ref);
         for (int t = 1; t <= 4; t++) {
             pel_context *ctx = test_context(t);

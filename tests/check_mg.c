@@ -269,8 +269,8 @@ START_TEST(num_monotone)
     p.n[0] = 32, p.n[2] = 8;
     size_t np = count(p.n);
     double *v = alloc(np);
-    pel_rng_fill_uniform(pel_rng_stream(7, 0), 0, v, np, 2);
-    double mean = pel_sum(v, np, 1) / (double)np;
+    pel_rng_fill_uniform(tctx(2), pel_rng_stream(7, 0), 0, v, np);
+    double mean = pel_sum(tctx(1), v, np) / (double)np;
     for (size_t q = 0; q < np; q++) v[q] -= mean;
     pel_mg *mg = NULL;
     ck_assert_ok(pel_mg_create(ctx, &p, &mg));

@@ -408,7 +408,7 @@ START_TEST(num_in_place)
                                g->L[2], PEL_LAPLACIAN_FD2);
         size_t N = pel_poisson_points(ps);
         double *f = array(N), *phi = array(N), *buf = array(N + 1);
-        pel_rng_fill_uniform(pel_rng_stream(3, (uint64_t)c), 0, f, N, 2);
+        pel_rng_fill_uniform(tctx(2), pel_rng_stream(3, (uint64_t)c), 0, f, N);
         ck_assert_ok(pel_poisson_solve(ps, f, phi));
         double *g1 = buf + 1; /* 8 bytes off the 64-byte alignment */
         memcpy(g1, f, N * sizeof *f);
@@ -486,7 +486,7 @@ START_TEST(num_verify_pass_fail)
     ck_assert_rel(pel_verify_log_get(log, 0)->value, 1e-6, 1e-6);
 
     /* a random f: the residual holds for any data, not just smooth data */
-    pel_rng_fill_uniform(pel_rng_stream(9, 1), 0, f, N, 2);
+    pel_rng_fill_uniform(tctx(2), pel_rng_stream(9, 1), 0, f, N);
     ck_assert_ok(pel_poisson_solve(ps, f, phi));
     pel_verify_log_clear(log);
     ck_assert_ok(pel_poisson_verify(ps, f, phi, NULL, log));
@@ -552,7 +552,7 @@ START_TEST(threads_bitwise)
             N = pel_poisson_points(ps);
             double *f = array(N), *phi = array(N);
             /* random data: every mode nonzero, so every plan's rounding shows */
-            pel_rng_fill_uniform(pel_rng_stream(17, c), 0, f, N, t);
+            pel_rng_fill_uniform(tctx(t), pel_rng_stream(17, c), 0, f, N);
             ck_assert_ok(pel_poisson_solve(ps, f, phi));
             pel_verify_log *log;
             ck_assert_ok(pel_verify_log_create(&log));
@@ -584,7 +584,7 @@ START_TEST(threads_change_after_create)
     pel_poisson *ps = make(ctx, 3, 21, 34, 27, 1, 1, 1, PEL_LAPLACIAN_SPECTRAL);
     size_t N = pel_poisson_points(ps);
     double *f = array(N), *a = array(N), *b = array(N);
-    pel_rng_fill_uniform(pel_rng_stream(5, 5), 0, f, N, 1);
+    pel_rng_fill_uniform(tctx(1), pel_rng_stream(5, 5), 0, f, N);
     ck_assert_ok(pel_poisson_solve(ps, f, a));
     for (int t = 2; t <= 4; t++) {
         ck_assert_ok(pel_context_set_threads(ctx, t));

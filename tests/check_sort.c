@@ -57,6 +57,29 @@ START_TEST(api_create)
 }
 END_TEST
 
+/* The defaults are NPB IS class S's sizes, and a valid parameter set. */
+START_TEST(api_params_default)
+{
+    pel_sort_params p;
+    memset(&p, 0xA5, sizeof p);
+    pel_sort_params_default(&p);
+    ck_assert_uint_eq(p.n, 65536);
+    ck_assert_int_eq(p.max_key, 2048);
+    ck_assert_int_eq(p.method, PEL_SORT_AUTO);
+    pel_sort_params_default(NULL); /* a no-op */
+    pel_context *ctx = test_context(1);
+    pel_sort_npb c;
+    ck_assert_ok(pel_sort_npb_class(ctx, 'S', &c));
+    ck_assert_uint_eq(p.n, c.total_keys);
+    ck_assert_int_eq(p.max_key, c.max_key);
+    pel_sort *s = NULL;
+    ck_assert_ok(pel_sort_create(ctx, &p, &s));
+    ck_assert_int_eq(pel_sort_method_used(s), PEL_SORT_DIRECT);
+    pel_sort_destroy(s);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(api_rank)
 {
     pel_context *ctx = test_context(2);
@@ -371,11 +394,83 @@ START_TEST(threads_equal)
 }
 END_TEST
 
+/* What the runs below write: NPB's keys (pel_sort_npb_keys), their ranks,
+ * the sorted keys and the table (pel_sort_rank), the full verification's
+ * count and its placed keys (pel_sort_npb_full_verify). */
+enum { RUN_N = 1 << 15, RUN_MAX_KEY = 1 << 12 };
+
+typedef struct run_out {
+    int keys[RUN_N], rank[RUN_N], sorted[RUN_N], less[RUN_MAX_KEY + 1], work[RUN_N];
+    int out_of_sort; /* all ints: no padding bytes to compare */
+} run_out;
+
+static void run_rank(pel_context *ctx, void *arg, void *out)
+{
+    pel_sort_method m = *(const pel_sort_method *)arg;
+    run_out *o = out;
+    ck_assert_ok(pel_sort_npb_keys(ctx, RUN_N, RUN_MAX_KEY, PEL_SORT_NPB_SEED, o->keys));
+    pel_sort *s = make_sort(ctx, RUN_N, RUN_MAX_KEY, m);
+    ck_assert_ok(pel_sort_rank(s, o->keys, o->rank, o->sorted));
+    memcpy(o->less, pel_sort_less(s), sizeof o->less);
+    pel_verify_log *log = NULL;
+    ck_assert_ok(pel_verify_log_create(&log));
+    ck_assert_ok(pel_sort_npb_full_verify(s, o->keys, o->work, log));
+    o->out_of_sort = (int)pel_verify_log_get(log, 0)->value;
+    ck_assert_int_eq(o->out_of_sort, 0);
+    pel_verify_log_destroy(log);
+    pel_sort_destroy(s);
+}
+
+/* Inside a user's parallel region (nesting off and on) and in tasks: the
+ * same bits as a plain call, never more threads than asked for.  Loop
+ * index: the method. */
+START_TEST(threads_policy)
+{
+    test_policy(run_rank, (void *)&methods[_i], sizeof(run_out));
+}
+END_TEST
+
+START_TEST(threads_same_bits)
+{
+    test_same_bits_1_to_4(run_rank, (void *)&methods[_i], sizeof(run_out));
+}
+END_TEST
+
+/* The thread count may change after create, either way: a call runs on the
+ * context's count now, at most the workspaces made at create. */
+START_TEST(threads_change_after_create)
+{
+    const size_t n = 50000;
+    const int max_key = 3000;
+    for (int m = 0; m < 2; m++) {
+        pel_context *ctx = test_context(_i ? 3 : 1);
+        int *keys = ints(n), *r1 = ints(n), *r2 = ints(n), *s1 = ints(n), *s2 = ints(n);
+        ck_assert_ok(pel_sort_npb_keys(ctx, n, max_key, PEL_SORT_NPB_SEED, keys));
+        pel_sort *s = make_sort(ctx, n, max_key, methods[m]);
+        ck_assert_ok(pel_sort_rank(s, keys, r1, s1));
+        int *less = ints((size_t)max_key + 1);
+        memcpy(less, pel_sort_less(s), ((size_t)max_key + 1) * sizeof(int));
+        ck_assert_ok(pel_context_set_threads(ctx, _i ? 1 : 4));
+        ck_assert_ok(pel_sort_rank(s, keys, r2, s2));
+        ck_assert_mem_eq(r1, r2, n * sizeof(int));
+        ck_assert_mem_eq(s1, s2, n * sizeof(int));
+        ck_assert_mem_eq(less, pel_sort_less(s), ((size_t)max_key + 1) * sizeof(int));
+        /* and a bad key is still found, whichever team looked */
+        keys[n - 1] = max_key;
+        ck_assert_fails(ctx, pel_sort_rank(s, keys, NULL, NULL), PEL_EINVAL, "keys[49999] = 3000");
+        pel_sort_destroy(s);
+        pel_free(keys), pel_free(r1), pel_free(r2), pel_free(s1), pel_free(s2), pel_free(less);
+        pel_context_destroy(ctx);
+    }
+}
+END_TEST
+
 static Suite *sort_suite(void)
 {
     Suite *s = suite_create("sort");
     TCase *api = tcase_create("api");
     tcase_add_test(api, api_create);
+    tcase_add_test(api, api_params_default);
     tcase_add_test(api, api_rank);
     tcase_add_test(api, api_npb);
     suite_add_tcase(s, api);
@@ -389,7 +484,10 @@ static Suite *sort_suite(void)
     tcase_add_test(num, num_full_verify_detects);
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");
+    tcase_add_loop_test(thr, threads_policy, 0, 2);
+    tcase_add_loop_test(thr, threads_same_bits, 0, 2);
     tcase_add_test(thr, threads_equal);
+    tcase_add_loop_test(thr, threads_change_after_create, 0, 2);
     suite_add_tcase(s, thr);
     return s;
 }

@@ -252,8 +252,12 @@ static int prescan(pel_config *c, const char *text, load_state *ls)
         }
         memcpy(buf, p, len);
         buf[len] = '\0';
+        p = eol ? eol + 1 : p + len; /* before trimming: every pass must move on */
         if (len && buf[len - 1] == '\r') buf[--len] = '\0';
-        p = eol ? eol + 1 : p + len;
+        if (memchr(buf, '\r', len)) {
+            snprintf(c->msg, MSG_MAX, "carriage return inside a line (line ends are LF or CRLF)");
+            return line;
+        }
         char *s = buf;
         if (line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3; /* UTF-8 BOM */
         int indented = isspace((unsigned char)*s);
@@ -312,10 +316,14 @@ pel_status pel_config_load_string(pel_config *c, const char *text, const char *o
     return s;
 }
 
+/* A configuration is text of a few kilobytes; anything larger is a mistake. */
+#define PEL_CONFIG_MAX_BYTES ((uint64_t)1 << 20)
+
 pel_status pel_config_load_file(pel_config *c, const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return pel_error(c->ctx, PEL_EIO, "%s: cannot open: %s", path, strerror(errno));
+    FILE *f = NULL;
+    pel_status st = pel_input_open(c->ctx, path, PEL_CONFIG_MAX_BYTES, &f, NULL);
+    if (st != PEL_OK) return st;
     char *text = NULL;
     size_t len = 0, cap = 0, k;
     char chunk[4096];

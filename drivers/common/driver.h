@@ -19,6 +19,14 @@
 
 enum { PEL_EXIT_OK = 0, PEL_EXIT_VERIFY = 1, PEL_EXIT_USAGE = 2, PEL_EXIT_RUN = 3 };
 
+/* The state a run exposes is typed (pel/field.h) and comes from the
+ * component: its result fields (pel_field, any element type, as many as it
+ * has), which fingerprints and baselines cover, and its checkpoint state
+ * (pel_component_save: fields and pel_meta parameters, integers, reals and
+ * strings, which a restart or a baseline must match).  Checkpoints and
+ * reports record the component's numerics version as "<family>=<version>"
+ * (e.g. "heat=1"); a restart or baseline of other numerics is refused. */
+
 /* A rate for the report, e.g. {"effective bandwidth", 41.2, "GB/s"}. */
 typedef struct pel_run_rate {
     const char *name;
@@ -26,8 +34,6 @@ typedef struct pel_run_rate {
     const char *unit;
 } pel_run_rate;
 
-#define PEL_RUN_MAX_FIELDS 8
-#define PEL_RUN_MAX_META 32
 #define PEL_RUN_MAX_RATES 4
 
 typedef struct pel_driver {

@@ -47,12 +47,16 @@ void pel_report_provenance(pel_json *w)
     host_info(w);
 }
 
+void pel_report_set_type(pel_run_summary *s, const pel_component_type *type)
+{
+    s->type = type;
+    s->numerics[0] = '\0';
+    if (type) snprintf(s->numerics, sizeof s->numerics, "%s=%d", type->name, type->numerics_version);
+}
+
 void pel_report_fingerprints(pel_run_summary *s)
 {
-    for (int i = 0; i < s->nfields; i++) {
-        const pel_field *f = &s->fields[i];
-        pel_fingerprint(f->data, (size_t)(pel_field_count(f) * pel_dtype_size(f->type)), s->fingerprints[i]);
-    }
+    for (int i = 0; i < s->nfields; i++) pel_field_fingerprint(&s->fields[i], s->fingerprints[i]);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -122,6 +126,14 @@ static void intervals(pel_json *w, const pel_run_summary *s)
     pel_json_array_end(w);
 }
 
+static void multi_index(pel_json *w, const char *key, const uint64_t *at, int rank, int present)
+{
+    pel_json_key(w, key);
+    pel_json_array_begin(w);
+    for (int k = 0; present && k < rank; k++) pel_json_int(w, (long long)at[k]);
+    pel_json_array_end(w);
+}
+
 static void baseline(pel_json *w, const pel_run_summary *s)
 {
     pel_json_key(w, "baseline");
@@ -136,20 +148,42 @@ static void baseline(pel_json *w, const pel_run_summary *s)
     pel_json_array_begin(w);
     for (int i = 0; i < s->nfields; i++) {
         const pel_baseline_diff *d = &s->diffs[i];
+        int differ = d->d.differing > 0;
         pel_json_object_begin(w);
         pel_json_kv_string(w, "name", d->name);
-        pel_json_kv_int(w, "values", (long long)d->count);
-        pel_json_kv_int(w, "differing", (long long)d->differing);
-        pel_json_kv_number(w, "max_abs_diff", d->max_abs_diff);
-        pel_json_kv_number(w, "max_rel_diff", d->max_rel_diff);
-        pel_json_key(w, "at");
-        pel_json_array_begin(w);
-        for (int k = 0; d->differing && k < d->rank; k++) pel_json_int(w, (long long)d->at[k]);
-        pel_json_array_end(w);
+        pel_json_kv_string(w, "type", pel_dtype_name(d->type));
+        pel_json_kv_int(w, "values", (long long)d->d.count);
+        pel_json_kv_int(w, "differing", (long long)d->d.differing);
+        multi_index(w, "first", d->first_at, d->rank, differ);
+        if (pel_dtype_is_real(d->type)) {
+            pel_json_kv_number(w, "max_abs_diff", d->d.max_abs);
+            pel_json_kv_number(w, "max_rel_diff", d->d.max_rel);
+            multi_index(w, "at", d->abs_at, d->rank, differ);
+            if (d->d.max_ulp <= INT64_MAX) pel_json_kv_int(w, "max_ulp", (long long)d->d.max_ulp);
+            else pel_json_kv_number(w, "max_ulp", (double)d->d.max_ulp);
+            multi_index(w, "max_ulp_at", d->ulp_at, d->rank, differ);
+        }
         pel_json_object_end(w);
     }
     pel_json_array_end(w);
     pel_json_object_end(w);
+}
+
+/* Name, element type, dims and fingerprint of each final field. */
+static void fields(pel_json *w, const pel_run_summary *s)
+{
+    pel_json_key(w, "fields");
+    pel_json_array_begin(w);
+    for (int i = 0; i < s->nfields; i++) {
+        const pel_field *f = &s->fields[i];
+        pel_json_object_begin(w);
+        pel_json_kv_string(w, "name", f->name);
+        pel_json_kv_string(w, "type", pel_dtype_name(f->type));
+        multi_index(w, "dims", f->dims, f->rank, 1);
+        pel_json_kv_string(w, "fingerprint", s->fingerprints[i]);
+        pel_json_object_end(w);
+    }
+    pel_json_array_end(w);
 }
 
 static void problem(pel_json *w, const pel_run_summary *s)
@@ -198,6 +232,7 @@ static void problem(pel_json *w, const pel_run_summary *s)
     pel_json_object_begin(w);
     for (int i = 0; i < s->nfields; i++) pel_json_kv_string(w, s->fields[i].name, s->fingerprints[i]);
     pel_json_object_end(w);
+    fields(w, s);
     pel_json_kv_bool(w, "repetitions_identical", s->reps_identical);
     baseline(w, s);
     pel_json_kv_string(w, "checkpoint_file", s->checkpoints_written);
@@ -206,12 +241,29 @@ static void problem(pel_json *w, const pel_run_summary *s)
     pel_json_object_end(w);
 }
 
+/* The numerics versions of every problem's family, e.g. "heat=1" or
+ * "gauss=1,sparse=2,...", each family once. */
+static void numerics(pel_json *w, const pel_report *r)
+{
+    char buf[PEL_RUN_NUMERICS_MAX * 16] = "";
+    size_t k = 0;
+    for (int i = 0; i < r->nproblems; i++) {
+        const char *n = r->problems[i].numerics;
+        int seen = !*n;
+        for (int j = 0; j < i && !seen; j++) seen = strcmp(r->problems[j].numerics, n) == 0;
+        if (seen || k + strlen(n) + 2 > sizeof buf) continue;
+        k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s", k ? "," : "", n);
+    }
+    pel_json_kv_string(w, "numerics", buf);
+}
+
 static void body(pel_json *w, const pel_report *r)
 {
     pel_json_object_begin(w);
     pel_json_kv_string(w, "schema", PEL_REPORT_SCHEMA);
     pel_json_kv_int(w, "schema_version", PEL_REPORT_VERSION);
     pel_json_kv_string(w, "program", r->program);
+    numerics(w, r);
     pel_report_provenance(w);
     pel_json_key(w, "command_line");
     pel_json_array_begin(w);
@@ -248,6 +300,35 @@ pel_status pel_report_write(pel_context *ctx, const char *path, const pel_report
     return pel_afile_commit(ctx, a);
 }
 
+static void print_at(const uint64_t *at, int rank, FILE *out)
+{
+    fprintf(out, "(");
+    for (int k = 0; k < rank; k++) fprintf(out, "%s%llu", k ? ", " : "", (unsigned long long)at[k]);
+    fprintf(out, ")");
+}
+
+static void print_diff(const pel_baseline_diff *df, const char *file, FILE *out)
+{
+    const pel_field_diff *d = &df->d;
+    if (!d->differing) {
+        fprintf(out, "baseline %s: identical to %s\n", df->name, file);
+        return;
+    }
+    fprintf(out, "baseline %s: %llu of %llu values differ", df->name, (unsigned long long)d->differing,
+            (unsigned long long)d->count);
+    if (pel_dtype_is_real(df->type)) {
+        fprintf(out, ", largest |diff| %.3g (relative %.3g) at ", d->max_abs, d->max_rel);
+        print_at(df->abs_at, df->rank, out);
+        fprintf(out, ", largest %llu ULP at ", (unsigned long long)d->max_ulp);
+        print_at(df->ulp_at, df->rank, out);
+    } else {
+        fprintf(out, " (%s, compared exactly)", pel_dtype_name(df->type));
+    }
+    fprintf(out, ", first at ");
+    print_at(df->first_at, df->rank, out);
+    fprintf(out, "\n");
+}
+
 /* The human summary at the end of a run. */
 void pel_report_print(const pel_report *r, const pel_run_summary *s, FILE *out)
 {
@@ -259,18 +340,9 @@ void pel_report_print(const pel_report *r, const pel_run_summary *s, FILE *out)
     fprintf(out, "\n");
     pel_verify_log_print(s->final_log, out);
     for (int i = 0; i < s->nfields; i++)
-        fprintf(out, "fingerprint %-10s %s\n", s->fields[i].name, s->fingerprints[i]);
-    for (int i = 0; s->baseline_file && i < s->nfields; i++) {
-        const pel_baseline_diff *df = &s->diffs[i];
-        if (!df->differing) fprintf(out, "baseline %s: identical to %s\n", df->name, s->baseline_file);
-        else {
-            fprintf(out, "baseline %s: %llu of %llu values differ, largest |diff| %.3g (relative %.3g) at (",
-                   df->name, (unsigned long long)df->differing, (unsigned long long)df->count,
-                   df->max_abs_diff, df->max_rel_diff);
-            for (int k = 0; k < df->rank; k++) fprintf(out, "%s%llu", k ? ", " : "", (unsigned long long)df->at[k]);
-            fprintf(out, ")\n");
-        }
-    }
+        fprintf(out, "fingerprint %-10s %-3s %s\n", s->fields[i].name, pel_dtype_name(s->fields[i].type),
+                s->fingerprints[i]);
+    for (int i = 0; s->baseline_file && i < s->nfields; i++) print_diff(&s->diffs[i], s->baseline_file, out);
     fprintf(out, "time %.6f s in the kernel loop", s->kernel_seconds);
     for (int i = 0; i < s->nrates; i++) fprintf(out, ", %.4g %s", s->rates[i].value, s->rates[i].unit);
     fprintf(out, "\n");

@@ -11,13 +11,16 @@
 #define PEL_REPORT_VERSION 2
 
 #define PEL_RUN_MAX_INFO 4
+#define PEL_RUN_NUMERICS_MAX 96
 
+/* A final field against the baseline's (pel_field_compare), with the
+ * multi-indices of the first difference and of the largest ones (reals). */
 typedef struct pel_baseline_diff {
-    char name[PEL_CKPT_NAME_MAX];
-    uint64_t count, differing;
-    double max_abs_diff, max_rel_diff;
-    uint64_t at[4]; /* multi-index of the largest difference */
+    const char *name;
+    pel_dtype type;
     int rank;
+    pel_field_diff d;
+    uint64_t first_at[PEL_FIELD_MAX_RANK], abs_at[PEL_FIELD_MAX_RANK], ulp_at[PEL_FIELD_MAX_RANK];
 } pel_baseline_diff;
 
 /* What happened at one interval boundary: timing always, verification when
@@ -46,12 +49,13 @@ typedef struct pel_run_summary {
     const pel_verify_log *final_log;
     const pel_interval *intervals;
     int nintervals;
-    pel_field fields[PEL_RUN_MAX_FIELDS];
-    char fingerprints[PEL_RUN_MAX_FIELDS][PEL_FINGERPRINT_HEX];
+    char numerics[PEL_RUN_NUMERICS_MAX]; /* "heat=1": the component's family and numerics version */
+    const pel_field *fields;         /* the final fields (owned by the loop) ... */
+    char (*fingerprints)[PEL_FINGERPRINT_HEX]; /* ... their fingerprints */
     int nfields;
     const char *baseline_file; /* NULL when not compared */
     double baseline_tol;
-    pel_baseline_diff diffs[PEL_RUN_MAX_FIELDS];
+    const pel_baseline_diff *diffs; /* one per field */
     const char *checkpoints_written; /* last checkpoint path, or NULL */
     const char *error;               /* why the problem failed, or NULL */
     int exit_status;
@@ -71,7 +75,11 @@ typedef struct pel_report {
     int exit_status;
 } pel_report;
 
-/* Fingerprints every field of s (XXH3-128 of its bytes). */
+/* Sets s->type and s->numerics ("<name>=<numerics_version>", as checkpoints
+ * record it; "" for NULL). */
+void pel_report_set_type(pel_run_summary *s, const pel_component_type *type);
+
+/* Fingerprints every field of s into s->fingerprints (pel_field_fingerprint). */
 void pel_report_fingerprints(pel_run_summary *s);
 
 /* Sorts x[0..n) and returns its median (0 for n = 0). */

@@ -188,7 +188,7 @@ static int run_main(run *r, int argc, char **argv)
     rep->problems = sum;
     rep->nproblems = 1;
     sum->problem = type->name;
-    sum->type = type;
+    pel_report_set_type(sum, type);
     sum->ctx = r->ctx;
     sum->nreps = 1;
     sum->rep_seconds = &sum->kernel_seconds;
@@ -210,9 +210,7 @@ static int run_main(run *r, int argc, char **argv)
     pel_region_end(r->ctx, "verify");
     if (s) return pel_run_fail(r, PEL_EXIT_RUN);
     sum->final_log = r->log;
-    sum->nfields = pel_component_fields(r->comp, sum->fields, PEL_RUN_MAX_FIELDS);
-    if (sum->nfields > PEL_RUN_MAX_FIELDS) sum->nfields = PEL_RUN_MAX_FIELDS;
-    pel_report_fingerprints(sum);
+    if ((code = pel_run_fingerprints(r)) >= 0) return code;
     if (r->o.baseline) {
         sum->baseline_file = r->o.baseline;
         sum->baseline_tol = r->o.baseline_tol;
@@ -240,6 +238,7 @@ int pel_driver_main(const pel_driver *d, int argc, char **argv)
     pel_config_destroy(r.cfg);
     pel_verify_log_destroy(r.log);
     pel_ckpt_close(r.baseline);
+    pel_run_state_free(&r);
     pel_context_destroy(r.ctx);
     free(r.o.sets);
     free(r.iv);

@@ -34,6 +34,10 @@ typedef struct run {
     int progress; /* on a terminal */
     double t_progress;
     pel_ckpt *baseline; /* opened and checked before the run */
+    pel_field *fields;  /* the component's result fields as last listed */
+    int nfields;
+    char (*fingerprints)[PEL_FINGERPRINT_HEX];
+    pel_baseline_diff *diffs;
 } run;
 
 static inline int pel_run_fail(run *r, int code)
@@ -52,10 +56,18 @@ void pel_run_usage(const pel_driver *d, FILE *out);
 int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o);
 
 /* stateio.c: each returns -1 to go on, otherwise the exit status (after
- * printing the error), except pel_run_checkpoint, which returns a status */
+ * printing the error), except pel_run_checkpoint, which returns a status.
+ * pel_run_restart and pel_run_open_baseline check the file against the
+ * component set up (kind, numerics, metadata, field names, types and shapes)
+ * before the run; pel_run_fingerprints lists the final result fields and
+ * hashes them. */
 int pel_run_restart(run *r, long *step);
 pel_status pel_run_checkpoint(run *r, const char *path, long step);
 int pel_run_open_baseline(run *r);
+int pel_run_fingerprints(run *r);
+/* Lists the component's result fields into r->fields (a status). */
+pel_status pel_run_list_fields(run *r);
 int pel_run_compare_baseline(run *r);
+void pel_run_state_free(run *r);
 
 #endif

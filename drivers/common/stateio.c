@@ -1,21 +1,158 @@
 /* State files of a run: restart from a checkpoint, write checkpoints, and
- * compare the final state with a baseline (a checkpoint written by --save). */
+ * compare the final state with a baseline (a checkpoint written by --save).
+ *
+ * A checkpoint holds the component's checkpoint state (pel_component_save:
+ * typed fields and typed parameters) and its numerics version
+ * ("<family>=<version>"); a component without save/restore writes its result
+ * fields and no parameters.  A restart or baseline file must come from the
+ * same program, with the same numerics version, parameters (metadata, both
+ * ways) and fields (names, element types, shapes, both ways); that is checked
+ * before the run, so a wrong file is bad input. */
 #include <config.h>
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/run_internal.h"
 
-/* Checkpoint metadata are doubles (integers up to 2^53 exactly). */
-static double meta_double(const pel_meta *m)
+/* The state a checkpoint holds: the component's save, or its result fields
+ * (listed into r->fields) when it has no checkpoints. */
+static pel_status checkpoint_state(run *r, pel_component_state *own)
 {
-    return m->kind == PEL_META_INT ? (double)m->i : m->kind == PEL_META_REAL ? m->r : 0.0;
+    memset(own, 0, sizeof *own);
+    if (pel_component_can_checkpoint(r->comp)) return pel_component_save(r->comp, own);
+    pel_status s = pel_run_list_fields(r);
+    if (s) return s;
+    own->step = pel_component_step(r->comp);
+    own->time = pel_component_time(r->comp);
+    own->fields = r->fields;
+    own->nfields = r->nfields;
+    return PEL_OK;
 }
 
-/* Restores fields and step from a checkpoint written by this program with the
- * same parameters. */
+pel_status pel_run_list_fields(run *r)
+{
+    int n = pel_component_fields(r->comp, NULL, 0);
+    if (n < 0) return pel_error(r->ctx, PEL_EINVAL, "%s: the component lists no fields", r->d->name);
+    pel_field *f = realloc(r->fields, ((size_t)n + 1) * sizeof *f);
+    if (!f) return pel_error(r->ctx, PEL_ENOMEM, "out of memory for %d field records", n);
+    r->fields = f;
+    r->nfields = pel_component_fields(r->comp, f, n);
+    if (r->nfields > n) r->nfields = n;
+    for (int i = 0; i < r->nfields; i++)
+        if (!f[i].name || (!f[i].data && pel_field_count(&f[i])))
+            return pel_error(r->ctx, PEL_EINVAL, "%s: result field %d has no %s", r->d->name, i,
+                             f[i].name ? "data" : "name");
+    return PEL_OK;
+}
+
+void pel_run_state_free(run *r)
+{
+    free(r->fields);
+    free(r->fingerprints);
+    free(r->diffs);
+}
+
+/* The numerics record of this build: the component's "<family>=<version>". */
+static const char *numerics(const run *r) { return r->sum.numerics; }
+
+/* A value as a message shows it: integers, reals in their shortest
+ * round-trip form, strings quoted. */
+static void meta_text(const pel_meta *m, char *buf, size_t n)
+{
+    if (m->kind == PEL_META_INT) snprintf(buf, n, "%lld", (long long)m->i);
+    else if (m->kind == PEL_META_STRING) snprintf(buf, n, "'%s'", m->s ? m->s : "");
+    else
+        for (int digits = 15; digits <= 17; digits++) {
+            snprintf(buf, n, "%.*g", digits, m->r);
+            if (strtod(buf, NULL) == m->r) break;
+        }
+}
+
+static int meta_equal(const pel_meta *a, const pel_meta *b)
+{
+    if (a->kind != b->kind) return 0;
+    if (a->kind == PEL_META_INT) return a->i == b->i;
+    if (a->kind == PEL_META_REAL) return memcmp(&a->r, &b->r, sizeof a->r) == 0;
+    return a->s && b->s && strcmp(a->s, b->s) == 0;
+}
+
+/* "f64 64x48" */
+static void shape_text(const pel_field *f, char *buf, size_t n)
+{
+    int k = snprintf(buf, n, "%s ", pel_dtype_name(f->type));
+    for (int d = 0; d < f->rank && k > 0 && (size_t)k < n; d++)
+        k += snprintf(buf + k, n - (size_t)k, "%s%llu", d ? "x" : "", (unsigned long long)f->dims[d]);
+}
+
+static int same_shape(const pel_field *a, const pel_field *b)
+{
+    if (a->type != b->type || a->rank != b->rank) return 0;
+    for (int d = 0; d < a->rank && d < PEL_FIELD_MAX_RANK; d++)
+        if (a->dims[d] != b->dims[d]) return 0;
+    return 1;
+}
+
+/* Is field f in the file, with the same element type and shape?  0 when it
+ * is; otherwise records the difference. */
+static int check_field(run *r, pel_ckpt *ck, const char *path, const char *role, const pel_field *f)
+{
+    char a[96], b[96];
+    pel_field c;
+    int k = pel_ckpt_find_field(ck, f->name);
+    if (k < 0) return pel_error(r->ctx, PEL_EMISMATCH, "%s: no field '%s' in this %s", path, f->name, role);
+    pel_ckpt_field_info(ck, k, &c);
+    if (same_shape(f, &c)) return 0;
+    shape_text(&c, a, sizeof a);
+    shape_text(f, b, sizeof b);
+    return pel_error(r->ctx, PEL_EMISMATCH, "%s: field '%s' is %s, this run has %s", path, f->name, a, b);
+}
+
+/* Does the file at `path` (a "checkpoint" or "baseline") describe the state
+ * `own` of this run?  0 when it does; otherwise records the first
+ * difference. */
+static int check_state(run *r, pel_ckpt *ck, const char *path, const char *role, const pel_component_state *own)
+{
+    const pel_driver *d = r->d;
+    pel_context *ctx = r->ctx;
+    char a[96], b[96];
+    if (strcmp(pel_ckpt_kind(ck), d->name) != 0)
+        return pel_error(ctx, PEL_EMISMATCH, "%s: written by %s, not %s", path, pel_ckpt_kind(ck), d->name);
+    const char *mine = numerics(r), *theirs = pel_ckpt_numerics(ck);
+    if (strcmp(mine, theirs) != 0)
+        return pel_error(ctx, PEL_EMISMATCH, "%s: other numerics version (%s %s, this build %s)", path,
+                         role, *theirs ? theirs : "none", *mine ? mine : "none");
+    for (int i = 0; i < own->nmeta; i++) {
+        const pel_meta *m = &own->meta[i], *c = pel_ckpt_find_meta(ck, m->name);
+        meta_text(m, b, sizeof b);
+        if (!c) return pel_error(ctx, PEL_EMISMATCH, "%s: no '%s' in this %s (this run has %s)", path, m->name, role, b);
+        if (meta_equal(m, c)) continue;
+        meta_text(c, a, sizeof a);
+        return pel_error(ctx, PEL_EMISMATCH, "%s: written with %s = %s, this run has %s", path, m->name, a, b);
+    }
+    for (int i = 0; i < pel_ckpt_meta_count(ck); i++) {
+        const pel_meta *c = pel_ckpt_meta_at(ck, i);
+        int found = 0;
+        for (int j = 0; !found && j < own->nmeta; j++) found = strcmp(own->meta[j].name, c->name) == 0;
+        meta_text(c, a, sizeof a);
+        if (!found)
+            return pel_error(ctx, PEL_EMISMATCH, "%s: written with %s = %s, which this run does not have",
+                             path, c->name, a);
+    }
+    for (int i = 0; i < own->nfields; i++)
+        if (check_field(r, ck, path, role, &own->fields[i])) return 1;
+    for (int i = 0; i < pel_ckpt_field_count(ck); i++) {
+        const char *name = pel_ckpt_field_info(ck, i, NULL);
+        int found = 0;
+        for (int j = 0; !found && j < own->nfields; j++) found = strcmp(own->fields[j].name, name) == 0;
+        if (!found) return pel_error(ctx, PEL_EMISMATCH, "%s: field '%s' is not in this run", path, name);
+    }
+    return 0;
+}
+
+/* Restores the component from a checkpoint written by this program with the
+ * same numerics, parameters and fields: the checkpoint's fields and
+ * parameters go to pel_component_restore as a pel_component_state. */
 int pel_run_restart(run *r, long *step)
 {
     const pel_driver *d = r->d;
@@ -25,57 +162,49 @@ int pel_run_restart(run *r, long *step)
         pel_error(ctx, PEL_ENOTSUP, "--restart: %s has no checkpoints", d->name);
         return pel_run_fail(r, PEL_EXIT_USAGE);
     }
+    pel_component_state own;
+    if (checkpoint_state(r, &own)) return pel_run_fail(r, PEL_EXIT_RUN);
+    int code = -1;
     pel_ckpt *ck;
     if (pel_ckpt_open(ctx, path, &ck)) return pel_run_fail(r, PEL_EXIT_USAGE);
-    int code = -1;
-    pel_component_state own;
-    if (pel_component_save(r->comp, &own)) code = PEL_EXIT_RUN;
-    else if (own.nfields > PEL_RUN_MAX_FIELDS) {
-        pel_error(ctx, PEL_ENOTSUP, "%s: more than %d state fields", d->name, PEL_RUN_MAX_FIELDS);
-        code = PEL_EXIT_RUN;
-    } else if (strcmp(pel_ckpt_kind(ck), d->name) != 0) {
-        pel_error(ctx, PEL_EMISMATCH, "%s: written by %s, not %s", path, pel_ckpt_kind(ck), d->name);
-        code = PEL_EXIT_USAGE;
-    }
-    for (int i = 0; code < 0 && i < own.nmeta; i++) {
-        double v, want = meta_double(&own.meta[i]);
-        if (pel_ckpt_get_meta(ck, own.meta[i].name, &v)) code = PEL_EXIT_USAGE;
-        else if (memcmp(&v, &want, sizeof v) != 0) {
-            pel_error(ctx, PEL_EMISMATCH, "%s: written with %s = %.17g, this run has %.17g", path,
-                      own.meta[i].name, v, want);
-            code = PEL_EXIT_USAGE;
-        }
-    }
+    if (check_state(r, ck, path, "checkpoint", &own)) code = PEL_EXIT_USAGE;
     uint64_t ckstep = pel_ckpt_step(ck);
     if (code < 0 && ckstep > (uint64_t)pel_config_int(r->cfg, "run", "steps")) {
         pel_error(ctx, PEL_EMISMATCH, "%s: at step %llu, beyond run.steps = %lld", path,
                   (unsigned long long)ckstep, pel_config_int(r->cfg, "run", "steps"));
         code = PEL_EXIT_USAGE;
     }
-    /* the checkpoint's fields, read into buffers the restore copies from */
-    pel_field f[PEL_RUN_MAX_FIELDS];
-    double *buf[PEL_RUN_MAX_FIELDS] = {NULL};
-    int nf = code < 0 ? own.nfields : 0;
+    /* the checkpoint's fields, read into buffers that restore copies from;
+     * its parameters, which restore compares with the object's once more */
+    int nf = code < 0 ? own.nfields : 0, nm = code < 0 ? pel_ckpt_meta_count(ck) : 0;
+    pel_field *f = calloc((size_t)nf + 1, sizeof *f);
+    pel_meta *m = calloc((size_t)nm + 1, sizeof *m);
+    void **buf = calloc((size_t)nf + 1, sizeof *buf);
+    if (code < 0 && (!f || !m || !buf)) {
+        pel_error(ctx, PEL_ENOMEM, "%s: out of memory for %d fields", path, nf);
+        code = PEL_EXIT_RUN;
+    }
+    for (int i = 0; code < 0 && i < nm; i++) m[i] = *pel_ckpt_meta_at(ck, i);
     for (int i = 0; code < 0 && i < nf; i++) {
         f[i] = own.fields[i];
-        uint64_t count = pel_field_count(&f[i]);
-        if (f[i].type != PEL_F64) {
-            pel_error(ctx, PEL_ENOTSUP, "%s: field '%s' is %s: checkpoints hold f64 fields only", d->name,
-                      f[i].name, pel_dtype_name(f[i].type));
-            code = PEL_EXIT_RUN;
-        } else if (!(buf[i] = malloc((count ? count : 1) * sizeof(double)))) {
+        uint64_t bytes = pel_field_bytes(&f[i]);
+        if (!(buf[i] = malloc(bytes ? (size_t)bytes : 1))) {
             pel_error(ctx, PEL_ENOMEM, "%s: out of memory for field '%s'", path, f[i].name);
             code = PEL_EXIT_RUN;
-        } else if (pel_ckpt_read_field(ck, f[i].name, buf[i], count)) code = PEL_EXIT_USAGE;
+        } else if (pel_ckpt_read_field(ck, f[i].name, f[i].type, buf[i], pel_field_count(&f[i])))
+            code = PEL_EXIT_USAGE;
         f[i].data = buf[i];
     }
-    pel_ckpt_close(ck);
     if (code < 0) {
-        /* the parameters were compared above, against the file's values */
-        pel_component_state in = {.step = (long)ckstep, .fields = f, .nfields = nf};
+        pel_component_state in = {.step = (long)ckstep, .time = pel_ckpt_time(ck), .fields = f, .nfields = nf,
+                                  .meta = m, .nmeta = nm};
         if (pel_component_restore(r->comp, &in)) code = PEL_EXIT_USAGE;
     }
-    for (int i = 0; i < nf; i++) free(buf[i]);
+    pel_ckpt_close(ck); /* after restore: the parameters' names and strings are the file's */
+    for (int i = 0; buf && i < nf; i++) free(buf[i]);
+    free(buf);
+    free(f);
+    free(m);
     if (code >= 0) return pel_run_fail(r, code);
     *step = (long)ckstep;
     return -1;
@@ -83,92 +212,93 @@ int pel_run_restart(run *r, long *step)
 
 pel_status pel_run_checkpoint(run *r, const char *path, long step)
 {
-    const pel_driver *d = r->d;
     pel_component_state own;
-    pel_status s = pel_component_save(r->comp, &own);
+    pel_status s = checkpoint_state(r, &own);
     if (s) return s;
-    if (own.nfields > PEL_RUN_MAX_FIELDS || own.nmeta > PEL_RUN_MAX_META)
-        return pel_error(r->ctx, PEL_ENOTSUP, "%s: more than %d fields or %d parameters", d->name,
-                         PEL_RUN_MAX_FIELDS, PEL_RUN_MAX_META);
-    pel_ckpt_meta meta[PEL_RUN_MAX_META];
-    pel_ckpt_field cf[PEL_RUN_MAX_FIELDS];
-    for (int i = 0; i < own.nmeta; i++) meta[i] = (pel_ckpt_meta){own.meta[i].name, meta_double(&own.meta[i])};
-    for (int i = 0; i < own.nfields; i++) {
-        const pel_field *f = &own.fields[i];
-        if (f->type != PEL_F64)
-            return pel_error(r->ctx, PEL_ENOTSUP, "%s: field '%s' is %s: checkpoints hold f64 fields only",
-                             d->name, f->name, pel_dtype_name(f->type));
-        cf[i].name = f->name;
-        cf[i].data = f->data;
-        cf[i].rank = f->rank;
-        memcpy(cf[i].dims, f->dims, sizeof cf[i].dims);
-    }
     pel_region_begin(r->ctx, "checkpoint");
-    s = pel_ckpt_write(r->ctx, path, d->name, (uint64_t)step, own.time, meta, own.nmeta, cf, own.nfields);
+    s = pel_ckpt_write(r->ctx, path, r->d->name, numerics(r), (uint64_t)step, own.time, own.meta, own.nmeta,
+                       own.fields, own.nfields);
     pel_region_end(r->ctx, "checkpoint");
     return s;
 }
 
-/* Opens the baseline before the run, so a wrong file fails at once. */
+/* Opens the baseline before the run and checks it against the component set
+ * up: the state a --save of this run would write, and every result field
+ * (what is compared), so a wrong file fails at once, as bad input. */
 int pel_run_open_baseline(run *r)
 {
-    if (pel_ckpt_open(r->ctx, r->o.baseline, &r->baseline)) return pel_run_fail(r, PEL_EXIT_USAGE);
-    if (strcmp(pel_ckpt_kind(r->baseline), r->d->name) != 0) {
-        pel_error(r->ctx, PEL_EMISMATCH, "%s: written by %s, not %s", r->o.baseline,
-                  pel_ckpt_kind(r->baseline), r->d->name);
+    pel_component_state own;
+    if (checkpoint_state(r, &own)) return pel_run_fail(r, PEL_EXIT_RUN);
+    if (pel_ckpt_open(r->ctx, r->o.baseline, &r->baseline) ||
+        check_state(r, r->baseline, r->o.baseline, "baseline", &own))
         return pel_run_fail(r, PEL_EXIT_USAGE);
-    }
+    if (pel_run_list_fields(r)) return pel_run_fail(r, PEL_EXIT_RUN);
+    for (int i = 0; i < r->nfields; i++)
+        if (check_field(r, r->baseline, r->o.baseline, "baseline", &r->fields[i]))
+            return pel_run_fail(r, PEL_EXIT_USAGE);
     return -1;
 }
 
-/* Compares the final fields with the baseline, field by field. */
+int pel_run_fingerprints(run *r)
+{
+    if (pel_run_list_fields(r)) return pel_run_fail(r, PEL_EXIT_RUN);
+    free(r->fingerprints);
+    r->fingerprints = calloc((size_t)r->nfields + 1, sizeof *r->fingerprints);
+    if (!r->fingerprints) {
+        pel_error(r->ctx, PEL_ENOMEM, "out of memory for %d fingerprints", r->nfields);
+        return pel_run_fail(r, PEL_EXIT_RUN);
+    }
+    r->sum.fields = r->fields;
+    r->sum.fingerprints = r->fingerprints;
+    r->sum.nfields = r->nfields;
+    pel_report_fingerprints(&r->sum);
+    return -1;
+}
+
+/* Compares the final result fields (as pel_run_fingerprints listed them)
+ * with the baseline, field by field: integers exactly, reals bitwise or,
+ * with --baseline-tol, within a tolerance on the relative difference. */
 int pel_run_compare_baseline(run *r)
 {
     pel_run_summary *s = &r->sum;
     pel_ckpt *ck = r->baseline;
-    for (int i = 0; i < s->nfields; i++) {
-        const pel_field *f = &s->fields[i];
-        pel_baseline_diff *df = &s->diffs[i];
-        uint64_t n = pel_field_count(f);
-        if (f->type != PEL_F64) {
-            pel_error(r->ctx, PEL_ENOTSUP, "baseline: field '%s' is %s: baselines compare f64 fields only",
-                      f->name, pel_dtype_name(f->type));
-            return pel_run_fail(r, PEL_EXIT_RUN);
-        }
-        const double *fd = f->data;
-        double *b = malloc(n * sizeof *b);
+    free(r->diffs);
+    r->diffs = calloc((size_t)r->nfields + 1, sizeof *r->diffs);
+    if (!r->diffs) {
+        pel_error(r->ctx, PEL_ENOMEM, "baseline: out of memory");
+        return pel_run_fail(r, PEL_EXIT_RUN);
+    }
+    s->diffs = r->diffs;
+    for (int i = 0; i < r->nfields; i++) {
+        const pel_field *f = &r->fields[i];
+        pel_baseline_diff *df = &r->diffs[i];
+        uint64_t bytes = pel_field_bytes(f), n = pel_field_count(f);
+        void *b = malloc(bytes ? (size_t)bytes : 1);
         if (!b) {
-            pel_error(r->ctx, PEL_ENOMEM, "baseline: out of memory");
+            pel_error(r->ctx, PEL_ENOMEM, "baseline: out of memory for field '%s'", f->name);
             return pel_run_fail(r, PEL_EXIT_RUN);
         }
-        if (pel_ckpt_read_field(ck, f->name, b, n)) {
+        pel_field ref = *f;
+        ref.data = b;
+        if (pel_ckpt_read_field(ck, f->name, f->type, b, n) || pel_field_compare(r->ctx, f, &ref, &df->d)) {
             free(b);
             return pel_run_fail(r, PEL_EXIT_USAGE);
         }
-        memset(df, 0, sizeof *df);
-        snprintf(df->name, sizeof df->name, "%s", f->name);
-        df->count = n;
+        free(b);
+        df->name = f->name;
+        df->type = f->type;
         df->rank = f->rank;
-        double bmax = pel_max_abs(b, n, 1), worst = -1.0;
-        uint64_t at = 0;
-        for (uint64_t j = 0; j < n; j++) {
-            if (memcmp(&b[j], &fd[j], sizeof b[j]) == 0) continue;
-            df->differing++;
-            double d = fabs(fd[j] - b[j]);
-            if (!(d <= worst)) worst = isnan(d) ? INFINITY : d, at = j;
-        }
-        df->max_abs_diff = worst < 0 ? 0.0 : worst;
-        df->max_rel_diff = df->max_abs_diff / (bmax > 0 ? bmax : 1.0);
-        for (int k = f->rank - 1; k >= 0; k--) df->at[k] = at % f->dims[k], at /= f->dims[k];
+        pel_field_index(f, df->d.first, df->first_at);
+        pel_field_index(f, df->d.max_abs_at, df->abs_at);
+        pel_field_index(f, df->d.max_ulp_at, df->ulp_at);
         char name[PEL_VERIFY_NAME_MAX];
-        if (s->baseline_tol == 0.0) {
+        if (s->baseline_tol == 0.0 || !pel_dtype_is_real(f->type)) {
             snprintf(name, sizeof name, "baseline.%s.differing", f->name);
-            pel_verify_at_most(r->log, name, (double)df->differing, 0.0);
+            pel_verify_at_most(r->log, name, (double)df->d.differing, 0.0);
         } else {
             snprintf(name, sizeof name, "baseline.%s.max_rel_diff", f->name);
-            pel_verify_at_most(r->log, name, df->max_rel_diff, s->baseline_tol);
+            pel_verify_at_most(r->log, name, df->d.max_rel, s->baseline_tol);
         }
-        free(b);
     }
     return -1;
 }

@@ -23,6 +23,9 @@ typedef struct suite_run {
     pel_verify_log *log;
     void *params;
     double seconds[PEL_SUITE_MAX_REPEAT];
+    pel_field *fields;                    /* the result fields' descriptors */
+    char (*fp)[PEL_FINGERPRINT_HEX];      /* their fingerprints, last repetition */
+    char (*first)[PEL_FINGERPRINT_HEX];   /* ... and first */
     char cls[2];
     char error[512];
 } suite_run;
@@ -146,8 +149,9 @@ static int parse(const pel_suite *s, int argc, char **argv, suite_options *o)
 
 /* One repetition: create (untimed), advance the case's steps (timed),
  * verify, fingerprint; the component is gone afterwards, its fingerprints
- * and the verification records stay. */
-static pel_status repetition(suite_run *r, int rep, char fp[][PEL_FINGERPRINT_HEX], int *nfields)
+ * and the verification records stay (the field descriptors' data is cleared:
+ * it went with the component). */
+static pel_status repetition(suite_run *r, int rep)
 {
     pel_run_summary *sum = &r->sum;
     pel_component *comp = NULL;
@@ -161,19 +165,31 @@ static pel_status repetition(suite_run *r, int rep, char fp[][PEL_FINGERPRINT_HE
     if (!st) st = pel_region_begin(r->ctx, "verify");
     if (!st) st = pel_component_verify(comp, r->log);
     if (!st) st = pel_region_end(r->ctx, "verify");
+    int n = st ? 0 : pel_component_fields(comp, NULL, 0);
+    if (!st && n < 0) st = pel_error(r->ctx, PEL_EINVAL, "%s: the component lists no fields", r->p->name);
+    if (!st && rep && n != sum->nfields)
+        st = pel_error(r->ctx, PEL_EINVAL, "%s: %d result fields, the first repetition had %d", r->p->name, n,
+                       sum->nfields);
+    if (!st && !rep) {
+        r->fields = calloc((size_t)n + 1, sizeof *r->fields);
+        r->fp = calloc((size_t)n + 1, sizeof *r->fp);
+        r->first = calloc((size_t)n + 1, sizeof *r->first);
+        if (!r->fields || !r->fp || !r->first) st = pel_error(r->ctx, PEL_ENOMEM, "%s: out of memory", r->p->name);
+        sum->fields = r->fields;
+        sum->fingerprints = r->fp;
+    }
     if (!st) {
-        int n = pel_component_fields(comp, sum->fields, PEL_RUN_MAX_FIELDS);
-        sum->nfields = n < PEL_RUN_MAX_FIELDS ? n : PEL_RUN_MAX_FIELDS;
-        for (int i = 0; i < sum->nfields && !st; i++)
-            if (!sum->fields[i].data && pel_field_count(&sum->fields[i]))
-                st = pel_error(r->ctx, PEL_EINVAL, "%s: field '%s' is not available", r->p->name, sum->fields[i].name);
+        n = pel_component_fields(comp, r->fields, n);
+        sum->nfields = n;
+        for (int i = 0; i < n && !st; i++)
+            if (!r->fields[i].data && pel_field_count(&r->fields[i]))
+                st = pel_error(r->ctx, PEL_EINVAL, "%s: field '%s' is not available", r->p->name, r->fields[i].name);
         if (!st) pel_report_fingerprints(sum);
-        for (int i = 0; i < sum->nfields; i++) {
-            sum->fields[i].data = NULL; /* it goes with the component */
-            if (rep && strcmp(fp[i], sum->fingerprints[i])) sum->reps_identical = 0;
-            memcpy(fp[i], sum->fingerprints[i], PEL_FINGERPRINT_HEX);
+        for (int i = 0; i < n; i++) {
+            r->fields[i].data = NULL; /* it goes with the component */
+            if (rep && strcmp(r->first[i], r->fp[i])) sum->reps_identical = 0;
+            if (!rep) memcpy(r->first[i], r->fp[i], PEL_FINGERPRINT_HEX);
         }
-        *nfields = sum->nfields;
     }
     pel_component_destroy(comp);
     return st;
@@ -185,7 +201,7 @@ static void run_problem(const pel_suite *s, const suite_options *o, suite_run *r
     const pel_component_type *type = r->p->component;
     r->cls[0] = o->cls;
     sum->problem = r->p->name;
-    sum->type = type;
+    pel_report_set_type(sum, type);
     sum->variant = r->cls;
     sum->reps_identical = 1;
     sum->rep_seconds = r->seconds;
@@ -206,10 +222,8 @@ static void run_problem(const pel_suite *s, const suite_options *o, suite_run *r
     memcpy(sum->info, r->c.info, sizeof sum->info);
     sum->ninfo = r->c.ninfo;
     sum->step_end = r->c.steps;
-    char fp[PEL_RUN_MAX_FIELDS][PEL_FINGERPRINT_HEX];
-    int nf = 0;
     for (int rep = 0; !st && rep < o->repeat; rep++) {
-        st = repetition(r, rep, fp, &nf);
+        st = repetition(r, rep);
         if (!st) sum->nreps = rep + 1;
     }
     if (st) {
@@ -302,6 +316,9 @@ int pel_suite_main(const pel_suite *s, int argc, char **argv)
         pel_verify_log_destroy(runs[i].log);
         pel_context_destroy(runs[i].ctx);
         free(runs[i].params);
+        free(runs[i].fields);
+        free(runs[i].fp);
+        free(runs[i].first);
     }
     free(runs);
     free(sums);

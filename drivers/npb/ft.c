@@ -15,8 +15,9 @@ static pel_status setup(pel_context *ctx, char cls, void *params, pel_suite_case
     if (st) return st;
     ((pel_npb_component_params *)params)->cls = cls;
     char size[64];
-    snprintf(size, sizeof size, "%zux%zux%zu", p.params.nx, p.params.ny, p.params.nz);
-    double nt = (double)p.params.nx * (double)p.params.ny * (double)p.params.nz, ln = log(nt);
+    /* NPB's nx x ny x nz: n[2] x n[1] x n[0] */
+    snprintf(size, sizeof size, "%zux%zux%zu", p.params.n[2], p.params.n[1], p.params.n[0]);
+    double nt = (double)p.params.n[2] * (double)p.params.n[1] * (double)p.params.n[0], ln = log(nt);
     npb_describe(c, p.niter, size, p.niter, "floating point",
                  nt * (14.8157 + 7.19641 * ln + (5.23518 + 7.21113 * ln) * p.niter));
     return PEL_OK;

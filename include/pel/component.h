@@ -70,7 +70,8 @@ typedef struct pel_component_state {
 
 typedef struct pel_component_type {
     const char *name;      /* the family word: "heat", "sparse", ... */
-    int numerics_version;  /* bumped when the family's arithmetic changes on purpose */
+    int numerics_version;  /* the family header's PEL_<FAMILY>_NUMERICS_VERSION: bumped when its
+                            * arithmetic changes on purpose; checkpoints and reports record it */
     const char *step_noun; /* what one step is: "step", "solve", "iteration" */
     size_t params_size;    /* sizeof the parameter struct */
     void (*params_default)(void *params);
@@ -161,7 +162,7 @@ pel_status pel_component_import(pel_component *c, const pel_field *in);
  *   pel_mg_component         MG: one V-cycle; field "ur" (u then r,
  *                            dims {2, n, n, n})
  *   pel_diffusion_component  FT: one time step and its checksum; field "u"
- *                            (complex, dims {nz, ny, nx, 2})
+ *                            (complex, dims {n[0], n[1], n[2], 2}, n[0] slowest)
  *   pel_sort_component       IS: one key change, ranking and partial
  *                            verification; field "less" (i32, the last
  *                            ranking's table) */

@@ -1,10 +1,31 @@
 /* The context carries what would otherwise be global state: thread count,
  * timers and their hooks, the log stream, the last error message and the
- * deterministic flag.  One thread uses a context at a time; components that
- * run concurrently each get their own. */
+ * deterministic flag.
+ *
+ * Concurrency contract (every create in PEL follows it):
+ *  - Distinct objects may be used at the same time from any threads or
+ *    OpenMP tasks, even when they were made from one context: the timer
+ *    regions and error messages they record on the shared context never
+ *    race (one lock guards them; region nesting is kept per thread).
+ *  - One object is used by one thread at a time.
+ *  - Each object holds a reference to its context, so destroying the
+ *    context while objects live is safe: it is freed with the last of them.
+ *    Setters (threads, log, deterministic, hook) are not synchronised: set
+ *    them before objects are used concurrently.
+ *
+ * Threads: every kernel call reads the thread count from its context when
+ * the call starts.  Called from serial code it runs on a team of that size;
+ * from inside a parallel region or task, on a nested team of exactly that
+ * size when the caller enabled nesting (omp_set_max_active_levels above the
+ * current level), otherwise on the calling thread alone, or, for kernels
+ * whose work is a list of independent blocks, as tasks that the caller's
+ * team runs (taskloop).  Never more threads than asked for; the results are
+ * bitwise identical in every case.  The library never calls
+ * omp_set_num_threads. */
 #ifndef PEL_CONTEXT_H
 #define PEL_CONTEXT_H
 
+#include <stddef.h>
 #include <stdio.h>
 #include <pel/status.h>
 
@@ -31,12 +52,18 @@ FILE *pel_context_log(const pel_context *ctx);
 void pel_context_set_deterministic(pel_context *ctx, int on);
 int pel_context_deterministic(const pel_context *ctx);
 
-/* The message of the last failure ("heat: n[0] = 2: must be at least 3"),
- * or "" when none, and the library source line that raised it ("heat.c:42").
- * Valid until the next failing call on this context. */
+/* The last error, errno-style: the message of the most recent failure
+ * recorded on this context by any call ("heat: n[0] = 2: must be at least 3"),
+ * or "" when none since creation or the last pel_context_clear_error, and
+ * the library source line that raised it ("heat.c:42").  A successful call
+ * never clears it: test a call's returned status, then read the message.
+ * The pointers stay valid until the next failure on this context; while
+ * other threads may fail on it, use pel_context_error_copy. */
 const char *pel_context_error(const pel_context *ctx);
 const char *pel_context_error_location(const pel_context *ctx);
 pel_status pel_context_last_status(const pel_context *ctx);
+/* Copies the message (truncated to len) and returns its status, atomically. */
+pel_status pel_context_error_copy(const pel_context *ctx, char *buf, size_t len);
 void pel_context_clear_error(pel_context *ctx);
 
 /* Records a failure: used by the library and by code built on it (drivers).
@@ -50,9 +77,13 @@ pel_status pel_error_at(pel_context *ctx, pel_status status, const char *file, i
 #define pel_error(ctx, status, ...) pel_error_at((ctx), (status), __FILE__, __LINE__, __VA_ARGS__)
 
 /* ---- timer regions -------------------------------------------------------
- * Regions nest: a region opened inside "step" is recorded as "step/halo".
- * Each path keeps count, total, min and max seconds.  Kernels mark their own
- * regions; callers add theirs around them. */
+ * Regions nest per thread: a region opened inside "step" on the same thread
+ * is recorded as "step/halo".  Each path keeps count, total, min and max
+ * seconds.  Kernels mark their own regions; callers add theirs around them.
+ * A kernel's timing never fails its computation: a region that cannot be
+ * recorded (no memory, nesting too deep) is counted by pel_region_dropped.
+ * Read the table (pel_region_get and friends) when no call is running on
+ * the context. */
 typedef struct pel_region_stats {
     const char *path;   /* owned by the context */
     long count;
@@ -60,7 +91,9 @@ typedef struct pel_region_stats {
 } pel_region_stats;
 
 /* Called on every region entry (enter = 1) and exit (enter = 0) with the full
- * path and the wall-clock time: the place to plug in an external profiler. */
+ * path and the wall-clock time: the place to plug in an external profiler.
+ * It is called outside the context's lock, from the thread that ran the
+ * region, so concurrently from several threads when objects run at once. */
 typedef void (*pel_region_hook)(void *user, const char *path, int enter, double seconds);
 
 pel_status pel_region_begin(pel_context *ctx, const char *name);
@@ -72,6 +105,8 @@ int pel_region_count(const pel_context *ctx);
 const pel_region_stats *pel_region_get(const pel_context *ctx, int i);
 const pel_region_stats *pel_region_find(const pel_context *ctx, const char *path);
 void pel_regions_reset(pel_context *ctx);
+/* Region events that could not be recorded since creation or the last reset. */
+long pel_region_dropped(const pel_context *ctx);
 void pel_regions_print(const pel_context *ctx, FILE *out);
 
 /* Wall-clock seconds from a monotonic clock. */

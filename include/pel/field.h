@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <pel/status.h>
+#include <pel/context.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,6 +55,43 @@ typedef struct pel_field {
 /* Number of elements (the product of the dims). */
 uint64_t pel_field_count(const pel_field *f);
 
+/* Bytes of the field's data: count times the element size (0 for an unknown
+ * type or a bad rank). */
+uint64_t pel_field_bytes(const pel_field *f);
+
+/* The multi-index (idx[0] slowest, rank entries) of linear element i. */
+void pel_field_index(const pel_field *f, uint64_t i, uint64_t idx[PEL_FIELD_MAX_RANK]);
+
+/* How a field differs from a reference field of the same type and shape.
+ * Integers are compared exactly; reals bitwise, with the size of their
+ * differences: absolute, relative to the reference's largest magnitude
+ * (max |a - b| / max |b|, so a tolerance on it does not blow up where the
+ * field crosses zero), and in units in the last place (ULP: how many
+ * representable values lie between a and b; +0 and -0 are 0 ULP apart, a
+ * NaN against anything else is UINT64_MAX ULP and an infinite difference). */
+typedef struct pel_field_diff {
+    uint64_t count;     /* elements compared */
+    uint64_t differing; /* elements whose bits differ */
+    uint64_t first;     /* linear index of the first differing element */
+    /* reals only (zero for integers): */
+    double max_abs;     /* largest |a - b| ... */
+    uint64_t max_abs_at; /* ... at this linear index */
+    double max_rel;     /* max_abs / max |b| (max_abs when b is all zero) */
+    uint64_t max_ulp;   /* largest ULP distance ... */
+    uint64_t max_ulp_at; /* ... at this linear index */
+} pel_field_diff;
+
+/* Compares field a with reference b element by element.  PEL_EMISMATCH (with
+ * a message naming the field) when their types, ranks or dims differ;
+ * PEL_EINVAL for a missing or malformed field. */
+pel_status pel_field_compare(pel_context *ctx, const pel_field *a, const pel_field *b,
+                             pel_field_diff *diff);
+
+/* ULP distance between two doubles (see pel_field_diff). */
+uint64_t pel_ulp_distance(double a, double b);
+/* ULP distance between two floats. */
+uint64_t pel_ulp_distance_f32(float a, float b);
+
 /* A typed metadata value: the parameters a restart or baseline must match. */
 typedef enum pel_meta_kind { PEL_META_INT = 1, PEL_META_REAL = 2, PEL_META_STRING = 3 } pel_meta_kind;
 
@@ -63,6 +102,23 @@ typedef struct pel_meta {
     double r;      /* PEL_META_REAL */
     const char *s; /* PEL_META_STRING */
 } pel_meta;
+
+/* Constructors, e.g. out[k++] = pel_meta_int("heat.grid0", n0). */
+static inline pel_meta pel_meta_int(const char *name, int64_t v)
+{
+    pel_meta m = {name, PEL_META_INT, v, 0.0, NULL};
+    return m;
+}
+static inline pel_meta pel_meta_real(const char *name, double v)
+{
+    pel_meta m = {name, PEL_META_REAL, 0, v, NULL};
+    return m;
+}
+static inline pel_meta pel_meta_string(const char *name, const char *v)
+{
+    pel_meta m = {name, PEL_META_STRING, 0, 0.0, v};
+    return m;
+}
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,7 @@
  * allocates the per-batch partial sums; pel_gauss_execute never allocates. */
 #ifndef PEL_GAUSS_H
 #define PEL_GAUSS_H
+#define PEL_GAUSS_NUMERICS_VERSION 1 /* bumped whenever this family's arithmetic changes on purpose */
 
 #include <stdint.h>
 #include <pel/context.h>

@@ -16,6 +16,7 @@
  * uniform grid); larger steps are refused with PEL_EUNSTABLE. */
 #ifndef PEL_HEAT_H
 #define PEL_HEAT_H
+#define PEL_HEAT_NUMERICS_VERSION 1 /* bumped whenever this family's arithmetic changes on purpose */
 
 #include <stddef.h>
 #include <stdint.h>

@@ -26,8 +26,10 @@ extern "C" {
 /* One step: a x mod 2^46. */
 static inline uint64_t pel_lcg46_next(uint64_t x, uint64_t a) { return (x * a) & PEL_LCG46_MASK; }
 
-/* The state as NPB's double r in (0, 1): exact. */
-static inline double pel_lcg46_real(uint64_t x) { return (double)x * 0x1.0p-46; }
+/* The state as NPB's double r in (0, 1): exact.  The factor is 2^-46,
+ * written without a hex float literal so the header is also valid C++11:
+ * 2^46 converts to double exactly and 1 / 2^46 is exact. */
+static inline double pel_lcg46_real(uint64_t x) { return (double)x * (1.0 / (double)(UINT64_C(1) << 46)); }
 
 /* a^k mod 2^46 in O(log k) (k = 0 gives 1). */
 uint64_t pel_lcg46_pow(uint64_t a, uint64_t k);

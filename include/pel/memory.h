@@ -3,6 +3,7 @@
 #define PEL_MEMORY_H
 
 #include <stddef.h>
+#include <pel/context.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -19,10 +20,10 @@ void pel_free(void *p);
 /* First touch: each thread writes the rows it will later compute on, so
  * on a NUMA machine the pages land next to that thread.  Rows are split with
  * the same schedule(static) partition the kernels use over their outermost
- * loop, for the given thread count. */
-void pel_first_touch_zero(double *a, size_t nrows, size_t row_len, int nthreads);
-void pel_first_touch_copy(double *dst, const double *src, size_t nrows, size_t row_len,
-                          int nthreads);
+ * loop, for the context's thread count (ctx NULL: one thread). */
+void pel_first_touch_zero(const pel_context *ctx, double *a, size_t nrows, size_t row_len);
+void pel_first_touch_copy(const pel_context *ctx, double *dst, const double *src, size_t nrows,
+                          size_t row_len);
 
 #ifdef __cplusplus
 }

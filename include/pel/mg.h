@@ -27,6 +27,7 @@
  * in a fixed order. */
 #ifndef PEL_MG_H
 #define PEL_MG_H
+#define PEL_MG_NUMERICS_VERSION 1 /* bumped whenever this family's arithmetic changes on purpose */
 
 #include <stddef.h>
 #include <pel/context.h>

@@ -6,6 +6,7 @@
 #include <pel/status.h>
 #include <pel/context.h>
 #include <pel/field.h>
+#include <pel/cpu.h>
 #include <pel/memory.h>
 #include <pel/verify.h>
 #include <pel/reduce.h>

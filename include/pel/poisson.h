@@ -9,6 +9,7 @@
  * executes it (see docs/poisson.md). */
 #ifndef PEL_POISSON_H
 #define PEL_POISSON_H
+#define PEL_POISSON_NUMERICS_VERSION 1 /* bumped whenever this family's arithmetic changes on purpose */
 
 #include <stddef.h>
 #include <pel/context.h>

@@ -12,6 +12,7 @@
 #define PEL_REDUCE_H
 
 #include <stddef.h>
+#include <pel/context.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,16 +29,19 @@ typedef double (*pel_reduce_leaf)(const void *user, size_t begin, size_t end);
 
 /* Generic form: the caller supplies the per-block reduction (e.g. a fused
  * sum of squares over a grid's interior).  n == 0 gives the identity
- * (0, -inf, +inf).  nthreads <= 0 means one thread. */
-double pel_reduce(pel_reduce_op op, size_t n, pel_reduce_leaf leaf, const void *user,
-                  int nthreads);
+ * (0, -inf, +inf).  The team follows the context's thread rule
+ * (pel/context.h); ctx NULL means one thread.  Blocks are numbered from the
+ * array's first element: a distributed array reduces the same tree over
+ * global block numbers, each rank evaluating the subtrees inside its range. */
+double pel_reduce(const pel_context *ctx, pel_reduce_op op, size_t n, pel_reduce_leaf leaf,
+                  const void *user);
 
-double pel_sum(const double *x, size_t n, int nthreads);
-double pel_dot(const double *x, const double *y, size_t n, int nthreads);
-double pel_norm2(const double *x, size_t n, int nthreads); /* sqrt(sum x^2) */
-double pel_max(const double *x, size_t n, int nthreads);
-double pel_min(const double *x, size_t n, int nthreads);
-double pel_max_abs(const double *x, size_t n, int nthreads);
+double pel_sum(const pel_context *ctx, const double *x, size_t n);
+double pel_dot(const pel_context *ctx, const double *x, const double *y, size_t n);
+double pel_norm2(const pel_context *ctx, const double *x, size_t n); /* sqrt(sum x^2) */
+double pel_max(const pel_context *ctx, const double *x, size_t n);
+double pel_min(const pel_context *ctx, const double *x, size_t n);
+double pel_max_abs(const pel_context *ctx, const double *x, size_t n);
 
 /* Serial, fixed-order (pairwise) sum of a short array of partials. */
 double pel_sum_serial(const double *x, size_t n);

@@ -6,6 +6,7 @@
 #define PEL_RNG_H
 
 #include <stdint.h>
+#include <pel/context.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,7 +34,7 @@ void pel_rng_normal2(pel_rng rng, uint64_t index, uint64_t sub, double out[2]);
 
 /* Fill x[0..n) with uniforms in [0,1): x[i] is element i of the stream
  * (element i is slot i % 2 of block i / 2), whatever the thread count. */
-void pel_rng_fill_uniform(pel_rng rng, uint64_t sub, double *x, uint64_t n, int nthreads);
+void pel_rng_fill_uniform(const pel_context *ctx, pel_rng rng, uint64_t sub, double *x, uint64_t n);
 
 /* The same elements for a range, serially: x[i] = element first + i, so a
  * thread can fill exactly the part of an array it owns. */

@@ -10,6 +10,7 @@
  * for any thread count (see docs/sort.md). */
 #ifndef PEL_SORT_H
 #define PEL_SORT_H
+#define PEL_SORT_NUMERICS_VERSION 1 /* bumped whenever this family's arithmetic changes on purpose */
 
 #include <stddef.h>
 #include <stdint.h>
@@ -37,10 +38,21 @@ typedef struct pel_sort_params {
     pel_sort_method method; /* PEL_SORT_AUTO unless measuring */
 } pel_sort_params;
 
+/* Fills defaults: NPB IS class S's sizes, n = 2^16 keys below max_key = 2^11,
+ * PEL_SORT_AUTO. */
+void pel_sort_params_default(pel_sort_params *p);
+
 typedef struct pel_sort pel_sort;
 
-/* Allocates the tables and per-thread workspaces for the context's thread
- * count (pel_context_threads at this call; later calls use the same team). */
+/* Allocates the tables, and one workspace per thread of the context's
+ * thread count now (at most n): every call reads its team size from the
+ * context, and runs on at most that many threads.
+ * Distinct objects may be used concurrently from any threads or tasks, even
+ * when made from one context; one object is used by one thread at a time;
+ * each call's team follows the thread rule of pel/context.h (this kernel:
+ * pel_sort_rank's phases synchronise, so inside a caller's team without
+ * nesting it runs on the calling thread; pel_sort_npb_keys runs as tasks of
+ * the caller's team). */
 pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort **s);
 void pel_sort_destroy(pel_sort *s);
 
@@ -79,7 +91,8 @@ pel_status pel_sort_npb_class(pel_context *ctx, char cls, pel_sort_npb *out);
 /* NPB's create_seq: keys[j] = floor((max_key / 4) * (r_4j + r_4j+1 + r_4j+2 +
  * r_4j+3)), r_k element k of the 46-bit LCG stream (a = 5^13) seeded by seed
  * (PEL_SORT_NPB_SEED in NPB).  Each thread jumps to and generates its own
- * part (and first-touches it); the keys never depend on the thread count. */
+ * part (and first-touches it); the keys never depend on the thread count.
+ * Barrier-free: inside a caller's team without nesting, its tasks. */
 pel_status pel_sort_npb_keys(pel_context *ctx, size_t n, int max_key, uint64_t seed, int *keys);
 
 /* NPB's change before ranking in iteration it: keys[it] = it and
@@ -94,7 +107,8 @@ pel_status pel_sort_npb_partial_verify(pel_sort *s, const pel_sort_npb *p, const
 /* NPB's full verification: places every key at the position its table
  * gives (into work, n ints) and appends "is.full.out_of_sort", the number of
  * keys out of sort plus the number of table entries that disagree with the
- * keys (reference 0, exact). */
+ * keys (reference 0, exact).  Uses the plan's workspaces: one thread at a
+ * time per plan, as pel_sort_rank. */
 pel_status pel_sort_npb_full_verify(pel_sort *s, const int *keys, int *work, pel_verify_log *log);
 
 #ifdef __cplusplus

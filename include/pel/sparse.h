@@ -15,6 +15,7 @@
  * identical for any thread count. */
 #ifndef PEL_SPARSE_H
 #define PEL_SPARSE_H
+#define PEL_SPARSE_NUMERICS_VERSION 2 /* bumped whenever this family's arithmetic changes on purpose (2: dot-product blocks of 64 rows, was 256) */
 
 #include <stdint.h>
 #include <pel/context.h>

@@ -1,4 +1,8 @@
-/* Status codes: one X-macro list generates the enum and pel_strerror(). */
+/* Status codes: one X-macro list generates the enum and pel_strerror().
+ * The context's message gives the detail each code promises: the failing
+ * index for PEL_ESINGULAR, the field, index and step for PEL_ENONFINITE,
+ * the iterations and residual reached for PEL_ENOTCONV, the limit and a
+ * stable value for PEL_EUNSTABLE. */
 #ifndef PEL_STATUS_H
 #define PEL_STATUS_H
 
@@ -17,7 +21,10 @@ extern "C" {
     X(PEL_EFFTW,     7, "FFTW could not make a plan")                        \
     X(PEL_EVERIFY,   8, "verification failed")                               \
     X(PEL_ECONFIG,   9, "invalid configuration")                             \
-    X(PEL_ENOTSUP,  10, "not supported")
+    X(PEL_ENOTSUP,  10, "not supported")                                     \
+    X(PEL_ENOTCONV, 11, "did not converge to the requested tolerance")      \
+    X(PEL_ESINGULAR, 12, "matrix is singular or not positive definite")     \
+    X(PEL_ENONFINITE, 13, "non-finite value detected")
 
 typedef enum pel_status {
 #define PEL_STATUS_ENUM_(name, code, text) name = code,

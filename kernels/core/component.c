@@ -25,7 +25,7 @@ pel_status pel_component_create(pel_context *ctx, const pel_component_type *type
                                 pel_component **c)
 {
     if (!ctx) return PEL_EINVAL;
-    PEL_REQUIRE(ctx, c, "component_create: the result pointer is NULL");
+    PEL_REQUIRE(ctx, c, "component: the result pointer must not be NULL");
     *c = NULL;
     PEL_REQUIRE(ctx, type, "component_create: the component type is NULL");
     PEL_REQUIRE(ctx, type->name && type->step_noun && type->params_size && type->params_default &&
@@ -46,7 +46,7 @@ pel_status pel_component_create(pel_context *ctx, const pel_component_type *type
         params = defaults;
     }
     h->type = type;
-    h->ctx = ctx;
+    h->ctx = peli_context_retain(ctx); /* the context lives as long as the object (context.h) */
     pel_status st = type->create(ctx, params, &h->state);
     free(defaults);
     if (st) {
@@ -55,6 +55,7 @@ pel_status pel_component_create(pel_context *ctx, const pel_component_type *type
         /* a type that forgot to record a message still leaves one */
         if (pel_context_last_status(ctx) != st)
             pel_error(ctx, st, "%s: create failed (%s)", type->name, pel_strerror(st));
+        peli_context_release(ctx);
         return st;
     }
     *c = h;
@@ -65,6 +66,7 @@ void pel_component_destroy(pel_component *c)
 {
     if (!c) return;
     if (c->state) c->type->destroy(c->state);
+    peli_context_release(c->ctx);
     free(c);
 }
 

@@ -1,4 +1,5 @@
-/* The context: thread count, log stream, last error, deterministic flag. */
+/* The context: thread count, log stream, last error, deterministic flag,
+ * and the reference count that keeps it alive while objects use it. */
 #include <config.h>
 
 #include <omp.h>
@@ -15,18 +16,34 @@ pel_status pel_context_create(pel_context **ctx)
     pel_context *c = calloc(1, sizeof *c);
     *ctx = c;
     if (!c) return PEL_ENOMEM;
+    if (pthread_mutex_init(&c->lock, NULL) != 0) {
+        free(c);
+        *ctx = NULL;
+        return PEL_ENOMEM;
+    }
     c->nthreads = omp_get_max_threads();
     if (c->nthreads < 1) c->nthreads = 1;
     c->deterministic = 1;
+    c->refs = 1;
     return PEL_OK;
 }
 
-void pel_context_destroy(pel_context *ctx)
+pel_context *peli_context_retain(pel_context *ctx)
 {
-    if (!ctx) return;
+    if (ctx) __atomic_add_fetch(&ctx->refs, 1, __ATOMIC_RELAXED);
+    return ctx;
+}
+
+void peli_context_release(pel_context *ctx)
+{
+    if (!ctx || __atomic_sub_fetch(&ctx->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
+    pthread_mutex_destroy(&ctx->lock);
     free(ctx->regions);
+    free(ctx->stacks);
     free(ctx);
 }
+
+void pel_context_destroy(pel_context *ctx) { peli_context_release(ctx); }
 
 pel_status pel_context_set_threads(pel_context *ctx, int nthreads)
 {
@@ -44,29 +61,69 @@ void pel_context_set_deterministic(pel_context *ctx, int on) { if (ctx) ctx->det
 int pel_context_deterministic(const pel_context *ctx) { return ctx ? ctx->deterministic : 1; }
 const char *pel_context_error(const pel_context *ctx) { return ctx ? ctx->errmsg : ""; }
 const char *pel_context_error_location(const pel_context *ctx) { return ctx ? ctx->errloc : ""; }
-pel_status pel_context_last_status(const pel_context *ctx) { return ctx ? ctx->last_status : PEL_EINVAL; }
+
+pel_status pel_context_last_status(const pel_context *ctx)
+{
+    if (!ctx) return PEL_EINVAL;
+    pel_context *c = (pel_context *)ctx; /* the lock is not part of the value */
+    pthread_mutex_lock(&c->lock);
+    pel_status s = c->last_status;
+    pthread_mutex_unlock(&c->lock);
+    return s;
+}
+
+pel_status pel_context_error_copy(const pel_context *ctx, char *buf, size_t len)
+{
+    if (!ctx) return PEL_EINVAL;
+    pel_context *c = (pel_context *)ctx;
+    pthread_mutex_lock(&c->lock);
+    pel_status s = c->last_status;
+    if (buf && len) snprintf(buf, len, "%s", c->errmsg);
+    pthread_mutex_unlock(&c->lock);
+    return s;
+}
 
 void pel_context_clear_error(pel_context *ctx)
 {
     if (!ctx) return;
+    pthread_mutex_lock(&ctx->lock);
     ctx->last_status = PEL_OK;
     ctx->errmsg[0] = '\0';
     ctx->errloc[0] = '\0';
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+static void record(pel_context *ctx, pel_status status, const char *file, int line,
+                   const char *fmt, va_list ap)
+{
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    snprintf(ctx->errloc, sizeof ctx->errloc, "%s:%d", base, line);
+    vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+    ctx->last_status = status;
+    if (ctx->log) fprintf(ctx->log, "pel: %s (%s)\n", ctx->errmsg, ctx->errloc);
 }
 
 pel_status pel_error_at(pel_context *ctx, pel_status status, const char *file, int line,
                         const char *fmt, ...)
 {
     if (!ctx) return status;
-    const char *base = strrchr(file, '/');
-    base = base ? base + 1 : file;
-    snprintf(ctx->errloc, sizeof ctx->errloc, "%s:%d", base, line);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+    pthread_mutex_lock(&ctx->lock);
+    record(ctx, status, file, line, fmt, ap);
+    pthread_mutex_unlock(&ctx->lock);
     va_end(ap);
-    ctx->last_status = status;
-    if (ctx->log) fprintf(ctx->log, "pel: %s (%s)\n", ctx->errmsg, ctx->errloc);
+    return status;
+}
+
+pel_status peli_error_locked_at(pel_context *ctx, pel_status status, const char *file, int line,
+                                const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(ctx, status, file, line, fmt, ap);
+    va_end(ap);
     return status;
 }
 

@@ -20,3 +20,9 @@ void pel_fingerprint(const void *data, size_t bytes, char hex[PEL_FINGERPRINT_HE
     pel_hash128(data, bytes, d);
     for (int i = 0; i < 16; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
 }
+
+void pel_field_fingerprint(const pel_field *f, char hex[PEL_FINGERPRINT_HEX])
+{
+    uint64_t bytes = pel_field_bytes(f);
+    pel_fingerprint(bytes ? f->data : "", (size_t)bytes, hex);
+}

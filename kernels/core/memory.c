@@ -9,7 +9,8 @@
 #include <sys/mman.h>
 #endif
 
-#include <pel/memory.h>
+#include "internal/core.h"
+#include "internal/team.h"
 
 /* Large arrays sit on 2 MiB boundaries and are marked for transparent huge
  * pages: stencil and FFT passes stream through many rows or planes at once,
@@ -36,22 +37,35 @@ void *pel_malloc(size_t bytes)
 
 void pel_free(void *p) { free(p); }
 
-void pel_first_touch_zero(double *a, size_t nrows, size_t row_len, int nthreads)
+typedef struct touch_job {
+    double *dst;
+    const double *src;
+    size_t nrows, row_len;
+} touch_job;
+
+static void touch_rows(int t, int nt, void *arg)
 {
-    if (!a) return;
-    if (nthreads < 1) nthreads = 1;
-#pragma omp parallel for schedule(static) num_threads(nthreads) default(none) \
-    shared(a, nrows, row_len)
-    for (size_t i = 0; i < nrows; i++) memset(a + i * row_len, 0, row_len * sizeof *a);
+    const touch_job *j = arg;
+    size_t b, e;
+    pel_static_range(j->nrows, t, nt, &b, &e);
+    for (size_t i = b; i < e; i++) {
+        double *d = j->dst + i * j->row_len;
+        if (j->src) memcpy(d, j->src + i * j->row_len, j->row_len * sizeof *d);
+        else memset(d, 0, j->row_len * sizeof *d);
+    }
 }
 
-void pel_first_touch_copy(double *dst, const double *src, size_t nrows, size_t row_len,
-                          int nthreads)
+void pel_first_touch_zero(const pel_context *ctx, double *a, size_t nrows, size_t row_len)
+{
+    if (!a) return;
+    touch_job j = {a, NULL, nrows, row_len};
+    peli_parallel(ctx, nrows, 0, 0, touch_rows, &j);
+}
+
+void pel_first_touch_copy(const pel_context *ctx, double *dst, const double *src, size_t nrows,
+                          size_t row_len)
 {
     if (!dst || !src) return;
-    if (nthreads < 1) nthreads = 1;
-#pragma omp parallel for schedule(static) num_threads(nthreads) default(none) \
-    shared(dst, src, nrows, row_len)
-    for (size_t i = 0; i < nrows; i++)
-        memcpy(dst + i * row_len, src + i * row_len, row_len * sizeof *dst);
+    touch_job j = {dst, src, nrows, row_len};
+    peli_parallel(ctx, nrows, 0, 0, touch_rows, &j);
 }

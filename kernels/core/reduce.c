@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "internal/core.h"
+#include "internal/team.h"
 
 #define SLOTS 136 /* > 2 * 64 maximal nodes per range; 1088 bytes, no shared lines */
 #define STACK_THREADS 8
@@ -97,21 +98,35 @@ static double gather(const tree *T, team *tm, size_t lo, size_t size)
     return combine(T->op, left, right);
 }
 
-double pel_reduce(pel_reduce_op op, size_t n, pel_reduce_leaf leaf, const void *user,
-                  int nthreads)
+typedef struct walk_job {
+    const tree *T;
+    team *tm;
+    size_t root;
+} walk_job;
+
+static void walk_part(int t, int nt, void *arg)
+{
+    walk_job *j = arg;
+    int count = 0;
+    walk(j->T, 0, j->root, pel_static_begin(j->T->nb, t, nt), pel_static_begin(j->T->nb, t + 1, nt),
+         j->tm->slots + (size_t)t * SLOTS, &count);
+    j->tm->next[t] = 0;
+}
+
+double pel_reduce(const pel_context *ctx, pel_reduce_op op, size_t n, pel_reduce_leaf leaf,
+                  const void *user)
 {
     if (n == 0 || !leaf) return identity(op);
     tree T = {op, n, (n + PEL_REDUCE_BLOCK - 1) / PEL_REDUCE_BLOCK, leaf, user};
     size_t root = 1;
     while (root < T.nb) root *= 2;
 
-    int want = nthreads < 1 ? 1 : nthreads;
-    if ((size_t)want > T.nb) want = (int)T.nb;
+    int want = peli_team_want(ctx, T.nb, 0);
     if (want == 1) return eval(&T, 0, root);
 
     double stack_slots[STACK_THREADS * SLOTS];
     int stack_next[STACK_THREADS];
-    team tm = {0, stack_slots, stack_next};
+    team tm = {want, stack_slots, stack_next};
     if (want > STACK_THREADS) {
         tm.slots = malloc((size_t)want * SLOTS * sizeof *tm.slots);
         tm.next = malloc((size_t)want * sizeof *tm.next);
@@ -121,16 +136,8 @@ double pel_reduce(pel_reduce_op op, size_t n, pel_reduce_leaf leaf, const void *
             return eval(&T, 0, root);
         }
     }
-#pragma omp parallel num_threads(want) default(none) shared(T, tm, root)
-    {
-        int t = omp_get_thread_num(), nt = omp_get_num_threads();
-#pragma omp single
-        tm.nt = nt; /* the team may be smaller than asked for */
-        int count = 0;
-        walk(&T, 0, root, pel_static_begin(T.nb, t, nt), pel_static_begin(T.nb, t + 1, nt),
-             tm.slots + (size_t)t * SLOTS, &count);
-        tm.next[t] = 0;
-    }
+    walk_job j = {&T, &tm, root};
+    peli_parallel(ctx, T.nb, want, 0, walk_part, &j);
     double r = gather(&T, &tm, 0, root);
     if (tm.slots != stack_slots) {
         free(tm.slots);
@@ -185,41 +192,41 @@ static double leaf_max_abs(const void *user, size_t b, size_t e)
     return m;
 }
 
-double pel_sum(const double *x, size_t n, int nthreads)
+double pel_sum(const pel_context *ctx, const double *x, size_t n)
 {
     const double *p[2] = {x, NULL};
-    return pel_reduce(PEL_REDUCE_SUM, n, leaf_sum, p, nthreads);
+    return pel_reduce(ctx, PEL_REDUCE_SUM, n, leaf_sum, p);
 }
 
-double pel_dot(const double *x, const double *y, size_t n, int nthreads)
+double pel_dot(const pel_context *ctx, const double *x, const double *y, size_t n)
 {
     const double *p[2] = {x, y};
-    return pel_reduce(PEL_REDUCE_SUM, n, leaf_dot, p, nthreads);
+    return pel_reduce(ctx, PEL_REDUCE_SUM, n, leaf_dot, p);
 }
 
-double pel_norm2(const double *x, size_t n, int nthreads)
+double pel_norm2(const pel_context *ctx, const double *x, size_t n)
 {
     const double *p[2] = {x, NULL};
-    return sqrt(pel_reduce(PEL_REDUCE_SUM, n, leaf_sq, p, nthreads));
+    return sqrt(pel_reduce(ctx, PEL_REDUCE_SUM, n, leaf_sq, p));
 }
 
-double pel_max(const double *x, size_t n, int nthreads)
+double pel_max(const pel_context *ctx, const double *x, size_t n)
 {
     const double *p[2] = {x, NULL};
-    return pel_reduce(PEL_REDUCE_MAX, n, leaf_max, p, nthreads);
+    return pel_reduce(ctx, PEL_REDUCE_MAX, n, leaf_max, p);
 }
 
-double pel_min(const double *x, size_t n, int nthreads)
+double pel_min(const pel_context *ctx, const double *x, size_t n)
 {
     const double *p[2] = {x, NULL};
-    return pel_reduce(PEL_REDUCE_MIN, n, leaf_min, p, nthreads);
+    return pel_reduce(ctx, PEL_REDUCE_MIN, n, leaf_min, p);
 }
 
-double pel_max_abs(const double *x, size_t n, int nthreads)
+double pel_max_abs(const pel_context *ctx, const double *x, size_t n)
 {
     const double *p[2] = {x, NULL};
     if (n == 0) return 0.0;
-    return pel_reduce(PEL_REDUCE_MAX, n, leaf_max_abs, p, nthreads);
+    return pel_reduce(ctx, PEL_REDUCE_MAX, n, leaf_max_abs, p);
 }
 
 double pel_sum_serial(const double *x, size_t n)

@@ -7,6 +7,7 @@
 #include <omp.h>
 
 #include "internal/core.h"
+#include "internal/team.h"
 
 #define PHILOX_M0 0xD2511F53u
 #define PHILOX_M1 0xCD9E8D57u
@@ -93,14 +94,24 @@ void pel_rng_fill_uniform_range(pel_rng rng, uint64_t sub, uint64_t first, doubl
     }
 }
 
-void pel_rng_fill_uniform(pel_rng rng, uint64_t sub, double *x, uint64_t n, int nthreads)
+typedef struct fill_job {
+    pel_rng rng;
+    uint64_t sub;
+    double *x;
+    size_t n;
+} fill_job;
+
+static void fill_part(int t, int nt, void *arg)
+{
+    const fill_job *j = arg;
+    size_t b, e;
+    pel_static_range(j->n, t, nt, &b, &e);
+    pel_rng_fill_uniform_range(j->rng, j->sub, b, j->x + b, e - b);
+}
+
+void pel_rng_fill_uniform(const pel_context *ctx, pel_rng rng, uint64_t sub, double *x, uint64_t n)
 {
     if (!x || n == 0) return;
-    if (nthreads < 1) nthreads = 1;
-#pragma omp parallel num_threads(nthreads) default(none) shared(rng, sub, x, n)
-    {
-        size_t b, e;
-        pel_static_range((size_t)n, omp_get_thread_num(), omp_get_num_threads(), &b, &e);
-        pel_rng_fill_uniform_range(rng, sub, b, x + b, e - b);
-    }
+    fill_job j = {rng, sub, x, (size_t)n};
+    peli_parallel(ctx, (size_t)n, 0, 0, fill_part, &j);
 }

@@ -1,4 +1,6 @@
-/* Timer regions: nestable named intervals, timed by the context. */
+/* Timer regions: nestable named intervals, timed by the context.  One lock
+ * guards the table; nesting is kept per thread, so distinct objects timed
+ * from several threads at once each count exactly their own calls. */
 #include <config.h>
 
 #include <float.h>
@@ -33,55 +35,102 @@ static int add_region(pel_context *ctx, const char *path)
     return ctx->nregions++;
 }
 
-pel_status pel_region_begin(pel_context *ctx, const char *name)
+/* The calling thread's stack, made on first use; NULL without memory.
+ * Under the lock. */
+static pel_region_stack *my_stack(pel_context *ctx, int make)
 {
-    if (!ctx || !name || !*name) return pel_error(ctx, PEL_EINVAL, "region name is empty");
-    if (ctx->depth == PEL_REGION_DEPTH)
-        return pel_error(ctx, PEL_EINVAL, "region '%s': more than %d nested regions", name,
-                         PEL_REGION_DEPTH);
-    char path[PEL_PATH_MAX];
-    int k = ctx->depth ? snprintf(path, sizeof path, "%s/%s",
-                                  ctx->regions[ctx->open[ctx->depth - 1]].path, name)
-                       : snprintf(path, sizeof path, "%s", name);
-    if (k < 0 || (size_t)k >= sizeof path)
-        return pel_error(ctx, PEL_EINVAL, "region path '%s...' is too long", path);
+    pthread_t self = pthread_self();
+    pel_region_stack *free_slot = NULL;
+    for (int i = 0; i < ctx->nstacks; i++) {
+        pel_region_stack *k = &ctx->stacks[i];
+        if (k->depth > 0 && pthread_equal(k->thread, self)) return k;
+        if (k->depth == 0 && !free_slot) free_slot = k;
+    }
+    if (!make) return NULL;
+    if (!free_slot) {
+        pel_region_stack *a = realloc(ctx->stacks, (size_t)(ctx->nstacks + 1) * sizeof *a);
+        if (!a) return NULL;
+        ctx->stacks = a;
+        free_slot = &a[ctx->nstacks++];
+    }
+    free_slot->thread = self;
+    free_slot->depth = 0;
+    return free_slot;
+}
+
+/* Opens `name` on the calling thread's stack; the path for the hook goes to
+ * `path`.  Under the lock. */
+static pel_status enter_locked(pel_context *ctx, const char *name, double t, char *path)
+{
+    pel_region_stack *k = my_stack(ctx, 1);
+    if (!k) return pel_error_locked(ctx, PEL_ENOMEM, "no memory for a region stack");
+    if (k->depth == PEL_REGION_DEPTH)
+        return pel_error_locked(ctx, PEL_EINVAL, "region '%s': more than %d nested regions",
+                                name, PEL_REGION_DEPTH);
+    int n = k->depth ? snprintf(path, PEL_PATH_MAX, "%s/%s",
+                                ctx->regions[k->open[k->depth - 1]].path, name)
+                     : snprintf(path, PEL_PATH_MAX, "%s", name);
+    if (n < 0 || n >= PEL_PATH_MAX)
+        return pel_error_locked(ctx, PEL_EINVAL, "region path '%s...' is too long", path);
     int i = find_region(ctx, path);
     if (i < 0 && (i = add_region(ctx, path)) < 0)
-        return pel_error(ctx, PEL_ENOMEM, "no memory for region '%s'", path);
-    double t = pel_wtime();
-    ctx->open[ctx->depth] = i;
-    ctx->t_open[ctx->depth] = t;
-    ctx->depth++;
-    if (ctx->hook) ctx->hook(ctx->hook_user, path, 1, t);
+        return pel_error_locked(ctx, PEL_ENOMEM, "no memory for region '%s'", path);
+    k->open[k->depth] = i;
+    k->t_open[k->depth] = t;
+    k->depth++;
     return PEL_OK;
 }
 
-pel_status pel_region_end(pel_context *ctx, const char *name)
+static pel_status exit_locked(pel_context *ctx, const char *name, double t, char *path)
 {
-    double t = pel_wtime();
-    if (!ctx || !name) return pel_error(ctx, PEL_EINVAL, "region name is empty");
-    if (ctx->depth == 0)
-        return pel_error(ctx, PEL_EINVAL, "region '%s' ended but no region is open", name);
-    pel_region *r = &ctx->regions[ctx->open[ctx->depth - 1]];
+    pel_region_stack *k = my_stack(ctx, 0);
+    if (!k) return pel_error_locked(ctx, PEL_EINVAL, "region '%s' ended but no region is open", name);
+    pel_region *r = &ctx->regions[k->open[k->depth - 1]];
     const char *leaf = strrchr(r->path, '/');
     leaf = leaf ? leaf + 1 : r->path;
     if (strcmp(leaf, name) != 0)
-        return pel_error(ctx, PEL_EINVAL, "region '%s' ended while '%s' is open", name, r->path);
-    ctx->depth--;
-    double dt = t - ctx->t_open[ctx->depth];
+        return pel_error_locked(ctx, PEL_EINVAL, "region '%s' ended while '%s' is open", name,
+                                r->path);
+    k->depth--;
+    double dt = t - k->t_open[k->depth];
     r->stats.count++;
     r->stats.total += dt;
     if (dt < r->stats.min) r->stats.min = dt;
     if (dt > r->stats.max) r->stats.max = dt;
-    if (ctx->hook) ctx->hook(ctx->hook_user, r->path, 0, t);
+    snprintf(path, PEL_PATH_MAX, "%s", r->path);
     return PEL_OK;
 }
+
+static pel_status region_event(pel_context *ctx, const char *name, int enter)
+{
+    if (!ctx) return PEL_EINVAL;
+    if (!name || !*name) return pel_error(ctx, PEL_EINVAL, "region name is empty");
+    double t = pel_wtime();
+    char path[PEL_PATH_MAX];
+    pthread_mutex_lock(&ctx->lock);
+    pel_status s = enter ? enter_locked(ctx, name, t, path) : exit_locked(ctx, name, t, path);
+    if (s != PEL_OK) ctx->dropped++;
+    pel_region_hook hook = ctx->hook;
+    void *user = ctx->hook_user;
+    pthread_mutex_unlock(&ctx->lock);
+    if (s == PEL_OK && hook) hook(user, path, enter, t);
+    return s;
+}
+
+pel_status pel_region_begin(pel_context *ctx, const char *name) { return region_event(ctx, name, 1); }
+pel_status pel_region_end(pel_context *ctx, const char *name) { return region_event(ctx, name, 0); }
+void peli_region_enter(pel_context *ctx, const char *name) { (void)region_event(ctx, name, 1); }
+void peli_region_exit(pel_context *ctx, const char *name) { (void)region_event(ctx, name, 0); }
+
+long pel_region_dropped(const pel_context *ctx) { return ctx ? ctx->dropped : 0; }
 
 void pel_context_set_region_hook(pel_context *ctx, pel_region_hook hook, void *user)
 {
     if (!ctx) return;
+    pthread_mutex_lock(&ctx->lock);
     ctx->hook = hook;
     ctx->hook_user = user;
+    pthread_mutex_unlock(&ctx->lock);
 }
 
 int pel_region_count(const pel_context *ctx) { return ctx ? ctx->nregions : 0; }
@@ -101,8 +150,11 @@ const pel_region_stats *pel_region_find(const pel_context *ctx, const char *path
 void pel_regions_reset(pel_context *ctx)
 {
     if (!ctx) return;
+    pthread_mutex_lock(&ctx->lock);
     ctx->nregions = 0;
-    ctx->depth = 0;
+    for (int i = 0; i < ctx->nstacks; i++) ctx->stacks[i].depth = 0;
+    ctx->dropped = 0;
+    pthread_mutex_unlock(&ctx->lock);
 }
 
 void pel_regions_print(const pel_context *ctx, FILE *out)

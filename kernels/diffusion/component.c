@@ -64,7 +64,7 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     if (!(s->u = pel_malloc(2 * s->n * sizeof *s->u)))
         return pel_error(ctx, PEL_ENOMEM, "ft: no memory for the %zu-point field", s->n);
     const pel_diffusion_params *g = &s->c.params;
-    s->fu = (pel_field){"u", PEL_F64, 4, {g->nz, g->ny, g->nx, 2}, s->u};
+    s->fu = (pel_field){"u", PEL_F64, 4, {g->n[0], g->n[1], g->n[2], 2}, s->u};
     s->save_fields[0] = s->fu;
     s->save_fields[1] = (pel_field){"checksums", PEL_F64, 2, {(uint64_t)s->c.niter, 2}, s->sums};
     s->meta[0] = (pel_meta){.name = "npb.class", .kind = PEL_META_STRING, .s = s->cls};
@@ -129,7 +129,7 @@ static pel_status restore(void *v, const pel_component_state *in)
 
 const pel_component_type pel_diffusion_component = {
     .name = "diffusion",
-    .numerics_version = 1,
+    .numerics_version = PEL_DIFFUSION_NUMERICS_VERSION,
     .step_noun = "iteration",
     .params_size = sizeof(pel_npb_component_params),
     .params_default = params_default,

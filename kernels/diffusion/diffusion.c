@@ -1,7 +1,10 @@
 /* Spectral diffusion of a periodic complex 3D field (include/pel/diffusion.h):
  * the computation of NPB FT, with FFTW doing the transforms.
  *
- * Passes (layout in kernels/internal/diffusion.h).  set_initial:
+ * Passes (layout in kernels/internal/diffusion.h; x, y, z are the public
+ * dimensions 2, 1, 0: x fastest).  Each pass is one barrier-free team call
+ * (peli_parallel) over its planes or slabs, so inside a caller's team it
+ * runs as tasks; call t of a pass uses plane buffer t.  set_initial:
  *   1. per z plane: copy the plane's rows of u0 into the thread's plane
  *      buffer, transform its rows (x) and columns (y) there, in L2, and copy
  *      the rows out to S (row z of every slab y);
@@ -41,7 +44,7 @@
 #include <config.h>
 
 #include <math.h>
-#include <omp.h>
+#include <omp.h> /* omp_get_num_procs: how many plane buffers */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +53,7 @@
 #endif
 
 #include "internal/diffusion.h"
+#include "internal/team.h"
 
 /* Batch widths of the strided transforms: columns per FFTW plan
  * execution.  Part of the numerical definition (they fix the plans). */
@@ -67,12 +71,19 @@ static size_t pad_lines(size_t c)
 
 static pel_status check_params(pel_context *ctx, const pel_diffusion_params *p)
 {
-    PEL_REQUIRE(ctx, p->nx >= 1, "diffusion: nx must be positive (got %zu)", p->nx);
-    PEL_REQUIRE(ctx, p->ny >= 1, "diffusion: ny must be positive (got %zu)", p->ny);
-    PEL_REQUIRE(ctx, p->nz >= 1, "diffusion: nz must be positive (got %zu)", p->nz);
+    for (int k = 0; k < 3; k++)
+        PEL_REQUIRE(ctx, p->n[k] >= 1, "diffusion: n[%d] = %zu: must be at least 1", k, p->n[k]);
     PEL_REQUIRE(ctx, isfinite(p->alpha) && p->alpha >= 0.0,
-                "diffusion: alpha must be finite and >= 0 (got %g)", p->alpha);
+                "diffusion: alpha = %g: must be finite and >= 0", p->alpha);
     return PEL_OK;
+}
+
+void pel_diffusion_params_default(pel_diffusion_params *p)
+{
+    if (!p) return;
+    memset(p, 0, sizeof *p);
+    p->n[0] = p->n[1] = p->n[2] = 64; /* NPB FT class S */
+    p->alpha = 1.0e-6;                /* NPB FT's alpha */
 }
 
 static pel_status make_plans(pel_diffusion *d)
@@ -108,35 +119,38 @@ pel_status pel_diffusion_create(pel_context *ctx, const pel_diffusion_params *p,
     pel_status st = check_params(ctx, p);
     if (st) return st;
 
+    /* x, y, z: dimensions 2 (fastest), 1, 0 */
+    const size_t nx = p->n[2], ny = p->n[1], nz = p->n[0];
     /* sizes: every product below stays under SIZE_MAX / 64 */
     const size_t lim = SIZE_MAX / 64;
-    size_t rp = pad_lines(p->nx), sd = 0, pl = 0, len = 0, npoints = 0;
-    int too_big = p->nx > lim / 2 || p->nz > lim / rp;
+    size_t rp = pad_lines(nx), sd = 0, pl = 0, len = 0, npoints = 0;
+    int too_big = nx > lim / 2 || nz > lim / rp;
     if (!too_big) {
-        sd = pad_lines(p->nz * rp);
-        too_big = p->ny > lim / sd;
+        sd = pad_lines(nz * rp);
+        too_big = ny > lim / sd;
     }
     if (!too_big) {
-        len = p->ny * sd;
+        len = ny * sd;
         /* a thread buffer holds a plane (ny rows) or a slab (nz rows) */
-        pl = pad_lines((p->ny > p->nz ? p->ny : p->nz) * rp);
-        too_big = p->nx * p->ny > lim / p->nz;
+        pl = pad_lines((ny > nz ? ny : nz) * rp);
+        too_big = nx * ny > lim / nz;
     }
-    if (!too_big) npoints = p->nx * p->ny * p->nz;
+    if (!too_big) npoints = nx * ny * nz;
     if (too_big || len > (size_t)PTRDIFF_MAX / sizeof(fftw_complex))
         return pel_error(ctx, PEL_EINVAL, "diffusion: grid %zu x %zu x %zu: too many points",
-                         p->nx, p->ny, p->nz);
+                         p->n[0], p->n[1], p->n[2]);
 
     pel_diffusion *d = calloc(1, sizeof *d);
     if (!d) return pel_error(ctx, PEL_ENOMEM, "diffusion: no memory for the solver");
-    d->ctx = ctx;
-    d->nx = p->nx, d->ny = p->ny, d->nz = p->nz;
+    d->ctx = peli_context_retain(ctx);
+    d->nx = nx, d->ny = ny, d->nz = nz;
     d->npoints = npoints;
     d->alpha = p->alpha;
     d->rp = rp, d->sd = sd, d->pl = pl;
     int nt = pel_context_threads(ctx);
     /* one plane buffer per thread: as many as the context has threads, or
-     * cores if more, so raising the thread count later still uses them all */
+     * cores if more, so raising the thread count later still uses them all;
+     * a pass never runs on more threads than there are buffers */
     d->nslots = nt > omp_get_num_procs() ? nt : omp_get_num_procs();
 
     size_t bytes = len * sizeof(fftw_complex);
@@ -153,8 +167,8 @@ pel_status pel_diffusion_create(pel_context *ctx, const pel_diffusion_params *p,
     d->ez = d->ey + d->ny;
     /* first touch with the slab split of the passes that write S and W
      * (padding included, so no byte is ever uninitialised) */
-    pel_first_touch_zero((double *)d->s, d->ny, 2 * sd, nt);
-    pel_first_touch_zero((double *)d->w, d->ny, 2 * sd, nt);
+    pel_first_touch_zero(ctx, (double *)d->s, d->ny, 2 * sd);
+    pel_first_touch_zero(ctx, (double *)d->w, d->ny, 2 * sd);
     memset(d->planes, 0, pbytes);
 
     if ((st = make_plans(d))) goto fail;
@@ -178,16 +192,15 @@ void pel_diffusion_destroy(pel_diffusion *d)
     pel_free(d->w);
     pel_free(d->planes);
     free(d->ex);
+    peli_context_release(d->ctx);
     free(d);
 }
 
 size_t pel_diffusion_points(const pel_diffusion *d) { return d ? d->npoints : 0; }
 
-int peli_diffusion_threads(const pel_diffusion *d)
+int peli_diffusion_run(const pel_diffusion *d, size_t work, peli_team_fn fn, void *arg)
 {
-    size_t work = d->ny < d->nz ? d->ny : d->nz;
-    int nt = pel_team_size(d->ctx, work);
-    return nt < d->nslots ? nt : d->nslots;
+    return peli_parallel(d->ctx, work, d->nslots, 0, fn, arg);
 }
 
 /* ---- passes ------------------------------------------------------------------ */
@@ -267,23 +280,59 @@ static void inverse_plane(const pel_diffusion *d, double *u, fftw_complex *buf, 
     store_fence();
 }
 
+/* What the calls of one pass share. */
+typedef struct pass_job {
+    const pel_diffusion *d;
+    const double *src; /* the caller's u0 (forward planes) */
+    double *dst;       /* the caller's u (inverse planes) */
+} pass_job;
+
+/* Call t: its static share of the z planes, in plane buffer t. */
+static void forward_planes(int t, int nt, void *arg)
+{
+    const pass_job *j = arg;
+    fftw_complex *buf = j->d->planes + (size_t)t * j->d->pl;
+    size_t b, e;
+    pel_static_range(j->d->nz, t, nt, &b, &e);
+    for (size_t z = b; z < e; z++) forward_plane(j->d, j->src, buf, z);
+}
+
+static void forward_slabs(int t, int nt, void *arg)
+{
+    const pass_job *j = arg;
+    const pel_diffusion *d = j->d;
+    size_t b, e;
+    pel_static_range(d->ny, t, nt, &b, &e);
+    for (size_t y = b; y < e; y++) run_batches(&d->z_fwd, d->s + y * d->sd);
+}
+
+static void inverse_slabs(int t, int nt, void *arg)
+{
+    const pass_job *j = arg;
+    size_t b, e;
+    pel_static_range(j->d->ny, t, nt, &b, &e);
+    for (size_t y = b; y < e; y++) inverse_slab(j->d, y);
+}
+
+static void inverse_planes(int t, int nt, void *arg)
+{
+    const pass_job *j = arg;
+    fftw_complex *buf = j->d->planes + (size_t)t * j->d->pl;
+    size_t b, e;
+    pel_static_range(j->d->nz, t, nt, &b, &e);
+    for (size_t z = b; z < e; z++) inverse_plane(j->d, j->dst, buf, z);
+}
+
 pel_status pel_diffusion_set_initial(pel_diffusion *d, const double *u0)
 {
     if (!d) return PEL_EINVAL;
     PEL_REQUIRE(d->ctx, u0, "diffusion: the initial field u0 is NULL");
-    pel_region_begin(d->ctx, "diffusion.forward");
-    int nt = peli_diffusion_threads(d);
-    size_t ny = d->ny, nz = d->nz;
-#pragma omp parallel num_threads(nt) default(none) shared(d, u0, ny, nz)
-    {
-        fftw_complex *buf = d->planes + (size_t)omp_get_thread_num() * d->pl;
-#pragma omp for schedule(static)
-        for (size_t z = 0; z < nz; z++) forward_plane(d, u0, buf, z);
-#pragma omp for schedule(static)
-        for (size_t y = 0; y < ny; y++) run_batches(&d->z_fwd, d->s + y * d->sd);
-    }
+    peli_region_enter(d->ctx, "diffusion.forward");
+    pass_job j = {d, u0, NULL};
+    peli_diffusion_run(d, d->nz, forward_planes, &j);
+    peli_diffusion_run(d, d->ny, forward_slabs, &j);
     d->have_initial = 1;
-    pel_region_end(d->ctx, "diffusion.forward");
+    peli_region_exit(d->ctx, "diffusion.forward");
     return PEL_OK;
 }
 
@@ -305,22 +354,15 @@ pel_status pel_diffusion_evolve(pel_diffusion *d, double t, double *u)
                 t);
     PEL_REQUIRE(d->ctx, d->have_initial,
                 "diffusion: no initial field (call pel_diffusion_set_initial first)");
-    pel_region_begin(d->ctx, "diffusion.evolve");
+    peli_region_enter(d->ctx, "diffusion.evolve");
     double apt = -4.0 * d->alpha * M_PI * M_PI * t;
     decay_table(d->ex, d->nx, apt, 1.0);
     decay_table(d->ey, d->ny, apt, 1.0);
     decay_table(d->ez, d->nz, apt, 1.0 / (double)d->npoints);
-    int nt = peli_diffusion_threads(d);
-    size_t ny = d->ny, nz = d->nz;
-#pragma omp parallel num_threads(nt) default(none) shared(d, u, ny, nz)
-    {
-        fftw_complex *buf = d->planes + (size_t)omp_get_thread_num() * d->pl;
-#pragma omp for schedule(static)
-        for (size_t y = 0; y < ny; y++) inverse_slab(d, y);
-#pragma omp for schedule(static)
-        for (size_t z = 0; z < nz; z++) inverse_plane(d, u, buf, z);
-    }
-    pel_region_end(d->ctx, "diffusion.evolve");
+    pass_job j = {d, NULL, u};
+    peli_diffusion_run(d, d->ny, inverse_slabs, &j);
+    peli_diffusion_run(d, d->nz, inverse_planes, &j);
+    peli_region_exit(d->ctx, "diffusion.evolve");
     return PEL_OK;
 }
 

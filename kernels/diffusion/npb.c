@@ -3,7 +3,6 @@
 #include <config.h>
 
 #include <math.h>
-#include <omp.h>
 #include <string.h>
 
 #include <pel/lcg46.h>
@@ -12,37 +11,37 @@
 
 typedef struct ft_class {
     char cls;
-    size_t nx, ny, nz;
+    size_t n[3]; /* n[0] slowest: NPB's (nz, ny, nx) */
     int niter;
     double ref[PEL_DIFFUSION_NPB_MAXITER][2];
 } ft_class;
 
 /* Grids and iteration counts: NPB 3.3.1 config/npbparams for FT (classes
- * S..C).  Reference checksums: NPB 3.3.1 FT/ft.f, subroutine verify
+ * S..C), whose nx x ny x nz is n[2] x n[1] x n[0] here.  Reference checksums: NPB 3.3.1 FT/ft.f, subroutine verify
  * (csum_ref); the same values as NPB 3.0's C port (FT/ft.c, verify). */
 static const ft_class classes[] = {
-    {'S', 64, 64, 64, 6,
+    {'S', {64, 64, 64}, 6,
      {{5.546087004964e+02, 4.845363331978e+02},
       {5.546385409189e+02, 4.865304269511e+02},
       {5.546148406171e+02, 4.883910722336e+02},
       {5.545423607415e+02, 4.901273169046e+02},
       {5.544255039624e+02, 4.917475857993e+02},
       {5.542683411902e+02, 4.932597244941e+02}}},
-    {'W', 128, 128, 32, 6,
+    {'W', {32, 128, 128}, 6,
      {{5.673612178944e+02, 5.293246849175e+02},
       {5.631436885271e+02, 5.282149986629e+02},
       {5.594024089970e+02, 5.270996558037e+02},
       {5.560698047020e+02, 5.260027904925e+02},
       {5.530898991250e+02, 5.249400845633e+02},
       {5.504159734538e+02, 5.239212247086e+02}}},
-    {'A', 256, 256, 128, 6,
+    {'A', {128, 256, 256}, 6,
      {{5.046735008193e+02, 5.114047905510e+02},
       {5.059412319734e+02, 5.098809666433e+02},
       {5.069376896287e+02, 5.098144042213e+02},
       {5.077892868474e+02, 5.101336130759e+02},
       {5.085233095391e+02, 5.104914655194e+02},
       {5.091487099959e+02, 5.107917842803e+02}}},
-    {'B', 512, 256, 256, 20,
+    {'B', {256, 256, 512}, 20,
      {{5.177643571579e+02, 5.077803458597e+02},
       {5.154521291263e+02, 5.088249431599e+02},
       {5.146409228649e+02, 5.096208912659e+02},
@@ -63,7 +62,7 @@ static const ft_class classes[] = {
       {5.125002331720e+02, 5.115053595966e+02},
       {5.124551951846e+02, 5.115415130407e+02},
       {5.124146770029e+02, 5.115744692211e+02}}},
-    {'C', 512, 512, 512, 20,
+    {'C', {512, 512, 512}, 20,
      {{5.195078707457e+02, 5.149019699238e+02},
       {5.155422171134e+02, 5.127578201997e+02},
       {5.144678022222e+02, 5.122251847514e+02},
@@ -95,7 +94,7 @@ pel_status pel_diffusion_npb_class(pel_context *ctx, char cls, pel_diffusion_npb
         if (c->cls != cls) continue;
         memset(out, 0, sizeof *out);
         out->cls = cls;
-        out->params = (pel_diffusion_params){.nx = c->nx, .ny = c->ny, .nz = c->nz,
+        out->params = (pel_diffusion_params){.n = {c->n[0], c->n[1], c->n[2]},
                                              .alpha = 1.0e-6}; /* NPB ft.f: alpha */
         out->niter = c->niter;
         out->seed = UINT64_C(314159265); /* NPB ft.f: seed */
@@ -105,6 +104,22 @@ pel_status pel_diffusion_npb_class(pel_context *ctx, char cls, pel_diffusion_npb
         return PEL_OK;
     }
     return pel_error(ctx, PEL_EINVAL, "unknown NPB class '%c' (expected S, W, A, B or C)", cls);
+}
+
+typedef struct initial_job {
+    uint64_t seed, a;
+    size_t nz, plane;
+    double *u;
+} initial_job;
+
+/* Call t: its static share of the z planes, each from its own place in the stream. */
+static void initial_planes(int t, int nt, void *arg)
+{
+    const initial_job *j = arg;
+    size_t b, e;
+    pel_static_range(j->nz, t, nt, &b, &e);
+    for (size_t z = b; z < e; z++)
+        pel_lcg46_fill_range(j->seed, j->a, z * j->plane, j->u + z * j->plane, j->plane);
 }
 
 pel_status pel_diffusion_npb_initial(pel_diffusion *d, uint64_t seed, uint64_t a, double *u)
@@ -118,12 +133,9 @@ pel_status pel_diffusion_npb_initial(pel_diffusion *d, uint64_t seed, uint64_t a
                 "diffusion: npb_initial: a must be in [1, 2^46) (got %llu)",
                 (unsigned long long)a);
     /* z planes with the split of the passes that read (set_initial) and
-     * write (evolve) u; each plane starts at its own place in the stream */
-    int nt = peli_diffusion_threads(d);
-    size_t nz = d->nz, plane = 2 * d->nx * d->ny;
-#pragma omp parallel for num_threads(nt) schedule(static) default(none) \
-    shared(u, nz, plane, seed, a)
-    for (size_t z = 0; z < nz; z++) pel_lcg46_fill_range(seed, a, z * plane, u + z * plane, plane);
+     * write (evolve) u */
+    initial_job j = {seed, a, d->nz, 2 * d->nx * d->ny, u};
+    peli_diffusion_run(d, d->nz, initial_planes, &j);
     return PEL_OK;
 }
 

@@ -107,7 +107,7 @@ static pel_status restore(void *v, const pel_component_state *in)
 
 const pel_component_type pel_gauss_component = {
     .name = "gauss",
-    .numerics_version = 1,
+    .numerics_version = PEL_GAUSS_NUMERICS_VERSION,
     .step_noun = "run",
     .params_size = sizeof(pel_npb_component_params),
     .params_default = params_default,

@@ -39,23 +39,19 @@ static void make_meta(heat_state *s)
     const pel_heat_params *p = pel_heat_params_get(s->h);
     pel_meta *m = s->meta;
     int k = 0;
-#define INT_(n, v) m[k++] = (pel_meta){.name = (n), .kind = PEL_META_INT, .i = (int64_t)(v)}
-#define REAL_(n, v) m[k++] = (pel_meta){.name = (n), .kind = PEL_META_REAL, .r = (v)}
-    INT_("heat.dim", p->dim);
-    INT_("heat.grid0", p->n[0]);
-    INT_("heat.grid1", p->n[1]);
-    INT_("heat.grid2", p->n[2]);
-    REAL_("heat.length", p->length[0]);
-    REAL_("heat.alpha", p->alpha);
-    REAL_("heat.dt", p->dt);
-    INT_("heat.bc", p->bc);
-    INT_("heat.init", p->init);
-    INT_("heat.mode", p->mode[0]);
-    REAL_("heat.amplitude", p->amplitude);
-    REAL_("heat.offset", p->offset);
-    INT_("heat.seed", p->seed);
-#undef INT_
-#undef REAL_
+    m[k++] = pel_meta_int("heat.dim", p->dim);
+    m[k++] = pel_meta_int("heat.grid0", (int64_t)p->n[0]);
+    m[k++] = pel_meta_int("heat.grid1", (int64_t)p->n[1]);
+    m[k++] = pel_meta_int("heat.grid2", (int64_t)p->n[2]);
+    m[k++] = pel_meta_real("heat.length", p->length[0]);
+    m[k++] = pel_meta_real("heat.alpha", p->alpha);
+    m[k++] = pel_meta_real("heat.dt", p->dt);
+    m[k++] = pel_meta_string("heat.bc", p->bc == PEL_BC_PERIODIC ? "periodic" : "dirichlet");
+    m[k++] = pel_meta_string("heat.init", p->init == PEL_HEAT_INIT_RANDOM ? "random" : "mode");
+    m[k++] = pel_meta_int("heat.mode", p->mode[0]);
+    m[k++] = pel_meta_real("heat.amplitude", p->amplitude);
+    m[k++] = pel_meta_real("heat.offset", p->offset);
+    m[k++] = pel_meta_int("heat.seed", p->seed);
 }
 
 static pel_status create(pel_context *ctx, const void *params, void **out)
@@ -121,7 +117,7 @@ static double sim_time(void *v) { return pel_heat_time(((heat_state *)v)->h); }
 
 const pel_component_type pel_heat_component = {
     .name = "heat",
-    .numerics_version = 1,
+    .numerics_version = PEL_HEAT_NUMERICS_VERSION,
     .step_noun = "step",
     .params_size = sizeof(pel_heat_params),
     .params_default = params_default,

@@ -197,7 +197,7 @@ pel_status pel_heat_create(pel_context *ctx, const pel_heat_params *p, pel_heat 
 
     pel_heat *h = calloc(1, sizeof *h);
     if (!h) return pel_error(ctx, PEL_ENOMEM, "heat: no memory for the solver");
-    h->ctx = ctx;
+    h->ctx = peli_context_retain(ctx);
     h->p = *p;
     double r[3];
     heat_r(p, r);
@@ -218,11 +218,10 @@ pel_status pel_heat_create(pel_context *ctx, const pel_heat_params *p, pel_heat 
     if (p->init == PEL_HEAT_INIT_MODE) set_mode_constants(h);
     set_initial(h);
 
-    int t = h->g.nthreads;
-    h->max0 = pel_max(h->u, h->g.points, t);
-    h->min0 = pel_min(h->u, h->g.points, t);
+    h->max0 = pel_max(h->ctx, h->u, h->g.points);
+    h->min0 = pel_min(h->ctx, h->u, h->g.points);
     h->mag0 = fmax(fabs(h->max0), fabs(h->min0));
-    h->sum0 = pel_sum(h->u, h->g.points, t);
+    h->sum0 = pel_sum(h->ctx, h->u, h->g.points);
     *out = h;
     return PEL_OK;
 }
@@ -233,6 +232,7 @@ void pel_heat_destroy(pel_heat *h)
     pel_free(h->u);
     pel_free(h->w);
     for (int d = 0; d < 3; d++) free(h->shape[d]);
+    peli_context_release(h->ctx);
     free(h);
 }
 
@@ -373,11 +373,11 @@ static void verify_mode(const pel_heat *h, pel_verify_log *log, int nt)
      * value, and |G| <= 1).  32 (s + 1) u (|offset| + |A|) covers the sum. */
     double bound = 32.0 * (s + 1.0) * UROUND * (fabs(off) + fabs(A));
     pel_verify_at_most(log, "heat.mode_discrete",
-                       pel_reduce(PEL_REDUCE_MAX, h->g.points, leaf_mode_err, &pr, nt), bound);
+                       pel_reduce(h->ctx, PEL_REDUCE_MAX, h->g.points, leaf_mode_err, &pr), bound);
     /* Continuum: the projected amplitude <u - offset, S> / <S, S> is A G^s
      * up to the discrete error (times sum|S| / sum S^2) and the sum's own
      * round-off; G^s differs from exp(-lambda t) by the truncation bound. */
-    double amp = pel_reduce(PEL_REDUCE_SUM, h->g.points, leaf_projection, &pr, nt) / h->ss;
+    double amp = pel_reduce(h->ctx, PEL_REDUCE_SUM, h->g.points, leaf_projection, &pr) / h->ss;
     double roundoff = (bound + SUM_ERR * UROUND * (h->mag0 + fabs(off))) * h->sabs / h->ss;
     pel_verify_close(log, "heat.mode_continuum", amp, A * exp(-h->rate_pde * t),
                      fabs(A) * truncation_bound(h, t, s) + roundoff, 0.0);
@@ -394,12 +394,12 @@ pel_status pel_heat_verify(pel_heat *h, pel_verify_log *log)
     if (h->p.bc == PEL_BC_PERIODIC) {
         /* The exact periodic update conserves the sum of any field, so each
          * step moves it by at most n 16 M u; both sums add SUM_ERR n M u. */
-        pel_verify_close(log, "heat.total", pel_sum(h->u, n, nt), h->sum0,
+        pel_verify_close(log, "heat.total", pel_sum(h->ctx, h->u, n), h->sum0,
                          (double)n * M * UROUND * (STEP_ERR * s + 2.0 * SUM_ERR), 0.0);
     }
     /* The exact iterates stay within [min0, max0]; the computed ones within
      * 16 s M u of them.  Value: how far the field leaves that range. */
-    double mx = pel_max(h->u, n, nt), mn = pel_min(h->u, n, nt);
+    double mx = pel_max(h->ctx, h->u, n), mn = pel_min(h->ctx, h->u, n);
     double excess = (isnan(mx) || isnan(mn)) ? NAN : fmax(mx - h->max0, h->min0 - mn);
     pel_verify_at_most(log, "heat.max_principle", excess, STEP_ERR * s * M * UROUND);
     return PEL_OK;

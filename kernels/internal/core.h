@@ -2,6 +2,7 @@
 #ifndef PEL_INTERNAL_CORE_H
 #define PEL_INTERNAL_CORE_H
 
+#include <pthread.h>
 #include <stdio.h>
 #include <pel/pel.h>
 
@@ -14,27 +15,71 @@ typedef struct pel_region {
     char path[PEL_PATH_MAX];
 } pel_region;
 
+/* The open regions of one thread: nesting is per thread, so concurrent
+ * callers of one context never see each other's regions. */
+typedef struct pel_region_stack {
+    pthread_t thread;
+    int depth;                       /* 0: the slot is free */
+    int open[PEL_REGION_DEPTH];      /* index into regions */
+    double t_open[PEL_REGION_DEPTH]; /* entry times */
+} pel_region_stack;
+
 struct pel_context {
     int nthreads;
     int deterministic;
     FILE *log;
+    int refs; /* the creator's reference plus one per live object (atomic) */
+
+    /* Everything below is shared by concurrent users: under `lock`. */
+    pthread_mutex_t lock;
     pel_status last_status;
     char errmsg[PEL_ERRMSG_MAX];
     char errloc[64]; /* source file:line that recorded it */
 
     pel_region *regions; /* in order of first entry */
     int nregions, cap_regions;
-    int depth;                       /* open regions */
-    int open[PEL_REGION_DEPTH];      /* index into regions */
-    double t_open[PEL_REGION_DEPTH]; /* entry times */
+    pel_region_stack *stacks;
+    int nstacks;
+    long dropped; /* region events lost for want of memory or depth */
     pel_region_hook hook;
     void *hook_user;
 };
+
+/* Objects hold a reference to their context (taken in create, dropped in
+ * destroy), so the context lives until its last object is gone. */
+pel_context *peli_context_retain(pel_context *ctx);
+void peli_context_release(pel_context *ctx);
+
+/* pel_error for code that already holds ctx->lock. */
+pel_status peli_error_locked_at(pel_context *ctx, pel_status status, const char *file, int line,
+                                const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+#define pel_error_locked(ctx, status, ...)                                                    \
+    peli_error_locked_at((ctx), (status), __FILE__, __LINE__, __VA_ARGS__)
+
+/* Kernels' timing: never fails a compute call (a region that cannot be
+ * recorded is counted in ctx->dropped). */
+void peli_region_enter(pel_context *ctx, const char *name);
+void peli_region_exit(pel_context *ctx, const char *name);
 
 /* Argument checks that record a message naming the argument. */
 #define PEL_REQUIRE(ctx, cond, ...)                                                           \
     do {                                                                                      \
         if (!(cond)) return pel_error((ctx), PEL_EINVAL, __VA_ARGS__);                        \
+    } while (0)
+
+/* The one create prologue: a context, a result pointer (cleared first, so a
+ * failed create leaves NULL) and parameters, with one wording for every
+ * family ("heat: the result pointer must not be NULL"). */
+#define PEL_CREATE_PROLOGUE(ctx, out, params, fam)                                           \
+    do {                                                                                      \
+        if (!(ctx)) return PEL_EINVAL;                                                        \
+        PEL_REQUIRE((ctx), (out) != NULL, "%s: the result pointer must not be NULL", (fam));  \
+        *(out) = NULL;                                                                        \
+        PEL_REQUIRE((ctx), (params) != NULL, "%s: params must not be NULL", (fam));           \
     } while (0)
 
 /* Number of threads a kernel may use for `work` independent items: never more

@@ -1,14 +1,16 @@
 /* Private to libpel: the spectral diffusion solver's state, shared by
- * kernels/diffusion/diffusion.c (the solver) and diffusion_npb.c (NPB's
- * class table and initial condition). */
+ * kernels/diffusion/diffusion.c (the solver) and kernels/diffusion/npb.c
+ * (NPB's class table and initial condition). */
 #ifndef PEL_INTERNAL_DIFFUSION_H
 #define PEL_INTERNAL_DIFFUSION_H
 
 #include <pel/diffusion.h>
 
 #include "internal/fft.h"
+#include "internal/team.h"
 
-/* Layout (complex numbers; x fastest everywhere):
+/* Layout (complex numbers; x fastest everywhere).  x, y, z name the
+ * public dimensions 2, 1, 0: nx = n[2], ny = n[1], nz = n[0].
  *  - a row holds the nx points of one (y, z), rp >= nx apart;
  *  - S (spectrum) and W (work) are ny slabs, one per y, sd apart; slab y
  *    holds nz rows (z = 0..nz-1), rp apart, so a transform along z runs in
@@ -24,8 +26,8 @@ struct pel_diffusion {
     double alpha;
     size_t rp, sd, pl;
     fftw_complex *s, *w; /* ny * sd each */
-    fftw_complex *planes; /* nslots thread buffers, pl apart */
-    int nslots;
+    fftw_complex *planes; /* nslots thread buffers, pl apart: call t of a pass uses buffer t */
+    int nslots;           /* sized at create; a pass runs on at most nslots threads */
     double *ex, *ey, *ez; /* the decay factors of one evolve, per dimension */
     /* "fwd" is NPB's forward transform, exp(+i k x) (FFTW_BACKWARD); "inv"
      * its inverse, exp(-i k x).  Both unnormalised; evolve folds 1/N in. */
@@ -35,7 +37,9 @@ struct pel_diffusion {
     int have_initial;
 };
 
-/* Threads a pass may use: the context's count, at most one per plane buffer. */
-int peli_diffusion_threads(const pel_diffusion *d);
+/* Runs one barrier-free pass of `work` planes or slabs (peli_parallel with
+ * flags 0): the context's thread count at this call, at most one thread per
+ * plane buffer.  Returns the nt it ran with. */
+int peli_diffusion_run(const pel_diffusion *d, size_t work, peli_team_fn fn, void *arg);
 
 #endif

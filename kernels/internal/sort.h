@@ -6,8 +6,9 @@
 
 #include "internal/core.h"
 
-/* Ints per cache line: per-thread scalars sit one line apart. */
+/* Ints (longs) per cache line: per-thread scalars sit one line apart. */
 #define PELI_SORT_PAD 16
+#define PELI_SORT_LPAD 8
 /* BUCKETS: at most 2^10 buckets, as NPB's USE_BUCKETS for classes W to C. */
 #define PELI_SORT_BUCKETS_LOG2 10
 
@@ -16,21 +17,25 @@ struct pel_sort {
     size_t n;
     int max_key;
     pel_sort_method method; /* DIRECT or BUCKETS, never AUTO */
-    int nt;                 /* team size, fixed at create */
+    /* Per-thread workspaces, sized for the context's team at create: a call
+     * runs on the team size its context gives (peli_parallel), at most
+     * nslots; call t of nt uses slot t. */
+    int nslots;
 
-    int *less;  /* max_key + 1 */
-    int *count; /* max_key: counters of the full verification */
-    int *part;  /* nt * PELI_SORT_PAD: per-thread scalars */
+    int *less;   /* max_key + 1 */
+    int *count;  /* max_key: counters of the full verification */
+    int *part;   /* nslots * PELI_SORT_PAD: per-thread scalars */
+    long *lpart; /* nslots * PELI_SORT_LPAD: per-thread error counts */
 
-    /* DIRECT: one histogram (then position table) of max_key per thread. */
+    /* DIRECT: one histogram (then position table) of max_key per slot. */
     int **hist;
 
     /* BUCKETS: nb buckets of 2^shift key values. */
     int shift, nb;
-    int **bsize;  /* per thread: nb counts, then nb write pointers */
+    int **bsize;  /* per slot: nb counts, then nb write pointers */
     int *bstart;  /* nb + 1: first position of each bucket */
     int *bbuf;    /* n: keys (or their indices) grouped by bucket */
-    int **pos;    /* per thread: 2^shift position counters (ranks) */
+    int **pos;    /* per slot: 2^shift position counters (ranks) */
 };
 
 #endif

@@ -151,7 +151,7 @@ static pel_status restore(void *v, const pel_component_state *in)
 
 const pel_component_type pel_mg_component = {
     .name = "mg",
-    .numerics_version = 1,
+    .numerics_version = PEL_MG_NUMERICS_VERSION,
     .step_noun = "iteration",
     .params_size = sizeof(pel_npb_component_params),
     .params_default = params_default,

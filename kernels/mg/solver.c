@@ -126,7 +126,7 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
 
     pel_mg *mg = calloc(1, sizeof *mg);
     if (!mg) return pel_error(ctx, PEL_ENOMEM, "mg: out of memory");
-    mg->ctx = ctx;
+    mg->ctx = peli_context_retain(ctx);
     mg->p = *p;
     memcpy(mg->k.a, p->a, sizeof mg->k.a);
     memcpy(mg->k.c, p->c, sizeof mg->k.c);
@@ -174,6 +174,7 @@ void pel_mg_destroy(pel_mg *mg)
     pel_free(mg->work);
     free(mg->psum);
     free(mg->pmax);
+    peli_context_release(mg->ctx);
     free(mg);
 }
 

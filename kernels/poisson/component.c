@@ -12,6 +12,8 @@
 #include <pel/memory.h>
 #include <pel/poisson.h>
 
+#define POISSON_NMETA 6
+
 typedef struct poisson_state {
     pel_context *ctx;
     pel_poisson *ps;
@@ -19,7 +21,7 @@ typedef struct poisson_state {
     double *f, *phi, *exact; /* exact: NULL once f was imported */
     size_t n;
     pel_field phi_field, f_field;
-    pel_meta meta[5];
+    pel_meta meta[POISSON_NMETA];
 } poisson_state;
 
 static void params_default(void *p) { pel_poisson_params_default(p, 2); }
@@ -50,16 +52,18 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     s->exact = pel_malloc(s->n * sizeof(double));
     if (!s->f || !s->phi || !s->exact) return pel_error(ctx, PEL_ENOMEM, "poisson: out of memory for %zu points", s->n);
     int dim = s->p.dim;
-    pel_first_touch_zero(s->phi, s->n / s->p.n[dim - 1], s->p.n[dim - 1], pel_context_threads(ctx));
+    pel_first_touch_zero(ctx, s->phi, s->n / s->p.n[dim - 1], s->p.n[dim - 1]);
     const size_t *n = s->p.n;
     s->phi_field = (pel_field){"phi", PEL_F64, dim, {n[0], n[1], n[2], 0}, s->phi};
     s->f_field = (pel_field){"f", PEL_F64, dim, {n[0], n[1], n[2], 0}, s->f};
+    /* what a restart or a baseline must share with this object */
     int k = 0;
-    s->meta[k++] = (pel_meta){.name = "poisson.dim", .kind = PEL_META_INT, .i = dim};
-    s->meta[k++] = (pel_meta){.name = "poisson.grid0", .kind = PEL_META_INT, .i = (int64_t)n[0]};
-    s->meta[k++] = (pel_meta){.name = "poisson.grid1", .kind = PEL_META_INT, .i = (int64_t)n[1]};
-    s->meta[k++] = (pel_meta){.name = "poisson.grid2", .kind = PEL_META_INT, .i = dim > 2 ? (int64_t)n[2] : 1};
-    s->meta[k++] = (pel_meta){.name = "poisson.laplacian", .kind = PEL_META_INT, .i = s->p.laplacian};
+    s->meta[k++] = pel_meta_int("poisson.dim", dim);
+    s->meta[k++] = pel_meta_int("poisson.grid0", (int64_t)n[0]);
+    s->meta[k++] = pel_meta_int("poisson.grid1", (int64_t)n[1]);
+    s->meta[k++] = pel_meta_int("poisson.grid2", dim > 2 ? (int64_t)n[2] : 1);
+    s->meta[k++] = pel_meta_real("poisson.length", s->p.length[0]);
+    s->meta[k++] = pel_meta_string("poisson.laplacian", s->p.laplacian == PEL_LAPLACIAN_FD2 ? "fd2" : "spectral");
     return pel_poisson_manufactured(s->ps, s->f, s->exact);
 }
 
@@ -93,7 +97,7 @@ static pel_status save(void *v, pel_component_state *out)
     out->fields = &s->phi_field;
     out->nfields = 1;
     out->meta = s->meta;
-    out->nmeta = 5;
+    out->nmeta = POISSON_NMETA;
     return PEL_OK;
 }
 
@@ -128,7 +132,7 @@ static pel_status import_field(void *v, const pel_field *in)
 
 const pel_component_type pel_poisson_component = {
     .name = "poisson",
-    .numerics_version = 1,
+    .numerics_version = PEL_POISSON_NUMERICS_VERSION,
     .step_noun = "solve",
     .params_size = sizeof(pel_poisson_params),
     .params_default = params_default,

@@ -231,7 +231,7 @@ pel_status pel_poisson_create(pel_context *ctx, const pel_poisson_params *p, pel
 
     pel_poisson *ps = calloc(1, sizeof *ps);
     if (!ps) return pel_error(ctx, PEL_ENOMEM, "poisson: no memory for the solver");
-    ps->ctx = ctx;
+    ps->ctx = peli_context_retain(ctx);
     ps->dim = p->dim;
     ps->lap = p->laplacian;
     ps->rhs_mean = NAN;
@@ -260,6 +260,7 @@ pel_status pel_poisson_create(pel_context *ctx, const pel_poisson_params *p, pel
         ps->xstride = ps->ncp;
     }
     if (too_big || ps->wlen > (size_t)PTRDIFF_MAX / sizeof(fftw_complex)) {
+        peli_context_release(ps->ctx);
         free(ps);
         return pel_error(ctx, PEL_EINVAL, "poisson: n = %zu x %zu x %zu: too many points",
                          p->n[0], p->n[1], p->dim == 3 ? p->n[2] : (size_t)1);
@@ -277,7 +278,7 @@ pel_status pel_poisson_create(pel_context *ctx, const pel_poisson_params *p, pel
     }
     /* first touch with the plane/row partition of passes 1 and 3 */
     int nt = pel_context_threads(ctx);
-    pel_first_touch_zero((double *)ps->w, ps->n[0], 2 * (ps->wlen / ps->n[0]), nt);
+    pel_first_touch_zero(ctx, (double *)ps->w, ps->n[0], 2 * (ps->wlen / ps->n[0]));
     /* One x buffer per thread: as many as the context has threads, or cores
      * if more, so raising the thread count later still uses them all. */
     ps->slot_len = (ps->n[0] * PEL_POISSON_XWIDTH + 3) / 4 * 4;
@@ -312,6 +313,7 @@ void pel_poisson_destroy(pel_poisson *ps)
     for (int d = 0; d < 3; d++) free(ps->sym[d]);
     pel_free(ps->w);
     pel_free(ps->scratch);
+    peli_context_release(ps->ctx);
     free(ps);
 }
 

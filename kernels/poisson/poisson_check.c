@@ -68,8 +68,8 @@ pel_status pel_poisson_manufactured(const pel_poisson *ps, double *f, double *ph
             }
         }
 
-    size_t n0 = ps->n[0], n1 = ps->n[1], n2 = ps->n[2];
     int nt = pel_context_threads(ps->ctx);
+    size_t n0 = ps->n[0], n1 = ps->n[1], n2 = ps->n[2];
 #pragma omp parallel for schedule(static) num_threads(nt) default(none) \
     shared(T, f, phi_exact, tsym, amp, n0, n1, n2, D)
     for (size_t i = 0; i < n0; i++)
@@ -171,21 +171,20 @@ pel_status pel_poisson_verify(pel_poisson *ps, const double *f, const double *ph
     PEL_REQUIRE(ps->ctx, phi, "poisson_verify: phi is NULL");
     PEL_REQUIRE(ps->ctx, log, "poisson_verify: log is NULL");
     size_t N = ps->npoints;
-    int nt = pel_context_threads(ps->ctx);
     double eps_log = DBL_EPSILON * (log2((double)N) + 2.0);
-    double fmax_ = pel_max_abs(f, N, nt), pmax = pel_max_abs(phi, N, nt);
-    resid_leaf u = {ps, f, phi, phi_exact, pel_sum(f, N, nt) / (double)N};
+    double fmax_ = pel_max_abs(ps->ctx, f, N), pmax = pel_max_abs(ps->ctx, phi, N);
+    resid_leaf u = {ps, f, phi, phi_exact, pel_sum(ps->ctx, f, N) / (double)N};
 
     if (phi_exact) {
-        double emax = pel_max_abs(phi_exact, N, nt);
-        double err = pel_reduce(PEL_REDUCE_MAX, N, leaf_err, &u, nt);
+        double emax = pel_max_abs(ps->ctx, phi_exact, N);
+        double err = pel_reduce(ps->ctx, PEL_REDUCE_MAX, N, leaf_err, &u);
         double scale = emax > 0.0 ? emax : 1.0; /* absolute when phi_exact is 0 */
         double tol = PEL_POISSON_TOL_C * eps_log * (1.0 + fmax_ / (ps->sym_min * scale));
         pel_verify_at_most(log, "poisson.error_max", err / scale, tol);
     }
 
     peli_poisson_pipeline(ps, phi, NULL, MODE_APPLY); /* L phi into W's rows */
-    double res = pel_reduce(PEL_REDUCE_MAX, N, leaf_resid, &u, nt);
+    double res = pel_reduce(ps->ctx, PEL_REDUCE_MAX, N, leaf_resid, &u);
     double scale = fmax_ > 0.0 ? fmax_ : 1.0;
     double tol = PEL_POISSON_TOL_C * eps_log * (1.0 + ps->sym_max * pmax / scale);
     pel_verify_at_most(log, "poisson.residual", res / scale, tol);

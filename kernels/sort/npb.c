@@ -4,11 +4,11 @@
 #include <config.h>
 
 #include <limits.h>
-#include <omp.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "internal/sort.h"
+#include "internal/team.h"
 
 /* ---- class table -------------------------------------------------------------------
  * Sizes: NPB 3.3.1 IS/is.c, TOTAL_KEYS_LOG_2 / MAX_KEY_LOG_2 per class,
@@ -66,6 +66,37 @@ pel_status pel_sort_npb_class(pel_context *ctx, char cls, pel_sort_npb *out)
 
 /* ---- keys ------------------------------------------------------------------------------ */
 
+typedef struct keys_job {
+    size_t n;
+    uint64_t seed;
+    double scale;
+    int *keys;
+} keys_job;
+
+/* Call t of nt: its static share of the keys, from its own jump-ahead start. */
+static void keys_part(int t, int nt, void *arg)
+{
+    const keys_job *j = arg;
+    size_t b, e;
+    pel_static_range(j->n, t, nt, &b, &e);
+    const uint64_t a = PEL_LCG46_A;
+    const double scale = j->scale;
+    int *keys = j->keys;
+    uint64_t x = pel_lcg46_skip(j->seed, a, 4 * (uint64_t)b);
+    for (size_t i = b; i < e; i++) {
+        double sum;
+        x = pel_lcg46_next(x, a);
+        sum = pel_lcg46_real(x);
+        x = pel_lcg46_next(x, a);
+        sum += pel_lcg46_real(x);
+        x = pel_lcg46_next(x, a);
+        sum += pel_lcg46_real(x);
+        x = pel_lcg46_next(x, a);
+        sum += pel_lcg46_real(x);
+        keys[i] = (int)(scale * sum); /* truncation, as NPB's int assignment */
+    }
+}
+
 pel_status pel_sort_npb_keys(pel_context *ctx, size_t n, int max_key, uint64_t seed, int *keys)
 {
     if (!ctx) return PEL_EINVAL;
@@ -75,27 +106,8 @@ pel_status pel_sort_npb_keys(pel_context *ctx, size_t n, int max_key, uint64_t s
     PEL_REQUIRE(ctx, (seed & 1) && seed <= PEL_LCG46_MASK,
                 "is: seed = %llu: must be odd and below 2^46", (unsigned long long)seed);
     PEL_REQUIRE(ctx, keys, "is: keys is NULL");
-    const int nt = pel_team_size(ctx, n);
-    const double scale = (double)(max_key / 4); /* NPB: k = MAX_KEY/4, an int */
-#pragma omp parallel num_threads(nt) default(none) shared(n, seed, keys, nt, scale)
-    {
-        size_t b, e;
-        pel_static_range(n, omp_get_thread_num(), nt, &b, &e);
-        const uint64_t a = PEL_LCG46_A;
-        uint64_t x = pel_lcg46_skip(seed, a, 4 * (uint64_t)b);
-        for (size_t i = b; i < e; i++) {
-            double sum;
-            x = pel_lcg46_next(x, a);
-            sum = pel_lcg46_real(x);
-            x = pel_lcg46_next(x, a);
-            sum += pel_lcg46_real(x);
-            x = pel_lcg46_next(x, a);
-            sum += pel_lcg46_real(x);
-            x = pel_lcg46_next(x, a);
-            sum += pel_lcg46_real(x);
-            keys[i] = (int)(scale * sum); /* truncation, as NPB's int assignment */
-        }
-    }
+    keys_job j = {n, seed, (double)(max_key / 4) /* NPB: k = MAX_KEY/4, an int */, keys};
+    peli_parallel(ctx, n, 0, 0, keys_part, &j);
     return PEL_OK;
 }
 
@@ -149,50 +161,83 @@ pel_status pel_sort_npb_partial_verify(pel_sort *s, const pel_sort_npb *p, const
     return PEL_OK;
 }
 
+typedef struct verify_job {
+    const pel_sort *s;
+    const int *keys;
+    int *work;
+} verify_job;
+
+/* Call t's count of malformed table entries among its static share of v. */
+static void table_part(int t, int nt, void *arg)
+{
+    const verify_job *j = arg;
+    const int *less = j->s->less;
+    size_t vb, ve;
+    pel_static_range((size_t)j->s->max_key, t, nt, &vb, &ve);
+    long errors = 0;
+    for (size_t v = vb; v < ve; v++) errors += less[v] > less[v + 1] || less[v + 1] < 0;
+    j->s->lpart[t * PELI_SORT_LPAD] = errors;
+}
+
+/* NPB places each key at the position its table gives; here call t places
+ * the keys of its slice of key values, scanning all keys, then (after a
+ * barrier) checks the order of its static share of positions. */
+static void place_part(int t, int nt, void *arg)
+{
+    const verify_job *j = arg;
+    const pel_sort *s = j->s;
+    const int *keys = j->keys, *less = s->less;
+    int *work = j->work, *count = s->count;
+    const int mk = s->max_key;
+    const size_t n = s->n;
+    long errors = 0;
+    size_t vb, ve;
+    pel_static_range((size_t)mk, t, nt, &vb, &ve);
+    for (size_t v = vb; v < ve; v++) count[v] = less[v];
+    for (size_t i = 0; i < n; i++) {
+        size_t k = (size_t)(unsigned)keys[i];
+        if (k >= (size_t)mk) errors += t == 0; /* counted once */
+        if (k < vb || k >= ve) continue;
+        if (count[k] < less[k + 1])
+            work[count[k]++] = (int)k;
+        else
+            errors++; /* more keys k than the table has room for */
+    }
+    for (size_t v = vb; v < ve; v++) errors += less[v + 1] - count[v]; /* too few */
+    peli_barrier(nt);
+    size_t b, e;
+    pel_static_range(n, t, nt, &b, &e);
+    if (b == 0) b = 1;
+    for (size_t i = b; i < e; i++) errors += work[i - 1] > work[i];
+    s->lpart[t * PELI_SORT_LPAD] = errors;
+}
+
+static long sum_parts(const pel_sort *s, int nt)
+{
+    long total = 0;
+    for (int u = 0; u < nt; u++) total += s->lpart[u * PELI_SORT_LPAD];
+    return total;
+}
+
 pel_status pel_sort_npb_full_verify(pel_sort *s, const int *keys, int *work, pel_verify_log *log)
 {
     if (!s) return PEL_EINVAL;
     PEL_REQUIRE(s->ctx, keys, "is: keys is NULL");
     PEL_REQUIRE(s->ctx, work, "is: work is NULL");
     PEL_REQUIRE(s->ctx, log, "is: the verification log is NULL");
-    const int nt = s->nt, mk = s->max_key;
-    const size_t n = s->n;
+    const int mk = s->max_key;
     const int *less = s->less;
-    int *count = s->count;
+    verify_job j = {s, keys, work};
 
     /* A table that is not a cumulative count of n keys could place keys
-     * outside work: count its bad entries and place nothing. */
-    long errors = (less[0] != 0) + (less[mk] != (int)n);
-#pragma omp parallel for num_threads(nt) schedule(static) default(none) shared(less, mk) \
-    reduction(+ : errors)
-    for (int v = 0; v < mk; v++) errors += less[v] > less[v + 1] || less[v + 1] < 0;
-
+     * outside work: count its bad entries and place nothing.  (count and
+     * lpart are the plan's: one object, one thread at a time.) */
+    long errors = (less[0] != 0) + (less[mk] != (int)s->n);
+    int nt = peli_parallel(s->ctx, s->n, s->nslots, 0, table_part, &j);
+    errors += sum_parts(s, nt);
     if (!errors) {
-        /* NPB places each key at the position its table gives; here thread t
-         * places the keys of its slice of key values, scanning all keys. */
-#pragma omp parallel num_threads(nt) default(none) shared(keys, work, nt, mk, n, less, count) \
-    reduction(+ : errors)
-        {
-            const int t = omp_get_thread_num();
-            size_t vb, ve;
-            pel_static_range((size_t)mk, t, nt, &vb, &ve);
-            for (size_t v = vb; v < ve; v++) count[v] = less[v];
-            for (size_t i = 0; i < n; i++) {
-                size_t k = (size_t)(unsigned)keys[i];
-                if (k >= (size_t)mk) errors += t == 0; /* counted once */
-                if (k < vb || k >= ve) continue;
-                if (count[k] < less[k + 1])
-                    work[count[k]++] = (int)k;
-                else
-                    errors++; /* more keys k than the table has room for */
-            }
-            for (size_t v = vb; v < ve; v++) errors += less[v + 1] - count[v]; /* too few */
-#pragma omp barrier
-            size_t b, e;
-            pel_static_range(n, t, nt, &b, &e);
-            if (b == 0) b = 1;
-            for (size_t i = b; i < e; i++) errors += work[i - 1] > work[i];
-        }
+        nt = peli_parallel(s->ctx, s->n, s->nslots, PELI_BARRIERS, place_part, &j);
+        errors += sum_parts(s, nt);
     }
     pel_verify_close(log, "is.full.out_of_sort", (double)errors, 0.0, 0.0, 0.0);
     return PEL_OK;

@@ -1,8 +1,10 @@
 /* Integer ranking of keys in [0, max_key) (include/pel/sort.h).
  *
- * Both methods compute the same table, less[v] = #keys < v, in one parallel
- * region; keys are split with the one static split (pel_static_range), which
- * also placed them when NPB's generator first touched them.
+ * Both methods compute the same table, less[v] = #keys < v, in one team run
+ * (peli_parallel with barriers: the team size is read from the context at
+ * each call, capped by the per-thread workspaces made at create); keys are
+ * split with the one static split (pel_static_range), which also placed
+ * them when NPB's generator first touched them.
  *
  * DIRECT: thread t counts its keys into its own histogram h_t (max_key ints,
  * its own allocation, so no two threads write one cache line); after a
@@ -21,8 +23,8 @@
  * (balanced, unlike a static split of the bucket indices: key counts are
  * bell-shaped) and each is counted into its own part of less, a table
  * section small enough for L1/L2.  It wins when per-thread histograms no
- * longer fit in cache (measured: 2^23 values, 2 threads: 167 ms against
- * 267 ms per rank; 2^21: 39 ms against 26 ms, so DIRECT up to 2^21).
+ * longer fit in cache (docs/sort.md has the measurements behind the 2^21
+ * limit of AUTO).
  *
  * Ranks (stable positions): DIRECT turns each h_t into thread t's position
  * table (less[v] plus the counts of threads before t) and thread t walks its
@@ -36,12 +38,12 @@
 #include <config.h>
 
 #include <limits.h>
-#include <omp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal/sort.h"
+#include "internal/team.h"
 
 /* ---- create / destroy ----------------------------------------------------------- */
 
@@ -58,6 +60,15 @@ static pel_status check_params(pel_context *ctx, const pel_sort_params *p)
     return PEL_OK;
 }
 
+void pel_sort_params_default(pel_sort_params *p)
+{
+    if (!p) return;
+    memset(p, 0, sizeof *p);
+    p->n = (size_t)1 << 16; /* NPB IS class S: 2^16 keys */
+    p->max_key = 1 << 11;   /* below 2^11 */
+    p->method = PEL_SORT_AUTO;
+}
+
 static int ceil_log2(int x)
 {
     int l = 0;
@@ -68,7 +79,7 @@ static int ceil_log2(int x)
 void pel_sort_destroy(pel_sort *s)
 {
     if (!s) return;
-    for (int t = 0; t < s->nt; t++) {
+    for (int t = 0; t < s->nslots; t++) {
         if (s->hist) pel_free(s->hist[t]);
         if (s->bsize) pel_free(s->bsize[t]);
         if (s->pos) pel_free(s->pos[t]);
@@ -79,40 +90,62 @@ void pel_sort_destroy(pel_sort *s)
     pel_free(s->less);
     pel_free(s->count);
     pel_free(s->part);
+    pel_free(s->lpart);
     pel_free(s->bstart);
     pel_free(s->bbuf);
+    peli_context_release(s->ctx);
     free(s);
 }
 
-/* Zeroes n ints with the static split of the team: first touch. */
-static void touch_zero(int *a, size_t n, int nt)
+/* Zeroes n ints with the static split of the context's team: first touch. */
+typedef struct touch_job {
+    int *a;
+    size_t n;
+} touch_job;
+
+static void touch_part(int t, int nt, void *arg)
 {
-#pragma omp parallel num_threads(nt) default(none) shared(a, n, nt)
-    {
-        size_t b, e;
-        pel_static_range(n, omp_get_thread_num(), nt, &b, &e);
-        if (e > b) memset(a + b, 0, (e - b) * sizeof *a);
+    const touch_job *j = arg;
+    size_t b, e;
+    pel_static_range(j->n, t, nt, &b, &e);
+    if (e > b) memset(j->a + b, 0, (e - b) * sizeof *j->a);
+}
+
+static void touch_zero(const pel_context *ctx, int *a, size_t n)
+{
+    touch_job j = {a, n};
+    peli_parallel(ctx, n, 0, 0, touch_part, &j);
+}
+
+/* One array of `len` ints per workspace slot, each allocated and zeroed by
+ * a thread of the team that will use it (slot t by call t of a full team). */
+typedef struct slots_job {
+    int **a;
+    size_t len;
+    int nslots;
+} slots_job;
+
+static void slots_part(int t, int nt, void *arg)
+{
+    const slots_job *j = arg;
+    size_t b, e;
+    pel_static_range((size_t)j->nslots, t, nt, &b, &e);
+    for (size_t u = b; u < e; u++) {
+        j->a[u] = pel_malloc(j->len * sizeof(int));
+        if (j->a[u]) memset(j->a[u], 0, j->len * sizeof(int));
     }
 }
 
-/* One array of `len` ints per thread, each allocated and zeroed by the thread
- * that will use it. */
-static int **per_thread(size_t len, int nt)
+static int **per_thread(const pel_context *ctx, size_t len, int nslots)
 {
-    int **a = calloc((size_t)nt, sizeof *a);
+    int **a = calloc((size_t)nslots, sizeof *a);
     if (!a) return NULL;
+    slots_job j = {a, len, nslots};
+    peli_parallel(ctx, (size_t)nslots, nslots, 0, slots_part, &j);
     int failed = 0;
-#pragma omp parallel num_threads(nt) default(none) shared(a, len) reduction(| : failed)
-    {
-        int t = omp_get_thread_num();
-        a[t] = pel_malloc(len * sizeof(int));
-        if (a[t])
-            memset(a[t], 0, len * sizeof(int));
-        else
-            failed = 1;
-    }
+    for (int u = 0; u < nslots; u++) failed |= a[u] == NULL;
     if (failed) {
-        for (int t = 0; t < nt; t++) pel_free(a[t]);
+        for (int u = 0; u < nslots; u++) pel_free(a[u]);
         free(a);
         return NULL;
     }
@@ -130,41 +163,44 @@ pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort 
 
     pel_sort *s = calloc(1, sizeof *s);
     if (!s) return pel_error(ctx, PEL_ENOMEM, "sort: no memory for the plan");
-    s->ctx = ctx;
+    s->ctx = peli_context_retain(ctx);
     s->n = p->n;
     s->max_key = p->max_key;
     s->method = p->method;
     if (s->method == PEL_SORT_AUTO)
         s->method = p->max_key <= PEL_SORT_DIRECT_MAX_KEY ? PEL_SORT_DIRECT : PEL_SORT_BUCKETS;
-    s->nt = pel_team_size(ctx, p->n);
+    /* workspace for the context's team now: calls run on at most nslots threads */
+    s->nslots = pel_team_size(ctx, p->n);
 
     size_t mk = (size_t)p->max_key;
     s->less = pel_malloc((mk + 1) * sizeof(int));
     s->count = pel_malloc(mk * sizeof(int));
-    s->part = pel_malloc((size_t)s->nt * PELI_SORT_PAD * sizeof(int));
-    int ok = s->less && s->count && s->part;
+    s->part = pel_malloc((size_t)s->nslots * PELI_SORT_PAD * sizeof(int));
+    s->lpart = pel_malloc((size_t)s->nslots * PELI_SORT_LPAD * sizeof(long));
+    int ok = s->less && s->count && s->part && s->lpart;
     if (ok && s->method == PEL_SORT_DIRECT) {
-        s->hist = per_thread(mk, s->nt);
+        s->hist = per_thread(ctx, mk, s->nslots);
         ok = s->hist != NULL;
     } else if (ok) {
         int lg = ceil_log2(p->max_key);
         s->shift = lg > PELI_SORT_BUCKETS_LOG2 ? lg - PELI_SORT_BUCKETS_LOG2 : 0;
         s->nb = (int)((mk + ((size_t)1 << s->shift) - 1) >> s->shift);
-        s->bsize = per_thread(2 * (size_t)s->nb, s->nt);
-        s->pos = per_thread((size_t)1 << s->shift, s->nt);
+        s->bsize = per_thread(ctx, 2 * (size_t)s->nb, s->nslots);
+        s->pos = per_thread(ctx, (size_t)1 << s->shift, s->nslots);
         s->bstart = pel_malloc(((size_t)s->nb + 1) * sizeof(int));
         s->bbuf = pel_malloc(p->n * sizeof(int));
         ok = s->bsize && s->pos && s->bstart && s->bbuf;
-        if (ok) touch_zero(s->bbuf, p->n, s->nt);
+        if (ok) touch_zero(ctx, s->bbuf, p->n);
     }
     if (!ok) {
         pel_sort_destroy(s);
         return pel_error(ctx, PEL_ENOMEM, "sort: no memory for %zu keys below %d", p->n,
                          p->max_key);
     }
-    touch_zero(s->less, mk + 1, s->nt);
-    touch_zero(s->count, mk, s->nt);
-    memset(s->part, 0, (size_t)s->nt * PELI_SORT_PAD * sizeof(int));
+    touch_zero(ctx, s->less, mk + 1);
+    touch_zero(ctx, s->count, mk);
+    memset(s->part, 0, (size_t)s->nslots * PELI_SORT_PAD * sizeof(int));
+    memset(s->lpart, 0, (size_t)s->nslots * PELI_SORT_LPAD * sizeof(long));
     *out = s;
     return PEL_OK;
 }
@@ -206,67 +242,71 @@ static int all_good(const int *part, int nt)
 
 /* ---- DIRECT -------------------------------------------------------------------------- */
 
-static void rank_direct(pel_sort *s, const int *keys, int *rank, int *sorted)
+/* What one rank call hands its team. */
+typedef struct rank_job {
+    pel_sort *s;
+    const int *keys;
+    int *rank, *sorted;
+} rank_job;
+
+static void rank_direct(int t, int nt, void *arg)
 {
-    const int nt = s->nt, mk = s->max_key;
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    const int *keys = j->keys;
+    int *rank = j->rank, *sorted = j->sorted;
+    const int mk = s->max_key;
     const size_t n = s->n;
     int *less = s->less, *part = s->part, **hist = s->hist;
 
-#pragma omp parallel num_threads(nt) default(none) shared(keys, rank, sorted, nt, mk, n, less, part, hist)
-    {
-        const int t = omp_get_thread_num();
-        size_t b, e;
-        pel_static_range(n, t, nt, &b, &e);
-        int *h = hist[t];
-        memset(h, 0, (size_t)mk * sizeof *h);
-        int bad = -1;
-        for (size_t i = b; i < e; i++) {
-            unsigned k = (unsigned)keys[i];
-            if (k < (unsigned)mk)
-                h[k]++;
-            else if (bad < 0)
-                bad = (int)i;
-        }
-        part[t * PELI_SORT_PAD] = bad;
-#pragma omp barrier
-        if (all_good(part, nt)) { /* the same answer on every thread */
-            size_t vb, ve;
-            pel_static_range((size_t)mk, t, nt, &vb, &ve);
-            int *c = less + 1; /* c[v] = less[v + 1] = #keys <= v */
-            if (vb < ve) {
-                memcpy(c + vb, hist[0] + vb, (ve - vb) * sizeof *c);
-                for (int u = 1; u < nt; u++) {
-                    const int *hu = hist[u];
-                    for (size_t v = vb; v < ve; v++) c[v] += hu[v];
-                }
-                for (size_t v = vb + 1; v < ve; v++) c[v] += c[v - 1];
-            }
-            part[t * PELI_SORT_PAD + 1] = vb < ve ? c[ve - 1] : 0;
-            if (t == 0) less[0] = 0;
-#pragma omp barrier
-            int off = 0;
-            for (int u = 0; u < t; u++) off += part[u * PELI_SORT_PAD + 1];
-            if (off)
-                for (size_t v = vb; v < ve; v++) c[v] += off;
-            if (rank || sorted) {
-#pragma omp barrier
-            }
-            if (rank) {
-                /* h_u[v] := less[v] + sum_{u' < u} h_u'[v], thread t's first position of v */
-                for (size_t v = vb; v < ve; v++) {
-                    int acc = less[v];
-                    for (int u = 0; u < nt; u++) {
-                        int cu = hist[u][v];
-                        hist[u][v] = acc;
-                        acc += cu;
-                    }
-                }
-#pragma omp barrier
-                for (size_t i = b; i < e; i++) rank[i] = h[keys[i]]++;
-            }
-            if (sorted) fill_sorted(less, mk, n, sorted, t, nt);
-        }
+    size_t b, e;
+    pel_static_range(n, t, nt, &b, &e);
+    int *h = hist[t];
+    memset(h, 0, (size_t)mk * sizeof *h);
+    int bad = -1;
+    for (size_t i = b; i < e; i++) {
+        unsigned k = (unsigned)keys[i];
+        if (k < (unsigned)mk)
+            h[k]++;
+        else if (bad < 0)
+            bad = (int)i;
     }
+    part[t * PELI_SORT_PAD] = bad;
+    peli_barrier(nt);
+    if (!all_good(part, nt)) return; /* the same answer in every call */
+    size_t vb, ve;
+    pel_static_range((size_t)mk, t, nt, &vb, &ve);
+    int *c = less + 1; /* c[v] = less[v + 1] = #keys <= v */
+    if (vb < ve) {
+        memcpy(c + vb, hist[0] + vb, (ve - vb) * sizeof *c);
+        for (int u = 1; u < nt; u++) {
+            const int *hu = hist[u];
+            for (size_t v = vb; v < ve; v++) c[v] += hu[v];
+        }
+        for (size_t v = vb + 1; v < ve; v++) c[v] += c[v - 1];
+    }
+    part[t * PELI_SORT_PAD + 1] = vb < ve ? c[ve - 1] : 0;
+    if (t == 0) less[0] = 0;
+    peli_barrier(nt);
+    int off = 0;
+    for (int u = 0; u < t; u++) off += part[u * PELI_SORT_PAD + 1];
+    if (off)
+        for (size_t v = vb; v < ve; v++) c[v] += off;
+    if (rank || sorted) peli_barrier(nt);
+    if (rank) {
+        /* h_u[v] := less[v] + sum_{u' < u} h_u'[v], call t's first position of v */
+        for (size_t v = vb; v < ve; v++) {
+            int acc = less[v];
+            for (int u = 0; u < nt; u++) {
+                int cu = hist[u][v];
+                hist[u][v] = acc;
+                acc += cu;
+            }
+        }
+        peli_barrier(nt);
+        for (size_t i = b; i < e; i++) rank[i] = h[keys[i]]++;
+    }
+    if (sorted) fill_sorted(less, mk, n, sorted, t, nt);
 }
 
 /* ---- BUCKETS ------------------------------------------------------------------------- */
@@ -288,83 +328,81 @@ static int first_bucket(const int *bstart, int nb, size_t n, int t, int nt)
     return lo;
 }
 
-static void rank_buckets(pel_sort *s, const int *keys, int *rank, int *sorted)
+static void rank_buckets(int t, int nt, void *arg)
 {
-    const int nt = s->nt, mk = s->max_key, shift = s->shift, nb = s->nb;
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    const int *keys = j->keys;
+    int *rank = j->rank, *sorted = j->sorted;
+    const int mk = s->max_key, shift = s->shift, nb = s->nb;
     const size_t n = s->n;
     int *less = s->less, *part = s->part, *bstart = s->bstart, *bbuf = s->bbuf;
     int **bsize = s->bsize, **pos = s->pos;
 
-#pragma omp parallel num_threads(nt) default(none) \
-    shared(keys, rank, sorted, nt, mk, shift, nb, n, less, part, bstart, bbuf, bsize, pos)
-    {
-        const int t = omp_get_thread_num();
-        size_t b, e;
-        pel_static_range(n, t, nt, &b, &e);
-        int *cnt = bsize[t], *ptr = bsize[t] + nb;
-        memset(cnt, 0, (size_t)nb * sizeof *cnt);
-        int bad = -1;
+    size_t b, e;
+    pel_static_range(n, t, nt, &b, &e);
+    int *cnt = bsize[t], *ptr = bsize[t] + nb;
+    memset(cnt, 0, (size_t)nb * sizeof *cnt);
+    int bad = -1;
+    for (size_t i = b; i < e; i++) {
+        unsigned k = (unsigned)keys[i];
+        if (k < (unsigned)mk)
+            cnt[k >> shift]++;
+        else if (bad < 0)
+            bad = (int)i;
+    }
+    part[t * PELI_SORT_PAD] = bad;
+    peli_barrier(nt);
+    if (!all_good(part, nt)) return;
+    /* positions in bucket-major, thread-minor order */
+    int acc = 0;
+    for (int q = 0; q < nb; q++) {
+        if (t == 0) bstart[q] = acc;
+        for (int u = 0; u < nt; u++) {
+            if (u == t) ptr[q] = acc;
+            acc += bsize[u][q];
+        }
+    }
+    if (t == 0) bstart[nb] = (int)n;
+    if (rank)
+        for (size_t i = b; i < e; i++) bbuf[ptr[keys[i] >> shift]++] = (int)i;
+    else
         for (size_t i = b; i < e; i++) {
-            unsigned k = (unsigned)keys[i];
-            if (k < (unsigned)mk)
-                cnt[k >> shift]++;
-            else if (bad < 0)
-                bad = (int)i;
+            int k = keys[i];
+            bbuf[ptr[k >> shift]++] = k;
         }
-        part[t * PELI_SORT_PAD] = bad;
-#pragma omp barrier
-        if (all_good(part, nt)) {
-            /* positions in bucket-major, thread-minor order */
-            int acc = 0;
-            for (int j = 0; j < nb; j++) {
-                if (t == 0) bstart[j] = acc;
-                for (int u = 0; u < nt; u++) {
-                    if (u == t) ptr[j] = acc;
-                    acc += bsize[u][j];
-                }
-            }
-            if (t == 0) bstart[nb] = (int)n;
-            if (rank)
-                for (size_t i = b; i < e; i++) bbuf[ptr[keys[i] >> shift]++] = (int)i;
-            else
-                for (size_t i = b; i < e; i++) {
-                    int k = keys[i];
-                    bbuf[ptr[k >> shift]++] = k;
-                }
-#pragma omp barrier
-            const int j0 = first_bucket(bstart, nb, n, t, nt);
-            const int j1 = first_bucket(bstart, nb, n, t + 1, nt);
-            int *ps = pos[t];
-            for (int j = j0; j < j1; j++) {
-                const int v0 = j << shift;
-                const int w = (mk - v0 < (1 << shift)) ? mk - v0 : (1 << shift);
-                const int p0 = bstart[j], p1 = bstart[j + 1];
-                int *c = less + v0 + 1; /* c[q] = less[v0 + q + 1] */
-                memset(c, 0, (size_t)w * sizeof *c);
-                if (rank)
-                    for (int p = p0; p < p1; p++) c[keys[bbuf[p]] - v0]++;
-                else
-                    for (int p = p0; p < p1; p++) c[bbuf[p] - v0]++;
-                int run = p0;
-                for (int q = 0; q < w; q++) {
-                    run += c[q];
-                    c[q] = run;
-                }
-                if (rank) {
-                    ps[0] = p0;
-                    for (int q = 1; q < w; q++) ps[q] = c[q - 1];
-                    for (int p = p0; p < p1; p++) {
-                        int i = bbuf[p];
-                        rank[i] = ps[keys[i] - v0]++;
-                    }
-                }
-            }
-            if (t == 0) less[0] = 0;
-            if (sorted) {
-#pragma omp barrier
-                fill_sorted(less, mk, n, sorted, t, nt);
+    peli_barrier(nt);
+    const int j0 = first_bucket(bstart, nb, n, t, nt);
+    const int j1 = first_bucket(bstart, nb, n, t + 1, nt);
+    int *ps = pos[t];
+    for (int q = j0; q < j1; q++) {
+        const int v0 = q << shift;
+        const int w = (mk - v0 < (1 << shift)) ? mk - v0 : (1 << shift);
+        const int p0 = bstart[q], p1 = bstart[q + 1];
+        int *c = less + v0 + 1; /* c[r] = less[v0 + r + 1] */
+        memset(c, 0, (size_t)w * sizeof *c);
+        if (rank)
+            for (int p = p0; p < p1; p++) c[keys[bbuf[p]] - v0]++;
+        else
+            for (int p = p0; p < p1; p++) c[bbuf[p] - v0]++;
+        int run = p0;
+        for (int r = 0; r < w; r++) {
+            run += c[r];
+            c[r] = run;
+        }
+        if (rank) {
+            ps[0] = p0;
+            for (int r = 1; r < w; r++) ps[r] = c[r - 1];
+            for (int p = p0; p < p1; p++) {
+                int i = bbuf[p];
+                rank[i] = ps[keys[i] - v0]++;
             }
         }
+    }
+    if (t == 0) less[0] = 0;
+    if (sorted) {
+        peli_barrier(nt);
+        fill_sorted(less, mk, n, sorted, t, nt);
     }
 }
 
@@ -372,11 +410,10 @@ pel_status pel_sort_rank(pel_sort *s, const int *keys, int *rank, int *sorted)
 {
     if (!s) return PEL_EINVAL;
     PEL_REQUIRE(s->ctx, keys, "sort: keys is NULL");
-    if (s->method == PEL_SORT_DIRECT)
-        rank_direct(s, keys, rank, sorted);
-    else
-        rank_buckets(s, keys, rank, sorted);
-    for (int u = 0; u < s->nt; u++) {
+    rank_job j = {s, keys, rank, sorted};
+    int nt = peli_parallel(s->ctx, s->n, s->nslots, PELI_BARRIERS,
+                           s->method == PEL_SORT_DIRECT ? rank_direct : rank_buckets, &j);
+    for (int u = 0; u < nt; u++) {
         int i = s->part[u * PELI_SORT_PAD];
         if (i >= 0)
             return pel_error(s->ctx, PEL_EINVAL, "sort: keys[%d] = %d: must be in [0, %d)", i,

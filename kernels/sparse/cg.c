@@ -37,7 +37,7 @@ pel_status pel_sparse_cg_create(pel_context *ctx, const pel_sparse_csr *A, pel_s
                 (long long)A->nrows, (long long)A->ncols);
     pel_sparse_cg *s = calloc(1, sizeof *s);
     if (!s) return pel_error(ctx, PEL_ENOMEM, "cg: out of memory");
-    s->ctx = ctx;
+    s->ctx = peli_context_retain(ctx);
     s->A = A;
     s->n = A->nrows;
     s->nb = peli_sparse_blocks(s->n);
@@ -74,6 +74,7 @@ void pel_sparse_cg_destroy(pel_sparse_cg *cg)
     pel_free(cg->r);
     pel_free(cg->z);
     pel_free(cg->part);
+    peli_context_release(cg->ctx);
     free(cg);
 }
 

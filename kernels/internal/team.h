@@ -1,0 +1,50 @@
+/* Private to libpel: the one way a kernel runs parallel work.  No family
+ * opens a parallel region of its own; each hands core a function of
+ * (t, nt, arg), called for t = 0 .. nt-1 ("virtual thread" t of nt), and
+ * core decides how those calls run:
+ *
+ *   called from serial code          a team of nt threads, one call each;
+ *   inside a caller's parallel       a nested team of nt threads, when the
+ *   region or task, nesting enabled  caller enabled nesting (max-active-levels
+ *                                    above the current active level);
+ *   inside, nesting disabled         PELI_BARRIERS work: nt = 1, on the
+ *                                    calling thread alone; barrier-free work:
+ *                                    one task per t (taskloop), run by the
+ *                                    caller's idle threads, awaited before
+ *                                    returning.
+ *
+ * nt is read from the context at each call (never more than it says, nor
+ * than `work` items, nor than `max` when the object sized per-thread
+ * workspace at create).  The runtime may grant a smaller team; nt is then
+ * the team's real size.  Kernels split work by (t, nt) and index per-thread
+ * workspace by t, never by omp_get_thread_num(), and give bitwise-identical
+ * results for every nt. */
+#ifndef PEL_INTERNAL_TEAM_H
+#define PEL_INTERNAL_TEAM_H
+
+#include <stddef.h>
+
+#include <pel/context.h>
+
+typedef void (*peli_team_fn)(int t, int nt, void *arg);
+
+enum {
+    PELI_BARRIERS = 1 /* the nt calls synchronise with peli_barrier: they must run at once */
+};
+
+/* Runs fn as above; returns the nt it ran with. */
+int peli_parallel(const pel_context *ctx, size_t work, int max, int flags, peli_team_fn fn,
+                  void *arg);
+
+/* The team size peli_parallel would ask for (before the runtime's say). */
+int peli_team_want(const pel_context *ctx, size_t work, int max);
+
+/* A barrier among the nt calls of one PELI_BARRIERS run (a no-op when nt = 1). */
+#define peli_barrier(nt)                                                                      \
+    do {                                                                                      \
+        if ((nt) > 1) {                                                                       \
+            _Pragma("omp barrier")                                                            \
+        }                                                                                     \
+    } while (0)
+
+#endif
