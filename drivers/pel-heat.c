@@ -1,9 +1,7 @@
-/* pel-heat: explicit heat diffusion in 2D or 3D (kernels/heat), with
- * verification against the discrete and continuum solutions, checkpoints
- * and restart. */
+/* pel-heat: explicit heat diffusion in 2D or 3D (the heat component,
+ * kernels/heat), with verification against the discrete and continuum
+ * solutions, checkpoints and restart. */
 #include <config.h>
-
-#include <stdlib.h>
 
 #include "common/driver.h"
 
@@ -22,66 +20,33 @@ static const pel_cfg_key heat_keys[] = {
     {"heat", "seed", PEL_CFG_INT, 0, 4294967295.0, NULL, "Philox seed (init = random)"},
     PEL_CFG_END};
 
-static pel_status setup(pel_context *ctx, const pel_config *cfg, void **state)
+static pel_status params(pel_context *ctx, const pel_config *cfg, void *out)
 {
-    pel_heat_params p;
+    (void)ctx;
+    pel_heat_params *p = out;
     size_t n[3] = {0, 0, 0};
     int dim = pel_config_grid(cfg, "heat", "grid", n);
-    pel_heat_params_default(&p, dim);
+    pel_heat_params_default(p, dim);
     for (int d = 0; d < 3; d++) {
-        p.n[d] = d < dim ? n[d] : 1;
-        p.length[d] = pel_config_real(cfg, "heat", "length");
-        p.mode[d] = (int)pel_config_int(cfg, "heat", "mode");
+        p->n[d] = d < dim ? n[d] : 1;
+        p->length[d] = pel_config_real(cfg, "heat", "length");
+        p->mode[d] = (int)pel_config_int(cfg, "heat", "mode");
     }
-    p.alpha = pel_config_real(cfg, "heat", "alpha");
-    p.dt = pel_config_real(cfg, "heat", "dt");
-    p.bc = pel_config_enum(cfg, "heat", "bc") ? PEL_BC_PERIODIC : PEL_BC_DIRICHLET;
-    p.init = pel_config_enum(cfg, "heat", "init") ? PEL_HEAT_INIT_RANDOM : PEL_HEAT_INIT_MODE;
-    p.amplitude = pel_config_real(cfg, "heat", "amplitude");
-    p.offset = pel_config_real(cfg, "heat", "offset");
-    p.seed = (uint32_t)pel_config_int(cfg, "heat", "seed");
-    return pel_heat_create(ctx, &p, (pel_heat **)state);
-}
-
-static pel_status advance(void *h, long nsteps) { return pel_heat_step(h, nsteps); }
-static pel_status verify(void *h, pel_verify_log *log) { return pel_heat_verify(h, log); }
-static double sim_time(void *h) { return pel_heat_time(h); }
-static void teardown(void *h) { pel_heat_destroy(h); }
-static pel_status restored(void *h, long step) { return pel_heat_set_state(h, step, NULL); }
-
-static int fields(void *h, pel_field *out)
-{
-    const pel_heat_params *p = pel_heat_params_get(h);
-    out[0] = (pel_field){"u", PEL_F64, p->dim, {p->n[0], p->n[1], p->n[2], 0}, pel_heat_field(h)};
-    return 1;
-}
-
-/* Everything a restarted run must share with the run that wrote the checkpoint. */
-static int meta(void *h, pel_meta *out)
-{
-    const pel_heat_params *p = pel_heat_params_get(h);
-    int k = 0;
-    out[k++] = pel_meta_int("heat.dim", p->dim);
-    out[k++] = pel_meta_int("heat.grid0", (int64_t)p->n[0]);
-    out[k++] = pel_meta_int("heat.grid1", (int64_t)p->n[1]);
-    out[k++] = pel_meta_int("heat.grid2", (int64_t)p->n[2]);
-    out[k++] = pel_meta_real("heat.length", p->length[0]);
-    out[k++] = pel_meta_real("heat.alpha", p->alpha);
-    out[k++] = pel_meta_real("heat.dt", p->dt);
-    out[k++] = pel_meta_string("heat.bc", p->bc == PEL_BC_PERIODIC ? "periodic" : "dirichlet");
-    out[k++] = pel_meta_string("heat.init", p->init == PEL_HEAT_INIT_RANDOM ? "random" : "mode");
-    out[k++] = pel_meta_int("heat.mode", p->mode[0]);
-    out[k++] = pel_meta_real("heat.amplitude", p->amplitude);
-    out[k++] = pel_meta_real("heat.offset", p->offset);
-    out[k++] = pel_meta_int("heat.seed", p->seed);
-    return k;
+    p->alpha = pel_config_real(cfg, "heat", "alpha");
+    p->dt = pel_config_real(cfg, "heat", "dt");
+    p->bc = pel_config_enum(cfg, "heat", "bc") ? PEL_BC_PERIODIC : PEL_BC_DIRICHLET;
+    p->init = pel_config_enum(cfg, "heat", "init") ? PEL_HEAT_INIT_RANDOM : PEL_HEAT_INIT_MODE;
+    p->amplitude = pel_config_real(cfg, "heat", "amplitude");
+    p->offset = pel_config_real(cfg, "heat", "offset");
+    p->seed = (uint32_t)pel_config_int(cfg, "heat", "seed");
+    return PEL_OK;
 }
 
 /* Point updates per second, and the effective bandwidth at 16 bytes per
  * update (one read, one write: the minimum traffic of a stencil sweep). */
-static int rates(void *h, long steps, double seconds, pel_run_rate *out)
+static int rates(const void *params, long steps, double seconds, pel_run_rate *out)
 {
-    const pel_heat_params *p = pel_heat_params_get(h);
+    const pel_heat_params *p = params;
     double pts = 1.0;
     for (int d = 0; d < p->dim; d++) pts *= (double)(p->bc == PEL_BC_DIRICHLET ? p->n[d] - 2 : p->n[d]);
     double ups = seconds > 0 ? pts * (double)steps / seconds : 0.0;
@@ -95,17 +60,10 @@ static const pel_driver heat_driver = {
     .purpose = "Explicit (FTCS) heat diffusion in 2D or 3D, verified against closed-form solutions.",
     .defaults = pel_heat_defaults,
     .schema = heat_keys,
-    .step_noun = "step",
-    .numerics = PEL_RUN_NUMERICS("heat", PEL_HEAT_NUMERICS_VERSION),
-    .setup = setup,
-    .advance = advance,
-    .verify = verify,
-    .fields = fields,
+    .component = &pel_heat_component,
+    .params = params,
     .rates = rates,
-    .meta = meta,
-    .restored = restored,
-    .time = sim_time,
-    .teardown = teardown,
+    .checkpoints = 1,
 };
 
 int main(int argc, char **argv) { return pel_driver_main(&heat_driver, argc, argv); }

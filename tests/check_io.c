@@ -1,7 +1,7 @@
 /* Typed state: checkpoints (format version 2) of every element type and
  * metadata kind, field fingerprints, field comparison (integers exactly,
  * reals with ULP distances), and the run loop's restart and baseline checks
- * on a small driver with typed fields. */
+ * on a small component with typed fields, driven by the run loop. */
 #include <config.h>
 
 #include <fcntl.h>
@@ -441,17 +441,29 @@ END_TEST
 
 /* ---- drivers: the run loop's typed restart and baseline checks ----------- */
 
-/* A small simulation with fields of four element types and metadata of all
- * three kinds: x (f64), label (i32), counter (u64), mask (u8). */
-typedef struct toy {
+/* A small simulation, a component driven by the run loop, with fields of
+ * four element types and metadata of all three kinds: x (f64), label (i32),
+ * counter (u64), mask (u8).  Its checkpoint state is its result fields. */
+typedef struct toy_params {
     int n;
     double scale;
     int twisted;
-    long step, total, flip, nudge;
+    long total, flip, nudge;
+    /* the same state described otherwise (see toy_describe) */
+    enum { TOY_FIELDS, TOY_FLAT, TOY_SIGNED, TOY_FEWER, TOY_MORE } fields;
+    enum { TOY_META, TOY_META_FEWER, TOY_META_MORE } meta;
+} toy_params;
+
+typedef struct toy {
+    toy_params p;
+    long step;
     double *x;
     int32_t *label;
     uint64_t counter;
     uint8_t *mask;
+    pel_field f[5];
+    pel_meta m[4];
+    int nf, nm;
 } toy;
 
 static const pel_cfg_key toy_keys[] = {
@@ -466,7 +478,17 @@ static const char toy_defaults[] = "[toy]\nn = 12\nscale = 0.5\nmode = plain\nfl
                                    "[run]\nsteps = 5\nthreads = 1\nverify_every = 0\ntiming_every = 0\n"
                                    "checkpoint_every = 0\ncheckpoint_file = toy.ckpt\n";
 
-static void toy_teardown(void *v)
+static void toy_params_default(void *v)
+{
+    toy_params *p = v;
+    memset(p, 0, sizeof *p);
+    p->n = 12;
+    p->scale = 0.5;
+    p->total = 5;
+    p->flip = p->nudge = -1;
+}
+
+static void toy_destroy(void *v)
 {
     toy *t = v;
     free(t->x);
@@ -475,21 +497,43 @@ static void toy_teardown(void *v)
     free(t);
 }
 
-static pel_status toy_setup(pel_context *ctx, const pel_config *cfg, void **out)
+/* The fields (one of another shape or type, one fewer or more, as the
+ * parameters ask) and the metadata (one fewer or more). */
+static void toy_describe(toy *t)
+{
+    uint64_t n = (uint64_t)t->p.n;
+    t->f[0] = (pel_field){"x", PEL_F64, 1, {n}, t->x};
+    t->f[1] = (pel_field){"label", PEL_I32, 2, {n / 2, 2}, t->label};
+    t->f[2] = (pel_field){"counter", PEL_U64, 1, {1}, &t->counter};
+    t->f[3] = (pel_field){"mask", PEL_U8, 1, {n}, t->mask};
+    t->nf = 4;
+    if (t->p.fields == TOY_FLAT) t->f[1].rank = 1, t->f[1].dims[0] = n, t->f[1].dims[1] = 0;
+    if (t->p.fields == TOY_SIGNED) t->f[2].type = PEL_I64;
+    if (t->p.fields == TOY_FEWER) t->nf = 3;
+    if (t->p.fields == TOY_MORE) {
+        t->f[4] = t->f[0];
+        t->f[4].name = "extra";
+        t->nf = 5;
+    }
+    t->m[0] = pel_meta_int("toy.n", t->p.n);
+    t->m[1] = pel_meta_real("toy.scale", t->p.scale);
+    t->m[2] = pel_meta_string("toy.mode", t->p.twisted ? "twisted" : "plain");
+    t->nm = 3;
+    if (t->p.meta == TOY_META_FEWER) t->nm = 2;
+    if (t->p.meta == TOY_META_MORE) t->m[t->nm++] = pel_meta_int("toy.seed", 7);
+}
+
+static pel_status toy_create(pel_context *ctx, const void *params, void **out)
 {
     toy *t = calloc(1, sizeof *t);
     if (!t) return pel_error(ctx, PEL_ENOMEM, "toy: out of memory");
     *out = t;
-    t->n = (int)pel_config_int(cfg, "toy", "n");
-    t->scale = pel_config_real(cfg, "toy", "scale");
-    t->twisted = pel_config_enum(cfg, "toy", "mode");
-    t->flip = pel_config_int(cfg, "toy", "flip");
-    t->nudge = pel_config_int(cfg, "toy", "nudge");
-    t->total = pel_config_int(cfg, "run", "steps");
-    t->x = calloc((size_t)t->n, sizeof *t->x);
-    t->label = calloc((size_t)t->n, sizeof *t->label);
-    t->mask = calloc((size_t)t->n, sizeof *t->mask);
+    t->p = *(const toy_params *)params;
+    t->x = calloc((size_t)t->p.n, sizeof *t->x);
+    t->label = calloc((size_t)t->p.n, sizeof *t->label);
+    t->mask = calloc((size_t)t->p.n, sizeof *t->mask);
     if (!t->x || !t->label || !t->mask) return pel_error(ctx, PEL_ENOMEM, "toy: out of memory");
+    toy_describe(t);
     return PEL_OK;
 }
 
@@ -498,101 +542,111 @@ static pel_status toy_advance(void *v, long nsteps)
     toy *t = v;
     for (long s = 0; s < nsteps; s++) {
         t->step++;
-        for (int i = 0; i < t->n; i++) {
-            t->x[i] = (t->twisted ? -t->x[i] : t->x[i]) + t->scale * (i + 1) / (double)t->step;
+        for (int i = 0; i < t->p.n; i++) {
+            t->x[i] = (t->p.twisted ? -t->x[i] : t->x[i]) + t->p.scale * (i + 1) / (double)t->step;
             t->label[i] = (int32_t)((t->label[i] * 31 + t->step + i) % 1000);
             t->mask[i] ^= (uint8_t)(t->step + i);
         }
         t->counter = t->counter * UINT64_C(6364136223846793005) + (uint64_t)t->step;
     }
-    if (t->step == t->total && t->flip >= 0 && t->flip < t->n) t->label[t->flip] += 1;
-    if (t->step == t->total && t->nudge >= 0 && t->nudge < t->n) t->x[t->nudge] = nextafter(t->x[t->nudge], INFINITY);
+    long flip = t->p.flip, nudge = t->p.nudge;
+    if (t->step == t->p.total && flip >= 0 && flip < t->p.n) t->label[flip] += 1;
+    if (t->step == t->p.total && nudge >= 0 && nudge < t->p.n) t->x[nudge] = nextafter(t->x[nudge], INFINITY);
     return PEL_OK;
 }
 
 static pel_status toy_verify(void *v, pel_verify_log *log)
 {
     toy *t = v;
-    pel_verify_at_most(log, "toy.step", (double)t->step, (double)t->total);
+    pel_verify_at_most(log, "toy.step", (double)t->step, (double)t->p.total);
     return PEL_OK;
 }
 
-static int toy_fields(void *v, pel_field *out)
+static int toy_fields(void *v, pel_field *out, int max)
 {
     toy *t = v;
-    uint64_t n = (uint64_t)t->n;
-    out[0] = (pel_field){"x", PEL_F64, 1, {n}, t->x};
-    out[1] = (pel_field){"label", PEL_I32, 2, {n / 2, 2}, t->label};
-    out[2] = (pel_field){"counter", PEL_U64, 1, {1}, &t->counter};
-    out[3] = (pel_field){"mask", PEL_U8, 1, {n}, t->mask};
-    return 4;
+    for (int i = 0; i < t->nf && i < max; i++) out[i] = t->f[i];
+    return t->nf;
+}
+
+static pel_status toy_save(void *v, pel_component_state *out)
+{
+    toy *t = v;
+    out->fields = t->f;
+    out->nfields = t->nf;
+    out->meta = t->m;
+    out->nmeta = t->nm;
+    return PEL_OK;
+}
+
+/* in has the fields of save, in its order, types and shapes (the generic
+ * restore matched them). */
+static pel_status toy_restore(void *v, const pel_component_state *in)
+{
+    toy *t = v;
+    for (int i = 0; i < in->nfields; i++)
+        if (strcmp(in->fields[i].name, "extra") != 0)
+            memcpy((void *)(uintptr_t)t->f[i].data, in->fields[i].data, (size_t)pel_field_bytes(&t->f[i]));
+    t->step = in->step;
+    return PEL_OK;
+}
+
+static const pel_component_type toy_type = {
+    .name = "toy",
+    .numerics_version = 1,
+    .step_noun = "step",
+    .params_size = sizeof(toy_params),
+    .params_default = toy_params_default,
+    .create = toy_create,
+    .advance = toy_advance,
+    .fields = toy_fields,
+    .verify = toy_verify,
+    .save = toy_save,
+    .restore = toy_restore,
+    .destroy = toy_destroy,
+};
+
+static pel_status toy_params_from(const pel_config *cfg, toy_params *p)
+{
+    p->n = (int)pel_config_int(cfg, "toy", "n");
+    p->scale = pel_config_real(cfg, "toy", "scale");
+    p->twisted = pel_config_enum(cfg, "toy", "mode");
+    p->flip = pel_config_int(cfg, "toy", "flip");
+    p->nudge = pel_config_int(cfg, "toy", "nudge");
+    p->total = pel_config_int(cfg, "run", "steps");
+    return PEL_OK;
+}
+
+static pel_status toy_settings(pel_context *ctx, const pel_config *cfg, void *p)
+{
+    (void)ctx;
+    return toy_params_from(cfg, p);
 }
 
 /* The same state described otherwise: one field of another shape, type, or
- * one field fewer or more. */
-static int toy_fields_flat(void *v, pel_field *out)
-{
-    int n = toy_fields(v, out);
-    out[1].rank = 1;
-    out[1].dims[0] = (uint64_t)((toy *)v)->n;
-    return n;
-}
-
-static int toy_fields_signed(void *v, pel_field *out)
-{
-    int n = toy_fields(v, out);
-    out[2].type = PEL_I64;
-    return n;
-}
-
-static int toy_fields_fewer(void *v, pel_field *out) { return toy_fields(v, out) - 1; }
-
-static int toy_fields_more(void *v, pel_field *out)
-{
-    int n = toy_fields(v, out);
-    out[n] = out[0];
-    out[n].name = "extra";
-    return n + 1;
-}
-
-static int toy_meta(void *v, pel_meta *out)
-{
-    toy *t = v;
-    out[0] = pel_meta_int("toy.n", t->n);
-    out[1] = pel_meta_real("toy.scale", t->scale);
-    out[2] = pel_meta_string("toy.mode", t->twisted ? "twisted" : "plain");
-    return 3;
-}
-
-static int toy_meta_fewer(void *v, pel_meta *out) { return toy_meta(v, out) - 1; }
-
-static int toy_meta_more(void *v, pel_meta *out)
-{
-    int n = toy_meta(v, out);
-    out[n] = pel_meta_int("toy.seed", 7);
-    return n + 1;
-}
-
-static pel_status toy_restored(void *v, long step)
-{
-    ((toy *)v)->step = step;
-    return PEL_OK;
-}
+ * one field fewer or more; one parameter fewer or more. */
+#define TOY_VARIANT(fn, member, value)                                          \
+    static pel_status fn(pel_context *ctx, const pel_config *cfg, void *p)      \
+    {                                                                           \
+        (void)ctx;                                                              \
+        ((toy_params *)p)->member = (value);                                    \
+        return toy_params_from(cfg, p);                                         \
+    }
+TOY_VARIANT(toy_params_flat, fields, TOY_FLAT)
+TOY_VARIANT(toy_params_signed, fields, TOY_SIGNED)
+TOY_VARIANT(toy_params_fewer, fields, TOY_FEWER)
+TOY_VARIANT(toy_params_more, fields, TOY_MORE)
+TOY_VARIANT(toy_params_meta_fewer, meta, TOY_META_FEWER)
+TOY_VARIANT(toy_params_meta_more, meta, TOY_META_MORE)
 
 static const pel_driver toy_driver = {
     .name = "pel-toy",
     .purpose = "a test driver with typed fields",
     .defaults = toy_defaults,
     .schema = toy_keys,
-    .step_noun = "step",
-    .numerics = "toy=1",
-    .setup = toy_setup,
-    .advance = toy_advance,
-    .verify = toy_verify,
-    .fields = toy_fields,
-    .meta = toy_meta,
-    .restored = toy_restored,
-    .teardown = toy_teardown,
+    .component = &toy_type,
+    .params = toy_settings,
+    .checkpoints = 1,
 };
 
 static char out_text[65536];
@@ -666,25 +720,27 @@ START_TEST(drivers_baseline)
     ck_assert_run(2, "written with toy.mode = 'plain', this run has 'twisted'", &toy_driver, "--set",
                   "toy.mode=twisted", "--baseline", base);
     /* another numerics version */
+    pel_component_type toy2 = toy_type;
+    toy2.numerics_version = 2;
     pel_driver v2 = toy_driver;
-    v2.numerics = "toy=2";
+    v2.component = &toy2;
     ck_assert_run(2, "other numerics version (baseline toy=1, this build toy=2)", &v2, "--baseline", base);
     ck_assert_run(2, "other numerics version (checkpoint toy=1, this build toy=2)", &v2, "--restart", base);
     /* another field shape, element type or list, with the same parameters */
     pel_driver other_fields = toy_driver;
-    other_fields.fields = toy_fields_flat;
+    other_fields.params = toy_params_flat;
     ck_assert_run(2, "field 'label' is i32 6x2, this run has i32 12", &other_fields, "--baseline", base);
-    other_fields.fields = toy_fields_signed;
+    other_fields.params = toy_params_signed;
     ck_assert_run(2, "field 'counter' is u64 1, this run has i64 1", &other_fields, "--baseline", base);
-    other_fields.fields = toy_fields_fewer;
+    other_fields.params = toy_params_fewer;
     ck_assert_run(2, "field 'mask' is not in this run", &other_fields, "--baseline", base);
-    other_fields.fields = toy_fields_more;
+    other_fields.params = toy_params_more;
     ck_assert_run(2, "no field 'extra' in this baseline", &other_fields, "--baseline", base);
     /* a parameter more or fewer */
     pel_driver other_meta = toy_driver;
-    other_meta.meta = toy_meta_fewer;
+    other_meta.params = toy_params_meta_fewer;
     ck_assert_run(2, "written with toy.mode = 'plain', which this run does not have", &other_meta, "--baseline", base);
-    other_meta.meta = toy_meta_more;
+    other_meta.params = toy_params_meta_more;
     ck_assert_run(2, "no 'toy.seed' in this baseline (this run has 7)", &other_meta, "--baseline", base);
     /* another program's file */
     pel_driver stranger = toy_driver;

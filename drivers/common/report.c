@@ -1,6 +1,8 @@
 /* The JSON run report (schema in README, "Run reports"). */
 #include <config.h>
 
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,13 +47,63 @@ void pel_report_provenance(pel_json *w)
     host_info(w);
 }
 
+void pel_report_set_type(pel_run_summary *s, const pel_component_type *type)
+{
+    s->type = type;
+    s->numerics[0] = '\0';
+    if (type) snprintf(s->numerics, sizeof s->numerics, "%s=%d", type->name, type->numerics_version);
+}
+
+void pel_report_fingerprints(pel_run_summary *s)
+{
+    for (int i = 0; i < s->nfields; i++) pel_field_fingerprint(&s->fields[i], s->fingerprints[i]);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double pel_report_median(double *x, int n)
+{
+    if (n <= 0) return 0.0;
+    qsort(x, (size_t)n, sizeof *x, cmp_double);
+    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+static void meta_value(pel_json *w, const pel_meta *m)
+{
+    switch (m->kind) {
+    case PEL_META_INT: pel_json_int(w, (long long)m->i); break;
+    case PEL_META_REAL: pel_json_number(w, m->r); break;
+    case PEL_META_STRING: pel_json_string(w, m->s); break;
+    default: pel_json_null(w); break;
+    }
+}
+
+static void meta_object(pel_json *w, const char *key, const pel_meta *m, int n)
+{
+    pel_json_key(w, key);
+    pel_json_object_begin(w);
+    for (int i = 0; i < n; i++) {
+        pel_json_key(w, m[i].name);
+        meta_value(w, &m[i]);
+    }
+    pel_json_object_end(w);
+}
+
 static void verification(pel_json *w, const pel_run_summary *s)
 {
     pel_json_key(w, "verification");
     pel_json_object_begin(w);
     pel_json_kv_bool(w, "passed", s->exit_status == 0);
     pel_json_key(w, "final");
-    pel_json_verify_log(w, s->final_log);
+    if (s->final_log) pel_json_verify_log(w, s->final_log);
+    else {
+        pel_json_array_begin(w);
+        pel_json_array_end(w);
+    }
     pel_json_object_end(w);
 }
 
@@ -134,29 +186,35 @@ static void fields(pel_json *w, const pel_run_summary *s)
     pel_json_array_end(w);
 }
 
-static void body(pel_json *w, const pel_run_summary *s)
+static void problem(pel_json *w, const pel_run_summary *s)
 {
     pel_json_object_begin(w);
-    pel_json_kv_string(w, "schema", PEL_REPORT_SCHEMA);
-    pel_json_kv_int(w, "schema_version", PEL_REPORT_VERSION);
-    pel_json_kv_string(w, "program", s->driver->name);
-    pel_json_kv_string(w, "numerics", s->numerics ? s->numerics : "");
-    pel_report_provenance(w);
-    pel_json_key(w, "command_line");
-    pel_json_array_begin(w);
-    for (int i = 0; i < s->argc; i++) pel_json_string(w, s->argv[i]);
-    pel_json_array_end(w);
-    pel_json_kv_int(w, "threads", s->threads);
-    pel_json_key(w, "config");
-    pel_config_json(s->cfg, w);
+    pel_json_kv_string(w, "name", s->problem);
+    pel_json_kv_string(w, "component", s->type ? s->type->name : NULL);
+    if (s->type) pel_json_kv_int(w, "numerics_version", s->type->numerics_version);
+    else {
+        pel_json_key(w, "numerics_version");
+        pel_json_null(w);
+    }
+    pel_json_kv_string(w, "class", s->variant);
+    if (s->ninfo) meta_object(w, "info", s->info, s->ninfo);
+    else {
+        pel_json_key(w, "info");
+        pel_json_null(w);
+    }
     pel_json_kv_string(w, "restart_file", s->restart_file);
     pel_json_kv_int(w, "step_start", s->step_start);
     pel_json_kv_int(w, "step_end", s->step_end);
     pel_json_key(w, "timing");
     pel_json_object_begin(w);
     pel_json_kv_number(w, "kernel_s", s->kernel_seconds);
+    pel_json_key(w, "repetitions");
+    pel_json_array_begin(w);
+    for (int i = 0; i < s->nreps; i++) pel_json_number(w, s->rep_seconds[i]);
+    pel_json_array_end(w);
     pel_json_key(w, "regions");
-    pel_json_regions(w, s->ctx);
+    if (s->ctx) pel_json_regions(w, s->ctx);
+    else pel_json_null(w);
     pel_json_object_end(w);
     pel_json_key(w, "figures_of_merit");
     pel_json_array_begin(w);
@@ -175,13 +233,56 @@ static void body(pel_json *w, const pel_run_summary *s)
     for (int i = 0; i < s->nfields; i++) pel_json_kv_string(w, s->fields[i].name, s->fingerprints[i]);
     pel_json_object_end(w);
     fields(w, s);
+    pel_json_kv_bool(w, "repetitions_identical", s->reps_identical);
     baseline(w, s);
     pel_json_kv_string(w, "checkpoint_file", s->checkpoints_written);
+    pel_json_kv_string(w, "error", s->error);
     pel_json_kv_int(w, "exit_status", s->exit_status);
     pel_json_object_end(w);
 }
 
-pel_status pel_report_write(pel_context *ctx, const char *path, const pel_run_summary *s)
+/* The numerics versions of every problem's family, e.g. "heat=1" or
+ * "gauss=1,sparse=2,...", each family once. */
+static void numerics(pel_json *w, const pel_report *r)
+{
+    char buf[PEL_RUN_NUMERICS_MAX * 16] = "";
+    size_t k = 0;
+    for (int i = 0; i < r->nproblems; i++) {
+        const char *n = r->problems[i].numerics;
+        int seen = !*n;
+        for (int j = 0; j < i && !seen; j++) seen = strcmp(r->problems[j].numerics, n) == 0;
+        if (seen || k + strlen(n) + 2 > sizeof buf) continue;
+        k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s", k ? "," : "", n);
+    }
+    pel_json_kv_string(w, "numerics", buf);
+}
+
+static void body(pel_json *w, const pel_report *r)
+{
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "schema", PEL_REPORT_SCHEMA);
+    pel_json_kv_int(w, "schema_version", PEL_REPORT_VERSION);
+    pel_json_kv_string(w, "program", r->program);
+    numerics(w, r);
+    pel_report_provenance(w);
+    pel_json_key(w, "command_line");
+    pel_json_array_begin(w);
+    for (int i = 0; i < r->argc; i++) pel_json_string(w, r->argv[i]);
+    pel_json_array_end(w);
+    pel_json_kv_int(w, "threads", r->threads);
+    if (r->cfg) {
+        pel_json_key(w, "config");
+        pel_config_json(r->cfg, w);
+    } else meta_object(w, "config", r->settings, r->nsettings);
+    pel_json_key(w, "problems");
+    pel_json_array_begin(w);
+    for (int i = 0; i < r->nproblems; i++) problem(w, &r->problems[i]);
+    pel_json_array_end(w);
+    pel_json_kv_int(w, "exit_status", r->exit_status);
+    pel_json_object_end(w);
+}
+
+pel_status pel_report_write(pel_context *ctx, const char *path, const pel_report *r)
 {
     pel_afile *a;
     pel_status st = pel_afile_open(ctx, path, &a);
@@ -191,7 +292,7 @@ pel_status pel_report_write(pel_context *ctx, const char *path, const pel_run_su
         pel_afile_abort(a);
         return pel_error(ctx, st, "%s: cannot write the report", path);
     }
-    body(w, s);
+    body(w, r);
     if ((st = pel_json_finish(w))) {
         pel_afile_abort(a);
         return pel_error(ctx, st, "%s: the report could not be written (%s)", path, pel_strerror(st));
@@ -229,12 +330,12 @@ static void print_diff(const pel_baseline_diff *df, const char *file, FILE *out)
 }
 
 /* The human summary at the end of a run. */
-void pel_report_print(const pel_run_summary *s, FILE *out)
+void pel_report_print(const pel_report *r, const pel_run_summary *s, FILE *out)
 {
-    const pel_driver *d = s->driver;
-    fprintf(out, "%s %s: %ld %s%s on %d thread%s", d->name, pel_version(), s->step_end - s->step_start,
-           d->step_noun, s->step_end - s->step_start == 1 ? "" : "s", s->threads,
-           s->threads == 1 ? "" : "s");
+    const char *noun = s->type ? s->type->step_noun : "step";
+    long steps = s->step_end - s->step_start;
+    fprintf(out, "%s %s: %ld %s%s on %d thread%s", r->program, pel_version(), steps, noun,
+            steps == 1 ? "" : "s", r->threads, r->threads == 1 ? "" : "s");
     if (s->restart_file) fprintf(out, " (restarted at %ld from %s)", s->step_start, s->restart_file);
     fprintf(out, "\n");
     pel_verify_log_print(s->final_log, out);

@@ -1,12 +1,17 @@
-/* The JSON run report: one versioned schema for every driver (README,
- * "Run reports").  Bump PEL_REPORT_VERSION when a field changes meaning. */
+/* The JSON run report: one versioned schema for every driver and suite
+ * (README, "Run reports"): the run's provenance and settings, then one entry
+ * per problem (a simulation driver has one, a suite one per problem it ran).
+ * Bump PEL_REPORT_VERSION when a field changes meaning. */
 #ifndef PEL_DRIVER_REPORT_H
 #define PEL_DRIVER_REPORT_H
 
 #include "common/driver.h"
 
 #define PEL_REPORT_SCHEMA "pel-run-report"
-#define PEL_REPORT_VERSION 1
+#define PEL_REPORT_VERSION 2
+
+#define PEL_RUN_MAX_INFO 4
+#define PEL_RUN_NUMERICS_MAX 96
 
 /* A final field against the baseline's (pel_field_compare), with the
  * multi-indices of the first difference and of the largest ones (reals). */
@@ -26,41 +31,69 @@ typedef struct pel_interval {
     int checks, failures;
 } pel_interval;
 
+/* One problem's outcome: a report entry. */
 typedef struct pel_run_summary {
-    const pel_driver *driver;
-    int argc;
-    char **argv;
-    int threads;
-    const pel_config *cfg;
-    const pel_context *ctx;
-    const char *restart_file; /* NULL when not restarted */
+    const char *problem;             /* entry name: the component's, or the suite problem's */
+    const pel_component_type *type;  /* NULL when the problem failed before create */
+    const char *variant;             /* a suite's class ("S"), or NULL */
+    pel_meta info[PEL_RUN_MAX_INFO]; /* a suite problem's own description (NPB's size...) */
+    int ninfo;
+    const pel_context *ctx;          /* its timer regions */
+    const char *restart_file;        /* NULL when not restarted */
     long step_start, step_end;
-    double kernel_seconds;
+    double kernel_seconds;           /* the median over the repetitions */
+    const double *rep_seconds;       /* each repetition's kernel time */
+    int nreps, reps_identical;       /* reps_identical: every repetition's fingerprints equal */
     pel_run_rate rates[PEL_RUN_MAX_RATES];
     int nrates;
     const pel_verify_log *final_log;
     const pel_interval *intervals;
     int nintervals;
-    const char *numerics;      /* the driver's numerics versions */
-    const pel_field *fields;   /* the final fields ... */
+    char numerics[PEL_RUN_NUMERICS_MAX]; /* "heat=1": the component's family and numerics version */
+    const pel_field *fields;         /* the final fields (owned by the loop) ... */
     char (*fingerprints)[PEL_FINGERPRINT_HEX]; /* ... their fingerprints */
     int nfields;
     const char *baseline_file; /* NULL when not compared */
     double baseline_tol;
     const pel_baseline_diff *diffs; /* one per field */
     const char *checkpoints_written; /* last checkpoint path, or NULL */
+    const char *error;               /* why the problem failed, or NULL */
     int exit_status;
 } pel_run_summary;
 
-/* The human summary: verification records, fingerprints, baseline
- * differences, time, rates and the verdict. */
-void pel_report_print(const pel_run_summary *s, FILE *out);
+/* The whole run. */
+typedef struct pel_report {
+    const char *program; /* "pel-heat" */
+    int argc;
+    char **argv;
+    int threads;
+    const pel_config *cfg;    /* the effective configuration, or NULL: */
+    const pel_meta *settings; /* then the run's settings, as "config" */
+    int nsettings;
+    const pel_run_summary *problems;
+    int nproblems;
+    int exit_status;
+} pel_report;
+
+/* Sets s->type and s->numerics ("<name>=<numerics_version>", as checkpoints
+ * record it; "" for NULL). */
+void pel_report_set_type(pel_run_summary *s, const pel_component_type *type);
+
+/* Fingerprints every field of s into s->fingerprints (pel_field_fingerprint). */
+void pel_report_fingerprints(pel_run_summary *s);
+
+/* Sorts x[0..n) and returns its median (0 for n = 0). */
+double pel_report_median(double *x, int n);
+
+/* The human summary of a simulation driver's problem: verification
+ * records, fingerprints, baseline differences, time, rates and the verdict. */
+void pel_report_print(const pel_report *r, const pel_run_summary *s, FILE *out);
 
 /* The "version", "build" (compiler, flags, OpenMP) and "host" members that
  * every PEL report carries, written into the object open in w. */
 void pel_report_provenance(pel_json *w);
 
 /* Writes the report atomically: the file appears whole or not at all. */
-pel_status pel_report_write(pel_context *ctx, const char *path, const pel_run_summary *s);
+pel_status pel_report_write(pel_context *ctx, const char *path, const pel_report *r);
 
 #endif

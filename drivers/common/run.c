@@ -50,7 +50,7 @@ static void show_progress(run *r, long step, long total, int done)
     if (!done && now - r->t_progress < 0.2) return;
     r->t_progress = now;
     if (done) fprintf(stderr, "\r\033[K");
-    else fprintf(stderr, "\r%s: %s %ld/%ld (%.0f%%)", r->d->name, r->d->step_noun, step, total,
+    else fprintf(stderr, "\r%s: %s %ld/%ld (%.0f%%)", r->d->name, r->d->component->step_noun, step, total,
                  total ? 100.0 * (double)step / (double)total : 100.0);
     fflush(stderr);
 }
@@ -69,22 +69,23 @@ static void interval(run *r, long step, int verify, int timing)
     if (timing && !r->o.quiet) {
         show_progress(r, step, 0, 1);
         pel_run_rate rate[PEL_RUN_MAX_RATES];
-        int nr = r->d->rates ? r->d->rates(r->state, iv->steps, iv->kernel_s, rate) : 0;
-        printf("%s %ld: %.6f s for %ld %s%s", r->d->step_noun, step, iv->kernel_s, iv->steps,
-               r->d->step_noun, iv->steps == 1 ? "" : "s");
+        const char *noun = r->d->component->step_noun;
+        int nr = r->d->rates ? r->d->rates(r->params, iv->steps, iv->kernel_s, rate) : 0;
+        printf("%s %ld: %.6f s for %ld %s%s", noun, step, iv->kernel_s, iv->steps, noun,
+               iv->steps == 1 ? "" : "s");
         for (int i = 0; i < nr; i++) printf(", %.4g %s", rate[i].value, rate[i].unit);
         printf("\n");
     }
     if (!verify) return;
     pel_verify_log_clear(r->log);
     pel_region_begin(r->ctx, "verify");
-    pel_status s = r->d->verify(r->state, r->log);
+    pel_status s = pel_component_verify(r->comp, r->log);
     pel_region_end(r->ctx, "verify");
     iv->checks = pel_verify_log_count(r->log);
     iv->failures = s ? 1 : pel_verify_log_failures(r->log);
     if (iv->failures && !r->o.quiet) {
         show_progress(r, step, 0, 1);
-        printf("verification at %s %ld: %d FAILED\n", r->d->step_noun, step, iv->failures);
+        printf("verification at %s %ld: %d FAILED\n", r->d->component->step_noun, step, iv->failures);
         pel_verify_log_print(r->log, stdout);
     }
 }
@@ -113,7 +114,7 @@ static int advance_all(run *r, long start, long total)
         if (tick) next = lmin(next, step + tick);
         double t0 = pel_wtime();
         pel_region_begin(r->ctx, "advance");
-        pel_status s = r->d->advance(r->state, next - step);
+        pel_status s = pel_component_advance(r->comp, next - step);
         pel_region_end(r->ctx, "advance");
         double dt = pel_wtime() - t0;
         kernel += dt;
@@ -165,19 +166,33 @@ static int run_main(run *r, int argc, char **argv)
     }
     int threads = (int)pel_config_int(r->cfg, "run", "threads");
     if (threads > 0) pel_context_set_threads(r->ctx, threads);
-    pel_status s = d->setup(r->ctx, r->cfg, &r->state);
+    const pel_component_type *type = d->component;
+    if (!(r->params = calloc(1, type->params_size))) {
+        fprintf(stderr, "%s: error: out of memory\n", d->name);
+        return PEL_EXIT_RUN;
+    }
+    type->params_default(r->params);
+    pel_status s = d->params(r->ctx, r->cfg, r->params);
+    if (!s) s = pel_component_create(r->ctx, type, r->params, &r->comp);
     /* setup only reads the configuration: its failures are bad input, except
      * running out of memory or FFTW failing to plan */
     if (s) return pel_run_fail(r, s == PEL_ENOMEM || s == PEL_EFFTW ? PEL_EXIT_RUN : PEL_EXIT_USAGE);
 
+    pel_report *rep = &r->rep;
     pel_run_summary *sum = &r->sum;
-    sum->driver = d;
-    sum->argc = argc;
-    sum->argv = argv;
-    sum->threads = pel_context_threads(r->ctx);
-    sum->cfg = r->cfg;
+    rep->program = d->name;
+    rep->argc = argc;
+    rep->argv = argv;
+    rep->threads = pel_context_threads(r->ctx);
+    rep->cfg = r->cfg;
+    rep->problems = sum;
+    rep->nproblems = 1;
+    sum->problem = type->name;
+    pel_report_set_type(sum, type);
     sum->ctx = r->ctx;
-    sum->numerics = d->numerics;
+    sum->nreps = 1;
+    sum->rep_seconds = &sum->kernel_seconds;
+    sum->reps_identical = 1;
     long start = 0, total = pel_config_int(r->cfg, "run", "steps");
     if (r->o.restart) {
         if ((code = pel_run_restart(r, &start)) >= 0) return code;
@@ -191,7 +206,7 @@ static int run_main(run *r, int argc, char **argv)
 
     pel_verify_log_clear(r->log);
     pel_region_begin(r->ctx, "verify");
-    s = d->verify(r->state, r->log);
+    s = pel_component_verify(r->comp, r->log);
     pel_region_end(r->ctx, "verify");
     if (s) return pel_run_fail(r, PEL_EXIT_RUN);
     sum->final_log = r->log;
@@ -201,14 +216,14 @@ static int run_main(run *r, int argc, char **argv)
         sum->baseline_tol = r->o.baseline_tol;
         if ((code = pel_run_compare_baseline(r)) >= 0) return code;
     }
-    if (d->rates) sum->nrates = d->rates(r->state, total - start, sum->kernel_seconds, sum->rates);
+    if (d->rates) sum->nrates = d->rates(r->params, total - start, sum->kernel_seconds, sum->rates);
     if (r->o.save && pel_run_checkpoint(r, r->o.save, total)) return pel_run_fail(r, PEL_EXIT_RUN);
 
     int failed = pel_verify_log_failures(r->log) > 0;
     for (int i = 0; i < r->niv; i++) failed |= r->iv[i].checks >= 0 && r->iv[i].failures > 0;
-    sum->exit_status = failed ? PEL_EXIT_VERIFY : PEL_EXIT_OK;
-    if (!r->o.quiet) pel_report_print(sum, stdout);
-    if (r->o.report && pel_report_write(r->ctx, r->o.report, sum)) return pel_run_fail(r, PEL_EXIT_RUN);
+    sum->exit_status = rep->exit_status = failed ? PEL_EXIT_VERIFY : PEL_EXIT_OK;
+    if (!r->o.quiet) pel_report_print(rep, sum, stdout);
+    if (r->o.report && pel_report_write(r->ctx, r->o.report, rep)) return pel_run_fail(r, PEL_EXIT_RUN);
     return sum->exit_status;
 }
 
@@ -218,7 +233,8 @@ int pel_driver_main(const pel_driver *d, int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.d = d;
     int code = run_main(&r, argc, argv);
-    if (r.state && d->teardown) d->teardown(r.state);
+    pel_component_destroy(r.comp);
+    free(r.params);
     pel_config_destroy(r.cfg);
     pel_verify_log_destroy(r.log);
     pel_ckpt_close(r.baseline);

@@ -22,9 +22,11 @@ typedef struct run {
     options o;
     pel_context *ctx;
     pel_config *cfg;
-    void *state;
+    void *params; /* the component's parameters */
+    pel_component *comp;
     pel_verify_log *log;
     pel_run_summary sum;
+    pel_report rep;
     pel_interval *iv;
     int niv;
     long iv_last_step;
@@ -32,9 +34,8 @@ typedef struct run {
     int progress; /* on a terminal */
     double t_progress;
     pel_ckpt *baseline; /* opened and checked before the run */
-    pel_field *fields;  /* the state as last listed (PEL_RUN_MAX_FIELDS) */
-    pel_meta *meta;     /* PEL_RUN_MAX_META */
-    int nfields, nmeta;
+    pel_field *fields;  /* the component's result fields as last listed */
+    int nfields;
     char (*fingerprints)[PEL_FINGERPRINT_HEX];
     pel_baseline_diff *diffs;
 } run;
@@ -45,7 +46,10 @@ static inline int pel_run_fail(run *r, int code)
     return code;
 }
 
-static inline int pel_run_has_checkpoints(const pel_driver *d) { return d->meta && d->restored; }
+static inline int pel_run_has_checkpoints(const pel_driver *d)
+{
+    return d->checkpoints && d->component->save && d->component->restore;
+}
 
 /* options.c: -1 to go on, otherwise the exit status */
 void pel_run_usage(const pel_driver *d, FILE *out);
@@ -53,13 +57,16 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
 
 /* stateio.c: each returns -1 to go on, otherwise the exit status (after
  * printing the error), except pel_run_checkpoint, which returns a status.
- * pel_run_open_baseline checks the baseline against the state set up (kind,
- * numerics, metadata, field names, types and shapes) before the run;
- * pel_run_fingerprints lists the final fields and hashes them. */
+ * pel_run_restart and pel_run_open_baseline check the file against the
+ * component set up (kind, numerics, metadata, field names, types and shapes)
+ * before the run; pel_run_fingerprints lists the final result fields and
+ * hashes them. */
 int pel_run_restart(run *r, long *step);
 pel_status pel_run_checkpoint(run *r, const char *path, long step);
 int pel_run_open_baseline(run *r);
 int pel_run_fingerprints(run *r);
+/* Lists the component's result fields into r->fields (a status). */
+pel_status pel_run_list_fields(run *r);
 int pel_run_compare_baseline(run *r);
 void pel_run_state_free(run *r);
 

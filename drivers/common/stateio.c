@@ -1,8 +1,13 @@
 /* State files of a run: restart from a checkpoint, write checkpoints, and
  * compare the final state with a baseline (a checkpoint written by --save).
- * A restart or baseline file must come from the same program, with the same
- * numerics versions, parameters (metadata) and fields (names, element types,
- * shapes); that is checked before the run, so a wrong file is bad input. */
+ *
+ * A checkpoint holds the component's checkpoint state (pel_component_save:
+ * typed fields and typed parameters) and its numerics version
+ * ("<family>=<version>"); a component without save/restore writes its result
+ * fields and no parameters.  A restart or baseline file must come from the
+ * same program, with the same numerics version, parameters (metadata, both
+ * ways) and fields (names, element types, shapes, both ways); that is checked
+ * before the run, so a wrong file is bad input. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -10,32 +15,53 @@
 
 #include "common/run_internal.h"
 
-/* Lists the state's fields and metadata into the run's arrays. */
-static pel_status list_state(run *r)
+/* The state a checkpoint holds: the component's save, or its result fields
+ * (listed into r->fields) when it has no checkpoints. */
+static pel_status checkpoint_state(run *r, pel_component_state *own)
 {
-    const pel_driver *d = r->d;
-    if (!r->fields) r->fields = calloc(PEL_RUN_MAX_FIELDS, sizeof *r->fields);
-    if (!r->meta) r->meta = calloc(PEL_RUN_MAX_META, sizeof *r->meta);
-    if (!r->fields || !r->meta) return pel_error(r->ctx, PEL_ENOMEM, "out of memory for the state's records");
-    r->nfields = d->fields(r->state, r->fields);
-    r->nmeta = d->meta ? d->meta(r->state, r->meta) : 0;
+    memset(own, 0, sizeof *own);
+    if (pel_component_can_checkpoint(r->comp)) return pel_component_save(r->comp, own);
+    pel_status s = pel_run_list_fields(r);
+    if (s) return s;
+    own->step = pel_component_step(r->comp);
+    own->time = pel_component_time(r->comp);
+    own->fields = r->fields;
+    own->nfields = r->nfields;
+    return PEL_OK;
+}
+
+pel_status pel_run_list_fields(run *r)
+{
+    int n = pel_component_fields(r->comp, NULL, 0);
+    if (n < 0) return pel_error(r->ctx, PEL_EINVAL, "%s: the component lists no fields", r->d->name);
+    pel_field *f = realloc(r->fields, ((size_t)n + 1) * sizeof *f);
+    if (!f) return pel_error(r->ctx, PEL_ENOMEM, "out of memory for %d field records", n);
+    r->fields = f;
+    r->nfields = pel_component_fields(r->comp, f, n);
+    if (r->nfields > n) r->nfields = n;
+    for (int i = 0; i < r->nfields; i++)
+        if (!f[i].name || (!f[i].data && pel_field_count(&f[i])))
+            return pel_error(r->ctx, PEL_EINVAL, "%s: result field %d has no %s", r->d->name, i,
+                             f[i].name ? "data" : "name");
     return PEL_OK;
 }
 
 void pel_run_state_free(run *r)
 {
     free(r->fields);
-    free(r->meta);
     free(r->fingerprints);
     free(r->diffs);
 }
+
+/* The numerics record of this build: the component's "<family>=<version>". */
+static const char *numerics(const run *r) { return r->sum.numerics; }
 
 /* A value as a message shows it: integers, reals in their shortest
  * round-trip form, strings quoted. */
 static void meta_text(const pel_meta *m, char *buf, size_t n)
 {
     if (m->kind == PEL_META_INT) snprintf(buf, n, "%lld", (long long)m->i);
-    else if (m->kind == PEL_META_STRING) snprintf(buf, n, "'%s'", m->s);
+    else if (m->kind == PEL_META_STRING) snprintf(buf, n, "'%s'", m->s ? m->s : "");
     else
         for (int digits = 15; digits <= 17; digits++) {
             snprintf(buf, n, "%.*g", digits, m->r);
@@ -48,7 +74,7 @@ static int meta_equal(const pel_meta *a, const pel_meta *b)
     if (a->kind != b->kind) return 0;
     if (a->kind == PEL_META_INT) return a->i == b->i;
     if (a->kind == PEL_META_REAL) return memcmp(&a->r, &b->r, sizeof a->r) == 0;
-    return strcmp(a->s, b->s) == 0;
+    return a->s && b->s && strcmp(a->s, b->s) == 0;
 }
 
 /* "f64 64x48" */
@@ -62,26 +88,42 @@ static void shape_text(const pel_field *f, char *buf, size_t n)
 static int same_shape(const pel_field *a, const pel_field *b)
 {
     if (a->type != b->type || a->rank != b->rank) return 0;
-    for (int d = 0; d < a->rank; d++)
+    for (int d = 0; d < a->rank && d < PEL_FIELD_MAX_RANK; d++)
         if (a->dims[d] != b->dims[d]) return 0;
     return 1;
 }
 
-/* Does the file at `path` (a "checkpoint" or "baseline") describe this run's
- * state?  0 when it does; otherwise records the first difference. */
-static int check_state(run *r, pel_ckpt *ck, const char *path, const char *role)
+/* Is field f in the file, with the same element type and shape?  0 when it
+ * is; otherwise records the difference. */
+static int check_field(run *r, pel_ckpt *ck, const char *path, const char *role, const pel_field *f)
+{
+    char a[96], b[96];
+    pel_field c;
+    int k = pel_ckpt_find_field(ck, f->name);
+    if (k < 0) return pel_error(r->ctx, PEL_EMISMATCH, "%s: no field '%s' in this %s", path, f->name, role);
+    pel_ckpt_field_info(ck, k, &c);
+    if (same_shape(f, &c)) return 0;
+    shape_text(&c, a, sizeof a);
+    shape_text(f, b, sizeof b);
+    return pel_error(r->ctx, PEL_EMISMATCH, "%s: field '%s' is %s, this run has %s", path, f->name, a, b);
+}
+
+/* Does the file at `path` (a "checkpoint" or "baseline") describe the state
+ * `own` of this run?  0 when it does; otherwise records the first
+ * difference. */
+static int check_state(run *r, pel_ckpt *ck, const char *path, const char *role, const pel_component_state *own)
 {
     const pel_driver *d = r->d;
     pel_context *ctx = r->ctx;
     char a[96], b[96];
     if (strcmp(pel_ckpt_kind(ck), d->name) != 0)
         return pel_error(ctx, PEL_EMISMATCH, "%s: written by %s, not %s", path, pel_ckpt_kind(ck), d->name);
-    const char *mine = d->numerics ? d->numerics : "", *theirs = pel_ckpt_numerics(ck);
+    const char *mine = numerics(r), *theirs = pel_ckpt_numerics(ck);
     if (strcmp(mine, theirs) != 0)
         return pel_error(ctx, PEL_EMISMATCH, "%s: other numerics version (%s %s, this build %s)", path,
                          role, *theirs ? theirs : "none", *mine ? mine : "none");
-    for (int i = 0; i < r->nmeta; i++) {
-        const pel_meta *m = &r->meta[i], *c = pel_ckpt_find_meta(ck, m->name);
+    for (int i = 0; i < own->nmeta; i++) {
+        const pel_meta *m = &own->meta[i], *c = pel_ckpt_find_meta(ck, m->name);
         meta_text(m, b, sizeof b);
         if (!c) return pel_error(ctx, PEL_EMISMATCH, "%s: no '%s' in this %s (this run has %s)", path, m->name, role, b);
         if (meta_equal(m, c)) continue;
@@ -91,34 +133,26 @@ static int check_state(run *r, pel_ckpt *ck, const char *path, const char *role)
     for (int i = 0; i < pel_ckpt_meta_count(ck); i++) {
         const pel_meta *c = pel_ckpt_meta_at(ck, i);
         int found = 0;
-        for (int j = 0; !found && j < r->nmeta; j++) found = strcmp(r->meta[j].name, c->name) == 0;
+        for (int j = 0; !found && j < own->nmeta; j++) found = strcmp(own->meta[j].name, c->name) == 0;
         meta_text(c, a, sizeof a);
         if (!found)
             return pel_error(ctx, PEL_EMISMATCH, "%s: written with %s = %s, which this run does not have",
                              path, c->name, a);
     }
-    for (int i = 0; i < r->nfields; i++) {
-        const pel_field *f = &r->fields[i];
-        pel_field c;
-        int k = pel_ckpt_find_field(ck, f->name);
-        if (k < 0) return pel_error(ctx, PEL_EMISMATCH, "%s: no field '%s' in this %s", path, f->name, role);
-        pel_ckpt_field_info(ck, k, &c);
-        if (same_shape(f, &c)) continue;
-        shape_text(&c, a, sizeof a);
-        shape_text(f, b, sizeof b);
-        return pel_error(ctx, PEL_EMISMATCH, "%s: field '%s' is %s, this run has %s", path, f->name, a, b);
-    }
+    for (int i = 0; i < own->nfields; i++)
+        if (check_field(r, ck, path, role, &own->fields[i])) return 1;
     for (int i = 0; i < pel_ckpt_field_count(ck); i++) {
         const char *name = pel_ckpt_field_info(ck, i, NULL);
         int found = 0;
-        for (int j = 0; !found && j < r->nfields; j++) found = strcmp(r->fields[j].name, name) == 0;
+        for (int j = 0; !found && j < own->nfields; j++) found = strcmp(own->fields[j].name, name) == 0;
         if (!found) return pel_error(ctx, PEL_EMISMATCH, "%s: field '%s' is not in this run", path, name);
     }
     return 0;
 }
 
-/* Restores fields and step from a checkpoint written by this program with the
- * same parameters. */
+/* Restores the component from a checkpoint written by this program with the
+ * same numerics, parameters and fields: the checkpoint's fields and
+ * parameters go to pel_component_restore as a pel_component_state. */
 int pel_run_restart(run *r, long *step)
 {
     const pel_driver *d = r->d;
@@ -128,74 +162,102 @@ int pel_run_restart(run *r, long *step)
         pel_error(ctx, PEL_ENOTSUP, "--restart: %s has no checkpoints", d->name);
         return pel_run_fail(r, PEL_EXIT_USAGE);
     }
-    if (list_state(r)) return pel_run_fail(r, PEL_EXIT_RUN);
+    pel_component_state own;
+    if (checkpoint_state(r, &own)) return pel_run_fail(r, PEL_EXIT_RUN);
     int code = -1;
     pel_ckpt *ck;
     if (pel_ckpt_open(ctx, path, &ck)) return pel_run_fail(r, PEL_EXIT_USAGE);
-    if (check_state(r, ck, path, "checkpoint")) code = PEL_EXIT_USAGE;
+    if (check_state(r, ck, path, "checkpoint", &own)) code = PEL_EXIT_USAGE;
     uint64_t ckstep = pel_ckpt_step(ck);
     if (code < 0 && ckstep > (uint64_t)pel_config_int(r->cfg, "run", "steps")) {
         pel_error(ctx, PEL_EMISMATCH, "%s: at step %llu, beyond run.steps = %lld", path,
                   (unsigned long long)ckstep, pel_config_int(r->cfg, "run", "steps"));
         code = PEL_EXIT_USAGE;
     }
-    for (int i = 0; code < 0 && i < r->nfields; i++) {
-        pel_field *f = &r->fields[i];
-        /* the driver's memory is writable (driver.h); the field only views it */
-        if (pel_ckpt_read_field(ck, f->name, f->type, (void *)(uintptr_t)f->data, pel_field_count(f)))
-            code = PEL_EXIT_USAGE;
+    /* the checkpoint's fields, read into buffers that restore copies from;
+     * its parameters, which restore compares with the object's once more */
+    int nf = code < 0 ? own.nfields : 0, nm = code < 0 ? pel_ckpt_meta_count(ck) : 0;
+    pel_field *f = calloc((size_t)nf + 1, sizeof *f);
+    pel_meta *m = calloc((size_t)nm + 1, sizeof *m);
+    void **buf = calloc((size_t)nf + 1, sizeof *buf);
+    if (code < 0 && (!f || !m || !buf)) {
+        pel_error(ctx, PEL_ENOMEM, "%s: out of memory for %d fields", path, nf);
+        code = PEL_EXIT_RUN;
     }
-    pel_ckpt_close(ck);
+    for (int i = 0; code < 0 && i < nm; i++) m[i] = *pel_ckpt_meta_at(ck, i);
+    for (int i = 0; code < 0 && i < nf; i++) {
+        f[i] = own.fields[i];
+        uint64_t bytes = pel_field_bytes(&f[i]);
+        if (!(buf[i] = malloc(bytes ? (size_t)bytes : 1))) {
+            pel_error(ctx, PEL_ENOMEM, "%s: out of memory for field '%s'", path, f[i].name);
+            code = PEL_EXIT_RUN;
+        } else if (pel_ckpt_read_field(ck, f[i].name, f[i].type, buf[i], pel_field_count(&f[i])))
+            code = PEL_EXIT_USAGE;
+        f[i].data = buf[i];
+    }
+    if (code < 0) {
+        pel_component_state in = {.step = (long)ckstep, .time = pel_ckpt_time(ck), .fields = f, .nfields = nf,
+                                  .meta = m, .nmeta = nm};
+        if (pel_component_restore(r->comp, &in)) code = PEL_EXIT_USAGE;
+    }
+    pel_ckpt_close(ck); /* after restore: the parameters' names and strings are the file's */
+    for (int i = 0; buf && i < nf; i++) free(buf[i]);
+    free(buf);
+    free(f);
+    free(m);
     if (code >= 0) return pel_run_fail(r, code);
-    pel_status s = d->restored(r->state, (long)ckstep);
-    if (s) return pel_run_fail(r, PEL_EXIT_USAGE);
     *step = (long)ckstep;
     return -1;
 }
 
 pel_status pel_run_checkpoint(run *r, const char *path, long step)
 {
-    const pel_driver *d = r->d;
-    pel_status s = list_state(r);
+    pel_component_state own;
+    pel_status s = checkpoint_state(r, &own);
     if (s) return s;
     pel_region_begin(r->ctx, "checkpoint");
-    double t = d->time ? d->time(r->state) : (double)step;
-    s = pel_ckpt_write(r->ctx, path, d->name, d->numerics, (uint64_t)step, t, r->meta, r->nmeta,
-                                  r->fields, r->nfields);
+    s = pel_ckpt_write(r->ctx, path, r->d->name, numerics(r), (uint64_t)step, own.time, own.meta, own.nmeta,
+                       own.fields, own.nfields);
     pel_region_end(r->ctx, "checkpoint");
     return s;
 }
 
-/* Opens the baseline before the run and checks it against the state set up,
- * so a wrong file fails at once, as bad input. */
+/* Opens the baseline before the run and checks it against the component set
+ * up: the state a --save of this run would write, and every result field
+ * (what is compared), so a wrong file fails at once, as bad input. */
 int pel_run_open_baseline(run *r)
 {
-    if (list_state(r)) return pel_run_fail(r, PEL_EXIT_RUN);
+    pel_component_state own;
+    if (checkpoint_state(r, &own)) return pel_run_fail(r, PEL_EXIT_RUN);
     if (pel_ckpt_open(r->ctx, r->o.baseline, &r->baseline) ||
-        check_state(r, r->baseline, r->o.baseline, "baseline"))
+        check_state(r, r->baseline, r->o.baseline, "baseline", &own))
         return pel_run_fail(r, PEL_EXIT_USAGE);
+    if (pel_run_list_fields(r)) return pel_run_fail(r, PEL_EXIT_RUN);
+    for (int i = 0; i < r->nfields; i++)
+        if (check_field(r, r->baseline, r->o.baseline, "baseline", &r->fields[i]))
+            return pel_run_fail(r, PEL_EXIT_USAGE);
     return -1;
 }
 
 int pel_run_fingerprints(run *r)
 {
-    if (list_state(r)) return pel_run_fail(r, PEL_EXIT_RUN);
+    if (pel_run_list_fields(r)) return pel_run_fail(r, PEL_EXIT_RUN);
     free(r->fingerprints);
     r->fingerprints = calloc((size_t)r->nfields + 1, sizeof *r->fingerprints);
     if (!r->fingerprints) {
         pel_error(r->ctx, PEL_ENOMEM, "out of memory for %d fingerprints", r->nfields);
         return pel_run_fail(r, PEL_EXIT_RUN);
     }
-    for (int i = 0; i < r->nfields; i++) pel_field_fingerprint(&r->fields[i], r->fingerprints[i]);
     r->sum.fields = r->fields;
     r->sum.fingerprints = r->fingerprints;
     r->sum.nfields = r->nfields;
+    pel_report_fingerprints(&r->sum);
     return -1;
 }
 
-/* Compares the final fields (as pel_run_fingerprints listed them) with the
- * baseline, field by field: integers exactly, reals bitwise or, with
- * --baseline-tol, within a tolerance on the relative difference. */
+/* Compares the final result fields (as pel_run_fingerprints listed them)
+ * with the baseline, field by field: integers exactly, reals bitwise or,
+ * with --baseline-tol, within a tolerance on the relative difference. */
 int pel_run_compare_baseline(run *r)
 {
     pel_run_summary *s = &r->sum;

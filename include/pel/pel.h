@@ -22,5 +22,6 @@
 #include <pel/sort.h>
 #include <pel/mg.h>
 #include <pel/diffusion.h>
+#include <pel/component.h>
 
 #endif

@@ -6,9 +6,10 @@
 . "$(dirname "$0")/lib.sh"
 set -e
 
-# kernel_fingerprint REPORT: the (single) kernel's result fingerprint
+# kernel_fingerprint REPORT: the fingerprints of the (single) kernel's result
+# fields, in the report's order
 kernel_fingerprint() {
-    sed -n 's/.*"fingerprint": "\([0-9a-f]*\)".*/\1/p' "$1"
+    sed -n '/"fingerprints"/,/}/s/.*": "\([0-9a-f]*\)".*/\1/p' "$1"
 }
 
 for case in ep:S cg:S mg:S ft:S is:S ep:W cg:W mg:W ft:W is:W; do
@@ -26,7 +27,8 @@ for case in ep:S cg:S mg:S ft:S is:S ep:W cg:W mg:W ft:W is:W; do
 done
 
 run_ok "$NPB" --kernel all --class S --quiet --report all.json
-[ "$(grep -c '"verified": true' all.json)" -eq 5 ] || fail "--kernel all: not five verified kernels"
+grep -q '"schema": "pel-run-report"' all.json || fail "--kernel all: not a run report"
+[ "$(grep -c '"passed": true' all.json)" -eq 5 ] || fail "--kernel all: not five verified kernels"
 
 expect_exit 2 "unknown kernel" "$NPB" --kernel lu
 expect_exit 2 "unknown NPB class" "$NPB" --kernel cg --class D
