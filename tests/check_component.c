@@ -369,6 +369,80 @@ START_TEST(coupling)
 }
 END_TEST
 
+/* ---- components at the same time: the coupler's two shapes -------------------
+ * Every family's component advanced k + m steps (a) one after another from
+ * serial code, (b) all at once as tasks of one team of 2 sharing a context
+ * (barrier-free kernels hand their blocks to the team as tasks, the others
+ * run on their task's thread), (c) all at once, one per thread of an outer
+ * team (proc_bind(spread)) each with a nested team of 2 from its own
+ * context.  The result fields must be the same bits in the three, and no
+ * more threads may run than asked for. */
+static void advance_case(pel_context *ctx, int i, char fp[PEL_FINGERPRINT_HEX])
+{
+    const fam_case *fc = &cases[i];
+    unsigned char params[512];
+    ck_assert(fc->type->params_size <= sizeof params);
+    fc->type->params_default(params);
+    if (fc->small) fc->small(params);
+    pel_component *c = NULL;
+    fp[0] = '\0';
+    if (pel_component_create(ctx, fc->type, params, &c) != PEL_OK) return;
+    if (pel_component_advance(c, fc->k + fc->m) == PEL_OK) {
+        pel_field f[8];
+        int n = pel_component_fields(c, f, 8);
+        char all[8 * PEL_FINGERPRINT_HEX] = "";
+        for (int j = 0; j < n && j < 8; j++) {
+            char h[PEL_FINGERPRINT_HEX];
+            pel_field_fingerprint(&f[j], h);
+            strcat(all, h);
+        }
+        pel_fingerprint(all, strlen(all), fp);
+    }
+    pel_component_destroy(c);
+}
+
+START_TEST(concurrent_components)
+{
+    char plain[NCASES][PEL_FINGERPRINT_HEX], tasks[NCASES][PEL_FINGERPRINT_HEX],
+        teams[NCASES][PEL_FINGERPRINT_HEX];
+    pel_context *shared = test_context(2);
+    for (int i = 0; i < NCASES; i++) {
+        advance_case(shared, i, plain[i]);
+        ck_assert_msg(plain[i][0], "%s: plain run failed: %s", cases[i].type->name,
+                      pel_context_error(shared));
+    }
+
+    omp_set_max_active_levels(1);
+#pragma omp parallel num_threads(2) default(none) shared(shared, tasks)
+#pragma omp single
+    for (int i = 0; i < NCASES; i++) {
+#pragma omp task default(none) shared(shared, tasks) firstprivate(i)
+        advance_case(shared, i, tasks[i]);
+    }
+    int most = 2, now = test_os_threads();
+    ck_assert_msg(now <= most, "tasks: %d OS threads, at most %d asked for", now, most);
+
+    omp_set_max_active_levels(2);
+    pel_context *own[NCASES];
+    for (int i = 0; i < NCASES; i++) own[i] = test_context(2);
+#pragma omp parallel for num_threads(NCASES) proc_bind(spread) schedule(static, 1) \
+    default(none) shared(own, teams)
+    for (int i = 0; i < NCASES; i++) advance_case(own[i], i, teams[i]);
+    most = 2 * NCASES;
+    now = test_os_threads();
+    ck_assert_msg(now <= most, "nested teams: %d OS threads, at most %d asked for", now, most);
+
+    for (int i = 0; i < NCASES; i++) {
+        ck_assert_msg(strcmp(plain[i], tasks[i]) == 0, "%s: as a task: other bits",
+                      cases[i].type->name);
+        ck_assert_msg(strcmp(plain[i], teams[i]) == 0, "%s: in a nested team: other bits",
+                      cases[i].type->name);
+        pel_context_destroy(own[i]);
+    }
+    pel_context_destroy(shared);
+}
+END_TEST
+
 static Suite *component_suite(void)
 {
     Suite *s = suite_create("component");
@@ -382,6 +456,7 @@ static Suite *component_suite(void)
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");
     tcase_add_loop_test(thr, roundtrip, 0, NCASES);
+    tcase_add_test(thr, concurrent_components);
     suite_add_tcase(s, thr);
     return s;
 }

@@ -35,7 +35,7 @@
  *    in; the caller keeps its arrays.
  *  - Concurrency: distinct objects may be used at the same time from
  *    different threads or tasks, even when made from one context; one object
- *    is used by one thread at a time; the context must outlive the object.
+ *    is used by one thread at a time; the object keeps its context alive.
  *  - Determinism: every field is a function of the parameters and the step
  *    count only, never of the thread count; advancing k steps, saving,
  *    restoring into a fresh object and advancing m more gives the same bits

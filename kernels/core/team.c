@@ -14,23 +14,42 @@ int peli_team_want(const pel_context *ctx, size_t work, int max)
 }
 
 /* Every t exactly once, however many threads the runtime granted. */
+static void spread_body(int want, peli_team_fn fn, void *arg, int *ran)
+{
+    int me = omp_get_thread_num(), got = omp_get_num_threads();
+    if (me == 0) *ran = got;
+    for (int t = me; t < want; t += got) fn(t, want, arg);
+}
+
+static void team_body(peli_team_fn fn, void *arg, int *ran)
+{
+    int got = omp_get_num_threads();
+    if (omp_get_thread_num() == 0) *ran = got;
+    fn(omp_get_thread_num(), got, arg);
+}
+
+/* A nested team stays on its parent's places (proc_bind(close)): a coupler
+ * that spreads components over the machine keeps each one's threads
+ * together.  From serial code the program's own binding policy applies. */
 static void run_spread(int want, peli_team_fn fn, void *arg, int *ran)
 {
+    if (omp_get_active_level() > 0) {
+#pragma omp parallel num_threads(want) proc_bind(close) default(none) shared(want, fn, arg, ran)
+        spread_body(want, fn, arg, ran);
+    } else {
 #pragma omp parallel num_threads(want) default(none) shared(want, fn, arg, ran)
-    {
-        int me = omp_get_thread_num(), got = omp_get_num_threads();
-        if (me == 0) *ran = got;
-        for (int t = me; t < want; t += got) fn(t, want, arg);
+        spread_body(want, fn, arg, ran);
     }
 }
 
 static void run_team(int want, peli_team_fn fn, void *arg, int *ran)
 {
-#pragma omp parallel num_threads(want) default(none) shared(want, fn, arg, ran)
-    {
-        int got = omp_get_num_threads();
-        if (omp_get_thread_num() == 0) *ran = got;
-        fn(omp_get_thread_num(), got, arg);
+    if (omp_get_active_level() > 0) {
+#pragma omp parallel num_threads(want) proc_bind(close) default(none) shared(fn, arg, ran)
+        team_body(fn, arg, ran);
+    } else {
+#pragma omp parallel num_threads(want) default(none) shared(fn, arg, ran)
+        team_body(fn, arg, ran);
     }
 }
 
