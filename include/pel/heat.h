@@ -6,10 +6,12 @@
  *  (b) pel_heat: a solver that owns its fields, knows its initial condition
  *      and exposes its invariants through pel_heat_verify.
  *
- * Grid: n[0] x n[1] (x n[2]) points, row-major, last index fastest.
+ * Grid: n[0] x n[1] (x n[2]) points, row-major, last index fastest (the
+ * layout of every PEL family, pel/field.h).
  *   Dirichlet: points 0 and n-1 of each dimension lie on the boundary and keep
- *     their values; spacing h = L / (n - 1).
- *   Periodic:  n points per period, indices wrap; spacing h = L / n.
+ *     their values; point i sits at x = i h, spacing h = L / (n - 1).
+ *   Periodic:  n points per period, indices wrap; point i sits at x = i h,
+ *     spacing h = L / n.
  * One step:  u' = u + sum_d r_d (u[-1] - 2u + u[+1])_d  with r_d = alpha dt / h_d^2,
  * evaluated in that order for every point, so results never depend on the
  * thread count.  Stable when sum_d r_d <= 1/2 (r <= 1/4 in 2D, 1/6 in 3D on a

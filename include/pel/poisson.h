@@ -6,7 +6,11 @@
  * -|k|^2 (or the second-order finite-difference symbol), sets the mean mode to
  * zero and transforms back (c2r).  The result is bitwise identical for any
  * thread count: every 1D transform runs the same fixed plan whichever thread
- * executes it (see docs/poisson.md). */
+ * executes it (see docs/poisson.md).
+ *
+ * Grid: n[0] x n[1] (x n[2]) points, row-major, last index fastest (the
+ * layout of every PEL family, pel/field.h); point i of dimension d sits at
+ * x_d = i * length[d] / n[d], the period [0, length[d]) sampled from 0. */
 #ifndef PEL_POISSON_H
 #define PEL_POISSON_H
 #define PEL_POISSON_NUMERICS_VERSION 1 /* bumped whenever this family's arithmetic changes on purpose */
