@@ -80,3 +80,47 @@ int peli_parallel(const pel_context *ctx, size_t work, int max, int flags, peli_
     for (int t = 0; t < want; t++) fn(t, want, arg);
     return want;
 }
+
+/* ---- bodies of phases --------------------------------------------------------- */
+
+typedef struct body_job {
+    peli_body_fn body;
+    void *arg;
+} body_job;
+
+static void body_as_team(int t, int nt, void *arg)
+{
+    body_job *j = arg;
+    peli_team tm = {t, nt, 0};
+    j->body(&tm, j->arg);
+}
+
+int peli_run(const pel_context *ctx, size_t work, int max, peli_body_fn body, void *arg)
+{
+    int want = peli_team_want(ctx, work, max);
+    int can_team = omp_get_active_level() < omp_get_max_active_levels();
+    if (want > 1 && !can_team) {
+        peli_team tm = {0, want, 1};
+        body(&tm, arg);
+        return want;
+    }
+    body_job j = {body, arg};
+    return peli_parallel(ctx, work, max, PELI_BARRIERS, body_as_team, &j);
+}
+
+void peli_phase(peli_team *tm, peli_team_fn fn, void *arg)
+{
+    if (!tm->tasks) {
+        fn(tm->t, tm->nt, arg);
+        peli_barrier(tm->nt);
+        return;
+    }
+    int nt = tm->nt;
+#pragma omp taskloop grainsize(1) default(none) shared(nt, fn, arg)
+    for (int t = 0; t < nt; t++) fn(t, nt, arg);
+}
+
+void peli_sync(peli_team *tm)
+{
+    if (!tm->tasks) peli_barrier(tm->nt);
+}

@@ -39,6 +39,37 @@ int peli_parallel(const pel_context *ctx, size_t work, int max, int flags, peli_
 /* The team size peli_parallel would ask for (before the runtime's say). */
 int peli_team_want(const pel_context *ctx, size_t work, int max);
 
+/* ---- work whose threads synchronise: a body of phases ----------------------
+ * A body runs the control flow of a kernel (iteration loops, convergence
+ * tests) and hands every piece of per-thread work to peli_phase.  As a team
+ * (serial caller, or nesting enabled) every thread runs the body with its
+ * own t and a phase is "my part, then a barrier": exactly a parallel region
+ * with barriers.  Inside a caller's team without nesting the body runs once,
+ * on the calling thread, in task mode: a phase is a taskloop of nt tasks
+ * (one per t), awaited, so the caller's idle threads join the work.  Code
+ * outside phases therefore runs once per thread or once in all: it may read
+ * shared results but write only its own locals, except under peli_master
+ * (t == 0 as a team, always in task mode) followed by peli_sync when other
+ * threads read what it wrote. */
+typedef struct peli_team {
+    int t, nt; /* as a team: this thread of nt; in task mode: 0 of nt (virtual) */
+    int tasks; /* 1 in task mode */
+} peli_team;
+
+typedef void (*peli_body_fn)(peli_team *tm, void *arg);
+
+/* Runs body as above; returns the nt it ran with. */
+int peli_run(const pel_context *ctx, size_t work, int max, peli_body_fn body, void *arg);
+
+/* fn(t, nt, arg) for every t of the team, then all have finished. */
+void peli_phase(peli_team *tm, peli_team_fn fn, void *arg);
+
+/* All threads have reached this point (a barrier as a team; nothing to do in
+ * task mode, where one thread runs the body). */
+void peli_sync(peli_team *tm);
+
+static inline int peli_master(const peli_team *tm) { return tm->t == 0; }
+
 /* A barrier among the nt calls of one PELI_BARRIERS run (a no-op when nt = 1). */
 #define peli_barrier(nt)                                                                      \
     do {                                                                                      \
