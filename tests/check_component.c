@@ -330,6 +330,30 @@ END_TEST
 
 /* Coupling: heat's u exported and imported as Poisson's right-hand side on
  * the same grid; the solve then satisfies the residual check alone. */
+START_TEST(nonfinite_detected)
+{
+    /* a NaN put into heat's u travels; the check names field, index and step */
+    pel_context *ctx = test_context(2);
+    pel_heat_params hp;
+    pel_heat_component.params_default(&hp);
+    hp.n[0] = 16;
+    hp.n[1] = 12;
+    pel_component *h;
+    ck_assert_ok(pel_component_create(ctx, &pel_heat_component, &hp, &h));
+    ck_assert_ok(pel_component_check_finite(h));
+    double u[16 * 12] = {0};
+    u[5 * 12 + 7] = NAN;
+    pel_field in = {"u", PEL_F64, 2, {16, 12, 0, 0}, u};
+    ck_assert_ok(pel_component_import(h, &in));
+    ck_assert_fails(ctx, pel_component_check_finite(h), PEL_ENONFINITE,
+                    "heat: field u holds nan at (5, 7) after step 0");
+    ck_assert_ok(pel_component_advance(h, 1));
+    ck_assert_fails(ctx, pel_component_check_finite(h), PEL_ENONFINITE, "after step 1");
+    pel_component_destroy(h);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(coupling)
 {
     pel_context *ctx = test_context(2);
@@ -453,6 +477,7 @@ static Suite *component_suite(void)
     suite_add_tcase(s, tapi);
     TCase *num = tcase_create("numerics");
     tcase_add_test(num, coupling);
+    tcase_add_test(num, nonfinite_detected);
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");
     tcase_add_loop_test(thr, roundtrip, 0, NCASES);

@@ -12,6 +12,7 @@
 
 #include <omp.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -189,6 +190,52 @@ START_TEST(test_context_outlives)
 }
 END_TEST
 
+START_TEST(test_timing_failure_is_quiet)
+{
+    /* a kernel whose region cannot be recorded still succeeds, and leaves
+     * the context's last error as it was */
+    pel_context *ctx = test_context(2);
+    pel_heat_params p;
+    pel_heat_params_default(&p, 2);
+    p.n[0] = p.n[1] = 16;
+    pel_heat *h = NULL;
+    ck_assert_ok(pel_heat_create(ctx, &p, &h));
+    char name[8];
+    for (int i = 0; i < 16; i++) { /* the deepest nesting a thread may have */
+        snprintf(name, sizeof name, "r%d", i);
+        ck_assert_ok(pel_region_begin(ctx, name));
+    }
+    ck_assert_ok(pel_heat_step(h, 2));
+    ck_assert_int_eq(pel_context_last_status(ctx), PEL_OK);
+    ck_assert_str_eq(pel_context_error(ctx), "");
+    ck_assert_int_ge(pel_region_dropped(ctx), 1);
+    pel_heat_destroy(h);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+START_TEST(test_checkpoint_outlives_context)
+{
+    pel_context *ctx = test_context(1);
+    char path[256];
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/pel-ctx-%ld.ckpt", dir && *dir ? dir : "/tmp", (long)getpid());
+    const double x[3] = {1, 2, 3};
+    pel_field f = {"x", PEL_F64, 1, {3, 0, 0, 0}, x};
+    pel_meta m = {"n", PEL_META_INT, 3, 0.0, NULL};
+    ck_assert_ok(pel_ckpt_write(ctx, path, "test", "", 0, 0.0, &m, 1, &f, 1));
+    pel_ckpt *ck = NULL;
+    ck_assert_ok(pel_ckpt_open(ctx, path, &ck));
+    pel_context_destroy(ctx); /* the handle keeps it alive */
+    int64_t n = 0;
+    ck_assert_ok(pel_ckpt_get_int(ck, "n", &n));
+    ck_assert_int_eq(n, 3);
+    ck_assert_int_eq(pel_ckpt_get_int(ck, "absent", &n), PEL_EMISMATCH); /* records on the context */
+    pel_ckpt_close(ck);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(test_isa_override)
 {
     pel_isa native = pel_cpu_isa_native();
@@ -213,6 +260,8 @@ static Suite *context_suite(void)
     tcase_add_test(api, test_status_codes);
     tcase_add_test(api, test_context_outlives);
     tcase_add_test(api, test_isa_override);
+    tcase_add_test(api, test_timing_failure_is_quiet);
+    tcase_add_test(api, test_checkpoint_outlives_context);
     suite_add_tcase(s, api);
     TCase *thr = tcase_create("threads");
     tcase_add_test(thr, test_regions_concurrent);

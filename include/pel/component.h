@@ -121,6 +121,11 @@ int pel_component_fields(pel_component *c, pel_field *out, int max);
 
 pel_status pel_component_verify(pel_component *c, pel_verify_log *log);
 
+/* PEL_ENONFINITE, naming the field, the index and the step, when a real
+ * result field holds a NaN or an infinity (a run gone unstable); PEL_OK
+ * otherwise.  Reads every result field once. */
+pel_status pel_component_check_finite(pel_component *c);
+
 /* 1 when the type supports save/restore. */
 int pel_component_can_checkpoint(const pel_component *c);
 /* The checkpoint state at the current step (a view, see above);

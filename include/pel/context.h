@@ -20,7 +20,11 @@
  * current level), otherwise on the calling thread alone, or, for kernels
  * whose work is a list of independent blocks, as tasks that the caller's
  * team runs (taskloop).  Never more threads than asked for; the results are
- * bitwise identical in every case.  The library never calls
+ * bitwise identical in every case.  An object that keeps per-thread
+ * workspace makes it at create (for the context's thread count then, or
+ * more, as its header says) and never uses more threads than it has
+ * workspace for.  Tasks that call PEL must be tied (the default): region
+ * nesting is kept per OS thread.  The library never calls
  * omp_set_num_threads. */
 #ifndef PEL_CONTEXT_H
 #define PEL_CONTEXT_H

@@ -62,6 +62,10 @@ uint64_t pel_field_bytes(const pel_field *f);
 /* The multi-index (idx[0] slowest, rank entries) of linear element i. */
 void pel_field_index(const pel_field *f, uint64_t i, uint64_t idx[PEL_FIELD_MAX_RANK]);
 
+/* The first element of a real field that is a NaN or an infinity, or -1
+ * (also for integer fields, which cannot hold one). */
+int64_t pel_field_find_nonfinite(const pel_field *f);
+
 /* How a field differs from a reference field of the same type and shape.
  * Integers are compared exactly; reals bitwise, with the size of their
  * differences: absolute, relative to the reference's largest magnitude

@@ -229,6 +229,7 @@ void pel_ckpt_close(pel_ckpt *ck)
     for (uint32_t i = 0; ck->fields && i < ck->h.nfields; i++) free((char *)ck->fields[i].name);
     free(ck->path);
     free(ck->numerics);
+    peli_context_release(ck->ctx);
     free(ck->meta);
     free(ck->fields);
     free(ck->offset);
@@ -426,7 +427,7 @@ pel_status pel_ckpt_open(pel_context *ctx, const char *path, pel_ckpt **out)
         free(ck);
         return pel_error(ctx, PEL_ENOMEM, "%s: out of memory", path);
     }
-    ck->ctx = ctx;
+    ck->ctx = peli_context_retain(ctx); /* the handle may outlive the caller's reference */
     pel_status s = pel_input_open(ctx, path, 0, &ck->f, NULL); /* a regular file, never a FIFO */
     if (s != PEL_OK) {
         pel_ckpt_close(ck);

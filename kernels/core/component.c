@@ -103,6 +103,34 @@ pel_status pel_component_verify(pel_component *c, pel_verify_log *log)
     return c->type->verify(c->state, log);
 }
 
+pel_status pel_component_check_finite(pel_component *c)
+{
+    if (!c) return PEL_EINVAL;
+    int n = c->type->fields(c->state, NULL, 0);
+    pel_field *all = n > 0 ? malloc((size_t)n * sizeof *all) : NULL;
+    if (n > 0 && !all) return pel_error(c->ctx, PEL_ENOMEM, "%s: out of memory", c->type->name);
+    if (n > 0) n = c->type->fields(c->state, all, n);
+    pel_status st = PEL_OK;
+    for (int k = 0; k < n && st == PEL_OK; k++) {
+        const pel_field *f = &all[k];
+        int64_t i = pel_field_find_nonfinite(f);
+        if (i < 0) continue;
+        uint64_t idx[PEL_FIELD_MAX_RANK] = {0};
+        pel_field_index(f, (uint64_t)i, idx);
+        char at[128];
+        size_t len = 0;
+        for (int d = 0; d < f->rank && len < sizeof at; d++)
+            len += (size_t)snprintf(at + len, sizeof at - len, "%s%llu", d ? ", " : "",
+                                    (unsigned long long)idx[d]);
+        double v = f->type == PEL_F64 ? ((const double *)f->data)[i]
+                                      : (double)((const float *)f->data)[i];
+        st = pel_error(c->ctx, PEL_ENONFINITE, "%s: field %s holds %g at (%s) after step %ld",
+                       c->type->name, f->name, v, at, c->step);
+    }
+    free(all);
+    return st;
+}
+
 int pel_component_can_checkpoint(const pel_component *c) { return c && c->type->save; }
 
 pel_status pel_component_save(pel_component *c, pel_component_state *out)

@@ -148,3 +148,19 @@ pel_status pel_field_compare(pel_context *ctx, const pel_field *a, const pel_fie
     d->max_rel = d->max_abs / (bmax > 0 ? bmax : 1.0);
     return PEL_OK;
 }
+
+int64_t pel_field_find_nonfinite(const pel_field *f)
+{
+    if (!f || !f->data || !pel_dtype_is_real(f->type)) return -1;
+    uint64_t n = pel_field_count(f);
+    if (f->type == PEL_F64) {
+        const double *x = f->data;
+        for (uint64_t i = 0; i < n; i++)
+            if (!isfinite(x[i])) return (int64_t)i;
+    } else {
+        const float *x = f->data;
+        for (uint64_t i = 0; i < n; i++)
+            if (!isfinite(x[i])) return (int64_t)i;
+    }
+    return -1;
+}

@@ -101,15 +101,27 @@ static pel_status exit_locked(pel_context *ctx, const char *name, double t, char
     return PEL_OK;
 }
 
-static pel_status region_event(pel_context *ctx, const char *name, int enter)
+/* quiet: a kernel's own region; a failure is counted, not recorded as the
+ * context's last error, so a successful computation leaves no error behind. */
+static pel_status region_event(pel_context *ctx, const char *name, int enter, int quiet)
 {
     if (!ctx) return PEL_EINVAL;
     if (!name || !*name) return pel_error(ctx, PEL_EINVAL, "region name is empty");
     double t = pel_wtime();
     char path[PEL_PATH_MAX];
     pthread_mutex_lock(&ctx->lock);
+    pel_status last = ctx->last_status;
+    char msg[PEL_ERRMSG_MAX], loc[sizeof ctx->errloc];
+    if (quiet) memcpy(msg, ctx->errmsg, sizeof msg), memcpy(loc, ctx->errloc, sizeof loc);
     pel_status s = enter ? enter_locked(ctx, name, t, path) : exit_locked(ctx, name, t, path);
-    if (s != PEL_OK) ctx->dropped++;
+    if (s != PEL_OK) {
+        ctx->dropped++;
+        if (quiet) { /* put the last error back as it was */
+            ctx->last_status = last;
+            memcpy(ctx->errmsg, msg, sizeof msg);
+            memcpy(ctx->errloc, loc, sizeof loc);
+        }
+    }
     pel_region_hook hook = ctx->hook;
     void *user = ctx->hook_user;
     pthread_mutex_unlock(&ctx->lock);
@@ -117,10 +129,10 @@ static pel_status region_event(pel_context *ctx, const char *name, int enter)
     return s;
 }
 
-pel_status pel_region_begin(pel_context *ctx, const char *name) { return region_event(ctx, name, 1); }
-pel_status pel_region_end(pel_context *ctx, const char *name) { return region_event(ctx, name, 0); }
-void peli_region_enter(pel_context *ctx, const char *name) { (void)region_event(ctx, name, 1); }
-void peli_region_exit(pel_context *ctx, const char *name) { (void)region_event(ctx, name, 0); }
+pel_status pel_region_begin(pel_context *ctx, const char *name) { return region_event(ctx, name, 1, 0); }
+pel_status pel_region_end(pel_context *ctx, const char *name) { return region_event(ctx, name, 0, 0); }
+void peli_region_enter(pel_context *ctx, const char *name) { (void)region_event(ctx, name, 1, 1); }
+void peli_region_exit(pel_context *ctx, const char *name) { (void)region_event(ctx, name, 0, 1); }
 
 long pel_region_dropped(const pel_context *ctx) { return ctx ? ctx->dropped : 0; }
 
