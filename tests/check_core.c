@@ -544,6 +544,71 @@ START_TEST(threads_first_touch)
 }
 END_TEST
 
+/* Ranks of a distributed array: each evaluates the parts of its
+ * block-aligned range with its own local data; combining every part gives
+ * pel_reduce's bits over the whole array, for any split. */
+static double leaf_local_sum(const void *u, size_t b, size_t e)
+{
+    const double *x = u;
+    double s = 0.0;
+    for (size_t i = b; i < e; i++) s += x[i];
+    return s;
+}
+
+static double leaf_local_max(const void *u, size_t b, size_t e)
+{
+    const double *x = u;
+    double m = -INFINITY;
+    for (size_t i = b; i < e; i++) m = x[i] > m ? x[i] : m;
+    return m;
+}
+
+START_TEST(num_reduce_distributed)
+{
+    const uint64_t B = PEL_REDUCE_BLOCK, n = 37 * B + 777; /* an odd number of blocks, a ragged end */
+    double *x = malloc(n * sizeof *x);
+    ck_assert(x);
+    for (uint64_t i = 0; i < n; i++) x[i] = 1.0 / (double)(i + 1) * ((i % 3) ? 1.0 : -0.5);
+    uint64_t rng = 12345;
+    for (int trial = 0; trial < 60; trial++) {
+        pel_reduce_op op = trial % 2 ? PEL_REDUCE_MAX : PEL_REDUCE_SUM;
+        pel_reduce_leaf leaf = trial % 2 ? leaf_local_max : leaf_local_sum;
+        double whole = pel_reduce(tctx(1 + trial % 3), op, n, leaf, x);
+        /* 1 to 6 ranks, cut at random block boundaries */
+        int ranks = 1 + trial % 6;
+        uint64_t cut[8] = {0};
+        for (int r = 1; r < ranks; r++) {
+            rng = rng * 6364136223846793005u + 1442695040888963407u;
+            cut[r] = (rng >> 33) % 38 * B;
+        }
+        cut[ranks] = n;
+        for (int a = 1; a < ranks; a++) /* sort the cuts */
+            for (int b = a; b > 0 && cut[b] < cut[b - 1]; b--) {
+                uint64_t t = cut[b];
+                cut[b] = cut[b - 1], cut[b - 1] = t;
+            }
+        pel_reduce_part parts[8 * PEL_REDUCE_MAX_PARTS];
+        int np = 0;
+        for (int r = 0; r < ranks; r++) {
+            int got = pel_reduce_local(tctx(2), op, n, cut[r], (size_t)(cut[r + 1] - cut[r]), leaf,
+                                       x + cut[r], parts + np, PEL_REDUCE_MAX_PARTS);
+            ck_assert_int_ge(got, 0);
+            ck_assert_int_le(got, PEL_REDUCE_MAX_PARTS);
+            np += got;
+        }
+        double combined = pel_reduce_combine(op, n, parts, np);
+        ck_assert_msg(memcmp(&combined, &whole, sizeof whole) == 0,
+                      "trial %d (%d ranks): %.17g, whole array %.17g", trial, ranks, combined, whole);
+        if (np > 1) /* a part missing is noticed, not a silently wrong sum */
+            ck_assert(isnan(pel_reduce_combine(op, n, parts, np - 1)));
+    }
+    pel_reduce_part p[4];
+    ck_assert_int_eq(pel_reduce_local(NULL, PEL_REDUCE_SUM, n, 5, 10, leaf_local_sum, x, p, 4), -1);
+    ck_assert_int_eq(pel_reduce_local(NULL, PEL_REDUCE_SUM, n, 0, 10, leaf_local_sum, x, p, 4), -1);
+    free(x);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
     Suite *s = suite_create("core");
@@ -560,6 +625,7 @@ static Suite *core_suite(void)
     tcase_add_test(num, num_lcg46);
     tcase_add_test(num, num_reduce_exact);
     tcase_add_test(num, num_reduce_accuracy);
+    tcase_add_test(num, num_reduce_distributed);
     tcase_add_test(num, num_verify_rules);
     tcase_add_test(num, num_fingerprint);
     tcase_add_test(num, num_json_text);

@@ -12,6 +12,7 @@
 #define PEL_REDUCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <pel/context.h>
 
 #ifdef __cplusplus
@@ -42,6 +43,34 @@ double pel_norm2(const pel_context *ctx, const double *x, size_t n); /* sqrt(sum
 double pel_max(const pel_context *ctx, const double *x, size_t n);
 double pel_min(const pel_context *ctx, const double *x, size_t n);
 double pel_max_abs(const pel_context *ctx, const double *x, size_t n);
+
+/* ---- parts of a distributed array (each rank, or any other owner, holds a
+ * block-aligned range of one global array of n_global elements) ----------
+ * A part evaluates the maximal subtrees of the global tree inside its range;
+ * the parts of all owners, combined in tree order, give exactly the bits
+ * pel_reduce gives over the whole array.  With MPI: each rank calls
+ * pel_reduce_local, the parts are gathered (MPI_Allgather of the structs),
+ * and every rank calls pel_reduce_combine. */
+typedef struct pel_reduce_part {
+    uint64_t lo, size; /* the subtree: blocks [lo, lo + size) of the global tree */
+    double value;
+} pel_reduce_part;
+
+/* At most this many parts per range (two per tree level). */
+#define PEL_REDUCE_MAX_PARTS 128
+
+/* The parts of the range [offset, offset + n_local) of the global array,
+ * whose element offset + i the leaf sees as local index i.  offset must be a
+ * multiple of PEL_REDUCE_BLOCK, and so must n_local unless the range ends
+ * the array.  Writes min(count, max) parts and returns count, or -1 for a
+ * bad range or NULL arguments. */
+int pel_reduce_local(const pel_context *ctx, pel_reduce_op op, uint64_t n_global, uint64_t offset,
+                     size_t n_local, pel_reduce_leaf leaf, const void *user, pel_reduce_part *out,
+                     int max);
+
+/* Combines the parts of every range (in any order; sorted in place) into
+ * the global result; NaN when they do not cover the array exactly once. */
+double pel_reduce_combine(pel_reduce_op op, uint64_t n_global, pel_reduce_part *parts, int nparts);
 
 /* Serial, fixed-order (pairwise) sum of a short array of partials. */
 double pel_sum_serial(const double *x, size_t n);

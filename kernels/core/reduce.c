@@ -237,3 +237,91 @@ double pel_sum_serial(const double *x, size_t n)
     while (half * 2 < n) half *= 2;
     return pel_sum_serial(x, half) + pel_sum_serial(x + half, n - half);
 }
+
+/* ---- a part of a distributed array ---------------------------------------------
+ * The tree is over the global array's blocks; a part evaluates the maximal
+ * subtrees inside its own blocks.  A node's subtree is exactly the tree
+ * pel_reduce builds over that node's elements (both clip at the last block
+ * the same way), so each node is one pel_reduce on a shifted leaf. */
+
+typedef struct shifted {
+    pel_reduce_leaf leaf;
+    const void *user;
+    size_t off;
+} shifted;
+
+static double leaf_shifted(const void *v, size_t b, size_t e)
+{
+    const shifted *s = v;
+    return s->leaf(s->user, b + s->off, e + s->off);
+}
+
+static void nodes_in(size_t nb, size_t lo, size_t size, size_t b0, size_t b1, pel_reduce_part *out,
+                     int max, int *count)
+{
+    size_t e = lo + size < nb ? lo + size : nb;
+    if (e <= b0 || lo >= b1) return;
+    if (lo >= b0 && e <= b1) {
+        if (*count < max) out[*count].lo = lo, out[*count].size = size;
+        (*count)++;
+        return;
+    }
+    nodes_in(nb, lo, size / 2, b0, b1, out, max, count);
+    nodes_in(nb, lo + size / 2, size / 2, b0, b1, out, max, count);
+}
+
+int pel_reduce_local(const pel_context *ctx, pel_reduce_op op, uint64_t n_global, uint64_t offset,
+                     size_t n_local, pel_reduce_leaf leaf, const void *user, pel_reduce_part *out,
+                     int max)
+{
+    const uint64_t B = PEL_REDUCE_BLOCK;
+    if (!leaf || !out || max < 0 || offset % B != 0 || offset > n_global ||
+        n_local > n_global - offset || (n_local % B != 0 && offset + n_local != n_global))
+        return -1;
+    if (n_local == 0) return 0;
+    size_t nb = (size_t)((n_global + B - 1) / B), root = 1;
+    while (root < nb) root *= 2;
+    size_t b0 = (size_t)(offset / B), b1 = (size_t)((offset + n_local + B - 1) / B);
+    int count = 0;
+    nodes_in(nb, 0, root, b0, b1, out, max, &count);
+    for (int k = 0; k < count && k < max; k++) {
+        uint64_t first = (uint64_t)out[k].lo * B, last = (uint64_t)(out[k].lo + out[k].size) * B;
+        if (last > n_global) last = n_global;
+        shifted s = {leaf, user, (size_t)(first - offset)};
+        out[k].value = pel_reduce(ctx, op, (size_t)(last - first), leaf_shifted, &s);
+    }
+    return count;
+}
+
+static int by_lo(const void *a, const void *b)
+{
+    const pel_reduce_part *x = a, *y = b;
+    return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static double node_value(pel_reduce_op op, size_t nb, size_t lo, size_t size,
+                         const pel_reduce_part *p, int n, int *k, int *bad)
+{
+    if (*k < n && p[*k].lo == lo && p[*k].size == size) return p[(*k)++].value;
+    if (size == 1) { /* a block no part holds */
+        *bad = 1;
+        return identity(op);
+    }
+    size_t half = size / 2;
+    if (lo + half >= nb) return node_value(op, nb, lo, half, p, n, k, bad);
+    double left = node_value(op, nb, lo, half, p, n, k, bad);
+    double right = node_value(op, nb, lo + half, half, p, n, k, bad);
+    return combine(op, left, right);
+}
+
+double pel_reduce_combine(pel_reduce_op op, uint64_t n_global, pel_reduce_part *parts, int nparts)
+{
+    if (n_global == 0) return identity(op);
+    if (!parts || nparts <= 0) return NAN;
+    size_t nb = (size_t)((n_global + PEL_REDUCE_BLOCK - 1) / PEL_REDUCE_BLOCK), root = 1;
+    while (root < nb) root *= 2;
+    qsort(parts, (size_t)nparts, sizeof *parts, by_lo);
+    int k = 0, bad = 0;
+    double r = node_value(op, nb, 0, root, parts, nparts, &k, &bad);
+    return bad || k != nparts ? NAN : r;
+}
