@@ -3,7 +3,8 @@
  * reported in NPB's format and as a JSON run report (one entry per kernel).
  *
  * Each kernel is a component of its family (pel/component.h);
- * drivers/npb/<name>.c describes one class of it; the common suite loop
+ * drivers/npb/<family>.c (gauss, sparse, mg, diffusion, sort) describes one
+ * class of it; the common suite loop
  * (drivers/common/suite.h) runs, repeats, verifies and reports.  This file
  * is the table and NPB's printed format. */
 #include <config.h>
