@@ -459,6 +459,60 @@ START_TEST(threads_policy)
 }
 END_TEST
 
+/* Called by one thread of a user's team of 2 (omp single, nesting off), a
+ * solver of a 2-thread context joins the team: each phase of the V-cycle is
+ * a taskloop that the team's other thread, waiting at the single's barrier,
+ * shares.  The plain call's bits, and no thread beyond the team's 2.  The
+ * public API does not tell which thread ran which task, so this checks the
+ * bits and the thread count, not that the other thread took a share.  The
+ * small runs cover one level, two and all, slabs of one or two planes,
+ * virtual teams larger than the real one (4 tasks on 2 threads: scratch
+ * slot t is never shared) and cycles split across calls. */
+START_TEST(threads_join_caller)
+{
+    pel_context *ctx = test_context(2);
+    unsigned char *ref = malloc(POLICY_BYTES), *got = malloc(POLICY_BYTES);
+    ck_assert(ref && got);
+    run_solver(ctx, NULL, ref);
+    omp_set_max_active_levels(1);
+    memset(got, 0xA5, POLICY_BYTES);
+#pragma omp parallel num_threads(2) default(none) shared(ctx, got)
+#pragma omp single
+    run_solver(ctx, NULL, got);
+    ck_assert_msg(memcmp(ref, got, POLICY_BYTES) == 0,
+                  "called by one thread of a team of 2: differs from a plain call");
+    int now = test_os_threads();
+    ck_assert_msg(now <= 2, "%d OS threads ran, the team has 2", now);
+
+    size_t np = 8 * 16 * 8;
+    double *u1 = alloc(np), *r1 = alloc(np), *u = alloc(np), *r = alloc(np);
+    for (int levels = 0; levels <= 2; levels++)
+        for (int split = 0; split <= 1; split++) {
+            small_run(1, levels, split, u1, r1);
+            for (int t = 2; t <= 4; t++) {
+                memset(u, 0xA5, np * sizeof *u);
+                memset(r, 0xA5, np * sizeof *r);
+#pragma omp parallel num_threads(2) default(none) shared(t, levels, split, u, r)
+#pragma omp single
+                small_run(t, levels, split, u, r);
+                ck_assert_msg(memcmp(u, u1, np * sizeof *u) == 0 &&
+                                  memcmp(r, r1, np * sizeof *r) == 0,
+                              "joined by a context of %d threads, levels %d, split %d: differs",
+                              t, levels, split);
+            }
+        }
+    now = test_os_threads();
+    ck_assert_msg(now <= 2, "%d OS threads ran, the team has 2", now);
+    pel_free(u1);
+    pel_free(r1);
+    pel_free(u);
+    pel_free(r);
+    free(ref);
+    free(got);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 /* The thread count is read at each call: a solver made at 1 or 4 threads
  * and run at another count gives the same bits (above its create-time
  * count the team is capped by the scratch sized at create). */
@@ -537,6 +591,7 @@ static Suite *mg_suite(void)
     tcase_add_test(thr, threads_functions);
     tcase_add_test(thr, threads_small_slabs);
     tcase_add_test(thr, threads_policy);
+    tcase_add_test(thr, threads_join_caller);
     tcase_add_test(thr, threads_count_per_call);
     tcase_add_test(thr, threads_isa_variants);
     suite_add_tcase(s, thr);

@@ -57,11 +57,14 @@ typedef struct pel_mg pel_mg;
  *
  * Distinct solvers may be used concurrently from any threads or tasks, even
  * when made from one context; one solver is used by one thread at a time;
- * each call's team follows the thread rule of pel/context.h (this kernel: a
- * nested team or the calling thread inside a caller's team; the copies in
- * and out and pel_mg_norms run as tasks of it).  The thread count is read at
- * each call, up to the count the context had at create (the per-thread
- * scratch is sized then). */
+ * each call's team follows the thread rule of pel/context.h: inside a
+ * caller's team every call joins it, as a nested team when the caller
+ * enabled nesting, otherwise as its tasks (pel_mg_vcycle and
+ * pel_mg_residual: each stage of a cycle a set of tasks, one per thread of
+ * the context's count, that the caller's threads share; the copies in and
+ * out and pel_mg_norms likewise).  The thread count is read at each call,
+ * up to the count the context had at create (the per-thread scratch is
+ * sized then). */
 pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **mg);
 void pel_mg_destroy(pel_mg *mg);
 

@@ -4,11 +4,14 @@
  * Parallel structure: every kernel runs over the planes of one level split
  * by pel_static_range (the split of the first touch), each plane written by
  * one virtual thread t of nt; a barrier separates kernels that read what the
- * previous one wrote.  A whole batch of cycles is one team run of the core's
- * launcher (peli_parallel, PELI_BARRIERS); the copies, the norms and the
- * first touch are barrier-free runs (tasks inside a caller's team).  The
- * team size is read from the context at each call, capped by the per-thread
- * scratch sized at create.  Since a point's value never depends on who
+ * previous one wrote.  A whole batch of cycles is one body of phases of the
+ * core's launcher (peli_run): each barrier-separated piece of a thread's
+ * work is a phase, so from serial code (or with nesting) the batch is one
+ * team with a barrier after each phase, and inside a caller's team without
+ * nesting each phase is a taskloop the caller's threads share.  The copies,
+ * the norms and the first touch are barrier-free runs (tasks inside a
+ * caller's team).  The team size is read from the context at each call,
+ * capped by the per-thread scratch sized at create.  Since a point's value never depends on who
  * computed it, and the norms combine per-plane sums in plane order, results
  * are the same for every thread count. */
 #include <config.h>
@@ -104,12 +107,12 @@ static void team_call(int t, int nt, void *arg)
     a->job(a->mg, t, nt, a->arg);
 }
 
-/* job(mg, t, nt, arg) for t = 0 .. nt-1 over the finest level's planes:
- * flags PELI_BARRIERS when the job synchronises with peli_barrier. */
-static void launch(pel_mg *mg, int flags, team_job job, void *arg)
+/* job(mg, t, nt, arg) for t = 0 .. nt-1 over the finest level's planes, a
+ * barrier-free run. */
+static void launch(pel_mg *mg, team_job job, void *arg)
 {
     team_arg a = {mg, job, arg};
-    peli_parallel(mg->ctx, mg->lev[mg->nl - 1].n3, mg->maxt, flags, team_call, &a);
+    peli_parallel(mg->ctx, mg->lev[mg->nl - 1].n3, mg->maxt, 0, team_call, &a);
 }
 
 #define OWN_PLANES(l, t, nt, i3)                                                              \
@@ -177,7 +180,7 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
         return pel_error(ctx, PEL_ENOMEM, "mg: out of memory for a %zu x %zu x %zu grid",
                          p->n[0], p->n[1], p->n[2]);
     }
-    launch(mg, 0, job_first_touch, NULL);
+    launch(mg, job_first_touch, NULL);
     mg->r_valid = 1; /* u = v = r = 0 */
     *out = mg;
     return PEL_OK;
@@ -230,7 +233,7 @@ static void job_copy(pel_mg *mg, int t, int nt, void *arg)
 static pel_status copy(pel_mg *mg, double *x, const double *user, int in)
 {
     copy_arg c = {x, (double *)user, in};
-    launch(mg, 0, job_copy, &c);
+    launch(mg, job_copy, &c);
     return PEL_OK;
 }
 
@@ -280,16 +283,42 @@ static void psinv_level(pel_mg *mg, const peli_mg_level *l, int zero, double *w,
     OWN_PLANES(l, t, nt, i3) mg->ops->psinv(l, &mg->k, l->r, l->u, i3, zero, w);
 }
 
+/* ---- the V-cycle as a body of phases --------------------------------------------------
+ * A batch of cycles is one peli_run body; each piece of per-thread work
+ * between two barriers is a phase, whose function gets (t, nt) and the
+ * scratch slot t.  The body itself only steps through the levels and the
+ * cycles (locals), so it runs alike on every thread of a team and once in
+ * task mode. */
+
+typedef enum {
+    STEP_RESID,        /* the finest level's r = v - A u (norms: take them too) */
+    STEP_PSINV,        /* level lk: u = (0 +) S r (zero) */
+    STEP_RPRJ3,        /* coarse level lk - 1 = P r of level lk */
+    STEP_FUSED_PIPE,   /* level_fused's pipeline over the thread's planes */
+    STEP_FUSED_RESID1, /* its first resid on the planes near the slab's ends */
+    STEP_FUSED_PSINV,  /* its psinv there */
+    STEP_FUSED_RESID3, /* its last resid there (finest level) */
+    STEP_FUSED_RPRJ3   /* its restriction of the coarse planes left (finest level) */
+} step_kind;
+
+typedef struct step_arg {
+    pel_mg *mg;
+    step_kind kind;
+    int lk;    /* the level */
+    int flag;  /* STEP_RESID: norms; STEP_PSINV: zero; fused: ahead */
+} step_arg;
+
 /* Level k's part of the up-sweep, fused: u = (u +) Q u_coarse, r = v - A u,
  * u += S r, and on the finest level (last) also r = v - A u and the
  * restriction of that r (the next cycle's first step).  One pass over the
  * thread's planes [b, e) runs the stages one plane apart, so each plane is
  * reused from cache.  A stage needs the previous one on three planes, so the
  * planes near the slab's ends (which need the neighbouring slabs, or the
- * periodic wrap) are left to short passes after barriers.  Each point is
- * computed by the same expression as in the unfused order, so the result is
- * the same.  Coarse plane q is restricted by the owner of fine plane 2q + 1. */
-static void level_fused(pel_mg *mg, int lk, int ahead, double *w, int t, int nt)
+ * periodic wrap) are left to short passes, each a phase of its own (after a
+ * barrier).  Each point is computed by the same expression as in the
+ * unfused order, so the result is the same.  Coarse plane q is restricted
+ * by the owner of fine plane 2q + 1. */
+static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w, int t, int nt)
 {
     const peli_mg_level *c = &mg->lev[lk - 1], *l = &mg->lev[lk];
     const peli_mg_coef *k = &mg->k;
@@ -301,86 +330,125 @@ static void level_fused(pel_mg *mg, int lk, int ahead, double *w, int t, int nt)
     /* stage s (1: resid, 2: psinv, 3: resid) runs in the pipeline on [b + s, e - 1 - s] */
 #define INSIDE(j, s) ((j) >= b + (s) && (j) <= e - 1 - (s))
 #define RESTRICT_INSIDE(q) (2 * (q) >= b + 3 && 2 * (q) + 2 <= e - 4)
-    for (long i = b; i < e; i++) {
-        ops->interp(c, l, (size_t)i, !last, w);
-        if (INSIDE(i - 1, 1)) ops->resid(l, k, l->u, v, l->r, (size_t)(i - 1), w);
-        if (INSIDE(i - 2, 2)) ops->psinv(l, k, l->r, l->u, (size_t)(i - 2), 0, w);
-        if (last && INSIDE(i - 3, 3)) {
-            ops->resid(l, k, l->u, v, l->r, (size_t)(i - 3), w);
-            if (norms) plane_norms(mg, (size_t)(i - 3));
-            if (rest && (i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
-                ops->rprj3(l, c, (size_t)((i - 3) / 2 - 1), w);
+    switch (part) {
+    case STEP_FUSED_PIPE:
+        for (long i = b; i < e; i++) {
+            ops->interp(c, l, (size_t)i, !last, w);
+            if (INSIDE(i - 1, 1)) ops->resid(l, k, l->u, v, l->r, (size_t)(i - 1), w);
+            if (INSIDE(i - 2, 2)) ops->psinv(l, k, l->r, l->u, (size_t)(i - 2), 0, w);
+            if (last && INSIDE(i - 3, 3)) {
+                ops->resid(l, k, l->u, v, l->r, (size_t)(i - 3), w);
+                if (norms) plane_norms(mg, (size_t)(i - 3));
+                if (rest && (i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
+                    ops->rprj3(l, c, (size_t)((i - 3) / 2 - 1), w);
+            }
         }
+        break;
+    case STEP_FUSED_RESID1:
+        for (long j = b; j < e; j++)
+            if (!INSIDE(j, 1)) ops->resid(l, k, l->u, v, l->r, (size_t)j, w);
+        break;
+    case STEP_FUSED_PSINV:
+        for (long j = b; j < e; j++)
+            if (!INSIDE(j, 2)) ops->psinv(l, k, l->r, l->u, (size_t)j, 0, w);
+        break;
+    case STEP_FUSED_RESID3:
+        for (long j = b; j < e; j++)
+            if (!INSIDE(j, 3)) {
+                ops->resid(l, k, l->u, v, l->r, (size_t)j, w);
+                if (norms) plane_norms(mg, (size_t)j);
+            }
+        break;
+    case STEP_FUSED_RPRJ3:
+        for (long q = b / 2; 2 * q + 1 < e; q++)
+            if (2 * q + 1 >= b && !RESTRICT_INSIDE(q)) ops->rprj3(l, c, (size_t)q, w);
+        break;
+    default:
+        break;
     }
-    peli_barrier(nt);
-    for (long j = b; j < e; j++)
-        if (!INSIDE(j, 1)) ops->resid(l, k, l->u, v, l->r, (size_t)j, w);
-    peli_barrier(nt);
-    for (long j = b; j < e; j++)
-        if (!INSIDE(j, 2)) ops->psinv(l, k, l->r, l->u, (size_t)j, 0, w);
-    peli_barrier(nt);
-    if (!last) return;
-    for (long j = b; j < e; j++)
-        if (!INSIDE(j, 3)) {
-            ops->resid(l, k, l->u, v, l->r, (size_t)j, w);
-            if (norms) plane_norms(mg, (size_t)j);
-        }
-    peli_barrier(nt);
-    if (!rest) return;
-    for (long q = b / 2; 2 * q + 1 < e; q++)
-        if (2 * q + 1 >= b && !RESTRICT_INSIDE(q)) ops->rprj3(l, c, (size_t)q, w);
-    peli_barrier(nt);
 #undef RESTRICT_INSIDE
 #undef INSIDE
+}
+
+/* One phase: virtual thread t's part of step a, with scratch slot t. */
+static void step_phase(int t, int nt, void *arg)
+{
+    const step_arg *a = arg;
+    pel_mg *mg = a->mg;
+    double *w = mg->work + (size_t)t * mg->wlen;
+    const peli_mg_level *l = &mg->lev[a->lk];
+    switch (a->kind) {
+    case STEP_RESID:
+        resid_level(mg, l, mg->v, a->flag, w, t, nt);
+        break;
+    case STEP_PSINV:
+        psinv_level(mg, l, a->flag, w, t, nt);
+        break;
+    case STEP_RPRJ3: {
+        const peli_mg_level *c = &mg->lev[a->lk - 1];
+        OWN_PLANES(c, t, nt, j3) mg->ops->rprj3(l, c, j3, w);
+        break;
+    }
+    default:
+        level_fused(mg, a->lk, a->flag, a->kind, w, t, nt);
+        break;
+    }
+}
+
+static void step(peli_team *tm, pel_mg *mg, step_kind kind, int lk, int flag)
+{
+    step_arg a = {mg, kind, lk, flag};
+    peli_phase(tm, step_phase, &a);
 }
 
 /* One V-cycle (NPB's mg3P) followed by the residual (NPB's resid), and,
  * when another cycle follows (`ahead`), the restriction of that residual;
  * `restricted`: the current one's is done. */
-static void cycle(pel_mg *mg, double *w, int t, int nt, int restricted, int ahead)
+static void cycle(peli_team *tm, pel_mg *mg, int restricted, int ahead)
 {
     int top = mg->nl - 1;
-    const peli_mg_level *fine = &mg->lev[top];
     if (top == 0) { /* one level: smoothing only */
-        psinv_level(mg, fine, 0, w, t, nt);
-        peli_barrier(nt);
-        resid_level(mg, fine, mg->v, !ahead, w, t, nt);
-        peli_barrier(nt);
+        step(tm, mg, STEP_PSINV, top, 0);
+        step(tm, mg, STEP_RESID, top, !ahead);
         return;
     }
-    for (int k = restricted ? top - 1 : top; k >= 1; k--) {
-        const peli_mg_level *c = &mg->lev[k - 1];
-        OWN_PLANES(c, t, nt, j3) mg->ops->rprj3(&mg->lev[k], c, j3, w);
-        peli_barrier(nt);
+    for (int k = restricted ? top - 1 : top; k >= 1; k--) step(tm, mg, STEP_RPRJ3, k, 0);
+    step(tm, mg, STEP_PSINV, 0, 1); /* coarsest: u = S r */
+    for (int k = 1; k <= top; k++) {
+        step(tm, mg, STEP_FUSED_PIPE, k, ahead);
+        step(tm, mg, STEP_FUSED_RESID1, k, ahead);
+        step(tm, mg, STEP_FUSED_PSINV, k, ahead);
+        if (k < top) continue;
+        step(tm, mg, STEP_FUSED_RESID3, k, ahead);
+        if (ahead) step(tm, mg, STEP_FUSED_RPRJ3, k, ahead);
     }
-    psinv_level(mg, &mg->lev[0], 1, w, t, nt); /* coarsest: u = S r */
-    peli_barrier(nt);
-    for (int k = 1; k <= top; k++) level_fused(mg, k, ahead, w, t, nt);
 }
 
 typedef struct cycle_arg {
+    pel_mg *mg;
     long cycles;
     int resid_first;
 } cycle_arg;
 
-static void job_cycles(pel_mg *mg, int t, int nt, void *arg)
+static void body_cycles(peli_team *tm, void *arg)
 {
     const cycle_arg *a = arg;
-    double *w = mg->work + (size_t)t * mg->wlen;
-    const peli_mg_level *fine = &mg->lev[mg->nl - 1];
-    if (a->resid_first) {
-        resid_level(mg, fine, mg->v, a->cycles == 0, w, t, nt);
-        peli_barrier(nt);
-    }
-    for (long it = 0; it < a->cycles; it++)
-        cycle(mg, w, t, nt, it > 0, it + 1 < a->cycles);
+    pel_mg *mg = a->mg;
+    if (a->resid_first) step(tm, mg, STEP_RESID, mg->nl - 1, a->cycles == 0);
+    for (long it = 0; it < a->cycles; it++) cycle(tm, mg, it > 0, it + 1 < a->cycles);
+}
+
+/* A batch of cycles over the finest level's planes (see the top of the file). */
+static void run_cycles(pel_mg *mg, long cycles, int resid_first)
+{
+    cycle_arg a = {mg, cycles, resid_first};
+    peli_run(mg->ctx, mg->lev[mg->nl - 1].n3, mg->maxt, body_cycles, &a);
 }
 
 pel_status pel_mg_residual(pel_mg *mg)
 {
     if (!mg) return PEL_EINVAL;
-    cycle_arg a = {0, 1};
-    launch(mg, PELI_BARRIERS, job_cycles, &a);
+    run_cycles(mg, 0, 1);
     mg->r_valid = mg->norms_valid = 1; /* the last residual pass took the norms */
     return PEL_OK;
 }
@@ -390,8 +458,7 @@ pel_status pel_mg_vcycle(pel_mg *mg, long cycles)
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, cycles >= 0, "mg: cycles = %ld: must be non-negative", cycles);
     peli_region_enter(mg->ctx, "mg.vcycle");
-    cycle_arg a = {cycles, !mg->r_valid};
-    launch(mg, PELI_BARRIERS, job_cycles, &a);
+    run_cycles(mg, cycles, !mg->r_valid);
     if (cycles > 0 || !mg->r_valid) mg->norms_valid = 1; /* the last residual pass took them */
     mg->r_valid = 1;
     peli_region_exit(mg->ctx, "mg.vcycle");
@@ -419,7 +486,7 @@ pel_status pel_mg_norms(pel_mg *mg, double *l2, double *linf)
 {
     if (!mg) return PEL_EINVAL;
     if (!mg->r_valid) pel_mg_residual(mg);
-    if (!mg->norms_valid) launch(mg, 0, job_norms, NULL);
+    if (!mg->norms_valid) launch(mg, job_norms, NULL);
     mg->norms_valid = 1;
     const peli_mg_level *l = &mg->lev[mg->nl - 1];
     double m = 0.0;
