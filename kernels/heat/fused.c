@@ -18,8 +18,9 @@
  * Those outside [b, e) belong to other threads, who overwrite them during
  * the pass, so a pass is two phases (peli_phase): each thread t first
  * copies them (the halos, kS rows a side), then, once every t has, sweeps
- * its levels, touching only its own rows of u.  Scratch per thread: the halos and the rings, 2kS + (k-1)(2S+1) rows,
- * carved from its own rows of the work array.
+ * its levels, touching only its own rows of u.  Scratch per thread: the
+ * halos and the rings, 2kS + (k-1)(2S+1) rows, carved from its own rows of
+ * the work array.
  *
  * Determinism: each point of each level is the row kernel's expression of
  * the previous level's values, the same as a single step computes, so the
