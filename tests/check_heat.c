@@ -994,6 +994,62 @@ START_TEST(threads_policy)
 }
 END_TEST
 
+/* run inside a user's region of 2 threads, nesting off, from its single
+ * thread: the other one is idle, free to take the call's tasks. */
+static void run_in_single(test_run_fn run, pel_context *ctx, void *arg, void *out)
+{
+    omp_set_max_active_levels(1);
+#pragma omp parallel num_threads(2) default(none) shared(ctx, run, arg, out)
+#pragma omp single
+    run(ctx, arg, out);
+}
+
+/* The calls that synchronise (pel_heat_ftcs_run, pel_heat_step of 2 or more
+ * steps), made from one thread of a user's region without nesting, run as
+ * tasks of a virtual team of the context's 2 (fused passes at the depth nt =
+ * 2 allows, single steps, the copy back and the buffer swap) and give a
+ * plain call's bits, on no more OS threads than the region's 2.  Which
+ * threads ran the tasks is not observable through the API (no hook is
+ * called from inside a call's work). */
+START_TEST(threads_tasks)
+{
+    const int dim = 2 + _i;
+    /* fused passes (8 + 8 + 3 in 2D, 2 2 2 3 in 3D); too few rows per
+     * thread to fuse (single steps only, odd: copied back or swapped) */
+    heat_case cases[2] = {
+        {dim, {601, 301, 37}, {0.2, 0.25, 0.1}, PEL_BC_DIRICHLET, 19, NULL},
+        {dim, {9, 41, 5}, {0.15, 0.2, 0.1}, PEL_BC_PERIODIC, 7, NULL},
+    };
+    if (dim == 3) {
+        cases[0] = (heat_case){dim, {61, 47, 37}, {0.1, 0.15, 0.2}, PEL_BC_PERIODIC, 9, NULL};
+    }
+    pel_context *ctx = test_context(2);
+    for (int k = 0; k < 2; k++) {
+        heat_case *c = &cases[k];
+        size_t np = points(dim, c->n), nbytes = (np + POLICY_RECORDS) * sizeof(double);
+        double *src = random_field(np, 23), *ref = malloc(nbytes), *got = malloc(nbytes);
+        ck_assert(ref && got);
+        c->src = src;
+        test_run_fn runs[2] = {run_ftcs_run, run_solver};
+        size_t sizes[2] = {np * sizeof(double), nbytes};
+        for (int r = 0; r < 2; r++) {
+            runs[r](ctx, c, ref);
+            memset(got, 0xA5, nbytes);
+            run_in_single(runs[r], ctx, c, got);
+            ck_assert_msg(memcmp(ref, got, sizes[r]) == 0,
+                          "%dD case %d: %s as tasks differs from a plain call", dim, k,
+                          r ? "the solver" : "pel_heat_ftcs_run");
+            int now = test_os_threads();
+            ck_assert_msg(now <= 2, "%d OS threads ran, at most 2 were asked for", now);
+        }
+        pel_free(src);
+        free(ref);
+        free(got);
+    }
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 /* Every copy of the row kernels (PEL_ISA caps the one picked at create, or at
  * each call of the functions over caller arrays) gives the same bits, in 2D
  * (SSE2, AVX, AVX-512 on a CPU that has them) and 3D (SSE2, AVX), on rows
@@ -1064,6 +1120,7 @@ static Suite *stencil_suite(void)
     tcase_add_test(thr, threads_solver);
     tcase_add_test(thr, threads_streaming);
     tcase_add_loop_test(thr, threads_policy, 0, 2); /* 2D, 3D */
+    tcase_add_loop_test(thr, threads_tasks, 0, 2);
     suite_add_tcase(s, thr);
     return s;
 }

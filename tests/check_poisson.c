@@ -647,6 +647,78 @@ START_TEST(threads_policy)
 }
 END_TEST
 
+/* run inside a user's region of 2 threads, nesting off, from its single
+ * thread: the other one is idle, free to take the call's tasks. */
+static void run_in_single(test_run_fn run, pel_context *ctx, void *arg, void *out)
+{
+    omp_set_max_active_levels(1);
+#pragma omp parallel num_threads(2) default(none) shared(ctx, run, arg, out)
+#pragma omp single
+    run(ctx, arg, out);
+}
+
+typedef struct task_case {
+    pel_poisson *ps;
+    const double *f;
+} task_case;
+
+/* A solve of random data (every mode nonzero) with an existing solver and
+ * its residual (the L phi pass); out is phi, then the mean and the residual. */
+static void run_solve_random(pel_context *ctx, void *arg, void *out)
+{
+    (void)ctx;
+    const task_case *c = arg;
+    size_t N = pel_poisson_points(c->ps);
+    double *phi = out;
+    ck_assert_ok(pel_poisson_solve(c->ps, c->f, phi));
+    pel_verify_log *log;
+    ck_assert_ok(pel_verify_log_create(&log));
+    ck_assert_ok(pel_poisson_verify(c->ps, c->f, phi, NULL, log));
+    phi[N] = pel_poisson_rhs_mean(c->ps);
+    phi[N + 1] = pel_verify_log_get(log, 0)->value;
+    pel_verify_log_destroy(log);
+}
+
+/* Solve and verify, made from one thread of a user's region without
+ * nesting, run their three passes as tasks of a virtual team of the
+ * context's 2 and give a plain call's bits, on no more OS threads than the
+ * region's 2; so does the whole of create, manufactured, solve and verify.
+ * Which threads ran the tasks is not observable through the API (no hook is
+ * called from inside a call's work). */
+START_TEST(threads_tasks)
+{
+    const policy_case grids[2] = {{2, {300, 202, 1}, PEL_LAPLACIAN_FD2},
+                                  {3, {40, 26, 34}, PEL_LAPLACIAN_SPECTRAL}};
+    const policy_case *g = &grids[_i];
+    pel_context *ctx = test_context(2);
+    pel_poisson *ps = make(ctx, g->dim, g->n[0], g->n[1], g->n[2], 1.0, 2.0, 0.5, g->lap);
+    size_t N = pel_poisson_points(ps);
+    size_t nbytes = (N + POLICY_EXTRA) * sizeof(double);
+    double *f = array(N), *ref = array(N + POLICY_EXTRA), *got = array(N + POLICY_EXTRA);
+    pel_rng_fill_uniform(tctx(1), pel_rng_stream(29, 0), 0, f, N);
+    task_case c = {ps, f};
+    run_solve_random(ctx, &c, ref);
+    memset(got, 0xA5, nbytes);
+    run_in_single(run_solve_random, ctx, &c, got);
+    ck_assert_msg(memcmp(ref, got, (N + 2) * sizeof(double)) == 0,
+                  "%dD: solve and verify as tasks differ from a plain call", g->dim);
+    int now = test_os_threads();
+    ck_assert_msg(now <= 2, "%d OS threads ran, at most 2 were asked for", now);
+    run_solve(ctx, (void *)g, ref);
+    memset(got, 0xA5, nbytes);
+    run_in_single(run_solve, ctx, (void *)g, got);
+    ck_assert_msg(memcmp(ref, got, nbytes) == 0,
+                  "%dD: create to verify as tasks differs from a plain call", g->dim);
+    now = test_os_threads();
+    ck_assert_msg(now <= 2, "%d OS threads ran, at most 2 were asked for", now);
+    pel_free(f);
+    pel_free(ref);
+    pel_free(got);
+    pel_poisson_destroy(ps);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 static Suite *poisson_suite(void)
 {
     Suite *s = suite_create("poisson");
@@ -670,6 +742,7 @@ static Suite *poisson_suite(void)
     tcase_add_test(thr, threads_bitwise);
     tcase_add_test(thr, threads_change_after_create);
     tcase_add_loop_test(thr, threads_policy, 0, 2); /* 2D, 3D */
+    tcase_add_loop_test(thr, threads_tasks, 0, 2);
     suite_add_tcase(s, thr);
     return s;
 }

@@ -44,9 +44,11 @@ pel_status pel_heat_ftcs_step(pel_context *ctx, int dim, const size_t n[], const
 
 /* nsteps steps in one team run, ping-ponging between u and work (and
  * fusing several steps per pass over memory where the grid allows it); the
- * result is left in u.  Threads: the rule of pel/context.h; the steps need
- * barriers, so inside a caller's parallel region or task it runs on a nested
- * team when the caller enabled nesting, on the calling thread otherwise. */
+ * result is left in u.  Threads: the rule of pel/context.h; the steps
+ * synchronise, so inside a caller's parallel region or task it runs on a
+ * nested team when the caller enabled nesting, otherwise as tasks of the
+ * caller's team, one phase (a pass's halos, its levels, a step) after
+ * another. */
 pel_status pel_heat_ftcs_run(pel_context *ctx, int dim, const size_t n[], const double r[],
                              pel_bc bc, double *u, double *work, long nsteps);
 
@@ -88,8 +90,10 @@ typedef struct pel_heat pel_heat;
  * Distinct solvers may be used concurrently from any threads or tasks, even
  * when made from one context; one solver is used by one thread at a time.
  * Each call's team follows the thread rule of pel/context.h, the count read
- * from the context when the call starts (pel_heat_step: a nested team or the
- * calling thread, or for one step tasks of the caller's team). */
+ * from the context when the call starts.  Inside a caller's parallel region
+ * or task, a nested team when the caller enabled nesting, else tasks of the
+ * caller's team: for every call, pel_heat_step of several steps too, whose
+ * steps synchronise and run as tasks phase by phase. */
 pel_status pel_heat_create(pel_context *ctx, const pel_heat_params *p, pel_heat **h);
 void pel_heat_destroy(pel_heat *h);
 

@@ -48,8 +48,10 @@ typedef struct pel_poisson pel_poisson;
  * Distinct solvers may be used concurrently from any threads or tasks, even
  * when made from one context; one solver is used by one thread at a time.
  * Each call's team follows the thread rule of pel/context.h, the count read
- * from the context when the call starts (solve and verify: a nested team or
- * the calling thread; manufactured: tasks of the caller's team). */
+ * from the context when the call starts.  Inside a caller's parallel region
+ * or task, a nested team when the caller enabled nesting, else tasks of the
+ * caller's team: for every call, solve and verify too, whose three passes
+ * synchronise and run as tasks pass by pass. */
 pel_status pel_poisson_create(pel_context *ctx, const pel_poisson_params *p, pel_poisson **ps);
 void pel_poisson_destroy(pel_poisson *ps);
 

@@ -16,10 +16,11 @@
  * so near each edge a trapezoid of rows is computed by both neighbours
  * (redundant work, identical results); it needs u rows [b - kS, e + kS).
  * Those outside [b, e) belong to other threads, who overwrite them during
- * the pass, so each thread first copies them (the halos, kS rows a side)
- * and waits at a barrier; after it, a thread touches only its own rows of
- * u.  Scratch per thread: the halos and the rings, 2kS + (k-1)(2S+1) rows,
- * carved from its own rows of the work array.
+ * the pass, so a pass is two phases (peli_phase): each thread t first
+ * copies them (the halos, kS rows a side), then, once every t has, sweeps
+ * its levels, touching only its own rows of u.  Scratch per thread: the
+ * halos and the rings, 2kS + (k-1)(2S+1) rows, carved from its own rows of
+ * the work array.
  *
  * Determinism: each point of each level is the row kernel's expression of
  * the previous level's values, the same as a single step computes, so the
@@ -133,25 +134,48 @@ static const double *field_row(const peli_heat_grid *g, const double *u, ptrdiff
     return u + (v < 0 ? v + nrows : v) * (ptrdiff_t)g->rowlen;
 }
 
-void peli_heat_fused(const peli_heat_grid *g, peli_heat_row_fn *row, double *u, double *scratch,
-                     size_t b, size_t e, int k, int nt)
+/* Thread t's wave of the pass: its rows [b, e) of u, its scratch carved from
+ * its own rows of the work array. */
+static void wave_init(wave *w, const peli_heat_pass *p, int t, int nt)
 {
+    const peli_heat_grid *g = p->g;
     const ptrdiff_t S = (ptrdiff_t)g->stride, len = (ptrdiff_t)g->rowlen;
-    wave w = {.g = g, .row = row, .u = u, .b = (ptrdiff_t)b, .e = (ptrdiff_t)e, .S = S,
-              .R = 2 * S + 1, .len = len, .nrows = (ptrdiff_t)g->nrows,
-              .n1 = (ptrdiff_t)g->n[1], .k = k};
-    w.lo = scratch;
-    w.hi = w.lo + k * S * len;
-    w.ring = w.hi + k * S * len;
-    for (int l = 1; l <= k; l++) w.off[l] = ((k - l) * S) % w.R;
+    const int k = p->k;
+    size_t b, e;
+    pel_static_range(g->nrows, t, nt, &b, &e);
+    *w = (wave){.g = g, .row = p->row, .u = p->u, .b = (ptrdiff_t)b, .e = (ptrdiff_t)e, .S = S,
+                .R = 2 * S + 1, .len = len, .nrows = (ptrdiff_t)g->nrows,
+                .n1 = (ptrdiff_t)g->n[1], .k = k};
+    w->lo = p->work + b * g->rowlen;
+    w->hi = w->lo + k * S * len;
+    w->ring = w->hi + k * S * len;
+    for (int l = 1; l <= k; l++) w->off[l] = ((k - l) * S) % w->R;
+}
 
-    /* the halos, while every thread's rows still hold level 0 */
-    for (ptrdiff_t d = 0; d < k * S; d++) {
-        const double *lo = field_row(g, u, w.b - k * S + d), *hi = field_row(g, u, w.e + d);
-        if (lo) memcpy(w.lo + d * len, lo, (size_t)len * sizeof *u);
-        if (hi) memcpy(w.hi + d * len, hi, (size_t)len * sizeof *u);
+/* Phase 1: the halos, while every thread's rows still hold level 0. */
+static void copy_halos(int t, int nt, void *arg)
+{
+    const peli_heat_pass *p = arg;
+    const peli_heat_grid *g = p->g;
+    wave w;
+    wave_init(&w, p, t, nt);
+    const ptrdiff_t kS = w.k * w.S;
+    for (ptrdiff_t d = 0; d < kS; d++) {
+        const double *lo = field_row(g, w.u, w.b - kS + d), *hi = field_row(g, w.u, w.e + d);
+        if (lo) memcpy(w.lo + d * w.len, lo, (size_t)w.len * sizeof *w.u);
+        if (hi) memcpy(w.hi + d * w.len, hi, (size_t)w.len * sizeof *w.u);
     }
-    peli_barrier(nt);
+}
+
+/* Phase 2: the k levels over t's rows; after it all of u is at level k. */
+static void sweep_levels(int t, int nt, void *arg)
+{
+    const peli_heat_pass *p = arg;
+    const peli_heat_grid *g = p->g;
+    wave w;
+    wave_init(&w, p, t, nt);
+    const int k = w.k;
+    const ptrdiff_t S = w.S;
     /* q from the first row of level 1, b - (k-1)S; level l joins when its
      * first row, b - (k-l)S, comes up */
     const ptrdiff_t q0 = w.b - 2 * (k - 1) * S;
@@ -163,5 +187,10 @@ void peli_heat_fused(const peli_heat_grid *g, peli_heat_row_fn *row, double *u, 
         if (++ph == w.R) ph = 0;
         if (g->dim == 2 || ++j == w.n1) j = 0, i++;
     }
-    peli_barrier(nt); /* all of u at level k before anyone reads it again */
+}
+
+void peli_heat_fused(peli_team *tm, const peli_heat_pass *pass)
+{
+    peli_phase(tm, copy_halos, (void *)pass);
+    peli_phase(tm, sweep_levels, (void *)pass);
 }

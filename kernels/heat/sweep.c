@@ -125,7 +125,7 @@ static row_fn *pick_row(int dim, int isa)
 
 static inline void store_fence(int stream)
 {
-    if (stream) _mm_sfence(); /* streamed lines visible to all before the barrier */
+    if (stream) _mm_sfence(); /* streamed lines visible to all before the phase ends */
 }
 
 #else
@@ -219,48 +219,88 @@ static void sweep(const peli_heat_grid *g, row_fn *row, const double *u, double 
 
 /* ---- the team run ------------------------------------------------------------------- */
 
+/* One step src -> dst over t's rows: a phase of the run, or the whole of a
+ * lone step. */
+typedef struct step_arg {
+    const peli_heat_grid *g;
+    row_fn *row;
+    const double *src;
+    double *dst;
+} step_arg;
+
+static void step_rows(int t, int nt, void *arg)
+{
+    const step_arg *sa = arg;
+    size_t rb, re;
+    pel_static_range(sa->g->nrows, t, nt, &rb, &re);
+    sweep(sa->g, sa->row, sa->src, sa->dst, rb, re);
+}
+
 typedef struct run_arg {
     const peli_heat_grid *g;
     row_fn *row;
     double *a, *b;
     long nsteps;
     int copy_back;
-    long singles; /* written by t = 0: single steps after the fused passes */
+    long singles; /* written under peli_master: single steps after the fused passes */
 } run_arg;
 
+/* The result, in b after an odd number of single steps, back into a over t's rows. */
+static void copy_back_rows(int t, int nt, void *arg)
+{
+    const run_arg *ra = arg;
+    const peli_heat_grid *g = ra->g;
+    size_t rb, re;
+    pel_static_range(g->nrows, t, nt, &rb, &re);
+    memcpy(ra->a + rb * g->rowlen, ra->b + rb * g->rowlen, (re - rb) * g->rowlen * sizeof *ra->a);
+}
+
+/* The body's last phase: as a team the end of the parallel region already
+ * waits for every thread, so no barrier of its own. */
+static void last_phase(peli_team *tm, peli_team_fn fn, void *arg)
+{
+    if (tm->tasks) peli_phase(tm, fn, arg);
+    else fn(tm->t, tm->nt, arg);
+}
+
 /* Fused passes in place while the depth allows (it depends on the rows per
- * thread, hence on nt: every t computes the same sequence), then single steps
- * ping-ponging (all of them when the grid is too small to fuse). */
-static void run_body(int t, int nt, void *arg)
+ * thread, hence on the team's nt, virtual in task mode: every thread computes
+ * the same sequence), then single steps ping-ponging (all of them when the
+ * grid is too small to fuse), each a phase. */
+static void run_body(peli_team *tm, void *arg)
 {
     run_arg *ra = arg;
     const peli_heat_grid *g = ra->g;
-    double *a = ra->a, *b = ra->b;
-    size_t rb, re;
-    pel_static_range(g->nrows, t, nt, &rb, &re);
-    double *scratch = b + rb * g->rowlen; /* the thread's own rows of the work array */
     long left = ra->nsteps;
-    for (int k; (k = peli_heat_fuse_depth(g, nt, left)) != 0; left -= k)
-        peli_heat_fused(g, ra->row, a, scratch, rb, re, k, nt);
-    const long singles = left;
-    if (t == 0) ra->singles = singles;
-    for (long s = 0; s < singles; s++) {
-        sweep(g, ra->row, s % 2 ? b : a, s % 2 ? a : b, rb, re);
-        /* the next step, or the copy back, overwrites rows others may still read;
-         * a lone step without copy back needs no barrier (run barrier-free) */
-        if (s + 1 < singles || ra->copy_back) peli_barrier(nt);
+    peli_heat_pass pass = {g, ra->row, ra->a, ra->b, 0};
+    while ((pass.k = peli_heat_fuse_depth(g, tm->nt, left)) != 0) {
+        peli_heat_fused(tm, &pass);
+        left -= pass.k;
     }
-    if (ra->copy_back && singles % 2)
-        memcpy(a + rb * g->rowlen, b + rb * g->rowlen, (re - rb) * g->rowlen * sizeof *a);
+    const long singles = left;
+    if (peli_master(tm)) ra->singles = singles; /* read after the run */
+    step_arg sa = {g, ra->row, NULL, NULL};
+    for (long s = 0; s < singles; s++) {
+        sa.src = s % 2 ? ra->b : ra->a;
+        sa.dst = s % 2 ? ra->a : ra->b;
+        /* the next step, or the copy back, overwrites rows others may still read */
+        if (s + 1 < singles || ra->copy_back) peli_phase(tm, step_rows, &sa);
+        else last_phase(tm, step_rows, &sa);
+    }
+    if (ra->copy_back && singles % 2) last_phase(tm, copy_back_rows, ra);
 }
 
 double *peli_heat_run(const pel_context *ctx, const peli_heat_grid *g, double *a, double *b,
                       long nsteps, int copy_back)
 {
     if (nsteps <= 0) return a;
-    run_arg ra = {g, peli_heat_row_kernel(g), a, b, nsteps, copy_back, 0};
-    /* one step never fuses (peli_heat_fuse_depth gives 0 for nsteps 1) */
-    const int flags = nsteps == 1 && !copy_back ? 0 : PELI_BARRIERS;
-    peli_parallel(ctx, g->nrows, 0, flags, run_body, &ra);
+    row_fn *row = peli_heat_row_kernel(g);
+    if (nsteps == 1 && !copy_back) { /* never fuses, needs no barrier */
+        step_arg sa = {g, row, a, b};
+        peli_parallel(ctx, g->nrows, 0, 0, step_rows, &sa);
+        return b;
+    }
+    run_arg ra = {g, row, a, b, nsteps, copy_back, 0};
+    peli_run(ctx, g->nrows, 0, run_body, &ra);
     return (ra.singles % 2 && !copy_back) ? b : a;
 }

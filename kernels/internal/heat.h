@@ -37,13 +37,14 @@ pel_status peli_heat_check_grid(pel_context *ctx, int dim, const size_t n[], pel
 void peli_heat_grid_init(peli_heat_grid *g, int dim, const size_t n[], const double r[],
                          pel_bc bc);
 
-/* nsteps FTCS steps from a in one team run (peli_parallel, the team size
- * read from ctx now), b being scratch (or the next buffer of a ping-pong);
- * a is only read when nsteps == 1.  Returns the buffer holding the result,
- * unless copy_back is set: then the result is copied into a within the same
- * run and a is returned.  A single step without copy_back needs no barrier
- * and runs as independent row blocks (tasks inside a caller's team); more
- * steps run as a team (PELI_BARRIERS). */
+/* nsteps FTCS steps from a in one team run (the team size read from ctx
+ * now), b being scratch (or the next buffer of a ping-pong); a is only read
+ * when nsteps == 1.  Returns the buffer holding the result, unless copy_back
+ * is set: then the result is copied into a within the same run and a is
+ * returned.  A single step without copy_back needs no barrier and runs as
+ * independent row blocks (peli_parallel); more steps run as a body of
+ * phases (peli_run): a team with barriers, or inside a caller's team
+ * without nesting, tasks of that team, phase by phase. */
 double *peli_heat_run(const pel_context *ctx, const peli_heat_grid *g, double *a, double *b,
                       long nsteps, int copy_back);
 
@@ -94,12 +95,19 @@ static inline int peli_heat_boundary_row(const peli_heat_grid *g, ptrdiff_t i, p
  * and the team has nt threads (0: none, step one at a time). */
 int peli_heat_fuse_depth(const peli_heat_grid *g, int nt, long nsteps);
 
-/* k >= 2 steps in place on u (k from peli_heat_fuse_depth), called by every
- * thread t of a team of nt (a PELI_BARRIERS run) with its rows [b, e) and
- * its own rows of the work array as scratch.  Contains the team's barriers
- * (peli_barrier(nt)). */
-void peli_heat_fused(const peli_heat_grid *g, peli_heat_row_fn *row, double *u, double *scratch,
-                     size_t b, size_t e, int k, int nt);
+/* One pass of k >= 2 steps in place on u (k from peli_heat_fuse_depth for
+ * the team's nt), work being the second buffer: thread t's scratch is its
+ * own rows of it, pel_static_range(nrows, t, nt). */
+typedef struct peli_heat_pass {
+    const peli_heat_grid *g;
+    peli_heat_row_fn *row;
+    double *u, *work;
+    int k;
+} peli_heat_pass;
+
+/* The pass in the body of a peli_run: two phases (the halos, then the
+ * levels), after which all of u is at level k. */
+void peli_heat_fused(peli_team *tm, const peli_heat_pass *pass);
 
 /* PEL_EUNSTABLE with a message when sum_d r_d exceeds PEL_HEAT_STABILITY_SUM.
  * With dt > 0 the message names the time step and suggests a stable one,

@@ -433,32 +433,52 @@ typedef struct pipe_arg {
     size_t nslab, nitem;
 } pipe_arg;
 
-/* The three passes, each split as schedule(static) would split it, with a
- * barrier between them; t's x buffer is slot t. */
-static void pipe_body(int t, int nt, void *arg)
+/* The three passes are three phases (peli_phase), each split as
+ * schedule(static) would split it; t's x buffer is slot t. */
+static void forward_slabs(int t, int nt, void *arg)
+{
+    const pipe_arg *pa = arg;
+    size_t b, e;
+    pel_static_range(pa->nslab, t, nt, &b, &e);
+    for (size_t s = b; s < e; s++) forward_slab(pa->ps, pa->in, s);
+}
+
+static void column_items(int t, int nt, void *arg)
 {
     const pipe_arg *pa = arg;
     pel_poisson *ps = pa->ps;
     fftw_complex *buf = ps->scratch + (size_t)t * ps->slot_len;
     size_t b, e;
-    pel_static_range(pa->nslab, t, nt, &b, &e);
-    for (size_t s = b; s < e; s++) forward_slab(ps, pa->in, s);
-    peli_barrier(nt);
     pel_static_range(pa->nitem, t, nt, &b, &e);
     for (size_t it = b; it < e; it++) column_item(ps, it, pa->mode, buf);
-    peli_barrier(nt);
+}
+
+static void backward_slabs(int t, int nt, void *arg)
+{
+    const pipe_arg *pa = arg;
+    size_t b, e;
     pel_static_range(pa->nslab, t, nt, &b, &e);
-    for (size_t s = b; s < e; s++) backward_slab(ps, pa->out, s);
+    for (size_t s = b; s < e; s++) backward_slab(pa->ps, pa->out, s);
+}
+
+/* A barrier after passes 1 and 2; as a team the end of the parallel region
+ * waits for pass 3, so its phase adds none. */
+static void pipe_body(peli_team *tm, void *arg)
+{
+    peli_phase(tm, forward_slabs, arg);
+    peli_phase(tm, column_items, arg);
+    if (tm->tasks) peli_phase(tm, backward_slabs, arg);
+    else backward_slabs(tm->t, tm->nt, arg);
 }
 
 void peli_poisson_pipeline(pel_poisson *ps, const double *in, double *out, pipe_mode mode)
 {
     pipe_arg pa = {ps, in, out, mode, ps->dim == 3 ? ps->n[0] : ps->rows_f.nbatch,
                    ps->dim == 3 ? ps->n[1] * ps->x_f.nbatch : ps->x_f.nbatch};
-    /* never more threads than x buffers; the batches, hence the result, are
-     * the same for any count */
+    /* never more threads, real or virtual, than x buffers; the batches, hence
+     * the result, are the same for any count */
     size_t work = pa.nslab > pa.nitem ? pa.nslab : pa.nitem;
-    peli_parallel(ps->ctx, work, ps->nslots, PELI_BARRIERS, pipe_body, &pa);
+    peli_run(ps->ctx, work, ps->nslots, pipe_body, &pa);
 }
 
 pel_status pel_poisson_solve(pel_poisson *ps, const double *f, double *phi)
