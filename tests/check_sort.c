@@ -465,6 +465,70 @@ START_TEST(threads_change_after_create)
 }
 END_TEST
 
+/* A call made by one thread of a user's team of 2 (nesting off, the call
+ * inside `single`) runs its phases as tasks that team's threads share: the
+ * same table, ranks and sorted keys as a plain call for every combination
+ * of outputs (each takes its own path through the phases), the same
+ * verification count, a bad key still found, and never more than the 2 OS
+ * threads of the user's team.  Which of the two threads ran which task is
+ * not visible through the public API, so it is not asserted here.  Loop
+ * index: the method (Check forks each test: the count is this test's). */
+START_TEST(threads_join_caller)
+{
+    const size_t n = (size_t)1 << 17;
+    const int max_key = 1 << 13;
+    const size_t lbytes = ((size_t)max_key + 1) * sizeof(int);
+    pel_context *ctx = test_context(2);
+    int *keys = ints(n), *rank = ints(n), *sorted = ints(n), *less = ints((size_t)max_key + 1);
+    int *r2 = ints(n), *s2 = ints(n), *work = ints(n);
+    ck_assert_ok(pel_sort_npb_keys(ctx, n, max_key, PEL_SORT_NPB_SEED, keys));
+    pel_sort *s = make_sort(ctx, n, max_key, methods[_i]);
+    ck_assert_ok(pel_sort_rank(s, keys, rank, sorted));
+    memcpy(less, pel_sort_less(s), lbytes);
+
+    omp_set_max_active_levels(1);
+    for (int c = 0; c < 4; c++) {
+        int *want_rank = c & 1 ? r2 : NULL, *want_sorted = c & 2 ? s2 : NULL;
+        pel_status st = PEL_EINVAL;
+        memset(r2, 0xA5, n * sizeof(int));
+        memset(s2, 0xA5, n * sizeof(int));
+        memset((int *)pel_sort_less(s), 0xA5, lbytes); /* the call must rewrite all of it */
+#pragma omp parallel num_threads(2) default(none) shared(s, keys, want_rank, want_sorted, st)
+#pragma omp single
+        st = pel_sort_rank(s, keys, want_rank, want_sorted);
+        ck_assert_ok(st);
+        ck_assert_mem_eq(pel_sort_less(s), less, lbytes);
+        if (want_rank) ck_assert_mem_eq(r2, rank, n * sizeof(int));
+        if (want_sorted) ck_assert_mem_eq(s2, sorted, n * sizeof(int));
+    }
+
+    pel_verify_log *log = NULL;
+    ck_assert_ok(pel_verify_log_create(&log));
+    pel_status st = PEL_EINVAL;
+#pragma omp parallel num_threads(2) default(none) shared(s, keys, work, log, st)
+#pragma omp single
+    st = pel_sort_npb_full_verify(s, keys, work, log);
+    ck_assert_ok(st);
+    ck_assert_double_eq(pel_verify_log_get(log, 0)->value, 0.0);
+    ck_assert_mem_eq(work, sorted, n * sizeof(int));
+    pel_verify_log_destroy(log);
+
+    keys[n / 2] = -1;
+    st = PEL_OK;
+#pragma omp parallel num_threads(2) default(none) shared(s, keys, st)
+#pragma omp single
+    st = pel_sort_rank(s, keys, NULL, NULL);
+    ck_assert_fails(ctx, st, PEL_EINVAL, "keys[65536] = -1");
+
+    int now = test_os_threads();
+    ck_assert_msg(now <= 2, "%d OS threads ran, at most 2 were asked for", now);
+    pel_sort_destroy(s);
+    pel_free(keys), pel_free(rank), pel_free(sorted), pel_free(less);
+    pel_free(r2), pel_free(s2), pel_free(work);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 static Suite *sort_suite(void)
 {
     Suite *s = suite_create("sort");
@@ -487,6 +551,7 @@ static Suite *sort_suite(void)
     tcase_add_loop_test(thr, threads_policy, 0, 2);
     tcase_add_loop_test(thr, threads_same_bits, 0, 2);
     tcase_add_test(thr, threads_equal);
+    tcase_add_loop_test(thr, threads_join_caller, 0, 2);
     tcase_add_loop_test(thr, threads_change_after_create, 0, 2);
     suite_add_tcase(s, thr);
     return s;

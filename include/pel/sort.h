@@ -50,9 +50,10 @@ typedef struct pel_sort pel_sort;
  * Distinct objects may be used concurrently from any threads or tasks, even
  * when made from one context; one object is used by one thread at a time;
  * each call's team follows the thread rule of pel/context.h (this kernel:
- * pel_sort_rank's phases synchronise, so inside a caller's team without
- * nesting it runs on the calling thread; pel_sort_npb_keys runs as tasks of
- * the caller's team). */
+ * pel_sort_rank and the full verification run phases that each finish
+ * before the next; inside a caller's team without nesting every phase runs
+ * as tasks of the caller's team, one per thread a team would have, as
+ * pel_sort_npb_keys does). */
 pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort **s);
 void pel_sort_destroy(pel_sort *s);
 

@@ -5,6 +5,7 @@
 #include <pel/sort.h>
 
 #include "internal/core.h"
+#include "internal/team.h"
 
 /* Ints (longs) per cache line: per-thread scalars sit one line apart. */
 #define PELI_SORT_PAD 16
@@ -12,14 +13,25 @@
 /* BUCKETS: at most 2^10 buckets, as NPB's USE_BUCKETS for classes W to C. */
 #define PELI_SORT_BUCKETS_LOG2 10
 
+/* The last phase of a body (peli_run): as a team the end of the parallel
+ * region is its barrier, so it runs without a second one; in task mode it is
+ * a phase like any other (a taskloop, awaited). */
+static inline void peli_sort_last_phase(peli_team *tm, peli_team_fn fn, void *arg)
+{
+    if (tm->tasks)
+        peli_phase(tm, fn, arg);
+    else
+        fn(tm->t, tm->nt, arg);
+}
+
 struct pel_sort {
     pel_context *ctx;
     size_t n;
     int max_key;
     pel_sort_method method; /* DIRECT or BUCKETS, never AUTO */
     /* Per-thread workspaces, sized for the context's team at create: a call
-     * runs on the team size its context gives (peli_parallel), at most
-     * nslots; call t of nt uses slot t. */
+     * runs on the team size its context gives (peli_run, peli_parallel), at
+     * most nslots; call t of nt (a thread, or task t of a phase) uses slot t. */
     int nslots;
 
     int *less;   /* max_key + 1 */

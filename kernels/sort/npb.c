@@ -180,8 +180,9 @@ static void table_part(int t, int nt, void *arg)
 }
 
 /* NPB places each key at the position its table gives; here call t places
- * the keys of its slice of key values, scanning all keys, then (after a
- * barrier) checks the order of its static share of positions. */
+ * the keys of its slice of key values, scanning all keys (place_part), then,
+ * once every call has, checks the order of its static share of positions
+ * (order_part): two phases of one body. */
 static void place_part(int t, int nt, void *arg)
 {
     const verify_job *j = arg;
@@ -204,12 +205,25 @@ static void place_part(int t, int nt, void *arg)
             errors++; /* more keys k than the table has room for */
     }
     for (size_t v = vb; v < ve; v++) errors += less[v + 1] - count[v]; /* too few */
-    peli_barrier(nt);
-    size_t b, e;
-    pel_static_range(n, t, nt, &b, &e);
-    if (b == 0) b = 1;
-    for (size_t i = b; i < e; i++) errors += work[i - 1] > work[i];
     s->lpart[t * PELI_SORT_LPAD] = errors;
+}
+
+static void order_part(int t, int nt, void *arg)
+{
+    const verify_job *j = arg;
+    const int *work = j->work;
+    size_t b, e;
+    pel_static_range(j->s->n, t, nt, &b, &e);
+    if (b == 0) b = 1;
+    long errors = 0;
+    for (size_t i = b; i < e; i++) errors += work[i - 1] > work[i];
+    j->s->lpart[t * PELI_SORT_LPAD] += errors;
+}
+
+static void place_body(peli_team *tm, void *arg)
+{
+    peli_phase(tm, place_part, arg);
+    peli_sort_last_phase(tm, order_part, arg);
 }
 
 static long sum_parts(const pel_sort *s, int nt)
@@ -236,7 +250,7 @@ pel_status pel_sort_npb_full_verify(pel_sort *s, const int *keys, int *work, pel
     int nt = peli_parallel(s->ctx, s->n, s->nslots, 0, table_part, &j);
     errors += sum_parts(s, nt);
     if (!errors) {
-        nt = peli_parallel(s->ctx, s->n, s->nslots, PELI_BARRIERS, place_part, &j);
+        nt = peli_run(s->ctx, s->n, s->nslots, place_body, &j);
         errors += sum_parts(s, nt);
     }
     pel_verify_close(log, "is.full.out_of_sort", (double)errors, 0.0, 0.0, 0.0);

@@ -1,10 +1,15 @@
 /* Integer ranking of keys in [0, max_key) (include/pel/sort.h).
  *
- * Both methods compute the same table, less[v] = #keys < v, in one team run
- * (peli_parallel with barriers: the team size is read from the context at
- * each call, capped by the per-thread workspaces made at create); keys are
- * split with the one static split (pel_static_range), which also placed
- * them when NPB's generator first touched them.
+ * Both methods compute the same table, less[v] = #keys < v, in one run of a
+ * body of phases (peli_run: the team size is read from the context at each
+ * call, capped by the per-thread workspaces made at create).  Each phase is
+ * a function of (t, nt): as a team, thread t's part followed by a barrier
+ * (the last phase of a call has none: the end of the team is its barrier);
+ * inside a caller's team without nesting, a taskloop of nt tasks, task t
+ * doing exactly what thread t would, with workspace slot t.  Below, "thread
+ * t" is call t of a phase either way.  Keys are split with the one static
+ * split (pel_static_range), which also placed them when NPB's generator
+ * first touched them.
  *
  * DIRECT: thread t counts its keys into its own histogram h_t (max_key ints,
  * its own allocation, so no two threads write one cache line); after a
@@ -229,7 +234,7 @@ static void fill_sorted(const int *less, int mk, size_t n, int *sorted, int t, i
     }
 }
 
-/* 1 when no thread found a bad key (read after a barrier). */
+/* 1 when no thread found a bad key (read after the phase that wrote part). */
 static int all_good(const int *part, int nt)
 {
     for (int u = 0; u < nt; u++)
@@ -237,28 +242,27 @@ static int all_good(const int *part, int nt)
     return 1;
 }
 
-/* ---- DIRECT -------------------------------------------------------------------------- */
+/* ---- the body of one call ------------------------------------------------------------ */
 
-/* What one rank call hands its team. */
+/* What one rank call hands its body. */
 typedef struct rank_job {
     pel_sort *s;
     const int *keys;
     int *rank, *sorted;
 } rank_job;
 
-static void rank_direct(int t, int nt, void *arg)
+/* ---- DIRECT -------------------------------------------------------------------------- */
+
+/* Phase 1: call t counts its static share of the keys into h_t. */
+static void direct_count(int t, int nt, void *arg)
 {
     const rank_job *j = arg;
     const pel_sort *s = j->s;
     const int *keys = j->keys;
-    int *rank = j->rank, *sorted = j->sorted;
     const int mk = s->max_key;
-    const size_t n = s->n;
-    int *less = s->less, *part = s->part, **hist = s->hist;
-
     size_t b, e;
-    pel_static_range(n, t, nt, &b, &e);
-    int *h = hist[t];
+    pel_static_range(s->n, t, nt, &b, &e);
+    int *h = s->hist[t];
     memset(h, 0, (size_t)mk * sizeof *h);
     int bad = -1;
     for (size_t i = b; i < e; i++) {
@@ -268,11 +272,19 @@ static void rank_direct(int t, int nt, void *arg)
         else if (bad < 0)
             bad = (int)i;
     }
-    part[t * PELI_SORT_PAD] = bad;
-    peli_barrier(nt);
-    if (!all_good(part, nt)) return; /* the same answer in every call */
+    s->part[t * PELI_SORT_PAD] = bad;
+}
+
+/* Phase 2: call t merges the histograms over its slice [vb, ve) of key
+ * values into less[v + 1], prefix-summed within the slice, and leaves the
+ * slice total in its part. */
+static void direct_prefix(int t, int nt, void *arg)
+{
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    int *less = s->less, **hist = s->hist;
     size_t vb, ve;
-    pel_static_range((size_t)mk, t, nt, &vb, &ve);
+    pel_static_range((size_t)s->max_key, t, nt, &vb, &ve);
     int *c = less + 1; /* c[v] = less[v + 1] = #keys <= v */
     if (vb < ve) {
         memcpy(c + vb, hist[0] + vb, (ve - vb) * sizeof *c);
@@ -282,28 +294,74 @@ static void rank_direct(int t, int nt, void *arg)
         }
         for (size_t v = vb + 1; v < ve; v++) c[v] += c[v - 1];
     }
-    part[t * PELI_SORT_PAD + 1] = vb < ve ? c[ve - 1] : 0;
+    s->part[t * PELI_SORT_PAD + 1] = vb < ve ? c[ve - 1] : 0;
     if (t == 0) less[0] = 0;
-    peli_barrier(nt);
+}
+
+/* Phase 3: call t adds the totals of the slices before its own. */
+static void direct_offset(int t, int nt, void *arg)
+{
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    const int *part = s->part;
+    int *c = s->less + 1;
+    size_t vb, ve;
+    pel_static_range((size_t)s->max_key, t, nt, &vb, &ve);
     int off = 0;
     for (int u = 0; u < t; u++) off += part[u * PELI_SORT_PAD + 1];
     if (off)
         for (size_t v = vb; v < ve; v++) c[v] += off;
-    if (rank || sorted) peli_barrier(nt);
-    if (rank) {
-        /* h_u[v] := less[v] + sum_{u' < u} h_u'[v], call t's first position of v */
-        for (size_t v = vb; v < ve; v++) {
-            int acc = less[v];
-            for (int u = 0; u < nt; u++) {
-                int cu = hist[u][v];
-                hist[u][v] = acc;
-                acc += cu;
-            }
+}
+
+/* Phase 4 (ranks): over call t's slice of values,
+ * h_u[v] := less[v] + sum_{u' < u} h_u'[v], call u's first position of v. */
+static void direct_positions(int t, int nt, void *arg)
+{
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    const int *less = s->less;
+    int **hist = s->hist;
+    size_t vb, ve;
+    pel_static_range((size_t)s->max_key, t, nt, &vb, &ve);
+    for (size_t v = vb; v < ve; v++) {
+        int acc = less[v];
+        for (int u = 0; u < nt; u++) {
+            int cu = hist[u][v];
+            hist[u][v] = acc;
+            acc += cu;
         }
-        peli_barrier(nt);
+    }
+}
+
+/* Last phase: call t ranks its keys in order, and writes its share of the
+ * sorted keys. */
+static void direct_finish(int t, int nt, void *arg)
+{
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    const int *keys = j->keys;
+    if (j->rank) {
+        size_t b, e;
+        pel_static_range(s->n, t, nt, &b, &e);
+        int *h = s->hist[t], *rank = j->rank;
         for (size_t i = b; i < e; i++) rank[i] = h[keys[i]]++;
     }
-    if (sorted) fill_sorted(less, mk, n, sorted, t, nt);
+    if (j->sorted) fill_sorted(s->less, s->max_key, s->n, j->sorted, t, nt);
+}
+
+static void rank_direct(peli_team *tm, void *arg)
+{
+    const rank_job *j = arg;
+    peli_phase(tm, direct_count, arg);
+    if (!all_good(j->s->part, tm->nt)) return; /* the same answer on every thread */
+    peli_phase(tm, direct_prefix, arg);
+    if (!j->rank && !j->sorted) {
+        peli_sort_last_phase(tm, direct_offset, arg);
+        return;
+    }
+    peli_phase(tm, direct_offset, arg);
+    if (j->rank) peli_phase(tm, direct_positions, arg);
+    peli_sort_last_phase(tm, direct_finish, arg);
 }
 
 /* ---- BUCKETS ------------------------------------------------------------------------- */
@@ -325,21 +383,17 @@ static int first_bucket(const int *bstart, int nb, size_t n, int t, int nt)
     return lo;
 }
 
-static void rank_buckets(int t, int nt, void *arg)
+/* Phase 1: call t counts its static share of the keys per bucket. */
+static void buckets_count(int t, int nt, void *arg)
 {
     const rank_job *j = arg;
     const pel_sort *s = j->s;
     const int *keys = j->keys;
-    int *rank = j->rank, *sorted = j->sorted;
-    const int mk = s->max_key, shift = s->shift, nb = s->nb;
-    const size_t n = s->n;
-    int *less = s->less, *part = s->part, *bstart = s->bstart, *bbuf = s->bbuf;
-    int **bsize = s->bsize, **pos = s->pos;
-
+    const int mk = s->max_key, shift = s->shift;
     size_t b, e;
-    pel_static_range(n, t, nt, &b, &e);
-    int *cnt = bsize[t], *ptr = bsize[t] + nb;
-    memset(cnt, 0, (size_t)nb * sizeof *cnt);
+    pel_static_range(s->n, t, nt, &b, &e);
+    int *cnt = s->bsize[t];
+    memset(cnt, 0, (size_t)s->nb * sizeof *cnt);
     int bad = -1;
     for (size_t i = b; i < e; i++) {
         unsigned k = (unsigned)keys[i];
@@ -348,10 +402,20 @@ static void rank_buckets(int t, int nt, void *arg)
         else if (bad < 0)
             bad = (int)i;
     }
-    part[t * PELI_SORT_PAD] = bad;
-    peli_barrier(nt);
-    if (!all_good(part, nt)) return;
-    /* positions in bucket-major, thread-minor order */
+    s->part[t * PELI_SORT_PAD] = bad;
+}
+
+/* Phase 2: call t reserves its positions in bucket-major, thread-minor
+ * order (call 0 records where each bucket starts) and copies its keys (or
+ * their indices, for ranks) there. */
+static void buckets_scatter(int t, int nt, void *arg)
+{
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    const int *keys = j->keys;
+    const int shift = s->shift, nb = s->nb;
+    int *bstart = s->bstart, *bbuf = s->bbuf, **bsize = s->bsize;
+    int *ptr = bsize[t] + nb;
     int acc = 0;
     for (int q = 0; q < nb; q++) {
         if (t == 0) bstart[q] = acc;
@@ -360,18 +424,33 @@ static void rank_buckets(int t, int nt, void *arg)
             acc += bsize[u][q];
         }
     }
-    if (t == 0) bstart[nb] = (int)n;
-    if (rank)
+    if (t == 0) bstart[nb] = (int)s->n;
+    size_t b, e;
+    pel_static_range(s->n, t, nt, &b, &e);
+    if (j->rank)
         for (size_t i = b; i < e; i++) bbuf[ptr[keys[i] >> shift]++] = (int)i;
     else
         for (size_t i = b; i < e; i++) {
             int k = keys[i];
             bbuf[ptr[k >> shift]++] = k;
         }
-    peli_barrier(nt);
+}
+
+/* Phase 3: call t counts its group of buckets into their sections of less,
+ * and ranks their keys. */
+static void buckets_tables(int t, int nt, void *arg)
+{
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    const int *keys = j->keys;
+    int *rank = j->rank;
+    const int mk = s->max_key, shift = s->shift, nb = s->nb;
+    const size_t n = s->n;
+    int *less = s->less;
+    const int *bstart = s->bstart, *bbuf = s->bbuf;
     const int j0 = first_bucket(bstart, nb, n, t, nt);
     const int j1 = first_bucket(bstart, nb, n, t + 1, nt);
-    int *ps = pos[t];
+    int *ps = s->pos[t];
     for (int q = j0; q < j1; q++) {
         const int v0 = q << shift;
         const int w = (mk - v0 < (1 << shift)) ? mk - v0 : (1 << shift);
@@ -397,10 +476,28 @@ static void rank_buckets(int t, int nt, void *arg)
         }
     }
     if (t == 0) less[0] = 0;
-    if (sorted) {
-        peli_barrier(nt);
-        fill_sorted(less, mk, n, sorted, t, nt);
+}
+
+/* Last phase (sorted keys): call t's share of them, from less. */
+static void buckets_sorted(int t, int nt, void *arg)
+{
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    fill_sorted(s->less, s->max_key, s->n, j->sorted, t, nt);
+}
+
+static void rank_buckets(peli_team *tm, void *arg)
+{
+    const rank_job *j = arg;
+    peli_phase(tm, buckets_count, arg);
+    if (!all_good(j->s->part, tm->nt)) return; /* the same answer on every thread */
+    peli_phase(tm, buckets_scatter, arg);
+    if (!j->sorted) {
+        peli_sort_last_phase(tm, buckets_tables, arg);
+        return;
     }
+    peli_phase(tm, buckets_tables, arg);
+    peli_sort_last_phase(tm, buckets_sorted, arg);
 }
 
 pel_status pel_sort_rank(pel_sort *s, const int *keys, int *rank, int *sorted)
@@ -408,8 +505,8 @@ pel_status pel_sort_rank(pel_sort *s, const int *keys, int *rank, int *sorted)
     if (!s) return PEL_EINVAL;
     PEL_REQUIRE(s->ctx, keys, "sort: keys is NULL");
     rank_job j = {s, keys, rank, sorted};
-    int nt = peli_parallel(s->ctx, s->n, s->nslots, PELI_BARRIERS,
-                           s->method == PEL_SORT_DIRECT ? rank_direct : rank_buckets, &j);
+    int nt = peli_run(s->ctx, s->n, s->nslots,
+                      s->method == PEL_SORT_DIRECT ? rank_direct : rank_buckets, &j);
     for (int u = 0; u < nt; u++) {
         int i = s->part[u * PELI_SORT_PAD];
         if (i >= 0)
