@@ -801,6 +801,97 @@ static void run_power(pel_context *ctx, void *arg, void *out)
     pel_sparse_csr_destroy(A);
 }
 
+/* Breakdown and non-finite values on a system of several blocks (so the
+ * team, or the tasks, have several blocks to share): A = diag(2, 1, -1),
+ * each entry repeated on 100 rows, b = 1: num_cg_not_spd's case scaled by
+ * 100, exactly in binary (p.Ap = 200, then -2250 at iteration 2); then a
+ * NaN in b at row 250 (iteration 0), a NaN on row 230's diagonal (q at
+ * iteration 1), and the power step on an x with that NaN (x unchanged).
+ * out = a fail_out: statuses, iterations, the x of the breakdown, messages. */
+#define FAIL_N 300
+typedef struct fail_out {
+    int st[4], it[3];
+    double x[FAIL_N], xp[FAIL_N];
+    char msg[4][200];
+} fail_out;
+
+static void run_failures(pel_context *ctx, void *arg, void *out)
+{
+    (void)arg;
+    fail_out *o = out;
+    memset(o, 0, sizeof *o);
+    int64_t rp[FAIL_N + 1];
+    int32_t ci[FAIL_N];
+    double v[FAIL_N], b[FAIL_N];
+    for (int j = 0; j < FAIL_N; j++) {
+        rp[j] = j;
+        ci[j] = j;
+        v[j] = j < 100 ? 2.0 : j < 200 ? 1.0 : -1.0;
+        b[j] = 1.0;
+    }
+    rp[FAIL_N] = FAIL_N;
+    for (int k = 0; k < 3; k++) {
+        if (k == 2) v[230] = NAN;
+        pel_sparse_csr *A = NULL;
+        pel_sparse_cg *cg = NULL;
+        ck_assert_ok(pel_sparse_csr_create(ctx, FAIL_N, FAIL_N, rp, ci, v, &A));
+        ck_assert_ok(pel_sparse_cg_create(ctx, A, &cg));
+        b[250] = k == 1 ? NAN : 1.0;
+        double xk[FAIL_N];
+        pel_sparse_cg_info info;
+        o->st[k] = solve(cg, b, k ? xk : o->x, 10, 0.0, PEL_SPARSE_CG_ZERO, &info);
+        o->it[k] = info.iterations;
+        snprintf(o->msg[k], sizeof o->msg[k], "%s", pel_context_error(ctx));
+        if (k == 1) {
+            for (int j = 0; j < FAIL_N; j++) o->xp[j] = j == 250 ? NAN : 1.0;
+            double zeta = 42;
+            o->st[3] = pel_sparse_cg_power_step(cg, 0.0, 25, o->xp, &zeta, NULL);
+            snprintf(o->msg[3], sizeof o->msg[3], "%s", pel_context_error(ctx));
+            ck_assert(zeta == 42);
+        }
+        pel_sparse_cg_destroy(cg);
+        pel_sparse_csr_destroy(A);
+    }
+    ck_assert_int_eq(o->st[0], PEL_ESINGULAR);
+    ck_assert_msg(strstr(o->msg[0], "breakdown at iteration 2: p.Ap = -2250 <= 0") != NULL, "%s",
+                  o->msg[0]);
+    ck_assert_int_eq(o->it[0], 1);
+    for (int j = 0; j < FAIL_N; j++) ck_assert(o->x[j] == 1.5); /* alpha b */
+    ck_assert_int_eq(o->st[1], PEL_ENONFINITE);
+    ck_assert_msg(strstr(o->msg[1], "at iteration 0: b[250] = ") != NULL, "%s", o->msg[1]);
+    ck_assert_int_eq(o->st[2], PEL_ENONFINITE);
+    ck_assert_msg(strstr(o->msg[2], "at iteration 1: q[230] = ") != NULL, "%s", o->msg[2]);
+    ck_assert_int_eq(o->st[3], PEL_ENONFINITE);
+    ck_assert_msg(strstr(o->msg[3], "at iteration 0: x[250] = ") != NULL, "%s", o->msg[3]);
+}
+
+/* A run made by one thread of a user's region of 2 (`single`, nesting off)
+ * with a 2-thread context gives a plain call's bits, and no more OS threads
+ * ran than the region's 2: the solve and the power step then run as tasks
+ * of that region (each phase a taskloop of the context's 2 virtual threads,
+ * which the region's idle thread joins).  Which thread ran a task is not
+ * visible through the public API, so that both took part is not checked.
+ * Call it first in its test (the OS thread count). */
+static void test_in_single(test_run_fn run, void *arg, size_t nbytes)
+{
+    pel_context *ctx = test_context(2);
+    unsigned char *ref = malloc(nbytes), *got = malloc(nbytes);
+    ck_assert(ref && got);
+    run(ctx, arg, ref);
+    omp_set_max_active_levels(1);
+    memset(got, 0xA5, nbytes);
+#pragma omp parallel num_threads(2) default(none) shared(ctx, run, arg, got)
+#pragma omp single
+    run(ctx, arg, got);
+    ck_assert_msg(memcmp(ref, got, nbytes) == 0,
+                  "called from a single of a region of 2 the result differs from a plain call");
+    int now = test_os_threads();
+    ck_assert_msg(now <= 2, "%d OS threads ran, at most 2 were asked for", now);
+    free(ref);
+    free(got);
+    pel_context_destroy(ctx);
+}
+
 START_TEST(threads_policy_makea_spmv)
 {
     test_policy(run_makea_spmv, NULL, makea_bytes());
@@ -836,6 +927,29 @@ START_TEST(threads_policy_power)
 }
 END_TEST
 
+START_TEST(threads_single_solve)
+{
+    sys_arg a = sys_make(0.0, 1);
+    test_in_single(run_solve, &a, (size_t)a.n * sizeof(double) + sizeof(solve_out));
+    sys_free(&a);
+}
+END_TEST
+
+START_TEST(threads_single_power)
+{
+    sys_arg a = sys_make(0, 0);
+    test_in_single(run_power, &a, (size_t)(a.n + 2) * sizeof(double));
+    sys_free(&a);
+}
+END_TEST
+
+START_TEST(threads_single_failures)
+{
+    test_in_single(run_failures, NULL, sizeof(fail_out));
+    test_same_bits_1_to_4(run_failures, NULL, sizeof(fail_out));
+}
+END_TEST
+
 static Suite *sparse_suite(void)
 {
     Suite *s = suite_create("sparse");
@@ -866,6 +980,9 @@ static Suite *sparse_suite(void)
     tcase_add_test(thr, threads_policy_csr_spmv);
     tcase_add_test(thr, threads_policy_solve);
     tcase_add_test(thr, threads_policy_power);
+    tcase_add_test(thr, threads_single_solve);
+    tcase_add_test(thr, threads_single_power);
+    tcase_add_test(thr, threads_single_failures);
     suite_add_tcase(s, thr);
     return s;
 }

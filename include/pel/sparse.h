@@ -16,11 +16,13 @@
  *
  * Threads (the rule of pel/context.h): each call reads the thread count of
  * its context when it starts; nothing is fixed at create.  The CG solve and
- * the power step run their whole iteration loop as one team with barriers
- * (inside a caller's parallel region or task: a nested team when nesting is
- * enabled, else the calling thread alone); the product, the matrix copy and
- * makea's row assembly are independent blocks of rows (there: a nested team
- * when nesting is enabled, else tasks of the caller's team). */
+ * the power step run their whole iteration loop as one team with barriers;
+ * inside a caller's parallel region or task, a nested team when nesting is
+ * enabled, else tasks of the caller's team (each step of an iteration a
+ * taskloop the caller's idle threads join, the loop itself on the calling
+ * thread).  The product, the matrix copy and makea's row assembly are
+ * independent blocks of rows (there too: a nested team when nesting is
+ * enabled, else tasks of the caller's team). */
 #ifndef PEL_SPARSE_H
 #define PEL_SPARSE_H
 #define PEL_SPARSE_NUMERICS_VERSION 2 /* bumped whenever this family's arithmetic changes on purpose (2: dot-product blocks of 64 rows, was 256) */
@@ -115,8 +117,10 @@ typedef struct pel_sparse_cg pel_sparse_cg;
  * Distinct solvers may be used concurrently from any threads or tasks, even
  * when made from one context or on one matrix; one solver is used by one
  * thread at a time.  Each call's team follows the thread rule of
- * pel/context.h (this kernel: a team with barriers, so inside a caller's
- * parallel region a nested team, or the calling thread when nesting is off). */
+ * pel/context.h: the solve and the power step run as one team with
+ * barriers; inside a caller's parallel region or task, a nested team when
+ * nesting is enabled, else tasks of the caller's team (one taskloop per
+ * step, awaited), with the same bits either way. */
 pel_status pel_sparse_cg_create(pel_context *ctx, const pel_sparse_csr *A, pel_sparse_cg **cg);
 void pel_sparse_cg_destroy(pel_sparse_cg *cg);
 
@@ -150,7 +154,7 @@ typedef struct pel_sparse_cg_info {
  * ||r|| <= rtol ||b|| (checked before the first iteration too, so a guess
  * that already meets it takes 0 iterations) or r becomes exactly zero.
  * With max_iter = 25, rtol = 0 from zero this is NPB's conj_grad.  One team
- * per call; never allocates.  info may be NULL; it is filled whatever the
+ * per call (or tasks of the caller's team, as at create); never allocates.  info may be NULL; it is filled whatever the
  * status, and x holds the last iterate.  Returns
  *   PEL_ENOTCONV   rtol > 0 and not met after max_iter iterations
  *                  ("cg: not converged: relative residual R after K
@@ -169,7 +173,7 @@ pel_status pel_sparse_cg_solve(pel_sparse_cg *cg, const pel_sparse_cg_params *p,
  * A may be definite of either sign (NPB's shifted matrix is negative
  * definite); only p.Ap = 0 stops the iterations early.  rnorm receives
  * ||x - A z|| (NPB's printed residual); either output may be NULL.  One team
- * per call; never allocates.  PEL_ENONFINITE (as for the solve; x is then
+ * per call (or tasks of the caller's team, as at create); never allocates.  PEL_ENONFINITE (as for the solve; x is then
  * left unchanged) when a residual or p.Ap is not finite. */
 pel_status pel_sparse_cg_power_step(pel_sparse_cg *cg, double shift, int cgit, double *x,
                                     double *zeta, double *rnorm);

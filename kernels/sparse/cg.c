@@ -1,19 +1,22 @@
 /* The conjugate gradient solver and NPB CG's inverse power iteration
  * (include/pel/sparse.h), and NPB CG's class table.
  *
- * One team per solve (or per power step): the whole iteration loop is one
- * PELI_BARRIERS function of (t, nt) handed to peli_parallel.  Every loop runs
- * over blocks of PEL_SPARSE_BLOCK rows, call t taking the blocks of the
- * schedule(static) split, so the rows a thread multiplies are the rows whose
- * vector entries it first touched and updates.  Dot products are fused into
- * the loops that produce their operands (p.q into q = A p; r.r into the
- * update of z and r; x.z, z.z and ||x - A z||^2 into the residual product),
- * each block writing its partial sum to a slot of its own; after the barrier
- * every call combines the slots itself in the same fixed pairwise order
- * (pel_sum_serial), so every call holds the same scalar, takes the same
- * branches, and no `single` or reduction is needed.  Three barriers per CG
- * iteration: after q (alpha needs p.q), after r (beta needs r.r), after p
- * (the next product reads all of p). */
+ * One run per solve (or per power step): the whole iteration loop is one
+ * body of phases handed to peli_run (internal/team.h), so one team with a
+ * barrier after each phase, or, inside a caller's team without nesting, the
+ * body once with each phase a taskloop the caller's threads join.  Every
+ * phase runs over blocks of PEL_SPARSE_BLOCK rows, virtual thread t taking
+ * the blocks of the schedule(static) split, so the rows a thread multiplies
+ * are the rows whose vector entries it first touched and updates.  Dot
+ * products are fused into the phases that produce their operands (p.q into
+ * q = A p; r.r into the update of x and r; x.z, z.z and ||x - A z||^2 into
+ * the residual product), each block writing its partial sum to a slot of
+ * its own; after the phase the body combines the slots in the same fixed
+ * pairwise order (pel_sum_serial), on every thread of a team alike, so every
+ * thread holds the same scalar, takes the same branches, and no `single` or
+ * reduction is needed.  Three phases (barriers) per CG iteration: q (alpha
+ * needs p.q), the x and r update (beta needs r.r), p (the next product reads
+ * all of p). */
 #include <config.h>
 
 #include <math.h>
@@ -112,141 +115,150 @@ typedef struct cg_state {
     double bad; /* the failing scalar */
 } cg_state;
 
-/* The CG iterations, as call t of nt of a PELI_BARRIERS run: solves A x = b
- * from x = 0 (guess = 0) or from the given x into x (z of the power step).
- * With `definite`, p.q <= 0 stops it as a breakdown; otherwise only p.q = 0
- * stops it (NPB's matrix is negative definite).  Every call returns the same
- * state.  Ends with a barrier. */
-static void cg_iterate(const pel_sparse_cg *s, const double *b, double *x, int max_iter,
-                       double rtol2, int guess, int definite, int t, int nt, cg_state *out)
+/* What the phases of one body read: the solver, the system, and the
+ * scalars of the current step.  Each thread of a team keeps its own copy
+ * (all hold the same values); in task mode the tasks of a phase share the
+ * body's one copy and only read it. */
+typedef struct cg_job {
+    const pel_sparse_cg *s;
+    const double *b;
+    double *x;
+    double alpha, beta; /* this iteration's */
+    int power;          /* the residual phase sums b.x and x.x too */
+    double *v, inv;     /* the power step's x (b there) and 1/||z||, for v = inv z */
+} cg_job;
+
+/* ---- the phases: virtual thread t of nt, over its blocks ---- */
+
+/* q = x = 0, r = p = b, and r.r per block into part[nb..2nb) */
+static void ph_start_zero(int t, int nt, void *arg)
 {
-    const pel_sparse_csr *A = s->A;
+    const cg_job *jb = arg;
+    const pel_sparse_cg *s = jb->s;
     const int64_t n = s->n, nb = s->nb;
-    double *p = s->p, *q = s->q, *r = s->r, *pq = s->part, *rr = s->part + nb;
-    double *bbp = s->part + 2 * nb;
+    const double *b = jb->b;
+    double *x = jb->x, *p = s->p, *q = s->q, *r = s->r, *rr = s->part + nb;
     int64_t b0, b1;
     peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
-
-    if (!guess) {
-        /* q = x = 0, r = p = b, rho = r.r */
-        for (int64_t blk = b0; blk < b1; blk++) {
-            int64_t j0, j1;
-            peli_sparse_block_rows(blk, n, &j0, &j1);
-            double s2 = 0.0;
-            for (int64_t j = j0; j < j1; j++) {
-                q[j] = 0.0;
-                x[j] = 0.0;
-                r[j] = b[j];
-                p[j] = b[j];
-                s2 = s2 + b[j] * b[j];
-            }
-            rr[blk] = s2;
+    for (int64_t blk = b0; blk < b1; blk++) {
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
+        double s2 = 0.0;
+        for (int64_t j = j0; j < j1; j++) {
+            q[j] = 0.0;
+            x[j] = 0.0;
+            r[j] = b[j];
+            p[j] = b[j];
+            s2 = s2 + b[j] * b[j];
         }
-    } else {
-        /* q = 0, r = p = b - A x, rho = r.r, and b.b */
-        for (int64_t blk = b0; blk < b1; blk++) {
-            int64_t j0, j1;
-            peli_sparse_block_rows(blk, n, &j0, &j1);
-            double s2 = 0.0, b2 = 0.0;
-            for (int64_t j = j0; j < j1; j++) {
-                double rj = b[j] - peli_row_dot(A, j, x);
-                q[j] = 0.0;
-                r[j] = rj;
-                p[j] = rj;
-                s2 = s2 + rj * rj;
-                b2 = b2 + b[j] * b[j];
-            }
-            rr[blk] = s2;
-            bbp[blk] = b2;
-        }
+        rr[blk] = s2;
     }
-    peli_barrier(nt);
-    double rho = pel_sum_serial(rr, (size_t)nb);
-    double bb = guess ? pel_sum_serial(bbp, (size_t)nb) : rho;
-    const double stop2 = rtol2 * bb; /* r.r <= rtol^2 b.b; 0: only an exact zero */
-    int it = 0, end = CG_DONE, synced = 0, at = 0;
-    double bad = 0.0;
-    if (!isfinite(rho) || !isfinite(bb)) {
-        end = CG_RR_NONFIN;
-        bad = isfinite(rho) ? bb : rho;
-    }
-    while (end == CG_DONE && it < max_iter && rho > stop2) {
-        synced = 0;
-        at = it + 1;
-        /* q = A p and p.q */
-        for (int64_t blk = b0; blk < b1; blk++) {
-            int64_t j0, j1;
-            peli_sparse_block_rows(blk, n, &j0, &j1);
-            double d = 0.0;
-            for (int64_t j = j0; j < j1; j++) {
-                double qj = peli_row_dot(A, j, p);
-                q[j] = qj;
-                d = d + p[j] * qj;
-            }
-            pq[blk] = d;
-        }
-        peli_barrier(nt);
-        double d = pel_sum_serial(pq, (size_t)nb);
-        if (!isfinite(d)) {
-            end = CG_PQ_NONFIN;
-            bad = d;
-            break;
-        }
-        if (definite ? d <= 0.0 : d == 0.0) { /* every call stops here */
-            if (definite) end = CG_PQ_NOTPOS;
-            bad = d;
-            break;
-        }
-        double alpha = rho / d, rho0 = rho;
-        /* x += alpha p, r -= alpha q, rho = r.r */
-        for (int64_t blk = b0; blk < b1; blk++) {
-            int64_t j0, j1;
-            peli_sparse_block_rows(blk, n, &j0, &j1);
-            double s2 = 0.0;
-            for (int64_t j = j0; j < j1; j++) {
-                x[j] = x[j] + alpha * p[j];
-                double rj = r[j] - alpha * q[j];
-                r[j] = rj;
-                s2 = s2 + rj * rj;
-            }
-            rr[blk] = s2;
-        }
-        peli_barrier(nt);
-        rho = pel_sum_serial(rr, (size_t)nb);
-        if (!isfinite(rho)) {
-            end = CG_RR_NONFIN;
-            bad = rho;
-            break;
-        }
-        double beta = rho / rho0;
-        /* p = r + beta p */
-        for (int64_t blk = b0; blk < b1; blk++) {
-            int64_t j0, j1;
-            peli_sparse_block_rows(blk, n, &j0, &j1);
-            for (int64_t j = j0; j < j1; j++) p[j] = r[j] + beta * p[j];
-        }
-        peli_barrier(nt); /* also: every call has read pq and rr */
-        synced = 1;
-        it++;
-    }
-    /* before anyone rewrites the partial sums the others may still be reading */
-    if (!synced) peli_barrier(nt);
-    out->it = it;
-    out->at = end == CG_DONE ? 0 : at;
-    out->end = end;
-    out->rho = rho;
-    out->bb = bb;
-    out->bad = bad;
 }
 
-/* After cg_iterate, as call t of nt: sums over blocks of (b - A x)^2 into
- * part[0..nb), and with `power` also b.x into part[nb..2nb) and x.x into
- * part[2nb..3nb).  Ends with a barrier. */
-static void residual(const pel_sparse_cg *s, const double *b, const double *x, int power, int t,
-                     int nt)
+/* q = 0, r = p = b - A x, and per block r.r into part[nb..2nb), b.b into
+ * part[2nb..3nb) */
+static void ph_start_guess(int t, int nt, void *arg)
 {
+    const cg_job *jb = arg;
+    const pel_sparse_cg *s = jb->s;
     const pel_sparse_csr *A = s->A;
     const int64_t n = s->n, nb = s->nb;
+    const double *b = jb->b, *x = jb->x;
+    double *p = s->p, *q = s->q, *r = s->r, *rr = s->part + nb, *bbp = s->part + 2 * nb;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
+    for (int64_t blk = b0; blk < b1; blk++) {
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
+        double s2 = 0.0, b2 = 0.0;
+        for (int64_t j = j0; j < j1; j++) {
+            double rj = b[j] - peli_row_dot(A, j, x);
+            q[j] = 0.0;
+            r[j] = rj;
+            p[j] = rj;
+            s2 = s2 + rj * rj;
+            b2 = b2 + b[j] * b[j];
+        }
+        rr[blk] = s2;
+        bbp[blk] = b2;
+    }
+}
+
+/* q = A p, and p.q per block into part[0..nb) */
+static void ph_q(int t, int nt, void *arg)
+{
+    const cg_job *jb = arg;
+    const pel_sparse_cg *s = jb->s;
+    const pel_sparse_csr *A = s->A;
+    const int64_t n = s->n, nb = s->nb;
+    const double *p = s->p;
+    double *q = s->q, *pq = s->part;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
+    for (int64_t blk = b0; blk < b1; blk++) {
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
+        double d = 0.0;
+        for (int64_t j = j0; j < j1; j++) {
+            double qj = peli_row_dot(A, j, p);
+            q[j] = qj;
+            d = d + p[j] * qj;
+        }
+        pq[blk] = d;
+    }
+}
+
+/* x += alpha p, r -= alpha q, and r.r per block into part[nb..2nb) */
+static void ph_xr(int t, int nt, void *arg)
+{
+    const cg_job *jb = arg;
+    const pel_sparse_cg *s = jb->s;
+    const int64_t n = s->n, nb = s->nb;
+    const double alpha = jb->alpha, *p = s->p, *q = s->q;
+    double *x = jb->x, *r = s->r, *rr = s->part + nb;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
+    for (int64_t blk = b0; blk < b1; blk++) {
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
+        double s2 = 0.0;
+        for (int64_t j = j0; j < j1; j++) {
+            x[j] = x[j] + alpha * p[j];
+            double rj = r[j] - alpha * q[j];
+            r[j] = rj;
+            s2 = s2 + rj * rj;
+        }
+        rr[blk] = s2;
+    }
+}
+
+/* p = r + beta p */
+static void ph_p(int t, int nt, void *arg)
+{
+    const cg_job *jb = arg;
+    const pel_sparse_cg *s = jb->s;
+    const int64_t n = s->n, nb = s->nb;
+    const double beta = jb->beta, *r = s->r;
+    double *p = s->p;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
+    for (int64_t blk = b0; blk < b1; blk++) {
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
+        for (int64_t j = j0; j < j1; j++) p[j] = r[j] + beta * p[j];
+    }
+}
+
+/* Per block (b - A x)^2 into part[0..nb), and with `power` also b.x into
+ * part[nb..2nb) and x.x into part[2nb..3nb). */
+static void ph_residual(int t, int nt, void *arg)
+{
+    const cg_job *jb = arg;
+    const pel_sparse_cg *s = jb->s;
+    const pel_sparse_csr *A = s->A;
+    const int64_t n = s->n, nb = s->nb;
+    const double *b = jb->b, *x = jb->x;
+    const int power = jb->power;
     double *part = s->part;
     int64_t b0, b1;
     peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
@@ -268,7 +280,85 @@ static void residual(const pel_sparse_cg *s, const double *b, const double *x, i
             part[2 * nb + blk] = xx;
         }
     }
-    peli_barrier(nt);
+}
+
+/* The power step's x = z / ||z|| (v = inv x of the job), by the reciprocal */
+static void ph_normalise(int t, int nt, void *arg)
+{
+    const cg_job *jb = arg;
+    const pel_sparse_cg *s = jb->s;
+    const int64_t n = s->n, nb = s->nb;
+    const double inv = jb->inv, *z = jb->x;
+    double *x = jb->v;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
+    for (int64_t blk = b0; blk < b1; blk++) {
+        int64_t j0, j1;
+        peli_sparse_block_rows(blk, n, &j0, &j1);
+        for (int64_t j = j0; j < j1; j++) x[j] = inv * z[j];
+    }
+}
+
+/* The CG iterations, in a body: solves A x = b (jb's) from x = 0 (guess =
+ * 0) or from the given x into x (z of the power step).  With `definite`,
+ * p.q <= 0 stops it as a breakdown; otherwise only p.q = 0 stops it (NPB's
+ * matrix is negative definite).  Every scalar is combined from the block
+ * sums after the phase that made them, by every thread of a team alike (or
+ * once in task mode), so all take the same branches and return the same
+ * state.  Ends with every thread past its last read of the block sums. */
+static void cg_iterate(peli_team *tm, cg_job *jb, int max_iter, double rtol2, int guess,
+                       int definite, cg_state *out)
+{
+    const int64_t nb = jb->s->nb;
+    const double *pq = jb->s->part, *rr = jb->s->part + nb, *bbp = jb->s->part + 2 * nb;
+
+    peli_phase(tm, guess ? ph_start_guess : ph_start_zero, jb);
+    double rho = pel_sum_serial(rr, (size_t)nb);
+    double bb = guess ? pel_sum_serial(bbp, (size_t)nb) : rho;
+    const double stop2 = rtol2 * bb; /* r.r <= rtol^2 b.b; 0: only an exact zero */
+    int it = 0, end = CG_DONE, synced = 0, at = 0;
+    double bad = 0.0;
+    if (!isfinite(rho) || !isfinite(bb)) {
+        end = CG_RR_NONFIN;
+        bad = isfinite(rho) ? bb : rho;
+    }
+    while (end == CG_DONE && it < max_iter && rho > stop2) {
+        synced = 0;
+        at = it + 1;
+        peli_phase(tm, ph_q, jb); /* alpha needs p.q */
+        double d = pel_sum_serial(pq, (size_t)nb);
+        if (!isfinite(d)) {
+            end = CG_PQ_NONFIN;
+            bad = d;
+            break;
+        }
+        if (definite ? d <= 0.0 : d == 0.0) { /* every thread stops here */
+            if (definite) end = CG_PQ_NOTPOS;
+            bad = d;
+            break;
+        }
+        double rho0 = rho;
+        jb->alpha = rho / d;
+        peli_phase(tm, ph_xr, jb); /* beta needs r.r */
+        rho = pel_sum_serial(rr, (size_t)nb);
+        if (!isfinite(rho)) {
+            end = CG_RR_NONFIN;
+            bad = rho;
+            break;
+        }
+        jb->beta = rho / rho0;
+        peli_phase(tm, ph_p, jb); /* the next product reads all of p; every thread has read pq, rr */
+        synced = 1;
+        it++;
+    }
+    /* before anyone rewrites the block sums the others may still be reading */
+    if (!synced) peli_sync(tm);
+    out->it = it;
+    out->at = end == CG_DONE ? 0 : at;
+    out->end = end;
+    out->rho = rho;
+    out->bb = bb;
+    out->bad = bad;
 }
 
 static pel_status check_solve(pel_sparse_cg *cg, const double *b, const double *x, int max_iter)
@@ -338,16 +428,17 @@ typedef struct solve_arg {
     double *x;
     int max_iter, guess, want_rnorm;
     double rtol2;
-    cg_state st; /* written by call 0 */
+    cg_state st; /* written by the master */
 } solve_arg;
 
-static void solve_team(int t, int nt, void *arg)
+static void solve_body(peli_team *tm, void *arg)
 {
     solve_arg *a = arg;
+    cg_job jb = {.s = a->cg, .b = a->b, .x = a->x};
     cg_state st;
-    cg_iterate(a->cg, a->b, a->x, a->max_iter, a->rtol2, a->guess, 1, t, nt, &st);
-    if (a->want_rnorm) residual(a->cg, a->b, a->x, 0, t, nt);
-    if (t == 0) a->st = st;
+    cg_iterate(tm, &jb, a->max_iter, a->rtol2, a->guess, 1, &st);
+    if (a->want_rnorm) peli_phase(tm, ph_residual, &jb);
+    if (peli_master(tm)) a->st = st; /* read after the run */
 }
 
 pel_status pel_sparse_cg_solve(pel_sparse_cg *cg, const pel_sparse_cg_params *p, const double *b,
@@ -372,7 +463,7 @@ pel_status pel_sparse_cg_solve(pel_sparse_cg *cg, const pel_sparse_cg_params *p,
                    .guess = p->start == PEL_SPARSE_CG_GUESS,
                    .want_rnorm = info != NULL, /* the explicit residual costs a product */
                    .rtol2 = p->rtol * p->rtol};
-    peli_parallel(cg->ctx, (size_t)cg->nb, 0, PELI_BARRIERS, solve_team, &a);
+    peli_run(cg->ctx, (size_t)cg->nb, 0, solve_body, &a);
     if (info) {
         info->iterations = a.st.it;
         info->rho = a.st.rho;
@@ -405,36 +496,38 @@ typedef struct power_arg {
     double *x;
     int cgit;
     double shift;
-    cg_state st;           /* written by call 0 */
-    double zeta, rnorm;    /* written by call 0 */
+    cg_state st;        /* written by the master */
+    double zeta, rnorm; /* written by the master */
 } power_arg;
 
-static void power_team(int t, int nt, void *arg)
+/* The last phase of a body: as a team the end of the run is its barrier. */
+static void last_phase(peli_team *tm, peli_team_fn fn, void *arg)
+{
+    if (tm->tasks) peli_phase(tm, fn, arg);
+    else fn(tm->t, tm->nt, arg);
+}
+
+static void power_body(peli_team *tm, void *arg)
 {
     power_arg *a = arg;
     const pel_sparse_cg *cg = a->cg;
-    const int64_t n = cg->n, nb = cg->nb;
-    double *x = a->x, *z = cg->z, *part = cg->part;
+    const int64_t nb = cg->nb;
+    const double *part = cg->part;
+    cg_job jb = {.s = cg, .b = a->x, .x = cg->z, .power = 1, .v = a->x};
     cg_state st;
-    cg_iterate(cg, x, z, a->cgit, 0.0, 0, 0, t, nt, &st);
-    if (t == 0) a->st = st;
-    if (st.end != CG_DONE) return; /* every call: x stays as it was */
-    residual(cg, x, z, 1, t, nt);
+    cg_iterate(tm, &jb, a->cgit, 0.0, 0, 0, &st);
+    if (peli_master(tm)) a->st = st; /* read after the run */
+    if (st.end != CG_DONE) return; /* every thread: x stays as it was */
+    peli_phase(tm, ph_residual, &jb);
     /* zeta = shift + 1/(x.z); x = z / ||z||, by NPB's reciprocal */
     double xz = pel_sum_serial(part + nb, (size_t)nb);
     double zz = pel_sum_serial(part + 2 * nb, (size_t)nb);
-    double inv = 1.0 / sqrt(zz);
-    if (t == 0) {
+    jb.inv = 1.0 / sqrt(zz);
+    if (peli_master(tm)) { /* read after the run */
         a->zeta = a->shift + 1.0 / xz;
         a->rnorm = sqrt(pel_sum_serial(part, (size_t)nb));
     }
-    int64_t b0, b1;
-    peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
-    for (int64_t blk = b0; blk < b1; blk++) {
-        int64_t j0, j1;
-        peli_sparse_block_rows(blk, n, &j0, &j1);
-        for (int64_t j = j0; j < j1; j++) x[j] = inv * z[j];
-    }
+    last_phase(tm, ph_normalise, &jb);
 }
 
 pel_status pel_sparse_cg_power_step(pel_sparse_cg *cg, double shift, int cgit, double *x,
@@ -444,7 +537,7 @@ pel_status pel_sparse_cg_power_step(pel_sparse_cg *cg, double shift, int cgit, d
     if (st != PEL_OK) return st;
     PEL_REQUIRE(cg->ctx, isfinite(shift), "cg: shift must be finite (got %g)", shift);
     power_arg a = {.cg = cg, .x = x, .cgit = cgit, .shift = shift};
-    peli_parallel(cg->ctx, (size_t)cg->nb, 0, PELI_BARRIERS, power_team, &a);
+    peli_run(cg->ctx, (size_t)cg->nb, 0, power_body, &a);
     if (a.st.end != CG_DONE) return nonfinite(cg, "cg: power step", &a.st, x, "x", cg->z, "z", 0);
     if (zeta) *zeta = a.zeta;
     if (rnorm) *rnorm = a.rnorm;
