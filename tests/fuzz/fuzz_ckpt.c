@@ -1,0 +1,94 @@
+/* Fuzzing harness for the checkpoint reader (docs/fuzzing.md).
+ *
+ *   fuzz_ckpt FILE...   opens each FILE with pel_ckpt_open and, when it is
+ *                       accepted, reads every metadata record and every
+ *                       field (up to 256 MiB each); aborts if a refusal has
+ *                       no message or a field cannot be read as described
+ *   fuzz_ckpt           the same on a small checkpoint it writes and on
+ *                       every truncation of it (make check runs it)
+ *
+ * An abort is what a fuzzer reports as a crash. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pel/pel.h>
+
+static void check(int ok, const char *what, const char *detail)
+{
+    if (ok) return;
+    fprintf(stderr, "fuzz_ckpt: %s: %s\n", what, detail ? detail : "");
+    abort();
+}
+
+static void one(pel_context *ctx, const char *path)
+{
+    pel_ckpt *ck = NULL;
+    pel_status s = pel_ckpt_open(ctx, path, &ck);
+    if (s != PEL_OK) {
+        const char *msg = pel_context_error(ctx);
+        check(msg && *msg && !strchr(msg, '\n'), "refused without a one-line message", msg);
+        check(ck == NULL, "refused but returned a handle", path);
+        return;
+    }
+    check(pel_ckpt_kind(ck) != NULL && pel_ckpt_numerics(ck) != NULL, "kind or numerics", path);
+    (void)pel_ckpt_step(ck);
+    (void)pel_ckpt_time(ck);
+    for (int i = 0; i < pel_ckpt_meta_count(ck); i++) {
+        const pel_meta *m = pel_ckpt_meta_at(ck, i);
+        check(m && m->name && pel_ckpt_find_meta(ck, m->name), "metadata record", path);
+    }
+    for (int i = 0; i < pel_ckpt_field_count(ck); i++) {
+        pel_field info;
+        const char *name = pel_ckpt_field_info(ck, i, &info);
+        check(name != NULL, "field info", path);
+        uint64_t count = pel_field_count(&info), bytes = pel_field_bytes(&info);
+        if (bytes > ((uint64_t)256 << 20)) continue;
+        void *buf = malloc(bytes ? bytes : 1);
+        check(buf != NULL, "out of memory", path);
+        s = pel_ckpt_read_field(ck, name, info.type, buf, count);
+        check(s == PEL_OK, "an accepted field does not read", pel_context_error(ctx));
+        free(buf);
+    }
+    pel_ckpt_close(ck);
+}
+
+int main(int argc, char **argv)
+{
+    pel_context *ctx = NULL;
+    if (pel_context_create(&ctx) != PEL_OK) return 1;
+    if (argc > 1) {
+        for (int i = 1; i < argc; i++) one(ctx, argv[i]);
+        pel_context_destroy(ctx);
+        return 0;
+    }
+    char dir[] = "/tmp/pel-fuzz-ckpt-XXXXXX";
+    check(mkdtemp(dir) != NULL, "mkdtemp", NULL);
+    char path[64], cut[64];
+    snprintf(path, sizeof path, "%s/a.ckpt", dir);
+    snprintf(cut, sizeof cut, "%s/cut.ckpt", dir);
+    double u[12];
+    int32_t l[3] = {1, -2, 3};
+    for (int i = 0; i < 12; i++) u[i] = i * 0.5;
+    pel_meta meta[2] = {pel_meta_int("n", 12), pel_meta_string("bc", "periodic")};
+    pel_field fields[2] = {{"u", PEL_F64, 2, {3, 4}, u}, {"l", PEL_I32, 1, {3}, l}};
+    check(pel_ckpt_write(ctx, path, "sample", "x=1", 7, 0.5, meta, 2, fields, 2) == PEL_OK, "write",
+          pel_context_error(ctx));
+    FILE *f = fopen(path, "rb");
+    check(f != NULL, "reopen", path);
+    char data[4096];
+    size_t n = fread(data, 1, sizeof data, f);
+    fclose(f);
+    one(ctx, path);
+    for (size_t k = 0; k < n; k++) {
+        FILE *g = fopen(cut, "wb");
+        check(g && fwrite(data, 1, k, g) == k && fclose(g) == 0, "write a truncation", cut);
+        one(ctx, cut);
+    }
+    unlink(cut);
+    unlink(path);
+    rmdir(dir);
+    pel_context_destroy(ctx);
+    return 0;
+}
