@@ -1,11 +1,17 @@
 /* Strict INI configuration on top of inih (see cfg.h).
  *
- * inih does the parsing; a pre-scan of the text first rejects what inih would
- * accept silently or report without a reason: unknown or malformed section
- * headers, lines without '=', over-long lines (Debian's inih splits lines at
- * 200 bytes) and indented lines (inih joins those to the previous value).
- * After the pre-scan every error inih returns comes from our handler, so the
- * line number it returns belongs to the handler's message. */
+ * inih does the parsing; a pre-scan of the text first checks every line by
+ * the documented grammar (README, "Configuration files"), which follows
+ * inih's own reading (the split at '=', ':' or a ';' comment) and refuses
+ * what inih would accept silently or misread: text after a section header,
+ * empty names, names inih would truncate, sections given twice, lines
+ * without '=', over-long lines (inih's buffer is 200 bytes), indented lines
+ * (inih joins those to the previous value), carriage returns inside a line,
+ * control characters, invalid UTF-8 and a byte order mark past the start.
+ * inih then reads the lines before the first refused one through a reader
+ * that hands it exactly one line per call, so the handler always knows the
+ * line inih is reading and every message names the right line.  A load
+ * works on the live entries and puts the old ones back when it fails. */
 #include <config.h>
 
 #include <ctype.h>

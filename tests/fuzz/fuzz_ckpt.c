@@ -4,6 +4,9 @@
  *                       accepted, reads every metadata record and every
  *                       field (up to 256 MiB each); aborts if a refusal has
  *                       no message or a field cannot be read as described
+ *   fuzz_ckpt -         the same on standard input (copied to a temporary
+ *                       file); built with afl-clang-fast, this is AFL++'s
+ *                       persistent mode, many inputs per process
  *   fuzz_ckpt           the same on a small checkpoint it writes and on
  *                       every truncation of it (make check runs it)
  *
@@ -54,10 +57,40 @@ static void one(pel_context *ctx, const char *path)
     pel_ckpt_close(ck);
 }
 
+/* One input from memory, through a temporary file. */
+static void one_buffer(pel_context *ctx, const char *tmp, const unsigned char *data, size_t len)
+{
+    FILE *g = fopen(tmp, "wb");
+    check(g && fwrite(data, 1, len, g) == len && fclose(g) == 0, "write the input", tmp);
+    one(ctx, tmp);
+}
+
+#ifdef __AFL_FUZZ_TESTCASE_LEN
+__AFL_FUZZ_INIT();
+#endif
+
 int main(int argc, char **argv)
 {
     pel_context *ctx = NULL;
     if (pel_context_create(&ctx) != PEL_OK) return 1;
+    if (argc == 2 && strcmp(argv[1], "-") == 0) {
+        char tmp[] = "/tmp/pel-fuzz-ckpt-XXXXXX";
+        int fd = mkstemp(tmp);
+        check(fd >= 0, "mkstemp", NULL);
+        close(fd);
+#ifdef __AFL_FUZZ_TESTCASE_LEN
+        __AFL_INIT();
+        const unsigned char *buf = __AFL_FUZZ_TESTCASE_BUF;
+        while (__AFL_LOOP(10000)) one_buffer(ctx, tmp, buf, (size_t)__AFL_FUZZ_TESTCASE_LEN);
+#else
+        static unsigned char buf[1 << 20];
+        size_t len = fread(buf, 1, sizeof buf, stdin);
+        one_buffer(ctx, tmp, buf, len);
+#endif
+        unlink(tmp);
+        pel_context_destroy(ctx);
+        return 0;
+    }
     if (argc > 1) {
         for (int i = 1; i < argc; i++) one(ctx, argv[i]);
         pel_context_destroy(ctx);

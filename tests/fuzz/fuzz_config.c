@@ -4,6 +4,11 @@
  *                         keys and a boolean (every key type); aborts if a file is neither loaded
  *                         nor refused with a message, or if a loaded one does
  *                         not print and load back to the same text
+ *   fuzz_config -         the same on standard input, read as a string (text
+ *                         with a NUL byte is skipped: pel_config_load_file
+ *                         refuses it before parsing); built with
+ *                         afl-clang-fast, this is AFL++'s persistent mode,
+ *                         many inputs per process, taken from shared memory
  *   fuzz_config           the same on built-in samples (make check runs it)
  *
  * An abort is what a fuzzer reports as a crash. */
@@ -100,11 +105,36 @@ static void one(pel_context *ctx, const char *path, const char *text)
     pel_config_destroy(c);
 }
 
+static void one_buffer(pel_context *ctx, const unsigned char *data, size_t len)
+{
+    if (memchr(data, '\0', len)) return;
+    char *text = malloc(len + 1);
+    check(text != NULL, "out of memory", NULL);
+    memcpy(text, data, len);
+    text[len] = '\0';
+    one(ctx, NULL, text);
+    free(text);
+}
+
+#ifdef __AFL_FUZZ_TESTCASE_LEN
+__AFL_FUZZ_INIT();
+#endif
+
 int main(int argc, char **argv)
 {
     pel_context *ctx = NULL;
     if (pel_context_create(&ctx) != PEL_OK) return 1;
-    if (argc > 1) {
+    if (argc == 2 && strcmp(argv[1], "-") == 0) {
+#ifdef __AFL_FUZZ_TESTCASE_LEN
+        __AFL_INIT();
+        const unsigned char *buf = __AFL_FUZZ_TESTCASE_BUF;
+        while (__AFL_LOOP(10000)) one_buffer(ctx, buf, (size_t)__AFL_FUZZ_TESTCASE_LEN);
+#else
+        static unsigned char buf[1 << 20];
+        size_t len = fread(buf, 1, sizeof buf, stdin);
+        one_buffer(ctx, buf, len);
+#endif
+    } else if (argc > 1) {
         for (int i = 1; i < argc; i++) one(ctx, argv[i], NULL);
     } else {
         static const char *const samples[] = {
