@@ -1,14 +1,24 @@
 /* Fuzzing harness for the checkpoint reader (docs/fuzzing.md).
  *
- *   fuzz_ckpt FILE...   opens each FILE with pel_ckpt_open and, when it is
+ *   fuzz_ckpt [--reseal] FILE...
+ *                       opens each FILE with pel_ckpt_open and, when it is
  *                       accepted, reads every metadata record and every
  *                       field (up to 256 MiB each); aborts if a refusal has
- *                       no message or a field cannot be read as described
- *   fuzz_ckpt -         the same on standard input (copied to a temporary
+ *                       no one-line message, an accepted name, kind or
+ *                       numerics holds a control character (messages echo
+ *                       them),
+ *                       or a field cannot be read as described
+ *   fuzz_ckpt [--reseal] -
+ *                       the same on standard input (copied to a temporary
  *                       file); built with afl-clang-fast, this is AFL++'s
  *                       persistent mode, many inputs per process
  *   fuzz_ckpt           the same on a small checkpoint it writes and on
- *                       every truncation of it (make check runs it)
+ *                       every truncation of it, as cut and resealed
+ *                       (make check runs it)
+ *
+ * --reseal first rewrites the payload length and the checksum to match the
+ * input, so that mutations reach the record parser behind the integrity
+ * check (which otherwise refuses nearly all of them).
  *
  * An abort is what a fuzzer reports as a crash. */
 #include <stdio.h>
@@ -16,13 +26,26 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <xxhash.h>
+
 #include <pel/pel.h>
+
+#define HEADER 128 /* pel/io.h: the header, then the payload, then XXH3-128 */
 
 static void check(int ok, const char *what, const char *detail)
 {
     if (ok) return;
     fprintf(stderr, "fuzz_ckpt: %s: %s\n", what, detail ? detail : "");
     abort();
+}
+
+/* Names, the kind and the numerics are echoed in one-line messages (string
+ * values may hold any text but NUL: the format keeps them exactly). */
+static int printable(const char *t)
+{
+    for (; t && *t; t++)
+        if (((unsigned char)*t < 0x20 && *t != '\t') || *t == 0x7F) return 0;
+    return 1;
 }
 
 static void one(pel_context *ctx, const char *path)
@@ -36,16 +59,19 @@ static void one(pel_context *ctx, const char *path)
         return;
     }
     check(pel_ckpt_kind(ck) != NULL && pel_ckpt_numerics(ck) != NULL, "kind or numerics", path);
+    check(printable(pel_ckpt_kind(ck)) && printable(pel_ckpt_numerics(ck)), "a control character accepted in the kind or numerics", path);
     (void)pel_ckpt_step(ck);
     (void)pel_ckpt_time(ck);
     for (int i = 0; i < pel_ckpt_meta_count(ck); i++) {
         const pel_meta *m = pel_ckpt_meta_at(ck, i);
         check(m && m->name && pel_ckpt_find_meta(ck, m->name), "metadata record", path);
+        check(printable(m->name), "a control character accepted in a metadata name", path);
     }
     for (int i = 0; i < pel_ckpt_field_count(ck); i++) {
         pel_field info;
         const char *name = pel_ckpt_field_info(ck, i, &info);
         check(name != NULL, "field info", path);
+        check(printable(name), "a control character accepted in a field name", path);
         uint64_t count = pel_field_count(&info), bytes = pel_field_bytes(&info);
         if (bytes > ((uint64_t)256 << 20)) continue;
         void *buf = malloc(bytes ? bytes : 1);
@@ -57,12 +83,52 @@ static void one(pel_context *ctx, const char *path)
     pel_ckpt_close(ck);
 }
 
-/* One input from memory, through a temporary file. */
-static void one_buffer(pel_context *ctx, const char *tmp, const unsigned char *data, size_t len)
+/* The payload length and checksum of data, made to match it. */
+static void reseal(unsigned char *data, size_t len)
 {
+    if (len < HEADER + 16) return;
+    uint64_t payload = len - HEADER - 16;
+    memcpy(data + 72, &payload, sizeof payload);
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits(data, len - 16));
+    memcpy(data + len - 16, &c, 16);
+}
+
+/* One input from memory, through a temporary file. */
+static void one_buffer(pel_context *ctx, const char *tmp, const unsigned char *data, size_t len,
+                       int sealed)
+{
+    unsigned char *copy = NULL;
+    if (sealed) {
+        copy = malloc(len ? len : 1);
+        check(copy != NULL, "out of memory", NULL);
+        memcpy(copy, data, len);
+        reseal(copy, len);
+        data = copy;
+    }
     FILE *g = fopen(tmp, "wb");
     check(g && fwrite(data, 1, len, g) == len && fclose(g) == 0, "write the input", tmp);
+    free(copy);
     one(ctx, tmp);
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0, k;
+    unsigned char *b = malloc(cap);
+    while (b && (k = fread(b + n, 1, cap - n, f)) > 0) {
+        n += k;
+        if (n == cap) {
+            unsigned char *t = realloc(b, cap *= 2);
+            if (!t) free(b);
+            b = t;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return b;
 }
 
 #ifdef __AFL_FUZZ_TESTCASE_LEN
@@ -73,6 +139,9 @@ int main(int argc, char **argv)
 {
     pel_context *ctx = NULL;
     if (pel_context_create(&ctx) != PEL_OK) return 1;
+    int sealed = argc > 1 && strcmp(argv[1], "--reseal") == 0;
+    argc -= sealed;
+    argv += sealed;
     if (argc == 2 && strcmp(argv[1], "-") == 0) {
         char tmp[] = "/tmp/pel-fuzz-ckpt-XXXXXX";
         int fd = mkstemp(tmp);
@@ -81,18 +150,29 @@ int main(int argc, char **argv)
 #ifdef __AFL_FUZZ_TESTCASE_LEN
         __AFL_INIT();
         const unsigned char *buf = __AFL_FUZZ_TESTCASE_BUF;
-        while (__AFL_LOOP(10000)) one_buffer(ctx, tmp, buf, (size_t)__AFL_FUZZ_TESTCASE_LEN);
+        while (__AFL_LOOP(10000)) one_buffer(ctx, tmp, buf, (size_t)__AFL_FUZZ_TESTCASE_LEN, sealed);
 #else
         static unsigned char buf[1 << 20];
         size_t len = fread(buf, 1, sizeof buf, stdin);
-        one_buffer(ctx, tmp, buf, len);
+        one_buffer(ctx, tmp, buf, len, sealed);
 #endif
         unlink(tmp);
         pel_context_destroy(ctx);
         return 0;
     }
     if (argc > 1) {
-        for (int i = 1; i < argc; i++) one(ctx, argv[i]);
+        char tmp[] = "/tmp/pel-fuzz-ckpt-XXXXXX";
+        int fd = sealed ? mkstemp(tmp) : 0;
+        check(fd >= 0, "mkstemp", NULL);
+        if (sealed) close(fd);
+        for (int i = 1; i < argc; i++) {
+            size_t len = 0;
+            unsigned char *b = sealed ? slurp(argv[i], &len) : NULL;
+            if (b) one_buffer(ctx, tmp, b, len, 1);
+            else one(ctx, argv[i]);
+            free(b);
+        }
+        if (sealed) unlink(tmp);
         pel_context_destroy(ctx);
         return 0;
     }
@@ -115,10 +195,23 @@ int main(int argc, char **argv)
     fclose(f);
     one(ctx, path);
     for (size_t k = 0; k < n; k++) {
-        FILE *g = fopen(cut, "wb");
-        check(g && fwrite(data, 1, k, g) == k && fclose(g) == 0, "write a truncation", cut);
-        one(ctx, cut);
+        one_buffer(ctx, cut, (unsigned char *)data, k, 0);
+        one_buffer(ctx, cut, (unsigned char *)data, k, 1);
     }
+    /* forged names and kind: a control character in any of them is refused
+     * with a message that stays on one line (in a string value it is kept) */
+    static const char *const forge[] = {"sample", "periodic", "bc", "u"};
+    for (size_t j = 0; j < sizeof forge / sizeof *forge; j++)
+        for (size_t k = 0; k + strlen(forge[j]) <= n; k++)
+            if (memcmp(data + k, forge[j], strlen(forge[j])) == 0) {
+                char forged[4096];
+                memcpy(forged, data, n);
+                forged[k + 1] = '\n';
+                one_buffer(ctx, cut, (unsigned char *)forged, n, 1);
+                forged[k + 1] = '\r';
+                one_buffer(ctx, cut, (unsigned char *)forged, n, 1);
+                break;
+            }
     unlink(cut);
     unlink(path);
     rmdir(dir);
