@@ -1,15 +1,23 @@
 /* Strict INI configuration on top of inih (see cfg.h).
  *
- * inih does the parsing; a pre-scan of the text first rejects what inih would
- * accept silently or report without a reason: unknown or malformed section
- * headers, lines without '=', over-long lines (Debian's inih splits lines at
- * 200 bytes) and indented lines (inih joins those to the previous value).
- * After the pre-scan every error inih returns comes from our handler, so the
- * line number it returns belongs to the handler's message. */
+ * inih does the parsing; a pre-scan of the text first checks every line by
+ * the documented grammar (README, "Configuration files"), which follows
+ * inih's own reading (the split at '=', ':' or a ';' comment) and refuses
+ * what inih would accept silently or misread: text after a section header,
+ * empty names, names inih would truncate, sections given twice, lines
+ * without '=', over-long lines (inih's buffer is 200 bytes), indented lines
+ * (inih joins those to the previous value), carriage returns inside a line,
+ * control characters, invalid UTF-8 and a byte order mark past the start.
+ * inih then reads the lines before the first refused one through a reader
+ * that hands it exactly one line per call, so the handler always knows the
+ * line inih is reading and every message names the right line.  A load
+ * works on the live entries and puts the old ones back when it fails. */
 #include <config.h>
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <ini.h>
 #include <math.h>
 #include <stdlib.h>
@@ -19,12 +27,12 @@
 
 #define ORIGIN_MAX 256
 #define MSG_MAX 512
-#define WHY_MAX 200 /* a reason, quoted inside a message */
-#define INIH_LINE_MAX 199
+#define WHY_MAX 256 /* a reason, quoted inside a message */
 
 typedef struct entry {
     const pel_cfg_key *key;
-    int set, seen; /* has a value; given by the source now loading */
+    int set, seen;    /* has a value; the line of the source now loading that gave it */
+    int section_line; /* where the source now loading opened its section */
     char *text;
     long long i;
     double r;
@@ -119,30 +127,124 @@ static void range_text(const pel_cfg_key *k, char *buf, size_t len)
     snprintf(buf, len, "[%.15g, %.15g]", k->min, k->max);
 }
 
+/* Line grammar (see README, "Configuration files"): a line is at most
+ * LINE_MAX characters without its end (LF or CRLF); inih's buffer is 200
+ * bytes with the line end and the NUL, so a line never reaches it split. */
+#define LINE_MAX_CHARS 197
+#define INIH_NAME_MAX 49 /* inih truncates longer section and key names */
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000;
+    else return 0;
+    if (len > n) return 0;
+    unsigned v = c & (0x7Fu >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        v = (v << 6) | (s[i] & 0x3Fu);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+    return len;
+}
+
+/* Why text (len bytes) is not plain text: invalid UTF-8, a control
+ * character other than tab, or a byte order mark; NULL when it is. */
+static const char *not_plain_text(const char *text, size_t len, char *why, size_t wlen)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = 0; i < len;) {
+        if (s[i] == 0x7F || (s[i] < 0x20 && s[i] != '\t')) {
+            snprintf(why, wlen, "control character 0x%02X", s[i]);
+            return why;
+        }
+        size_t k = utf8_len(s + i, len - i);
+        if (!k) return snprintf(why, wlen, "invalid UTF-8"), why;
+        if (k == 3 && s[i] == 0xEF && s[i + 1] == 0xBB && s[i + 2] == 0xBF)
+            return snprintf(why, wlen, "a byte order mark (allowed only at the start of a file)"), why;
+        i += k;
+    }
+    return NULL;
+}
+
+/* text as it may be quoted in a one-line message: control bytes escaped,
+ * long text cut with "...". */
+static const char *shown(const char *text, char *buf, size_t len)
+{
+    size_t o = 0, max = len < 72 ? len : 72;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (o + 8 >= max) {
+            snprintf(buf + o, len - o, "...");
+            return buf;
+        }
+        if (*p < 0x20 || *p == 0x7F || *p == '\\')
+            o += (size_t)snprintf(buf + o, len - o, *p == '\\' ? "\\\\" : "\\x%02X", *p);
+        else buf[o++] = (char)*p;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* A decimal real: -?(digits[.digits*]|.digits)([eE][+-]?digits)? */
+static int decimal_real(const char *p)
+{
+    int digits = 0;
+    if (*p == '-') p++;
+    while (isdigit((unsigned char)*p)) p++, digits++;
+    if (*p == '.') {
+        p++;
+        while (isdigit((unsigned char)*p)) p++, digits++;
+    }
+    if (!digits) return 0;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-') p++;
+        if (!isdigit((unsigned char)*p)) return 0;
+        while (isdigit((unsigned char)*p)) p++;
+    }
+    return *p == '\0';
+}
+
 /* Parses text into entry e, or writes the reason to msg and returns 0. */
 static int parse_value(entry *e, const char *text, char *msg)
 {
     const pel_cfg_key *k = e->key;
-    char range[96];
+    char range[64], sh[80];
     range_text(k, range, sizeof range);
+    shown(text, sh, sizeof sh);
     char *end;
-    errno = 0;
+    if (!*text && k->type != PEL_CFG_STRING)
+        return snprintf(msg, WHY_MAX, "the value is empty"), 0;
     switch (k->type) {
     case PEL_CFG_INT: {
+        const char *p = text + (*text == '-');
+        while (isdigit((unsigned char)*p)) p++;
+        if (*p || p == text + (*text == '-'))
+            return snprintf(msg, WHY_MAX, "'%s' is not an integer (decimal digits, optionally after '-')", sh), 0;
+        errno = 0;
         long long v = strtoll(text, &end, 10);
-        if (end == text || *end || errno)
-            return snprintf(msg, WHY_MAX, "'%s' is not an integer", text), 0;
-        if ((double)v < k->min || (double)v > k->max)
-            return snprintf(msg, WHY_MAX, "%lld is out of range %s", v, range), 0;
+        if (errno == ERANGE || (double)v < k->min || (double)v > k->max)
+            return snprintf(msg, WHY_MAX, "%s is out of range %s", sh, range), 0;
         e->i = v;
         return 1;
     }
     case PEL_CFG_REAL: {
+        if (!decimal_real(text))
+            return snprintf(msg, WHY_MAX, "'%s' is not a finite real number (decimal, like -1.5e-3)", sh), 0;
+        errno = 0;
         double v = strtod(text, &end);
-        if (end == text || *end || !isfinite(v) || errno == ERANGE)
-            return snprintf(msg, WHY_MAX, "'%s' is not a finite real number", text), 0;
+        if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1))
+            return snprintf(msg, WHY_MAX, "'%s' is not a finite real number (it overflows a double)", sh), 0;
+        if (errno == ERANGE)
+            return snprintf(msg, WHY_MAX, "'%s' underflows a double (too close to 0; write 0 for zero)", sh), 0;
         if (v < k->min || v > k->max)
-            return snprintf(msg, WHY_MAX, "%s is out of range %s", text, range), 0;
+            return snprintf(msg, WHY_MAX, "%s is out of range %s", sh, range), 0;
         e->r = v;
         return 1;
     }
@@ -152,7 +254,7 @@ static int parse_value(entry *e, const char *text, char *msg)
             if (strcasecmp(text, yes[i]) == 0) return e->b = 1, 1;
             if (strcasecmp(text, no[i]) == 0) return e->b = 0, 1;
         }
-        return snprintf(msg, WHY_MAX, "'%s' is not a boolean (true or false)", text), 0;
+        return snprintf(msg, WHY_MAX, "'%s' is not a boolean (true or false)", sh), 0;
     }
     case PEL_CFG_ENUM: {
         const char *p = k->choices;
@@ -163,24 +265,42 @@ static int parse_value(entry *e, const char *text, char *msg)
             if (w == len && strncmp(p, text, len) == 0) return e->e = idx, 1;
             p = bar ? bar + 1 : p + w;
         }
-        return snprintf(msg, WHY_MAX, "'%s' is not one of %s", text, k->choices), 0;
+        return snprintf(msg, WHY_MAX, "'%s' is not one of %s", sh, k->choices), 0;
     }
-    case PEL_CFG_STRING: return 1;
+    case PEL_CFG_STRING: {
+        /* only what a file line can carry back (pel_config_print) */
+        char why[96];
+        size_t len = strlen(text), max = LINE_MAX_CHARS - strlen(k->name) - 3;
+        if (not_plain_text(text, len, why, sizeof why))
+            return snprintf(msg, WHY_MAX, "text with %s cannot be written to a configuration file", why), 0;
+        if (len && (isspace((unsigned char)text[0]) || isspace((unsigned char)text[len - 1])))
+            return snprintf(msg, WHY_MAX, "text cannot start or end with a space or tab"), 0;
+        for (size_t i = 0; i < len; i++)
+            if (text[i] == ';' && (i == 0 || isspace((unsigned char)text[i - 1])))
+                return snprintf(msg, WHY_MAX, "text cannot have ';' at its start or after a space (a comment in a file)"), 0;
+        if (len > max)
+            return snprintf(msg, WHY_MAX, "text is longer than %zu characters (a file line holds %d)", max,
+                            LINE_MAX_CHARS), 0;
+        return 1;
+    }
     case PEL_CFG_GRID: {
         const char *p = text;
         int rank = 0;
-        size_t g[3];
+        size_t g[3] = {0, 0, 0};
         for (;;) {
-            if (!isdigit((unsigned char)*p)) break;
+            if (!isdigit((unsigned char)*p) || rank == 3) { rank = 0; break; }
+            errno = 0;
             unsigned long long v = strtoull(p, &end, 10);
-            if (errno || rank == 3) { rank = 4; break; }
+            if (errno == ERANGE || v > SIZE_MAX)
+                return snprintf(msg, WHY_MAX, "size %.*s is out of range %s", (int)(end - p), p, range), 0;
             g[rank++] = (size_t)v;
             p = end;
-            if (*p != 'x') break;
+            if (!*p) break;
+            if (*p != 'x') { rank = 0; break; }
             p++;
         }
-        if (*p || rank < 2 || rank > 3)
-            return snprintf(msg, WHY_MAX, "'%s' is not a grid (NxM or NxMxK)", text), 0;
+        if (rank < 2)
+            return snprintf(msg, WHY_MAX, "'%s' is not a grid (NxM or NxMxK, sizes in decimal digits)", sh), 0;
         for (int d = 0; d < rank; d++)
             if ((double)g[d] < k->min || (double)g[d] > k->max)
                 return snprintf(msg, WHY_MAX, "size %zu is out of range %s", g[d], range), 0;
@@ -195,9 +315,10 @@ static int parse_value(entry *e, const char *text, char *msg)
 /* Stores text into e; on failure writes "[sec] key = value: reason" to msg. */
 static int assign(pel_config *c, entry *e, const char *text, const char *origin, char *msg)
 {
-    char why[WHY_MAX];
+    char why[WHY_MAX], sh[80];
     if (!parse_value(e, text, why)) {
-        snprintf(msg, MSG_MAX, "[%s] %s = %.200s: %s", e->key->section, e->key->name, text, why);
+        snprintf(msg, MSG_MAX, "[%s] %s = %s: %s", e->key->section, e->key->name,
+                 shown(text, sh, sizeof sh), why);
         return 0;
     }
     char *copy = strdup(text);
@@ -213,106 +334,183 @@ static int assign(pel_config *c, entry *e, const char *text, const char *origin,
 typedef struct load_state {
     pel_config *c;
     const char *origin;
-    int failed;
-    int *lines; /* line number of each key line, in the order inih reports them */
-    int nlines, cap, calls;
+    const char *p; /* the next line for inih */
+    int line;      /* the line inih is reading: the last one the reader gave */
+    int stop;      /* the first line the pre-scan refused (inih reads only those before) */
+    int failed;    /* the handler's first refused line */
+    int cut;       /* a line longer than inih's buffer (not reached after the pre-scan) */
 } load_state;
+
+/* inih's reader: exactly one line per call, so the line number is exact
+ * whatever inih makes of the line.  The line end is given as LF. */
+static char *reader(char *str, int num, void *stream)
+{
+    load_state *ls = stream;
+    if (!*ls->p || ls->line + 1 >= ls->stop || num < 2) return NULL;
+    const char *eol = strchr(ls->p, '\n');
+    size_t len = eol ? (size_t)(eol - ls->p) : strlen(ls->p), n = len;
+    if (n && ls->p[n - 1] == '\r') n--;
+    if (n > (size_t)num - 2) { /* the pre-scan refuses such lines: never read a part */
+        ls->cut = ls->line + 1;
+        return NULL;
+    }
+    memcpy(str, ls->p, n);
+    str[n] = '\n';
+    str[n + 1] = '\0';
+    ls->p += eol ? len + 1 : len;
+    ls->line++;
+    return str;
+}
 
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     load_state *ls = user;
     pel_config *c = ls->c;
-    int line = ls->calls < ls->nlines ? ls->lines[ls->calls] : 0;
-    ls->calls++;
     if (ls->failed) return 0; /* keep the first complaint */
     char where[ORIGIN_MAX];
-    snprintf(where, sizeof where, "%s:%d", ls->origin, line);
+    snprintf(where, sizeof where, "%s:%d", ls->origin, ls->line);
     entry *e = find(c, section, name);
     if (!*section) snprintf(c->msg, MSG_MAX, "key '%s' is outside any [section]", name);
     else if (!e) unknown_key(c, section, name, c->msg);
-    else if (e->seen) snprintf(c->msg, MSG_MAX, "[%s] %s is given twice", section, name);
-    else if (assign(c, e, value, where, c->msg)) return e->seen = 1, 1;
-    ls->failed = line;
+    else if (e->seen) snprintf(c->msg, MSG_MAX, "[%s] %s is given twice (first at line %d)", section, name,
+                               e->seen);
+    else if (assign(c, e, value, where, c->msg)) return e->seen = ls->line, 1;
+    ls->failed = ls->line;
     return 0;
 }
 
-/* What inih would misread; returns the offending line (1-based) or 0, or -1
- * when out of memory.  Records the line of every key line in ls. */
-static int prescan(pel_config *c, const char *text, load_state *ls)
+static int is_blank(int ch) { return ch == ' ' || ch == '\t'; }
+
+/* One line (len bytes, line end removed) by the documented grammar, which
+ * is inih's with its silent cases refused.  Returns 0, or 1 with c->msg. */
+static int check_line(pel_config *c, int line, const char *s, size_t len, char *section)
+{
+    char why[96], sh[80];
+    if (line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, len -= 3; /* UTF-8 BOM */
+    if (not_plain_text(s, len, why, sizeof why)) return snprintf(c->msg, MSG_MAX, "%s", why), 1;
+    size_t i = 0;
+    while (i < len && is_blank(s[i])) i++;
+    if (i == len || s[i] == ';' || s[i] == '#') return 0; /* blank or comment */
+    if (i) return snprintf(c->msg, MSG_MAX, "indented line: start keys and sections in column 1"), 1;
+    if (s[0] == '[') {
+        size_t j = 1;
+        while (j < len && s[j] != ']' && !(s[j] == ';' && is_blank(s[j - 1]))) j++;
+        if (j == len || s[j] != ']') return snprintf(c->msg, MSG_MAX, "section header without ']'"), 1;
+        char name[LINE_MAX_CHARS + 1];
+        memcpy(name, s + 1, j - 1);
+        name[j - 1] = '\0';
+        size_t t = j + 1;
+        while (t < len && is_blank(s[t])) t++;
+        if (t < len && s[t] != ';' && s[t] != '#')
+            return snprintf(c->msg, MSG_MAX, "text after the section header [%s] (only a comment may follow)",
+                            shown(name, sh, sizeof sh)), 1;
+        if (!name[0]) return snprintf(c->msg, MSG_MAX, "empty section name []"), 1;
+        if (!known_section(c, name))
+            return snprintf(c->msg, MSG_MAX, "unknown section [%s]", shown(name, sh, sizeof sh)), 1;
+        for (int k = 0; k < c->n; k++)
+            if (strcmp(c->e[k].key->section, name) == 0) {
+                if (c->e[k].section_line)
+                    return snprintf(c->msg, MSG_MAX, "section [%s] is given twice (first at line %d)", name,
+                                    c->e[k].section_line), 1;
+            }
+        for (int k = 0; k < c->n; k++)
+            if (strcmp(c->e[k].key->section, name) == 0) c->e[k].section_line = line;
+        snprintf(section, LINE_MAX_CHARS + 1, "%s", name);
+        return 0;
+    }
+    /* inih splits at the first '=' or ':', unless a ';' after a blank (a
+     * comment) comes first */
+    size_t j = 0;
+    while (j < len && s[j] != '=' && s[j] != ':' && !(j && s[j] == ';' && is_blank(s[j - 1]))) j++;
+    if (j == len || s[j] == ';')
+        return snprintf(c->msg, MSG_MAX, "expected 'key = value' or '[section]'"), 1;
+    size_t nl = j;
+    while (nl && is_blank(s[nl - 1])) nl--;
+    if (!nl) return snprintf(c->msg, MSG_MAX, "a key name is missing before '%c'", s[j]), 1;
+    if (nl > INIH_NAME_MAX) {
+        char name[LINE_MAX_CHARS + 1];
+        memcpy(name, s, nl);
+        name[nl] = '\0';
+        if (!*section) return snprintf(c->msg, MSG_MAX, "key '%s' is outside any [section]", shown(name, sh, sizeof sh)), 1;
+        unknown_key(c, section, shown(name, sh, sizeof sh), c->msg);
+        return 1;
+    }
+    return 0;
+}
+
+/* The first line (1-based) the grammar refuses, or 0. */
+static int prescan(pel_config *c, const char *text)
 {
     int line = 0;
+    char section[LINE_MAX_CHARS + 1] = "";
+    for (int k = 0; k < c->n; k++) c->e[k].section_line = 0;
     for (const char *p = text; *p;) {
         line++;
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        char buf[INIH_LINE_MAX + 2];
-        if (len > INIH_LINE_MAX) {
-            snprintf(c->msg, MSG_MAX, "line is longer than %d characters", INIH_LINE_MAX);
+        const char *s = p;
+        p = eol ? eol + 1 : p + len; /* before trimming: every pass must move on */
+        if (len && s[len - 1] == '\r') len--;
+        if (len > LINE_MAX_CHARS) {
+            snprintf(c->msg, MSG_MAX, "line is longer than %d characters", LINE_MAX_CHARS);
             return line;
         }
-        memcpy(buf, p, len);
-        buf[len] = '\0';
-        p = eol ? eol + 1 : p + len; /* before trimming: every pass must move on */
-        if (len && buf[len - 1] == '\r') buf[--len] = '\0';
-        if (memchr(buf, '\r', len)) {
+        if (memchr(s, '\r', len)) {
             snprintf(c->msg, MSG_MAX, "carriage return inside a line (line ends are LF or CRLF)");
             return line;
         }
-        char *s = buf;
-        if (line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3; /* UTF-8 BOM */
-        int indented = isspace((unsigned char)*s);
-        while (isspace((unsigned char)*s)) s++;
-        if (!*s || *s == ';' || *s == '#') continue;
-        if (indented) {
-            snprintf(c->msg, MSG_MAX, "indented line: start keys and sections in column 1");
-            return line;
-        }
-        if (*s == '[') {
-            char *close = strchr(s, ']');
-            if (!close) {
-                snprintf(c->msg, MSG_MAX, "section header without ']'");
-                return line;
-            }
-            *close = '\0';
-            if (!known_section(c, s + 1)) {
-                snprintf(c->msg, MSG_MAX, "unknown section [%s]", s + 1);
-                return line;
-            }
-        } else if (!strchr(s, '=') && !strchr(s, ':')) {
-            snprintf(c->msg, MSG_MAX, "expected 'key = value' or '[section]'");
-            return line;
-        } else {
-            if (ls->nlines == ls->cap) {
-                int cap = ls->cap ? 2 * ls->cap : 64;
-                int *l = realloc(ls->lines, (size_t)cap * sizeof *l);
-                if (!l) return -1;
-                ls->lines = l;
-                ls->cap = cap;
-            }
-            ls->lines[ls->nlines++] = line;
-        }
+        if (check_line(c, line, s, len, section)) return line;
     }
     return 0;
+}
+
+/* A load changes nothing unless all of it is accepted. */
+static entry *snapshot(const pel_config *c)
+{
+    entry *b = malloc((size_t)c->n * sizeof *b + 1);
+    if (!b) return NULL;
+    for (int i = 0; i < c->n; i++) {
+        b[i] = c->e[i];
+        if (c->e[i].text && !(b[i].text = strdup(c->e[i].text))) {
+            while (i--) free(b[i].text);
+            free(b);
+            return NULL;
+        }
+    }
+    return b;
+}
+
+static void restore(pel_config *c, entry *b, int keep)
+{
+    for (int i = 0; i < c->n; i++) {
+        if (keep) free(b[i].text);
+        else {
+            free(c->e[i].text);
+            c->e[i] = b[i];
+        }
+    }
+    free(b);
 }
 
 pel_status pel_config_load_string(pel_config *c, const char *text, const char *origin)
 {
     c->msg[0] = '\0';
-    load_state ls = {c, origin, 0, NULL, 0, 0, 0};
-    int bad = prescan(c, text, &ls);
+    entry *backup = snapshot(c);
+    if (!backup) return pel_error(c->ctx, PEL_ENOMEM, "%s: out of memory while parsing", origin);
+    char scan_msg[MSG_MAX];
+    int bad = prescan(c, text);
+    snprintf(scan_msg, sizeof scan_msg, "%s", c->msg);
+    load_state ls = {c, origin, text, 0, bad ? bad : INT_MAX, 0, 0};
+    for (int i = 0; i < c->n; i++) c->e[i].seen = 0;
+    c->msg[0] = '\0';
+    int r = ini_parse_stream(reader, &ls, handler, &ls);
     pel_status s = PEL_OK;
-    if (bad < 0) {
-        s = pel_error(c->ctx, PEL_ENOMEM, "%s: out of memory while parsing", origin);
-    } else if (bad) {
-        s = pel_error(c->ctx, PEL_ECONFIG, "%s:%d: %s", origin, bad, c->msg);
-    } else {
-        for (int i = 0; i < c->n; i++) c->e[i].seen = 0;
-        int r = ini_parse_string(text, handler, &ls);
-        if (ls.failed) s = pel_error(c->ctx, PEL_ECONFIG, "%s:%d: %s", origin, ls.failed, c->msg);
-        else if (r > 0) s = pel_error(c->ctx, PEL_ECONFIG, "%s:%d: syntax error", origin, r);
-        else if (r < 0) s = pel_error(c->ctx, PEL_ENOMEM, "%s: out of memory while parsing", origin);
-    }
-    free(ls.lines);
+    if (ls.failed) s = pel_error(c->ctx, PEL_ECONFIG, "%s:%d: %s", origin, ls.failed, c->msg);
+    else if (r > 0) s = pel_error(c->ctx, PEL_ECONFIG, "%s:%d: syntax error", origin, r);
+    else if (r < 0) s = pel_error(c->ctx, PEL_ENOMEM, "%s: out of memory while parsing", origin);
+    else if (ls.cut) s = pel_error(c->ctx, PEL_ECONFIG, "%s:%d: line too long for the INI reader", origin, ls.cut);
+    else if (bad) s = pel_error(c->ctx, PEL_ECONFIG, "%s:%d: %s", origin, bad, scan_msg);
+    restore(c, backup, s == PEL_OK);
     return s;
 }
 
@@ -358,23 +556,24 @@ pel_status pel_config_load_file(pel_config *c, const char *path)
 
 pel_status pel_config_set(pel_config *c, const char *a)
 {
+    char sh[80];
     const char *eq = strchr(a, '='), *dot = strchr(a, '.');
     if (!eq || !dot || dot > eq || dot == a || dot + 1 == eq)
-        return pel_error(c->ctx, PEL_ECONFIG, "--set %s: expected section.key=value", a);
+        return pel_error(c->ctx, PEL_ECONFIG, "--set %s: expected section.key=value", shown(a, sh, sizeof sh));
     char section[128], name[128];
     size_t ls = (size_t)(dot - a), ln = (size_t)(eq - dot - 1);
     if (ls >= sizeof section || ln >= sizeof name)
-        return pel_error(c->ctx, PEL_ECONFIG, "--set %s: name too long", a);
+        return pel_error(c->ctx, PEL_ECONFIG, "--set %s: name too long", shown(a, sh, sizeof sh));
     memcpy(section, a, ls);
     section[ls] = '\0';
     memcpy(name, dot + 1, ln);
     name[ln] = '\0';
-    char msg[MSG_MAX];
+    char msg[MSG_MAX], shs[80], shn[80];
     entry *e = find(c, section, name);
-    if (!known_section(c, section)) snprintf(msg, MSG_MAX, "unknown section [%s]", section);
-    else if (!e) unknown_key(c, section, name, msg);
+    if (!known_section(c, section)) snprintf(msg, MSG_MAX, "unknown section [%s]", shown(section, shs, sizeof shs));
+    else if (!e) unknown_key(c, section, shown(name, shn, sizeof shn), msg);
     else if (assign(c, e, eq + 1, "--set", msg)) return PEL_OK;
-    return pel_error(c->ctx, PEL_ECONFIG, "--set %s: %s", a, msg);
+    return pel_error(c->ctx, PEL_ECONFIG, "--set %s: %s", shown(a, sh, sizeof sh), msg);
 }
 
 pel_status pel_config_check_complete(pel_config *c)
@@ -450,7 +649,8 @@ void pel_config_print(const pel_config *c, FILE *out)
         fprintf(out, "%s[%s]\n", i ? "\n" : "", c->e[i].key->section);
         for (int j = i; j < c->n; j++)
             if (strcmp(c->e[j].key->section, c->e[i].key->section) == 0)
-                fprintf(out, "%s = %s\n", c->e[j].key->name, c->e[j].text ? c->e[j].text : "");
+                fprintf(out, "%s =%s%s\n", c->e[j].key->name, c->e[j].text && *c->e[j].text ? " " : "",
+                        c->e[j].text ? c->e[j].text : "");
     }
 }
 

@@ -10,11 +10,11 @@
 #include <pel/pel.h>
 
 typedef enum pel_cfg_type {
-    PEL_CFG_INT,    /* integer within [min, max] */
-    PEL_CFG_REAL,   /* finite real within [min, max] */
+    PEL_CFG_INT,    /* decimal integer within [min, max] */
+    PEL_CFG_REAL,   /* decimal finite real within [min, max] (no hex, inf or nan) */
     PEL_CFG_BOOL,   /* true/false, yes/no, on/off, 1/0 */
     PEL_CFG_ENUM,   /* one of the '|'-separated words in choices */
-    PEL_CFG_STRING, /* any text, possibly empty */
+    PEL_CFG_STRING, /* text a file line can carry back, possibly empty (README) */
     PEL_CFG_GRID    /* "NxM" or "NxMxK": dimension and sizes, each within [min, max] */
 } pel_cfg_type;
 
@@ -36,10 +36,12 @@ pel_status pel_config_create(pel_context *ctx, const pel_cfg_key *const *schemas
                              pel_config **cfg);
 void pel_config_destroy(pel_config *cfg);
 
-/* `origin` names the text in messages ("defaults", a file name). */
+/* `origin` names the text in messages ("defaults", a file name).  A load
+ * is all or nothing: when it fails, no setting has changed.  The grammar
+ * and the value rules are the README's "Configuration files". */
 pel_status pel_config_load_string(pel_config *cfg, const char *text, const char *origin);
 pel_status pel_config_load_file(pel_config *cfg, const char *path);
-/* "section.key=value" */
+/* "section.key=value"; the value is taken as it is (nothing stripped) */
 pel_status pel_config_set(pel_config *cfg, const char *assignment);
 /* PEL_ECONFIG naming the first key that no source gave a value. */
 pel_status pel_config_check_complete(pel_config *cfg);

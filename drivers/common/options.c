@@ -53,7 +53,9 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
     while ((c = getopt_long(argc, argv, ":c:s:t:r:qhV", longopts, NULL)) != -1) {
         char *end;
         switch (c) {
-        case 'c': o->config = optarg; break;
+        case 'c': /* one file: a second would silently replace the first */
+            if (o->config) return fprintf(stderr, "%s: --config %s: --config is given twice (one file; add settings with --set)\n", d->name, optarg), PEL_EXIT_USAGE;
+            o->config = optarg; break;
         case 's': o->sets[o->nsets++] = optarg; break;
         case 't': {
             long v = strtol(optarg, &end, 10);

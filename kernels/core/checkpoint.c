@@ -325,6 +325,15 @@ static pel_status take_string(reader *r, uint64_t n, uint64_t max, const char *w
     return st;
 }
 
+/* Names, the kind and the numerics are echoed in one-line messages. */
+static pel_status no_control(pel_ckpt *ck, const char *t, const char *what)
+{
+    for (; *t; t++)
+        if (((unsigned char)*t < 0x20 && *t != '\t') || *t == 0x7F)
+            return pel_error(ck->ctx, PEL_EFORMAT, "%s: %s holds a control character", ck->path, what);
+    return PEL_OK;
+}
+
 static pel_status read_meta(reader *r, uint32_t i)
 {
     pel_ckpt *ck = r->ck;
@@ -334,7 +343,8 @@ static pel_status read_meta(reader *r, uint32_t i)
     pel_meta *out = &ck->meta[i];
     if (m.name_len == 0)
         return pel_error(ck->ctx, PEL_EFORMAT, "%s: metadata record %u has no name", ck->path, i);
-    if ((s = take_string(r, m.name_len, PEL_CKPT_NAME_MAX - 1, "a metadata name", (char **)&out->name)))
+    if ((s = take_string(r, m.name_len, PEL_CKPT_NAME_MAX - 1, "a metadata name", (char **)&out->name)) ||
+        (s = no_control(ck, out->name, "a metadata name")))
         return s;
     uint64_t len = sizeof m + m.name_len;
     out->kind = (pel_meta_kind)m.kind;
@@ -364,7 +374,8 @@ static pel_status read_field_record(reader *r, uint32_t i)
     if (s) return s;
     pel_field *out = &ck->fields[i];
     if (f.name_len == 0) return pel_error(ck->ctx, PEL_EFORMAT, "%s: field record %u has no name", ck->path, i);
-    if ((s = take_string(r, f.name_len, PEL_CKPT_NAME_MAX - 1, "a field name", (char **)&out->name)))
+    if ((s = take_string(r, f.name_len, PEL_CKPT_NAME_MAX - 1, "a field name", (char **)&out->name)) ||
+        (s = no_control(ck, out->name, "a field name")))
         return s;
     if (f.rank < 1 || f.rank > PEL_FIELD_MAX_RANK)
         return pel_error(ck->ctx, PEL_EFORMAT, "%s: field '%s' has rank %u", ck->path, out->name, f.rank);
@@ -397,6 +408,8 @@ static pel_status read_records(pel_ckpt *ck)
     if (fseek(ck->f, CKPT_HEADER, SEEK_SET) != 0) return pel_error(ctx, PEL_EIO, "%s: read failed", p);
     reader r = {ck, ck->h.payload};
     pel_status s = take_string(&r, ck->h.numerics_len, PEL_CKPT_STRING_MAX, "the numerics record", &ck->numerics);
+    if (!s) s = no_control(ck, ck->h.kind, "the kind");
+    if (!s) s = no_control(ck, ck->numerics, "the numerics record");
     if (!s) s = skip_pad(&r, ck->h.numerics_len, "the numerics record");
     for (uint32_t i = 0; !s && i < nm; i++) s = read_meta(&r, i);
     for (uint32_t i = 0; !s && i < nf; i++) s = read_field_record(&r, i);
