@@ -137,6 +137,30 @@ static int advance_all(run *r, long start, long total)
     return -1;
 }
 
+/* Every output the run will write is checked before the first step
+ * (pel_afile_check: the same rule as the write itself), so a long run never
+ * runs in vain: an empty path, a missing or unwritable directory or a
+ * non-regular target is an error at once, exit 3 as it would be at the end. */
+static int check_output(run *r, const char *what, const char *path)
+{
+    if (!pel_afile_check(r->ctx, path)) return -1;
+    char why[512];
+    snprintf(why, sizeof why, "%s", pel_context_error(r->ctx));
+    fprintf(stderr, "%s: error: %s: %s\n", r->d->name, what, why);
+    return PEL_EXIT_RUN;
+}
+
+static int check_outputs(run *r)
+{
+    int code;
+    if (r->o.report && (code = check_output(r, "--report", r->o.report)) >= 0) return code;
+    if (r->o.save && (code = check_output(r, "--save", r->o.save)) >= 0) return code;
+    if (pel_run_has_checkpoints(r->d) && pel_config_int(r->cfg, "run", "checkpoint_every") > 0 &&
+        (code = check_output(r, "run.checkpoint_file", pel_config_string(r->cfg, "run", "checkpoint_file"))) >= 0)
+        return code;
+    return -1;
+}
+
 /* Opens the baseline before the run, so a wrong file fails at once. */
 static int run_main(run *r, int argc, char **argv)
 {
@@ -164,6 +188,7 @@ static int run_main(run *r, int argc, char **argv)
         pel_config_print(r->cfg, stdout);
         return PEL_EXIT_OK;
     }
+    if ((code = check_outputs(r)) >= 0) return code;
     int threads = (int)pel_config_int(r->cfg, "run", "threads");
     if (threads > 0) pel_context_set_threads(r->ctx, threads);
     const pel_component_type *type = d->component;

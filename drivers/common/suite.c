@@ -274,11 +274,27 @@ static int write_report(const pel_suite *s, const suite_options *o, pel_report *
     return ok;
 }
 
+/* The report path is checked before the first problem runs (the rule of
+ * the write itself), so a long suite never runs in vain. */
+static int check_report(const pel_suite *s, const char *path)
+{
+    pel_context *ctx;
+    if (pel_context_create(&ctx)) {
+        fprintf(stderr, "%s: error: out of memory\n", s->name);
+        return 0;
+    }
+    int ok = pel_afile_check(ctx, path) == PEL_OK;
+    if (!ok) fprintf(stderr, "%s: error: --report: %s\n", s->name, pel_context_error(ctx));
+    pel_context_destroy(ctx);
+    return ok;
+}
+
 int pel_suite_main(const pel_suite *s, int argc, char **argv)
 {
     suite_options o;
     int status = parse(s, argc, argv, &o);
     if (status >= 0) return status;
+    if (o.report && !check_report(s, o.report)) return PEL_EXIT_RUN;
     suite_run *runs = calloc((size_t)s->nproblems, sizeof *runs);
     pel_run_summary *sums = calloc((size_t)s->nproblems, sizeof *sums);
     if (!runs || !sums) {

@@ -8,6 +8,22 @@ set -e
 T="timeout 60"
 small="--set heat.grid=32x32 --set heat.dt=2e-4 --set run.steps=10"
 
+# refused CODE PATTERN ARGS...: as expect_exit, for runs that name their own
+# --report (expect_exit's would override it)
+refused() {
+    code=$1 pattern=$2
+    shift 2
+    set +e
+    "$@" >out.txt 2>err.txt
+    got=$?
+    set -e
+    [ "$got" -eq "$code" ] || { cat out.txt err.txt >&2; fail "exit $got, expected $code: $*"; }
+    [ "$(wc -l <err.txt)" -eq 1 ] || { cat err.txt >&2; fail "expected a one-line error: $*"; }
+    grep -q -- "$pattern" err.txt || { cat err.txt >&2; fail "error lacks '$pattern': $*"; }
+    ls ./*.tmp.* >/dev/null 2>&1 && fail "a temporary file was left behind: $*"
+    return 0
+}
+
 # ---- wisdom files: regular files of at most 16 MiB, never waited on --------
 mkfifo fifo.wisdom
 p8="--set poisson.grid=8x8"
@@ -22,3 +38,21 @@ expect_exit 2 "wisdom_file 'nul.wisdom': not FFTW wisdom" $T "$POISSON" $p8 --se
 if command -v fftw-wisdom >/dev/null 2>&1 && fftw-wisdom -n -o good.wisdom rof8x8 2>/dev/null; then
     run_ok $T "$POISSON" $p8 --set poisson.wisdom=good.wisdom
 fi
+
+# ---- outputs are checked before the first step ------------------------------
+# a billion steps: these pass only when the output is refused up front
+long="--set heat.grid=32x32 --set heat.dt=2e-4 --set run.steps=1000000000"
+: >afile
+mkfifo fifo.out
+for bad in nodir/x afile/x fifo.out /dev/null; do
+    expect_exit 3 "error: --save: $bad" $T "$HEAT" $long --save $bad
+    expect_exit 3 "error: run.checkpoint_file: $bad" $T "$HEAT" $long --set run.checkpoint_every=5 \
+        --set run.checkpoint_file=$bad
+    refused 3 "error: --report: $bad" $T "$HEAT" $long --report $bad
+done
+expect_exit 3 "error: --save: output file: empty path" $T "$HEAT" $long --save ""
+expect_exit 3 "error: run.checkpoint_file: output file: empty path" $T "$HEAT" $long \
+    --set run.checkpoint_every=5 --set run.checkpoint_file=
+refused 3 "error: --report: output file: empty path" $T "$POISSON" --set run.steps=1000000000 --report ""
+refused 3 "error: --report: nodir/x" $T "$NPB" --kernel all --class C --report nodir/x
+[ -p fifo.out ] && [ -f afile ] && [ ! -s afile ] || fail "an output target was replaced"
