@@ -9,7 +9,10 @@
  *   0  every verification passed
  *   1  a verification failed (the report is still written)
  *   2  bad usage or input: options, configuration, restart or baseline file
- *   3  the run itself failed (a kernel error, a file that could not be written) */
+ *   3  the run itself failed (a kernel error, an output that cannot be written,
+ *      checked before the first step; the OpenMP runtime failing to start)
+ *   128 + N  stopped by signal N (SIGINT 130, SIGTERM 143) at a step boundary,
+ *      after any file being written was complete; no report is written */
 #ifndef PEL_DRIVER_H
 #define PEL_DRIVER_H
 
@@ -17,7 +20,17 @@
 
 #include "common/cfg.h"
 
-enum { PEL_EXIT_OK = 0, PEL_EXIT_VERIFY = 1, PEL_EXIT_USAGE = 2, PEL_EXIT_RUN = 3 };
+enum { PEL_EXIT_OK = 0, PEL_EXIT_VERIFY = 1, PEL_EXIT_USAGE = 2, PEL_EXIT_RUN = 3, PEL_EXIT_SIGNAL = 128 };
+
+/* Around a run (the run loop and the suites call these): SIGINT and SIGTERM
+ * set a flag that pel_run_stop_signal returns (0 when none came), and an
+ * exit() while the guard is on (libgomp's when it cannot create threads)
+ * becomes exit 3 with a one-line message naming `name`.  End restores the
+ * signals' previous handling. */
+void pel_run_guard_begin(const char *name);
+void pel_run_guard_end(void);
+int pel_run_stop_signal(void);
+const char *pel_run_signal_name(int sig); /* "SIGTERM" */
 
 /* The state a run exposes is typed (pel/field.h) and comes from the
  * component: its result fields (pel_field, any element type, as many as it

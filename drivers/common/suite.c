@@ -159,7 +159,8 @@ static pel_status repetition(suite_run *r, int rep)
     pel_status st = pel_component_create(r->ctx, r->p->component, r->params, &comp);
     if (!st) st = pel_region_begin(r->ctx, "benchmark");
     double t0 = pel_wtime();
-    if (!st) st = pel_component_advance(comp, r->c.steps);
+    /* a step at a time: a signal is seen at the next step boundary */
+    for (long k = 0; !st && k < r->c.steps && !pel_run_stop_signal(); k++) st = pel_component_advance(comp, 1);
     r->seconds[rep] = pel_wtime() - t0;
     if (!st) st = pel_region_end(r->ctx, "benchmark");
     if (!st) st = pel_region_begin(r->ctx, "verify");
@@ -222,7 +223,7 @@ static void run_problem(const pel_suite *s, const suite_options *o, suite_run *r
     memcpy(sum->info, r->c.info, sizeof sum->info);
     sum->ninfo = r->c.ninfo;
     sum->step_end = r->c.steps;
-    for (int rep = 0; !st && rep < o->repeat; rep++) {
+    for (int rep = 0; !st && rep < o->repeat && !pel_run_stop_signal(); rep++) {
         st = repetition(r, rep);
         if (!st) sum->nreps = rep + 1;
     }
@@ -289,11 +290,23 @@ static int check_report(const pel_suite *s, const char *path)
     return ok;
 }
 
+static int suite_main(const pel_suite *s, const suite_options *o, int argc, char **argv);
+
 int pel_suite_main(const pel_suite *s, int argc, char **argv)
 {
     suite_options o;
     int status = parse(s, argc, argv, &o);
     if (status >= 0) return status;
+    pel_run_guard_begin(s->name);
+    status = suite_main(s, &o, argc, argv);
+    pel_run_guard_end();
+    return status;
+}
+
+static int suite_main(const pel_suite *s, const suite_options *op, int argc, char **argv)
+{
+    suite_options o = *op;
+    int status;
     if (o.report && !check_report(s, o.report)) return PEL_EXIT_RUN;
     suite_run *runs = calloc((size_t)s->nproblems, sizeof *runs);
     pel_run_summary *sums = calloc((size_t)s->nproblems, sizeof *sums);
@@ -313,6 +326,13 @@ int pel_suite_main(const pel_suite *s, int argc, char **argv)
         if (!o.quiet && s->print_start) s->print_start(s, r->p, o.cls, stdout);
         fflush(stdout);
         run_problem(s, &o, r);
+        int sig = pel_run_stop_signal();
+        if (sig) {
+            fprintf(stderr, "%s: error: stopped by %s in %s class %c, no report written\n", s->name,
+                    pel_run_signal_name(sig), r->p->name, o.cls);
+            status = PEL_EXIT_SIGNAL + sig;
+            break;
+        }
         if (!rep.threads && r->ctx) rep.threads = pel_context_threads(r->ctx);
         rep.problems = &r->sum;
         rep.nproblems = 1;
@@ -327,7 +347,7 @@ int pel_suite_main(const pel_suite *s, int argc, char **argv)
     rep.problems = sums;
     rep.nproblems = n;
     rep.exit_status = status;
-    if (o.report && !write_report(s, &o, &rep)) status = PEL_EXIT_RUN;
+    if (status < PEL_EXIT_SIGNAL && o.report && !write_report(s, &o, &rep)) status = PEL_EXIT_RUN;
     for (int i = 0; i < n; i++) {
         pel_verify_log_destroy(runs[i].log);
         pel_context_destroy(runs[i].ctx);

@@ -56,3 +56,64 @@ expect_exit 3 "error: run.checkpoint_file: output file: empty path" $T "$HEAT" $
 refused 3 "error: --report: output file: empty path" $T "$POISSON" --set run.steps=1000000000 --report ""
 refused 3 "error: --report: nodir/x" $T "$NPB" --kernel all --class C --report nodir/x
 [ -p fifo.out ] && [ -f afile ] && [ ! -s afile ] || fail "an output target was replaced"
+
+# ---- signals: stop at a step boundary, files whole, exit 128 + N ------------
+# A checkpoint every step of a 512x512 grid (2 MiB, fsync'ed), so most
+# signals arrive while one is being written; each run starts with the
+# previous run's checkpoint standing, which must survive.
+ck="--set heat.grid=512x512 --set heat.dt=1e-7"
+i=0 last=0
+while [ $i -lt 10 ]; do
+    i=$((i + 1))
+    sig=TERM want=143
+    [ $i -eq 5 ] && sig=INT want=130
+    "$HEAT" $ck --set run.steps=1000000000 --set run.checkpoint_every=1 --set run.checkpoint_file=h.ckpt \
+        --report never.json -q >out.txt 2>err.txt &
+    pid=$!
+    sleep "$(awk -v s="$i" 'BEGIN { srand(s + 1000 * srand()); printf "%.2f", 0.2 + 1.3 * rand() }')"
+    kill -$sig $pid
+    set +e
+    wait $pid
+    got=$?
+    set -e
+    [ $got -eq $want ] || { cat err.txt >&2; fail "SIG$sig run $i: exit $got, expected $want"; }
+    [ "$(wc -l <err.txt)" -eq 1 ] || { cat err.txt >&2; fail "SIG$sig run $i: expected a one-line message"; }
+    grep -q "stopped by SIG$sig at step" err.txt || { cat err.txt >&2; fail "SIG$sig run $i: message"; }
+    ls ./*.tmp.* >/dev/null 2>&1 && fail "SIG$sig run $i: a temporary file was left behind"
+    [ ! -e never.json ] || fail "SIG$sig run $i: a report was written"
+    if [ -e h.ckpt ]; then
+        # the last checkpoint (this run's, or the previous run's) restarts
+        n=$(sed -n 's/.*the last checkpoint (h.ckpt) is at step \([0-9]*\).*/\1/p' err.txt)
+        [ -n "$n" ] || n=$last
+        run_ok "$HEAT" $ck --restart h.ckpt --set run.steps=$((n + 2)) -q
+        last=$n
+    fi
+done
+[ -e h.ckpt ] || fail "no checkpoint was written in ten runs"
+# the suite: stopped between steps, no report
+"$NPB" --kernel all --class B --report never.json -q >out.txt 2>err.txt &
+pid=$!
+sleep 1
+kill -TERM $pid
+set +e
+wait $pid
+got=$?
+set -e
+[ $got -eq 143 ] || { cat err.txt >&2; fail "pel-npb SIGTERM: exit $got"; }
+grep -q "pel-npb: error: stopped by SIGTERM in" err.txt || { cat err.txt >&2; fail "pel-npb SIGTERM: message"; }
+[ ! -e never.json ] || fail "pel-npb SIGTERM: a report was written"
+
+# ---- the OpenMP runtime failing to start its threads: exit 3, one line ------
+# (a stack no machine can give makes libgomp's pthread_create fail; libgomp
+# prints its own line and calls exit(1), which must not read as a failed
+# verification)
+for prog in "$HEAT $small" "$POISSON --set poisson.grid=16x16" "$NPB --kernel ep --class S"; do
+    set +e
+    OMP_STACKSIZE=100000G $T $prog --threads 4 --report omp.json >out.txt 2>err.txt
+    got=$?
+    set -e
+    [ $got -eq 3 ] || { cat err.txt >&2; fail "OpenMP failure: exit $got, expected 3: $prog"; }
+    grep -q "error: the OpenMP runtime failed (could not create threads?)" err.txt ||
+        { cat err.txt >&2; fail "OpenMP failure: message: $prog"; }
+    [ ! -e omp.json ] || fail "OpenMP failure: a report was written: $prog"
+done
