@@ -117,3 +117,45 @@ for prog in "$HEAT $small" "$POISSON --set poisson.grid=16x16" "$NPB --kernel ep
         { cat err.txt >&2; fail "OpenMP failure: message: $prog"; }
     [ ! -e omp.json ] || fail "OpenMP failure: a report was written: $prog"
 done
+
+# ---- derived quantities: in range one by one, meaningless together ----------
+# each refusal gives advice that can be followed: the advised values run
+g="--set heat.grid=32x32 --set run.steps=4"
+expect_exit 2 "heat: length\[0\] = 1e-300 too small for this grid: h = .*, h^2 underflows; use a length from" \
+    "$HEAT" $g --set heat.length=1e-300
+expect_exit 2 "heat: length\[0\] = 1e+300 too large for this grid: h = .*, h^2 overflows; use a length from" \
+    "$HEAT" $g --set heat.length=1e300
+lo=$(sed -n 's/.*use a length from \([^ ]*\) to \([^ ]*\)$/\1/p' err.txt)
+hi=$(sed -n 's/.*use a length from \([^ ]*\) to \([^ ]*\)$/\2/p' err.txt)
+for len in $lo $hi; do
+    # at the advised extremes the run goes, or the advice on dt does
+    set +e
+    "$HEAT" $g --set heat.length=$len -q >out.txt 2>err.txt
+    got=$?
+    set -e
+    [ $got -eq 0 ] && continue
+    dt=$(sed -n 's/.*; use dt [<>]= \([^ ]*\).*$/\1/p' err.txt)
+    [ -n "$dt" ] || { cat err.txt >&2; fail "heat length $len: no usable advice"; }
+    run_ok "$HEAT" $g --set heat.length=$len --set heat.dt=$dt
+done
+# an extreme alpha: the stability advice is a normal dt the driver accepts
+expect_exit 2 "use dt <= " "$HEAT" $g --set heat.alpha=1e300
+dt=$(sed -n 's/.*; use dt <= \([^ ]*\)$/\1/p' err.txt)
+run_ok "$HEAT" $g --set heat.alpha=1e300 --set heat.dt=$dt
+expect_exit 2 "heat: dt = 1e-300 gives r = .* below the double epsilon: a step would change no value; use dt >= " \
+    "$HEAT" $g --set heat.dt=1e-300
+dt=$(sed -n 's/.*use dt >= \([^ ]*\) .*/\1/p' err.txt)
+run_ok "$HEAT" $g --set heat.dt=$dt
+p16="--set poisson.grid=16x16 --set run.steps=1"
+expect_exit 2 "poisson: length\[0\] = 1e-300 too small for this grid: h = .* the largest symbol |lambda| = inf overflows; use a length from" \
+    "$POISSON" $p16 --set poisson.length=1e-300
+expect_exit 2 "poisson: length\[0\] = 1e+300 too large for this grid: h = .* the smallest nonzero symbol |lambda| = 0 underflows" \
+    "$POISSON" $p16 --set poisson.length=1e300
+lo=$(sed -n 's/.*use a length from \([^ ]*\) to \([^ ]*\)$/\1/p' err.txt)
+hi=$(sed -n 's/.*use a length from \([^ ]*\) to \([^ ]*\)$/\2/p' err.txt)
+for lap in spectral fd2; do
+    for len in $lo $hi; do
+        run_ok "$POISSON" $p16 --set poisson.laplacian=$lap --set poisson.length=$len
+    done
+done
+expect_exit 2 "poisson: length\[0\] = 1e+300 too large" "$POISSON" --set poisson.grid=16x8x4 --set poisson.length=1e300
