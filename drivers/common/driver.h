@@ -68,4 +68,16 @@ typedef struct pel_driver {
 
 int pel_driver_main(const pel_driver *d, int argc, char **argv);
 
+/* Strict option values, for every program (drivers, suites, pel-bench): the
+ * whole argument must be a decimal integer (or a finite decimal real: no
+ * blanks, hex floats, inf or nan) in [lo, hi]; otherwise one line on stderr,
+ * "PROG: error: OPT ARG: expected ...", and 0 (exit 2 is the caller's). */
+int pel_opt_int(const char *prog, const char *opt, const char *arg, long lo, long hi, long *out);
+int pel_opt_real(const char *prog, const char *opt, const char *arg, double lo, double hi, double *out);
+/* getopt's ':' or '?' (a value missing, an unknown option) as one line;
+ * returns exit 2. */
+int pel_opt_missing(const char *prog, int c, char **argv);
+/* -1 when getopt left no operand, else one line and exit 2. */
+int pel_opt_extra(const char *prog, int argc, char **argv);
+
 #endif

@@ -55,12 +55,8 @@ static void usage(const pel_suite *s, FILE *out)
 
 static int parse_int(const pel_suite *s, const char *opt, const char *arg, int lo, int hi, int *out)
 {
-    char *end;
-    long v = strtol(arg, &end, 10);
-    if (end == arg || *end || v < lo || v > hi) {
-        fprintf(stderr, "%s: %s %s: expected an integer from %d to %d\n", s->name, opt, arg, lo, hi);
-        return 0;
-    }
+    long v;
+    if (!pel_opt_int(s->name, opt, arg, lo, hi, &v)) return 0;
     *out = (int)v;
     return 1;
 }
@@ -113,7 +109,7 @@ static int parse(const pel_suite *s, int argc, char **argv, suite_options *o)
         case 'k': o->problem = optarg; break;
         case 'C':
             if (strlen(optarg) != 1 || !strchr(s->classes, optarg[0])) {
-                fprintf(stderr, "%s: --class %s: unknown %s (expected %s)\n", s->name, optarg, s->class_noun, classes);
+                fprintf(stderr, "%s: error: --class %s: unknown %s (expected %s)\n", s->name, optarg, s->class_noun, classes);
                 return PEL_EXIT_USAGE;
             }
             o->cls = optarg[0];
@@ -129,20 +125,17 @@ static int parse(const pel_suite *s, int argc, char **argv, suite_options *o)
         case 'q': o->quiet = 1; break;
         case 'h': usage(s, stdout); return PEL_EXIT_OK;
         case 'V': printf("%s (PEL) %s\n", s->name, pel_version()); return PEL_EXIT_OK;
-        case ':': fprintf(stderr, "%s: option %s needs a value (try --help)\n", s->name, argv[optind - 1]); return PEL_EXIT_USAGE;
-        default: fprintf(stderr, "%s: unknown option %s (try --help)\n", s->name, argv[optind - 1]); return PEL_EXIT_USAGE;
+        default: return pel_opt_missing(s->name, c, argv);
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "%s: unexpected argument '%s' (try --help)\n", s->name, argv[optind]);
-        return PEL_EXIT_USAGE;
-    }
+    int extra = pel_opt_extra(s->name, argc, argv);
+    if (extra >= 0) return extra;
     if (!o->problem) {
-        fprintf(stderr, "%s: no %s given: --%s %s (try --help)\n", s->name, s->problem_noun, s->problem_noun, names);
+        fprintf(stderr, "%s: error: no %s given: --%s %s (try --help)\n", s->name, s->problem_noun, s->problem_noun, names);
         return PEL_EXIT_USAGE;
     }
     if (known_problem(s, o->problem)) return -1;
-    fprintf(stderr, "%s: --%s %s: unknown %s (expected %s)\n", s->name, s->problem_noun, o->problem,
+    fprintf(stderr, "%s: error: --%s %s: unknown %s (expected %s)\n", s->name, s->problem_noun, o->problem,
             s->problem_noun, names);
     return PEL_EXIT_USAGE;
 }

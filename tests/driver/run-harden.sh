@@ -159,3 +159,25 @@ for lap in spectral fd2; do
     done
 done
 expect_exit 2 "poisson: length\[0\] = 1e+300 too large" "$POISSON" --set poisson.grid=16x8x4 --set poisson.length=1e300
+
+# ---- every option of every program through one strict parser ---------------
+for v in 0 abc 2x "" " 2" 4097 99999999999999999999; do
+    expect_exit 2 "pel-bench: error: --threads $v: expected an integer from 1 to 4096" $T "$BENCH" --quick --threads "$v"
+    expect_exit 2 "pel-heat: error: --threads $v: expected an integer" $T "$HEAT" $small --threads "$v"
+    expect_exit 2 "pel-poisson: error: --threads $v: expected an integer" $T "$POISSON" --threads "$v"
+    expect_exit 2 "pel-npb: error: --threads $v: expected an integer" $T "$NPB" --kernel ep --threads "$v"
+done
+for v in 0 abc 2x "" 101 -1; do
+    expect_exit 2 "pel-bench: error: --reps $v: expected an integer from 1 to 100" $T "$BENCH" --quick --reps "$v"
+    expect_exit 2 "pel-npb: error: --repeat $v: expected an integer from 1 to 100" $T "$NPB" --kernel ep --repeat "$v"
+done
+for v in -1 abc 1e-3x inf nan 0x1p-3 " 1" 1e999; do
+    expect_exit 2 "pel-heat: error: --baseline-tol $v: expected a finite number >= 0" $T "$HEAT" $small --baseline-tol "$v"
+done
+expect_exit 2 "pel-bench: error: unknown option --bogus" $T "$BENCH" --quick --bogus
+refused 2 "pel-bench: error: option --reps needs a value" $T "$BENCH" --quick --reps
+expect_exit 2 "pel-bench: error: unexpected argument 'extra'" $T "$BENCH" --quick extra
+refused 3 "pel-bench: error: --report: nodir/x: cannot create" $T "$BENCH" --report nodir/x
+printf '[heat]\ngrid = 32x32\n' >one.ini
+expect_exit 2 "pel-heat: error: --config given twice ('one.ini', then 'one.ini')" $T "$HEAT" $small --config one.ini --config one.ini
+echo "run-harden: every class answered"
