@@ -25,7 +25,9 @@ static const char usage[] =
     "bare FFTW, interleaved, and prints median/min/max and ratios.\n"
     "--quick uses small arrays: a smoke test, not a measurement.\n"
     "--measure plans the bare FFTW transforms with FFTW_MEASURE (slow to plan)\n"
-    "instead of FFTW_ESTIMATE, the planning PEL uses in deterministic mode.\n";
+    "instead of FFTW_ESTIMATE, the planning PEL uses in deterministic mode.\n"
+    "Exit status: 0 done; 2 bad usage; 3 setup or the report failed; 128+N\n"
+    "stopped by signal N (between repetitions, without a report).\n";
 
 typedef struct bench_options {
     int threads, reps, quick, measure;

@@ -75,7 +75,9 @@ void pel_run_usage(const pel_driver *d, FILE *out)
             "  -h, --help             print this help and exit\n"
             "  -V, --version          print the version and exit\n\n"
             "Exit status: 0 all verifications passed; 1 a verification failed;\n"
-            "2 bad usage, configuration or input file; 3 the run failed.\n",
+            "2 bad usage, configuration or input file; 3 the run failed (an output\n"
+            "that cannot be written is found before the first step); 128+N stopped by\n"
+            "signal N (SIGINT 130, SIGTERM 143) at a step boundary, without a report.\n",
             d->name, d->purpose);
 }
 

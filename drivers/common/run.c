@@ -94,7 +94,10 @@ void pel_run_guard_end(void)
 
 int pel_run_stop_signal(void) { return stop_signal; }
 
-const char *pel_run_signal_name(int sig) { return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal"; }
+const char *pel_run_signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
 
 static void show_progress(run *r, long step, long total, int done);
 
@@ -191,7 +194,7 @@ static int advance_all(run *r, long start, long total)
         kernel += dt;
         r->iv_kernel += dt;
         if (s) return pel_run_fail(r, PEL_EXIT_RUN);
-        if (dt < 0.1 && chunk < (1L << 40)) chunk *= 2;
+        if (dt < 0.1 && next - step == chunk && chunk < (1L << 40)) chunk *= 2; /* a full chunk was quick */
         else if (dt > 0.4 && chunk > 1) chunk /= 2;
         step = next;
         int v = vevery && step % vevery == 0 && step < total, t = tevery && step % tevery == 0;

@@ -49,7 +49,8 @@ static void usage(const pel_suite *s, FILE *out)
             "  -h, --help             print this help and exit\n"
             "  -V, --version          print the version and exit\n\n"
             "Exit status: 0 every verification passed; 1 a verification failed (or repeated\n"
-            "runs disagreed); 2 bad usage; 3 a run failed.\n",
+            "runs disagreed); 2 bad usage; 3 a run failed; 128+N stopped by signal N\n"
+            "(SIGINT 130, SIGTERM 143), without a report.\n",
             s->problem_noun);
 }
 
