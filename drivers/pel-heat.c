@@ -3,6 +3,8 @@
  * solutions, checkpoints and restart. */
 #include <config.h>
 
+#include <float.h>
+
 #include "common/driver.h"
 
 extern const char pel_heat_defaults[];
@@ -11,7 +13,7 @@ static const pel_cfg_key heat_keys[] = {
     {"heat", "grid", PEL_CFG_GRID, 3, 1e6, NULL, "grid points, NxM (2D) or NxMxK (3D)"},
     {"heat", "length", PEL_CFG_REAL, 1e-300, 1e300, NULL, "extent of the box per dimension"},
     {"heat", "alpha", PEL_CFG_REAL, 1e-300, 1e300, NULL, "diffusivity"},
-    {"heat", "dt", PEL_CFG_REAL, 1e-300, 1e300, NULL, "time step (stable while sum alpha*dt/h^2 <= 1/2)"},
+    {"heat", "dt", PEL_CFG_REAL, DBL_MIN, 1e300, NULL, "time step (stable while sum alpha*dt/h^2 <= 1/2)"},
     {"heat", "bc", PEL_CFG_ENUM, 0, 0, "dirichlet|periodic", "boundary condition"},
     {"heat", "init", PEL_CFG_ENUM, 0, 0, "mode|random", "initial condition"},
     {"heat", "mode", PEL_CFG_INT, 1, 1e6, NULL, "mode number p in every dimension (init = mode)"},

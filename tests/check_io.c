@@ -148,6 +148,48 @@ END_TEST
 /* A version-1 file, byte for byte as version 1 wrote it (header; name[32] +
  * double metadata; name[32], rank, pad, dims[4] field records; doubles;
  * XXH3-128), valid in every other respect: refused, naming both versions. */
+/* Sizes whose products overflow are refused before anything is written,
+ * naming the field: 2^40 x 2^40 elements overflow 64 bits (once a negative
+ * memcpy size), 2^31 x 2^31 f64 are 2^65 bytes (once a file that could not
+ * be read back), 2^31 x 2^31 u8 are exactly 2^62 bytes, the most a
+ * checkpoint holds, so two such fields are too many together.  The data
+ * pointers are never read: the refusal comes first.  pel_field_count and
+ * pel_field_bytes saturate at UINT64_MAX instead of wrapping. */
+START_TEST(api_checkpoint_overflow)
+{
+    pel_context *ctx = test_context(1);
+    const char *path = tmp_path("huge.ckpt");
+    static const double one = 1.0;
+    const uint64_t e40 = UINT64_C(1) << 40, e31 = UINT64_C(1) << 31;
+    pel_field f = {"big", PEL_F64, 2, {e40, e40, 0, 0}, &one};
+    ck_assert_uint_eq(pel_field_count(&f), UINT64_MAX);
+    ck_assert_uint_eq(pel_field_bytes(&f), UINT64_MAX);
+    ck_assert_fails(ctx, pel_ckpt_write(ctx, path, "k", NULL, 0, 0, NULL, 0, &f, 1), PEL_EINVAL,
+                    "field 'big' (1099511627776x1099511627776 f64) has more elements than 64 bits count");
+    f = (pel_field){"wide", PEL_F64, 2, {e31, e31, 0, 0}, &one};
+    ck_assert_uint_eq(pel_field_count(&f), UINT64_C(1) << 62);
+    ck_assert_uint_eq(pel_field_bytes(&f), UINT64_MAX); /* 2^65 bytes */
+    ck_assert_fails(ctx, pel_ckpt_write(ctx, path, "k", NULL, 0, 0, NULL, 0, &f, 1), PEL_EINVAL,
+                    "field 'wide' (2147483648x2147483648 f64) has more bytes than a checkpoint field may hold");
+    f = (pel_field){"z", PEL_I32, 3, {e31, e31, 2, 0}, &one}; /* 2^63 elements, 2^65 bytes */
+    ck_assert_fails(ctx, pel_ckpt_write(ctx, path, "k", NULL, 0, 0, NULL, 0, &f, 1), PEL_EINVAL, "field 'z'");
+    pel_field two[2] = {{"a", PEL_U8, 2, {e31, e31, 0, 0}, &one}, {"b", PEL_U8, 1, {1, 0, 0, 0}, &one}};
+    ck_assert_uint_eq(pel_field_bytes(&two[0]), UINT64_C(1) << 62);
+    ck_assert_fails(ctx, pel_ckpt_write(ctx, path, "k", NULL, 0, 0, NULL, 0, two, 2), PEL_EINVAL,
+                    "field 'b' (1 u8) takes the fields past the 2^62 bytes");
+    /* a product that is zero is no overflow: an empty field is written */
+    f = (pel_field){"empty", PEL_F64, 3, {e40, 0, e40, 0}, NULL};
+    ck_assert_uint_eq(pel_field_count(&f), 0);
+    ck_assert(access(path, F_OK) != 0); /* refused before anything was written */
+    ck_assert_ok(pel_ckpt_write(ctx, path, "k", NULL, 0, 0, NULL, 0, &f, 1));
+    pel_ckpt *ck;
+    ck_assert_ok(pel_ckpt_open(ctx, path, &ck));
+    pel_ckpt_close(ck);
+    unlink(path);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(api_checkpoint_v1)
 {
     pel_context *ctx = test_context(1);
@@ -776,6 +818,7 @@ static Suite *io_suite(void)
     TCase *api = tcase_create("api");
     tcase_add_test(api, api_checkpoint);
     tcase_add_test(api, api_checkpoint_v1);
+    tcase_add_test(api, api_checkpoint_overflow);
     suite_add_tcase(s, api);
     TCase *num = tcase_create("numerics");
     tcase_add_test(num, num_checkpoint_types);

@@ -1,6 +1,8 @@
 /* Benchmark support (bench.h). */
 #include <config.h>
 
+#include <fftw3.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -146,4 +148,83 @@ int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_series 
         return 0;
     }
     return pel_afile_commit(ctx, a) == PEL_OK;
+}
+
+/* The heat stencils on a square (cube) of about `target` points, r at 90% of
+ * the stability limit, first touched with the kernel's own row partition. */
+int pel_bench_heat_init(pel_context *ctx, pel_bench_heat *h, size_t target)
+{
+    size_t side = h->dim == 2 ? (size_t)ceil(sqrt((double)target)) : (size_t)ceil(cbrt((double)target));
+    h->points = h->interior = 1;
+    for (int d = 0; d < h->dim; d++) {
+        h->n[d] = side;
+        h->r[d] = 0.9 * PEL_HEAT_STABILITY_SUM / h->dim;
+        h->points *= side;
+        h->interior *= side - 2;
+    }
+    h->u = pel_malloc(h->points * sizeof(double));
+    h->w = pel_malloc(h->points * sizeof(double));
+    if (!h->u || !h->w) return 0;
+    size_t row = h->n[h->dim - 1], rows = h->points / row;
+    pel_first_touch_zero(ctx, h->u, rows, row); /* the kernel's own row partition */
+    pel_first_touch_zero(ctx, h->w, rows, row);
+    pel_rng_fill_uniform(ctx, pel_rng_stream(1, 0), 0, h->u, h->points);
+    return 1;
+}
+
+double pel_bench_heat_gbs(pel_context *ctx, pel_bench_heat *h, int steps)
+{
+    double t0 = pel_wtime();
+    if (pel_heat_ftcs_run(ctx, h->dim, h->n, h->r, PEL_BC_DIRICHLET, h->u, h->w, steps)) return NAN;
+    return 16.0 * (double)h->interior * steps / (pel_wtime() - t0) * 1e-9;
+}
+
+/* ---- the Poisson solve against the bare FFTW transforms it performs ----------- */
+
+int pel_bench_fft_init(pel_context *ctx, pel_bench_fft *c, size_t side, unsigned flags)
+{
+    pel_poisson_params p;
+    pel_poisson_params_default(&p, c->dim);
+    c->points = 1;
+    for (int d = 0; d < c->dim; d++) p.n[d] = c->n[d] = side, c->points *= side;
+    /* PEL's plans first, while FFTW plans single-threaded (its default) */
+    if (pel_poisson_create(ctx, &p, &c->ps)) return 0;
+    c->f = pel_malloc(c->points * sizeof(double));
+    c->phi = pel_malloc(c->points * sizeof(double));
+    c->real = fftw_alloc_real(c->points);
+    c->spec = fftw_alloc_complex(c->points / side * (side / 2 + 1));
+    if (!c->f || !c->phi || !c->real || !c->spec) return 0;
+    pel_poisson_manufactured(c->ps, c->f, NULL);
+    int nn[3] = {(int)side, (int)side, (int)side};
+    fftw_plan_with_nthreads(pel_context_threads(ctx));
+    c->fwd = fftw_plan_dft_r2c(c->dim, nn, c->real, c->spec, flags);
+    c->bwd = fftw_plan_dft_c2r(c->dim, nn, c->spec, c->real, flags);
+    fftw_plan_with_nthreads(1);
+    memcpy(c->real, c->f, c->points * sizeof(double)); /* MEASURE planning overwrote it */
+    return c->fwd && c->bwd;
+}
+
+double pel_bench_solve_seconds(pel_bench_fft *c)
+{
+    double t0 = pel_wtime();
+    return pel_poisson_solve(c->ps, c->f, c->phi) ? NAN : pel_wtime() - t0;
+}
+
+double pel_bench_bare_seconds(pel_bench_fft *c)
+{
+    double t0 = pel_wtime();
+    fftw_execute(c->fwd);
+    fftw_execute(c->bwd);
+    return pel_wtime() - t0;
+}
+
+void pel_bench_fft_free(pel_bench_fft *c)
+{
+    pel_poisson_destroy(c->ps);
+    pel_free(c->f);
+    pel_free(c->phi);
+    fftw_free(c->real);
+    fftw_free(c->spec);
+    if (c->fwd) fftw_destroy_plan(c->fwd);
+    if (c->bwd) fftw_destroy_plan(c->bwd);
 }

@@ -1,9 +1,11 @@
 /* Benchmark support for pel-bench: the memory-bandwidth bound (a STREAM
- * triad), the last-level cache size, and series of repeated measurements
+ * triad), the heat stencils and the Poisson solve against bare FFTW, the
+ * last-level cache size, and series of repeated measurements
  * with median, min and max, printed and written as a JSON report. */
 #ifndef PEL_DRIVER_BENCH_H
 #define PEL_DRIVER_BENCH_H
 
+#include <fftw3.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <pel/pel.h>
@@ -34,5 +36,37 @@ typedef struct pel_bench_triad {
 
 double pel_bench_triad_gbs(const pel_bench_triad *t, int nthreads, int passes);
 double pel_bench_triad_nt_gbs(const pel_bench_triad *t, int nthreads, int passes);
+
+/* The heat stencils' effective bandwidth (16 bytes per interior point
+ * update): a grid of about `target` points (init: 0 when out of memory),
+ * `steps` FTCS steps timed (NAN on a kernel error). */
+typedef struct pel_bench_heat {
+    int dim;
+    size_t n[3];
+    double r[3];
+    double *u, *w;
+    size_t points, interior;
+} pel_bench_heat;
+
+int pel_bench_heat_init(pel_context *ctx, pel_bench_heat *h, size_t target);
+double pel_bench_heat_gbs(pel_context *ctx, pel_bench_heat *h, int steps);
+
+/* The Poisson solve against the bare FFTW transforms it performs (one r2c
+ * and one c2r of the same size, FFTW's own threaded plans planned with
+ * `flags`): init returns 0 on failure (the message in ctx); the timings are
+ * seconds of one solve (NAN on an error) and of one transform pair. */
+typedef struct pel_bench_fft {
+    int dim;
+    size_t n[3], points;
+    pel_poisson *ps;
+    double *f, *phi, *real;
+    fftw_complex *spec;
+    fftw_plan fwd, bwd;
+} pel_bench_fft;
+
+int pel_bench_fft_init(pel_context *ctx, pel_bench_fft *c, size_t side, unsigned flags);
+double pel_bench_solve_seconds(pel_bench_fft *c);
+double pel_bench_bare_seconds(pel_bench_fft *c);
+void pel_bench_fft_free(pel_bench_fft *c);
 
 #endif

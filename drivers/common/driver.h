@@ -9,7 +9,10 @@
  *   0  every verification passed
  *   1  a verification failed (the report is still written)
  *   2  bad usage or input: options, configuration, restart or baseline file
- *   3  the run itself failed (a kernel error, a file that could not be written) */
+ *   3  the run itself failed (a kernel error, an output that cannot be written,
+ *      checked before the first step; the OpenMP runtime failing to start)
+ *   128 + N  stopped by signal N (SIGINT 130, SIGTERM 143) at a step boundary,
+ *      after any file being written was complete; no report is written */
 #ifndef PEL_DRIVER_H
 #define PEL_DRIVER_H
 
@@ -17,7 +20,17 @@
 
 #include "common/cfg.h"
 
-enum { PEL_EXIT_OK = 0, PEL_EXIT_VERIFY = 1, PEL_EXIT_USAGE = 2, PEL_EXIT_RUN = 3 };
+enum { PEL_EXIT_OK = 0, PEL_EXIT_VERIFY = 1, PEL_EXIT_USAGE = 2, PEL_EXIT_RUN = 3, PEL_EXIT_SIGNAL = 128 };
+
+/* Around a run (the run loop and the suites call these): SIGINT and SIGTERM
+ * set a flag that pel_run_stop_signal returns (0 when none came), and an
+ * exit() while the guard is on (libgomp's when it cannot create threads)
+ * becomes exit 3 with a one-line message naming `name`.  End restores the
+ * signals' previous handling. */
+void pel_run_guard_begin(const char *name);
+void pel_run_guard_end(void);
+int pel_run_stop_signal(void);
+const char *pel_run_signal_name(int sig); /* "SIGTERM" */
 
 /* The state a run exposes is typed (pel/field.h) and comes from the
  * component: its result fields (pel_field, any element type, as many as it
@@ -54,5 +67,17 @@ typedef struct pel_driver {
 } pel_driver;
 
 int pel_driver_main(const pel_driver *d, int argc, char **argv);
+
+/* Strict option values, for every program (drivers, suites, pel-bench): the
+ * whole argument must be a decimal integer (or a finite decimal real: no
+ * blanks, hex floats, inf or nan) in [lo, hi]; otherwise one line on stderr,
+ * "PROG: error: OPT ARG: expected ...", and 0 (exit 2 is the caller's). */
+int pel_opt_int(const char *prog, const char *opt, const char *arg, long lo, long hi, long *out);
+int pel_opt_real(const char *prog, const char *opt, const char *arg, double lo, double hi, double *out);
+/* getopt's ':' or '?' (a value missing, an unknown option) as one line;
+ * returns exit 2. */
+int pel_opt_missing(const char *prog, int c, char **argv);
+/* -1 when getopt left no operand, else one line and exit 2. */
+int pel_opt_extra(const char *prog, int argc, char **argv);
 
 #endif

@@ -1,12 +1,61 @@
 /* Command-line options of every driver. */
 #include <config.h>
 
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/run_internal.h"
+
+/* ---- strict option values: every program's numbers go through these ---------- */
+
+int pel_opt_int(const char *prog, const char *opt, const char *arg, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    /* the whole argument, decimal digits with an optional sign: no blanks */
+    int ok = arg && (isdigit((unsigned char)arg[0]) || ((arg[0] == '-' || arg[0] == '+') && isdigit((unsigned char)arg[1])));
+    long v = ok ? strtol(arg, &end, 10) : 0;
+    if (!ok || *end || errno == ERANGE || v < lo || v > hi) {
+        fprintf(stderr, "%s: error: %s %s: expected an integer from %ld to %ld\n", prog, opt, arg ? arg : "", lo, hi);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+int pel_opt_real(const char *prog, const char *opt, const char *arg, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    /* decimal notation only: no blanks, hex floats, inf or nan */
+    int ok = arg && *arg && strspn(arg, "0123456789+-.eE") == strlen(arg);
+    double v = ok ? strtod(arg, &end) : 0.0;
+    if (!ok || *end || errno == ERANGE || !isfinite(v) || !(v >= lo && v <= hi)) {
+        if (isinf(hi)) fprintf(stderr, "%s: error: %s %s: expected a finite number >= %g\n", prog, opt, arg ? arg : "", lo);
+        else fprintf(stderr, "%s: error: %s %s: expected a number from %g to %g\n", prog, opt, arg ? arg : "", lo, hi);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+int pel_opt_missing(const char *prog, int c, char **argv)
+{
+    if (c == ':') fprintf(stderr, "%s: error: option %s needs a value (try --help)\n", prog, argv[optind - 1]);
+    else fprintf(stderr, "%s: error: unknown option %s (try --help)\n", prog, argv[optind - 1]);
+    return PEL_EXIT_USAGE;
+}
+
+int pel_opt_extra(const char *prog, int argc, char **argv)
+{
+    if (optind >= argc) return -1;
+    fprintf(stderr, "%s: error: unexpected argument '%s' (try --help)\n", prog, argv[optind]);
+    return PEL_EXIT_USAGE;
+}
 
 void pel_run_usage(const pel_driver *d, FILE *out)
 {
@@ -26,7 +75,9 @@ void pel_run_usage(const pel_driver *d, FILE *out)
             "  -h, --help             print this help and exit\n"
             "  -V, --version          print the version and exit\n\n"
             "Exit status: 0 all verifications passed; 1 a verification failed;\n"
-            "2 bad usage, configuration or input file; 3 the run failed.\n",
+            "2 bad usage, configuration or input file; 3 the run failed (an output\n"
+            "that cannot be written is found before the first step); 128+N stopped by\n"
+            "signal N (SIGINT 130, SIGTERM 143) at a step boundary, without a report.\n",
             d->name, d->purpose);
 }
 
@@ -51,18 +102,18 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":c:s:t:r:qhV", longopts, NULL)) != -1) {
-        char *end;
         switch (c) {
-        case 'c': /* one file: a second would silently replace the first */
-            if (o->config) return fprintf(stderr, "%s: --config %s: --config is given twice (one file; add settings with --set)\n", d->name, optarg), PEL_EXIT_USAGE;
-            o->config = optarg; break;
-        case 's': o->sets[o->nsets++] = optarg; break;
-        case 't': {
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 1 || v > 4096) {
-                fprintf(stderr, "%s: --threads %s: expected an integer from 1 to 4096\n", d->name, optarg);
+        case 'c':
+            if (o->config) {
+                fprintf(stderr, "%s: error: --config is given twice ('%s', then '%s'): give one file, add settings with --set\n", d->name, o->config, optarg);
                 return PEL_EXIT_USAGE;
             }
+            o->config = optarg;
+            break;
+        case 's': o->sets[o->nsets++] = optarg; break;
+        case 't': {
+            long v;
+            if (!pel_opt_int(d->name, "--threads", optarg, 1, 4096, &v)) return PEL_EXIT_USAGE;
             o->threads = (int)v;
             break;
         }
@@ -71,27 +122,14 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
         case OPT_SAVE: o->save = optarg; break;
         case OPT_BASELINE: o->baseline = optarg; break;
         case OPT_BASELINE_TOL:
-            o->baseline_tol = strtod(optarg, &end);
-            if (end == optarg || *end || !(o->baseline_tol >= 0) || !isfinite(o->baseline_tol)) {
-                fprintf(stderr, "%s: --baseline-tol %s: expected a finite number >= 0\n", d->name, optarg);
-                return PEL_EXIT_USAGE;
-            }
+            if (!pel_opt_real(d->name, "--baseline-tol", optarg, 0.0, HUGE_VAL, &o->baseline_tol)) return PEL_EXIT_USAGE;
             break;
         case OPT_PRINT: o->print_config = 1; break;
         case 'q': o->quiet = 1; break;
         case 'h': o->help = 1; break;
         case 'V': o->version = 1; break;
-        case ':':
-            fprintf(stderr, "%s: option %s needs a value (try --help)\n", d->name, argv[optind - 1]);
-            return PEL_EXIT_USAGE;
-        default:
-            fprintf(stderr, "%s: unknown option %s (try --help)\n", d->name, argv[optind - 1]);
-            return PEL_EXIT_USAGE;
+        default: return pel_opt_missing(d->name, c, argv);
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "%s: unexpected argument '%s' (try --help)\n", d->name, argv[optind]);
-        return PEL_EXIT_USAGE;
-    }
-    return -1;
+    return pel_opt_extra(d->name, argc, argv);
 }

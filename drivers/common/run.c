@@ -2,6 +2,7 @@
  * its interval hooks, the final verification and the report. */
 #include <config.h>
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,6 +42,77 @@ static int configure(run *r)
         if (pel_config_set(r->cfg, buf)) return pel_run_fail(r, PEL_EXIT_USAGE);
     }
     return -1;
+}
+
+/* ---- signals and the OpenMP runtime's exit ----------------------------------
+ * SIGINT and SIGTERM only set a flag: the loop stops at the next step
+ * boundary, after any file it is writing is complete (files are written
+ * whole, so none is ever cut short or left as a temporary), and exits with
+ * 128 + the signal's number without a report.  libgomp calls exit(1) when it
+ * cannot create its threads, which would read as a failed verification: an
+ * exit while a run is in progress (guard_on) becomes exit 3 with one line. */
+static volatile sig_atomic_t stop_signal, guard_on;
+static const char *guard_name = "pel";
+static struct sigaction old_int, old_term;
+
+static void on_signal(int sig)
+{
+    if (!stop_signal) stop_signal = sig;
+}
+
+static void on_exit_guard(void)
+{
+    if (!guard_on) return;
+    guard_on = 0;
+    fflush(stdout);
+    fprintf(stderr, "%s: error: the OpenMP runtime failed (could not create threads?)\n", guard_name);
+    _exit(PEL_EXIT_RUN);
+}
+
+void pel_run_guard_begin(const char *name)
+{
+    static int registered;
+    guard_name = name;
+    if (!registered) registered = atexit(on_exit_guard) == 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    stop_signal = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    guard_on = 1;
+}
+
+void pel_run_guard_end(void)
+{
+    guard_on = 0;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+}
+
+int pel_run_stop_signal(void) { return stop_signal; }
+
+const char *pel_run_signal_name(int sig)
+{
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+static void show_progress(run *r, long step, long total, int done);
+
+/* Stopped by a signal at `step`: one line, no report. */
+static int stopped(run *r, long step, long total)
+{
+    int sig = stop_signal;
+    show_progress(r, step, total, 1);
+    fprintf(stderr, "%s: error: stopped by %s at %s %ld of %ld, no report written", r->d->name,
+            pel_run_signal_name(sig), r->d->component->step_noun, step, total);
+    if (r->sum.checkpoints_written)
+        fprintf(stderr, "; the last checkpoint (%s) is at %s %ld", r->sum.checkpoints_written,
+                r->d->component->step_noun, r->ckpt_step);
+    fprintf(stderr, "\n");
+    return PEL_EXIT_SIGNAL + sig;
 }
 
 static void show_progress(run *r, long step, long total, int done)
@@ -105,9 +177,11 @@ static int advance_all(run *r, long start, long total)
     }
     r->iv_last_step = start;
     long tick = r->progress ? (total - start + 99) / 100 : 0; /* chunking changes no result */
+    long chunk = 1; /* grows while a call takes under 0.1 s: a signal is seen soon */
     double kernel = 0.0;
     for (long step = start; step < total;) {
-        long next = total;
+        if (stop_signal) return stopped(r, step, total);
+        long next = step + chunk < total ? step + chunk : total;
         if (vevery) next = lmin(next, (step / vevery + 1) * vevery);
         if (tevery) next = lmin(next, (step / tevery + 1) * tevery);
         if (cevery) next = lmin(next, (step / cevery + 1) * cevery);
@@ -120,6 +194,8 @@ static int advance_all(run *r, long start, long total)
         kernel += dt;
         r->iv_kernel += dt;
         if (s) return pel_run_fail(r, PEL_EXIT_RUN);
+        if (dt < 0.1 && next - step == chunk && chunk < (1L << 40)) chunk *= 2; /* a full chunk was quick */
+        else if (dt > 0.4 && chunk > 1) chunk /= 2;
         step = next;
         int v = vevery && step % vevery == 0 && step < total, t = tevery && step % tevery == 0;
         if (v || t) interval(r, step, v, t);
@@ -127,13 +203,39 @@ static int advance_all(run *r, long start, long total)
             const char *path = pel_config_string(r->cfg, "run", "checkpoint_file");
             if (pel_run_checkpoint(r, path, step)) return pel_run_fail(r, PEL_EXIT_RUN);
             r->sum.checkpoints_written = path;
+            r->ckpt_step = step;
         }
         show_progress(r, step, total, 0);
     }
+    if (stop_signal) return stopped(r, total, total);
     show_progress(r, total, total, 1);
     r->sum.kernel_seconds = kernel;
     r->sum.intervals = r->iv;
     r->sum.nintervals = r->niv;
+    return -1;
+}
+
+/* Every output the run will write is checked before the first step
+ * (pel_afile_check: the same rule as the write itself), so a long run never
+ * runs in vain: an empty path, a missing or unwritable directory or a
+ * non-regular target is an error at once, exit 3 as it would be at the end. */
+static int check_output(run *r, const char *what, const char *path)
+{
+    if (!pel_afile_check(r->ctx, path)) return -1;
+    char why[512];
+    snprintf(why, sizeof why, "%s", pel_context_error(r->ctx));
+    fprintf(stderr, "%s: error: %s: %s\n", r->d->name, what, why);
+    return PEL_EXIT_RUN;
+}
+
+static int check_outputs(run *r)
+{
+    int code;
+    if (r->o.report && (code = check_output(r, "--report", r->o.report)) >= 0) return code;
+    if (r->o.save && (code = check_output(r, "--save", r->o.save)) >= 0) return code;
+    if (pel_run_has_checkpoints(r->d) && pel_config_int(r->cfg, "run", "checkpoint_every") > 0 &&
+        (code = check_output(r, "run.checkpoint_file", pel_config_string(r->cfg, "run", "checkpoint_file"))) >= 0)
+        return code;
     return -1;
 }
 
@@ -164,6 +266,7 @@ static int run_main(run *r, int argc, char **argv)
         pel_config_print(r->cfg, stdout);
         return PEL_EXIT_OK;
     }
+    if ((code = check_outputs(r)) >= 0) return code;
     int threads = (int)pel_config_int(r->cfg, "run", "threads");
     if (threads > 0) pel_context_set_threads(r->ctx, threads);
     const pel_component_type *type = d->component;
@@ -218,6 +321,7 @@ static int run_main(run *r, int argc, char **argv)
     }
     if (d->rates) sum->nrates = d->rates(r->params, total - start, sum->kernel_seconds, sum->rates);
     if (r->o.save && pel_run_checkpoint(r, r->o.save, total)) return pel_run_fail(r, PEL_EXIT_RUN);
+    if (stop_signal) return stopped(r, total, total);
 
     int failed = pel_verify_log_failures(r->log) > 0;
     for (int i = 0; i < r->niv; i++) failed |= r->iv[i].checks >= 0 && r->iv[i].failures > 0;
@@ -232,6 +336,7 @@ int pel_driver_main(const pel_driver *d, int argc, char **argv)
     run r;
     memset(&r, 0, sizeof r);
     r.d = d;
+    pel_run_guard_begin(d->name);
     int code = run_main(&r, argc, argv);
     pel_component_destroy(r.comp);
     free(r.params);
@@ -242,5 +347,6 @@ int pel_driver_main(const pel_driver *d, int argc, char **argv)
     pel_context_destroy(r.ctx);
     free(r.o.sets);
     free(r.iv);
+    pel_run_guard_end();
     return code;
 }

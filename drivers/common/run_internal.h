@@ -30,6 +30,7 @@ typedef struct run {
     pel_interval *iv;
     int niv;
     long iv_last_step;
+    long ckpt_step; /* of the last checkpoint written */
     double iv_kernel; /* kernel seconds since the last boundary */
     int progress; /* on a terminal */
     double t_progress;

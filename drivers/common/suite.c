@@ -49,18 +49,15 @@ static void usage(const pel_suite *s, FILE *out)
             "  -h, --help             print this help and exit\n"
             "  -V, --version          print the version and exit\n\n"
             "Exit status: 0 every verification passed; 1 a verification failed (or repeated\n"
-            "runs disagreed); 2 bad usage; 3 a run failed.\n",
+            "runs disagreed); 2 bad usage; 3 a run failed; 128+N stopped by signal N\n"
+            "(SIGINT 130, SIGTERM 143), without a report.\n",
             s->problem_noun);
 }
 
 static int parse_int(const pel_suite *s, const char *opt, const char *arg, int lo, int hi, int *out)
 {
-    char *end;
-    long v = strtol(arg, &end, 10);
-    if (end == arg || *end || v < lo || v > hi) {
-        fprintf(stderr, "%s: %s %s: expected an integer from %d to %d\n", s->name, opt, arg, lo, hi);
-        return 0;
-    }
+    long v;
+    if (!pel_opt_int(s->name, opt, arg, lo, hi, &v)) return 0;
     *out = (int)v;
     return 1;
 }
@@ -113,7 +110,7 @@ static int parse(const pel_suite *s, int argc, char **argv, suite_options *o)
         case 'k': o->problem = optarg; break;
         case 'C':
             if (strlen(optarg) != 1 || !strchr(s->classes, optarg[0])) {
-                fprintf(stderr, "%s: --class %s: unknown %s (expected %s)\n", s->name, optarg, s->class_noun, classes);
+                fprintf(stderr, "%s: error: --class %s: unknown %s (expected %s)\n", s->name, optarg, s->class_noun, classes);
                 return PEL_EXIT_USAGE;
             }
             o->cls = optarg[0];
@@ -129,20 +126,17 @@ static int parse(const pel_suite *s, int argc, char **argv, suite_options *o)
         case 'q': o->quiet = 1; break;
         case 'h': usage(s, stdout); return PEL_EXIT_OK;
         case 'V': printf("%s (PEL) %s\n", s->name, pel_version()); return PEL_EXIT_OK;
-        case ':': fprintf(stderr, "%s: option %s needs a value (try --help)\n", s->name, argv[optind - 1]); return PEL_EXIT_USAGE;
-        default: fprintf(stderr, "%s: unknown option %s (try --help)\n", s->name, argv[optind - 1]); return PEL_EXIT_USAGE;
+        default: return pel_opt_missing(s->name, c, argv);
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "%s: unexpected argument '%s' (try --help)\n", s->name, argv[optind]);
-        return PEL_EXIT_USAGE;
-    }
+    int extra = pel_opt_extra(s->name, argc, argv);
+    if (extra >= 0) return extra;
     if (!o->problem) {
-        fprintf(stderr, "%s: no %s given: --%s %s (try --help)\n", s->name, s->problem_noun, s->problem_noun, names);
+        fprintf(stderr, "%s: error: no %s given: --%s %s (try --help)\n", s->name, s->problem_noun, s->problem_noun, names);
         return PEL_EXIT_USAGE;
     }
     if (known_problem(s, o->problem)) return -1;
-    fprintf(stderr, "%s: --%s %s: unknown %s (expected %s)\n", s->name, s->problem_noun, o->problem,
+    fprintf(stderr, "%s: error: --%s %s: unknown %s (expected %s)\n", s->name, s->problem_noun, o->problem,
             s->problem_noun, names);
     return PEL_EXIT_USAGE;
 }
@@ -159,7 +153,8 @@ static pel_status repetition(suite_run *r, int rep)
     pel_status st = pel_component_create(r->ctx, r->p->component, r->params, &comp);
     if (!st) st = pel_region_begin(r->ctx, "benchmark");
     double t0 = pel_wtime();
-    if (!st) st = pel_component_advance(comp, r->c.steps);
+    /* a step at a time: a signal is seen at the next step boundary */
+    for (long k = 0; !st && k < r->c.steps && !pel_run_stop_signal(); k++) st = pel_component_advance(comp, 1);
     r->seconds[rep] = pel_wtime() - t0;
     if (!st) st = pel_region_end(r->ctx, "benchmark");
     if (!st) st = pel_region_begin(r->ctx, "verify");
@@ -222,7 +217,7 @@ static void run_problem(const pel_suite *s, const suite_options *o, suite_run *r
     memcpy(sum->info, r->c.info, sizeof sum->info);
     sum->ninfo = r->c.ninfo;
     sum->step_end = r->c.steps;
-    for (int rep = 0; !st && rep < o->repeat; rep++) {
+    for (int rep = 0; !st && rep < o->repeat && !pel_run_stop_signal(); rep++) {
         st = repetition(r, rep);
         if (!st) sum->nreps = rep + 1;
     }
@@ -274,11 +269,39 @@ static int write_report(const pel_suite *s, const suite_options *o, pel_report *
     return ok;
 }
 
+/* The report path is checked before the first problem runs (the rule of
+ * the write itself), so a long suite never runs in vain. */
+static int check_report(const pel_suite *s, const char *path)
+{
+    pel_context *ctx;
+    if (pel_context_create(&ctx)) {
+        fprintf(stderr, "%s: error: out of memory\n", s->name);
+        return 0;
+    }
+    int ok = pel_afile_check(ctx, path) == PEL_OK;
+    if (!ok) fprintf(stderr, "%s: error: --report: %s\n", s->name, pel_context_error(ctx));
+    pel_context_destroy(ctx);
+    return ok;
+}
+
+static int suite_main(const pel_suite *s, const suite_options *o, int argc, char **argv);
+
 int pel_suite_main(const pel_suite *s, int argc, char **argv)
 {
     suite_options o;
     int status = parse(s, argc, argv, &o);
     if (status >= 0) return status;
+    pel_run_guard_begin(s->name);
+    status = suite_main(s, &o, argc, argv);
+    pel_run_guard_end();
+    return status;
+}
+
+static int suite_main(const pel_suite *s, const suite_options *op, int argc, char **argv)
+{
+    suite_options o = *op;
+    int status;
+    if (o.report && !check_report(s, o.report)) return PEL_EXIT_RUN;
     suite_run *runs = calloc((size_t)s->nproblems, sizeof *runs);
     pel_run_summary *sums = calloc((size_t)s->nproblems, sizeof *sums);
     if (!runs || !sums) {
@@ -297,6 +320,13 @@ int pel_suite_main(const pel_suite *s, int argc, char **argv)
         if (!o.quiet && s->print_start) s->print_start(s, r->p, o.cls, stdout);
         fflush(stdout);
         run_problem(s, &o, r);
+        int sig = pel_run_stop_signal();
+        if (sig) {
+            fprintf(stderr, "%s: error: stopped by %s in %s class %c, no report written\n", s->name,
+                    pel_run_signal_name(sig), r->p->name, o.cls);
+            status = PEL_EXIT_SIGNAL + sig;
+            break;
+        }
         if (!rep.threads && r->ctx) rep.threads = pel_context_threads(r->ctx);
         rep.problems = &r->sum;
         rep.nproblems = 1;
@@ -311,7 +341,7 @@ int pel_suite_main(const pel_suite *s, int argc, char **argv)
     rep.problems = sums;
     rep.nproblems = n;
     rep.exit_status = status;
-    if (o.report && !write_report(s, &o, &rep)) status = PEL_EXIT_RUN;
+    if (status < PEL_EXIT_SIGNAL && o.report && !write_report(s, &o, &rep)) status = PEL_EXIT_RUN;
     for (int i = 0; i < n; i++) {
         pel_verify_log_destroy(runs[i].log);
         pel_context_destroy(runs[i].ctx);

@@ -52,11 +52,12 @@ typedef struct pel_field {
     const void *data;
 } pel_field;
 
-/* Number of elements (the product of the dims). */
+/* Number of elements (the product of the dims); UINT64_MAX when the product
+ * overflows 64 bits. */
 uint64_t pel_field_count(const pel_field *f);
 
 /* Bytes of the field's data: count times the element size (0 for an unknown
- * type or a bad rank). */
+ * type or a bad rank; UINT64_MAX when it overflows 64 bits). */
 uint64_t pel_field_bytes(const pel_field *f);
 
 /* The multi-index (idx[0] slowest, rank entries) of linear element i. */

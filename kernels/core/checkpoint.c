@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -54,11 +55,27 @@ static uint64_t count_of(const uint64_t *dims, int rank)
     return c;
 }
 
-/* Bytes of a field's data, UINT64_MAX when absurd (past 2^62). */
+/* The most bytes of field data a checkpoint holds in all (and so any one
+ * field): 2^62, well inside off_t and uint64_t, so no offset or payload sum
+ * can overflow (at most PEL_CKPT_MAX_RECORDS records of bounded size come on
+ * top). */
+#define CKPT_MAX_DATA (UINT64_C(1) << 62)
+
+/* Bytes of a field's data, UINT64_MAX when absurd (past CKPT_MAX_DATA). */
 static uint64_t bytes_of(const uint64_t *dims, int rank, pel_dtype type)
 {
     uint64_t c = count_of(dims, rank), size = pel_dtype_size(type);
-    return size && c <= (UINT64_C(1) << 62) / size ? c * size : UINT64_MAX;
+    return size && c <= CKPT_MAX_DATA / size ? c * size : UINT64_MAX;
+}
+
+/* "1099511627776x1099511627776 f64" */
+static void dims_text(const pel_field *f, char *buf, size_t n)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int d = 0; d < f->rank && k < n; d++)
+        k += (size_t)snprintf(buf + k, n - k, "%s%llu", d ? "x" : "", (unsigned long long)f->dims[d]);
+    if (k < n) snprintf(buf + k, n - k, " %s", pel_dtype_name(f->type));
 }
 
 static int name_ok(const char *s) { return s && *s && strlen(s) < PEL_CKPT_NAME_MAX; }
@@ -98,7 +115,7 @@ static pel_status check_args(pel_context *ctx, const char *kind, const char *num
                 "checkpoint: %d metadata records (0 to %d)", nmeta, PEL_CKPT_MAX_RECORDS);
     PEL_REQUIRE(ctx, nfields >= 0 && nfields <= PEL_CKPT_MAX_RECORDS && (nfields == 0 || fields),
                 "checkpoint: %d fields (0 to %d)", nfields, PEL_CKPT_MAX_RECORDS);
-    uint64_t p = nl + pad8(nl);
+    uint64_t p = nl + pad8(nl), data = 0;
     for (int i = 0; i < nmeta; i++) {
         const pel_meta *m = &meta[i];
         PEL_REQUIRE(ctx, name_ok(m->name), "checkpoint: metadata name %d is empty or longer than %d bytes",
@@ -124,7 +141,18 @@ static pel_status check_args(pel_context *ctx, const char *kind, const char *num
         PEL_REQUIRE(ctx, pel_dtype_size(f->type), "checkpoint: field '%s' has an unknown element type %d",
                     f->name, (int)f->type);
         uint64_t bytes = bytes_of(f->dims, f->rank, f->type);
-        PEL_REQUIRE(ctx, bytes != UINT64_MAX, "checkpoint: field '%s' is too large", f->name);
+        int addressable = (uint64_t)(size_t)bytes == bytes; /* a 32-bit size_t */
+        if (bytes == UINT64_MAX || !addressable || data > CKPT_MAX_DATA - bytes) {
+            char shape[160];
+            dims_text(f, shape, sizeof shape);
+            return pel_error(ctx, PEL_EINVAL, "checkpoint: field '%s' (%s) %s", f->name, shape,
+                             count_of(f->dims, f->rank) == UINT64_MAX
+                                 ? "has more elements than 64 bits count"
+                                 : bytes == UINT64_MAX || !addressable
+                                       ? "has more bytes than a checkpoint field may hold (2^62)"
+                                       : "takes the fields past the 2^62 bytes a checkpoint may hold");
+        }
+        data += bytes;
         PEL_REQUIRE(ctx, f->data || bytes == 0, "checkpoint: field %d ('%s') has no data", i, f->name);
         for (int j = 0; j < i; j++)
             PEL_REQUIRE(ctx, strcmp(fields[j].name, f->name) != 0, "checkpoint: field '%s' given twice",

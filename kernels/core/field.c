@@ -32,13 +32,18 @@ uint64_t pel_field_count(const pel_field *f)
 {
     if (!f || f->rank < 1 || f->rank > PEL_FIELD_MAX_RANK) return 0;
     uint64_t n = 1;
-    for (int d = 0; d < f->rank; d++) n *= f->dims[d];
+    for (int d = 0; d < f->rank; d++) {
+        if (f->dims[d] && n > UINT64_MAX / f->dims[d]) return UINT64_MAX; /* overflow: saturate */
+        n *= f->dims[d];
+    }
     return n;
 }
 
 uint64_t pel_field_bytes(const pel_field *f)
 {
-    return f ? pel_field_count(f) * pel_dtype_size(f->type) : 0;
+    if (!f) return 0;
+    uint64_t n = pel_field_count(f), size = pel_dtype_size(f->type);
+    return size && n > UINT64_MAX / size ? UINT64_MAX : n * size;
 }
 
 void pel_field_index(const pel_field *f, uint64_t i, uint64_t idx[PEL_FIELD_MAX_RANK])
@@ -89,7 +94,7 @@ uint64_t pel_ulp_distance_f32(float a, float b)
 static int shape_ok(const pel_field *f)
 {
     return f && f->rank >= 1 && f->rank <= PEL_FIELD_MAX_RANK && pel_dtype_size(f->type) &&
-           (f->data || pel_field_count(f) == 0);
+           pel_field_bytes(f) != UINT64_MAX && (f->data || pel_field_count(f) == 0);
 }
 
 /* One element pair of a real field: the running maxima. */

@@ -3,6 +3,8 @@
  * of a checkpoint is the field u and the step count. */
 #include <config.h>
 
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,8 +56,74 @@ static void make_meta(heat_state *s)
     m[k++] = pel_meta_int("heat.seed", p->seed);
 }
 
+/* The quantities derived from values each in its accepted range must make a
+ * meaningful run too: every spacing h_d and h_d^2 a normal double, the
+ * stability limit on dt a positive normal number (so "use dt <= X" can be
+ * followed), and r = sum alpha dt / h_d^2 at least the double epsilon (below
+ * it a step leaves every value as it was).  The stability limit itself is
+ * pel_heat_create's check.  Lengths scale by one factor c = length[0] in the
+ * advice, keeping their ratios: h_d = c q_d with q_d = ratio_d / cells_d. */
+/* 3 significant digits, rounded up: a lower bound that itself holds. */
+static double round_up3(double x)
+{
+    if (!(x > 0) || !isfinite(x)) return x;
+    double scale = pow(10.0, floor(log10(x)) - 2);
+    return ceil(x / scale) * scale * (1 + 2 * DBL_EPSILON);
+}
+
+static pel_status check_derived(pel_context *ctx, const pel_heat_params *p)
+{
+    if ((p->dim != 2 && p->dim != 3) || !(p->alpha > 0) || !isfinite(p->alpha) || !(p->dt > 0)) return PEL_OK;
+    double c = p->length[0], inv1 = 0.0, lo = 0.0, hi = INFINITY, inv_h2 = 0.0;
+    int h2_bad = 0;
+    for (int d = 0; d < p->dim; d++) {
+        size_t cells = p->bc == PEL_BC_PERIODIC ? p->n[d] : p->n[d] - 1;
+        if (p->n[d] < 2 || !(p->length[d] > 0) || !isfinite(p->length[d])) return PEL_OK; /* create says */
+        double q = (p->length[d] / c) / (double)cells, h = p->length[d] / (double)cells;
+        h2_bad |= !(h * h >= DBL_MIN) || !isfinite(h * h);
+        inv_h2 += 1.0 / (h * h);
+        inv1 += 1.0 / (q * q);
+        lo = fmax(lo, sqrt(DBL_MIN) / q); /* h_d^2 normal */
+        hi = fmin(hi, sqrt(DBL_MAX) / q);
+    }
+    /* the stability limit dt <= c^2 S / (alpha inv1) normal */
+    double k = sqrt(p->alpha * inv1 / PEL_HEAT_STABILITY_SUM);
+    lo = fmax(lo, k * sqrt(DBL_MIN));
+    hi = fmin(hi, k * sqrt(DBL_MAX));
+    double dt_max = PEL_HEAT_STABILITY_SUM / (p->alpha * inv_h2);
+    int dt_bad = !(dt_max >= DBL_MIN) || !isfinite(dt_max);
+    if (h2_bad || dt_bad) {
+        int small = c < lo;
+        char why[96];
+        if (h2_bad) snprintf(why, sizeof why, "h = %g, h^2 %s", p->length[0] / (double)(p->bc == PEL_BC_PERIODIC ? p->n[0] : p->n[0] - 1),
+                              small ? "underflows" : "overflows");
+        else snprintf(why, sizeof why, "the stability limit dt <= %g %s", dt_max, small ? "underflows" : "overflows");
+        if (!(1.01 * lo < 0.99 * hi))
+            return pel_error(ctx, PEL_EINVAL, "heat: alpha = %g and length %g on this grid: %s; no length helps: use an alpha nearer 1",
+                             p->alpha, c, why);
+        return pel_error(ctx, PEL_EINVAL, "heat: length[0] = %g too %s for this grid: %s; use a length from %.3g to %.3g",
+                         c, small ? "small" : "large", why, 1.01 * lo, 0.99 * hi);
+    }
+    double r = p->alpha * p->dt * inv_h2;
+    if (r < DBL_EPSILON) {
+        double dt_min = DBL_EPSILON / (p->alpha * inv_h2);
+        char use[96];
+        if (isfinite(dt_min) && dt_min <= dt_max)
+            snprintf(use, sizeof use, "use dt >= %.3g (stable up to %.3g)", round_up3(dt_min), dt_max);
+        else
+            snprintf(use, sizeof use, "use a smaller length or a larger alpha");
+        return pel_error(ctx, PEL_EINVAL,
+                         "heat: dt = %g gives r = %.3g (alpha*dt/h^2), below the double epsilon: "
+                         "a step would change no value; %s",
+                         p->dt, r, use);
+    }
+    return PEL_OK;
+}
+
 static pel_status create(pel_context *ctx, const void *params, void **out)
 {
+    pel_status st0 = check_derived(ctx, params);
+    if (st0) return st0;
     heat_state *s = calloc(1, sizeof *s);
     if (!s) return pel_error(ctx, PEL_ENOMEM, "heat: out of memory");
     *out = s;

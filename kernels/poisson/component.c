@@ -5,12 +5,16 @@
  * solution is then unknown and verification checks the residual only). */
 #include <config.h>
 
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <pel/component.h>
 #include <pel/memory.h>
 #include <pel/poisson.h>
+
+#include "internal/poisson.h"
 
 #define POISSON_NMETA 6
 
@@ -36,8 +40,42 @@ static void destroy(void *v)
     free(s);
 }
 
+/* Values each in its accepted range must give a meaningful solve too: the
+ * symbols scale as 1/length^2, and the smallest nonzero one divided by the
+ * point count N (the residual's scaling) must be a normal double, the
+ * largest times N (the solve's) finite; else the solve gives inf or NaN.
+ * The advice scales every length by one factor, keeping their ratios. */
+static pel_status check_derived(pel_context *ctx, const pel_poisson_params *p)
+{
+    if (p->dim != 2 && p->dim != 3) return PEL_OK; /* create says */
+    double N = 1.0, smin = INFINITY, smax = 0.0, smin1 = INFINITY, smax1 = 0.0;
+    for (int d = 0; d < p->dim; d++) {
+        if (p->n[d] < 2 || !(p->length[d] > 0) || !isfinite(p->length[d])) return PEL_OK;
+        N *= (double)p->n[d];
+    }
+    for (int d = 0; d < p->dim; d++) {
+        double ratio = p->length[d] / p->length[0];
+        long half = (long)(p->n[d] / 2);
+        smin = fmin(smin, -peli_poisson_symbol(p->laplacian, p->length[d], p->n[d], 1));
+        smax += -peli_poisson_symbol(p->laplacian, p->length[d], p->n[d], half);
+        smin1 = fmin(smin1, -peli_poisson_symbol(p->laplacian, ratio, p->n[d], 1));
+        smax1 += -peli_poisson_symbol(p->laplacian, ratio, p->n[d], half);
+    }
+    if (smin / N >= DBL_MIN && isfinite(smax * N)) return PEL_OK;
+    int small = !isfinite(smax * N);
+    double lo = 1.01 * sqrt(N * smax1 / DBL_MAX), hi = 0.99 * sqrt(smin1 / (N * DBL_MIN));
+    return pel_error(ctx, PEL_EINVAL,
+                     "poisson: length[0] = %g too %s for this grid: h = %g, the %s symbol |lambda| = %g %s; "
+                     "use a length from %.3g to %.3g",
+                     p->length[0], small ? "small" : "large", p->length[0] / (double)p->n[0],
+                     small ? "largest" : "smallest nonzero", small ? smax : smin,
+                     small ? "overflows" : "underflows", lo, hi);
+}
+
 static pel_status create(pel_context *ctx, const void *params, void **out)
 {
+    pel_status st0 = check_derived(ctx, params);
+    if (st0) return st0;
     poisson_state *s = calloc(1, sizeof *s);
     if (!s) return pel_error(ctx, PEL_ENOMEM, "poisson: out of memory");
     *out = s;

@@ -166,16 +166,43 @@ static size_t batch_width(size_t bytes, size_t item_bytes)
     return w < 1 ? 1 : w;
 }
 
+/* Wisdom is an input like any other: a regular file of a sane size (a FIFO
+ * or a device such as /dev/zero is refused at once instead of blocking or
+ * reading forever), read whole and imported from memory. */
+#define PEL_POISSON_WISDOM_MAX ((uint64_t)16 << 20)
+
 static pel_status import_wisdom(pel_context *ctx, const char *path)
 {
-    FILE *in = fopen(path, "r");
-    if (!in)
-        return pel_error(ctx, PEL_EIO, "poisson: wisdom_file '%s': cannot open: %s", path,
-                         strerror(errno));
-    int ok;
-    PEL_FFTW_PLANNER_LOCK
-    ok = fftw_import_wisdom_from_file(in);
+    FILE *in;
+    uint64_t size;
+    pel_status st = pel_input_open(ctx, path, PEL_POISSON_WISDOM_MAX, &in, &size);
+    if (st) {
+        /* pel_input_open says "PATH: why"; keep the why */
+        char why[256];
+        const char *m = pel_context_error(ctx);
+        size_t n = strlen(path);
+        snprintf(why, sizeof why, "%s", strncmp(m, path, n) == 0 && m[n] == ':' ? m + n + 2 : m);
+        return pel_error(ctx, st, "poisson: wisdom_file '%s': %s", path, why);
+    }
+    char *text = malloc((size_t)size + 1);
+    if (!text) {
+        fclose(in);
+        return pel_error(ctx, PEL_ENOMEM, "poisson: wisdom_file '%s': out of memory", path);
+    }
+    size_t got = fread(text, 1, (size_t)size, in);
+    int rd_err = ferror(in) || got != (size_t)size;
     fclose(in);
+    if (rd_err) {
+        free(text);
+        return pel_error(ctx, PEL_EIO, "poisson: wisdom_file '%s': read failed", path);
+    }
+    text[got] = '\0';
+    int ok = strlen(text) == got; /* a NUL byte is not wisdom */
+    if (ok) {
+        PEL_FFTW_PLANNER_LOCK
+        ok = fftw_import_wisdom_from_string(text);
+    }
+    free(text);
     if (!ok)
         return pel_error(ctx, PEL_EFORMAT,
                          "poisson: wisdom_file '%s': not FFTW wisdom for this FFTW version and "
