@@ -11,9 +11,9 @@
  * nesting each phase is a taskloop the caller's threads share.  The copies,
  * the norms and the first touch are barrier-free runs (tasks inside a
  * caller's team).  The team size is read from the context at each call,
- * capped by the per-thread scratch sized at create.  Since a point's value never depends on who
- * computed it, and the norms combine per-plane sums in plane order, results
- * are the same for every thread count. */
+ * capped by the per-thread scratch sized at create.  Since a point's value
+ * never depends on who computed it, and the norms combine per-plane sums in
+ * plane order, results are the same for every thread count. */
 #include <config.h>
 
 #include <math.h>
