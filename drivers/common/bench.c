@@ -12,6 +12,7 @@
 #endif
 
 #include "common/bench.h"
+#include "common/report.h"
 
 static int cmp(const void *a, const void *b)
 {
@@ -104,20 +105,44 @@ void pel_bench_print(FILE *out, const pel_bench_series *s)
     fprintf(out, "  %-34s %10.3f %10.3f %10.3f  %s\n", s->name, med, lo, hi, s->unit);
 }
 
+/* One series as a problem entry of the common run report: its median,
+ * minimum and maximum are figures of merit, each repetition's value under
+ * timing.repetitions; a benchmark verifies nothing and fingerprints nothing. */
 static void json_series(pel_json *w, const pel_bench_series *s)
 {
     double med, lo, hi;
     pel_bench_stats(s, &med, &lo, &hi);
     pel_json_object_begin(w);
     pel_json_kv_string(w, "name", s->name);
-    pel_json_kv_string(w, "unit", s->unit);
-    pel_json_kv_number(w, "median", med);
-    pel_json_kv_number(w, "min", lo);
-    pel_json_kv_number(w, "max", hi);
-    pel_json_key(w, "values");
+    pel_json_kv_string(w, "component", NULL);
+    pel_json_kv_string(w, "numerics_version", NULL);
+    pel_json_kv_string(w, "class", NULL);
+    pel_json_kv_string(w, "info", NULL);
+    pel_json_key(w, "timing");
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "kernel_s", NULL);
+    pel_json_key(w, "repetitions");
     pel_json_array_begin(w);
     for (int i = 0; i < s->n; i++) pel_json_number(w, s->v[i]);
     pel_json_array_end(w);
+    pel_json_object_end(w);
+    pel_json_key(w, "figures_of_merit");
+    pel_json_array_begin(w);
+    const char *what[3] = {"median", "min", "max"};
+    const double val[3] = {med, lo, hi};
+    for (int k = 0; k < 3; k++) {
+        pel_json_object_begin(w);
+        pel_json_kv_string(w, "name", what[k]);
+        pel_json_kv_number(w, "value", val[k]);
+        pel_json_kv_string(w, "unit", s->unit);
+        pel_json_object_end(w);
+    }
+    pel_json_array_end(w);
+    pel_json_kv_string(w, "verification", NULL);
+    pel_json_key(w, "fingerprints");
+    pel_json_object_begin(w);
+    pel_json_object_end(w);
+    pel_json_kv_string(w, "error", NULL);
     pel_json_object_end(w);
 }
 
@@ -132,16 +157,21 @@ int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_series 
         return 0;
     }
     pel_json_object_begin(w);
-    pel_json_kv_string(w, "schema", "pel-bench-report");
-    pel_json_kv_int(w, "schema_version", 1);
-    pel_json_kv_string(w, "version", pel_version());
-    pel_json_kv_string(w, "cflags", PEL_BUILD_CFLAGS);
+    pel_json_kv_string(w, "schema", "pel-run-report");
+    pel_json_kv_int(w, "schema_version", 2);
+    pel_json_kv_string(w, "program", "pel-bench");
+    pel_json_kv_string(w, "numerics", "");
+    pel_report_provenance(w);
     pel_json_kv_int(w, "threads", threads);
+    pel_json_key(w, "config");
+    pel_json_object_begin(w);
     pel_json_kv_int(w, "llc_bytes", (long long)llc);
-    pel_json_key(w, "series");
+    pel_json_object_end(w);
+    pel_json_key(w, "problems");
     pel_json_array_begin(w);
     for (int i = 0; i < ns; i++) json_series(w, &s[i]);
     pel_json_array_end(w);
+    pel_json_kv_int(w, "exit_status", 0);
     pel_json_object_end(w);
     if (pel_json_finish(w)) {
         pel_afile_abort(a);

@@ -17,9 +17,9 @@
  * the call starts.  Called from serial code it runs on a team of that size;
  * from inside a parallel region or task, on a nested team of exactly that
  * size when the caller enabled nesting (omp_set_max_active_levels above the
- * current level), otherwise on the calling thread alone, or, for kernels
- * whose work is a list of independent blocks, as tasks that the caller's
- * team runs (taskloop).  Never more threads than asked for; the results are
+ * current level), otherwise as tasks that the caller's team runs (a
+ * taskloop over independent blocks, or one per phase for work whose
+ * threads synchronise, the calling thread running the control flow).  Never more threads than asked for; the results are
  * bitwise identical in every case.  An object that keeps per-thread
  * workspace makes it at create (for the context's thread count then, or
  * more, as its header says) and never uses more threads than it has

@@ -7,11 +7,12 @@
  *   inside a caller's parallel       a nested team of nt threads, when the
  *   region or task, nesting enabled  caller enabled nesting (max-active-levels
  *                                    above the current active level);
- *   inside, nesting disabled         PELI_BARRIERS work: nt = 1, on the
- *                                    calling thread alone; barrier-free work:
- *                                    one task per t (taskloop), run by the
- *                                    caller's idle threads, awaited before
- *                                    returning.
+ *   inside, nesting disabled         barrier-free work (flags 0): one task
+ *                                    per t (taskloop), run by the caller's
+ *                                    idle threads, awaited before returning;
+ *                                    work whose threads synchronise: a body
+ *                                    of phases (peli_run below), each phase
+ *                                    such a taskloop.
  *
  * nt is read from the context at each call (never more than it says, nor
  * than `work` items, nor than `max` when the object sized per-thread

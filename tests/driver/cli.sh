@@ -35,7 +35,8 @@ for t in 2 3; do
     [ "$a" = "$(fingerprint p$t.json phi)" ] || fail "Poisson PET: $t threads differ from 1"
 done
 run_ok "$BENCH" --quick --reps 2 --threads 2 --report bench.json
-grep -q '"schema": "pel-bench-report"' bench.json || fail "pel-bench wrote no report"
+grep -q '"schema": "pel-run-report"' bench.json || fail "pel-bench wrote no run report"
+grep -q '"program": "pel-bench"' bench.json || fail "pel-bench's report does not name it"
 grep -q "heat 3D / triad" out.txt || fail "pel-bench printed no ratios"
 if command -v python3 >/dev/null 2>&1; then
     python3 -m json.tool bench.json >/dev/null || fail "bench.json is not valid JSON"
