@@ -56,12 +56,32 @@ void pel_run_state_free(run *r)
 /* The numerics record of this build: the component's "<family>=<version>". */
 static const char *numerics(const run *r) { return r->sum.numerics; }
 
+/* A string quoted, with control bytes escaped (\n, \x1b): a forged file's
+ * text never breaks the one-line message. */
+static void quote_text(const char *s, char *buf, size_t n)
+{
+    size_t k = 0;
+    if (n < 8) {
+        if (n) buf[0] = '\0';
+        return;
+    }
+    buf[k++] = '\'';
+    for (; s && *s && k + 6 < n; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\n') buf[k++] = '\\', buf[k++] = 'n';
+        else if (c < 0x20 || c == 0x7f) k += (size_t)snprintf(buf + k, n - k, "\\x%02x", c);
+        else buf[k++] = (char)c;
+    }
+    buf[k++] = '\'';
+    buf[k] = '\0';
+}
+
 /* A value as a message shows it: integers, reals in their shortest
  * round-trip form, strings quoted. */
 static void meta_text(const pel_meta *m, char *buf, size_t n)
 {
     if (m->kind == PEL_META_INT) snprintf(buf, n, "%lld", (long long)m->i);
-    else if (m->kind == PEL_META_STRING) snprintf(buf, n, "'%s'", m->s ? m->s : "");
+    else if (m->kind == PEL_META_STRING) quote_text(m->s, buf, n);
     else
         for (int digits = 15; digits <= 17; digits++) {
             snprintf(buf, n, "%.*g", digits, m->r);
