@@ -180,4 +180,28 @@ expect_exit 2 "pel-bench: error: unexpected argument 'extra'" $T "$BENCH" --quic
 refused 3 "pel-bench: error: --report: nodir/x: cannot create" $T "$BENCH" --report nodir/x
 printf '[heat]\ngrid = 32x32\n' >one.ini
 expect_exit 2 "pel-heat: error: --config is given twice ('one.ini', then 'one.ini')" $T "$HEAT" $small --config one.ini --config one.ini
+# a full file system: the write fails, the run says so (exit 3, one line), and
+# neither the target nor a temporary is left.  Needs a small tmpfs (root).
+mkdir full
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=64k pel-full full 2>/dev/null; then
+    trap 'umount "$work/full" 2>/dev/null || true; rm -rf "$work"' EXIT
+    set +e
+    $T "$HEAT" --set heat.grid=256x256 --set heat.dt=1e-6 --set run.steps=2 --save full/s.ckpt >out.txt 2>err.txt
+    got=$?
+    set -e
+    [ $got -eq 3 ] || { cat err.txt >&2; fail "--save on a full file system: exit $got"; }
+    [ "$(wc -l <err.txt)" -eq 1 ] || { cat err.txt >&2; fail "--save on a full file system: not one line"; }
+    grep -q "full/s.ckpt: write failed: No space left on device" err.txt || fail "--save, full: $(cat err.txt)"
+    [ -z "$(ls full)" ] || fail "a full file system kept: $(ls full)"
+    dd if=/dev/zero of=full/fill bs=1k count=64 2>/dev/null || true
+    set +e
+    $T "$HEAT" $small --report full/r.json >out.txt 2>err.txt
+    got=$?
+    set -e
+    [ $got -eq 3 ] || { cat err.txt >&2; fail "--report on a full file system: exit $got"; }
+    [ ! -e full/r.json ] && [ "$(ls full)" = fill ] || fail "--report, full: left $(ls full)"
+    umount full
+else
+    echo "run-harden: no tmpfs mount here (not root?): the full-disk case is skipped"
+fi
 echo "run-harden: every class answered"
