@@ -120,6 +120,12 @@ void peli_phase(peli_team *tm, peli_team_fn fn, void *arg)
     for (int t = 0; t < nt; t++) fn(t, nt, arg);
 }
 
+void peli_phase_last(peli_team *tm, peli_team_fn fn, void *arg)
+{
+    if (tm->tasks) peli_phase(tm, fn, arg);
+    else fn(tm->t, tm->nt, arg);
+}
+
 void peli_sync(peli_team *tm)
 {
     if (!tm->tasks) peli_barrier(tm->nt);

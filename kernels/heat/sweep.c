@@ -255,14 +255,6 @@ static void copy_back_rows(int t, int nt, void *arg)
     memcpy(ra->a + rb * g->rowlen, ra->b + rb * g->rowlen, (re - rb) * g->rowlen * sizeof *ra->a);
 }
 
-/* The body's last phase: as a team the end of the parallel region already
- * waits for every thread, so no barrier of its own. */
-static void last_phase(peli_team *tm, peli_team_fn fn, void *arg)
-{
-    if (tm->tasks) peli_phase(tm, fn, arg);
-    else fn(tm->t, tm->nt, arg);
-}
-
 /* Fused passes in place while the depth allows (it depends on the rows per
  * thread, hence on the team's nt, virtual in task mode: every thread computes
  * the same sequence), then single steps ping-ponging (all of them when the
@@ -285,9 +277,9 @@ static void run_body(peli_team *tm, void *arg)
         sa.dst = s % 2 ? ra->a : ra->b;
         /* the next step, or the copy back, overwrites rows others may still read */
         if (s + 1 < singles || ra->copy_back) peli_phase(tm, step_rows, &sa);
-        else last_phase(tm, step_rows, &sa);
+        else peli_phase_last(tm, step_rows, &sa);
     }
-    if (ra->copy_back && singles % 2) last_phase(tm, copy_back_rows, ra);
+    if (ra->copy_back && singles % 2) peli_phase_last(tm, copy_back_rows, ra);
 }
 
 double *peli_heat_run(const pel_context *ctx, const peli_heat_grid *g, double *a, double *b,

@@ -13,17 +13,6 @@
 /* BUCKETS: at most 2^10 buckets, as NPB's USE_BUCKETS for classes W to C. */
 #define PELI_SORT_BUCKETS_LOG2 10
 
-/* The last phase of a body (peli_run): as a team the end of the parallel
- * region is its barrier, so it runs without a second one; in task mode it is
- * a phase like any other (a taskloop, awaited). */
-static inline void peli_sort_last_phase(peli_team *tm, peli_team_fn fn, void *arg)
-{
-    if (tm->tasks)
-        peli_phase(tm, fn, arg);
-    else
-        fn(tm->t, tm->nt, arg);
-}
-
 struct pel_sort {
     pel_context *ctx;
     size_t n;

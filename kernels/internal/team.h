@@ -65,6 +65,11 @@ int peli_run(const pel_context *ctx, size_t work, int max, peli_body_fn body, vo
 /* fn(t, nt, arg) for every t of the team, then all have finished. */
 void peli_phase(peli_team *tm, peli_team_fn fn, void *arg);
 
+/* A body's last phase: as a team the end of the parallel region already waits
+ * for every thread, so it adds no barrier of its own; in task mode it is a
+ * phase like any other.  Nothing in the body may follow it but returning. */
+void peli_phase_last(peli_team *tm, peli_team_fn fn, void *arg);
+
 /* All threads have reached this point (a barrier as a team; nothing to do in
  * task mode, where one thread runs the body). */
 void peli_sync(peli_team *tm);

@@ -494,8 +494,7 @@ static void pipe_body(peli_team *tm, void *arg)
 {
     peli_phase(tm, forward_slabs, arg);
     peli_phase(tm, column_items, arg);
-    if (tm->tasks) peli_phase(tm, backward_slabs, arg);
-    else backward_slabs(tm->t, tm->nt, arg);
+    peli_phase_last(tm, backward_slabs, arg);
 }
 
 void peli_poisson_pipeline(pel_poisson *ps, const double *in, double *out, pipe_mode mode)

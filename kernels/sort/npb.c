@@ -223,7 +223,7 @@ static void order_part(int t, int nt, void *arg)
 static void place_body(peli_team *tm, void *arg)
 {
     peli_phase(tm, place_part, arg);
-    peli_sort_last_phase(tm, order_part, arg);
+    peli_phase_last(tm, order_part, arg);
 }
 
 static long sum_parts(const pel_sort *s, int nt)

@@ -356,12 +356,12 @@ static void rank_direct(peli_team *tm, void *arg)
     if (!all_good(j->s->part, tm->nt)) return; /* the same answer on every thread */
     peli_phase(tm, direct_prefix, arg);
     if (!j->rank && !j->sorted) {
-        peli_sort_last_phase(tm, direct_offset, arg);
+        peli_phase_last(tm, direct_offset, arg);
         return;
     }
     peli_phase(tm, direct_offset, arg);
     if (j->rank) peli_phase(tm, direct_positions, arg);
-    peli_sort_last_phase(tm, direct_finish, arg);
+    peli_phase_last(tm, direct_finish, arg);
 }
 
 /* ---- BUCKETS ------------------------------------------------------------------------- */
@@ -493,11 +493,11 @@ static void rank_buckets(peli_team *tm, void *arg)
     if (!all_good(j->s->part, tm->nt)) return; /* the same answer on every thread */
     peli_phase(tm, buckets_scatter, arg);
     if (!j->sorted) {
-        peli_sort_last_phase(tm, buckets_tables, arg);
+        peli_phase_last(tm, buckets_tables, arg);
         return;
     }
     peli_phase(tm, buckets_tables, arg);
-    peli_sort_last_phase(tm, buckets_sorted, arg);
+    peli_phase_last(tm, buckets_sorted, arg);
 }
 
 pel_status pel_sort_rank(pel_sort *s, const int *keys, int *rank, int *sorted)

@@ -500,13 +500,6 @@ typedef struct power_arg {
     double zeta, rnorm; /* written by the master */
 } power_arg;
 
-/* The last phase of a body: as a team the end of the run is its barrier. */
-static void last_phase(peli_team *tm, peli_team_fn fn, void *arg)
-{
-    if (tm->tasks) peli_phase(tm, fn, arg);
-    else fn(tm->t, tm->nt, arg);
-}
-
 static void power_body(peli_team *tm, void *arg)
 {
     power_arg *a = arg;
@@ -527,7 +520,7 @@ static void power_body(peli_team *tm, void *arg)
         a->zeta = a->shift + 1.0 / xz;
         a->rnorm = sqrt(pel_sum_serial(part, (size_t)nb));
     }
-    last_phase(tm, ph_normalise, &jb);
+    peli_phase_last(tm, ph_normalise, &jb);
 }
 
 pel_status pel_sparse_cg_power_step(pel_sparse_cg *cg, double shift, int cgit, double *x,
