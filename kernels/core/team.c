@@ -130,3 +130,36 @@ void peli_sync(peli_team *tm)
 {
     if (!tm->tasks) peli_barrier(tm->nt);
 }
+
+/* ---- task graphs -------------------------------------------------------------- */
+
+typedef struct tasks_job {
+    peli_tasks_fn fn;
+    void *arg;
+} tasks_job;
+
+static void tasks_single(int t, int nt, void *arg)
+{
+    (void)t;
+    tasks_job *j = arg;
+#pragma omp single
+    j->fn(nt, j->arg);
+    /* the end of single (and of the region) waits for every task */
+}
+
+int peli_tasks(const pel_context *ctx, size_t work, peli_tasks_fn fn, void *arg)
+{
+    int want = peli_team_want(ctx, work, 0);
+    int can_team = omp_get_active_level() < omp_get_max_active_levels();
+    if (want > 1 && can_team) {
+        tasks_job j = {fn, arg};
+        return peli_parallel(ctx, work, 0, PELI_BARRIERS, tasks_single, &j);
+    }
+    /* the threads that may take the tasks: the caller's team (1 when serial) */
+    int nt = omp_get_num_threads();
+#pragma omp taskgroup
+    fn(nt, arg);
+    return nt;
+}
+
+int peli_task_thread(void) { return omp_get_thread_num(); }

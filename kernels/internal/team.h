@@ -84,4 +84,25 @@ static inline int peli_master(const peli_team *tm) { return tm->t == 0; }
         }                                                                                     \
     } while (0)
 
+/* ---- task graphs -----------------------------------------------------------
+ * DAG-shaped work (wavefronts, tiled factorisations, dynamically balanced
+ * batches) is a function that creates OpenMP tasks, with depend clauses and
+ * priorities as it likes, and returns; peli_tasks returns when every task it
+ * created (and their descendants) has finished.  From serial code, or inside
+ * a caller's region with nesting enabled, fn runs on one thread of a team of
+ * up to nt threads whose other threads take the tasks; inside a caller's
+ * team without nesting fn runs on the calling thread inside a taskgroup and
+ * the caller's idle threads take the tasks.  fn's nt is the number of
+ * threads that may run the tasks (size per-thread statistics by it, and
+ * index them by peli_task_thread()); results must never depend on which
+ * thread ran a task.  fn returns before its tasks run to the end, so a task
+ * takes what it needs firstprivate, never a reference to fn's locals.
+ * Returns that nt. */
+typedef void (*peli_tasks_fn)(int nt, void *arg);
+
+int peli_tasks(const pel_context *ctx, size_t work, peli_tasks_fn fn, void *arg);
+
+/* The thread running the current task, in [0, nt) of the peli_tasks call. */
+int peli_task_thread(void);
+
 #endif
