@@ -163,3 +163,14 @@ int peli_tasks(const pel_context *ctx, size_t work, peli_tasks_fn fn, void *arg)
 }
 
 int peli_task_thread(void) { return omp_get_thread_num(); }
+
+void peli_spread(int n, peli_team_fn fn, void *arg)
+{
+    int ran = 1;
+    if (n < 2) {
+        for (int t = 0; t < n; t++) fn(t, n, arg);
+        return;
+    }
+#pragma omp parallel num_threads(n) proc_bind(spread) default(none) shared(n, fn, arg, ran)
+    spread_body(n, fn, arg, &ran);
+}

@@ -102,6 +102,12 @@ typedef void (*peli_tasks_fn)(int nt, void *arg);
 
 int peli_tasks(const pel_context *ctx, size_t work, peli_tasks_fn fn, void *arg);
 
+/* n calls fn(t, n, arg) at once, one thread each, spread over the machine's
+ * places (proc_bind(spread)): the outer level of components that each run a
+ * nested team of their own (pel/concurrent.h).  Every t runs exactly once
+ * even when the runtime grants fewer threads. */
+void peli_spread(int n, peli_team_fn fn, void *arg);
+
 /* The thread running the current task, in [0, nt) of the peli_tasks call. */
 int peli_task_thread(void);
 
