@@ -11,8 +11,11 @@
  *   2  bad usage or input: options, configuration, restart or baseline file
  *   3  the run itself failed (a kernel error, an output that cannot be written,
  *      checked before the first step; the OpenMP runtime failing to start)
+ *   4  stopped before the --walltime limit, after a checkpoint when the run
+ *      checkpoints (resume with --restart latest); no report is written
  *   128 + N  stopped by signal N (SIGINT 130, SIGTERM 143) at a step boundary,
- *      after any file being written was complete; no report is written */
+ *      after any file being written was complete, and after a checkpoint
+ *      there when the run checkpoints; no report is written */
 #ifndef PEL_DRIVER_H
 #define PEL_DRIVER_H
 
@@ -20,7 +23,8 @@
 
 #include "common/cfg.h"
 
-enum { PEL_EXIT_OK = 0, PEL_EXIT_VERIFY = 1, PEL_EXIT_USAGE = 2, PEL_EXIT_RUN = 3, PEL_EXIT_SIGNAL = 128 };
+enum { PEL_EXIT_OK = 0, PEL_EXIT_VERIFY = 1, PEL_EXIT_USAGE = 2, PEL_EXIT_RUN = 3, PEL_EXIT_WALLTIME = 4,
+       PEL_EXIT_SIGNAL = 128 };
 
 /* Around a run (the run loop and the suites call these): SIGINT and SIGTERM
  * set a flag that pel_run_stop_signal returns (0 when none came), and an

@@ -66,7 +66,9 @@ void pel_run_usage(const pel_driver *d, FILE *out)
             "  -s, --set S.K=VALUE    override one setting, e.g. --set run.steps=100 (repeatable)\n"
             "  -t, --threads N        OpenMP threads (same as --set run.threads=N)\n"
             "  -r, --report FILE      write the JSON run report to FILE\n"
-            "      --restart FILE     resume from a checkpoint written by this program\n"
+            "      --restart FILE     resume from a checkpoint written by this program; 'latest':\n"
+            "                         the newest of run.checkpoint_file's that restarts\n"
+            "      --walltime T       stop before T ([[HH:]MM:]SS) after a checkpoint (exit 4)\n"
             "      --save FILE        write the final state to FILE (a checkpoint, usable as a baseline)\n"
             "      --baseline FILE    compare the final state with FILE (written by --save)\n"
             "      --baseline-tol R   accept relative differences up to R (default 0: bitwise)\n"
@@ -76,15 +78,45 @@ void pel_run_usage(const pel_driver *d, FILE *out)
             "  -V, --version          print the version and exit\n\n"
             "Exit status: 0 all verifications passed; 1 a verification failed;\n"
             "2 bad usage, configuration or input file; 3 the run failed (an output\n"
-            "that cannot be written is found before the first step); 128+N stopped by\n"
-            "signal N (SIGINT 130, SIGTERM 143) at a step boundary, without a report.\n",
+            "that cannot be written is found before the first step); 4 stopped before\n"
+            "--walltime; 128+N stopped by signal N (SIGINT 130, SIGTERM 143) at a step\n"
+            "boundary. A run that checkpoints writes one where it stops; no report then.\n",
             d->name, d->purpose);
+}
+
+/* [[HH:]MM:]SS, each part decimal digits, MM and SS below 60 after the first
+ * part; 1 when valid and positive. */
+static int parse_walltime(const char *s, double *out)
+{
+    long part[3];
+    int n = 0;
+    const char *p = s;
+    while (n < 3) {
+        if (*p < '0' || *p > '9') return 0;
+        long v = 0;
+        int digits = 0;
+        for (; *p >= '0' && *p <= '9'; p++, digits++) {
+            if (digits >= 9) return 0;
+            v = v * 10 + (*p - '0');
+        }
+        part[n++] = v;
+        if (*p == 0) break;
+        if (*p++ != ':') return 0;
+        if (n == 3) return 0;
+    }
+    double t = 0;
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && part[i] >= 60) return 0;
+        t = t * 60 + (double)part[i];
+    }
+    *out = t;
+    return t > 0;
 }
 
 /* Returns -1 to continue, otherwise an exit status. */
 int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o)
 {
-    enum { OPT_RESTART = 256, OPT_SAVE, OPT_BASELINE, OPT_BASELINE_TOL, OPT_PRINT };
+    enum { OPT_RESTART = 256, OPT_SAVE, OPT_BASELINE, OPT_BASELINE_TOL, OPT_PRINT, OPT_WALLTIME };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'},   {"set", required_argument, NULL, 's'},
         {"threads", required_argument, NULL, 't'},  {"report", required_argument, NULL, 'r'},
@@ -93,6 +125,7 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
         {"baseline", required_argument, NULL, OPT_BASELINE},
         {"baseline-tol", required_argument, NULL, OPT_BASELINE_TOL},
         {"print-config", no_argument, NULL, OPT_PRINT},
+        {"walltime", required_argument, NULL, OPT_WALLTIME},
         {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
@@ -125,6 +158,12 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
             if (!pel_opt_real(d->name, "--baseline-tol", optarg, 0.0, HUGE_VAL, &o->baseline_tol)) return PEL_EXIT_USAGE;
             break;
         case OPT_PRINT: o->print_config = 1; break;
+        case OPT_WALLTIME:
+            if (!parse_walltime(optarg, &o->walltime)) {
+                fprintf(stderr, "%s: error: --walltime %s: expected [[HH:]MM:]SS, more than 0 s\n", d->name, optarg);
+                return PEL_EXIT_USAGE;
+            }
+            break;
         case 'q': o->quiet = 1; break;
         case 'h': o->help = 1; break;
         case 'V': o->version = 1; break;

@@ -19,7 +19,11 @@ static const pel_cfg_key run_keys[] = {
 static const pel_cfg_key ckpt_keys[] = {
     {"run", "checkpoint_every", PEL_CFG_INT, 0, 1e12, NULL, "write a checkpoint every this many steps; 0 = never"},
     {"run", "checkpoint_file", PEL_CFG_STRING, 0, 0, NULL, "checkpoint path (replaced atomically each time)"},
+    {"run", "checkpoint_keep", PEL_CFG_INT, 1, 1e6, NULL,
+     "checkpoints kept: 1 = checkpoint_file alone; N > 1 = the newest N as checkpoint_file.<step>"},
     PEL_CFG_END};
+/* The run loop's own defaults for keys a driver's defaults may leave out. */
+static const char run_defaults[] = "[run]\ncheckpoint_keep = 1\n";
 
 static int configure(run *r)
 {
@@ -27,7 +31,8 @@ static int configure(run *r)
     const pel_cfg_key *schemas[3] = {run_keys, d->schema, ckpt_keys};
     pel_status s = pel_config_create(r->ctx, schemas, pel_run_has_checkpoints(d) ? 3 : 2, &r->cfg);
     if (s) return pel_run_fail(r, PEL_EXIT_RUN);
-    if ((s = pel_config_load_string(r->cfg, d->defaults, "built-in defaults")) ||
+    if ((pel_run_has_checkpoints(d) && (s = pel_config_load_string(r->cfg, run_defaults, "built-in defaults"))) ||
+        (s = pel_config_load_string(r->cfg, d->defaults, "built-in defaults")) ||
         (s = pel_config_check_complete(r->cfg))) {
         fprintf(stderr, "%s: internal error: %s\n", d->name, pel_context_error(r->ctx));
         return PEL_EXIT_RUN;
@@ -101,19 +106,52 @@ const char *pel_run_signal_name(int sig)
 
 static void show_progress(run *r, long step, long total, int done);
 
-/* Stopped by a signal at `step`: one line, no report. */
-static int stopped(run *r, long step, long total)
+static int checkpointing(const run *r)
 {
-    int sig = stop_signal;
-    show_progress(r, step, total, 1);
-    fprintf(stderr, "%s: error: stopped by %s at %s %ld of %ld, no report written", r->d->name,
-            pel_run_signal_name(sig), r->d->component->step_noun, step, total);
-    if (r->sum.checkpoints_written)
-        fprintf(stderr, "; the last checkpoint (%s) is at %s %ld", r->sum.checkpoints_written,
-                r->d->component->step_noun, r->ckpt_step);
-    fprintf(stderr, "\n");
-    return PEL_EXIT_SIGNAL + sig;
+    return pel_run_has_checkpoints(r->d) &&
+           (pel_config_int(r->cfg, "run", "checkpoint_every") > 0 || r->o.walltime > 0);
 }
+
+/* A checkpoint at `step` to run.checkpoint_file (numbered when keeping
+ * several), the older ones beyond checkpoint_keep removed; a status. */
+static pel_status checkpoint_at(run *r, long step)
+{
+    const char *base = pel_config_string(r->cfg, "run", "checkpoint_file");
+    long keep = pel_config_int(r->cfg, "run", "checkpoint_keep");
+    char path[sizeof r->ckpt_path];
+    pel_run_checkpoint_name(base, keep, step, path, sizeof path);
+    pel_status s = pel_run_checkpoint(r, path, step);
+    if (s) return s;
+    memcpy(r->ckpt_path, path, sizeof path);
+    r->sum.checkpoints_written = r->ckpt_path;
+    r->ckpt_step = step;
+    pel_run_checkpoint_prune(base, keep);
+    return PEL_OK;
+}
+
+/* Stopped at `step` by a signal (sig > 0) or before the wall-time limit
+ * (sig 0): a checkpoint there when the run checkpoints, then one line, no
+ * report. */
+static int stopped_at(run *r, long step, long total, int sig)
+{
+    show_progress(r, step, total, 1);
+    const char *noun = r->d->component->step_noun;
+    char why[600] = "";
+    if (checkpointing(r) && step > r->ckpt_step && step > r->sum.step_start && checkpoint_at(r, step))
+        snprintf(why, sizeof why, "; the checkpoint at %s %ld failed: %s", noun, step, pel_context_error(r->ctx));
+    if (sig)
+        fprintf(stderr, "%s: error: stopped by %s at %s %ld of %ld, no report written", r->d->name,
+                pel_run_signal_name(sig), noun, step, total);
+    else
+        fprintf(stderr, "%s: stopped before the wall-time limit (%.0f s) at %s %ld of %ld, no report written",
+                r->d->name, r->o.walltime, noun, step, total);
+    if (r->sum.checkpoints_written)
+        fprintf(stderr, "; the last checkpoint (%s) is at %s %ld", r->sum.checkpoints_written, noun, r->ckpt_step);
+    fprintf(stderr, "%s\n", why);
+    return sig ? PEL_EXIT_SIGNAL + sig : PEL_EXIT_WALLTIME;
+}
+
+static int stopped(run *r, long step, long total) { return stopped_at(r, step, total, stop_signal); }
 
 static void show_progress(run *r, long step, long total, int done)
 {
@@ -178,7 +216,7 @@ static int advance_all(run *r, long start, long total)
     r->iv_last_step = start;
     long tick = r->progress ? (total - start + 99) / 100 : 0; /* chunking changes no result */
     long chunk = 1; /* grows while a call takes under 0.1 s: a signal is seen soon */
-    double kernel = 0.0;
+    double kernel = 0.0, per_step = 0.0, ckpt_s = 0.1; /* slowest seen (a guess before any), for --walltime */
     for (long step = start; step < total;) {
         if (stop_signal) return stopped(r, step, total);
         long next = step + chunk < total ? step + chunk : total;
@@ -186,6 +224,14 @@ static int advance_all(run *r, long start, long total)
         if (tevery) next = lmin(next, (step / tevery + 1) * tevery);
         if (cevery) next = lmin(next, (step / cevery + 1) * cevery);
         if (tick) next = lmin(next, step + tick);
+        if (r->o.walltime > 0) {
+            /* stop while a chunk at the slowest rate seen, and two checkpoints
+             * at the slowest seen, still fit: the first step always runs */
+            double left = r->o.walltime - (pel_wtime() - r->t_start) - 2.0 * ckpt_s - 0.02 * r->o.walltime;
+            if (step > start && left < per_step) return stopped_at(r, step, total, 0);
+            if (step > start && per_step > 0 && (double)(next - step) * per_step > left)
+                next = step + (long)(left / per_step);
+        }
         double t0 = pel_wtime();
         pel_region_begin(r->ctx, "advance");
         pel_status s = pel_component_advance(r->comp, next - step);
@@ -194,16 +240,16 @@ static int advance_all(run *r, long start, long total)
         kernel += dt;
         r->iv_kernel += dt;
         if (s) return pel_run_fail(r, PEL_EXIT_RUN);
+        if (dt / (double)(next - step) > per_step) per_step = dt / (double)(next - step);
         if (dt < 0.1 && next - step == chunk && chunk < (1L << 40)) chunk *= 2; /* a full chunk was quick */
         else if (dt > 0.4 && chunk > 1) chunk /= 2;
         step = next;
         int v = vevery && step % vevery == 0 && step < total, t = tevery && step % tevery == 0;
         if (v || t) interval(r, step, v, t);
         if (cevery && step % cevery == 0) {
-            const char *path = pel_config_string(r->cfg, "run", "checkpoint_file");
-            if (pel_run_checkpoint(r, path, step)) return pel_run_fail(r, PEL_EXIT_RUN);
-            r->sum.checkpoints_written = path;
-            r->ckpt_step = step;
+            double c0 = pel_wtime();
+            if (checkpoint_at(r, step)) return pel_run_fail(r, PEL_EXIT_RUN);
+            if (pel_wtime() - c0 > ckpt_s) ckpt_s = pel_wtime() - c0;
         }
         show_progress(r, step, total, 0);
     }
@@ -233,7 +279,7 @@ static int check_outputs(run *r)
     int code;
     if (r->o.report && (code = check_output(r, "--report", r->o.report)) >= 0) return code;
     if (r->o.save && (code = check_output(r, "--save", r->o.save)) >= 0) return code;
-    if (pel_run_has_checkpoints(r->d) && pel_config_int(r->cfg, "run", "checkpoint_every") > 0 &&
+    if (checkpointing(r) &&
         (code = check_output(r, "run.checkpoint_file", pel_config_string(r->cfg, "run", "checkpoint_file"))) >= 0)
         return code;
     return -1;
@@ -336,6 +382,8 @@ int pel_driver_main(const pel_driver *d, int argc, char **argv)
     run r;
     memset(&r, 0, sizeof r);
     r.d = d;
+    r.t_start = pel_wtime();
+    r.ckpt_step = -1;
     pel_run_guard_begin(d->name);
     int code = run_main(&r, argc, argv);
     pel_component_destroy(r.comp);

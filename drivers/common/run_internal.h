@@ -11,6 +11,7 @@
 typedef struct options {
     const char *config, *report, *restart, *baseline, *save;
     double baseline_tol;
+    double walltime; /* seconds, 0: no limit */
     int threads; /* -1: from the configuration */
     int quiet, print_config, help, version;
     const char **sets;
@@ -39,6 +40,9 @@ typedef struct run {
     int nfields;
     char (*fingerprints)[PEL_FINGERPRINT_HEX];
     pel_baseline_diff *diffs;
+    double t_start;          /* when the program started (for --walltime) */
+    char restart_path[1100]; /* the file --restart latest chose */
+    char ckpt_path[1100];    /* the last checkpoint written */
 } run;
 
 static inline int pel_run_fail(run *r, int code)
@@ -63,6 +67,10 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
  * before the run; pel_run_fingerprints lists the final result fields and
  * hashes them. */
 int pel_run_restart(run *r, long *step);
+/* run.checkpoint_file itself when keep is 1, else base.<step, 12 digits>. */
+void pel_run_checkpoint_name(const char *base, long keep, long step, char *out, size_t n);
+/* Removes base's numbered checkpoints beyond the newest `keep`. */
+void pel_run_checkpoint_prune(const char *base, long keep);
 pel_status pel_run_checkpoint(run *r, const char *path, long step);
 int pel_run_open_baseline(run *r);
 int pel_run_fingerprints(run *r);

@@ -10,8 +10,10 @@
  * before the run, so a wrong file is bad input. */
 #include <config.h>
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/run_internal.h"
 
@@ -173,20 +175,16 @@ static int check_state(run *r, pel_ckpt *ck, const char *path, const char *role,
 /* Restores the component from a checkpoint written by this program with the
  * same numerics, parameters and fields: the checkpoint's fields and
  * parameters go to pel_component_restore as a pel_component_state. */
-int pel_run_restart(run *r, long *step)
+/* The restart from one file: -1 when done, else the exit status, the
+ * message left on the context (not printed). */
+static int restart_from(run *r, const char *path, long *step)
 {
-    const pel_driver *d = r->d;
     pel_context *ctx = r->ctx;
-    const char *path = r->o.restart;
-    if (!pel_run_has_checkpoints(d)) {
-        pel_error(ctx, PEL_ENOTSUP, "--restart: %s has no checkpoints", d->name);
-        return pel_run_fail(r, PEL_EXIT_USAGE);
-    }
     pel_component_state own;
-    if (checkpoint_state(r, &own)) return pel_run_fail(r, PEL_EXIT_RUN);
+    if (checkpoint_state(r, &own)) return PEL_EXIT_RUN;
     int code = -1;
     pel_ckpt *ck;
-    if (pel_ckpt_open(ctx, path, &ck)) return pel_run_fail(r, PEL_EXIT_USAGE);
+    if (pel_ckpt_open(ctx, path, &ck)) return PEL_EXIT_USAGE;
     if (check_state(r, ck, path, "checkpoint", &own)) code = PEL_EXIT_USAGE;
     uint64_t ckstep = pel_ckpt_step(ck);
     if (code < 0 && ckstep > (uint64_t)pel_config_int(r->cfg, "run", "steps")) {
@@ -225,9 +223,119 @@ int pel_run_restart(run *r, long *step)
     free(buf);
     free(f);
     free(m);
-    if (code >= 0) return pel_run_fail(r, code);
+    if (code >= 0) return code;
     *step = (long)ckstep;
     return -1;
+}
+
+/* ---- numbered checkpoints (run.checkpoint_keep > 1) and --restart latest ------ */
+
+void pel_run_checkpoint_name(const char *base, long keep, long step, char *out, size_t n)
+{
+    if (keep > 1) snprintf(out, n, "%s.%012ld", base, step);
+    else snprintf(out, n, "%s", base);
+}
+
+/* The step of `name` when it is base's numbered checkpoint (base.NNNNNNNNNNNN), else -1. */
+static long numbered_step(const char *name, const char *base)
+{
+    size_t lb = strlen(base);
+    if (strncmp(name, base, lb) != 0 || name[lb] != '.' || strlen(name + lb + 1) != 12) return -1;
+    long v = 0;
+    for (const char *p = name + lb + 1; *p; p++) {
+        if (*p < '0' || *p > '9') return -1;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+static int by_step_desc(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The steps of base's numbered checkpoints, newest first (at most max); the count. */
+static int numbered_list(const char *base, long *steps, int max)
+{
+    char dir[1024];
+    const char *slash = strrchr(base, '/');
+    if (slash) snprintf(dir, sizeof dir, "%.*s", (int)(slash - base), base);
+    else snprintf(dir, sizeof dir, ".");
+    if (!*dir) snprintf(dir, sizeof dir, "/");
+    DIR *dp = opendir(dir);
+    if (!dp) return 0;
+    int n = 0;
+    struct dirent *e;
+    const char *leaf = slash ? slash + 1 : base;
+    while ((e = readdir(dp)) && n < max) {
+        long st = numbered_step(e->d_name, leaf);
+        if (st >= 0) steps[n++] = st;
+    }
+    closedir(dp);
+    qsort(steps, (size_t)n, sizeof *steps, by_step_desc);
+    return n;
+}
+
+void pel_run_checkpoint_prune(const char *base, long keep)
+{
+    enum { MAX = 4096 };
+    long *steps = keep > 1 ? malloc(MAX * sizeof *steps) : NULL;
+    if (!steps) return;
+    int n = numbered_list(base, steps, MAX);
+    char path[1100];
+    for (int i = (int)keep; i < n; i++) {
+        pel_run_checkpoint_name(base, keep, steps[i], path, sizeof path);
+        unlink(path);
+    }
+    free(steps);
+}
+
+int pel_run_restart(run *r, long *step)
+{
+    const pel_driver *d = r->d;
+    pel_context *ctx = r->ctx;
+    if (!pel_run_has_checkpoints(d)) {
+        pel_error(ctx, PEL_ENOTSUP, "--restart: %s has no checkpoints", d->name);
+        return pel_run_fail(r, PEL_EXIT_USAGE);
+    }
+    if (strcmp(r->o.restart, "latest") != 0) {
+        int code = restart_from(r, r->o.restart, step);
+        return code >= 0 ? pel_run_fail(r, code) : -1;
+    }
+    /* the newest checkpoint that restarts: numbered ones newest first, then
+     * the plain run.checkpoint_file; an unreadable or foreign one is skipped
+     * with a warning (a restore that fails leaves the object unchanged) */
+    enum { MAX = 4096 };
+    const char *base = pel_config_string(r->cfg, "run", "checkpoint_file");
+    long *steps = malloc(MAX * sizeof *steps);
+    if (!steps) {
+        pel_error(ctx, PEL_ENOMEM, "--restart latest: out of memory");
+        return pel_run_fail(r, PEL_EXIT_RUN);
+    }
+    int n = numbered_list(base, steps, MAX), tried = 0;
+    for (int i = 0; i <= n; i++) {
+        if (i < n) pel_run_checkpoint_name(base, 2, steps[i], r->restart_path, sizeof r->restart_path);
+        else snprintf(r->restart_path, sizeof r->restart_path, "%s", base);
+        if (i == n && access(base, F_OK) != 0) break;
+        tried++;
+        int code = restart_from(r, r->restart_path, step);
+        if (code < 0) {
+            free(steps);
+            r->o.restart = r->restart_path;
+            if (!r->o.quiet) printf("restarting from %s (%s %ld)\n", r->restart_path, d->component->step_noun, *step);
+            return -1;
+        }
+        if (code != PEL_EXIT_USAGE) {
+            free(steps);
+            return pel_run_fail(r, code);
+        }
+        if (!r->o.quiet) fprintf(stderr, "%s: warning: --restart latest: skipping %s\n", d->name, pel_context_error(ctx));
+    }
+    free(steps);
+    if (tried) pel_error(ctx, PEL_EIO, "--restart latest: none of the %d checkpoints of %s restarts this run", tried, base);
+    else pel_error(ctx, PEL_EIO, "--restart latest: no checkpoint %s (nor %s.<step>) exists", base, base);
+    return pel_run_fail(r, PEL_EXIT_USAGE);
 }
 
 pel_status pel_run_checkpoint(run *r, const char *path, long step)
