@@ -57,6 +57,17 @@ const char *pel_concurrent_mode_name(pel_concurrent_mode mode);
 pel_status pel_concurrent_advance(pel_context *ctx, pel_concurrent_item *items, int n,
                                   pel_concurrent_mode mode);
 
+/* Dynamic load balancing of a layout: given each component's measured
+ * seconds over the same intervals on its current threads, a layout of
+ * `total` threads (each component at least one) that minimises the largest
+ * predicted time, predicting that time falls as 1/threads: each thread in
+ * turn goes to the component that is slowest with what it has (ties: the
+ * lower index).  The answer depends on the timings only, and the results of
+ * a run never depend on the layout, so rebalancing changes speed, not bits.
+ * PEL_EINVAL (on ctx) when total < n or an input is not positive. */
+pel_status pel_concurrent_balance(pel_context *ctx, int n, const double *seconds, const int *threads,
+                                  int total, int *layout);
+
 #ifdef __cplusplus
 }
 #endif

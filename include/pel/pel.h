@@ -24,5 +24,6 @@
 #include <pel/diffusion.h>
 #include <pel/component.h>
 #include <pel/concurrent.h>
+#include <pel/budget.h>
 
 #endif

@@ -85,3 +85,27 @@ pel_status pel_concurrent_advance(pel_context *ctx, pel_concurrent_item *items, 
                              pel_context_error(pel_component_context(items[i].component)));
     return PEL_OK;
 }
+
+pel_status pel_concurrent_balance(pel_context *ctx, int n, const double *seconds, const int *threads,
+                                  int total, int *layout)
+{
+    if (!ctx) return PEL_EINVAL;
+    if (n < 1 || !seconds || !threads || !layout)
+        return pel_error(ctx, PEL_EINVAL, "balance: %s", n < 1 ? "no components (n < 1)" : "an array is NULL");
+    if (total < n) return pel_error(ctx, PEL_EINVAL, "balance: %d threads for %d components: need one each", total, n);
+    for (int i = 0; i < n; i++)
+        if (!(seconds[i] > 0) || threads[i] < 1)
+            return pel_error(ctx, PEL_EINVAL, "balance: component %d: seconds %g on %d threads: both must be positive",
+                             i, seconds[i], threads[i]);
+    for (int i = 0; i < n; i++) layout[i] = 1;
+    for (int k = n; k < total; k++) {
+        int best = 0;
+        double worst = -1.0;
+        for (int i = 0; i < n; i++) {
+            double t = seconds[i] * threads[i] / layout[i];
+            if (t > worst) worst = t, best = i;
+        }
+        layout[best]++;
+    }
+    return PEL_OK;
+}
