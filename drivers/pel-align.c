@@ -5,10 +5,12 @@
  * figures on stdout, the same in a JSON report. */
 #include <config.h>
 
+#include <dlfcn.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/driver.h"
 #include "common/report.h"
@@ -37,6 +39,8 @@ static const char usage[] =
     "  --reps R                  repeat the batch R times, report the median\n"
     "  --quiet                   no per-pair lines\n"
     "  --report FILE             JSON report\n"
+    "  --compare                 also time parasail's sw_striped_profile_16 (libparasail,\n"
+    "                            loaded at run time) on the same pairs, interleaved\n"
     "Exit status: 0 done; 2 bad usage or input; 3 the run or an output failed.\n";
 
 typedef struct opts {
@@ -44,7 +48,7 @@ typedef struct opts {
     const char *query, *db, *report, *write_db;
     long generate, seed, min_len, max_len, threads, reps;
     double alpha;
-    int traceback, quiet;
+    int traceback, quiet, compare;
     char *seqs[2];
 } opts;
 
@@ -52,7 +56,7 @@ static int parse(int argc, char **argv, opts *o)
 {
     enum { O_QUERY = 256, O_DB, O_GEN, O_SEED, O_MINL, O_MAXL, O_ALPHA, O_WDB, O_MATRIX, O_MATCH,
            O_MISM, O_GO, O_GE, O_MODE, O_THREADS, O_TB, O_SCHED, O_GRAIN, O_TILE, O_WIDTH,
-           O_SCALAR, O_REPS, O_QUIET, O_REPORT, O_HELP, O_VERSION };
+           O_SCALAR, O_REPS, O_QUIET, O_REPORT, O_COMPARE, O_HELP, O_VERSION };
     static const struct option lo[] = {
         {"query", 1, NULL, O_QUERY},       {"db", 1, NULL, O_DB},
         {"generate", 1, NULL, O_GEN},      {"seed", 1, NULL, O_SEED},
@@ -66,6 +70,7 @@ static int parse(int argc, char **argv, opts *o)
         {"tile", 1, NULL, O_TILE},         {"width", 1, NULL, O_WIDTH},
         {"scalar", 0, NULL, O_SCALAR},     {"reps", 1, NULL, O_REPS},
         {"quiet", 0, NULL, O_QUIET},       {"report", 1, NULL, O_REPORT},
+        {"compare", 0, NULL, O_COMPARE},
         {"help", 0, NULL, O_HELP},         {"version", 0, NULL, O_VERSION},
         {NULL, 0, NULL, 0}};
     int c;
@@ -127,6 +132,7 @@ static int parse(int argc, char **argv, opts *o)
         case O_REPS: INT(1, 1000, o->reps); break;
         case O_QUIET: o->quiet = 1; break;
         case O_REPORT: o->report = optarg; break;
+        case O_COMPARE: o->compare = 1; break;
         case O_HELP: fputs(usage, stdout); return PEL_EXIT_OK;
         case O_VERSION: printf(PROG " (PEL) %s\n", pel_version()); return PEL_EXIT_OK;
         default: return pel_opt_missing(PROG, c, argv);
@@ -270,6 +276,82 @@ static void print_alignment(const pel_align_result *r)
            r->cigar, r->a_row, r->b_row);
 }
 
+/* ---- --compare: parasail's striped 16-bit local aligner on the same pairs ----
+ * libparasail is loaded at run time (no build dependency); its query
+ * profiles are made before the clock starts, as pel_align_batch's are, and
+ * the pairs run longest first over the same number of threads. */
+typedef struct ps_api {
+    void *lib;
+    void *(*matrix_lookup)(const char *);
+    void *(*profile_create_16)(const char *, int, const void *);
+    void (*profile_free)(void *);
+    void *(*sw_16)(const void *, const char *, int, int, int);
+    int (*get_score)(const void *);
+    int (*saturated)(const void *);
+    void (*result_free)(void *);
+} ps_api;
+
+static int ps_load(ps_api *ps)
+{
+    ps->lib = dlopen("libparasail.so.8", RTLD_NOW | RTLD_LOCAL);
+    if (!ps->lib) ps->lib = dlopen("libparasail.so", RTLD_NOW | RTLD_LOCAL);
+    if (!ps->lib) return 0;
+#define SYM(field, name) *(void **)&ps->field = dlsym(ps->lib, name)
+    SYM(matrix_lookup, "parasail_matrix_lookup");
+    SYM(profile_create_16, "parasail_profile_create_16");
+    SYM(profile_free, "parasail_profile_free");
+    SYM(sw_16, "parasail_sw_striped_profile_16");
+    SYM(get_score, "parasail_result_get_score");
+    SYM(saturated, "parasail_result_is_saturated");
+    SYM(result_free, "parasail_result_free");
+#undef SYM
+    return ps->matrix_lookup && ps->profile_create_16 && ps->profile_free && ps->sw_16 &&
+           ps->get_score && ps->saturated && ps->result_free;
+}
+
+typedef struct ps_pair {
+    uint64_t cells;
+    long q, d;
+} ps_pair;
+
+static int cmp_pairs(const void *x, const void *y)
+{
+    const ps_pair *a = x, *b = y;
+    if (a->cells != b->cells) return a->cells > b->cells ? -1 : 1;
+    return a->q != b->q ? (a->q < b->q ? -1 : 1) : (a->d < b->d ? -1 : a->d > b->d);
+}
+
+/* CPU seconds of the whole process: robust to other processes sharing the
+ * cores, and at one thread exactly the work of the pass. */
+static double cpu_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* One timed pass: seconds; *mismatch counts scores unlike pel's (a
+ * saturated parasail result is not counted). */
+static double ps_pass(const ps_api *ps, void **prof, const pel_seqset *qs, const pel_seqset *db,
+                      const ps_pair *pairs, long np, int open, int ext, int nt, const long *scores,
+                      long *mismatch)
+{
+    long nd = (long)pel_seqset_count(db), bad = 0;
+    double t0 = pel_wtime();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) default(none)                    \
+    shared(ps, prof, db, pairs, np, open, ext, scores, nd) reduction(+ : bad)
+    for (long k = 0; k < np; k++) {
+        const ps_pair *p = &pairs[k];
+        void *r = ps->sw_16(prof[p->q], pel_seqset_seq(db, (size_t)p->d),
+                            (int)pel_seqset_len(db, (size_t)p->d), open, ext);
+        if (r && !ps->saturated(r) && ps->get_score(r) != scores[p->q * nd + p->d]) bad++;
+        ps->result_free(r);
+    }
+    (void)qs;
+    *mismatch = bad;
+    return pel_wtime() - t0;
+}
+
 int main(int argc, char **argv)
 {
     opts o = {.seed = 1, .min_len = 30, .max_len = 20000, .alpha = 1.2, .reps = 1};
@@ -316,11 +398,62 @@ int main(int argc, char **argv)
         if (o.traceback) print_alignment(&r);
         pel_align_result_free(&r);
     } else {
-        double secs[1000];
+        double secs[1000], pss[1000], ratio[1000], cratio[1000];
+        ps_api ps = {0};
+        void **prof = NULL;
+        ps_pair *pairs = NULL;
+        long np = (long)(nq * nd), mism = 0;
+        if (o.compare) {
+            if (o.p.mode != PEL_ALIGN_LOCAL || strcmp(o.p.matrix, "dna") == 0 || !ps_load(&ps)) {
+                pel_error(ctx, PEL_ENOTSUP, "--compare needs libparasail (Debian: libparasail8) "
+                                            "and a local alignment with a BLOSUM matrix");
+                status = PEL_EXIT_USAGE;
+                goto fail_guard;
+            }
+            const void *m = ps.matrix_lookup(o.p.matrix);
+            prof = calloc(nq, sizeof *prof);
+            pairs = calloc((size_t)np, sizeof *pairs);
+            for (size_t q = 0; prof && q < nq; q++)
+                prof[q] = ps.profile_create_16(pel_seqset_seq(qs, q), (int)pel_seqset_len(qs, q), m);
+            for (long k = 0; pairs && k < np; k++) {
+                pairs[k].q = k / (long)nd;
+                pairs[k].d = k % (long)nd;
+                pairs[k].cells = (uint64_t)pel_seqset_len(qs, (size_t)pairs[k].q) *
+                                 pel_seqset_len(db, (size_t)pairs[k].d);
+            }
+            if (!prof || !pairs || !m) {
+                pel_error(ctx, PEL_ENOMEM, "--compare: no memory");
+                goto fail_guard;
+            }
+            qsort(pairs, (size_t)np, sizeof *pairs, cmp_pairs);
+        }
         for (long rep = 0; rep < o.reps; rep++) {
+            double c0 = cpu_seconds();
             if (pel_align_batch(al, qs, db, scores, &st)) goto fail_guard;
+            double c1 = cpu_seconds();
             secs[rep] = st.seconds;
+            if (o.compare) {
+                long bad = 0;
+                pss[rep] = ps_pass(&ps, prof, qs, db, pairs, np, o.p.gap_open, o.p.gap_extend,
+                                   st.threads, scores, &bad);
+                ratio[rep] = pss[rep] / secs[rep];
+                cratio[rep] = (cpu_seconds() - c1) / (c1 - c0);
+                mism += bad;
+            }
             if (pel_run_stop_signal()) break;
+        }
+        if (o.compare) {
+            double tp = pel_report_median(pss, (int)o.reps), tr = pel_report_median(ratio, (int)o.reps);
+            double cr = pel_report_median(cratio, (int)o.reps);
+            printf("parasail sw_striped_profile_16: %.3f GCUPS on %d thread%s (median of %ld); "
+                   "pel-align / parasail: %.2f in wall time, %.2f in CPU time (medians of the "
+                   "ratios of interleaved runs); %ld scores differ\n",
+                   (double)st.cells / tp * 1e-9, st.threads, st.threads == 1 ? "" : "s", o.reps, tr,
+                   cr, mism);
+            for (size_t q = 0; q < nq; q++) ps.profile_free(prof[q]);
+            free(prof);
+            free(pairs);
+            dlclose(ps.lib);
         }
         int sig = pel_run_stop_signal();
         if (sig) {

@@ -14,7 +14,10 @@
  * k * seglen + s.  The main loop runs down the segments with F carried within
  * each lane; the lazy-F loop then carries F across the lanes (from lane k's
  * last segment into lane k + 1's first), correcting H and the next column's E
- * while a candidate F can still beat H - gap_open somewhere.  F shifts minus
+ * while a candidate F can still beat H - gap_open somewhere and is positive:
+ * a gap value <= 0 can never raise an H (which is at least 0), nor can
+ * anything derived from it, so a local alignment stops there (most columns
+ * of unrelated sequences need no pass at all).  F shifts minus
  * infinity into lane 0 (query position 0 has no cell above it); H, which
  * shifts in the zeros of row 0, never falls below 0, so only saturation at
  * the top can spoil a score: a maximum at the lane's largest value is
@@ -76,7 +79,7 @@ static long NAME(score)(const void *profv, size_t seglen, const uint8_t *b, size
         size_t s = 0;
         for (;;) {
             VT vh2 = VLOAD(&hst[s]);
-            if (!VANYGT(vf, VSUBS(vh2, vopen))) break;
+            if (!VANYGT(vf, VMAX(VSUBS(vh2, vopen), vzero))) break;
             vh2 = VMAX(vh2, vf);
             VSTORE(&hst[s], vh2);
             vmax = VMAX(vmax, vh2);
