@@ -36,6 +36,7 @@ static const char usage[] =
     "  --tile T                  wavefront tile edge (256)\n"
     "  --width 0|8|16|32         first SIMD lane width (0: 8, then wider)\n"
     "  --scalar                  no SIMD\n"
+    "  --widest                  AVX-512 for every query (default: from 1024 residues)\n"
     "  --reps R                  repeat the batch R times, report the median\n"
     "  --quiet                   no per-pair lines\n"
     "  --report FILE             JSON report\n"
@@ -56,7 +57,7 @@ static int parse(int argc, char **argv, opts *o)
 {
     enum { O_QUERY = 256, O_DB, O_GEN, O_SEED, O_MINL, O_MAXL, O_ALPHA, O_WDB, O_MATRIX, O_MATCH,
            O_MISM, O_GO, O_GE, O_MODE, O_THREADS, O_TB, O_SCHED, O_GRAIN, O_TILE, O_WIDTH,
-           O_SCALAR, O_REPS, O_QUIET, O_REPORT, O_COMPARE, O_HELP, O_VERSION };
+           O_SCALAR, O_WIDEST, O_REPS, O_QUIET, O_REPORT, O_COMPARE, O_HELP, O_VERSION };
     static const struct option lo[] = {
         {"query", 1, NULL, O_QUERY},       {"db", 1, NULL, O_DB},
         {"generate", 1, NULL, O_GEN},      {"seed", 1, NULL, O_SEED},
@@ -68,7 +69,8 @@ static int parse(int argc, char **argv, opts *o)
         {"threads", 1, NULL, O_THREADS},   {"traceback", 0, NULL, O_TB},
         {"schedule", 1, NULL, O_SCHED},    {"grain", 1, NULL, O_GRAIN},
         {"tile", 1, NULL, O_TILE},         {"width", 1, NULL, O_WIDTH},
-        {"scalar", 0, NULL, O_SCALAR},     {"reps", 1, NULL, O_REPS},
+        {"scalar", 0, NULL, O_SCALAR},     {"widest", 0, NULL, O_WIDEST},
+        {"reps", 1, NULL, O_REPS},
         {"quiet", 0, NULL, O_QUIET},       {"report", 1, NULL, O_REPORT},
         {"compare", 0, NULL, O_COMPARE},
         {"help", 0, NULL, O_HELP},         {"version", 0, NULL, O_VERSION},
@@ -77,7 +79,9 @@ static int parse(int argc, char **argv, opts *o)
     long v;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
-        const char *name = c >= O_QUERY && c <= O_VERSION ? lo[c - O_QUERY].name : "";
+        const char *name = "";
+        for (int k = 0; lo[k].name; k++)
+            if (lo[k].val == c) name = lo[k].name;
         char opt[32];
         snprintf(opt, sizeof opt, "--%s", name);
 #define INT(lo_, hi_, dst)                                                                    \
@@ -129,6 +133,7 @@ static int parse(int argc, char **argv, opts *o)
             }
             break;
         case O_SCALAR: o->p.simd = 0; break;
+        case O_WIDEST: o->p.simd = 2; break;
         case O_REPS: INT(1, 1000, o->reps); break;
         case O_QUIET: o->quiet = 1; break;
         case O_REPORT: o->report = optarg; break;

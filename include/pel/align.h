@@ -75,7 +75,10 @@ typedef struct pel_align_params {
     int gap_open;        /* 1 .. 1000, the cost of a gap of length 1 */
     int gap_extend;      /* 1 .. gap_open, each further position */
     int width;           /* SIMD lanes for batches: 0 (8, then 16, then 32 bits), 8, 16 or 32 */
-    int simd;            /* 1 (default): SIMD when the CPU has it; 0: the scalar kernel */
+    int simd;            /* 1 (default): SIMD when the CPU has it, AVX-512 for queries of
+                          * PEL_ALIGN_AVX512_MIN residues or more (AVX2 below: with 64 lanes
+                          * a short query makes short stripes, and AVX2 is faster); 2: the
+                          * widest vectors for every query; 0: the scalar kernel */
     size_t tile;         /* wavefront tile edge, 8 .. 65536 (default 256) */
     pel_align_schedule schedule;
     uint64_t grain;      /* dynamic batches: cells per task at least (default 2^20) */
@@ -127,6 +130,7 @@ pel_status pel_align_score(pel_align *al, const char *a, size_t na, const char *
 
 /* ---- many pairs ---------------------------------------------------------- */
 #define PEL_ALIGN_MAX_THREADS 256
+#define PEL_ALIGN_AVX512_MIN 1024
 
 typedef struct pel_align_stats {
     uint64_t cells;      /* sum of na x nb */
@@ -136,7 +140,7 @@ typedef struct pel_align_stats {
     double busy[PEL_ALIGN_MAX_THREADS]; /* seconds each thread spent in tasks */
     uint64_t rescored8, rescored16;     /* pairs that saturated 8-bit, 16-bit lanes */
     int width_first;                    /* the first lane width tried */
-    const char *isa;                    /* "avx512", "avx2" or "scalar" */
+    const char *isa; /* "avx512", "avx2", "avx512+avx2" (queries of both kinds), "scalar" */
 } pel_align_stats;
 
 /* scores[q * ndb + d] = the score of query q against database sequence d.

@@ -47,7 +47,7 @@ pel_status pel_align_create(pel_context *ctx, const pel_align_params *p, pel_ali
                 p->gap_open);
     PEL_REQUIRE(ctx, p->width == 0 || p->width == 8 || p->width == 16 || p->width == 32,
                 "align: width = %d: must be 0 (automatic), 8, 16 or 32", p->width);
-    PEL_REQUIRE(ctx, p->simd == 0 || p->simd == 1, "align: simd = %d: must be 0 or 1", p->simd);
+    PEL_REQUIRE(ctx, p->simd >= 0 && p->simd <= 2, "align: simd = %d: must be 0, 1 or 2", p->simd);
     PEL_REQUIRE(ctx, p->tile >= 8 && p->tile <= 4096, "align: tile = %zu: must be in [8, 4096]",
                 p->tile);
     PEL_REQUIRE(ctx, p->schedule == PEL_ALIGN_DYNAMIC || p->schedule == PEL_ALIGN_STATIC,
@@ -106,6 +106,13 @@ double pel_align_imbalance(const pel_align_stats *st)
     return sum > 0 ? mx / (sum / st->threads) : 1.0;
 }
 
+int peli_align_level_for(const pel_align *al, size_t nq)
+{
+    if (al->level == PELI_ALIGN_AVX512 && al->p.simd == 1 && nq < PEL_ALIGN_AVX512_MIN)
+        return PELI_ALIGN_AVX2;
+    return al->level;
+}
+
 /* ---- one pair's score -------------------------------------------------------- */
 
 pel_status peli_align_score_codes(pel_align *al, const uint8_t *a, size_t na, const uint8_t *b,
@@ -116,7 +123,7 @@ pel_status peli_align_score_codes(pel_align *al, const uint8_t *a, size_t na, co
         for (int w = 0; w < 3; w++) {
             if (al->p.width && widths[w] < al->p.width) continue;
             if (!peli_striped_width_ok(al, widths[w])) continue;
-            peli_striped *sp = peli_striped_create(al, al->level, widths[w], a, na);
+            peli_striped *sp = peli_striped_create(al, peli_align_level_for(al, na), widths[w], a, na);
             void *work = sp ? pel_malloc(peli_striped_work_bytes(sp)) : NULL;
             if (!sp || !work) {
                 peli_striped_destroy(sp);

@@ -150,7 +150,7 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
     int simd = al->p.mode == PEL_ALIGN_LOCAL && al->level > PELI_ALIGN_SCALAR;
     static const int widths[3] = {8, 16, 32};
     size_t work_bytes = 2 * (maxd + 1) * sizeof(int32_t);
-    int first = 0;
+    int first = 0, levels = 0;
     if (simd)
         for (size_t q = 0; q < B.nq; q++) {
             size_t nq = pel_seqset_len(queries, q);
@@ -159,7 +159,9 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
                     nq == 0)
                     continue;
                 if (!first) first = widths[w];
-                peli_striped *sp = peli_striped_create(al, al->level, widths[w], B.qc[q], nq);
+                int lv = peli_align_level_for(al, nq);
+                levels |= 1 << lv;
+                peli_striped *sp = peli_striped_create(al, lv, widths[w], B.qc[q], nq);
                 if (!sp) {
                     st = pel_error(ctx, PEL_ENOMEM, "align: batch: no memory for the query profiles");
                     goto done;
@@ -213,7 +215,10 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
         S->rescored16 += B.res16[t];
     }
     S->width_first = simd ? first : 32;
-    S->isa = !simd ? "scalar" : al->level == PELI_ALIGN_AVX512 ? "avx512" : "avx2";
+    S->isa = !simd || !levels                            ? "scalar"
+             : levels == (1 << PELI_ALIGN_AVX512)        ? "avx512"
+             : levels & (1 << PELI_ALIGN_AVX512)         ? "avx512+avx2"
+                                                         : "avx2";
     if (stats) *stats = *S;
 done:
     if (B.qc)

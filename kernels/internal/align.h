@@ -97,4 +97,6 @@ static inline int32_t peli_align_edge(const pel_align *al, size_t k)
 pel_status peli_align_score_codes(pel_align *al, const uint8_t *a, size_t na, const uint8_t *b,
                                   size_t nb, long *score, int *width_used);
 pel_status peli_align_check_sizes(pel_align *al, size_t na, size_t nb);
+/* The SIMD level for a query of nq residues (params.simd). */
+int peli_align_level_for(const pel_align *al, size_t nq);
 #endif
