@@ -240,6 +240,11 @@ static int write_report(pel_context *ctx, const opts *o, const pel_align_stats *
     for (int t = 0; t < st->threads; t++) pel_json_number(w, st->busy[t]);
     pel_json_array_end(w);
     pel_json_kv_number(w, "imbalance", pel_align_imbalance(st));
+    pel_json_key(w, "cpu_seconds");
+    pel_json_array_begin(w);
+    for (int t = 0; t < st->threads; t++) pel_json_number(w, st->cpu[t]);
+    pel_json_array_end(w);
+    pel_json_kv_number(w, "imbalance_cpu", pel_align_imbalance_cpu(st));
     pel_json_object_end(w);
     pel_json_kv_string(w, "isa", st->isa);
     pel_json_kv_int(w, "first_width", st->width_first);
@@ -273,6 +278,9 @@ static void print_figures(const pel_align_stats *st, double gcups)
            st->tasks ? (double)st->cells / (double)st->tasks : 0.0);
     for (int t = 0; t < st->threads; t++) printf(" %.6f", st->busy[t]);
     printf(" s, imbalance %.3f (max/mean busy)\n", pel_align_imbalance(st));
+    printf("cpu");
+    for (int t = 0; t < st->threads; t++) printf(" %.6f", st->cpu[t]);
+    printf(" s, imbalance %.3f (max/mean CPU time in tasks)\n", pel_align_imbalance_cpu(st));
 }
 
 static void print_alignment(const pel_align_result *r)

@@ -137,7 +137,10 @@ typedef struct pel_align_stats {
     uint64_t tasks;      /* tasks created */
     double seconds;      /* wall time of the alignment (profiles excluded) */
     int threads;         /* threads that could take the tasks */
-    double busy[PEL_ALIGN_MAX_THREADS]; /* seconds each thread spent in tasks */
+    double busy[PEL_ALIGN_MAX_THREADS]; /* wall seconds each thread spent in tasks */
+    double cpu[PEL_ALIGN_MAX_THREADS];  /* CPU seconds of each thread in tasks: unlike the
+                                         * wall time, not inflated when other processes
+                                         * take the core */
     uint64_t rescored8, rescored16;     /* pairs that saturated 8-bit, 16-bit lanes */
     int width_first;                    /* the first lane width tried */
     const char *isa; /* "avx512", "avx2", "avx512+avx2" (queries of both kinds), "scalar" */
@@ -154,6 +157,8 @@ const pel_align_stats *pel_align_last_stats(const pel_align *al);
 
 /* max busy / mean busy over the threads (1 when balanced). */
 double pel_align_imbalance(const pel_align_stats *st);
+/* The same of the CPU seconds. */
+double pel_align_imbalance_cpu(const pel_align_stats *st);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal/align.h"
 
@@ -95,15 +96,31 @@ const pel_align_stats *pel_align_last_stats(const pel_align *al)
     return al ? &al->last : &none;
 }
 
+static double imbalance(const double *x, int n)
+{
+    double mx = 0, sum = 0;
+    for (int t = 0; t < n && t < PEL_ALIGN_MAX_THREADS; t++) {
+        if (x[t] > mx) mx = x[t];
+        sum += x[t];
+    }
+    return sum > 0 ? mx / (sum / n) : 1.0;
+}
+
 double pel_align_imbalance(const pel_align_stats *st)
 {
-    if (!st || st->threads < 1) return 1.0;
-    double mx = 0, sum = 0;
-    for (int t = 0; t < st->threads && t < PEL_ALIGN_MAX_THREADS; t++) {
-        if (st->busy[t] > mx) mx = st->busy[t];
-        sum += st->busy[t];
-    }
-    return sum > 0 ? mx / (sum / st->threads) : 1.0;
+    return st && st->threads >= 1 ? imbalance(st->busy, st->threads) : 1.0;
+}
+
+double pel_align_imbalance_cpu(const pel_align_stats *st)
+{
+    return st && st->threads >= 1 ? imbalance(st->cpu, st->threads) : 1.0;
+}
+
+double peli_align_thread_cpu(void)
+{
+    struct timespec t;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 int peli_align_level_for(const pel_align *al, size_t nq)

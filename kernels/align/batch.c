@@ -29,7 +29,7 @@ typedef struct batch {
     size_t *task_begin;          /* ntasks + 1 */
     size_t ntasks;
     void **work;                 /* per thread */
-    double *busy;
+    double *busy, *cpu;
     uint64_t *res8, *res16;      /* per thread: pairs rescored after 8, 16 bits */
     long *scores;
     size_t npairs, work_bytes;
@@ -65,11 +65,12 @@ static void one_pair(batch *B, size_t idx, void *work, int t)
 
 static void run_task(batch *B, size_t k)
 {
-    double t0 = pel_wtime();
+    double t0 = pel_wtime(), c0 = peli_align_thread_cpu();
     int t = peli_task_thread();
     for (size_t p = B->task_begin[k]; p < B->task_begin[k + 1]; p++)
         one_pair(B, B->items[p].idx, B->work[t], t);
     B->busy[t] += pel_wtime() - t0;
+    B->cpu[t] += peli_align_thread_cpu() - c0;
 }
 
 static void make_tasks(int nt, void *arg)
@@ -127,10 +128,11 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
     B.items = malloc((npairs ? npairs : 1) * sizeof *B.items);
     B.task_begin = malloc((npairs + 2) * sizeof *B.task_begin);
     B.busy = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.busy);
+    B.cpu = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.cpu);
     B.res8 = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.res8);
     B.res16 = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.res16);
     B.work = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.work);
-    if (!B.qc || !B.dc || !B.prof || !B.items || !B.task_begin || !B.busy || !B.res8 || !B.res16 ||
+    if (!B.qc || !B.dc || !B.prof || !B.items || !B.task_begin || !B.busy || !B.cpu || !B.res8 || !B.res16 ||
         !B.work) {
         st = pel_error(ctx, PEL_ENOMEM, "align: batch: no memory for %zu pairs", npairs);
         goto done;
@@ -210,7 +212,10 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
     S->tasks = B.ntasks;
     S->threads = nt < PEL_ALIGN_MAX_THREADS ? nt : PEL_ALIGN_MAX_THREADS;
     for (int t = 0; t < PEL_ALIGN_MAX_THREADS; t++) {
-        if (t < S->threads) S->busy[t] = B.busy[t];
+        if (t < S->threads) {
+            S->busy[t] = B.busy[t];
+            S->cpu[t] = B.cpu[t];
+        }
         S->rescored8 += B.res8[t];
         S->rescored16 += B.res16[t];
     }
@@ -235,6 +240,7 @@ done:
     free(B.items);
     free(B.task_begin);
     free(B.busy);
+    free(B.cpu);
     free(B.res8);
     free(B.res16);
     free(B.work);

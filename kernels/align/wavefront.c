@@ -32,7 +32,7 @@ typedef struct wf {
     int32_t *rowH, *rowF; /* (ntr + 1) x (nb + 1): row k is matrix row k T */
     int32_t *colH, *colE; /* (ntc + 1) x (na + 1): column l is matrix column l T */
     wf_best *best;        /* ntr x ntc */
-    double *busy;         /* per thread */
+    double *busy, *cpu;   /* per thread */
     char *dep;            /* ntr x ntc: the tasks' dependence objects */
     char none;            /* the dependence of a missing neighbour */
 } wf;
@@ -44,7 +44,7 @@ static int better(const wf_best *x, const wf_best *y)
 
 static void tile(wf *w, size_t k, size_t l)
 {
-    double t0 = pel_wtime();
+    double t0 = pel_wtime(), c0 = peli_align_thread_cpu();
     const pel_align *al = w->al;
     const int local = al->p.mode == PEL_ALIGN_LOCAL;
     const int32_t open = al->p.gap_open, ext = al->p.gap_extend;
@@ -80,7 +80,9 @@ static void tile(wf *w, size_t k, size_t l)
         ec[i] = eleft;
     }
     w->best[k * w->ntc + l] = b;
-    w->busy[peli_task_thread()] += pel_wtime() - t0;
+    int t = peli_task_thread();
+    w->busy[t] += pel_wtime() - t0;
+    w->cpu[t] += peli_align_thread_cpu() - c0;
 }
 
 static void make_tasks(int nt, void *arg)
@@ -223,7 +225,8 @@ pel_status pel_align_pair(pel_align *al, const char *a, size_t na, const char *b
     w.best = calloc(ntiles ? ntiles : 1, sizeof *w.best);
     w.dep = calloc(ntiles ? ntiles : 1, 1);
     w.busy = calloc(PEL_ALIGN_MAX_THREADS, sizeof *w.busy);
-    if (!w.rowH || !w.rowF || !w.colH || !w.colE || !w.best || !w.dep || !w.busy) {
+    w.cpu = calloc(PEL_ALIGN_MAX_THREADS, sizeof *w.cpu);
+    if (!w.rowH || !w.rowF || !w.colH || !w.colE || !w.best || !w.dep || !w.busy || !w.cpu) {
         st = pel_error(ctx, PEL_ENOMEM, "align: no memory for the tile boundaries of %zu x %zu", na,
                        nb);
         goto done;
@@ -252,7 +255,10 @@ pel_status pel_align_pair(pel_align *al, const char *a, size_t na, const char *b
     al->last.cells = (uint64_t)na * nb;
     al->last.tasks = ntiles;
     al->last.threads = nt < PEL_ALIGN_MAX_THREADS ? nt : PEL_ALIGN_MAX_THREADS;
-    for (int t = 0; t < al->last.threads; t++) al->last.busy[t] = w.busy[t];
+    for (int t = 0; t < al->last.threads; t++) {
+        al->last.busy[t] = w.busy[t];
+        al->last.cpu[t] = w.cpu[t];
+    }
     al->last.isa = "scalar";
     wf_best best = {0, 0, 0};
     for (size_t t = 0; t < ntiles; t++)
@@ -282,5 +288,6 @@ done:
     free(w.best);
     free(w.dep);
     free(w.busy);
+    free(w.cpu);
     return st;
 }

@@ -99,4 +99,6 @@ pel_status peli_align_score_codes(pel_align *al, const uint8_t *a, size_t na, co
 pel_status peli_align_check_sizes(pel_align *al, size_t na, size_t nb);
 /* The SIMD level for a query of nq residues (params.simd). */
 int peli_align_level_for(const pel_align *al, size_t nq);
+/* CPU seconds of the calling thread. */
+double peli_align_thread_cpu(void);
 #endif
