@@ -235,6 +235,7 @@ static int write_report(pel_context *ctx, const opts *o, const pel_align_stats *
     pel_json_object_begin(w);
     pel_json_kv_int(w, "created", (long long)st->tasks);
     pel_json_kv_number(w, "cells_per_task", st->tasks ? (double)st->cells / (double)st->tasks : 0);
+    pel_json_kv_int(w, "largest_task_cells", (long long)st->task_cells_max);
     pel_json_key(w, "busy_seconds");
     pel_json_array_begin(w);
     for (int t = 0; t < st->threads; t++) pel_json_number(w, st->busy[t]);
@@ -274,8 +275,10 @@ static void print_figures(const pel_align_stats *st, double gcups)
     if (st->rescored8 || st->rescored16)
         printf("rescored: %llu pairs after 8 bits, %llu after 16\n",
                (unsigned long long)st->rescored8, (unsigned long long)st->rescored16);
-    printf("tasks %llu, %.0f cells per task, busy", (unsigned long long)st->tasks,
-           st->tasks ? (double)st->cells / (double)st->tasks : 0.0);
+    printf("tasks %llu, %.0f cells per task (largest %llu: %.1f%% of all), busy",
+           (unsigned long long)st->tasks, st->tasks ? (double)st->cells / (double)st->tasks : 0.0,
+           (unsigned long long)st->task_cells_max,
+           st->cells ? 100.0 * (double)st->task_cells_max / (double)st->cells : 0.0);
     for (int t = 0; t < st->threads; t++) printf(" %.6f", st->busy[t]);
     printf(" s, imbalance %.3f (max/mean busy)\n", pel_align_imbalance(st));
     printf("cpu");

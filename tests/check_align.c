@@ -375,6 +375,8 @@ START_TEST(num_batch)
             ck_assert_uint_eq(st.cells, pel_seqset_residues(qs) * pel_seqset_residues(db));
             ck_assert_uint_ge(st.tasks, 1);
             if (sched == PEL_ALIGN_STATIC) ck_assert_uint_eq(st.tasks, (uint64_t)st.threads);
+            ck_assert_uint_ge(st.task_cells_max * st.tasks, st.cells); /* the largest >= the mean */
+            ck_assert_uint_le(st.task_cells_max, st.cells);
             ck_assert_int_ge(st.threads, 1);
             ck_assert(pel_align_imbalance(&st) >= 1.0);
             const pel_align_stats *last = pel_align_last_stats(al);

@@ -135,6 +135,9 @@ pel_status pel_align_score(pel_align *al, const char *a, size_t na, const char *
 typedef struct pel_align_stats {
     uint64_t cells;      /* sum of na x nb */
     uint64_t tasks;      /* tasks created */
+    uint64_t task_cells_max; /* cells of the largest task: with tasks == threads (static),
+                              * task_cells_max / (cells / threads) is the imbalance of the
+                              * work itself, a bound no timing noise can lower */
     double seconds;      /* wall time of the alignment (profiles excluded) */
     int threads;         /* threads that could take the tasks */
     double busy[PEL_ALIGN_MAX_THREADS]; /* wall seconds each thread spent in tasks */

@@ -210,6 +210,11 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
     S->seconds = pel_wtime() - t0;
     S->cells = cells;
     S->tasks = B.ntasks;
+    for (size_t k = 0; k < B.ntasks; k++) {
+        uint64_t c = 0;
+        for (size_t p = B.task_begin[k]; p < B.task_begin[k + 1]; p++) c += B.items[p].cells;
+        if (c > S->task_cells_max) S->task_cells_max = c;
+    }
     S->threads = nt < PEL_ALIGN_MAX_THREADS ? nt : PEL_ALIGN_MAX_THREADS;
     for (int t = 0; t < PEL_ALIGN_MAX_THREADS; t++) {
         if (t < S->threads) {

@@ -129,6 +129,8 @@ pel_status pel_align_reference(pel_align *al, const char *a, size_t na, const ch
     pel_context *ctx = al->ctx;
     PEL_REQUIRE(ctx, r != NULL, "align: the result pointer must not be NULL");
     memset(r, 0, sizeof *r);
+    pel_status st0 = peli_align_check_sizes(al, na, nb);
+    if (st0 != PEL_OK) return st0;
     size_t w = nb + 1;
     PEL_REQUIRE(ctx, na < ((size_t)1 << 31) && nb < ((size_t)1 << 31) && (na + 1) <= SIZE_MAX / 12 / w,
                 "align: reference: %zu x %zu cells is too large for the full matrices", na, nb);

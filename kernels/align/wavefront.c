@@ -254,6 +254,7 @@ pel_status pel_align_pair(pel_align *al, const char *a, size_t na, const char *b
     al->last.seconds = pel_wtime() - t0;
     al->last.cells = (uint64_t)na * nb;
     al->last.tasks = ntiles;
+    al->last.task_cells_max = (uint64_t)(na < w.T ? na : w.T) * (nb < w.T ? nb : w.T);
     al->last.threads = nt < PEL_ALIGN_MAX_THREADS ? nt : PEL_ALIGN_MAX_THREADS;
     for (int t = 0; t < al->last.threads; t++) {
         al->last.busy[t] = w.busy[t];

@@ -24,9 +24,11 @@ grep -qx "score 13" out.txt || fail "dna score: $(cat out.txt)"
 gen="--query $data/queries.fa --generate 60 --seed 3 --max-len 3000"
 run_ok "$ALIGN" $gen --threads 2 --grain 100000 --report r.json
 grep -q "GCUPS on 2 threads" out.txt || fail "no GCUPS line"
-grep -q "^tasks [0-9]*, [0-9]* cells per task, busy .* imbalance [0-9.]* (max/mean busy)" out.txt ||
+grep -q "^tasks [0-9]*, [0-9]* cells per task (largest [0-9]*: [0-9.]*% of all), busy .* imbalance [0-9.]* (max/mean busy)" out.txt ||
     fail "no task figures: $(cat out.txt)"
-for key in '"created"' '"cells_per_task"' '"busy_seconds"' '"imbalance"' '"GCUPS"' '"scores"'; do
+grep -q "^cpu .* s, imbalance [0-9.]* (max/mean CPU time in tasks)" out.txt || fail "no CPU figures: $(cat out.txt)"
+for key in '"created"' '"cells_per_task"' '"largest_task_cells"' '"busy_seconds"' '"imbalance"' \
+    '"cpu_seconds"' '"imbalance_cpu"' '"GCUPS"' '"scores"'; do
     grep -q "$key" r.json || fail "report lacks $key"
 done
 [ "$(grep -c "	" out.txt)" -eq 180 ] || fail "expected 180 score lines"
@@ -40,6 +42,16 @@ grep "	" out.txt | cmp -s - ref.txt || fail "PET: 1 thread differs from 2"
 run_ok "$ALIGN" $gen --threads 2 --schedule static
 grep "	" out.txt | cmp -s - ref.txt || fail "static schedule differs"
 grep -q "^tasks 2," out.txt || fail "static: expected one task per thread: $(tail -1 out.txt)"
+# the work split itself (deterministic): static's larger half against
+# dynamic's largest task, on a heavy-tailed database of one query
+awk '/^>/ {n++} n == 1' "$data/queries.fa" >q1.fa
+skew="--query q1.fa --generate 400 --seed 4 --alpha 0.9 --max-len 60000 --quiet --threads 2"
+run_ok "$ALIGN" $skew --schedule static
+s=$(sed -n 's/.*(largest [0-9]*: \([0-9.]*\)% of all).*/\1/p' out.txt)
+run_ok "$ALIGN" $skew --schedule dynamic
+d=$(sed -n 's/.*(largest [0-9]*: \([0-9.]*\)% of all).*/\1/p' out.txt)
+awk -v s="$s" -v d="$d" 'BEGIN { exit !(s > 50 && d < s) }' ||
+    fail "expected the static split's larger half ($s%) above dynamic's largest task ($d%)"
 for w in 8 16 32; do
     run_ok "$ALIGN" $gen --width $w
     grep "	" out.txt | cmp -s - ref.txt || fail "width $w differs"
