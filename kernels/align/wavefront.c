@@ -85,10 +85,8 @@ static void tile(wf *w, size_t k, size_t l)
     w->cpu[t] += peli_align_thread_cpu() - c0;
 }
 
-static void make_tasks(int nt, void *arg)
+static void create_tiles(wf *w)
 {
-    wf *w = arg;
-    (void)nt;
     for (size_t k = 0; k < w->ntr; k++)
         for (size_t l = 0; l < w->ntc; l++) {
             char *up = k ? &w->dep[(k - 1) * w->ntc + l] : &w->none;
@@ -104,6 +102,18 @@ static void make_tasks(int nt, void *arg)
     depend(out : me[0]) priority(prio)
             tile(w, k, l);
         }
+}
+
+/* The tiles are created by one explicit task: libgomp keeps the table of
+ * `depend` addresses in the creating task, and frees it when an explicit
+ * task ends, but not with a team's implicit task (a leak LeakSanitizer
+ * reports).  Whoever waits for peli_tasks waits for this task's children. */
+static void make_tasks(int nt, void *arg)
+{
+    wf *w = arg;
+    (void)nt;
+#pragma omp task default(none) firstprivate(w)
+    create_tiles(w);
 }
 
 /* Tile (k, l) again, every cell kept: c[(ii) (tj + 1) + jj] for matrix cell
