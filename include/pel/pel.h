@@ -25,5 +25,6 @@
 #include <pel/component.h>
 #include <pel/concurrent.h>
 #include <pel/budget.h>
+#include <pel/align.h>
 
 #endif

@@ -1,0 +1,519 @@
+/* pel-align: pairwise alignment from the command line (kernels/align).
+ * Two sequences (a tiled wavefront, with the traceback), or queries against
+ * a database FASTA (dynamically balanced tasks, striped SIMD), or against a
+ * generated heavy-tailed database; scores, GCUPS and the task-scheduling
+ * figures on stdout, the same in a JSON report. */
+#include <config.h>
+
+#include <dlfcn.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/driver.h"
+#include "common/report.h"
+
+#define PROG "pel-align"
+
+static const char usage[] =
+    "Usage: pel-align [options] SEQ_A SEQ_B\n"
+    "       pel-align [options] --query FILE (--db FILE | --generate N)\n"
+    "Aligns two sequences, or every query against every database sequence, and\n"
+    "prints the scores, GCUPS and the task-scheduling figures.\n"
+    "  --query FILE, --db FILE   FASTA inputs\n"
+    "  --generate N              a database of N sequences with Pareto lengths\n"
+    "      --seed S (1) --min-len L (30) --max-len L (20000) --alpha A (1.2)\n"
+    "      --write-db FILE       also write it as FASTA\n"
+    "  --matrix NAME             blosum45, blosum50, blosum62 (default) or dna\n"
+    "  --match M --mismatch X    dna scores (1, -1)\n"
+    "  --gap-open O --gap-extend E   a gap of k costs O + (k-1) E (10, 1)\n"
+    "  --mode local|global       (local)\n"
+    "  --threads N\n"
+    "  --traceback               CIGAR and the aligned pair of each alignment\n"
+    "  --schedule dynamic|static (dynamic), --grain CELLS (1048576)\n"
+    "  --tile T                  wavefront tile edge (256)\n"
+    "  --width 0|8|16|32         first SIMD lane width (0: 8, then wider)\n"
+    "  --scalar                  no SIMD\n"
+    "  --widest                  AVX-512 for every query (default: from 1024 residues)\n"
+    "  --reps R                  repeat the batch R times, report the median\n"
+    "  --quiet                   no per-pair lines\n"
+    "  --report FILE             JSON report\n"
+    "  --compare                 also time parasail's sw_striped_profile_16 (libparasail,\n"
+    "                            loaded at run time) on the same pairs, interleaved\n"
+    "Exit status: 0 done; 2 bad usage or input; 3 the run or an output failed.\n";
+
+typedef struct opts {
+    pel_align_params p;
+    const char *query, *db, *report, *write_db;
+    long generate, seed, min_len, max_len, threads, reps;
+    double alpha;
+    int traceback, quiet, compare;
+    char *seqs[2];
+} opts;
+
+static int parse(int argc, char **argv, opts *o)
+{
+    enum { O_QUERY = 256, O_DB, O_GEN, O_SEED, O_MINL, O_MAXL, O_ALPHA, O_WDB, O_MATRIX, O_MATCH,
+           O_MISM, O_GO, O_GE, O_MODE, O_THREADS, O_TB, O_SCHED, O_GRAIN, O_TILE, O_WIDTH,
+           O_SCALAR, O_WIDEST, O_REPS, O_QUIET, O_REPORT, O_COMPARE, O_HELP, O_VERSION };
+    static const struct option lo[] = {
+        {"query", 1, NULL, O_QUERY},       {"db", 1, NULL, O_DB},
+        {"generate", 1, NULL, O_GEN},      {"seed", 1, NULL, O_SEED},
+        {"min-len", 1, NULL, O_MINL},      {"max-len", 1, NULL, O_MAXL},
+        {"alpha", 1, NULL, O_ALPHA},       {"write-db", 1, NULL, O_WDB},
+        {"matrix", 1, NULL, O_MATRIX},     {"match", 1, NULL, O_MATCH},
+        {"mismatch", 1, NULL, O_MISM},     {"gap-open", 1, NULL, O_GO},
+        {"gap-extend", 1, NULL, O_GE},     {"mode", 1, NULL, O_MODE},
+        {"threads", 1, NULL, O_THREADS},   {"traceback", 0, NULL, O_TB},
+        {"schedule", 1, NULL, O_SCHED},    {"grain", 1, NULL, O_GRAIN},
+        {"tile", 1, NULL, O_TILE},         {"width", 1, NULL, O_WIDTH},
+        {"scalar", 0, NULL, O_SCALAR},     {"widest", 0, NULL, O_WIDEST},
+        {"reps", 1, NULL, O_REPS},
+        {"quiet", 0, NULL, O_QUIET},       {"report", 1, NULL, O_REPORT},
+        {"compare", 0, NULL, O_COMPARE},
+        {"help", 0, NULL, O_HELP},         {"version", 0, NULL, O_VERSION},
+        {NULL, 0, NULL, 0}};
+    int c;
+    long v;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+        const char *name = "";
+        for (int k = 0; lo[k].name; k++)
+            if (lo[k].val == c) name = lo[k].name;
+        char opt[32];
+        snprintf(opt, sizeof opt, "--%s", name);
+#define INT(lo_, hi_, dst)                                                                    \
+    do {                                                                                      \
+        if (!pel_opt_int(PROG, opt, optarg, (lo_), (hi_), &v)) return PEL_EXIT_USAGE;         \
+        dst = v;                                                                              \
+    } while (0)
+        switch (c) {
+        case O_QUERY: o->query = optarg; break;
+        case O_DB: o->db = optarg; break;
+        case O_GEN: INT(1, 10000000, o->generate); break;
+        case O_SEED: INT(0, 4294967295L, o->seed); break;
+        case O_MINL: INT(1, 10000000, o->min_len); break;
+        case O_MAXL: INT(1, 10000000, o->max_len); break;
+        case O_ALPHA:
+            if (!pel_opt_real(PROG, opt, optarg, 0.01, 100, &o->alpha)) return PEL_EXIT_USAGE;
+            break;
+        case O_WDB: o->write_db = optarg; break;
+        case O_MATRIX: o->p.matrix = optarg; break;
+        case O_MATCH: INT(1, 100, o->p.match); break;
+        case O_MISM: INT(-100, 0, o->p.mismatch); break;
+        case O_GO: INT(1, 1000, o->p.gap_open); break;
+        case O_GE: INT(1, 1000, o->p.gap_extend); break;
+        case O_MODE:
+            if (strcmp(optarg, "local") == 0) o->p.mode = PEL_ALIGN_LOCAL;
+            else if (strcmp(optarg, "global") == 0) o->p.mode = PEL_ALIGN_GLOBAL;
+            else {
+                fprintf(stderr, PROG ": error: --mode %.40s: expected local or global\n", optarg);
+                return PEL_EXIT_USAGE;
+            }
+            break;
+        case O_THREADS: INT(1, PEL_ALIGN_MAX_THREADS, o->threads); break;
+        case O_TB: o->traceback = 1; break;
+        case O_SCHED:
+            if (strcmp(optarg, "dynamic") == 0) o->p.schedule = PEL_ALIGN_DYNAMIC;
+            else if (strcmp(optarg, "static") == 0) o->p.schedule = PEL_ALIGN_STATIC;
+            else {
+                fprintf(stderr, PROG ": error: --schedule %.40s: expected dynamic or static\n", optarg);
+                return PEL_EXIT_USAGE;
+            }
+            break;
+        case O_GRAIN: INT(1, 1L << 40, o->p.grain); break;
+        case O_TILE: INT(8, 4096, o->p.tile); break;
+        case O_WIDTH:
+            INT(0, 32, o->p.width);
+            if (v != 0 && v != 8 && v != 16 && v != 32) {
+                fprintf(stderr, PROG ": error: --width %s: expected 0, 8, 16 or 32\n", optarg);
+                return PEL_EXIT_USAGE;
+            }
+            break;
+        case O_SCALAR: o->p.simd = 0; break;
+        case O_WIDEST: o->p.simd = 2; break;
+        case O_REPS: INT(1, 1000, o->reps); break;
+        case O_QUIET: o->quiet = 1; break;
+        case O_REPORT: o->report = optarg; break;
+        case O_COMPARE: o->compare = 1; break;
+        case O_HELP: fputs(usage, stdout); return PEL_EXIT_OK;
+        case O_VERSION: printf(PROG " (PEL) %s\n", pel_version()); return PEL_EXIT_OK;
+        default: return pel_opt_missing(PROG, c, argv);
+        }
+    }
+    int nops = argc - optind;
+    int batch = o->query || o->db || o->generate;
+    if (!batch && nops == 2) {
+        o->seqs[0] = argv[optind];
+        o->seqs[1] = argv[optind + 1];
+        return -1;
+    }
+    if (batch && nops == 0) {
+        if (!o->query || (!o->db && !o->generate) || (o->db && o->generate)) {
+            fprintf(stderr, PROG ": error: a batch needs --query and one of --db or --generate\n");
+            return PEL_EXIT_USAGE;
+        }
+        if (o->min_len > o->max_len) {
+            fprintf(stderr, PROG ": error: --min-len %ld exceeds --max-len %ld\n", o->min_len, o->max_len);
+            return PEL_EXIT_USAGE;
+        }
+        return -1;
+    }
+    if (batch) return pel_opt_extra(PROG, argc, argv);
+    fprintf(stderr, PROG ": error: give two sequences, or --query with --db or --generate (--help)\n");
+    return PEL_EXIT_USAGE;
+}
+
+/* a name fit for one output field: control bytes as '?' */
+static void put_name(FILE *f, const char *s)
+{
+    for (; *s; s++) fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
+static int write_fasta(pel_context *ctx, const char *path, const pel_seqset *s)
+{
+    pel_afile *a = NULL;
+    if (pel_afile_open(ctx, path, &a)) return 0;
+    FILE *f = pel_afile_stream(a);
+    for (size_t i = 0; i < pel_seqset_count(s); i++) {
+        fprintf(f, ">%s\n", pel_seqset_name(s, i));
+        const char *r = pel_seqset_seq(s, i);
+        for (size_t k = 0, n = pel_seqset_len(s, i); k < n; k += 60)
+            fprintf(f, "%.*s\n", (int)(n - k < 60 ? n - k : 60), r + k);
+    }
+    return pel_afile_commit(ctx, a) == PEL_OK;
+}
+
+static int write_report(pel_context *ctx, const opts *o, const pel_align_stats *st, double gcups,
+                        const long *scores, size_t nscores, int argc, char **argv)
+{
+    pel_afile *a = NULL;
+    pel_json *w = NULL;
+    if (pel_afile_open(ctx, o->report, &a)) return 0;
+    if (pel_json_create(&w, pel_afile_stream(a))) {
+        pel_afile_abort(a);
+        return 0;
+    }
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "schema", PEL_REPORT_SCHEMA);
+    pel_json_kv_int(w, "schema_version", PEL_REPORT_VERSION);
+    pel_json_kv_string(w, "program", PROG);
+    pel_json_kv_string(w, "numerics", "align=1");
+    pel_report_provenance(w);
+    pel_json_key(w, "argv");
+    pel_json_array_begin(w);
+    for (int i = 0; i < argc; i++) pel_json_string(w, argv[i]);
+    pel_json_array_end(w);
+    pel_json_kv_int(w, "threads", st->threads);
+    pel_json_key(w, "config");
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "mode", o->p.mode == PEL_ALIGN_LOCAL ? "local" : "global");
+    pel_json_kv_string(w, "matrix", o->p.matrix);
+    pel_json_kv_int(w, "gap_open", o->p.gap_open);
+    pel_json_kv_int(w, "gap_extend", o->p.gap_extend);
+    pel_json_kv_string(w, "schedule", o->p.schedule == PEL_ALIGN_DYNAMIC ? "dynamic" : "static");
+    pel_json_kv_int(w, "grain", (long long)o->p.grain);
+    pel_json_kv_int(w, "tile", (long long)o->p.tile);
+    pel_json_object_end(w);
+    pel_json_key(w, "problems");
+    pel_json_array_begin(w);
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "problem", o->seqs[0] ? "pair" : "batch");
+    pel_json_kv_int(w, "cells", (long long)st->cells);
+    pel_json_kv_number(w, "kernel_seconds", st->seconds);
+    pel_json_key(w, "rates");
+    pel_json_array_begin(w);
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "name", "cell updates");
+    pel_json_kv_number(w, "value", gcups);
+    pel_json_kv_string(w, "unit", "GCUPS");
+    pel_json_object_end(w);
+    pel_json_array_end(w);
+    pel_json_key(w, "tasks");
+    pel_json_object_begin(w);
+    pel_json_kv_int(w, "created", (long long)st->tasks);
+    pel_json_kv_number(w, "cells_per_task", st->tasks ? (double)st->cells / (double)st->tasks : 0);
+    pel_json_kv_int(w, "largest_task_cells", (long long)st->task_cells_max);
+    pel_json_key(w, "busy_seconds");
+    pel_json_array_begin(w);
+    for (int t = 0; t < st->threads; t++) pel_json_number(w, st->busy[t]);
+    pel_json_array_end(w);
+    pel_json_kv_number(w, "imbalance", pel_align_imbalance(st));
+    pel_json_key(w, "cpu_seconds");
+    pel_json_array_begin(w);
+    for (int t = 0; t < st->threads; t++) pel_json_number(w, st->cpu[t]);
+    pel_json_array_end(w);
+    pel_json_kv_number(w, "imbalance_cpu", pel_align_imbalance_cpu(st));
+    pel_json_object_end(w);
+    pel_json_kv_string(w, "isa", st->isa);
+    pel_json_kv_int(w, "first_width", st->width_first);
+    pel_json_kv_int(w, "rescored_after_8", (long long)st->rescored8);
+    pel_json_kv_int(w, "rescored_after_16", (long long)st->rescored16);
+    pel_json_key(w, "scores");
+    pel_json_array_begin(w);
+    for (size_t i = 0; i < nscores; i++) pel_json_int(w, scores[i]);
+    pel_json_array_end(w);
+    pel_json_object_end(w);
+    pel_json_array_end(w);
+    pel_json_kv_int(w, "exit_status", 0);
+    pel_json_object_end(w);
+    if (pel_json_finish(w)) {
+        pel_afile_abort(a);
+        return 0;
+    }
+    return pel_afile_commit(ctx, a) == PEL_OK;
+}
+
+static void print_figures(const pel_align_stats *st, double gcups)
+{
+    printf("%llu cells in %.6f s: %.3f GCUPS on %d thread%s (%s", (unsigned long long)st->cells,
+           st->seconds, gcups, st->threads, st->threads == 1 ? "" : "s", st->isa);
+    if (st->width_first) printf(", %d-bit lanes first", st->width_first);
+    printf(")\n");
+    if (st->rescored8 || st->rescored16)
+        printf("rescored: %llu pairs after 8 bits, %llu after 16\n",
+               (unsigned long long)st->rescored8, (unsigned long long)st->rescored16);
+    printf("tasks %llu, %.0f cells per task (largest %llu: %.1f%% of all), busy",
+           (unsigned long long)st->tasks, st->tasks ? (double)st->cells / (double)st->tasks : 0.0,
+           (unsigned long long)st->task_cells_max,
+           st->cells ? 100.0 * (double)st->task_cells_max / (double)st->cells : 0.0);
+    for (int t = 0; t < st->threads; t++) printf(" %.6f", st->busy[t]);
+    printf(" s, imbalance %.3f (max/mean busy)\n", pel_align_imbalance(st));
+    printf("cpu");
+    for (int t = 0; t < st->threads; t++) printf(" %.6f", st->cpu[t]);
+    printf(" s, imbalance %.3f (max/mean CPU time in tasks)\n", pel_align_imbalance_cpu(st));
+}
+
+static void print_alignment(const pel_align_result *r)
+{
+    printf("  a[%zu,%zu) b[%zu,%zu) %s\n  %s\n  %s\n", r->a_begin, r->a_end, r->b_begin, r->b_end,
+           r->cigar, r->a_row, r->b_row);
+}
+
+/* ---- --compare: parasail's striped 16-bit local aligner on the same pairs ----
+ * libparasail is loaded at run time (no build dependency); its query
+ * profiles are made before the clock starts, as pel_align_batch's are, and
+ * the pairs run longest first over the same number of threads. */
+typedef struct ps_api {
+    void *lib;
+    void *(*matrix_lookup)(const char *);
+    void *(*profile_create_16)(const char *, int, const void *);
+    void (*profile_free)(void *);
+    void *(*sw_16)(const void *, const char *, int, int, int);
+    int (*get_score)(const void *);
+    int (*saturated)(const void *);
+    void (*result_free)(void *);
+} ps_api;
+
+static int ps_load(ps_api *ps)
+{
+    ps->lib = dlopen("libparasail.so.8", RTLD_NOW | RTLD_LOCAL);
+    if (!ps->lib) ps->lib = dlopen("libparasail.so", RTLD_NOW | RTLD_LOCAL);
+    if (!ps->lib) return 0;
+#define SYM(field, name) *(void **)&ps->field = dlsym(ps->lib, name)
+    SYM(matrix_lookup, "parasail_matrix_lookup");
+    SYM(profile_create_16, "parasail_profile_create_16");
+    SYM(profile_free, "parasail_profile_free");
+    SYM(sw_16, "parasail_sw_striped_profile_16");
+    SYM(get_score, "parasail_result_get_score");
+    SYM(saturated, "parasail_result_is_saturated");
+    SYM(result_free, "parasail_result_free");
+#undef SYM
+    return ps->matrix_lookup && ps->profile_create_16 && ps->profile_free && ps->sw_16 &&
+           ps->get_score && ps->saturated && ps->result_free;
+}
+
+typedef struct ps_pair {
+    uint64_t cells;
+    long q, d;
+} ps_pair;
+
+static int cmp_pairs(const void *x, const void *y)
+{
+    const ps_pair *a = x, *b = y;
+    if (a->cells != b->cells) return a->cells > b->cells ? -1 : 1;
+    return a->q != b->q ? (a->q < b->q ? -1 : 1) : (a->d < b->d ? -1 : a->d > b->d);
+}
+
+/* CPU seconds of the whole process: robust to other processes sharing the
+ * cores, and at one thread exactly the work of the pass. */
+static double cpu_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* One timed pass: seconds; *mismatch counts scores unlike pel's (a
+ * saturated parasail result is not counted). */
+static double ps_pass(const ps_api *ps, void **prof, const pel_seqset *qs, const pel_seqset *db,
+                      const ps_pair *pairs, long np, int open, int ext, int nt, const long *scores,
+                      long *mismatch)
+{
+    long nd = (long)pel_seqset_count(db), bad = 0;
+    double t0 = pel_wtime();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) default(none)                    \
+    shared(ps, prof, db, pairs, np, open, ext, scores, nd) reduction(+ : bad)
+    for (long k = 0; k < np; k++) {
+        const ps_pair *p = &pairs[k];
+        void *r = ps->sw_16(prof[p->q], pel_seqset_seq(db, (size_t)p->d),
+                            (int)pel_seqset_len(db, (size_t)p->d), open, ext);
+        if (r && !ps->saturated(r) && ps->get_score(r) != scores[p->q * nd + p->d]) bad++;
+        ps->result_free(r);
+    }
+    (void)qs;
+    *mismatch = bad;
+    return pel_wtime() - t0;
+}
+
+int main(int argc, char **argv)
+{
+    opts o = {.seed = 1, .min_len = 30, .max_len = 20000, .alpha = 1.2, .reps = 1};
+    pel_align_params_default(&o.p);
+    int code = parse(argc, argv, &o);
+    if (code >= 0) return code;
+    pel_context *ctx = NULL;
+    if (pel_context_create(&ctx)) return PEL_EXIT_RUN;
+    if (o.threads) pel_context_set_threads(ctx, (int)o.threads);
+    pel_align *al = NULL;
+    pel_seqset *qs = NULL, *db = NULL;
+    long *scores = NULL;
+    int status = PEL_EXIT_USAGE;
+    if (pel_align_create(ctx, &o.p, &al) != PEL_OK) goto fail;
+    if (o.seqs[0]) {
+        if (pel_seqset_from_string(ctx, "SEQ_A", o.seqs[0], &qs) ||
+            pel_seqset_from_string(ctx, "SEQ_B", o.seqs[1], &db))
+            goto fail;
+    } else {
+        if (pel_seqset_read_file(ctx, o.query, &qs)) goto fail;
+        if (o.db && pel_seqset_read_file(ctx, o.db, &db)) goto fail;
+        if (o.generate && pel_seqset_generate(ctx, (size_t)o.generate, (size_t)o.min_len,
+                                              (size_t)o.max_len, o.alpha, (uint64_t)o.seed, &db))
+            goto fail;
+    }
+    status = PEL_EXIT_RUN; /* from here on the failures are the run's or an output's */
+    if ((o.report && pel_afile_check(ctx, o.report)) || (o.write_db && pel_afile_check(ctx, o.write_db)))
+        goto fail;
+    if (o.write_db && !write_fasta(ctx, o.write_db, db)) goto fail;
+    pel_run_guard_begin(PROG);
+    size_t nq = pel_seqset_count(qs), nd = pel_seqset_count(db);
+    scores = calloc(nq * nd > 0 ? nq * nd : 1, sizeof *scores);
+    if (!scores) goto fail_guard;
+    pel_align_stats st;
+    double gcups = 0;
+    if (o.seqs[0]) {
+        pel_align_result r;
+        if (pel_align_pair(al, pel_seqset_seq(qs, 0), pel_seqset_len(qs, 0), pel_seqset_seq(db, 0),
+                           pel_seqset_len(db, 0), o.traceback, &r))
+            goto fail_guard;
+        scores[0] = r.score;
+        st = *pel_align_last_stats(al);
+        printf("score %ld\n", r.score);
+        if (o.traceback) print_alignment(&r);
+        pel_align_result_free(&r);
+    } else {
+        double secs[1000], pss[1000], ratio[1000], cratio[1000];
+        ps_api ps = {0};
+        void **prof = NULL;
+        ps_pair *pairs = NULL;
+        long np = (long)(nq * nd), mism = 0;
+        if (o.compare) {
+            if (o.p.mode != PEL_ALIGN_LOCAL || strcmp(o.p.matrix, "dna") == 0 || !ps_load(&ps)) {
+                pel_error(ctx, PEL_ENOTSUP, "--compare needs libparasail (Debian: libparasail8) "
+                                            "and a local alignment with a BLOSUM matrix");
+                status = PEL_EXIT_USAGE;
+                goto fail_guard;
+            }
+            const void *m = ps.matrix_lookup(o.p.matrix);
+            prof = calloc(nq, sizeof *prof);
+            pairs = calloc((size_t)np, sizeof *pairs);
+            for (size_t q = 0; prof && q < nq; q++)
+                prof[q] = ps.profile_create_16(pel_seqset_seq(qs, q), (int)pel_seqset_len(qs, q), m);
+            for (long k = 0; pairs && k < np; k++) {
+                pairs[k].q = k / (long)nd;
+                pairs[k].d = k % (long)nd;
+                pairs[k].cells = (uint64_t)pel_seqset_len(qs, (size_t)pairs[k].q) *
+                                 pel_seqset_len(db, (size_t)pairs[k].d);
+            }
+            if (!prof || !pairs || !m) {
+                pel_error(ctx, PEL_ENOMEM, "--compare: no memory");
+                goto fail_guard;
+            }
+            qsort(pairs, (size_t)np, sizeof *pairs, cmp_pairs);
+        }
+        for (long rep = 0; rep < o.reps; rep++) {
+            double c0 = cpu_seconds();
+            if (pel_align_batch(al, qs, db, scores, &st)) goto fail_guard;
+            double c1 = cpu_seconds();
+            secs[rep] = st.seconds;
+            if (o.compare) {
+                long bad = 0;
+                pss[rep] = ps_pass(&ps, prof, qs, db, pairs, np, o.p.gap_open, o.p.gap_extend,
+                                   st.threads, scores, &bad);
+                ratio[rep] = pss[rep] / secs[rep];
+                cratio[rep] = (cpu_seconds() - c1) / (c1 - c0);
+                mism += bad;
+            }
+            if (pel_run_stop_signal()) break;
+        }
+        if (o.compare) {
+            double tp = pel_report_median(pss, (int)o.reps), tr = pel_report_median(ratio, (int)o.reps);
+            double cr = pel_report_median(cratio, (int)o.reps);
+            printf("parasail sw_striped_profile_16: %.3f GCUPS on %d thread%s (median of %ld); "
+                   "pel-align / parasail: %.2f in wall time, %.2f in CPU time (medians of the "
+                   "ratios of interleaved runs); %ld scores differ\n",
+                   (double)st.cells / tp * 1e-9, st.threads, st.threads == 1 ? "" : "s", o.reps, tr,
+                   cr, mism);
+            for (size_t q = 0; q < nq; q++) ps.profile_free(prof[q]);
+            free(prof);
+            free(pairs);
+            dlclose(ps.lib);
+        }
+        int sig = pel_run_stop_signal();
+        if (sig) {
+            fprintf(stderr, PROG ": error: stopped by %s, no report written\n", pel_run_signal_name(sig));
+            status = PEL_EXIT_SIGNAL + sig;
+            goto fail_guard;
+        }
+        st.seconds = pel_report_median(secs, (int)o.reps);
+        for (size_t q = 0; q < nq && !o.quiet; q++)
+            for (size_t d = 0; d < nd; d++) {
+                put_name(stdout, pel_seqset_name(qs, q));
+                fputc('\t', stdout);
+                put_name(stdout, pel_seqset_name(db, d));
+                printf("\t%ld\n", scores[q * nd + d]);
+                if (o.traceback) {
+                    pel_align_result r;
+                    pel_align_stats keep = st;
+                    if (pel_align_pair(al, pel_seqset_seq(qs, q), pel_seqset_len(qs, q),
+                                       pel_seqset_seq(db, d), pel_seqset_len(db, d), 1, &r))
+                        goto fail_guard;
+                    print_alignment(&r);
+                    pel_align_result_free(&r);
+                    st = keep;
+                }
+            }
+    }
+    gcups = st.seconds > 0 ? (double)st.cells / st.seconds * 1e-9 : 0;
+    print_figures(&st, gcups);
+    if (o.report && !write_report(ctx, &o, &st, gcups, scores, nq * nd, argc, argv)) goto fail_guard;
+    pel_run_guard_end();
+    free(scores);
+    pel_seqset_destroy(qs);
+    pel_seqset_destroy(db);
+    pel_align_destroy(al);
+    pel_context_destroy(ctx);
+    return PEL_EXIT_OK;
+fail_guard:
+    pel_run_guard_end();
+fail:
+    if (status < PEL_EXIT_SIGNAL) fprintf(stderr, PROG ": error: %s\n", pel_context_error(ctx));
+    free(scores);
+    pel_seqset_destroy(qs);
+    pel_seqset_destroy(db);
+    pel_align_destroy(al);
+    pel_context_destroy(ctx);
+    return status;
+}

@@ -1,0 +1,253 @@
+/* Many pairs: queries against a database (include/pel/align.h,
+ * pel_align_batch).  Work items are the pairs (q, d), of q_len x d_len
+ * cells.  Dynamic: the pairs sorted by cells, largest first (ties by index),
+ * cut into tasks of at least `grain` cells, so the long pairs start first
+ * and the short ones fill the gaps at the end.  Static: the pairs in their
+ * order cut into one task per thread of equal numbers of pairs (what a
+ * static loop schedule does).  Each pair's score is a function of the pair
+ * only, so neither choice changes a result. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal/align.h"
+#include "internal/team.h"
+
+typedef struct pair_item {
+    uint64_t cells;
+    size_t idx; /* q * ndb + d */
+} pair_item;
+
+typedef struct batch {
+    pel_align *al;
+    const pel_seqset *qs, *db;
+    size_t nq, ndb;
+    uint8_t **qc, **dc;          /* codes */
+    peli_striped **prof;         /* nq x 3 widths (8, 16, 32), NULL where unused */
+    pair_item *items;            /* the order */
+    size_t *task_begin;          /* ntasks + 1 */
+    size_t ntasks;
+    void **work;                 /* per thread */
+    double *busy, *cpu;
+    uint64_t *res8, *res16;      /* per thread: pairs rescored after 8, 16 bits */
+    long *scores;
+    size_t npairs, work_bytes;
+    int failed; /* no memory for a thread's workspace: no task was made */
+} batch;
+
+static int cmp_items(const void *x, const void *y)
+{
+    const pair_item *a = x, *b = y;
+    if (a->cells != b->cells) return a->cells > b->cells ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static void one_pair(batch *B, size_t idx, void *work, int t)
+{
+    size_t q = idx / B->ndb, d = idx % B->ndb;
+    const uint8_t *a = B->qc[q], *b = B->dc[d];
+    size_t na = pel_seqset_len(B->qs, q), nb = pel_seqset_len(B->db, d);
+    for (int w = 0; w < 3; w++) {
+        peli_striped *sp = B->prof[q * 3 + w];
+        if (!sp || nb == 0) continue;
+        int sat = 0;
+        long s = peli_striped_score(sp, b, nb, work, &sat);
+        if (!sat) {
+            B->scores[idx] = s;
+            return;
+        }
+        if (w == 0) B->res8[t]++;
+        if (w == 1) B->res16[t]++;
+    }
+    B->scores[idx] = peli_align_scalar_score(B->al, a, na, b, nb, work);
+}
+
+static void run_task(batch *B, size_t k)
+{
+    double t0 = pel_wtime(), c0 = peli_align_thread_cpu();
+    int t = peli_task_thread();
+    for (size_t p = B->task_begin[k]; p < B->task_begin[k + 1]; p++)
+        one_pair(B, B->items[p].idx, B->work[t], t);
+    B->busy[t] += pel_wtime() - t0;
+    B->cpu[t] += peli_align_thread_cpu() - c0;
+}
+
+static void make_tasks(int nt, void *arg)
+{
+    batch *B = arg;
+    if (nt > PEL_ALIGN_MAX_THREADS) nt = PEL_ALIGN_MAX_THREADS; /* checked: never */
+    for (int t = 0; t < nt; t++)
+        if (!B->work[t] && !(B->work[t] = pel_malloc(B->work_bytes))) B->failed = 1;
+    if (B->failed) return;
+    if (B->al->p.schedule == PEL_ALIGN_STATIC) {
+        size_t parts = (size_t)nt < B->npairs ? (size_t)nt : B->npairs;
+        B->ntasks = 0;
+        for (size_t k = 0; k < parts; k++) B->task_begin[++B->ntasks] = B->npairs * (k + 1) / parts;
+    }
+    for (size_t k = 0; k < B->ntasks; k++) {
+#pragma omp task default(none) firstprivate(B, k)
+        run_task(B, k);
+    }
+}
+
+pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_seqset *db,
+                           long *scores, pel_align_stats *stats)
+{
+    if (!al) return PEL_EINVAL;
+    pel_context *ctx = al->ctx;
+    PEL_REQUIRE(ctx, queries != NULL && db != NULL, "align: batch: the query and database sets must not be NULL");
+    PEL_REQUIRE(ctx, scores != NULL, "align: batch: the scores array must not be NULL");
+    int nthreads = pel_context_threads(ctx);
+    PEL_REQUIRE(ctx, nthreads <= PEL_ALIGN_MAX_THREADS, "align: %d threads: at most %d", nthreads,
+                PEL_ALIGN_MAX_THREADS);
+    batch B = {0};
+    B.al = al;
+    B.qs = queries;
+    B.db = db;
+    B.nq = pel_seqset_count(queries);
+    B.ndb = pel_seqset_count(db);
+    B.scores = scores;
+    PEL_REQUIRE(ctx, B.ndb == 0 || B.nq <= SIZE_MAX / 4 / sizeof(pair_item) / B.ndb,
+                "align: batch: %zu x %zu pairs is too many", B.nq, B.ndb);
+    size_t npairs = B.nq * B.ndb, maxq = 0, maxd = 0;
+    for (size_t q = 0; q < B.nq; q++) {
+        size_t n = pel_seqset_len(queries, q);
+        if (n > maxq) maxq = n;
+    }
+    for (size_t d = 0; d < B.ndb; d++) {
+        size_t n = pel_seqset_len(db, d);
+        if (n > maxd) maxd = n;
+    }
+    pel_status st = peli_align_check_sizes(al, maxq, maxd);
+    if (st != PEL_OK) return st;
+    /* every sequence through the aligner's alphabet */
+    B.qc = calloc(B.nq ? B.nq : 1, sizeof *B.qc);
+    B.dc = calloc(B.ndb ? B.ndb : 1, sizeof *B.dc);
+    B.prof = calloc(B.nq ? 3 * B.nq : 1, sizeof *B.prof);
+    B.items = malloc((npairs ? npairs : 1) * sizeof *B.items);
+    B.task_begin = malloc((npairs + 2) * sizeof *B.task_begin);
+    B.busy = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.busy);
+    B.cpu = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.cpu);
+    B.res8 = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.res8);
+    B.res16 = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.res16);
+    B.work = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.work);
+    if (!B.qc || !B.dc || !B.prof || !B.items || !B.task_begin || !B.busy || !B.cpu || !B.res8 || !B.res16 ||
+        !B.work) {
+        st = pel_error(ctx, PEL_ENOMEM, "align: batch: no memory for %zu pairs", npairs);
+        goto done;
+    }
+    char what[64];
+    for (size_t q = 0; q < B.nq && st == PEL_OK; q++) {
+        snprintf(what, sizeof what, "query %zu", q + 1);
+        st = peli_align_encode(al, pel_seqset_seq(queries, q), pel_seqset_len(queries, q), what,
+                               &B.qc[q]);
+    }
+    for (size_t d = 0; d < B.ndb && st == PEL_OK; d++) {
+        snprintf(what, sizeof what, "database sequence %zu", d + 1);
+        st = peli_align_encode(al, pel_seqset_seq(db, d), pel_seqset_len(db, d), what, &B.dc[d]);
+    }
+    if (st != PEL_OK) goto done;
+    /* query profiles for each usable width from the first one */
+    int simd = al->p.mode == PEL_ALIGN_LOCAL && al->level > PELI_ALIGN_SCALAR;
+    static const int widths[3] = {8, 16, 32};
+    size_t work_bytes = 2 * (maxd + 1) * sizeof(int32_t);
+    int first = 0, levels = 0;
+    if (simd)
+        for (size_t q = 0; q < B.nq; q++) {
+            size_t nq = pel_seqset_len(queries, q);
+            for (int w = 0; w < 3; w++) {
+                if ((al->p.width && widths[w] < al->p.width) || !peli_striped_width_ok(al, widths[w]) ||
+                    nq == 0)
+                    continue;
+                if (!first) first = widths[w];
+                int lv = peli_align_level_for(al, nq);
+                levels |= 1 << lv;
+                peli_striped *sp = peli_striped_create(al, lv, widths[w], B.qc[q], nq);
+                if (!sp) {
+                    st = pel_error(ctx, PEL_ENOMEM, "align: batch: no memory for the query profiles");
+                    goto done;
+                }
+                B.prof[q * 3 + w] = sp;
+                size_t wb = peli_striped_work_bytes(sp);
+                if (wb > work_bytes) work_bytes = wb;
+            }
+        }
+    /* the order and the tasks */
+    for (size_t p = 0; p < npairs; p++) {
+        B.items[p].idx = p;
+        B.items[p].cells = (uint64_t)pel_seqset_len(queries, p / B.ndb) * pel_seqset_len(db, p % B.ndb);
+    }
+    B.npairs = npairs;
+    B.work_bytes = work_bytes;
+    B.ntasks = 0;
+    B.task_begin[0] = 0;
+    if (al->p.schedule == PEL_ALIGN_DYNAMIC) {
+        qsort(B.items, npairs, sizeof *B.items, cmp_items);
+        uint64_t acc = 0;
+        for (size_t p = 0; p < npairs; p++) {
+            acc += B.items[p].cells + 1;
+            if (acc >= al->p.grain || p + 1 == npairs) {
+                B.task_begin[++B.ntasks] = p + 1;
+                acc = 0;
+            }
+        }
+    } else {
+        B.ntasks = npairs ? 1 : 0; /* cut in make_tasks, which knows the team */
+    }
+    uint64_t cells = 0;
+    for (size_t p = 0; p < npairs; p++) cells += B.items[p].cells;
+    double t0 = pel_wtime();
+    int nt = B.ntasks ? peli_tasks(ctx, al->p.schedule == PEL_ALIGN_DYNAMIC ? B.ntasks : npairs,
+                                  make_tasks, &B)
+                       : 1;
+    if (B.failed) {
+        st = pel_error(ctx, PEL_ENOMEM, "align: batch: no memory for the workspace");
+        goto done;
+    }
+    pel_align_stats *S = &al->last;
+    memset(S, 0, sizeof *S);
+    S->seconds = pel_wtime() - t0;
+    S->cells = cells;
+    S->tasks = B.ntasks;
+    for (size_t k = 0; k < B.ntasks; k++) {
+        uint64_t c = 0;
+        for (size_t p = B.task_begin[k]; p < B.task_begin[k + 1]; p++) c += B.items[p].cells;
+        if (c > S->task_cells_max) S->task_cells_max = c;
+    }
+    S->threads = nt < PEL_ALIGN_MAX_THREADS ? nt : PEL_ALIGN_MAX_THREADS;
+    for (int t = 0; t < PEL_ALIGN_MAX_THREADS; t++) {
+        if (t < S->threads) {
+            S->busy[t] = B.busy[t];
+            S->cpu[t] = B.cpu[t];
+        }
+        S->rescored8 += B.res8[t];
+        S->rescored16 += B.res16[t];
+    }
+    S->width_first = simd ? first : 32;
+    S->isa = !simd || !levels                            ? "scalar"
+             : levels == (1 << PELI_ALIGN_AVX512)        ? "avx512"
+             : levels & (1 << PELI_ALIGN_AVX512)         ? "avx512+avx2"
+                                                         : "avx2";
+    if (stats) *stats = *S;
+done:
+    if (B.qc)
+        for (size_t q = 0; q < B.nq; q++) free(B.qc[q]);
+    if (B.dc)
+        for (size_t d = 0; d < B.ndb; d++) free(B.dc[d]);
+    if (B.prof)
+        for (size_t k = 0; k < 3 * B.nq; k++) peli_striped_destroy(B.prof[k]);
+    if (B.work)
+        for (int t = 0; t < PEL_ALIGN_MAX_THREADS; t++) pel_free(B.work[t]);
+    free(B.qc);
+    free(B.dc);
+    free(B.prof);
+    free(B.items);
+    free(B.task_begin);
+    free(B.busy);
+    free(B.cpu);
+    free(B.res8);
+    free(B.res16);
+    free(B.work);
+    return st;
+}

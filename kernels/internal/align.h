@@ -1,0 +1,104 @@
+/* Private to the align family (kernels/align). */
+#ifndef PEL_INTERNAL_ALIGN_H
+#define PEL_INTERNAL_ALIGN_H
+
+#include <stdint.h>
+
+#include <pel/align.h>
+
+#include "internal/core.h"
+
+#define PELI_ALIGN_BAD 255
+#define PELI_ALIGN_NEG (-(1 << 29)) /* minus infinity for 32-bit cells: never wraps */
+
+typedef struct peli_align_scoring {
+    const char *alphabet;
+    int n;                   /* residue codes 0 .. n-1 */
+    unsigned char code[256]; /* character -> code, PELI_ALIGN_BAD for none */
+    int sub[24][24];
+    int maxsub, minsub;
+} peli_align_scoring;
+
+/* SIMD kernel levels of this family (pel_cpu_isa, and AVX-512BW for the
+ * 8- and 16-bit lanes of 512-bit vectors). */
+enum { PELI_ALIGN_SCALAR = 0, PELI_ALIGN_AVX2 = 1, PELI_ALIGN_AVX512 = 2 };
+
+struct pel_align {
+    pel_context *ctx;
+    pel_align_params p;
+    char matrix[16];
+    peli_align_scoring s;
+    int level; /* PELI_ALIGN_* chosen at create */
+    pel_align_stats last;
+};
+
+pel_status peli_align_scoring_init(pel_context *ctx, const pel_align_params *p, peli_align_scoring *s);
+
+/* Residues to codes (every character has one once the FASTA reader or the
+ * caller's string passed; bytes with none are refused by the callers). */
+pel_status peli_align_encode(pel_align *al, const char *seq, size_t n, const char *what,
+                             uint8_t **out);
+
+/* The scalar score in linear space (rows of b), the reference recurrences. */
+long peli_align_scalar_score(const pel_align *al, const uint8_t *a, size_t na, const uint8_t *b,
+                             size_t nb, int32_t *work /* 2 (nb + 1) */);
+
+/* ---- striped SIMD (striped.c) ----------------------------------------------- */
+typedef struct peli_striped peli_striped;
+/* A query profile for local scoring at `width` bits on `level`; NULL when
+ * out of memory. */
+peli_striped *peli_striped_create(const pel_align *al, int level, int width, const uint8_t *q,
+                                  size_t nq);
+void peli_striped_destroy(peli_striped *sp);
+/* Bytes of workspace peli_striped_score needs (64-byte aligned). */
+size_t peli_striped_work_bytes(const peli_striped *sp);
+/* The local score of the profile's query against b; *saturated = 1 when a
+ * lane saturated (then the score is not valid: rescore wider). */
+long peli_striped_score(const peli_striped *sp, const uint8_t *b, size_t nb, void *work,
+                        int *saturated);
+/* Whether `width` bits can hold this scoring's penalties at all. */
+int peli_striped_width_ok(const pel_align *al, int width);
+
+/* ---- alignment assembly (ref.c) ------------------------------------------- */
+/* Ops, traced backwards: 'M' (resolved to '=' or 'X' from the residues),
+ * 'I', 'D'.  Fills r's cigar and rows from ops[0..n) (reversed). */
+pel_status peli_align_build(pel_align *al, const char *a, const char *b, size_t a_begin,
+                            size_t b_begin, const char *ops_rev, size_t n, pel_align_result *r);
+
+/* One DP cell of the recurrences, shared by every scalar path:
+ *   E = max(E_left - ext, H_left - open)    (a gap in a: consumes b, 'D')
+ *   F = max(F_up - ext, H_up - open)        (a gap in b: consumes a, 'I')
+ *   H = max(H_diag + s, E, F[, 0 local]) */
+static inline void peli_align_cell(int32_t hdiag, int32_t hup, int32_t fup, int32_t hleft,
+                                   int32_t eleft, int32_t s, int32_t open, int32_t ext, int local,
+                                   int32_t *h, int32_t *e, int32_t *f)
+{
+    int32_t ee = eleft - ext, eo = hleft - open;
+    int32_t ff = fup - ext, fo = hup - open;
+    int32_t E = ee > eo ? ee : eo, F = ff > fo ? ff : fo;
+    int32_t H = hdiag + s;
+    if (E > H) H = E;
+    if (F > H) H = F;
+    if (local && H < 0) H = 0;
+    *h = H;
+    *e = E;
+    *f = F;
+}
+
+/* The boundary of row 0 / column 0 at distance k >= 1 for global alignment. */
+static inline int32_t peli_align_edge(const pel_align *al, size_t k)
+{
+    return k == 0 ? 0 : -(int32_t)(al->p.gap_open + (int32_t)(k - 1) * al->p.gap_extend);
+}
+
+
+
+/* align.c */
+pel_status peli_align_score_codes(pel_align *al, const uint8_t *a, size_t na, const uint8_t *b,
+                                  size_t nb, long *score, int *width_used);
+pel_status peli_align_check_sizes(pel_align *al, size_t na, size_t nb);
+/* The SIMD level for a query of nq residues (params.simd). */
+int peli_align_level_for(const pel_align *al, size_t nq);
+/* CPU seconds of the calling thread. */
+double peli_align_thread_cpu(void);
+#endif
