@@ -319,21 +319,15 @@ typedef struct phase_arg {
     double *qnew;
 } phase_arg;
 
-/* Phase 1: longitude halos of T (and q). */
-static void ph_halo_lon(int t, int nt, void *arg)
+/* Before the first step: every halo of T and q (T or q may have been
+ * written directly since the last step). */
+static void ph_halo(int t, int nt, void *arg)
 {
     phase_arg *pa = arg;
-    peli_sphere_exchange_lon(&pa->a->g, pa->a->T, t, nt);
-    if (pa->a->p.vapour) peli_sphere_exchange_lon(&pa->a->g, (double *)pa->qold, t, nt);
-}
-
-/* Phase 2: polar halos of T; then W = k R(T^n) and the absorbed shortwave,
- * band by band.  The polar halo rows are written by threads 0 and 1 of the
- * phase and read in the next, so the split by band below is unaffected. */
-static void ph_halo_poles(int t, int nt, void *arg)
-{
-    phase_arg *pa = arg;
-    peli_sphere_exchange_poles(&pa->a->g, pa->a->T, t, nt);
+    size_t b, e;
+    pel_static_range(pa->a->g.ny, t, nt, &b, &e);
+    peli_sphere_exchange_bands(&pa->a->g, pa->a->T, b, e);
+    peli_sphere_exchange_bands(&pa->a->g, (double *)pa->qold, b, e);
 }
 
 static double asr_of(const pel_atmosphere *a, size_t j, double T)
@@ -341,47 +335,40 @@ static double asr_of(const pel_atmosphere *a, size_t j, double T)
     return (a->p.ice_albedo && !(T > a->p.Ts)) ? a->asr_ice[j] : a->asr_warm[j];
 }
 
-static void ph_rhs(int t, int nt, void *arg)
+/* Phase A, split over columns: W = k R(T^n) and the absorbed shortwave for
+ * the thread's columns of every band (T and its halos are complete: the
+ * previous phase wrote them), then the mu solve of those columns, each
+ * sweep band by band over the thread's columns. */
+static void ph_rhs_mu(int t, int nt, void *arg)
 {
     phase_arg *pa = arg;
     pel_atmosphere *a = pa->a;
     const pel_sphere *g = &a->g;
-    const size_t s = g->stride, nx = g->nx;
+    const size_t s = g->stride, nx = g->nx, ny = g->ny;
     const double A = a->p.A, B = a->p.B, k = a->k;
     size_t b, e;
-    pel_static_range(g->ny, t, nt, &b, &e);
-    for (size_t j = b; j < e; j++) {
+    pel_static_range(nx, t, nt, &b, &e);
+    for (size_t j = 0; j < ny; j++) {
         const double *T = a->T + (j + 1) * s + 1, *Ts = T - s, *Tn = T + s;
         const double ws = a->wmu[j], wn = a->wmu[j + 1], wl = a->wlam[j];
         const double *F = a->view[V_SFLUX] + j * nx;
         double *asr = a->view[V_ASR] + j * nx, *W = a->W + (j + 1) * s + 1;
-        for (size_t i = 0; i < nx; i++) {
+        for (size_t i = b; i < e; i++) {
             double c = T[i];
             double div = (wn * (Tn[i] - c) - ws * (c - Ts[i])) + wl * ((T[i - 1] - c) + (T[i + 1] - c));
             double sw = asr_of(a, j, c);
             asr[i] = sw;
             W[i] = k * (((div - (A + B * c)) + sw) + F[i]);
         }
-    }
-}
-
-/* Phase 3: the mu solve, column by column (split over columns; each sweep
- * runs band by band over the thread's columns). */
-static void ph_mu(int t, int nt, void *arg)
-{
-    phase_arg *pa = arg;
-    pel_atmosphere *a = pa->a;
-    const pel_sphere *g = &a->g;
-    const size_t s = g->stride, ny = g->ny;
-    size_t b, e;
-    pel_static_range(g->nx, t, nt, &b, &e);
-    double *W = a->W + 1;
-    for (size_t i = b; i < e; i++) W[s + i] *= a->mu_inv[0];
-    for (size_t j = 1; j < ny; j++) {
-        double *row = W + (j + 1) * s, *prev = row - s;
+        /* forward sweep of the mu solve, band j */
+        const double *prev = W - s;
         const double lo = a->mu_a[j], inv = a->mu_inv[j];
-        for (size_t i = b; i < e; i++) row[i] = (row[i] - lo * prev[i]) * inv;
+        if (j == 0)
+            for (size_t i = b; i < e; i++) W[i] *= inv;
+        else
+            for (size_t i = b; i < e; i++) W[i] = (W[i] - lo * prev[i]) * inv;
     }
+    double *W = a->W + 1;
     for (size_t j = ny - 1; j-- > 0;) {
         double *row = W + (j + 1) * s, *next = row + s;
         const double cp = a->mu_cp[j];
@@ -389,8 +376,9 @@ static void ph_mu(int t, int nt, void *arg)
     }
 }
 
-/* Phase 4, per band: the longitude solve, the update of T and the export
- * views, the vapour step, and the band's budget sums. */
+/* Phase B, split over bands: the longitude solve, the update of T and the
+ * export views, the vapour step, the band's budget sums, and the halos of
+ * the thread's bands (for the next step's phase A). */
 static void ph_lon_update(int t, int nt, void *arg)
 {
     phase_arg *pa = arg;
@@ -428,7 +416,10 @@ static void ph_lon_update(int t, int nt, void *arg)
         sums[S_DH * ny + j] = dh;
         sums[S_NET * ny + j] = net;
         sums[S_HSCALE * ny + j] = hs;
-        if (!p->vapour) continue;
+        if (!p->vapour) {
+            peli_sphere_exchange_bands(g, a->T, j, j + 1);
+            continue;
+        }
 
         const double *qo = pa->qold + (j + 1) * s + 1, *E = a->view[V_EVAP] + j * nx;
         double *qn = pa->qnew + (j + 1) * s + 1, *vq = a->view[V_Q] + j * nx, *pr = a->view[V_PRECIP] + j * nx;
@@ -452,6 +443,8 @@ static void ph_lon_update(int t, int nt, void *arg)
         sums[S_DQ * ny + j] = dq;
         sums[S_WATER * ny + j] = water;
         sums[S_QSCALE * ny + j] = qsc;
+        peli_sphere_exchange_bands(g, a->T, j, j + 1);
+        peli_sphere_exchange_bands(g, pa->qnew, j, j + 1);
     }
 }
 
@@ -477,13 +470,12 @@ static void step_body(peli_team *tm, void *arg)
 {
     step_arg *sa = arg;
     pel_atmosphere *a = sa->a;
+    phase_arg p0 = {a, a->q[sa->q0], NULL};
+    peli_phase(tm, ph_halo, &p0);
     for (long n = 0; n < sa->nsteps; n++) {
         int cur = (int)((sa->q0 + n) & 1);
         phase_arg pa = {a, a->q[cur], a->p.vapour ? a->q[cur ^ 1] : a->q[cur]};
-        peli_phase(tm, ph_halo_lon, &pa);
-        peli_phase(tm, ph_halo_poles, &pa);
-        peli_phase(tm, ph_rhs, &pa);
-        peli_phase(tm, ph_mu, &pa);
+        peli_phase(tm, ph_rhs_mu, &pa);
         peli_phase(tm, ph_lon_update, &pa);
         if (peli_master(tm)) close_budgets(a);
     }

@@ -88,28 +88,18 @@ double pel_sphere_lon_centre(const pel_sphere *g, size_t i) { return ((double)i 
 double pel_sphere_cell_area(const pel_sphere *g) { return 4.0 * PI / (double)g->cells; }
 
 /* ---- the halo exchange ---------------------------------------------------------
- * Two phases: every interior row's west and east halo (periodic), then the
- * polar halo rows copied whole (halo columns included) from the polar bands. */
-void peli_sphere_exchange_lon(const pel_sphere *g, double *f, int t, int nt)
+ * Band by band: the west and east halo cells (periodic), then the polar halo
+ * rows copied whole (halo cells included) from the polar bands. */
+void peli_sphere_exchange_bands(const pel_sphere *g, double *f, size_t b, size_t e)
 {
     const size_t s = g->stride, nx = g->nx;
-    size_t b, e;
-    pel_static_range(g->ny, t, nt, &b, &e);
     for (size_t j = b; j < e; j++) {
         double *row = f + (j + 1) * s;
         row[0] = row[nx];
         row[nx + 1] = row[1];
     }
-}
-
-void peli_sphere_exchange_poles(const pel_sphere *g, double *f, int t, int nt)
-{
-    size_t b, e;
-    pel_static_range(2, t, nt, &b, &e);
-    for (size_t k = b; k < e; k++) {
-        size_t halo = k == 0 ? 0 : g->ny + 1, band = k == 0 ? 1 : g->ny;
-        memcpy(f + halo * g->stride, f + band * g->stride, g->stride * sizeof(double));
-    }
+    if (b == 0 && e > 0) memcpy(f, f + s, s * sizeof(double));
+    if (b < g->ny && e == g->ny) memcpy(f + (g->ny + 1) * s, f + g->ny * s, s * sizeof(double));
 }
 
 typedef struct exch_arg {
@@ -117,22 +107,12 @@ typedef struct exch_arg {
     double *f;
 } exch_arg;
 
-static void exch_lon(int t, int nt, void *arg)
+static void exch_bands(int t, int nt, void *arg)
 {
     const exch_arg *a = arg;
-    peli_sphere_exchange_lon(a->g, a->f, t, nt);
-}
-
-static void exch_poles(int t, int nt, void *arg)
-{
-    const exch_arg *a = arg;
-    peli_sphere_exchange_poles(a->g, a->f, t, nt);
-}
-
-static void exch_body(peli_team *tm, void *arg)
-{
-    peli_phase(tm, exch_lon, arg);
-    peli_phase_last(tm, exch_poles, arg);
+    size_t b, e;
+    pel_static_range(a->g->ny, t, nt, &b, &e);
+    peli_sphere_exchange_bands(a->g, a->f, b, e);
 }
 
 pel_status pel_sphere_exchange(pel_context *ctx, const pel_sphere *g, double *f)
@@ -141,7 +121,7 @@ pel_status pel_sphere_exchange(pel_context *ctx, const pel_sphere *g, double *f)
     REQUIRE_GRID(ctx, g, "the grid");
     PEL_REQUIRE(ctx, f != NULL, "sphere: exchange: the field is NULL");
     exch_arg a = {g, f};
-    peli_run(ctx, g->ny, 0, exch_body, &a);
+    peli_parallel(ctx, g->ny, 0, 0, exch_bands, &a);
     return PEL_OK;
 }
 
