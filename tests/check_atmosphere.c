@@ -215,7 +215,7 @@ START_TEST(num_legendre_mean)
         pel_verify_log *log;
         ck_assert_ok(pel_verify_log_create(&log));
         ck_assert_ok(pel_atmosphere_verify(a, log));
-        ck_assert_int_eq(pel_verify_log_count(log), 2); /* energy budget, legendre mean */
+        ck_assert_int_eq(pel_verify_log_count(log), 3); /* finite, energy budget, legendre mean */
         ck_assert_msg(pel_verify_log_passed(log), "verification failed at ny %zu", p.ny);
         pel_verify_log_destroy(log);
         pel_atmosphere_destroy(a);
@@ -284,7 +284,7 @@ START_TEST(num_legendre_verify_conditions)
     F[0] = 1.0;
     ck_assert_ok(pel_verify_log_create(&log));
     ck_assert_ok(pel_atmosphere_verify(a, log));
-    ck_assert_int_eq(pel_verify_log_count(log), 1);
+    ck_assert_int_eq(pel_verify_log_count(log), 2);
     pel_verify_log_destroy(log);
     pel_atmosphere_destroy(a);
 }
@@ -393,7 +393,7 @@ START_TEST(num_budgets)
     pel_verify_log *log;
     ck_assert_ok(pel_verify_log_create(&log));
     ck_assert_ok(pel_atmosphere_verify(a, log));
-    ck_assert_int_eq(pel_verify_log_count(log), 3); /* energy, water, cfl */
+    ck_assert_int_eq(pel_verify_log_count(log), 4); /* finite, energy, water, cfl */
     ck_assert(pel_verify_log_passed(log));
     pel_verify_log_destroy(log);
     free(T0);
@@ -539,6 +539,10 @@ START_TEST(component_interface)
     ck_assert_ok(pel_component_advance(c, 2));
     ck_assert_fails(ctx, pel_component_check_finite(c), PEL_ENONFINITE, "field T holds");
     ck_assert(strstr(pel_context_error(ctx), "after step 2") != NULL);
+    ck_assert_ok(pel_verify_log_create(&log));
+    ck_assert_ok(pel_component_verify(c, log));
+    ck_assert(!pel_verify_log_passed(log)); /* atmosphere.finite and the budget fail */
+    pel_verify_log_destroy(log);
     pel_component_destroy(c);
     free(buf);
 }

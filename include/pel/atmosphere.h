@@ -133,6 +133,7 @@ double pel_atmosphere_residual(pel_atmosphere *a);
 double pel_atmosphere_ice_edge(pel_atmosphere *a);
 
 /* Invariants at the current step:
+ *  atmosphere.finite         the count of NaN or infinite values in T and q (0);
  *  atmosphere.energy_budget  the largest |C sum dT - dt sum net flux| over
  *                            every step since create, relative to the
  *                            budget's scale (at most 1e-12);

@@ -628,6 +628,12 @@ pel_status pel_atmosphere_verify(pel_atmosphere *a, pel_verify_log *log)
 {
     if (!a) return PEL_EINVAL;
     PEL_REQUIRE(a->ctx, log, "atmosphere: log is NULL");
+    /* NaN and infinities in the state (pel_component_check_finite names the
+     * first one's field, cell and step) */
+    double bad = 0.0;
+    for (size_t c = 0; c < a->g.cells; c++)
+        bad += !isfinite(a->view[V_T][c]) + !isfinite(a->view[V_Q][c]);
+    pel_verify_at_most(log, "atmosphere.finite", bad, 0.0);
     pel_verify_at_most(log, "atmosphere.energy_budget", a->max_energy, BUDGET_TOL);
     if (a->p.vapour) {
         pel_verify_at_most(log, "atmosphere.water_budget", a->max_water, BUDGET_TOL);

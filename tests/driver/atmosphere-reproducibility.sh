@@ -36,4 +36,8 @@ for f in T q; do
 done
 # a restart into a run of other physics is refused, naming the setting
 expect_exit 2 "atmosphere.Q" "$ATM" $small --set atmosphere.Q=300 --restart k.ckpt
+# the closed form through the driver: the Legendre mean at steady state
+run_ok "$ATM" --config "$srcdir/data/atmosphere-legendre.ini" --threads 2 --report l.json
+sed -n '/"atmosphere.legendre_mean"/,/verdict/p' l.json | grep -q '"verdict": "PASS"' ||
+    fail "the Legendre steady state's mean was not verified"
 echo "pel-atmosphere: REP PET ERS identical ($(fingerprint a.json T))"
