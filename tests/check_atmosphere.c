@@ -56,6 +56,7 @@
 
 #include "testutil.h"
 
+#define PI 3.14159265358979323846
 #define YEAR 3.15576e7
 #define XS_NCC81 0.9488 /* the ice edge at Q = 334.4 (root of NCC81 eq. 37) */
 #define Q_MIN_NCC81 294.8
@@ -438,42 +439,52 @@ END_TEST
  * combination, so values stay within the initial range; and a zonal
  * wavenumber-m wave's amplitude follows the scheme's factor
  * |1 - c + c e^{-i theta}| = sqrt(1 - 2c(1 - c)(1 - cos theta)), theta =
- * m dlambda, per step. */
+ * m dlambda, per step, and its crest moves downwind by that factor's phase
+ * arg(1 - c + c e^{-i theta}) / m per step: for either sign of the wind. */
 START_TEST(num_vapour_transport)
 {
     pel_context *ctx = tctx(2);
-    pel_atmosphere_params p;
-    pel_atmosphere_params_default(&p);
-    p.ny = 16;
-    p.qs0 = 1e6; /* never saturated */
-    p.ice_albedo = 0;
-    pel_atmosphere *a = make(ctx, &p);
-    const pel_sphere *g = pel_atmosphere_grid(a);
-    const int m = 3;
-    double *q = pel_atmosphere_q(a);
-    for (size_t j = 0; j < g->ny; j++)
-        for (size_t i = 0; i < g->nx; i++) q[pel_sphere_at(g, i, j)] = 10.0 + 2.0 * cos(m * pel_sphere_lon_centre(g, i));
-    ck_assert_ok(pel_atmosphere_refresh(a));
-    double mass0 = pel_sphere_sum(ctx, g, pel_atmosphere_q(a));
-    const int steps = 50;
-    ck_assert_ok(pel_atmosphere_step(a, steps));
-    const double *v = pel_atmosphere_view(a, "q");
-    double mass = pel_sphere_sum(ctx, g, pel_atmosphere_q(a));
-    ck_assert_rel(mass, mass0, 1e-14);
-    double c = p.wind * p.dt / (p.radius * g->dlambda), th = m * g->dlambda;
-    double amp = 2.0 * pow(sqrt(1.0 - 2.0 * c * (1.0 - c) * (1.0 - cos(th))), steps);
-    for (size_t j = 0; j < g->ny; j++) {
-        double re = 0, im = 0;
-        for (size_t i = 0; i < g->nx; i++) {
-            double x = v[j * g->nx + i];
-            ck_assert(x >= 8.0 - 1e-12 && x <= 12.0 + 1e-12);
-            re += (x - 10.0) * cos(m * pel_sphere_lon_centre(g, i));
-            im += (x - 10.0) * sin(m * pel_sphere_lon_centre(g, i));
+    for (int sign = 1; sign >= -1; sign -= 2) { /* eastward, then westward wind */
+        pel_atmosphere_params p;
+        pel_atmosphere_params_default(&p);
+        p.ny = 16;
+        p.qs0 = 1e6; /* never saturated */
+        p.ice_albedo = 0;
+        p.wind = sign * 10.0;
+        pel_atmosphere *a = make(ctx, &p);
+        const pel_sphere *g = pel_atmosphere_grid(a);
+        const int m = 3;
+        double *q = pel_atmosphere_q(a);
+        for (size_t j = 0; j < g->ny; j++)
+            for (size_t i = 0; i < g->nx; i++)
+                q[pel_sphere_at(g, i, j)] = 10.0 + 2.0 * cos(m * pel_sphere_lon_centre(g, i));
+        ck_assert_ok(pel_atmosphere_refresh(a));
+        double mass0 = pel_sphere_sum(ctx, g, pel_atmosphere_q(a));
+        const int steps = 50;
+        ck_assert_ok(pel_atmosphere_step(a, steps));
+        const double *v = pel_atmosphere_view(a, "q");
+        double mass = pel_sphere_sum(ctx, g, pel_atmosphere_q(a));
+        ck_assert_rel(mass, mass0, 1e-14);
+        double c = fabs(p.wind) * p.dt / (p.radius * g->dlambda), th = m * g->dlambda;
+        double amp = 2.0 * pow(sqrt(1.0 - 2.0 * c * (1.0 - c) * (1.0 - cos(th))), steps);
+        /* the phase moves with the wind: upwind's phase speed per step is
+         * atan2(c sin th, 1 - c + c cos th) / m in longitude */
+        double shift = steps * atan2(c * sin(th), 1.0 - c + c * cos(th)) / m * sign;
+        for (size_t j = 0; j < g->ny; j++) {
+            double re = 0, im = 0;
+            for (size_t i = 0; i < g->nx; i++) {
+                double x = v[j * g->nx + i];
+                ck_assert(x >= 8.0 - 1e-12 && x <= 12.0 + 1e-12);
+                re += (x - 10.0) * cos(m * pel_sphere_lon_centre(g, i));
+                im += (x - 10.0) * sin(m * pel_sphere_lon_centre(g, i));
+            }
+            double got = 2.0 * sqrt(re * re + im * im) / (double)g->nx;
+            ck_assert_msg(fabs(got - amp) <= 1e-10, "band %zu: amplitude %.15g, scheme %.15g", j, got, amp);
+            double phase = atan2(im, re) / m; /* the crest's longitude: cos(m (lambda - shift)) */
+            ck_assert_msg(fabs(remainder(phase - shift, 2.0 * PI / m)) <= 1e-10, "band %zu: crest at %.15g, scheme %.15g", j, phase, shift);
         }
-        double got = 2.0 * sqrt(re * re + im * im) / (double)g->nx;
-        ck_assert_msg(fabs(got - amp) <= 1e-10, "band %zu: amplitude %.15g, scheme %.15g", j, got, amp);
+        pel_atmosphere_destroy(a);
     }
-    pel_atmosphere_destroy(a);
 }
 END_TEST
 
