@@ -23,5 +23,6 @@
 #include <pel/mg.h>
 #include <pel/diffusion.h>
 #include <pel/component.h>
+#include <pel/ocean.h>
 
 #endif
