@@ -149,22 +149,22 @@ static pel_status check_params(pel_context *ctx, const pel_ocean_params *p)
             if (L.term[m] > L.term[k]) k = m;
         char detail[160];
         if (k == 0)
-            snprintf(detail, sizeof detail, "gravity waves sqrt(g*H) = %.3g m/s across dx = %g m, dy = %g m",
+            snprintf(detail, sizeof detail, "sqrt(g*H) = %.3g m/s across dx = %g m, dy = %g m",
                      sqrt(p->gravity * p->depth), p->dx, p->dy);
         else if (k == 1)
-            snprintf(detail, sizeof detail, "advection at speed = %g m/s across dx = %g m, dy = %g m", p->speed, p->dx, p->dy);
+            snprintf(detail, sizeof detail, "speed = %g m/s across dx = %g m, dy = %g m", p->speed, p->dx, p->dy);
         else if (k == 2)
-            snprintf(detail, sizeof detail, "Coriolis |f| up to %.3g 1/s", L.term[2] * RK3_IMAG);
+            snprintf(detail, sizeof detail, "|f| up to %.3g 1/s", L.term[2] * RK3_IMAG);
         else if (k == 3)
-            snprintf(detail, sizeof detail, "bottom drag R/H = %.3g 1/s", p->drag / p->depth);
+            snprintf(detail, sizeof detail, "R/H = %.3g 1/s", p->drag / p->depth);
         else
-            snprintf(detail, sizeof detail, "viscosity nu = %g m2/s across dx = %g m", p->viscosity, p->dx);
+            snprintf(detail, sizeof detail, "nu = %g m2/s across dx = %g m", p->viscosity, p->dx);
         /* 3 significant digits, rounded down: a suggestion that holds */
         double sug = 0.9 * dtm, sc = pow(10.0, floor(log10(sug)) - 2);
         sug = floor(sug / sc) * sc;
         return pel_error(ctx, PEL_EUNSTABLE,
-                         "ocean: dt = %g s exceeds the RK3 stability limit %.4g s (%s, mostly %s); use dt <= %.3g",
-                         p->dt, dtm, detail, what[k], sug);
+                         "ocean: dt = %g s exceeds the RK3 stability limit %.4g s (mostly %s: %s); use dt <= %.4g",
+                         p->dt, dtm, what[k], detail, sug);
     }
     return PEL_OK;
 }
