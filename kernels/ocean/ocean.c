@@ -427,7 +427,7 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
     const size_t per = o->ld * o->rows;
     const ptrdiff_t org = OC_AT(o, OC_HALO, OC_HALO);
     double *st3 = grab_fields(o, 3 * OC_NSTATE);
-    double *forc = grab_fields(o, 3);
+    double *forc = grab_fields(o, 6);
     unsigned char *masks = grab(o, 3 * per);
     double *compact = grab(o, 8 * o->cells * sizeof(double));
     double *fc = grab(o, o->rows * sizeof(double));
@@ -435,7 +435,7 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
     o->ring = calloc((size_t)o->max_threads, sizeof *o->ring);
     double *ringbuf = o->ring ? grab(o, (size_t)o->max_threads * ringlen * sizeof(double)) : NULL;
     if (!st3 || !forc || !masks || !compact || !fc || !ringbuf) {
-        double gib = (15.0 * (double)per * 8 + 8.0 * (double)o->cells * 8) / (1 << 30);
+        double gib = (18.0 * (double)per * 8 + 8.0 * (double)o->cells * 8) / (1 << 30);
         pel_ocean_destroy(o);
         return pel_error(ctx, PEL_ENOMEM, "ocean: no memory for %zu x %zu cells (%.3g GiB)", p->nx, p->ny, gib);
     }
@@ -445,6 +445,7 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
         o->s2[f] = st3 + (size_t)(2 * OC_NSTATE + f) * per + org;
     }
     o->fu = forc + org, o->fv = forc + per + org, o->fq = forc + 2 * per + org;
+    o->wetd = forc + 3 * per + org, o->mud = forc + 4 * per + org, o->mvd = forc + 5 * per + org;
     o->wet = masks + org, o->mu = masks + per + org, o->mv = masks + 2 * per + org;
     for (int k = 0; k < 7; k++) o->out[k] = compact + (size_t)k * o->cells;
     o->hT = compact + 7 * o->cells;
@@ -474,6 +475,11 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
             if (i > -OC_HALO) o->mu[k] = o->wet[k] & o->wet[k - 1];
             if (j > -OC_HALO) o->mv[k] = o->wet[k] & o->wet[k - ld];
         }
+    for (size_t k = 0; k < per; k++) {
+        o->wetd[k - (size_t)org] = o->wet[k - (size_t)org];
+        o->mud[k - (size_t)org] = o->mu[k - (size_t)org];
+        o->mvd[k - (size_t)org] = o->mv[k - (size_t)org];
+    }
     for (ptrdiff_t j = -OC_HALO; j < (ptrdiff_t)p->ny + OC_HALO; j++)
         o->fc[j] = p->f0 + p->beta * ((double)j * p->dy);
 

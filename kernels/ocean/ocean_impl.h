@@ -35,6 +35,7 @@ struct pel_ocean {
      * pointers are the fields' origins (cell (0, 0)) */
     double *x[OC_NSTATE], *s1[OC_NSTATE], *s2[OC_NSTATE];
     unsigned char *wet, *mu, *mv; /* cell, u-face and v-face masks (origins) */
+    double *wetd, *mud, *mvd;     /* the same as 0.0 / 1.0, for the vectorised stage loops */
     double *fu, *fv, *fq;         /* forcing: mu tau_x/rho0 at u faces, mv tau_y/rho0 at
                                    * v faces, wet F/(rho0 cp) at centres (origins) */
     double *fc;                   /* f at corner rows j = -OC_HALO .. ny+OC_HALO-1 (origin) */

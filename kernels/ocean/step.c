@@ -14,6 +14,7 @@
  * count: rows only decide who evaluates it. */
 #include <config.h>
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -163,22 +164,33 @@ static void row_V(const pel_ocean *o, const double *const in[], ptrdiff_t j, dou
  * phi(r) = (r + |r|)/(1 + |r|), r = (up - uu)/(dn - up), written as the
  * harmonic mean d0 d1 / (d0 + d1) of the two differences when they have the
  * same sign, 0 otherwise. */
-static inline double limited(double up, double dn, double uu, int ok)
+/* 1.0 when x is +0 or above, 0.0 when x is -0 or below: a bit operation
+ * and an exact addition, so the loops using it vectorise */
+static inline double step01(double x) { return 0.5 + copysign(0.5, x); }
+
+static inline double limited(double up, double dn, double uu, double ok)
 {
     double d0 = up - uu, d1 = dn - up, p = d0 * d1;
-    return up + (ok && p > 0 ? p / (d0 + d1) : 0.0);
+    /* branch-free: q = 1.0 when the limiter acts (ok, and p > 0, i.e.
+     * p - (the least subnormal) >= +0 exactly), else 0.0; then the
+     * quotient is p/(d0 + d1) exactly, or 0/1 */
+    double q = ok * step01(p - DBL_TRUE_MIN);
+    return up + (q * p) / (q * (d0 + d1) + (1.0 - q));
 }
 
 /* tracer fluxes U T_face at u faces [0, nx] of row j */
 static void row_F(const pel_ocean *o, const double *restrict U, const double *restrict T,
                   ptrdiff_t j, double *restrict F)
 {
-    const unsigned char *mu = o->mu + OC_AT(o, 0, j);
+    const double *restrict mu = o->mud + OC_AT(o, 0, j);
+#pragma GCC ivdep
     for (ptrdiff_t i = 0; i <= (ptrdiff_t)o->nx; i++) {
-        double Uf = U[i];
-        double tf = Uf >= 0 ? limited(T[i - 1], T[i], T[i - 2], mu[i - 1])
-                            : limited(T[i], T[i - 1], T[i + 1], mu[i + 1]);
-        F[i] = Uf * tf;
+        /* e = 1: flow eastward, the upwind cell is i-1; e = 0: westward, i.
+         * The blends pick one operand exactly (1 a + 0 b = a). */
+        double Uf = U[i], e = step01(Uf), w = 1.0 - e;
+        double up = e * T[i - 1] + w * T[i], dn = e * T[i] + w * T[i - 1];
+        double uu = e * T[i - 2] + w * T[i + 1], ok = e * mu[i - 1] + w * mu[i + 1];
+        F[i] = Uf * limited(up, dn, uu, ok);
     }
 }
 
@@ -189,12 +201,13 @@ static void row_G(const pel_ocean *o, const double *restrict V, double *const T[
     const ptrdiff_t ld = (ptrdiff_t)o->ld;
     const double *Tm2 = T[(j + 6) & 7], *Tm1 = T[(j + 7) & 7], *T0 = T[(j + 8) & 7],
                  *Tp1 = T[(j + 9) & 7];
-    const unsigned char *mv = o->mv + OC_AT(o, 0, j);
+    const double *restrict mv = o->mvd + OC_AT(o, 0, j);
+#pragma GCC ivdep
     for (ptrdiff_t i = 0; i < (ptrdiff_t)o->nx; i++) {
-        double Vf = V[i];
-        double tf = Vf >= 0 ? limited(Tm1[i], T0[i], Tm2[i], mv[i - ld])
-                            : limited(T0[i], Tm1[i], Tp1[i], mv[i + ld]);
-        G[i] = Vf * tf;
+        double Vf = V[i], n = step01(Vf), s = 1.0 - n;
+        double up = n * Tm1[i] + s * T0[i], dn = n * T0[i] + s * Tm1[i];
+        double uu = n * Tm2[i] + s * Tp1[i], ok = n * mv[i - ld] + s * mv[i + ld];
+        G[i] = Vf * limited(up, dn, uu, ok);
     }
 }
 
@@ -215,7 +228,8 @@ static void stage_rows(const stage_arg *sa, peli_ocean_ring *rg, ptrdiff_t jb, p
 
     const double dt = o->dt, rdx = o->rdx, rdy = o->rdy, H = o->H, rH = o->rH;
     const double nux = o->nux, nuy = o->nuy, a0 = sa->a0, a1 = sa->a1;
-    const int lin = o->lin;
+    /* 0 (linear: h = H exactly, as 0 times a finite value adds nothing) or 1 */
+    const double nl = o->lin ? 0.0 : 1.0;
     for (ptrdiff_t j = jb; j < je; j++) {
         row_T(o, in, j + 2, T[(j + 10) & 7]);
         row_q(o, in, j + 1, rg->q[(j + 1) & 1]);
@@ -232,51 +246,60 @@ static void stage_rows(const stage_arg *sa, peli_ocean_ring *rg, ptrdiff_t jb, p
         row_F(o, U0, T[(j + 8) & 7], j, Fr);
 
         const ptrdiff_t o0 = OC_AT(o, 0, j);
-        const double *E = in[OC_ETA] + o0, *u = in[OC_U] + o0, *v = in[OC_V] + o0,
-                     *C = in[OC_C] + o0;
-        const unsigned char *wet = o->wet + o0, *mu = o->mu + o0, *mv = o->mv + o0;
-        const double *fu = o->fu + o0, *fv = o->fv + o0, *fq = o->fq + o0;
-        double *oe = sa->out[OC_ETA] + o0, *ou = sa->out[OC_U] + o0, *ov = sa->out[OC_V] + o0,
-               *oc = sa->out[OC_C] + o0;
-        const double *be = NULL, *bu = NULL, *bv = NULL, *bc = NULL;
-        if (sa->base[0]) {
+        const double *restrict E = in[OC_ETA] + o0, *restrict u = in[OC_U] + o0,
+                               *restrict v = in[OC_V] + o0, *restrict C = in[OC_C] + o0;
+        const double *restrict wet = o->wetd + o0, *restrict mu = o->mud + o0, *restrict mv = o->mvd + o0;
+        const double *restrict fu = o->fu + o0, *restrict fv = o->fv + o0, *restrict fq = o->fq + o0;
+        double *restrict oe = sa->out[OC_ETA] + o0, *restrict ou = sa->out[OC_U] + o0,
+               *restrict ov = sa->out[OC_V] + o0, *restrict oc = sa->out[OC_C] + o0;
+        /* the base state: none (stage 1), another buffer (stage 2), or the
+         * output itself (stage 3 updates the state in place: each cell reads
+         * its own old value just before writing the new one) */
+        const int inplace = sa->base[0] == sa->out[0];
+        const double *restrict be = NULL, *restrict bu = NULL, *restrict bv = NULL, *restrict bc = NULL;
+        if (sa->base[0] && !inplace) {
             be = sa->base[OC_ETA] + o0;
             bu = sa->base[OC_U] + o0;
             bv = sa->base[OC_V] + o0;
             bc = sa->base[OC_C] + o0;
         }
-        for (ptrdiff_t i = 0; i < nx; i++) {
-            double w = wet[i];
-            double de = -w * ((U0[i + 1] - U0[i]) * rdx + (V1[i] - V0[i]) * rdy);
-
-            double hxu = lin ? H : H + 0.5 * (E[i - 1] + E[i]);
-            double coru = 0.5 * (q0[i] * (0.5 * (V0[i - 1] + V0[i])) +
-                                 q1[i] * (0.5 * (V1[i - 1] + V1[i])));
-            double viscu = nux * ((u[i + 1] - u[i]) - (u[i] - u[i - 1])) +
-                           nuy * (mu[i + ld] * (u[i + ld] - u[i]) - mu[i - ld] * (u[i] - u[i - ld]));
-            double du = mu[i] * (coru - (B0[i] - B0[i - 1]) * rdx + fu[i] / hxu - rH * u[i] + viscu);
-
-            double hyv = lin ? H : H + 0.5 * (E[i - ld] + E[i]);
-            double corv = 0.5 * (q0[i] * (0.5 * (Um[i] + U0[i])) +
-                                 q0[i + 1] * (0.5 * (Um[i + 1] + U0[i + 1])));
-            double viscv = nuy * ((v[i + ld] - v[i]) - (v[i] - v[i - ld])) +
-                           nux * (mv[i + 1] * (v[i + 1] - v[i]) - mv[i - 1] * (v[i] - v[i - 1]));
-            double dv = mv[i] * (-corv - (B0[i] - Bm[i]) * rdy + fv[i] / hyv - rH * v[i] + viscv);
-
-            double dc = w * (fq[i] - ((Fr[i + 1] - Fr[i]) * rdx + (G1[i] - G0[i]) * rdy));
-
-            double ne = E[i] + dt * de, nu = u[i] + dt * du, nv = v[i] + dt * dv, nc = C[i] + dt * dc;
-            if (be) {
-                ne = a0 * be[i] + a1 * ne;
-                nu = a0 * bu[i] + a1 * nu;
-                nv = a0 * bv[i] + a1 * nv;
-                nc = a0 * bc[i] + a1 * nc;
-            }
-            oe[i] = ne;
-            ou[i] = nu;
-            ov[i] = nv;
-            oc[i] = nc;
+        const double *restrict Q0 = q0, *restrict Q1 = q1, *restrict BB0 = B0, *restrict BBm = Bm;
+        const double *restrict UU0 = U0, *restrict UUm = Um, *restrict VV0 = V0, *restrict VV1 = V1;
+        const double *restrict FF = Fr, *restrict GG0 = G0, *restrict GG1 = G1;
+#define OC_CELL_LOOP(COMBINE)                                                                        \
+    _Pragma("GCC ivdep") for (ptrdiff_t i = 0; i < nx; i++) {                                                             \
+        double w = wet[i];                                                                           \
+        double de = -w * ((UU0[i + 1] - UU0[i]) * rdx + (VV1[i] - VV0[i]) * rdy);                    \
+        double hxu = H + nl * (0.5 * (E[i - 1] + E[i]));                                          \
+        double coru = 0.5 * (Q0[i] * (0.5 * (VV0[i - 1] + VV0[i])) +                                 \
+                             Q1[i] * (0.5 * (VV1[i - 1] + VV1[i])));                                 \
+        double viscu = nux * ((u[i + 1] - u[i]) - (u[i] - u[i - 1])) +                               \
+                       nuy * (mu[i + ld] * (u[i + ld] - u[i]) - mu[i - ld] * (u[i] - u[i - ld]));    \
+        double du = mu[i] * (coru - (BB0[i] - BB0[i - 1]) * rdx + fu[i] / hxu - rH * u[i] + viscu); \
+        double hyv = H + nl * (0.5 * (E[i - ld] + E[i]));                                         \
+        double corv = 0.5 * (Q0[i] * (0.5 * (UUm[i] + UU0[i])) +                                    \
+                             Q0[i + 1] * (0.5 * (UUm[i + 1] + UU0[i + 1])));                         \
+        double viscv = nuy * ((v[i + ld] - v[i]) - (v[i] - v[i - ld])) +                             \
+                       nux * (mv[i + 1] * (v[i + 1] - v[i]) - mv[i - 1] * (v[i] - v[i - 1]));        \
+        double dv = mv[i] * (-corv - (BB0[i] - BBm[i]) * rdy + fv[i] / hyv - rH * v[i] + viscv);   \
+        double dc = w * (fq[i] - ((FF[i + 1] - FF[i]) * rdx + (GG1[i] - GG0[i]) * rdy));            \
+        double ne = E[i] + dt * de, nu = u[i] + dt * du, nv = v[i] + dt * dv, nc = C[i] + dt * dc;   \
+        COMBINE                                                                                      \
+        oe[i] = ne;                                                                                  \
+        ou[i] = nu;                                                                                  \
+        ov[i] = nv;                                                                                  \
+        oc[i] = nc;                                                                                  \
+    }
+        if (!sa->base[0]) {
+            OC_CELL_LOOP()
+        } else if (!inplace) {
+            OC_CELL_LOOP(ne = a0 * be[i] + a1 * ne; nu = a0 * bu[i] + a1 * nu; nv = a0 * bv[i] + a1 * nv;
+                         nc = a0 * bc[i] + a1 * nc;)
+        } else {
+            OC_CELL_LOOP(ne = a0 * oe[i] + a1 * ne; nu = a0 * ou[i] + a1 * nu; nv = a0 * ov[i] + a1 * nv;
+                         nc = a0 * oc[i] + a1 * nc;)
         }
+#undef OC_CELL_LOOP
     }
 }
 
