@@ -480,6 +480,48 @@ START_TEST(threads_restart)
 }
 END_TEST
 
+/* Channels: periodic in one direction, walls in the other (each of the
+ * exchange's mixed cases), nonlinear with wind, a meridional stress, a bump
+ * and an island: mass to the verify bound, the island dry, and the same
+ * bits at 1-4 threads. */
+static void channel(pel_ocean_params *p, int zonal)
+{
+    busy(p);
+    p->bc_x = zonal ? PEL_OCEAN_PERIODIC : PEL_OCEAN_WALL;
+    p->bc_y = zonal ? PEL_OCEAN_WALL : PEL_OCEAN_PERIODIC;
+}
+
+static void run_channel(pel_context *ctx, void *arg, void *out)
+{
+    pel_ocean_params p;
+    channel(&p, *(const int *)arg);
+    pel_ocean *o = make(ctx, &p);
+    size_t n = p.nx * p.ny;
+    double *f = malloc(n * sizeof *f);
+    for (size_t c = 0; c < n; c++) f[c] = 0.05 * cos(0.3 * (double)c);
+    ck_assert_ok(pel_ocean_set_forcing(o, "tauy", f));
+    free(f);
+    ck_assert_ok(pel_ocean_step(o, 40));
+    ck_assert(passed(o));
+    const double *e = pel_ocean_field(o, "eta"), *u = pel_ocean_field(o, "u"), *v = pel_ocean_field(o, "v");
+    double umax = 0;
+    for (size_t c = 0; c < n; c++) {
+        if (!island[c]) ck_assert(e[c] == 0 && u[c] == 0 && v[c] == 0);
+        umax = fmax(umax, fabs(u[c]) + fabs(v[c]));
+    }
+    ck_assert(umax > 1e-3);
+    static const char *const names[4] = {"eta", "u", "v", "sst"};
+    for (int k = 0; k < 4; k++) memcpy((double *)out + k * n, pel_ocean_field(o, names[k]), n * sizeof(double));
+    pel_ocean_destroy(o);
+}
+
+START_TEST(threads_channels)
+{
+    make_island();
+    for (int zonal = 0; zonal <= 1; zonal++) test_same_bits_1_to_4(run_channel, &zonal, 4 * 24 * 20 * sizeof(double));
+}
+END_TEST
+
 static Suite *ocean_suite(void)
 {
     Suite *s = suite_create("ocean");
@@ -499,6 +541,7 @@ static Suite *ocean_suite(void)
     TCase *thr = tcase_create("threads");
     tcase_add_test(thr, threads_policy);
     tcase_add_test(thr, threads_restart);
+    tcase_add_test(thr, threads_channels);
     suite_add_tcase(s, thr);
     return s;
 }
