@@ -28,5 +28,6 @@
 #include <pel/concurrent.h>
 #include <pel/budget.h>
 #include <pel/align.h>
+#include <pel/ocean.h>
 
 #endif
