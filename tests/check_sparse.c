@@ -293,6 +293,54 @@ START_TEST(num_spmv_index_widths)
 }
 END_TEST
 
+/* Above 65536 columns a matrix whose rows have nondecreasing columns with
+ * steps below 2^16 keeps each column as its 16-bit step from the previous
+ * one in its row (NPB class B and C); a row with a longer step, or a
+ * descending one, keeps 32-bit indices for the whole matrix.  Each way the
+ * product must be the row sums left to right in stored order, bit for bit:
+ * compared with that loop written out here. */
+START_TEST(num_spmv_index_steps)
+{
+    pel_context *ctx = test_context(2);
+    const int64_t nrows = 700, ncols = 150000, per = 60, nnz = nrows * per;
+    int64_t *rp = malloc((size_t)(nrows + 1) * sizeof *rp);
+    int32_t *ci = malloc((size_t)nnz * sizeof *ci);
+    double *v = malloc((size_t)nnz * sizeof *v), *x = malloc((size_t)ncols * sizeof *x);
+    double *y = malloc((size_t)nrows * sizeof *y), *ref = malloc((size_t)nrows * sizeof *ref);
+    for (int64_t j = 0; j <= nrows; j++) rp[j] = j * per;
+    for (int j = 0; j < ncols; j++) x[j] = cos((double)j);
+    for (int variant = 0; variant < 3; variant++) {
+        for (int64_t j = 0; j < nrows; j++)
+            for (int64_t i = 0; i < per; i++) {
+                int64_t k = j * per + i;
+                /* ascending, steps up to 2 * 1237 + 2 * 7: spans the columns */
+                ci[k] = (int32_t)(i * 2480 + (j * 7 + i * i) % 1237 + (i > 30 && j % 3 == 0 ? 1 : 0));
+                if (i > 0 && ci[k] < ci[k - 1]) ci[k] = ci[k - 1]; /* a repeated column */
+                v[k] = sin((double)k);
+            }
+        if (variant == 1) /* row 0: columns 0 .. per - 2, then one step of 2^16 */
+            for (int64_t i = 0; i < per; i++) ci[i] = (int32_t)(i < per - 1 ? i : per - 2 + 65536);
+        if (variant == 2) ci[5] = ci[4] - 1;                               /* one descending step */
+        for (int64_t j = 0; j < nrows; j++) {
+            double s = 0.0;
+            for (int64_t k = rp[j]; k < rp[j + 1]; k++) s = s + v[k] * x[ci[k]];
+            ref[j] = s;
+        }
+        ck_assert_int_ge(ci[nrows * per - 1], 65536);
+        pel_sparse_csr *A = NULL;
+        ck_assert_ok(pel_sparse_csr_create(ctx, nrows, ncols, rp, ci, v, &A));
+        ck_assert_ok(pel_sparse_csr_spmv(ctx, A, x, y));
+        for (int64_t j = 0; j < nrows; j++)
+            ck_assert_msg(memcmp(&y[j], &ref[j], sizeof y[j]) == 0, "variant %d: y[%lld] = %.17g, %.17g by the loop",
+                          variant, (long long)j, y[j], ref[j]);
+        ck_assert(memcmp(pel_sparse_csr_colidx(A), ci, (size_t)nnz * sizeof *ci) == 0);
+        pel_sparse_csr_destroy(A);
+    }
+    free(rp), free(ci), free(v), free(x), free(y), free(ref);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 /* CG on tridiag(-1, 2, -1), n = 4: four distinct eigenvalues 2 - 2 cos(k pi/5),
  * so exact arithmetic gives the solution in 4 iterations.  x* = (1, -2, 3,
  * 1/2) and b = A x* = (4, -8, 7.5, -2) exactly.  cond(A) = cot^2(pi/10) ~ 9.5;
@@ -962,6 +1010,7 @@ static Suite *sparse_suite(void)
     TCase *num = tcase_create("numerics");
     tcase_add_test(num, num_spmv_dense);
     tcase_add_test(num, num_spmv_index_widths);
+    tcase_add_test(num, num_spmv_index_steps);
     tcase_add_test(num, num_cg_4x4);
     tcase_add_test(num, num_makea_structure);
     tcase_add_test(num, num_npb_class_s);

@@ -18,13 +18,25 @@ pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, i
         /* one spare entry: a matrix without nonzeros still gets arrays */
         A->col = pel_malloc((size_t)(nnz + 1) * sizeof *A->col);
         A->val = pel_malloc((size_t)(nnz + 1) * sizeof *A->val);
-        if (ncols <= PELI_COL16_MAX) A->col16 = pel_malloc((size_t)(nnz + 1) * sizeof *A->col16);
-        if (A->rowptr && A->col && A->val && (ncols > PELI_COL16_MAX || A->col16)) return A;
+        A->col16 = pel_malloc((size_t)(nnz + 1) * sizeof *A->col16);
+        A->col16_delta = ncols > PELI_COL16_MAX;
+        if (A->rowptr && A->col && A->val && A->col16) return A;
         pel_sparse_csr_destroy(A);
     }
     pel_error(ctx, PEL_ENOMEM, "csr: cannot allocate a %lld x %lld matrix with %lld nonzeros",
               (long long)nrows, (long long)ncols, (long long)nnz);
     return NULL;
+}
+
+void peli_csr_keep16(pel_sparse_csr *A, const unsigned char *bad, int64_t nb)
+{
+    for (int64_t b = 0; b < nb; b++)
+        if (bad[b]) {
+            pel_free(A->col16);
+            A->col16 = NULL;
+            A->col16_delta = 0;
+            return;
+        }
 }
 
 void pel_sparse_csr_destroy(pel_sparse_csr *A)
@@ -42,6 +54,7 @@ struct copy_arg {
     pel_sparse_csr *M;
     const int32_t *colidx;
     const double *values;
+    unsigned char *bad; /* per block: its rows do not fit 16-bit steps */
 };
 
 static void copy_rows(int t, int nt, void *arg)
@@ -57,9 +70,8 @@ static void copy_rows(int t, int nt, void *arg)
         if (e > b) {
             memcpy(M->col + b, a->colidx + b, (size_t)(e - b) * sizeof *M->col);
             memcpy(M->val + b, a->values + b, (size_t)(e - b) * sizeof *M->val);
-            if (M->col16)
-                for (int64_t k = b; k < e; k++) M->col16[k] = (uint16_t)a->colidx[k];
         }
+        a->bad[blk] = !peli_csr_fill16(M, j0, j1);
     }
 }
 
@@ -88,12 +100,19 @@ pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols,
                     "csr: colidx[%lld] = %d is outside [0, %lld)", (long long)k, (int)colidx[k],
                     (long long)ncols);
 
+    int64_t nb = peli_sparse_blocks(nrows);
     pel_sparse_csr *M = peli_csr_alloc(ctx, nrows, ncols, nnz);
-    if (!M) return PEL_ENOMEM;
+    unsigned char *bad = M ? calloc((size_t)nb, 1) : NULL;
+    if (!bad) {
+        pel_sparse_csr_destroy(M);
+        return M ? pel_error(ctx, PEL_ENOMEM, "csr: out of memory") : PEL_ENOMEM;
+    }
     memcpy(M->rowptr, rowptr, (size_t)(nrows + 1) * sizeof *rowptr);
     /* first touch: each thread copies the rows it will multiply */
-    struct copy_arg a = {M, colidx, values};
-    peli_parallel(ctx, (size_t)peli_sparse_blocks(nrows), 0, 0, copy_rows, &a);
+    struct copy_arg a = {M, colidx, values, bad};
+    peli_parallel(ctx, (size_t)nb, 0, 0, copy_rows, &a);
+    peli_csr_keep16(M, bad, nb);
+    free(bad);
     *A = M;
     return PEL_OK;
 }

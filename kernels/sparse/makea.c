@@ -32,6 +32,7 @@
 typedef struct gen {
     int64_t n;
     int stride;    /* nonzer + 1: room per vector */
+    int bits;      /* positions are below 2^bits */
     int *cnt;      /* entries of vector i: nonzer or nonzer + 1 */
     int32_t *pos;  /* 0-based positions, n * stride */
     double *val;   /* n * stride */
@@ -105,17 +106,44 @@ static void index_rows(gen *g)
     g->rstart[0] = 0;
 }
 
-static int cmp_i32(const void *a, const void *b)
+/* Sorts the m distinct columns a[0..m) (each below 2^bits) ascending, by
+ * least-significant-digit radix passes of 8 bits through tmp[0..m): linear
+ * in m, where a comparison sort of a row's ~200 columns spends most of its
+ * time in mispredicted branches. */
+static void sort_cols(int32_t *a, int32_t *tmp, int64_t m, int bits)
 {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
+    int32_t *src = a, *dst = tmp;
+    for (int shift = 0; shift < bits; shift += 8) {
+        int64_t count[257] = {0};
+        for (int64_t k = 0; k < m; k++) count[((uint32_t)src[k] >> shift & 255u) + 1]++;
+        for (int d = 0; d < 256; d++) count[d + 1] += count[d];
+        for (int64_t k = 0; k < m; k++) dst[count[(uint32_t)src[k] >> shift & 255u]++] = src[k];
+        int32_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) memcpy(a, src, (size_t)m * sizeof *a);
 }
 
-/* Row j into the scratch (acc, mark, cols): returns its distinct columns,
- * sorted, in cols[0..m); their values in acc when `values` is set. */
+/* Row j into the scratch (acc, mark, cols, with room for 2n columns):
+ * returns its distinct columns in cols[0..m), sorted, and their values in
+ * acc, when `values` is set; only the count otherwise. */
 static int64_t build_row(const gen *g, int64_t j, double rcond, double shift, int values,
                          double *acc, int64_t *mark, int32_t *cols)
 {
+    if (!values) { /* the distinct columns, counted */
+        int64_t m = 0;
+        for (int64_t t = g->rstart[j]; t < g->rstart[j + 1]; t++) {
+            int64_t i = g->rlist[t] / g->stride;
+            const int32_t *iv = g->pos + i * g->stride;
+            for (int k = 0; k < g->cnt[i]; k++) {
+                int32_t c = iv[k];
+                m += mark[c] != j;
+                mark[c] = j;
+            }
+        }
+        return m;
+    }
     int64_t m = 0;
     for (int64_t t = g->rstart[j]; t < g->rstart[j + 1]; t++) {
         int64_t i = g->rlist[t] / g->stride, slot = g->rlist[t] % g->stride;
@@ -129,14 +157,12 @@ static int64_t build_row(const gen *g, int64_t j, double rcond, double shift, in
                 cols[m++] = c;
                 acc[c] = 0.0;
             }
-            if (values) {
-                double va = v[k] * scale;
-                if (c == j && j == i) va = va + rcond - shift;
-                acc[c] = acc[c] + va;
-            }
+            double va = v[k] * scale;
+            if (c == j && j == i) va = va + rcond - shift;
+            acc[c] = acc[c] + va;
         }
     }
-    qsort(cols, (size_t)m, sizeof *cols, cmp_i32);
+    sort_cols(cols, cols + g->n, m, g->bits);
     return m;
 }
 
@@ -152,6 +178,7 @@ struct assemble_arg {
     int64_t *count;   /* pass 1: distinct columns per row */
     pel_sparse_csr *M; /* pass 2: the values, written (first touch) by the
                         * thread that later multiplies these rows */
+    unsigned char *bad; /* pass 2, per block: its rows do not fit col16 */
 };
 
 static void assemble_rows(int t, int nt, void *arg)
@@ -161,7 +188,7 @@ static void assemble_rows(int t, int nt, void *arg)
     size_t off = (size_t)t * (size_t)n;
     double *acc = a->acc + off;
     int64_t *mark = a->mark + off;
-    int32_t *cols = a->cols + off;
+    int32_t *cols = a->cols + 2 * off;
     pel_sparse_csr *M = a->M;
     int64_t b0, b1;
     peli_sparse_my_blocks(peli_sparse_blocks(n), t, nt, &b0, &b1);
@@ -177,10 +204,10 @@ static void assemble_rows(int t, int nt, void *arg)
             int64_t b = M->rowptr[j];
             for (int64_t k = 0; k < m; k++) {
                 M->col[b + k] = cols[k];
-                if (M->col16) M->col16[b + k] = (uint16_t)cols[k];
                 M->val[b + k] = acc[cols[k]];
             }
         }
+        if (M) a->bad[blk] = !peli_csr_fill16(M, j0, j1);
     }
 }
 
@@ -199,6 +226,7 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     PEL_REQUIRE(ctx, isfinite(shift), "makea: shift must be finite (got %g)", shift);
 
     gen g = {.n = n, .stride = nonzer + 1};
+    while (g.bits < 31 && (INT64_C(1) << g.bits) < n) g.bits++;
     size_t slots = (size_t)n * (size_t)g.stride;
     g.cnt = malloc((size_t)n * sizeof *g.cnt);
     g.pos = pel_malloc(slots * sizeof *g.pos);
@@ -211,12 +239,13 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     int nt = peli_team_want(ctx, (size_t)nb, 0);
     double *acc = pel_malloc((size_t)nt * (size_t)n * sizeof *acc);
     int64_t *mark = pel_malloc((size_t)nt * (size_t)n * sizeof *mark);
-    int32_t *cols = pel_malloc((size_t)nt * (size_t)n * sizeof *cols);
+    int32_t *cols = pel_malloc((size_t)nt * (size_t)n * 2 * sizeof *cols);
     int64_t *count = pel_malloc((size_t)(n + 1) * sizeof *count);
+    unsigned char *bad = calloc((size_t)nb, 1);
     pel_sparse_csr *M = NULL;
     pel_status st = PEL_OK;
     if (!g.cnt || !g.pos || !g.val || !g.size || !g.rstart || !g.rlist || !acc || !mark || !cols ||
-        !count) {
+        !count || !bad) {
         st = pel_error(ctx, PEL_ENOMEM, "makea: cannot allocate the work arrays for n = %lld",
                        (long long)n);
         goto done;
@@ -232,7 +261,7 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     for (size_t k = 0; k < (size_t)nt * (size_t)n; k++) mark[k] = -1;
 
     /* pass 1: distinct columns per row */
-    struct assemble_arg a = {&g, rcond, shift, acc, mark, cols, count, NULL};
+    struct assemble_arg a = {&g, rcond, shift, acc, mark, cols, count, NULL, bad};
     peli_parallel(ctx, (size_t)nb, nt, 0, assemble_rows, &a);
     int64_t nnz = 0;
     for (int64_t j = 0; j < n; j++) nnz += count[j];
@@ -248,6 +277,7 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     /* pass 2: the values */
     a.M = M;
     peli_parallel(ctx, (size_t)nb, nt, 0, assemble_rows, &a);
+    peli_csr_keep16(M, bad, nb);
     *A = M;
 
 done:
@@ -256,5 +286,6 @@ done:
     pel_free(mark);
     pel_free(cols);
     pel_free(count);
+    free(bad);
     return st;
 }
