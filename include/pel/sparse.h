@@ -71,6 +71,12 @@ const double *pel_sparse_csr_values(const pel_sparse_csr *A);
  * call (inside a caller's parallel region: tasks of the caller's team). */
 pel_status pel_sparse_csr_spmv(pel_context *ctx, const pel_sparse_csr *A, const double *x, double *y);
 
+/* The bytes one product y = A x streams by this family's count (the
+ * numerator of a roofline fraction, docs/sparse.md): each nonzero's value
+ * and stored column index (2 bytes when the matrix keeps 16-bit indices or
+ * steps, else 4), the row pointers, x and y once each; 0 for NULL. */
+double pel_sparse_csr_spmv_bytes(const pel_sparse_csr *A);
+
 /* ---- NPB's matrix ----------------------------------------------------------- */
 
 /* NPB CG's test matrix (makea, sprnvc, vecset, sparse of NPB 3.3.1), entry for

@@ -124,6 +124,15 @@ const int64_t *pel_sparse_csr_rowptr(const pel_sparse_csr *A) { return A ? A->ro
 const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A) { return A ? A->col : NULL; }
 const double *pel_sparse_csr_values(const pel_sparse_csr *A) { return A ? A->val : NULL; }
 
+double pel_sparse_csr_spmv_bytes(const pel_sparse_csr *A)
+{
+    if (!A) return 0.0;
+    double idx = A->col16 ? (double)sizeof *A->col16 : (double)sizeof *A->col;
+    return (double)A->nnz * ((double)sizeof *A->val + idx) +
+           (double)(A->nrows + 1) * (double)sizeof *A->rowptr +
+           (double)(A->ncols + A->nrows) * (double)sizeof(double);
+}
+
 struct spmv_arg {
     const pel_sparse_csr *A;
     const double *x;
