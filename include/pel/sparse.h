@@ -61,7 +61,11 @@ void pel_sparse_csr_destroy(pel_sparse_csr *A);
 int64_t pel_sparse_csr_rows(const pel_sparse_csr *A);
 int64_t pel_sparse_csr_cols(const pel_sparse_csr *A);
 int64_t pel_sparse_csr_nnz(const pel_sparse_csr *A);
-/* The matrix's own arrays, read only (valid until pel_sparse_csr_destroy). */
+/* The matrix's own arrays, read only (valid until pel_sparse_csr_destroy).
+ * A matrix made by pel_sparse_npb_makea keeps only 16-bit column indices
+ * (or steps) when they can hold it; its 32-bit indices are made at the
+ * first call of pel_sparse_csr_colidx (safe from several threads at once;
+ * NULL when out of memory). */
 const int64_t *pel_sparse_csr_rowptr(const pel_sparse_csr *A);
 const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A);
 const double *pel_sparse_csr_values(const pel_sparse_csr *A);
@@ -88,8 +92,8 @@ double pel_sparse_csr_spmv_bytes(const pel_sparse_csr *A);
  * of i; each row's columns are ascending.  n >= 1, 1 <= nonzer <= n,
  * rcond > 0, shift finite.  The matrix follows pel_sparse_csr_create's
  * concurrency rule; the row assembly runs as blocks of rows (tasks of the
- * caller's team inside a parallel region), with a scratch row of n entries
- * per thread of the call's team. */
+ * caller's team inside a parallel region), with scratch for one row's
+ * contributions (24 bytes each) per thread of the call's team. */
 pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, double shift,
                          pel_sparse_csr **A);
 

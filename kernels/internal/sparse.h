@@ -11,7 +11,8 @@
 struct pel_sparse_csr {
     int64_t nrows, ncols, nnz;
     int64_t *rowptr; /* nrows + 1 */
-    int32_t *col;    /* nnz */
+    int32_t *col;    /* nnz; NULL until asked for when col16 alone holds the
+                      * indices (makea's matrices) */
     double *val;     /* nnz */
     /* The same column indices in 16 bits, or NULL: the product streams 10
      * bytes per nonzero instead of 12 (measured on NPB class A, 14000
@@ -90,9 +91,17 @@ static inline double peli_row_dot(const pel_sparse_csr *A, int64_t j, const doub
     return s;
 }
 
-/* Allocates A with room for nnz entries (rowptr not set); NULL when out of
- * memory (ctx records it). */
-pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz);
+/* Which column index arrays a new matrix gets. */
+enum {
+    PELI_CSR_BOTH = 0, /* col, and col16 to be filled from it (peli_csr_fill16) */
+    PELI_CSR_32 = 1,   /* col only */
+    PELI_CSR_16 = 2    /* col16 only (steps when ncols > PELI_COL16_MAX): col is made from it
+                        * when a caller asks for it (pel_sparse_csr_colidx) */
+};
+
+/* Allocates A with room for nnz entries and the index arrays of `which`
+ * (rowptr not set); NULL when out of memory (ctx records it). */
+pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz, int which);
 
 /* Drops A's col16 when a block's flag in bad[0..nb) says its rows did not
  * fit (peli_csr_fill16). */

@@ -7,7 +7,7 @@
 
 #include "internal/sparse.h"
 
-pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz)
+pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz, int which)
 {
     pel_sparse_csr *A = calloc(1, sizeof *A);
     if (A) {
@@ -16,11 +16,12 @@ pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, i
         A->nnz = nnz;
         A->rowptr = pel_malloc((size_t)(nrows + 1) * sizeof *A->rowptr);
         /* one spare entry: a matrix without nonzeros still gets arrays */
-        A->col = pel_malloc((size_t)(nnz + 1) * sizeof *A->col);
+        if (which != PELI_CSR_16) A->col = pel_malloc((size_t)(nnz + 1) * sizeof *A->col);
         A->val = pel_malloc((size_t)(nnz + 1) * sizeof *A->val);
-        A->col16 = pel_malloc((size_t)(nnz + 1) * sizeof *A->col16);
-        A->col16_delta = ncols > PELI_COL16_MAX;
-        if (A->rowptr && A->col && A->val && A->col16) return A;
+        if (which != PELI_CSR_32) A->col16 = pel_malloc((size_t)(nnz + 1) * sizeof *A->col16);
+        A->col16_delta = A->col16 && ncols > PELI_COL16_MAX;
+        if (A->rowptr && A->val && (A->col || which == PELI_CSR_16) && (A->col16 || which == PELI_CSR_32))
+            return A;
         pel_sparse_csr_destroy(A);
     }
     pel_error(ctx, PEL_ENOMEM, "csr: cannot allocate a %lld x %lld matrix with %lld nonzeros",
@@ -101,7 +102,7 @@ pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols,
                     (long long)ncols);
 
     int64_t nb = peli_sparse_blocks(nrows);
-    pel_sparse_csr *M = peli_csr_alloc(ctx, nrows, ncols, nnz);
+    pel_sparse_csr *M = peli_csr_alloc(ctx, nrows, ncols, nnz, PELI_CSR_BOTH);
     unsigned char *bad = M ? calloc((size_t)nb, 1) : NULL;
     if (!bad) {
         pel_sparse_csr_destroy(M);
@@ -121,7 +122,29 @@ int64_t pel_sparse_csr_rows(const pel_sparse_csr *A) { return A ? A->nrows : 0; 
 int64_t pel_sparse_csr_cols(const pel_sparse_csr *A) { return A ? A->ncols : 0; }
 int64_t pel_sparse_csr_nnz(const pel_sparse_csr *A) { return A ? A->nnz : 0; }
 const int64_t *pel_sparse_csr_rowptr(const pel_sparse_csr *A) { return A ? A->rowptr : NULL; }
-const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A) { return A ? A->col : NULL; }
+/* A matrix whose indices only col16 holds gets col at the first call, made
+ * from col16; calls from several threads at once may each make a copy, one
+ * of which is kept (the others freed). */
+const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A)
+{
+    if (!A) return NULL;
+    int32_t *col = __atomic_load_n(&A->col, __ATOMIC_ACQUIRE);
+    if (col || !A->col16) return col;
+    if (!(col = pel_malloc((size_t)(A->nnz + 1) * sizeof *col))) return NULL;
+    for (int64_t j = 0; j < A->nrows; j++) {
+        int64_t c = 0;
+        for (int64_t k = A->rowptr[j]; k < A->rowptr[j + 1]; k++) {
+            c = A->col16_delta ? c + A->col16[k] : A->col16[k];
+            col[k] = (int32_t)c;
+        }
+    }
+    int32_t *none = NULL;
+    pel_sparse_csr *M = (pel_sparse_csr *)A; /* made by calloc: not a const object */
+    if (__atomic_compare_exchange_n(&M->col, &none, col, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return col;
+    pel_free(col);
+    return none;
+}
 const double *pel_sparse_csr_values(const pel_sparse_csr *A) { return A ? A->val : NULL; }
 
 double pel_sparse_csr_spmv_bytes(const pel_sparse_csr *A)
