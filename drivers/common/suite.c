@@ -279,9 +279,11 @@ static int write_report(const pel_suite *s, const suite_options *o, pel_report *
         {.name = "class", .kind = PEL_META_STRING, .s = cls},
         {.name = "repeat", .kind = PEL_META_INT, .i = o->repeat},
         {.name = "threads", .kind = PEL_META_INT, .i = rep->threads},
+        /* the roofline's bound, measured once before the first problem */
+        {.name = "triad_gbs", .kind = PEL_META_REAL, .r = o->triad},
     };
     rep->settings = settings;
-    rep->nsettings = (int)(sizeof settings / sizeof settings[0]);
+    rep->nsettings = (int)(sizeof settings / sizeof settings[0]) - (o->triad > 0 ? 0 : 1);
     int ok = pel_report_write(ctx, o->report, rep) == PEL_OK;
     if (!ok) fprintf(stderr, "%s: %s\n", s->name, pel_context_error(ctx));
     rep->settings = NULL;

@@ -3,8 +3,10 @@
  * matrix generator (makea) and class table.
  *
  * A pel_sparse_csr holds its own copy of the matrix: row pointers (64-bit), column
- * indices (32-bit, and 16-bit as well when there are at most 65536 columns,
- * so a matrix streams fewer bytes) and values.  Every
+ * indices (32-bit, and 16-bit as well where they fit: the columns when there
+ * are at most 65536, else each column's step from the previous one in its
+ * row when all rows ascend in steps below 2^16; so a product streams fewer
+ * bytes) and values.  Every
  * kernel works on any square or rectangular CSR matrix a user brings; NPB's
  * matrix is one more way to make one.
  *
