@@ -6,11 +6,19 @@
  * drivers/npb/<family>.c (gauss, sparse, mg, diffusion, sort) describes one
  * class of it; the common suite loop
  * (drivers/common/suite.h) runs, repeats, verifies and reports.  This file
- * is the table and NPB's printed format. */
+ * is the table and NPB's printed format.
+ *
+ * Roofline: once per invocation, before the first kernel, a short STREAM
+ * triad on the run's thread count (drivers/common/bench_roofline.h; skipped
+ * with --no-triad) gives the memory bound; each memory-bound kernel counts
+ * the bytes one of its steps moves (drivers/npb/<family>.c, and for CG the
+ * library: pel_sparse_csr_spmv_bytes), and its result and report give
+ * bytes moved per second over the timed section and that over the triad. */
 #include <config.h>
 
 #include <string.h>
 
+#include "common/bench_roofline.h"
 #include "npb/npb.h"
 
 void npb_describe(pel_suite_case *c, long steps, const char *size, long iterations, const char *optype,
@@ -53,6 +61,13 @@ static void print_result(const pel_suite *s, const pel_report *r, const pel_run_
     fprintf(out, " Mop/s total     = %24.2f\n", mops);
     fprintf(out, " Mop/s/thread    = %24.2f\n", mops / r->threads);
     fprintf(out, " Operation type  = %24s\n", sum->info[2].s);
+    for (int i = 1; i < sum->nrates; i++) /* the roofline's (suite.h) */
+        if (strcmp(sum->rates[i].name, "memory traffic") == 0)
+            fprintf(out, " Memory traffic  = %19.2f GB/s\n", sum->rates[i].value);
+        else if (strcmp(sum->rates[i].name, "roofline fraction") == 0)
+            fprintf(out, " Roofline        = %24.3f  (of the triad's GB/s in this run)\n", sum->rates[i].value);
+        else if (strcmp(sum->rates[i].name, "triad") == 0)
+            fprintf(out, " Triad           = %19.2f GB/s\n", sum->rates[i].value);
     fprintf(out, " Verification    = %24s\n", sum->exit_status == PEL_EXIT_OK ? "SUCCESSFUL" : "UNSUCCESSFUL");
     fprintf(out, " Checks          = %24d\n", pel_verify_log_count(sum->final_log));
     for (int i = 0; i < sum->nfields; i++)
@@ -75,6 +90,7 @@ static const pel_suite npb_suite = {
     .rates = rates,
     .print_start = print_start,
     .print_result = print_result,
+    .triad_gbs = pel_bench_roofline_triad,
 };
 
 int main(int argc, char **argv) { return pel_suite_main(&npb_suite, argc, argv); }

@@ -293,6 +293,54 @@ START_TEST(num_spmv_index_widths)
 }
 END_TEST
 
+/* Above 65536 columns a matrix whose rows have nondecreasing columns with
+ * steps below 2^16 keeps each column as its 16-bit step from the previous
+ * one in its row (NPB class B and C); a row with a longer step, or a
+ * descending one, keeps 32-bit indices for the whole matrix.  Each way the
+ * product must be the row sums left to right in stored order, bit for bit:
+ * compared with that loop written out here. */
+START_TEST(num_spmv_index_steps)
+{
+    pel_context *ctx = test_context(2);
+    const int64_t nrows = 700, ncols = 150000, per = 60, nnz = nrows * per;
+    int64_t *rp = malloc((size_t)(nrows + 1) * sizeof *rp);
+    int32_t *ci = malloc((size_t)nnz * sizeof *ci);
+    double *v = malloc((size_t)nnz * sizeof *v), *x = malloc((size_t)ncols * sizeof *x);
+    double *y = malloc((size_t)nrows * sizeof *y), *ref = malloc((size_t)nrows * sizeof *ref);
+    for (int64_t j = 0; j <= nrows; j++) rp[j] = j * per;
+    for (int j = 0; j < ncols; j++) x[j] = cos((double)j);
+    for (int variant = 0; variant < 3; variant++) {
+        for (int64_t j = 0; j < nrows; j++)
+            for (int64_t i = 0; i < per; i++) {
+                int64_t k = j * per + i;
+                /* ascending, steps up to 2 * 1237 + 2 * 7: spans the columns */
+                ci[k] = (int32_t)(i * 2480 + (j * 7 + i * i) % 1237 + (i > 30 && j % 3 == 0 ? 1 : 0));
+                if (i > 0 && ci[k] < ci[k - 1]) ci[k] = ci[k - 1]; /* a repeated column */
+                v[k] = sin((double)k);
+            }
+        if (variant == 1) /* row 0: columns 0 .. per - 2, then one step of 2^16 */
+            for (int64_t i = 0; i < per; i++) ci[i] = (int32_t)(i < per - 1 ? i : per - 2 + 65536);
+        if (variant == 2) ci[5] = ci[4] - 1;                               /* one descending step */
+        for (int64_t j = 0; j < nrows; j++) {
+            double s = 0.0;
+            for (int64_t k = rp[j]; k < rp[j + 1]; k++) s = s + v[k] * x[ci[k]];
+            ref[j] = s;
+        }
+        ck_assert_int_ge(ci[nrows * per - 1], 65536);
+        pel_sparse_csr *A = NULL;
+        ck_assert_ok(pel_sparse_csr_create(ctx, nrows, ncols, rp, ci, v, &A));
+        ck_assert_ok(pel_sparse_csr_spmv(ctx, A, x, y));
+        for (int64_t j = 0; j < nrows; j++)
+            ck_assert_msg(memcmp(&y[j], &ref[j], sizeof y[j]) == 0, "variant %d: y[%lld] = %.17g, %.17g by the loop",
+                          variant, (long long)j, y[j], ref[j]);
+        ck_assert(memcmp(pel_sparse_csr_colidx(A), ci, (size_t)nnz * sizeof *ci) == 0);
+        pel_sparse_csr_destroy(A);
+    }
+    free(rp), free(ci), free(v), free(x), free(y), free(ref);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 /* CG on tridiag(-1, 2, -1), n = 4: four distinct eigenvalues 2 - 2 cos(k pi/5),
  * so exact arithmetic gives the solution in 4 iterations.  x* = (1, -2, 3,
  * 1/2) and b = A x* = (4, -8, 7.5, -2) exactly.  cond(A) = cot^2(pi/10) ~ 9.5;
@@ -358,6 +406,112 @@ START_TEST(num_makea_structure)
         }
         ck_assert_msg(diag, "row %lld lacks its diagonal", (long long)j);
     }
+    pel_sparse_csr_destroy(A);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* makea against its definition (pel/sparse.h), computed here the plain way
+ * into a dense matrix: NPB's vectors drawn from the 46-bit stream (seed
+ * 314159265 after main's one draw; a position is floor(nn1 r), kept when
+ * below n and new; then 0.5 at position i), and every term i added, in
+ * increasing i, into the entries it touches, each entry starting from 0.0
+ * (NPB's insertion).  The matrix must be exactly that: the same entries,
+ * columns ascending, the same bits. */
+START_TEST(num_makea_definition)
+{
+    pel_context *ctx = test_context(2);
+    enum { N = 300, NZ = 6 };
+    const double rcond = 0.1, shift = 7.0;
+    static double dense[N][N];
+    static unsigned char touched[N][N];
+    memset(dense, 0, sizeof dense);
+    memset(touched, 0, sizeof touched);
+    int64_t nn1 = 1;
+    while (nn1 < N) nn1 *= 2;
+    uint64_t x = pel_lcg46_next(UINT64_C(314159265), PEL_LCG46_A);
+    double ratio = pow(rcond, 1.0 / N), size = 1.0;
+    for (int i = 0; i < N; i++) {
+        int iv[NZ + 1], nzv = 0;
+        double v[NZ + 1];
+        while (nzv < NZ) {
+            x = pel_lcg46_next(x, PEL_LCG46_A);
+            double r = pel_lcg46_real(x);
+            x = pel_lcg46_next(x, PEL_LCG46_A);
+            int p = (int)((double)nn1 * pel_lcg46_real(x)), dup = 0;
+            for (int k = 0; k < nzv; k++) dup |= iv[k] == p;
+            if (p >= N || dup) continue;
+            iv[nzv] = p, v[nzv++] = r;
+        }
+        int k = 0;
+        while (k < nzv && iv[k] != i) k++;
+        if (k == nzv) iv[nzv++] = i;
+        v[k] = 0.5;
+        for (int a = 0; a < nzv; a++) {
+            double scale = size * v[a];
+            for (int b = 0; b < nzv; b++) {
+                double va = v[b] * scale;
+                if (iv[a] == i && iv[b] == i) va = va + rcond - shift;
+                dense[iv[a]][iv[b]] = dense[iv[a]][iv[b]] + va;
+                touched[iv[a]][iv[b]] = 1;
+            }
+        }
+        size = size * ratio;
+    }
+    pel_sparse_csr *A = NULL;
+    ck_assert_ok(pel_sparse_npb_makea(ctx, N, NZ, rcond, shift, &A));
+    const int64_t *rp = pel_sparse_csr_rowptr(A);
+    const int32_t *ci = pel_sparse_csr_colidx(A);
+    const double *val = pel_sparse_csr_values(A);
+    for (int j = 0; j < N; j++) {
+        int64_t k = rp[j];
+        for (int c = 0; c < N; c++) {
+            if (!touched[j][c]) continue;
+            ck_assert_msg(k < rp[j + 1] && ci[k] == c, "row %d: column %d missing", j, c);
+            ck_assert_msg(memcmp(&val[k], &dense[j][c], sizeof val[k]) == 0, "(%d,%d) = %.17g, by definition %.17g", j,
+                          c, val[k], dense[j][c]);
+            k++;
+        }
+        ck_assert_msg(k == rp[j + 1], "row %d: %lld entries, by definition %lld", j, (long long)(rp[j + 1] - rp[j]),
+                      (long long)(k - rp[j]));
+    }
+    pel_sparse_csr_destroy(A);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* makea above 65536 columns keeps 16-bit steps only and makes its 32-bit
+ * indices on request: they must be ascending in each row, hold the diagonal,
+ * and the product must be the row sums over them in order. */
+START_TEST(num_makea_wide)
+{
+    pel_context *ctx = test_context(2);
+    const int64_t n = 70000;
+    pel_sparse_csr *A = NULL;
+    ck_assert_ok(pel_sparse_npb_makea(ctx, n, 2, 0.1, 5.0, &A));
+    const int64_t *rp = pel_sparse_csr_rowptr(A);
+    const int32_t *ci = pel_sparse_csr_colidx(A);
+    ck_assert_ptr_nonnull(ci);
+    ck_assert_ptr_eq(pel_sparse_csr_colidx(A), ci);
+    const double *val = pel_sparse_csr_values(A);
+    double *x = malloc((size_t)n * sizeof *x), *y = malloc((size_t)n * sizeof *y);
+    for (int64_t j = 0; j < n; j++) x[j] = cos((double)j);
+    ck_assert_ok(pel_sparse_csr_spmv(ctx, A, x, y));
+    int wide = 0;
+    for (int64_t j = 0; j < n; j++) {
+        double s = 0.0;
+        int diag = 0;
+        for (int64_t k = rp[j]; k < rp[j + 1]; k++) {
+            if (k > rp[j]) ck_assert_int_lt(ci[k - 1], ci[k]);
+            diag |= ci[k] == j;
+            wide |= ci[k] >= 65536;
+            s = s + val[k] * x[ci[k]];
+        }
+        ck_assert_msg(diag, "row %lld lacks its diagonal", (long long)j);
+        ck_assert_msg(memcmp(&s, &y[j], sizeof s) == 0, "y[%lld] = %.17g, by the row loop %.17g", (long long)j, y[j], s);
+    }
+    ck_assert(wide);
+    free(x), free(y);
     pel_sparse_csr_destroy(A);
     pel_context_destroy(ctx);
 }
@@ -962,8 +1116,11 @@ static Suite *sparse_suite(void)
     TCase *num = tcase_create("numerics");
     tcase_add_test(num, num_spmv_dense);
     tcase_add_test(num, num_spmv_index_widths);
+    tcase_add_test(num, num_spmv_index_steps);
     tcase_add_test(num, num_cg_4x4);
     tcase_add_test(num, num_makea_structure);
+    tcase_add_test(num, num_makea_definition);
+    tcase_add_test(num, num_makea_wide);
     tcase_add_test(num, num_npb_class_s);
     tcase_add_test(num, num_npb_class_w);
     tcase_add_test(num, num_cg_tolerance);

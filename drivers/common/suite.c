@@ -11,7 +11,8 @@
 typedef struct suite_options {
     const char *problem, *report;
     char cls;
-    int threads, repeat, quiet, verbose;
+    int threads, repeat, quiet, verbose, no_triad;
+    double triad; /* GB/s, 0: not measured */
 } suite_options;
 
 /* One problem's run and what its summary points to. */
@@ -44,6 +45,7 @@ static void usage(const pel_suite *s, FILE *out)
             "  -t, --threads N        OpenMP threads (default: OMP_NUM_THREADS or all cores)\n"
             "  -n, --repeat N         run each %s N times and report the median time (default 1)\n"
             "  -r, --report FILE      write the JSON run report to FILE\n"
+            "%s"
             "  -v, --verbose          print every verification check, not only failed ones\n"
             "  -q, --quiet            print only errors and failed checks\n"
             "  -h, --help             print this help and exit\n"
@@ -51,7 +53,13 @@ static void usage(const pel_suite *s, FILE *out)
             "Exit status: 0 every verification passed; 1 a verification failed (or repeated\n"
             "runs disagreed); 2 bad usage; 3 a run failed; 128+N stopped by signal N\n"
             "(SIGINT 130, SIGTERM 143), without a report.\n",
-            s->problem_noun);
+            s->problem_noun,
+            s->triad_gbs ? "      --no-triad         do not run the STREAM triad that otherwise runs once,\n"
+                           "                         before the first kernel, on the run's threads (about\n"
+                           "                         0.1-0.5 s): the memory bound of a memory-bound kernel's\n"
+                           "                         roofline fraction, bytes moved per second over the\n"
+                           "                         triad's GB/s, printed and in the report\n"
+                         : "");
 }
 
 static int parse_int(const pel_suite *s, const char *opt, const char *arg, int lo, int hi, int *out)
@@ -95,7 +103,8 @@ static int parse(const pel_suite *s, int argc, char **argv, suite_options *o)
         {"threads", required_argument, NULL, 't'}, {"repeat", required_argument, NULL, 'n'},
         {"report", required_argument, NULL, 'r'},  {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0}};
+        {"version", no_argument, NULL, 'V'},       {"no-triad", no_argument, NULL, 'T'},
+        {NULL, 0, NULL, 0}};
     char shortopts[32];
     snprintf(shortopts, sizeof shortopts, ":%c:C:t:n:r:vqhV", s->problem_noun[0]);
     *o = (suite_options){.cls = s->default_class, .threads = -1, .repeat = 1};
@@ -124,6 +133,10 @@ static int parse(const pel_suite *s, int argc, char **argv, suite_options *o)
         case 'r': o->report = optarg; break;
         case 'v': o->verbose = 1; break;
         case 'q': o->quiet = 1; break;
+        case 'T':
+            if (!s->triad_gbs) return pel_opt_missing(s->name, '?', argv);
+            o->no_triad = 1;
+            break;
         case 'h': usage(s, stdout); return PEL_EXIT_OK;
         case 'V': printf("%s (PEL) %s\n", s->name, pel_version()); return PEL_EXIT_OK;
         default: return pel_opt_missing(s->name, c, argv);
@@ -160,6 +173,7 @@ static pel_status repetition(suite_run *r, int rep)
     if (!st) st = pel_region_begin(r->ctx, "verify");
     if (!st) st = pel_component_verify(comp, r->log);
     if (!st) st = pel_region_end(r->ctx, "verify");
+    if (!st && r->c.step_bytes) r->c.bytes = r->c.step_bytes(comp);
     int n = st ? 0 : pel_component_fields(comp, NULL, 0);
     if (!st && n < 0) st = pel_error(r->ctx, PEL_EINVAL, "%s: the component lists no fields", r->p->name);
     if (!st && rep && n != sum->nfields)
@@ -231,6 +245,12 @@ static void run_problem(const pel_suite *s, const suite_options *o, suite_run *r
     memcpy(sorted, r->seconds, (size_t)sum->nreps * sizeof *sorted);
     sum->kernel_seconds = pel_report_median(sorted, sum->nreps);
     if (s->rates) sum->nrates = s->rates(&r->c, sum->kernel_seconds, sum->rates);
+    if (o->triad > 0 && r->c.bytes > 0 && sum->kernel_seconds > 0 && sum->nrates + 3 <= PEL_RUN_MAX_RATES) {
+        double gbs = r->c.bytes * (double)r->c.steps / sum->kernel_seconds * 1e-9;
+        sum->rates[sum->nrates++] = (pel_run_rate){"memory traffic", gbs, "GB/s"};
+        sum->rates[sum->nrates++] = (pel_run_rate){"roofline fraction", gbs / o->triad, "of triad"};
+        sum->rates[sum->nrates++] = (pel_run_rate){"triad", o->triad, "GB/s"};
+    }
     int ok = pel_verify_log_passed(r->log) && sum->reps_identical;
     sum->exit_status = ok ? PEL_EXIT_OK : PEL_EXIT_VERIFY;
 }
@@ -259,9 +279,11 @@ static int write_report(const pel_suite *s, const suite_options *o, pel_report *
         {.name = "class", .kind = PEL_META_STRING, .s = cls},
         {.name = "repeat", .kind = PEL_META_INT, .i = o->repeat},
         {.name = "threads", .kind = PEL_META_INT, .i = rep->threads},
+        /* the roofline's bound, measured once before the first problem */
+        {.name = "triad_gbs", .kind = PEL_META_REAL, .r = o->triad},
     };
     rep->settings = settings;
-    rep->nsettings = (int)(sizeof settings / sizeof settings[0]);
+    rep->nsettings = (int)(sizeof settings / sizeof settings[0]) - (o->triad > 0 ? 0 : 1);
     int ok = pel_report_write(ctx, o->report, rep) == PEL_OK;
     if (!ok) fprintf(stderr, "%s: %s\n", s->name, pel_context_error(ctx));
     rep->settings = NULL;
@@ -309,6 +331,17 @@ static int suite_main(const pel_suite *s, const suite_options *op, int argc, cha
         free(sums);
         fprintf(stderr, "%s: out of memory\n", s->name);
         return PEL_EXIT_RUN;
+    }
+    if (s->triad_gbs && !o.no_triad) { /* the roofline's bound, once, on the run's thread count */
+        pel_context *tctx;
+        int threads = o.threads;
+        if (threads <= 0 && pel_context_create(&tctx) == PEL_OK) {
+            threads = pel_context_threads(tctx);
+            pel_context_destroy(tctx);
+        }
+        double secs = 0.0;
+        o.triad = s->triad_gbs(threads > 0 ? threads : 1, &secs);
+        if (o.verbose) printf(" triad %.1f GB/s on %d threads (%.3f s)\n", o.triad, threads, secs);
     }
     pel_report rep = {.program = s->name, .argc = argc, .argv = argv};
     int n = 0;

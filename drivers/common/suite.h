@@ -7,7 +7,8 @@
  *
  * Command line (the problem option's name is the suite's problem_noun):
  *   --kernel NAME|all, --class X, --threads N, --repeat N, --report FILE,
- *   --verbose, --quiet, --help, --version; exit status as in driver.h, and a
+ *   --no-triad (with a triad hook), --verbose, --quiet, --help, --version;
+ *   exit status as in driver.h, and a
  *   repetition whose fingerprints differ from the first's is a failed
  *   verification. */
 #ifndef PEL_DRIVER_SUITE_H
@@ -24,6 +25,13 @@ typedef struct pel_suite_case {
     int ninfo;
     char text[PEL_RUN_MAX_INFO][64];
     double work; /* for the suite's rates, e.g. NPB's operation count */
+    /* Bytes one step moves through memory by the problem's own count (its
+     * docs say which), for the roofline fraction; 0: none (not memory-bound,
+     * or step_bytes gives it after create). */
+    double bytes;
+    /* Optional (set by setup): the bytes per step when they depend on what
+     * create built (e.g. a matrix's nonzeros), read after create into bytes. */
+    double (*step_bytes)(pel_component *comp);
 } pel_suite_case;
 
 typedef struct pel_suite_problem {
@@ -51,6 +59,13 @@ struct pel_suite {
     /* Printing before a problem runs and after (optional; not with --quiet). */
     void (*print_start)(const pel_suite *s, const pel_suite_problem *p, char cls, FILE *out);
     void (*print_result)(const pel_suite *s, const pel_report *r, const pel_run_summary *sum, FILE *out);
+    /* Optional: the memory bound in GB/s on `threads` threads (a STREAM
+     * triad), measured once per invocation before the first problem unless
+     * --no-triad; seconds receives the time it took.  A problem whose case
+     * has bytes then gets three more rates: "memory traffic" (GB/s over its
+     * timed steps), "roofline fraction" (that over the triad) and "triad"
+     * (GB/s). */
+    double (*triad_gbs)(int threads, double *seconds);
 };
 
 #define PEL_SUITE_MAX_REPEAT 100

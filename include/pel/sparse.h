@@ -3,8 +3,10 @@
  * matrix generator (makea) and class table.
  *
  * A pel_sparse_csr holds its own copy of the matrix: row pointers (64-bit), column
- * indices (32-bit, and 16-bit as well when there are at most 65536 columns,
- * so a matrix streams fewer bytes) and values.  Every
+ * indices (32-bit, and 16-bit as well where they fit: the columns when there
+ * are at most 65536, else each column's step from the previous one in its
+ * row when all rows ascend in steps below 2^16; so a product streams fewer
+ * bytes) and values.  Every
  * kernel works on any square or rectangular CSR matrix a user brings; NPB's
  * matrix is one more way to make one.
  *
@@ -61,7 +63,11 @@ void pel_sparse_csr_destroy(pel_sparse_csr *A);
 int64_t pel_sparse_csr_rows(const pel_sparse_csr *A);
 int64_t pel_sparse_csr_cols(const pel_sparse_csr *A);
 int64_t pel_sparse_csr_nnz(const pel_sparse_csr *A);
-/* The matrix's own arrays, read only (valid until pel_sparse_csr_destroy). */
+/* The matrix's own arrays, read only (valid until pel_sparse_csr_destroy).
+ * A matrix made by pel_sparse_npb_makea keeps only 16-bit column indices
+ * (or steps) when they can hold it; its 32-bit indices are made at the
+ * first call of pel_sparse_csr_colidx (safe from several threads at once;
+ * NULL when out of memory). */
 const int64_t *pel_sparse_csr_rowptr(const pel_sparse_csr *A);
 const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A);
 const double *pel_sparse_csr_values(const pel_sparse_csr *A);
@@ -70,6 +76,12 @@ const double *pel_sparse_csr_values(const pel_sparse_csr *A);
  * are split statically over pel_context_threads(ctx) threads, read at the
  * call (inside a caller's parallel region: tasks of the caller's team). */
 pel_status pel_sparse_csr_spmv(pel_context *ctx, const pel_sparse_csr *A, const double *x, double *y);
+
+/* The bytes one product y = A x streams by this family's count (the
+ * numerator of a roofline fraction, docs/sparse.md): each nonzero's value
+ * and stored column index (2 bytes when the matrix keeps 16-bit indices or
+ * steps, else 4), the row pointers, x and y once each; 0 for NULL. */
+double pel_sparse_csr_spmv_bytes(const pel_sparse_csr *A);
 
 /* ---- NPB's matrix ----------------------------------------------------------- */
 
@@ -82,8 +94,8 @@ pel_status pel_sparse_csr_spmv(pel_context *ctx, const pel_sparse_csr *A, const 
  * of i; each row's columns are ascending.  n >= 1, 1 <= nonzer <= n,
  * rcond > 0, shift finite.  The matrix follows pel_sparse_csr_create's
  * concurrency rule; the row assembly runs as blocks of rows (tasks of the
- * caller's team inside a parallel region), with a scratch row of n entries
- * per thread of the call's team. */
+ * caller's team inside a parallel region), with scratch for one row's
+ * contributions (24 bytes each) per thread of the call's team. */
 pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, double shift,
                          pel_sparse_csr **A);
 

@@ -6,7 +6,11 @@
  * z = A^-1 x by 25 CG iterations, zeta = shift + 1/(x.z), x = z/||z||.
  * verify after exactly the class's niter steps: zeta against NPB's
  * zeta_verify_value, relative error <= 1e-10; after fewer (or more), that
- * x has unit norm.  The state of a checkpoint is x, zeta and ||r||. */
+ * x has unit norm.  The state of a checkpoint is x, zeta and ||r||.
+ * Exports x and "step_bytes" (one f64): the bytes a step streams by the
+ * family's count, its 26 products (25 CG iterations and the residual) at
+ * pel_sparse_csr_spmv_bytes each; the vector updates between them run from
+ * cache on NPB's classes and are not counted (docs/sparse.md). */
 #include <config.h>
 
 #include <float.h>
@@ -25,6 +29,7 @@ typedef struct cg_state {
     pel_sparse_cg *cg;
     double *x;
     double last[2]; /* zeta and ||r|| of the last step */
+    double step_bytes;
     long step;
     char cls[2];
     pel_field fx, save_fields[2];
@@ -64,6 +69,7 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     ones(s->x, c->na);
     st = pel_sparse_cg_power_step(s->cg, c->shift, c->cgit, s->x, NULL, NULL); /* NPB's untimed iteration */
     ones(s->x, c->na);
+    s->step_bytes = (double)(c->cgit + 1) * pel_sparse_csr_spmv_bytes(s->A);
     uint64_t na = (uint64_t)c->na;
     s->fx = (pel_field){"x", PEL_F64, 1, {na}, s->x};
     s->save_fields[0] = s->fx;
@@ -87,6 +93,15 @@ static int fields(void *v, pel_field *out, int max)
 {
     if (max > 0) out[0] = ((cg_state *)v)->fx;
     return 1;
+}
+
+static pel_status export_field(void *v, const char *name, pel_field *out)
+{
+    cg_state *s = v;
+    if (strcmp(name, "x") == 0) *out = s->fx;
+    else if (strcmp(name, "step_bytes") == 0) *out = (pel_field){"step_bytes", PEL_F64, 1, {1}, &s->step_bytes};
+    else return pel_error(s->ctx, PEL_EMISMATCH, "sparse: no field '%s' to export (x or step_bytes)", name);
+    return PEL_OK;
 }
 
 static pel_status verify(void *v, pel_verify_log *log)
@@ -135,5 +150,6 @@ const pel_component_type pel_sparse_component = {
     .verify = verify,
     .save = save,
     .restore = restore,
+    .export_field = export_field,
     .destroy = destroy,
 };

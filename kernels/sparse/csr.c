@@ -7,7 +7,7 @@
 
 #include "internal/sparse.h"
 
-pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz)
+pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz, int which)
 {
     pel_sparse_csr *A = calloc(1, sizeof *A);
     if (A) {
@@ -16,15 +16,28 @@ pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, i
         A->nnz = nnz;
         A->rowptr = pel_malloc((size_t)(nrows + 1) * sizeof *A->rowptr);
         /* one spare entry: a matrix without nonzeros still gets arrays */
-        A->col = pel_malloc((size_t)(nnz + 1) * sizeof *A->col);
+        if (which != PELI_CSR_16) A->col = pel_malloc((size_t)(nnz + 1) * sizeof *A->col);
         A->val = pel_malloc((size_t)(nnz + 1) * sizeof *A->val);
-        if (ncols <= PELI_COL16_MAX) A->col16 = pel_malloc((size_t)(nnz + 1) * sizeof *A->col16);
-        if (A->rowptr && A->col && A->val && (ncols > PELI_COL16_MAX || A->col16)) return A;
+        if (which != PELI_CSR_32) A->col16 = pel_malloc((size_t)(nnz + 1) * sizeof *A->col16);
+        A->col16_delta = A->col16 && ncols > PELI_COL16_MAX;
+        if (A->rowptr && A->val && (A->col || which == PELI_CSR_16) && (A->col16 || which == PELI_CSR_32))
+            return A;
         pel_sparse_csr_destroy(A);
     }
     pel_error(ctx, PEL_ENOMEM, "csr: cannot allocate a %lld x %lld matrix with %lld nonzeros",
               (long long)nrows, (long long)ncols, (long long)nnz);
     return NULL;
+}
+
+void peli_csr_keep16(pel_sparse_csr *A, const unsigned char *bad, int64_t nb)
+{
+    for (int64_t b = 0; b < nb; b++)
+        if (bad[b]) {
+            pel_free(A->col16);
+            A->col16 = NULL;
+            A->col16_delta = 0;
+            return;
+        }
 }
 
 void pel_sparse_csr_destroy(pel_sparse_csr *A)
@@ -42,6 +55,7 @@ struct copy_arg {
     pel_sparse_csr *M;
     const int32_t *colidx;
     const double *values;
+    unsigned char *bad; /* per block: its rows do not fit 16-bit steps */
 };
 
 static void copy_rows(int t, int nt, void *arg)
@@ -57,9 +71,8 @@ static void copy_rows(int t, int nt, void *arg)
         if (e > b) {
             memcpy(M->col + b, a->colidx + b, (size_t)(e - b) * sizeof *M->col);
             memcpy(M->val + b, a->values + b, (size_t)(e - b) * sizeof *M->val);
-            if (M->col16)
-                for (int64_t k = b; k < e; k++) M->col16[k] = (uint16_t)a->colidx[k];
         }
+        a->bad[blk] = !peli_csr_fill16(M, j0, j1);
     }
 }
 
@@ -88,12 +101,19 @@ pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols,
                     "csr: colidx[%lld] = %d is outside [0, %lld)", (long long)k, (int)colidx[k],
                     (long long)ncols);
 
-    pel_sparse_csr *M = peli_csr_alloc(ctx, nrows, ncols, nnz);
-    if (!M) return PEL_ENOMEM;
+    int64_t nb = peli_sparse_blocks(nrows);
+    pel_sparse_csr *M = peli_csr_alloc(ctx, nrows, ncols, nnz, PELI_CSR_BOTH);
+    unsigned char *bad = M ? calloc((size_t)nb, 1) : NULL;
+    if (!bad) {
+        pel_sparse_csr_destroy(M);
+        return M ? pel_error(ctx, PEL_ENOMEM, "csr: out of memory") : PEL_ENOMEM;
+    }
     memcpy(M->rowptr, rowptr, (size_t)(nrows + 1) * sizeof *rowptr);
     /* first touch: each thread copies the rows it will multiply */
-    struct copy_arg a = {M, colidx, values};
-    peli_parallel(ctx, (size_t)peli_sparse_blocks(nrows), 0, 0, copy_rows, &a);
+    struct copy_arg a = {M, colidx, values, bad};
+    peli_parallel(ctx, (size_t)nb, 0, 0, copy_rows, &a);
+    peli_csr_keep16(M, bad, nb);
+    free(bad);
     *A = M;
     return PEL_OK;
 }
@@ -102,8 +122,39 @@ int64_t pel_sparse_csr_rows(const pel_sparse_csr *A) { return A ? A->nrows : 0; 
 int64_t pel_sparse_csr_cols(const pel_sparse_csr *A) { return A ? A->ncols : 0; }
 int64_t pel_sparse_csr_nnz(const pel_sparse_csr *A) { return A ? A->nnz : 0; }
 const int64_t *pel_sparse_csr_rowptr(const pel_sparse_csr *A) { return A ? A->rowptr : NULL; }
-const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A) { return A ? A->col : NULL; }
+/* A matrix whose indices only col16 holds gets col at the first call, made
+ * from col16; calls from several threads at once may each make a copy, one
+ * of which is kept (the others freed). */
+const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A)
+{
+    if (!A) return NULL;
+    int32_t *col = __atomic_load_n(&A->col, __ATOMIC_ACQUIRE);
+    if (col || !A->col16) return col;
+    if (!(col = pel_malloc((size_t)(A->nnz + 1) * sizeof *col))) return NULL;
+    for (int64_t j = 0; j < A->nrows; j++) {
+        int64_t c = 0;
+        for (int64_t k = A->rowptr[j]; k < A->rowptr[j + 1]; k++) {
+            c = A->col16_delta ? c + A->col16[k] : A->col16[k];
+            col[k] = (int32_t)c;
+        }
+    }
+    int32_t *none = NULL;
+    pel_sparse_csr *M = (pel_sparse_csr *)A; /* made by calloc: not a const object */
+    if (__atomic_compare_exchange_n(&M->col, &none, col, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return col;
+    pel_free(col);
+    return none;
+}
 const double *pel_sparse_csr_values(const pel_sparse_csr *A) { return A ? A->val : NULL; }
+
+double pel_sparse_csr_spmv_bytes(const pel_sparse_csr *A)
+{
+    if (!A) return 0.0;
+    double idx = A->col16 ? (double)sizeof *A->col16 : (double)sizeof *A->col;
+    return (double)A->nnz * ((double)sizeof *A->val + idx) +
+           (double)(A->nrows + 1) * (double)sizeof *A->rowptr +
+           (double)(A->ncols + A->nrows) * (double)sizeof(double);
+}
 
 struct spmv_arg {
     const pel_sparse_csr *A;

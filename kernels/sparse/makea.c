@@ -13,12 +13,17 @@
  * of i (an insertion into sorted rows); explicit zeros stay.
  *
  * Here: the vectors are drawn serially (the number of draws per vector
- * depends on the draws themselves, so the stream cannot be split); then
- * each row j is assembled on its own: the terms i that touch row j, in
- * increasing i, are accumulated into a dense scratch row, whose touched
- * columns are sorted.  Rows are independent, so they go in parallel, and a
+ * depends on the draws themselves, so the stream cannot be split; it is a
+ * small part of the time); then each row j is assembled on its own: the
+ * contributions of the terms i that touch row j, in increasing i, are
+ * listed, sorted by column with a stable radix sort (so each column's
+ * contributions stay in order of i), and each column's run is added from
+ * 0.0 in that order.  Rows are independent, so they go in parallel, and a
  * row's sums follow NPB's order whoever builds it.  Two passes: the first
- * counts each row's distinct columns, the second fills the exact arrays. */
+ * counts each row's distinct columns (and whether 16-bit steps can hold
+ * them), the second writes the exact arrays, each row by the thread that
+ * will multiply it (first touch).  The matrix keeps 16-bit column indices
+ * (or steps) only, when they fit: its 32-bit indices are made on request. */
 #include <config.h>
 
 #include <math.h>
@@ -29,9 +34,17 @@
 
 #define NPB_SEED UINT64_C(314159265)
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 typedef struct gen {
     int64_t n;
     int stride;    /* nonzer + 1: room per vector */
+    int bits;      /* positions are below 2^bits */
+    int64_t maxlen; /* the most contributions to one row */
     int *cnt;      /* entries of vector i: nonzer or nonzer + 1 */
     int32_t *pos;  /* 0-based positions, n * stride */
     double *val;   /* n * stride */
@@ -103,84 +116,128 @@ static void index_rows(gen *g)
         }
     for (int64_t j = n; j > 0; j--) g->rstart[j] = g->rstart[j - 1];
     g->rstart[0] = 0;
+    g->maxlen = 1;
+    for (int64_t j = 0; j < n; j++) {
+        int64_t len = 0;
+        for (int64_t t = g->rstart[j]; t < g->rstart[j + 1]; t++) len += g->cnt[g->rlist[t] / g->stride];
+        if (len > g->maxlen) g->maxlen = len;
+    }
 }
 
-static int cmp_i32(const void *a, const void *b)
+/* Sorts the m keys a[0..m), each a column in the high 32 bits (below
+ * 2^bits) and the entry's sequence number in the low ones, by column, by
+ * least-significant-digit radix passes of 8 bits through tmp[0..m): stable,
+ * so the entries of one column keep their order of i; linear in m, and in
+ * L1, where a dense scratch row of n entries misses the cache at every
+ * entry and a comparison sort spends its time in mispredicted branches. */
+static void sort_keys(uint64_t *a, uint64_t *tmp, int64_t m, int bits)
 {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
+    uint64_t *src = a, *dst = tmp;
+    for (int sh = 32; sh < 32 + bits; sh += 8) {
+        int64_t count[257] = {0};
+        for (int64_t k = 0; k < m; k++) count[(src[k] >> sh & 255u) + 1]++;
+        for (int d = 0; d < 256; d++) count[d + 1] += count[d];
+        for (int64_t k = 0; k < m; k++) dst[count[src[k] >> sh & 255u]++] = src[k];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) memcpy(a, src, (size_t)m * sizeof *a);
 }
 
-/* Row j into the scratch (acc, mark, cols): returns its distinct columns,
- * sorted, in cols[0..m); their values in acc when `values` is set. */
-static int64_t build_row(const gen *g, int64_t j, double rcond, double shift, int values,
-                         double *acc, int64_t *mark, int32_t *cols)
+/* Row j's contributions, term by term in increasing i, into keys[0..m)
+ * (column << 32 | sequence number) and, when vals is not NULL, their values
+ * vals[0..m), rounded as NPB rounds them; returns m. */
+static int64_t row_entries(const gen *g, int64_t j, double rcond, double shift, uint64_t *keys,
+                           double *vals)
 {
     int64_t m = 0;
+    if (j + 1 < g->n) /* the next row's vectors lie anywhere in memory: ask for them now */
+        for (int64_t t = g->rstart[j + 1]; t < g->rstart[j + 2]; t++) {
+            int64_t i = g->rlist[t] / g->stride;
+            PREFETCH(g->pos + i * g->stride);
+            PREFETCH(g->cnt + i);
+            if (vals) {
+                PREFETCH(g->val + i * g->stride);
+                PREFETCH(g->val + i * g->stride + g->stride - 1);
+                PREFETCH(g->size + i);
+            }
+        }
     for (int64_t t = g->rstart[j]; t < g->rstart[j + 1]; t++) {
         int64_t i = g->rlist[t] / g->stride, slot = g->rlist[t] % g->stride;
         const int32_t *iv = g->pos + i * g->stride;
         const double *v = g->val + i * g->stride;
         double scale = g->size[i] * v[slot];
-        for (int k = 0; k < g->cnt[i]; k++) {
-            int32_t c = iv[k];
-            if (mark[c] != j) {
-                mark[c] = j;
-                cols[m++] = c;
-                acc[c] = 0.0;
-            }
-            if (values) {
-                double va = v[k] * scale;
-                if (c == j && j == i) va = va + rcond - shift;
-                acc[c] = acc[c] + va;
-            }
+        for (int k = 0; k < g->cnt[i]; k++, m++) {
+            keys[m] = (uint64_t)(uint32_t)iv[k] << 32 | (uint64_t)m;
+            if (!vals) continue;
+            double va = v[k] * scale;
+            if (iv[k] == j && j == i) va = va + rcond - shift;
+            vals[m] = va;
         }
     }
-    qsort(cols, (size_t)m, sizeof *cols, cmp_i32);
     return m;
 }
 
 /* The two assembly passes over blocks of rows, virtual thread t using
- * scratch row t (n entries of acc, mark and cols).  Rows are independent:
- * no barrier. */
+ * scratch t (keys, 2 maxlen; vals, maxlen).  Pass 1 counts each row's
+ * distinct columns and flags a block whose rows do not fit 16-bit steps;
+ * pass 2 adds each column's contributions in order of i, starting from 0.0
+ * as NPB's insertion does, and writes the row.  Rows are independent: no
+ * barrier. */
 struct assemble_arg {
     const gen *g;
     double rcond, shift;
-    double *acc;
-    int64_t *mark;
-    int32_t *cols;
-    int64_t *count;   /* pass 1: distinct columns per row */
-    pel_sparse_csr *M; /* pass 2: the values, written (first touch) by the
-                        * thread that later multiplies these rows */
+    uint64_t *keys;
+    double *vals;
+    int64_t *count;     /* pass 1: distinct columns per row */
+    unsigned char *bad; /* pass 1, per block: a row does not fit 16-bit steps */
+    pel_sparse_csr *M;  /* pass 2: the matrix, written (first touch) by the
+                         * thread that later multiplies these rows */
 };
 
 static void assemble_rows(int t, int nt, void *arg)
 {
     const struct assemble_arg *a = arg;
-    const int64_t n = a->g->n;
-    size_t off = (size_t)t * (size_t)n;
-    double *acc = a->acc + off;
-    int64_t *mark = a->mark + off;
-    int32_t *cols = a->cols + off;
+    const gen *g = a->g;
+    const int64_t n = g->n;
+    uint64_t *keys = a->keys + (size_t)t * 2 * (size_t)g->maxlen;
+    double *vals = a->vals + (size_t)t * (size_t)g->maxlen;
     pel_sparse_csr *M = a->M;
     int64_t b0, b1;
     peli_sparse_my_blocks(peli_sparse_blocks(n), t, nt, &b0, &b1);
     for (int64_t blk = b0; blk < b1; blk++) {
         int64_t j0, j1;
         peli_sparse_block_rows(blk, n, &j0, &j1);
+        int fits = 1;
         for (int64_t j = j0; j < j1; j++) {
-            int64_t m = build_row(a->g, j, a->rcond, a->shift, M != NULL, acc, mark, cols);
+            int64_t m = row_entries(g, j, a->rcond, a->shift, keys, M ? vals : NULL);
+            sort_keys(keys, keys + g->maxlen, m, g->bits);
             if (!M) {
-                a->count[j] = m;
+                int64_t d = 0, prev = 0;
+                for (int64_t k = 0; k < m; k++) {
+                    int64_t c = (int64_t)(keys[k] >> 32);
+                    if (k > 0 && c == prev) continue;
+                    fits &= c - prev <= UINT16_MAX;
+                    prev = c;
+                    d++;
+                }
+                a->count[j] = d;
                 continue;
             }
-            int64_t b = M->rowptr[j];
-            for (int64_t k = 0; k < m; k++) {
-                M->col[b + k] = cols[k];
-                if (M->col16) M->col16[b + k] = (uint16_t)cols[k];
-                M->val[b + k] = acc[cols[k]];
+            int64_t e = M->rowptr[j], k = 0, base = 0;
+            while (k < m) {
+                int64_t c = (int64_t)(keys[k] >> 32);
+                double sum = 0.0;
+                do sum = sum + vals[keys[k] & UINT32_MAX];
+                while (++k < m && (int64_t)(keys[k] >> 32) == c);
+                if (M->col) M->col[e] = (int32_t)c;
+                if (M->col16) M->col16[e] = (uint16_t)(M->col16_delta ? c - base : c);
+                M->val[e++] = sum;
+                base = c;
             }
         }
+        if (!M) a->bad[blk] = !fits;
     }
 }
 
@@ -199,6 +256,7 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     PEL_REQUIRE(ctx, isfinite(shift), "makea: shift must be finite (got %g)", shift);
 
     gen g = {.n = n, .stride = nonzer + 1};
+    while (g.bits < 31 && (INT64_C(1) << g.bits) < n) g.bits++;
     size_t slots = (size_t)n * (size_t)g.stride;
     g.cnt = malloc((size_t)n * sizeof *g.cnt);
     g.pos = pel_malloc(slots * sizeof *g.pos);
@@ -206,17 +264,14 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     g.size = pel_malloc((size_t)n * sizeof *g.size);
     g.rstart = pel_malloc((size_t)(n + 1) * sizeof *g.rstart);
     g.rlist = pel_malloc(slots * sizeof *g.rlist);
-    /* scratch rows for the team this call asks for (read from ctx now) */
     int64_t nb = peli_sparse_blocks(n);
-    int nt = peli_team_want(ctx, (size_t)nb, 0);
-    double *acc = pel_malloc((size_t)nt * (size_t)n * sizeof *acc);
-    int64_t *mark = pel_malloc((size_t)nt * (size_t)n * sizeof *mark);
-    int32_t *cols = pel_malloc((size_t)nt * (size_t)n * sizeof *cols);
     int64_t *count = pel_malloc((size_t)(n + 1) * sizeof *count);
+    unsigned char *bad = calloc((size_t)nb, 1);
+    uint64_t *keys = NULL;
+    double *vals = NULL;
     pel_sparse_csr *M = NULL;
     pel_status st = PEL_OK;
-    if (!g.cnt || !g.pos || !g.val || !g.size || !g.rstart || !g.rlist || !acc || !mark || !cols ||
-        !count) {
+    if (!g.cnt || !g.pos || !g.val || !g.size || !g.rstart || !g.rlist || !count || !bad) {
         st = pel_error(ctx, PEL_ENOMEM, "makea: cannot allocate the work arrays for n = %lld",
                        (long long)n);
         goto done;
@@ -229,21 +284,32 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
         g.size[i] = size;
         size = size * ratio;
     }
-    for (size_t k = 0; k < (size_t)nt * (size_t)n; k++) mark[k] = -1;
+    /* scratch for the team this call asks for (read from ctx now) */
+    int nt = peli_team_want(ctx, (size_t)nb, 0);
+    keys = malloc((size_t)nt * 2 * (size_t)g.maxlen * sizeof *keys);
+    vals = malloc((size_t)nt * (size_t)g.maxlen * sizeof *vals);
+    if (!keys || !vals) {
+        st = pel_error(ctx, PEL_ENOMEM, "makea: cannot allocate the work arrays for n = %lld",
+                       (long long)n);
+        goto done;
+    }
 
     /* pass 1: distinct columns per row */
-    struct assemble_arg a = {&g, rcond, shift, acc, mark, cols, count, NULL};
+    struct assemble_arg a = {&g, rcond, shift, keys, vals, count, bad, NULL};
     peli_parallel(ctx, (size_t)nb, nt, 0, assemble_rows, &a);
     int64_t nnz = 0;
     for (int64_t j = 0; j < n; j++) nnz += count[j];
-    M = peli_csr_alloc(ctx, n, n, nnz);
+    /* 32-bit indices only when the 16-bit ones cannot hold the matrix (they
+     * are made from those on request: pel_sparse_csr_colidx) */
+    int fits = 1;
+    for (int64_t b = 0; b < nb; b++) fits &= !bad[b];
+    M = peli_csr_alloc(ctx, n, n, nnz, n <= PELI_COL16_MAX || fits ? PELI_CSR_16 : PELI_CSR_32);
     if (!M) {
         st = PEL_ENOMEM;
         goto done;
     }
     M->rowptr[0] = 0;
     for (int64_t j = 0; j < n; j++) M->rowptr[j + 1] = M->rowptr[j] + count[j];
-    for (size_t k = 0; k < (size_t)nt * (size_t)n; k++) mark[k] = -1;
 
     /* pass 2: the values */
     a.M = M;
@@ -252,9 +318,9 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
 
 done:
     gen_free(&g);
-    pel_free(acc);
-    pel_free(mark);
-    pel_free(cols);
+    free(keys);
+    free(vals);
     pel_free(count);
+    free(bad);
     return st;
 }

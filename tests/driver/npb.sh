@@ -2,7 +2,9 @@
 # pel-npb: every kernel's classes S and W verify against NPB's values, gives the
 # same result fingerprint on 1, 2, 3 and 4 threads (PET) and on a repeated
 # run (REP: --repeat makes the driver itself compare repetitions); bad
-# usage is a one-line error with exit 2 and no report.
+# usage is a one-line error with exit 2 and no report; the memory-bound
+# kernels report a roofline fraction against the in-run triad, EP and runs
+# with --no-triad none.
 . "$(dirname "$0")/lib.sh"
 set -e
 
@@ -17,13 +19,20 @@ for case in ep:S cg:S mg:S ft:S is:S ep:W cg:W mg:W ft:W is:W; do
     run_ok "$NPB" --kernel $k --class $c --threads 1 --repeat 2 --report a.json
     grep -q 'Verification    = *SUCCESSFUL' out.txt || { cat out.txt >&2; fail "$k: class $c did not verify"; }
     grep -q '"repetitions_identical": true' a.json || fail "$k REP: repetitions differ"
+    [ $k = ep ] || grep -q '^ Roofline  *= *[0-9.]*  (of the triad' out.txt || fail "$k: no roofline line in the output"
     a=$(kernel_fingerprint a.json)
     [ -n "$a" ] || fail "$k: no fingerprint in the report"
     for t in 2 3 4; do
-        run_ok "$NPB" --kernel $k --class $c --threads $t --report t.json
+        run_ok "$NPB" --kernel $k --class $c --threads $t --no-triad --report t.json
         [ "$a" = "$(kernel_fingerprint t.json)" ] || fail "$k PET: $t threads differ from 1"
     done
     echo "$k class $c: verified; REP and PET (1-4 threads) identical ($a)"
+    if [ $k = ep ]; then
+        ! grep -q '"roofline fraction"' a.json || fail "ep: a roofline fraction for a compute-bound kernel"
+    else
+        grep -q '"roofline fraction"' a.json || fail "$k: no roofline fraction in the report"
+    fi
+    ! grep -q '"roofline fraction"' t.json || fail "$k: a roofline fraction with --no-triad"
 done
 
 run_ok "$NPB" --kernel all --class S --quiet --report all.json
