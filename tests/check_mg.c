@@ -102,6 +102,10 @@ START_TEST(api_create)
     ck_assert_fails(ctx, pel_mg_create(ctx, &p, &mg), PEL_EINVAL, "levels = -1");
     ck_assert_ptr_null(mg);
     p.levels = 0;
+    p.zran3 = 2;
+    ck_assert_fails(ctx, pel_mg_create(ctx, &p, &mg), PEL_EINVAL, "mg: zran3 = 2: must be 0 or 1");
+    ck_assert_ptr_null(mg);
+    p.zran3 = 0;
     ck_assert_ok(pel_mg_create(ctx, &p, &mg));
     ck_assert_int_eq(pel_mg_levels(mg), 4);
     ck_assert(pel_mg_params_get(mg)->n[2] == 16);
@@ -569,6 +573,69 @@ START_TEST(threads_isa_variants)
 }
 END_TEST
 
+/* create's zran3 (made in the first-touch pass, in the solver's layout) is
+ * pel_mg_zran3's v: with u = 0 the residual is v itself (v - 0 - ... = v
+ * exactly), on a grid whose planes split unevenly over 3 threads; and NPB's
+ * run from it ends on the same bits as npb_run's (zran3, set_rhs, the
+ * warm-up cycle, u = 0), which NPB's class S value verifies. */
+typedef struct zran_case {
+    size_t n[3];
+    int npb; /* 1: NPB class S's cycles, out = u then r */
+} zran_case;
+
+static void run_create_zran3(pel_context *ctx, void *arg, void *out)
+{
+    const zran_case *zc = arg;
+    pel_mg_params p;
+    pel_mg_params_default(&p, 4);
+    memcpy(p.n, zc->n, sizeof p.n);
+    p.zran3 = 1;
+    if (zc->npb) {
+        pel_mg_npb c;
+        ck_assert_ok(pel_mg_npb_class(ctx, 'S', &c));
+        pel_mg_npb_solver_params(&c, &p);
+        p.zran3 = 1;
+    }
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    double *o = out;
+    if (zc->npb) {
+        ck_assert_ok(pel_mg_residual(mg));
+        ck_assert_ok(pel_mg_vcycle(mg, 4));
+        ck_assert_ok(pel_mg_get_solution(mg, o));
+        o += count(p.n);
+    }
+    ck_assert_ok(pel_mg_get_residual(mg, o));
+    pel_mg_destroy(mg);
+}
+
+START_TEST(threads_create_zran3)
+{
+    zran_case zc = {{16, 8, 32}, 0};
+    size_t np = count(zc.n);
+    double *v = alloc(np), *r = alloc(np);
+    ck_assert_ok(pel_mg_zran3(tctx(1), zc.n, v));
+    for (int t = 1; t <= 3; t++) {
+        run_create_zran3(tctx(t), &zc, r);
+        ck_assert_msg(memcmp(v, r, np * sizeof *v) == 0, "%d threads: r != zran3's v", t);
+    }
+    test_same_bits_1_to_4(run_create_zran3, &zc, np * sizeof *v);
+    /* NPB class S: the same bits as the run with the caller's v */
+    zran_case s = {{32, 32, 32}, 1};
+    size_t ns = count(s.n);
+    double *u0 = alloc(2 * ns), *u1 = alloc(2 * ns);
+    pel_mg_npb c;
+    ck_assert_ok(pel_mg_npb_class(tctx(2), 'S', &c));
+    npb_run(tctx(2), &c, u0, u0 + ns);
+    run_create_zran3(tctx(2), &s, u1);
+    ck_assert(memcmp(u0, u1, 2 * ns * sizeof *u0) == 0);
+    pel_free(v);
+    pel_free(r);
+    pel_free(u0);
+    pel_free(u1);
+}
+END_TEST
+
 static Suite *mg_suite(void)
 {
     Suite *s = suite_create("mg");
@@ -594,6 +661,7 @@ static Suite *mg_suite(void)
     tcase_add_test(thr, threads_join_caller);
     tcase_add_test(thr, threads_count_per_call);
     tcase_add_test(thr, threads_isa_variants);
+    tcase_add_test(thr, threads_create_zran3);
     suite_add_tcase(s, thr);
     return s;
 }

@@ -81,4 +81,27 @@ typedef struct peli_mg_ops {
 /* The table for isa (the best compiled one not above it). */
 const peli_mg_ops *peli_mg_ops_for(pel_isa isa);
 
+/* ---- zran3's choice (grid.c) ----------------------------------------------
+ * The stream value at linear index k (pel_mg_zran3's numbering) is a
+ * candidate for the ten largest (top) and the ten smallest (bot).  A scan of
+ * indices [b, e) keeps its best ten of each; merging the scans of any split
+ * of the grid, in any order, gives the same twenty points (a total order:
+ * ties go to the lower index). */
+#define PELI_MG_ZRAN_COUNT 10
+
+typedef struct peli_mg_cand {
+    double x;
+    size_t k;
+} peli_mg_cand;
+
+typedef struct peli_mg_zran {
+    peli_mg_cand top[PELI_MG_ZRAN_COUNT], bot[PELI_MG_ZRAN_COUNT];
+    int ntop, nbot;
+} peli_mg_zran;
+
+/* z = the best of indices [b, e) (z is reset first). */
+void peli_mg_zran3_scan(peli_mg_zran *z, size_t b, size_t e);
+/* into = the best of into and from. */
+void peli_mg_zran3_merge(peli_mg_zran *into, const peli_mg_zran *from);
+
 #endif

@@ -84,6 +84,8 @@ static pel_status check_params(pel_context *ctx, const pel_mg_params *p, int *le
         PEL_REQUIRE(ctx, isfinite(p->a[i]), "mg: a[%d] = %g: must be finite", i, p->a[i]);
         PEL_REQUIRE(ctx, isfinite(p->c[i]), "mg: c[%d] = %g: must be finite", i, p->c[i]);
     }
+    PEL_REQUIRE(ctx, p->zran3 == 0 || p->zran3 == 1, "mg: zran3 = %d: must be 0 or 1",
+                p->zran3);
     int most = log2z(nmin); /* the coarsest grid has 2 points along its shortest side */
     PEL_REQUIRE(ctx, p->levels >= 0 && p->levels <= most,
                 "mg: levels = %d: must be 0 (all) or 1 to %d for this grid", p->levels, most);
@@ -120,9 +122,13 @@ static void launch(pel_mg *mg, team_job job, void *arg)
                 i3 = b_;                                                                      \
          i3 < e_; i3++)
 
+/* The one pass that first touches every array, with the planes' split of
+ * the kernels: u = r = 0 on every level, v = 0 on the finest, and, for
+ * zran3's v, the stream's candidates of the thread's planes (arg: a
+ * peli_mg_zran per virtual thread; its points are set after the pass). */
 static void job_first_touch(pel_mg *mg, int t, int nt, void *arg)
 {
-    (void)arg;
+    peli_mg_zran *z = arg;
     for (int k = 0; k < mg->nl; k++) {
         const peli_mg_level *l = &mg->lev[k];
         OWN_PLANES(l, t, nt, i3) {
@@ -131,8 +137,35 @@ static void job_first_touch(pel_mg *mg, int t, int nt, void *arg)
             if (k == mg->nl - 1) memset(mg->v + i3 * l->plane, 0, l->plane * sizeof(double));
         }
     }
+    if (z) {
+        const peli_mg_level *l = &mg->lev[mg->nl - 1];
+        size_t pts = l->n1 * l->n2; /* zran3's index runs over the interior, plane by plane */
+        peli_mg_zran3_scan(&z[t], pel_static_begin(l->n3, t, nt) * pts,
+                           pel_static_begin(l->n3, t + 1, nt) * pts);
+    }
     for (int s = t; s < mg->maxt; s += nt) /* every slot, whatever nt is */
         memset(mg->work + (size_t)s * mg->wlen, 0, mg->wlen * sizeof(double));
+}
+
+/* zran3's twenty points into v (the -1s first, as NPB), and their planes' halos. */
+static void place_zran3(pel_mg *mg, const peli_mg_zran *z, int nt)
+{
+    peli_mg_zran all = {.ntop = 0, .nbot = 0};
+    for (int t = 0; t < nt; t++) peli_mg_zran3_merge(&all, &z[t]);
+    const peli_mg_level *l = &mg->lev[mg->nl - 1];
+    for (int pass = 0; pass < 2; pass++) {
+        const peli_mg_cand *c = pass ? all.top : all.bot;
+        int n = pass ? all.ntop : all.nbot;
+        for (int i = 0; i < n; i++) {
+            size_t k = c[i].k, i1 = k % l->n1, i2 = k / l->n1 % l->n2, i3 = k / l->n1 / l->n2;
+            mg->v[i3 * l->plane + (i2 + 1) * l->row + i1 + 1] = pass ? +1.0 : -1.0;
+        }
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < (pass ? all.ntop : all.nbot); i++) {
+            size_t k = (pass ? all.top : all.bot)[i].k;
+            peli_mg_fill_halo(l, mg->v + k / l->n1 / l->n2 * l->plane);
+        }
 }
 
 /* ---- create / destroy ------------------------------------------------------------ */
@@ -180,8 +213,16 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
         return pel_error(ctx, PEL_ENOMEM, "mg: out of memory for a %zu x %zu x %zu grid",
                          p->n[0], p->n[1], p->n[2]);
     }
-    launch(mg, job_first_touch, NULL);
-    mg->r_valid = 1; /* u = v = r = 0 */
+    peli_mg_zran *z = NULL;
+    if (p->zran3 && !(z = malloc((size_t)mg->maxt * sizeof *z))) {
+        pel_mg_destroy(mg);
+        return pel_error(ctx, PEL_ENOMEM, "mg: out of memory");
+    }
+    team_arg a = {mg, job_first_touch, z};
+    int nt = peli_parallel(mg->ctx, fine->n3, mg->maxt, 0, team_call, &a);
+    if (z) place_zran3(mg, z, nt);
+    free(z);
+    mg->r_valid = !p->zran3; /* u = v = r = 0; with zran3's v, r is computed when asked */
     *out = mg;
     return PEL_OK;
 }
