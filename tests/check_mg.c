@@ -636,6 +636,55 @@ START_TEST(threads_create_zran3)
 }
 END_TEST
 
+/* pel_mg_view_ur: the solver's u and r in place are get_solution's and
+ * get_residual's values; after the view the solver goes on to the same
+ * bits as a run that never viewed (the values moved back, the halos filled
+ * again), and setting the solution to the view's own u keeps it. */
+START_TEST(threads_view_ur)
+{
+    pel_context *ctx = tctx(3);
+    pel_mg_params p;
+    pel_mg_params_default(&p, 4);
+    p.n[0] = 16, p.n[1] = 8, p.n[2] = 32;
+    p.zran3 = 1;
+    size_t np = count(p.n);
+    double *u = alloc(2 * np), *ref = alloc(2 * np), *got = alloc(2 * np);
+    pel_mg *a = NULL, *b = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &a));
+    ck_assert_ok(pel_mg_create(ctx, &p, &b));
+    const double *ur = NULL;
+    ck_assert_fails(ctx, pel_mg_view_ur(a, NULL), PEL_EINVAL, "mg: ur must not be NULL");
+    ck_assert_int_eq(pel_mg_view_ur(NULL, &ur), PEL_EINVAL);
+    ck_assert_ok(pel_mg_vcycle(a, 2));
+    ck_assert_ok(pel_mg_vcycle(b, 2));
+    ck_assert_ok(pel_mg_get_solution(b, u));
+    ck_assert_ok(pel_mg_get_residual(b, u + np));
+    ck_assert_ok(pel_mg_view_ur(a, &ur));
+    ck_assert(memcmp(ur, u, 2 * np * sizeof *u) == 0);
+    ck_assert_ok(pel_mg_view_ur(a, &ur)); /* twice: still the same values */
+    ck_assert(memcmp(ur, u, 2 * np * sizeof *u) == 0);
+    ck_assert_ok(pel_mg_set_solution(a, ur)); /* its own u: unchanged */
+    ck_assert_ok(pel_mg_view_ur(a, &ur));
+    ck_assert_ok(pel_mg_vcycle(a, 3)); /* moves back first */
+    ck_assert_ok(pel_mg_vcycle(b, 3));
+    ck_assert_ok(pel_mg_get_solution(a, got));
+    ck_assert_ok(pel_mg_get_residual(a, got + np));
+    ck_assert_ok(pel_mg_get_solution(b, ref));
+    ck_assert_ok(pel_mg_get_residual(b, ref + np));
+    ck_assert(memcmp(ref, got, 2 * np * sizeof *u) == 0);
+    double la, lb;
+    ck_assert_ok(pel_mg_view_ur(a, &ur));
+    ck_assert_ok(pel_mg_norms(a, &la, NULL));
+    ck_assert_ok(pel_mg_norms(b, &lb, NULL));
+    ck_assert(la == lb && la > 0.0);
+    pel_mg_destroy(a);
+    pel_mg_destroy(b);
+    pel_free(u);
+    pel_free(ref);
+    pel_free(got);
+}
+END_TEST
+
 static Suite *mg_suite(void)
 {
     Suite *s = suite_create("mg");
@@ -662,6 +711,7 @@ static Suite *mg_suite(void)
     tcase_add_test(thr, threads_count_per_call);
     tcase_add_test(thr, threads_isa_variants);
     tcase_add_test(thr, threads_create_zran3);
+    tcase_add_test(thr, threads_view_ur);
     suite_add_tcase(s, thr);
     return s;
 }

@@ -79,6 +79,15 @@ pel_status pel_mg_set_solution(pel_mg *mg, const double *u);
 pel_status pel_mg_get_solution(pel_mg *mg, double *u);
 pel_status pel_mg_get_residual(pel_mg *mg, double *r);
 
+/* The solution and the current residual as one array of 2 prod(n) doubles,
+ * u then r (each in the layout of pel_mg_get_solution), made in place in the
+ * solver's own storage: no copy, no memory beyond the solver's.  *ur stays
+ * valid until the next call on mg, which first moves the values back (a
+ * serial pass over both arrays); results are unchanged by the round trip.
+ * For callers that read both once, e.g. to hash or save them; passing the
+ * view's u itself to pel_mg_set_solution keeps the solution as it is. */
+pel_status pel_mg_view_ur(pel_mg *mg, const double **ur);
+
 /* r = v - A u on the finest grid (NPB's resid).  The solver keeps r current
  * by itself; this is for callers that time it, like NPB. */
 pel_status pel_mg_residual(pel_mg *mg);

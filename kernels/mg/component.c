@@ -12,7 +12,8 @@
  * the norms.  verify after exactly the class's nit steps: the L2 norm of
  * the residual against NPB's verify_value, relative error <= 1e-8; after
  * another count, that the residual norm is below the initial one (v's).
- * The result field "ur" is u followed by r; a checkpoint holds u, from
+ * The result field "ur" is u followed by r, viewed in the solver's own
+ * storage (pel_mg_view_ur: no copy); a checkpoint holds u, from
  * which restore recomputes r = v - A u. */
 #include <config.h>
 
@@ -27,7 +28,7 @@ typedef struct mg_state {
     pel_context *ctx;
     pel_mg_npb c;
     pel_mg *mg;
-    double *ur; /* ur: u then r, filled on demand (allocated, never touched before) */
+    const double *ur; /* u then r: the solver's pel_mg_view_ur, made on demand */
     size_t points;
     double l2, linf, l2_initial;
     long step;
@@ -43,7 +44,6 @@ static void destroy(void *v)
 {
     mg_state *s = v;
     pel_mg_destroy(s->mg);
-    pel_free(s->ur);
     free(s);
 }
 
@@ -62,14 +62,12 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     mp.zran3 = 1; /* NPB's v, u = 0 */
     size_t n = s->c.n;
     s->points = n * n * n;
-    s->ur = pel_malloc(2 * s->points * sizeof *s->ur);
-    if (!s->ur) return pel_error(ctx, PEL_ENOMEM, "mg: out of memory");
     if ((st = pel_mg_create(ctx, &mp, &s->mg))) return st;
     st = pel_mg_residual(s->mg);
     if (!st) st = pel_mg_norms(s->mg, &s->l2_initial, NULL);
     s->l2 = s->l2_initial;
-    s->fur = (pel_field){"ur", PEL_F64, 4, {2, n, n, n}, s->ur};
-    s->fu = (pel_field){"u", PEL_F64, 3, {n, n, n}, s->ur};
+    s->fur = (pel_field){"ur", PEL_F64, 4, {2, n, n, n}, NULL};
+    s->fu = (pel_field){"u", PEL_F64, 3, {n, n, n}, NULL};
     s->meta[0] = (pel_meta){.name = "npb.class", .kind = PEL_META_STRING, .s = s->cls};
     return st;
 }
@@ -89,11 +87,12 @@ static pel_status advance(void *v, long nsteps)
     return st;
 }
 
+/* The solver's u and r as one array, in place (valid until the next solver call). */
 static pel_status fill_ur(mg_state *s)
 {
     if (s->ur_current) return PEL_OK;
-    pel_status st = pel_mg_get_solution(s->mg, s->ur);
-    if (!st) st = pel_mg_get_residual(s->mg, s->ur + s->points);
+    pel_status st = pel_mg_view_ur(s->mg, &s->ur);
+    s->fur.data = s->fu.data = st ? NULL : s->ur;
     s->ur_current = !st;
     return st;
 }
@@ -102,8 +101,9 @@ static int fields(void *v, pel_field *out, int max)
 {
     mg_state *s = v;
     if (max > 0) {
+        pel_status st = fill_ur(s);
         out[0] = s->fur;
-        if (fill_ur(s)) out[0].data = NULL;
+        if (st) out[0].data = NULL;
     }
     return 1;
 }

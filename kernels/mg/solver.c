@@ -37,6 +37,7 @@ struct pel_mg {
     double *work;                          /* maxt * wlen, slot t for virtual thread t */
     double *psum, *pmax;                   /* per finest plane: norms' partials */
     int r_valid;                           /* r = v - A u holds */
+    int packed;                            /* the finest u, r are pel_mg_view_ur's array */
     int norms_valid;                       /* and psum, pmax are r's */
 };
 
@@ -193,8 +194,13 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
         l->n1 = n1, l->n2 = n2, l->n3 = n3;
         l->row = (n1 + 2 + 7) / 8 * 8; /* whole cache lines: rows start aligned */
         l->plane = (n2 + 2) * l->row;
-        l->u = pel_malloc(n3 * l->plane * sizeof(double));
-        l->r = pel_malloc(n3 * l->plane * sizeof(double));
+        if (k == nl - 1) { /* the finest u and r: one block, u then r (pel_mg_view_ur) */
+            l->u = pel_malloc(2 * n3 * l->plane * sizeof(double));
+            l->r = l->u ? l->u + n3 * l->plane : NULL;
+        } else {
+            l->u = pel_malloc(n3 * l->plane * sizeof(double));
+            l->r = pel_malloc(n3 * l->plane * sizeof(double));
+        }
         ok = ok && l->u && l->r;
         n1 /= 2, n2 /= 2, n3 /= 2;
     }
@@ -232,7 +238,7 @@ void pel_mg_destroy(pel_mg *mg)
     if (!mg) return;
     for (int k = 0; k < mg->nl; k++) {
         pel_free(mg->lev[k].u);
-        pel_free(mg->lev[k].r);
+        if (k < mg->nl - 1) pel_free(mg->lev[k].r); /* the finest r is in u's block */
     }
     pel_free(mg->v);
     pel_free(mg->work);
@@ -244,6 +250,68 @@ void pel_mg_destroy(pel_mg *mg)
 
 const pel_mg_params *pel_mg_params_get(const pel_mg *mg) { return mg ? &mg->p : NULL; }
 int pel_mg_levels(const pel_mg *mg) { return mg ? mg->nl : 0; }
+
+/* ---- the finest u and r as one packed array (pel_mg_view_ur) --------------------------
+ * The block holding the finest u then r (each n3 planes of the halo layout)
+ * is rearranged in place into the interiors alone: u's prod(n) values, then
+ * r's.  Row k (plane i3, row i2) of u moves from its place in the layout,
+ * i3 * plane + (i2 + 1) * row + 1, down to k * n1; r's rows likewise, to
+ * N + k * n1 (N = prod(n)) from the second half.  A row never moves up, and
+ * the distance it moves grows with k, so in increasing k a row's new place
+ * never overlaps a row not yet moved (packing); in decreasing k, moving
+ * back, likewise (unpacking, r first: its packed rows lie in u's half).
+ * Unpacking then fills every plane's halo from its interior, which is what
+ * the halo held: the last writer of each finest plane of u (psinv, the copy
+ * in) and of r (resid) ends with that fill.  The moves are serial: a
+ * thread's destinations overlap the sources of the thread before it. */
+static double *row_at(const peli_mg_level *l, double *half, size_t k)
+{
+    return half + k / l->n2 * l->plane + (k % l->n2 + 1) * l->row + 1;
+}
+
+static void pack(pel_mg *mg)
+{
+    const peli_mg_level *l = &mg->lev[mg->nl - 1];
+    size_t rows = l->n3 * l->n2, n1 = l->n1, N = rows * n1;
+    double *b = l->u;
+    for (size_t k = 0; k < rows; k++) memmove(b + k * n1, row_at(l, l->u, k), n1 * sizeof *b);
+    for (size_t k = 0; k < rows; k++) memmove(b + N + k * n1, row_at(l, l->r, k), n1 * sizeof *b);
+    mg->packed = 1;
+}
+
+static void job_halos(pel_mg *mg, int t, int nt, void *arg)
+{
+    (void)arg;
+    const peli_mg_level *l = &mg->lev[mg->nl - 1];
+    OWN_PLANES(l, t, nt, i3) {
+        peli_mg_fill_halo(l, l->u + i3 * l->plane);
+        peli_mg_fill_halo(l, l->r + i3 * l->plane);
+    }
+}
+
+static void unpack(pel_mg *mg)
+{
+    if (!mg->packed) return;
+    const peli_mg_level *l = &mg->lev[mg->nl - 1];
+    size_t rows = l->n3 * l->n2, n1 = l->n1, N = rows * n1;
+    double *b = l->u;
+    for (size_t k = rows; k-- > 0;) memmove(row_at(l, l->r, k), b + N + k * n1, n1 * sizeof *b);
+    for (size_t k = rows; k-- > 0;) memmove(row_at(l, l->u, k), b + k * n1, n1 * sizeof *b);
+    mg->packed = 0;
+    launch(mg, job_halos, NULL);
+}
+
+pel_status pel_mg_view_ur(pel_mg *mg, const double **ur)
+{
+    if (!mg) return PEL_EINVAL;
+    PEL_REQUIRE(mg->ctx, ur != NULL, "mg: ur must not be NULL");
+    if (!mg->packed) {
+        if (!mg->r_valid) pel_mg_residual(mg);
+        pack(mg);
+    }
+    *ur = mg->lev[mg->nl - 1].u;
+    return PEL_OK;
+}
 
 /* ---- copies between the user's layout and the solver's ---------------------------- */
 
@@ -282,6 +350,7 @@ pel_status pel_mg_set_rhs(pel_mg *mg, const double *v)
 {
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, v != NULL, "mg: v must not be NULL");
+    unpack(mg);
     mg->r_valid = mg->norms_valid = 0;
     return copy(mg, mg->v, v, 1);
 }
@@ -289,6 +358,11 @@ pel_status pel_mg_set_rhs(pel_mg *mg, const double *v)
 pel_status pel_mg_set_solution(pel_mg *mg, const double *u)
 {
     if (!mg) return PEL_EINVAL;
+    if (mg->packed && u == mg->lev[mg->nl - 1].u) { /* the view's own u: the solution already */
+        unpack(mg);
+        return PEL_OK;
+    }
+    unpack(mg);
     mg->r_valid = mg->norms_valid = 0;
     return copy(mg, mg->lev[mg->nl - 1].u, u, 1);
 }
@@ -297,6 +371,7 @@ pel_status pel_mg_get_solution(pel_mg *mg, double *u)
 {
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, u != NULL, "mg: u must not be NULL");
+    unpack(mg);
     return copy(mg, mg->lev[mg->nl - 1].u, u, 0);
 }
 
@@ -489,6 +564,7 @@ static void run_cycles(pel_mg *mg, long cycles, int resid_first)
 pel_status pel_mg_residual(pel_mg *mg)
 {
     if (!mg) return PEL_EINVAL;
+    unpack(mg);
     run_cycles(mg, 0, 1);
     mg->r_valid = mg->norms_valid = 1; /* the last residual pass took the norms */
     return PEL_OK;
@@ -498,6 +574,7 @@ pel_status pel_mg_vcycle(pel_mg *mg, long cycles)
 {
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, cycles >= 0, "mg: cycles = %ld: must be non-negative", cycles);
+    unpack(mg);
     peli_region_enter(mg->ctx, "mg.vcycle");
     run_cycles(mg, cycles, !mg->r_valid);
     if (cycles > 0 || !mg->r_valid) mg->norms_valid = 1; /* the last residual pass took them */
@@ -510,6 +587,7 @@ pel_status pel_mg_get_residual(pel_mg *mg, double *r)
 {
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, r != NULL, "mg: r must not be NULL");
+    unpack(mg);
     if (!mg->r_valid) pel_mg_residual(mg);
     return copy(mg, mg->lev[mg->nl - 1].r, r, 0);
 }
@@ -526,6 +604,7 @@ static void job_norms(pel_mg *mg, int t, int nt, void *arg)
 pel_status pel_mg_norms(pel_mg *mg, double *l2, double *linf)
 {
     if (!mg) return PEL_EINVAL;
+    unpack(mg);
     if (!mg->r_valid) pel_mg_residual(mg);
     if (!mg->norms_valid) launch(mg, job_norms, NULL);
     mg->norms_valid = 1;
