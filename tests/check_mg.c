@@ -289,6 +289,56 @@ START_TEST(num_zran3)
 }
 END_TEST
 
+/* The solver does not read rows of v that are all +0.0 (it forms 0 - a0 u
+ * there, which rounds the same); its residual stays pel_mg_resid's, bit for
+ * bit, with v zero on most rows, -0.0 on one row (not +0.0: it must be
+ * read, since -0 - 0 is -0), one value in another, and nonzero rows; and
+ * again after set_rhs changes which rows are zero. */
+START_TEST(num_resid_zero_rows)
+{
+    pel_context *ctx = tctx(2);
+    size_t n[3] = {8, 4, 16}, np = count(n), row = n[2];
+    double a[4] = {-8.0 / 3.0, 0.0, 1.0 / 6.0, 1.0 / 12.0};
+    double *u = alloc(np), *v = alloc(np), *r = alloc(np), *r2 = alloc(np);
+    pel_lcg46_fill_range(271828183, PEL_LCG46_A, 0, u, np);
+    pel_mg_params p;
+    pel_mg_params_default(&p, 4);
+    memcpy(p.n, n, sizeof p.n);
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    for (int pass = 0; pass < 3; pass++) {
+        memset(v, 0, np * sizeof *v);
+        if (pass == 2) {
+            /* the one case a -0.0 in v shows: u = -0.0 at the point and +0.0
+             * around it, where r = -0 - (+0) - ... = -0, and +0 from +0.0 */
+            memset(u, 0, np * sizeof *u);
+            u[3 * row + 7] = -0.0;
+            for (size_t i = 0; i < row; i++) v[3 * row + i] = -0.0;
+            ck_assert_ok(pel_mg_set_solution(mg, u));
+            ck_assert_ok(pel_mg_set_rhs(mg, v));
+            ck_assert_ok(pel_mg_resid(ctx, n, a, u, v, r));
+            ck_assert(r[3 * row + 7] == 0.0 && signbit(r[3 * row + 7]));
+            ck_assert_ok(pel_mg_get_residual(mg, r2));
+            ck_assert_msg(memcmp(r, r2, np * sizeof *r) == 0, "the -0.0 row differs");
+            continue;
+        }
+        for (size_t i = 0; i < row; i++) v[(pass ? 9 : 3) * row + i] = -0.0;
+        v[(pass ? 2 : 17) * row + 5] = 0.25;
+        for (size_t i = 0; i < row; i++) v[(pass ? 30 : 20) * row + i] = u[i] - 0.5;
+        ck_assert_ok(pel_mg_set_solution(mg, u));
+        ck_assert_ok(pel_mg_set_rhs(mg, v));
+        ck_assert_ok(pel_mg_resid(ctx, n, a, u, v, r));
+        ck_assert_ok(pel_mg_get_residual(mg, r2));
+        ck_assert_msg(memcmp(r, r2, np * sizeof *r) == 0, "pass %d differs", pass);
+    }
+    pel_mg_destroy(mg);
+    pel_free(u);
+    pel_free(v);
+    pel_free(r);
+    pel_free(r2);
+}
+END_TEST
+
 /* A user's problem: a zero-mean random right-hand side on a non-cubic grid.
  * Each V-cycle must reduce the residual. */
 START_TEST(num_monotone)
@@ -700,6 +750,7 @@ static Suite *mg_suite(void)
     tcase_add_test(num, num_class_w);
     tcase_add_test(num, num_fourier_mode);
     tcase_add_test(num, num_zran3);
+    tcase_add_test(num, num_resid_zero_rows);
     tcase_add_test(num, num_monotone);
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");

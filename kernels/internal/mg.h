@@ -55,7 +55,10 @@ void peli_mg_fill_halo(const peli_mg_level *l, double *p);
  * gives the same bits.
  *
  * resid:  r = v - A u on plane i3 of level l (v may be r: in place); u is
- *         read on planes i3 and i3 -+ 1.  w: scratch of 2 * row doubles.
+ *         read on planes i3 and i3 -+ 1.  vzero (or NULL): one flag per
+ *         interior row of v's planes (n3 * n2, plane-major), set where that
+ *         row of v is all +0.0, which is then not read (the same bits).
+ *         w: scratch of 2 * row doubles.
  * psinv:  u = u + S r on plane i3 (u = S r when zero is set); r is read on
  *         planes i3 and i3 -+ 1.  w: scratch of 2 * row doubles.
  * rprj3:  coarse plane j3 of level c = P (restriction of) fine r of level f.
@@ -68,7 +71,7 @@ void peli_mg_fill_halo(const peli_mg_level *l, double *p);
  *         largest |value|. */
 typedef struct peli_mg_ops {
     void (*resid)(const peli_mg_level *l, const peli_mg_coef *k, const double *u,
-                  const double *v, double *r, size_t i3, double *w);
+                  const double *v, const unsigned char *vzero, double *r, size_t i3, double *w);
     void (*psinv)(const peli_mg_level *l, const peli_mg_coef *k, const double *r, double *u,
                   size_t i3, int zero, double *w);
     void (*rprj3)(const peli_mg_level *f, const peli_mg_level *c, size_t j3, double *w);

@@ -31,6 +31,7 @@ struct pel_mg {
     int nl;                                /* levels; lev[nl - 1] is the finest */
     peli_mg_level lev[PELI_MG_MAX_LEVELS];
     double *v;                             /* right-hand side, finest layout */
+    unsigned char *vzero;                  /* per interior row of v: all +0.0 (not read) */
     const peli_mg_ops *ops;                /* plane kernels for this CPU */
     int maxt;                              /* scratch slots: the largest team */
     size_t wlen;                           /* scratch doubles per slot */
@@ -135,7 +136,10 @@ static void job_first_touch(pel_mg *mg, int t, int nt, void *arg)
         OWN_PLANES(l, t, nt, i3) {
             memset(l->u + i3 * l->plane, 0, l->plane * sizeof(double));
             memset(l->r + i3 * l->plane, 0, l->plane * sizeof(double));
-            if (k == mg->nl - 1) memset(mg->v + i3 * l->plane, 0, l->plane * sizeof(double));
+            if (k == mg->nl - 1) {
+                memset(mg->v + i3 * l->plane, 0, l->plane * sizeof(double));
+                memset(mg->vzero + i3 * l->n2, 1, l->n2); /* v = +0.0 everywhere */
+            }
         }
     }
     if (z) {
@@ -160,6 +164,7 @@ static void place_zran3(pel_mg *mg, const peli_mg_zran *z, int nt)
         for (int i = 0; i < n; i++) {
             size_t k = c[i].k, i1 = k % l->n1, i2 = k / l->n1 % l->n2, i3 = k / l->n1 / l->n2;
             mg->v[i3 * l->plane + (i2 + 1) * l->row + i1 + 1] = pass ? +1.0 : -1.0;
+            mg->vzero[i3 * l->n2 + i2] = 0;
         }
     }
     for (int pass = 0; pass < 2; pass++)
@@ -206,6 +211,7 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
     }
     const peli_mg_level *fine = &mg->lev[nl - 1];
     mg->v = pel_malloc(fine->n3 * fine->plane * sizeof(double));
+    mg->vzero = malloc(fine->n3 * fine->n2);
     mg->ops = peli_mg_ops_for(pel_cpu_isa());
     /* scratch for the context's team now; a later call on more threads runs
      * on this many (the scratch is the only per-thread state) */
@@ -214,7 +220,7 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
     mg->work = pel_malloc((size_t)mg->maxt * mg->wlen * sizeof(double));
     mg->psum = malloc(fine->n3 * sizeof(double));
     mg->pmax = malloc(fine->n3 * sizeof(double));
-    if (!ok || !mg->v || !mg->work || !mg->psum || !mg->pmax) {
+    if (!ok || !mg->v || !mg->vzero || !mg->work || !mg->psum || !mg->pmax) {
         pel_mg_destroy(mg);
         return pel_error(ctx, PEL_ENOMEM, "mg: out of memory for a %zu x %zu x %zu grid",
                          p->n[0], p->n[1], p->n[2]);
@@ -241,6 +247,7 @@ void pel_mg_destroy(pel_mg *mg)
         if (k < mg->nl - 1) pel_free(mg->lev[k].r); /* the finest r is in u's block */
     }
     pel_free(mg->v);
+    free(mg->vzero);
     pel_free(mg->work);
     free(mg->psum);
     free(mg->pmax);
@@ -321,6 +328,18 @@ typedef struct copy_arg {
     int in;          /* 1: user -> solver (NULL user: zero), 0: solver -> user */
 } copy_arg;
 
+/* 1 when every value of the row is +0.0 (its bits all zero; -0.0 is not). */
+static unsigned char row_is_zero(const double *q, size_t n)
+{
+    uint64_t any = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t b;
+        memcpy(&b, &q[i], sizeof b);
+        any |= b;
+    }
+    return any == 0;
+}
+
 static void job_copy(pel_mg *mg, int t, int nt, void *arg)
 {
     const copy_arg *c = arg;
@@ -334,6 +353,7 @@ static void job_copy(pel_mg *mg, int t, int nt, void *arg)
             if (!c->in) memcpy(w, q, n1 * sizeof *q);
             else if (w) memcpy(q, w, n1 * sizeof *q);
             else memset(q, 0, n1 * sizeof *q);
+            if (c->in && c->x == mg->v) mg->vzero[i3 * n2 + i2] = row_is_zero(q, n1);
         }
         if (c->in) peli_mg_fill_halo(l, p);
     }
@@ -389,7 +409,7 @@ static void resid_level(pel_mg *mg, const peli_mg_level *l, const double *v, int
                         int t, int nt)
 {
     OWN_PLANES(l, t, nt, i3) {
-        mg->ops->resid(l, &mg->k, l->u, v, l->r, i3, w);
+        mg->ops->resid(l, &mg->k, l->u, v, v == mg->v ? mg->vzero : NULL, l->r, i3, w);
         if (norms) plane_norms(mg, i3);
     }
 }
@@ -442,6 +462,7 @@ static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w
     int last = lk == mg->nl - 1, rest = last && ahead; /* restrict for a next cycle */
     int norms = last && !ahead; /* or take the final residual's norms */
     const double *v = last ? mg->v : l->r; /* coarse levels: r = r - A u, in place */
+    const unsigned char *vz = last ? mg->vzero : NULL; /* the finest v's zero rows */
     long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
     /* stage s (1: resid, 2: psinv, 3: resid) runs in the pipeline on [b + s, e - 1 - s] */
 #define INSIDE(j, s) ((j) >= b + (s) && (j) <= e - 1 - (s))
@@ -450,10 +471,10 @@ static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w
     case STEP_FUSED_PIPE:
         for (long i = b; i < e; i++) {
             ops->interp(c, l, (size_t)i, !last, w);
-            if (INSIDE(i - 1, 1)) ops->resid(l, k, l->u, v, l->r, (size_t)(i - 1), w);
+            if (INSIDE(i - 1, 1)) ops->resid(l, k, l->u, v, vz, l->r, (size_t)(i - 1), w);
             if (INSIDE(i - 2, 2)) ops->psinv(l, k, l->r, l->u, (size_t)(i - 2), 0, w);
             if (last && INSIDE(i - 3, 3)) {
-                ops->resid(l, k, l->u, v, l->r, (size_t)(i - 3), w);
+                ops->resid(l, k, l->u, v, vz, l->r, (size_t)(i - 3), w);
                 if (norms) plane_norms(mg, (size_t)(i - 3));
                 if (rest && (i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
                     ops->rprj3(l, c, (size_t)((i - 3) / 2 - 1), w);
@@ -462,7 +483,7 @@ static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w
         break;
     case STEP_FUSED_RESID1:
         for (long j = b; j < e; j++)
-            if (!INSIDE(j, 1)) ops->resid(l, k, l->u, v, l->r, (size_t)j, w);
+            if (!INSIDE(j, 1)) ops->resid(l, k, l->u, v, vz, l->r, (size_t)j, w);
         break;
     case STEP_FUSED_PSINV:
         for (long j = b; j < e; j++)
@@ -471,7 +492,7 @@ static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w
     case STEP_FUSED_RESID3:
         for (long j = b; j < e; j++)
             if (!INSIDE(j, 3)) {
-                ops->resid(l, k, l->u, v, l->r, (size_t)j, w);
+                ops->resid(l, k, l->u, v, vz, l->r, (size_t)j, w);
                 if (norms) plane_norms(mg, (size_t)j);
             }
         break;
