@@ -102,6 +102,10 @@ START_TEST(api_create)
     ck_assert_fails(ctx, pel_mg_create(ctx, &p, &mg), PEL_EINVAL, "levels = -1");
     ck_assert_ptr_null(mg);
     p.levels = 0;
+    p.zran3 = 2;
+    ck_assert_fails(ctx, pel_mg_create(ctx, &p, &mg), PEL_EINVAL, "mg: zran3 = 2: must be 0 or 1");
+    ck_assert_ptr_null(mg);
+    p.zran3 = 0;
     ck_assert_ok(pel_mg_create(ctx, &p, &mg));
     ck_assert_int_eq(pel_mg_levels(mg), 4);
     ck_assert(pel_mg_params_get(mg)->n[2] == 16);
@@ -282,6 +286,56 @@ START_TEST(num_zran3)
     pel_free(x);
     free(idx);
     pel_context_destroy(ctx);
+}
+END_TEST
+
+/* The solver does not read rows of v that are all +0.0 (it forms 0 - a0 u
+ * there, which rounds the same); its residual stays pel_mg_resid's, bit for
+ * bit, with v zero on most rows, -0.0 on one row (not +0.0: it must be
+ * read, since -0 - 0 is -0), one value in another, and nonzero rows; and
+ * again after set_rhs changes which rows are zero. */
+START_TEST(num_resid_zero_rows)
+{
+    pel_context *ctx = tctx(2);
+    size_t n[3] = {8, 4, 16}, np = count(n), row = n[2];
+    double a[4] = {-8.0 / 3.0, 0.0, 1.0 / 6.0, 1.0 / 12.0};
+    double *u = alloc(np), *v = alloc(np), *r = alloc(np), *r2 = alloc(np);
+    pel_lcg46_fill_range(271828183, PEL_LCG46_A, 0, u, np);
+    pel_mg_params p;
+    pel_mg_params_default(&p, 4);
+    memcpy(p.n, n, sizeof p.n);
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    for (int pass = 0; pass < 3; pass++) {
+        memset(v, 0, np * sizeof *v);
+        if (pass == 2) {
+            /* the one case a -0.0 in v shows: u = -0.0 at the point and +0.0
+             * around it, where r = -0 - (+0) - ... = -0, and +0 from +0.0 */
+            memset(u, 0, np * sizeof *u);
+            u[3 * row + 7] = -0.0;
+            for (size_t i = 0; i < row; i++) v[3 * row + i] = -0.0;
+            ck_assert_ok(pel_mg_set_solution(mg, u));
+            ck_assert_ok(pel_mg_set_rhs(mg, v));
+            ck_assert_ok(pel_mg_resid(ctx, n, a, u, v, r));
+            ck_assert(r[3 * row + 7] == 0.0 && signbit(r[3 * row + 7]));
+            ck_assert_ok(pel_mg_get_residual(mg, r2));
+            ck_assert_msg(memcmp(r, r2, np * sizeof *r) == 0, "the -0.0 row differs");
+            continue;
+        }
+        for (size_t i = 0; i < row; i++) v[(pass ? 9 : 3) * row + i] = -0.0;
+        v[(pass ? 2 : 17) * row + 5] = 0.25;
+        for (size_t i = 0; i < row; i++) v[(pass ? 30 : 20) * row + i] = u[i] - 0.5;
+        ck_assert_ok(pel_mg_set_solution(mg, u));
+        ck_assert_ok(pel_mg_set_rhs(mg, v));
+        ck_assert_ok(pel_mg_resid(ctx, n, a, u, v, r));
+        ck_assert_ok(pel_mg_get_residual(mg, r2));
+        ck_assert_msg(memcmp(r, r2, np * sizeof *r) == 0, "pass %d differs", pass);
+    }
+    pel_mg_destroy(mg);
+    pel_free(u);
+    pel_free(v);
+    pel_free(r);
+    pel_free(r2);
 }
 END_TEST
 
@@ -569,6 +623,118 @@ START_TEST(threads_isa_variants)
 }
 END_TEST
 
+/* create's zran3 (made in the first-touch pass, in the solver's layout) is
+ * pel_mg_zran3's v: with u = 0 the residual is v itself (v - 0 - ... = v
+ * exactly), on a grid whose planes split unevenly over 3 threads; and NPB's
+ * run from it ends on the same bits as npb_run's (zran3, set_rhs, the
+ * warm-up cycle, u = 0), which NPB's class S value verifies. */
+typedef struct zran_case {
+    size_t n[3];
+    int npb; /* 1: NPB class S's cycles, out = u then r */
+} zran_case;
+
+static void run_create_zran3(pel_context *ctx, void *arg, void *out)
+{
+    const zran_case *zc = arg;
+    pel_mg_params p;
+    pel_mg_params_default(&p, 4);
+    memcpy(p.n, zc->n, sizeof p.n);
+    p.zran3 = 1;
+    if (zc->npb) {
+        pel_mg_npb c;
+        ck_assert_ok(pel_mg_npb_class(ctx, 'S', &c));
+        pel_mg_npb_solver_params(&c, &p);
+        p.zran3 = 1;
+    }
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    double *o = out;
+    if (zc->npb) {
+        ck_assert_ok(pel_mg_residual(mg));
+        ck_assert_ok(pel_mg_vcycle(mg, 4));
+        ck_assert_ok(pel_mg_get_solution(mg, o));
+        o += count(p.n);
+    }
+    ck_assert_ok(pel_mg_get_residual(mg, o));
+    pel_mg_destroy(mg);
+}
+
+START_TEST(threads_create_zran3)
+{
+    zran_case zc = {{16, 8, 32}, 0};
+    size_t np = count(zc.n);
+    double *v = alloc(np), *r = alloc(np);
+    ck_assert_ok(pel_mg_zran3(tctx(1), zc.n, v));
+    for (int t = 1; t <= 3; t++) {
+        run_create_zran3(tctx(t), &zc, r);
+        ck_assert_msg(memcmp(v, r, np * sizeof *v) == 0, "%d threads: r != zran3's v", t);
+    }
+    test_same_bits_1_to_4(run_create_zran3, &zc, np * sizeof *v);
+    /* NPB class S: the same bits as the run with the caller's v */
+    zran_case s = {{32, 32, 32}, 1};
+    size_t ns = count(s.n);
+    double *u0 = alloc(2 * ns), *u1 = alloc(2 * ns);
+    pel_mg_npb c;
+    ck_assert_ok(pel_mg_npb_class(tctx(2), 'S', &c));
+    npb_run(tctx(2), &c, u0, u0 + ns);
+    run_create_zran3(tctx(2), &s, u1);
+    ck_assert(memcmp(u0, u1, 2 * ns * sizeof *u0) == 0);
+    pel_free(v);
+    pel_free(r);
+    pel_free(u0);
+    pel_free(u1);
+}
+END_TEST
+
+/* pel_mg_view_ur: the solver's u and r in place are get_solution's and
+ * get_residual's values; after the view the solver goes on to the same
+ * bits as a run that never viewed (the values moved back, the halos filled
+ * again), and setting the solution to the view's own u keeps it. */
+START_TEST(threads_view_ur)
+{
+    pel_context *ctx = tctx(3);
+    pel_mg_params p;
+    pel_mg_params_default(&p, 4);
+    p.n[0] = 16, p.n[1] = 8, p.n[2] = 32;
+    p.zran3 = 1;
+    size_t np = count(p.n);
+    double *u = alloc(2 * np), *ref = alloc(2 * np), *got = alloc(2 * np);
+    pel_mg *a = NULL, *b = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &a));
+    ck_assert_ok(pel_mg_create(ctx, &p, &b));
+    const double *ur = NULL;
+    ck_assert_fails(ctx, pel_mg_view_ur(a, NULL), PEL_EINVAL, "mg: ur must not be NULL");
+    ck_assert_int_eq(pel_mg_view_ur(NULL, &ur), PEL_EINVAL);
+    ck_assert_ok(pel_mg_vcycle(a, 2));
+    ck_assert_ok(pel_mg_vcycle(b, 2));
+    ck_assert_ok(pel_mg_get_solution(b, u));
+    ck_assert_ok(pel_mg_get_residual(b, u + np));
+    ck_assert_ok(pel_mg_view_ur(a, &ur));
+    ck_assert(memcmp(ur, u, 2 * np * sizeof *u) == 0);
+    ck_assert_ok(pel_mg_view_ur(a, &ur)); /* twice: still the same values */
+    ck_assert(memcmp(ur, u, 2 * np * sizeof *u) == 0);
+    ck_assert_ok(pel_mg_set_solution(a, ur)); /* its own u: unchanged */
+    ck_assert_ok(pel_mg_view_ur(a, &ur));
+    ck_assert_ok(pel_mg_vcycle(a, 3)); /* moves back first */
+    ck_assert_ok(pel_mg_vcycle(b, 3));
+    ck_assert_ok(pel_mg_get_solution(a, got));
+    ck_assert_ok(pel_mg_get_residual(a, got + np));
+    ck_assert_ok(pel_mg_get_solution(b, ref));
+    ck_assert_ok(pel_mg_get_residual(b, ref + np));
+    ck_assert(memcmp(ref, got, 2 * np * sizeof *u) == 0);
+    double la, lb;
+    ck_assert_ok(pel_mg_view_ur(a, &ur));
+    ck_assert_ok(pel_mg_norms(a, &la, NULL));
+    ck_assert_ok(pel_mg_norms(b, &lb, NULL));
+    ck_assert(la == lb && la > 0.0);
+    pel_mg_destroy(a);
+    pel_mg_destroy(b);
+    pel_free(u);
+    pel_free(ref);
+    pel_free(got);
+}
+END_TEST
+
 static Suite *mg_suite(void)
 {
     Suite *s = suite_create("mg");
@@ -584,6 +750,7 @@ static Suite *mg_suite(void)
     tcase_add_test(num, num_class_w);
     tcase_add_test(num, num_fourier_mode);
     tcase_add_test(num, num_zran3);
+    tcase_add_test(num, num_resid_zero_rows);
     tcase_add_test(num, num_monotone);
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");
@@ -594,6 +761,8 @@ static Suite *mg_suite(void)
     tcase_add_test(thr, threads_join_caller);
     tcase_add_test(thr, threads_count_per_call);
     tcase_add_test(thr, threads_isa_variants);
+    tcase_add_test(thr, threads_create_zran3);
+    tcase_add_test(thr, threads_view_ur);
     suite_add_tcase(s, thr);
     return s;
 }

@@ -41,6 +41,8 @@ typedef struct pel_mg_params {
     double a[4];  /* the operator A: centre, faces, edges, corners */
     double c[4];  /* the smoother S, same shape */
     int levels;   /* grids in the hierarchy; 0 = as many as the grid allows */
+    int zran3;    /* 1: create sets v to NPB's zran3 right-hand side (pel_mg_zran3 of n,
+                   * made in the solver's own storage); 0: v = 0 */
 } pel_mg_params;
 
 /* NPB's operator and its S(a) smoother (c = -3/8, 1/32, -1/64, 0) on an
@@ -51,8 +53,10 @@ typedef struct pel_mg pel_mg;
 
 /* Validates p (a failure names the parameter and its value), allocates the
  * hierarchy (u and r on every level, v on the finest) with first-touch
- * placement for the context's threads, u = v = 0, and picks the plane
- * kernels for this CPU (pel_cpu_isa(), pel/cpu.h).  The solver keeps ctx
+ * placement for the context's threads, u = 0 and v = 0 (or zran3's v, when
+ * p->zran3 is set: the values pel_mg_zran3 then pel_mg_set_rhs give, made in
+ * the same pass that first touches v, without a caller's array), and picks
+ * the plane kernels for this CPU (pel_cpu_isa(), pel/cpu.h).  The solver keeps ctx
  * and uses it in every later call.
  *
  * Distinct solvers may be used concurrently from any threads or tasks, even
@@ -74,6 +78,15 @@ pel_status pel_mg_set_rhs(pel_mg *mg, const double *v);
 pel_status pel_mg_set_solution(pel_mg *mg, const double *u);
 pel_status pel_mg_get_solution(pel_mg *mg, double *u);
 pel_status pel_mg_get_residual(pel_mg *mg, double *r);
+
+/* The solution and the current residual as one array of 2 prod(n) doubles,
+ * u then r (each in the layout of pel_mg_get_solution), made in place in the
+ * solver's own storage: no copy, no memory beyond the solver's.  *ur stays
+ * valid until the next call on mg, which first moves the values back (a
+ * serial pass over both arrays); results are unchanged by the round trip.
+ * For callers that read both once, e.g. to hash or save them; passing the
+ * view's u itself to pel_mg_set_solution keeps the solution as it is. */
+pel_status pel_mg_view_ur(pel_mg *mg, const double **ur);
 
 /* r = v - A u on the finest grid (NPB's resid).  The solver keeps r current
  * by itself; this is for callers that time it, like NPB. */

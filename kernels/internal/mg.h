@@ -55,7 +55,10 @@ void peli_mg_fill_halo(const peli_mg_level *l, double *p);
  * gives the same bits.
  *
  * resid:  r = v - A u on plane i3 of level l (v may be r: in place); u is
- *         read on planes i3 and i3 -+ 1.  w: scratch of 2 * row doubles.
+ *         read on planes i3 and i3 -+ 1.  vzero (or NULL): one flag per
+ *         interior row of v's planes (n3 * n2, plane-major), set where that
+ *         row of v is all +0.0, which is then not read (the same bits).
+ *         w: scratch of 2 * row doubles.
  * psinv:  u = u + S r on plane i3 (u = S r when zero is set); r is read on
  *         planes i3 and i3 -+ 1.  w: scratch of 2 * row doubles.
  * rprj3:  coarse plane j3 of level c = P (restriction of) fine r of level f.
@@ -68,7 +71,7 @@ void peli_mg_fill_halo(const peli_mg_level *l, double *p);
  *         largest |value|. */
 typedef struct peli_mg_ops {
     void (*resid)(const peli_mg_level *l, const peli_mg_coef *k, const double *u,
-                  const double *v, double *r, size_t i3, double *w);
+                  const double *v, const unsigned char *vzero, double *r, size_t i3, double *w);
     void (*psinv)(const peli_mg_level *l, const peli_mg_coef *k, const double *r, double *u,
                   size_t i3, int zero, double *w);
     void (*rprj3)(const peli_mg_level *f, const peli_mg_level *c, size_t j3, double *w);
@@ -80,5 +83,28 @@ typedef struct peli_mg_ops {
 
 /* The table for isa (the best compiled one not above it). */
 const peli_mg_ops *peli_mg_ops_for(pel_isa isa);
+
+/* ---- zran3's choice (grid.c) ----------------------------------------------
+ * The stream value at linear index k (pel_mg_zran3's numbering) is a
+ * candidate for the ten largest (top) and the ten smallest (bot).  A scan of
+ * indices [b, e) keeps its best ten of each; merging the scans of any split
+ * of the grid, in any order, gives the same twenty points (a total order:
+ * ties go to the lower index). */
+#define PELI_MG_ZRAN_COUNT 10
+
+typedef struct peli_mg_cand {
+    double x;
+    size_t k;
+} peli_mg_cand;
+
+typedef struct peli_mg_zran {
+    peli_mg_cand top[PELI_MG_ZRAN_COUNT], bot[PELI_MG_ZRAN_COUNT];
+    int ntop, nbot;
+} peli_mg_zran;
+
+/* z = the best of indices [b, e) (z is reset first). */
+void peli_mg_zran3_scan(peli_mg_zran *z, size_t b, size_t e);
+/* into = the best of into and from. */
+void peli_mg_zran3_merge(peli_mg_zran *into, const peli_mg_zran *from);
 
 #endif

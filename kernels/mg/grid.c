@@ -99,12 +99,9 @@ pel_status pel_mg_resid(pel_context *ctx, const size_t n[3], const double a[4], 
 /* ---- zran3 --------------------------------------------------------------------------- */
 
 #define ZRAN_SEED UINT64_C(314159265) /* NPB 3.3.1 mg.f, zran3: x = 314159265 */
-#define ZRAN_COUNT 10                 /* mm: ten +1 and ten -1 */
+#define ZRAN_COUNT PELI_MG_ZRAN_COUNT  /* mm: ten +1 and ten -1 */
 
-typedef struct cand {
-    double x;
-    size_t k;
-} cand;
+typedef peli_mg_cand cand;
 
 /* The top list keeps the largest values, the bottom list the smallest; a tie
  * goes to the lower index, so the choice is a total order on the grid. */
@@ -125,31 +122,42 @@ static void offer(cand *list, int *count, cand c, int top)
     list[i] = c;
 }
 
+void peli_mg_zran3_scan(peli_mg_zran *z, size_t b, size_t e)
+{
+    const uint64_t a = PEL_LCG46_A;
+    cand *top = z->top, *bot = z->bot;
+    int *ntop = &z->ntop, *nbot = &z->nbot;
+    *ntop = *nbot = 0;
+    uint64_t x = pel_lcg46_skip(ZRAN_SEED, a, b); /* element k is seed a^(k+1) */
+    for (size_t k = b; k < e; k++) {
+        x = pel_lcg46_next(x, a);
+        cand c = {pel_lcg46_real(x), k};
+        if (*ntop < ZRAN_COUNT || c.x >= top[ZRAN_COUNT - 1].x) offer(top, ntop, c, 1);
+        if (*nbot < ZRAN_COUNT || c.x <= bot[ZRAN_COUNT - 1].x) offer(bot, nbot, c, 0);
+    }
+}
+
+void peli_mg_zran3_merge(peli_mg_zran *into, const peli_mg_zran *from)
+{
+    for (int i = 0; i < from->ntop; i++) offer(into->top, &into->ntop, from->top[i], 1);
+    for (int i = 0; i < from->nbot; i++) offer(into->bot, &into->nbot, from->bot[i], 0);
+}
+
 typedef struct zran_job {
     const size_t *n;
     double *v;
     size_t plane;
-    cand *c;
-    int *cnt;
+    peli_mg_zran *z;
 } zran_job;
 
 /* Planes [b, e) of part t: v = 0 there, and the part's candidates. */
 static void zran_part(int t, int nt, void *arg)
 {
     const zran_job *j = arg;
-    const uint64_t a = PEL_LCG46_A;
     size_t b = pel_static_begin(j->n[0], t, nt) * j->plane;
     size_t e = pel_static_begin(j->n[0], t + 1, nt) * j->plane;
     memset(j->v + b, 0, (e - b) * sizeof *j->v);
-    cand *top = j->c + (size_t)t * 2 * ZRAN_COUNT, *bot = top + ZRAN_COUNT;
-    int *ntop = j->cnt + 2 * t, *nbot = ntop + 1;
-    uint64_t x = pel_lcg46_skip(ZRAN_SEED, a, b); /* element k is seed a^(k+1) */
-    for (size_t k = b; k < e; k++) {
-        x = pel_lcg46_next(x, a);
-        cand z = {pel_lcg46_real(x), k};
-        if (*ntop < ZRAN_COUNT || z.x >= top[ZRAN_COUNT - 1].x) offer(top, ntop, z, 1);
-        if (*nbot < ZRAN_COUNT || z.x <= bot[ZRAN_COUNT - 1].x) offer(bot, nbot, z, 0);
-    }
+    peli_mg_zran3_scan(&j->z[t], b, e);
 }
 
 pel_status pel_mg_zran3(pel_context *ctx, const size_t n[3], double *v)
@@ -164,26 +172,15 @@ pel_status pel_mg_zran3(pel_context *ctx, const size_t n[3], double *v)
                 2 * ZRAN_COUNT);
     /* per part: ten top and ten bottom candidates, with their counts */
     int want = peli_team_want(ctx, n[0], 0);
-    cand *c = malloc((size_t)want * 2 * ZRAN_COUNT * sizeof *c);
-    int *cnt = calloc((size_t)want * 2, sizeof *cnt);
-    if (!c || !cnt) {
-        free(c);
-        free(cnt);
-        return pel_error(ctx, PEL_ENOMEM, "mg: zran3: out of memory");
-    }
-    zran_job job = {n, v, plane, c, cnt};
+    peli_mg_zran *z = malloc((size_t)want * sizeof *z);
+    if (!z) return pel_error(ctx, PEL_ENOMEM, "mg: zran3: out of memory");
+    zran_job job = {n, v, plane, z};
     int team = peli_parallel(ctx, n[0], want, 0, zran_part, &job);
     /* merge in part order; the total order makes the result independent of it */
-    cand top[ZRAN_COUNT], bot[ZRAN_COUNT];
-    int ntop = 0, nbot = 0;
-    for (int t = 0; t < team; t++) {
-        const cand *ct = c + (size_t)t * 2 * ZRAN_COUNT;
-        for (int i = 0; i < cnt[2 * t]; i++) offer(top, &ntop, ct[i], 1);
-        for (int i = 0; i < cnt[2 * t + 1]; i++) offer(bot, &nbot, ct[ZRAN_COUNT + i], 0);
-    }
-    for (int i = 0; i < nbot; i++) v[bot[i].k] = -1.0; /* NPB sets the -1s first */
-    for (int i = 0; i < ntop; i++) v[top[i].k] = +1.0;
-    free(c);
-    free(cnt);
+    peli_mg_zran all = {.ntop = 0, .nbot = 0};
+    for (int t = 0; t < team; t++) peli_mg_zran3_merge(&all, &z[t]);
+    for (int i = 0; i < all.nbot; i++) v[all.bot[i].k] = -1.0; /* NPB sets the -1s first */
+    for (int i = 0; i < all.ntop; i++) v[all.top[i].k] = +1.0;
+    free(z);
     return PEL_OK;
 }

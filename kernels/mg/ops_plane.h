@@ -43,18 +43,49 @@ static inline void NAME(resid_row)(size_t n1, size_t R, const peli_mg_coef *k, c
     }
 }
 
+/* The same row where v's row is all +0.0 (vzero): 0.0 - a0 c0 rounds as
+ * v - a0 c0 does with v = +0.0 (no flag here lets the compiler drop the
+ * subtraction from zero), so the bits are the same, without reading v. */
+static inline void NAME(resid_row0)(size_t n1, size_t R, const peli_mg_coef *k, const double *cm,
+                                    const double *c0, const double *cp, const double *dm,
+                                    const double *d0, const double *dp, const double *um,
+                                    const double *u0, const double *up, double *r,
+                                    double *restrict u1, double *restrict u2)
+{
+    for (size_t i = 0; i < R; i++) {
+        u1[i] = cm[i] + cp[i] + d0[i] + u0[i];
+        u2[i] = dm[i] + dp[i] + um[i] + up[i];
+    }
+    const double a0 = k->a[0], a1 = k->a[1], a2 = k->a[2], a3 = k->a[3], z = 0.0;
+    if (k->a1) {
+        for (size_t i = 1; i <= n1; i++)
+            r[i] = z - a0 * c0[i] - a1 * (c0[i - 1] + c0[i + 1] + u1[i]) -
+                   a2 * (u2[i] + u1[i - 1] + u1[i + 1]) - a3 * (u2[i - 1] + u2[i + 1]);
+    } else {
+        for (size_t i = 1; i <= n1; i++)
+            r[i] = z - a0 * c0[i] - a2 * (u2[i] + u1[i - 1] + u1[i + 1]) -
+                   a3 * (u2[i - 1] + u2[i + 1]);
+    }
+}
+
 static void NAME(resid_plane)(const peli_mg_level *l, const peli_mg_coef *k, const double *u,
-                              const double *v, double *r, size_t i3, double *w)
+                              const double *v, const unsigned char *vzero, double *r, size_t i3,
+                              double *w)
 {
     size_t R = l->row, P = l->plane;
     const double *uc = u + i3 * P, *ud = u + peli_mg_below(l, i3) * P,
                  *uu = u + peli_mg_above(l, i3) * P;
     const double *vc = v + i3 * P;
+    const unsigned char *vz = vzero ? vzero + i3 * l->n2 : NULL;
     double *rc = r + i3 * P;
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
-        NAME(resid_row)(l->n1, R, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m, uu + o,
-                        uu + p, vc + o, rc + o, w, w + R);
+        if (vz && vz[i2 - 1])
+            NAME(resid_row0)(l->n1, R, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m,
+                             uu + o, uu + p, rc + o, w, w + R);
+        else
+            NAME(resid_row)(l->n1, R, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m,
+                            uu + o, uu + p, vc + o, rc + o, w, w + R);
     }
     NAME(fill_halo)(l, rc);
 }

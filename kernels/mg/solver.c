@@ -31,12 +31,14 @@ struct pel_mg {
     int nl;                                /* levels; lev[nl - 1] is the finest */
     peli_mg_level lev[PELI_MG_MAX_LEVELS];
     double *v;                             /* right-hand side, finest layout */
+    unsigned char *vzero;                  /* per interior row of v: all +0.0 (not read) */
     const peli_mg_ops *ops;                /* plane kernels for this CPU */
     int maxt;                              /* scratch slots: the largest team */
     size_t wlen;                           /* scratch doubles per slot */
     double *work;                          /* maxt * wlen, slot t for virtual thread t */
     double *psum, *pmax;                   /* per finest plane: norms' partials */
     int r_valid;                           /* r = v - A u holds */
+    int packed;                            /* the finest u, r are pel_mg_view_ur's array */
     int norms_valid;                       /* and psum, pmax are r's */
 };
 
@@ -84,6 +86,8 @@ static pel_status check_params(pel_context *ctx, const pel_mg_params *p, int *le
         PEL_REQUIRE(ctx, isfinite(p->a[i]), "mg: a[%d] = %g: must be finite", i, p->a[i]);
         PEL_REQUIRE(ctx, isfinite(p->c[i]), "mg: c[%d] = %g: must be finite", i, p->c[i]);
     }
+    PEL_REQUIRE(ctx, p->zran3 == 0 || p->zran3 == 1, "mg: zran3 = %d: must be 0 or 1",
+                p->zran3);
     int most = log2z(nmin); /* the coarsest grid has 2 points along its shortest side */
     PEL_REQUIRE(ctx, p->levels >= 0 && p->levels <= most,
                 "mg: levels = %d: must be 0 (all) or 1 to %d for this grid", p->levels, most);
@@ -120,19 +124,54 @@ static void launch(pel_mg *mg, team_job job, void *arg)
                 i3 = b_;                                                                      \
          i3 < e_; i3++)
 
+/* The one pass that first touches every array, with the planes' split of
+ * the kernels: u = r = 0 on every level, v = 0 on the finest, and, for
+ * zran3's v, the stream's candidates of the thread's planes (arg: a
+ * peli_mg_zran per virtual thread; its points are set after the pass). */
 static void job_first_touch(pel_mg *mg, int t, int nt, void *arg)
 {
-    (void)arg;
+    peli_mg_zran *z = arg;
     for (int k = 0; k < mg->nl; k++) {
         const peli_mg_level *l = &mg->lev[k];
         OWN_PLANES(l, t, nt, i3) {
             memset(l->u + i3 * l->plane, 0, l->plane * sizeof(double));
             memset(l->r + i3 * l->plane, 0, l->plane * sizeof(double));
-            if (k == mg->nl - 1) memset(mg->v + i3 * l->plane, 0, l->plane * sizeof(double));
+            if (k == mg->nl - 1) {
+                memset(mg->v + i3 * l->plane, 0, l->plane * sizeof(double));
+                memset(mg->vzero + i3 * l->n2, 1, l->n2); /* v = +0.0 everywhere */
+            }
         }
+    }
+    if (z) {
+        const peli_mg_level *l = &mg->lev[mg->nl - 1];
+        size_t pts = l->n1 * l->n2; /* zran3's index runs over the interior, plane by plane */
+        peli_mg_zran3_scan(&z[t], pel_static_begin(l->n3, t, nt) * pts,
+                           pel_static_begin(l->n3, t + 1, nt) * pts);
     }
     for (int s = t; s < mg->maxt; s += nt) /* every slot, whatever nt is */
         memset(mg->work + (size_t)s * mg->wlen, 0, mg->wlen * sizeof(double));
+}
+
+/* zran3's twenty points into v (the -1s first, as NPB), and their planes' halos. */
+static void place_zran3(pel_mg *mg, const peli_mg_zran *z, int nt)
+{
+    peli_mg_zran all = {.ntop = 0, .nbot = 0};
+    for (int t = 0; t < nt; t++) peli_mg_zran3_merge(&all, &z[t]);
+    const peli_mg_level *l = &mg->lev[mg->nl - 1];
+    for (int pass = 0; pass < 2; pass++) {
+        const peli_mg_cand *c = pass ? all.top : all.bot;
+        int n = pass ? all.ntop : all.nbot;
+        for (int i = 0; i < n; i++) {
+            size_t k = c[i].k, i1 = k % l->n1, i2 = k / l->n1 % l->n2, i3 = k / l->n1 / l->n2;
+            mg->v[i3 * l->plane + (i2 + 1) * l->row + i1 + 1] = pass ? +1.0 : -1.0;
+            mg->vzero[i3 * l->n2 + i2] = 0;
+        }
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < (pass ? all.ntop : all.nbot); i++) {
+            size_t k = (pass ? all.top : all.bot)[i].k;
+            peli_mg_fill_halo(l, mg->v + k / l->n1 / l->n2 * l->plane);
+        }
 }
 
 /* ---- create / destroy ------------------------------------------------------------ */
@@ -160,13 +199,19 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
         l->n1 = n1, l->n2 = n2, l->n3 = n3;
         l->row = (n1 + 2 + 7) / 8 * 8; /* whole cache lines: rows start aligned */
         l->plane = (n2 + 2) * l->row;
-        l->u = pel_malloc(n3 * l->plane * sizeof(double));
-        l->r = pel_malloc(n3 * l->plane * sizeof(double));
+        if (k == nl - 1) { /* the finest u and r: one block, u then r (pel_mg_view_ur) */
+            l->u = pel_malloc(2 * n3 * l->plane * sizeof(double));
+            l->r = l->u ? l->u + n3 * l->plane : NULL;
+        } else {
+            l->u = pel_malloc(n3 * l->plane * sizeof(double));
+            l->r = pel_malloc(n3 * l->plane * sizeof(double));
+        }
         ok = ok && l->u && l->r;
         n1 /= 2, n2 /= 2, n3 /= 2;
     }
     const peli_mg_level *fine = &mg->lev[nl - 1];
     mg->v = pel_malloc(fine->n3 * fine->plane * sizeof(double));
+    mg->vzero = malloc(fine->n3 * fine->n2);
     mg->ops = peli_mg_ops_for(pel_cpu_isa());
     /* scratch for the context's team now; a later call on more threads runs
      * on this many (the scratch is the only per-thread state) */
@@ -175,13 +220,21 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
     mg->work = pel_malloc((size_t)mg->maxt * mg->wlen * sizeof(double));
     mg->psum = malloc(fine->n3 * sizeof(double));
     mg->pmax = malloc(fine->n3 * sizeof(double));
-    if (!ok || !mg->v || !mg->work || !mg->psum || !mg->pmax) {
+    if (!ok || !mg->v || !mg->vzero || !mg->work || !mg->psum || !mg->pmax) {
         pel_mg_destroy(mg);
         return pel_error(ctx, PEL_ENOMEM, "mg: out of memory for a %zu x %zu x %zu grid",
                          p->n[0], p->n[1], p->n[2]);
     }
-    launch(mg, job_first_touch, NULL);
-    mg->r_valid = 1; /* u = v = r = 0 */
+    peli_mg_zran *z = NULL;
+    if (p->zran3 && !(z = malloc((size_t)mg->maxt * sizeof *z))) {
+        pel_mg_destroy(mg);
+        return pel_error(ctx, PEL_ENOMEM, "mg: out of memory");
+    }
+    team_arg a = {mg, job_first_touch, z};
+    int nt = peli_parallel(mg->ctx, fine->n3, mg->maxt, 0, team_call, &a);
+    if (z) place_zran3(mg, z, nt);
+    free(z);
+    mg->r_valid = !p->zran3; /* u = v = r = 0; with zran3's v, r is computed when asked */
     *out = mg;
     return PEL_OK;
 }
@@ -191,9 +244,10 @@ void pel_mg_destroy(pel_mg *mg)
     if (!mg) return;
     for (int k = 0; k < mg->nl; k++) {
         pel_free(mg->lev[k].u);
-        pel_free(mg->lev[k].r);
+        if (k < mg->nl - 1) pel_free(mg->lev[k].r); /* the finest r is in u's block */
     }
     pel_free(mg->v);
+    free(mg->vzero);
     pel_free(mg->work);
     free(mg->psum);
     free(mg->pmax);
@@ -204,6 +258,68 @@ void pel_mg_destroy(pel_mg *mg)
 const pel_mg_params *pel_mg_params_get(const pel_mg *mg) { return mg ? &mg->p : NULL; }
 int pel_mg_levels(const pel_mg *mg) { return mg ? mg->nl : 0; }
 
+/* ---- the finest u and r as one packed array (pel_mg_view_ur) --------------------------
+ * The block holding the finest u then r (each n3 planes of the halo layout)
+ * is rearranged in place into the interiors alone: u's prod(n) values, then
+ * r's.  Row k (plane i3, row i2) of u moves from its place in the layout,
+ * i3 * plane + (i2 + 1) * row + 1, down to k * n1; r's rows likewise, to
+ * N + k * n1 (N = prod(n)) from the second half.  A row never moves up, and
+ * the distance it moves grows with k, so in increasing k a row's new place
+ * never overlaps a row not yet moved (packing); in decreasing k, moving
+ * back, likewise (unpacking, r first: its packed rows lie in u's half).
+ * Unpacking then fills every plane's halo from its interior, which is what
+ * the halo held: the last writer of each finest plane of u (psinv, the copy
+ * in) and of r (resid) ends with that fill.  The moves are serial: a
+ * thread's destinations overlap the sources of the thread before it. */
+static double *row_at(const peli_mg_level *l, double *half, size_t k)
+{
+    return half + k / l->n2 * l->plane + (k % l->n2 + 1) * l->row + 1;
+}
+
+static void pack(pel_mg *mg)
+{
+    const peli_mg_level *l = &mg->lev[mg->nl - 1];
+    size_t rows = l->n3 * l->n2, n1 = l->n1, N = rows * n1;
+    double *b = l->u;
+    for (size_t k = 0; k < rows; k++) memmove(b + k * n1, row_at(l, l->u, k), n1 * sizeof *b);
+    for (size_t k = 0; k < rows; k++) memmove(b + N + k * n1, row_at(l, l->r, k), n1 * sizeof *b);
+    mg->packed = 1;
+}
+
+static void job_halos(pel_mg *mg, int t, int nt, void *arg)
+{
+    (void)arg;
+    const peli_mg_level *l = &mg->lev[mg->nl - 1];
+    OWN_PLANES(l, t, nt, i3) {
+        peli_mg_fill_halo(l, l->u + i3 * l->plane);
+        peli_mg_fill_halo(l, l->r + i3 * l->plane);
+    }
+}
+
+static void unpack(pel_mg *mg)
+{
+    if (!mg->packed) return;
+    const peli_mg_level *l = &mg->lev[mg->nl - 1];
+    size_t rows = l->n3 * l->n2, n1 = l->n1, N = rows * n1;
+    double *b = l->u;
+    for (size_t k = rows; k-- > 0;) memmove(row_at(l, l->r, k), b + N + k * n1, n1 * sizeof *b);
+    for (size_t k = rows; k-- > 0;) memmove(row_at(l, l->u, k), b + k * n1, n1 * sizeof *b);
+    mg->packed = 0;
+    launch(mg, job_halos, NULL);
+}
+
+pel_status pel_mg_view_ur(pel_mg *mg, const double **ur)
+{
+    if (!mg) return PEL_EINVAL;
+    PEL_REQUIRE(mg->ctx, ur != NULL, "mg: ur must not be NULL");
+    if (!mg->packed) {
+        if (!mg->r_valid) pel_mg_residual(mg);
+        pack(mg);
+    }
+    *ur = mg->lev[mg->nl - 1].u;
+    return PEL_OK;
+}
+
 /* ---- copies between the user's layout and the solver's ---------------------------- */
 
 typedef struct copy_arg {
@@ -211,6 +327,18 @@ typedef struct copy_arg {
     double *user;    /* the user's array */
     int in;          /* 1: user -> solver (NULL user: zero), 0: solver -> user */
 } copy_arg;
+
+/* 1 when every value of the row is +0.0 (its bits all zero; -0.0 is not). */
+static unsigned char row_is_zero(const double *q, size_t n)
+{
+    uint64_t any = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t b;
+        memcpy(&b, &q[i], sizeof b);
+        any |= b;
+    }
+    return any == 0;
+}
 
 static void job_copy(pel_mg *mg, int t, int nt, void *arg)
 {
@@ -225,6 +353,7 @@ static void job_copy(pel_mg *mg, int t, int nt, void *arg)
             if (!c->in) memcpy(w, q, n1 * sizeof *q);
             else if (w) memcpy(q, w, n1 * sizeof *q);
             else memset(q, 0, n1 * sizeof *q);
+            if (c->in && c->x == mg->v) mg->vzero[i3 * n2 + i2] = row_is_zero(q, n1);
         }
         if (c->in) peli_mg_fill_halo(l, p);
     }
@@ -241,6 +370,7 @@ pel_status pel_mg_set_rhs(pel_mg *mg, const double *v)
 {
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, v != NULL, "mg: v must not be NULL");
+    unpack(mg);
     mg->r_valid = mg->norms_valid = 0;
     return copy(mg, mg->v, v, 1);
 }
@@ -248,6 +378,11 @@ pel_status pel_mg_set_rhs(pel_mg *mg, const double *v)
 pel_status pel_mg_set_solution(pel_mg *mg, const double *u)
 {
     if (!mg) return PEL_EINVAL;
+    if (mg->packed && u == mg->lev[mg->nl - 1].u) { /* the view's own u: the solution already */
+        unpack(mg);
+        return PEL_OK;
+    }
+    unpack(mg);
     mg->r_valid = mg->norms_valid = 0;
     return copy(mg, mg->lev[mg->nl - 1].u, u, 1);
 }
@@ -256,6 +391,7 @@ pel_status pel_mg_get_solution(pel_mg *mg, double *u)
 {
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, u != NULL, "mg: u must not be NULL");
+    unpack(mg);
     return copy(mg, mg->lev[mg->nl - 1].u, u, 0);
 }
 
@@ -273,7 +409,7 @@ static void resid_level(pel_mg *mg, const peli_mg_level *l, const double *v, int
                         int t, int nt)
 {
     OWN_PLANES(l, t, nt, i3) {
-        mg->ops->resid(l, &mg->k, l->u, v, l->r, i3, w);
+        mg->ops->resid(l, &mg->k, l->u, v, v == mg->v ? mg->vzero : NULL, l->r, i3, w);
         if (norms) plane_norms(mg, i3);
     }
 }
@@ -326,6 +462,7 @@ static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w
     int last = lk == mg->nl - 1, rest = last && ahead; /* restrict for a next cycle */
     int norms = last && !ahead; /* or take the final residual's norms */
     const double *v = last ? mg->v : l->r; /* coarse levels: r = r - A u, in place */
+    const unsigned char *vz = last ? mg->vzero : NULL; /* the finest v's zero rows */
     long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
     /* stage s (1: resid, 2: psinv, 3: resid) runs in the pipeline on [b + s, e - 1 - s] */
 #define INSIDE(j, s) ((j) >= b + (s) && (j) <= e - 1 - (s))
@@ -334,10 +471,10 @@ static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w
     case STEP_FUSED_PIPE:
         for (long i = b; i < e; i++) {
             ops->interp(c, l, (size_t)i, !last, w);
-            if (INSIDE(i - 1, 1)) ops->resid(l, k, l->u, v, l->r, (size_t)(i - 1), w);
+            if (INSIDE(i - 1, 1)) ops->resid(l, k, l->u, v, vz, l->r, (size_t)(i - 1), w);
             if (INSIDE(i - 2, 2)) ops->psinv(l, k, l->r, l->u, (size_t)(i - 2), 0, w);
             if (last && INSIDE(i - 3, 3)) {
-                ops->resid(l, k, l->u, v, l->r, (size_t)(i - 3), w);
+                ops->resid(l, k, l->u, v, vz, l->r, (size_t)(i - 3), w);
                 if (norms) plane_norms(mg, (size_t)(i - 3));
                 if (rest && (i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
                     ops->rprj3(l, c, (size_t)((i - 3) / 2 - 1), w);
@@ -346,7 +483,7 @@ static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w
         break;
     case STEP_FUSED_RESID1:
         for (long j = b; j < e; j++)
-            if (!INSIDE(j, 1)) ops->resid(l, k, l->u, v, l->r, (size_t)j, w);
+            if (!INSIDE(j, 1)) ops->resid(l, k, l->u, v, vz, l->r, (size_t)j, w);
         break;
     case STEP_FUSED_PSINV:
         for (long j = b; j < e; j++)
@@ -355,7 +492,7 @@ static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w
     case STEP_FUSED_RESID3:
         for (long j = b; j < e; j++)
             if (!INSIDE(j, 3)) {
-                ops->resid(l, k, l->u, v, l->r, (size_t)j, w);
+                ops->resid(l, k, l->u, v, vz, l->r, (size_t)j, w);
                 if (norms) plane_norms(mg, (size_t)j);
             }
         break;
@@ -448,6 +585,7 @@ static void run_cycles(pel_mg *mg, long cycles, int resid_first)
 pel_status pel_mg_residual(pel_mg *mg)
 {
     if (!mg) return PEL_EINVAL;
+    unpack(mg);
     run_cycles(mg, 0, 1);
     mg->r_valid = mg->norms_valid = 1; /* the last residual pass took the norms */
     return PEL_OK;
@@ -457,6 +595,7 @@ pel_status pel_mg_vcycle(pel_mg *mg, long cycles)
 {
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, cycles >= 0, "mg: cycles = %ld: must be non-negative", cycles);
+    unpack(mg);
     peli_region_enter(mg->ctx, "mg.vcycle");
     run_cycles(mg, cycles, !mg->r_valid);
     if (cycles > 0 || !mg->r_valid) mg->norms_valid = 1; /* the last residual pass took them */
@@ -469,6 +608,7 @@ pel_status pel_mg_get_residual(pel_mg *mg, double *r)
 {
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, r != NULL, "mg: r must not be NULL");
+    unpack(mg);
     if (!mg->r_valid) pel_mg_residual(mg);
     return copy(mg, mg->lev[mg->nl - 1].r, r, 0);
 }
@@ -485,6 +625,7 @@ static void job_norms(pel_mg *mg, int t, int nt, void *arg)
 pel_status pel_mg_norms(pel_mg *mg, double *l2, double *linf)
 {
     if (!mg) return PEL_EINVAL;
+    unpack(mg);
     if (!mg->r_valid) pel_mg_residual(mg);
     if (!mg->norms_valid) launch(mg, job_norms, NULL);
     mg->norms_valid = 1;
