@@ -16,6 +16,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/bench.h"
@@ -42,6 +43,11 @@ static int check(const pel_bench_env *env)
     if (nk < 0) return PEL_EXIT_USAGE;
     if (!env->npb_dir) {
         fprintf(stderr, "pel-bench: error: --suite compare needs --npb-dir DIR (NPB's binaries: cg.A.x ...)\n");
+        return PEL_EXIT_USAGE;
+    }
+    struct stat st;
+    if (stat(env->npb_dir, &st) || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "pel-bench: error: --npb-dir %s: not a directory\n", env->npb_dir);
         return PEL_EXIT_USAGE;
     }
     for (int i = 0; i < nk; i++)
