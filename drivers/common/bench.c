@@ -277,18 +277,44 @@ int pel_bench_kernels(const char *list, const char *names[5])
 
 /* ---- child processes -------------------------------------------------------------- */
 
+extern char **environ;
+
+/* The child's environment, made before fork (between fork and exec only
+ * async-signal-safe calls are made): environ with OMP_NUM_THREADS set. */
+static char **child_env(int threads, char *omp, size_t n)
+{
+    size_t count = 0;
+    while (environ[count]) count++;
+    char **env = malloc((count + 2) * sizeof *env);
+    if (!env) return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++)
+        if (threads <= 0 || strncmp(environ[i], "OMP_NUM_THREADS=", 16)) env[k++] = environ[i];
+    if (threads > 0) {
+        snprintf(omp, n, "OMP_NUM_THREADS=%d", threads);
+        env[k++] = omp;
+    }
+    env[k] = NULL;
+    return env;
+}
+
 int pel_bench_spawn(char *const argv[], int threads, char *buf, size_t cap, pel_bench_proc *p)
 {
     int fd[2];
-    char omp[32];
-    snprintf(omp, sizeof omp, "%d", threads);
+    char omp[48];
+    char **env = child_env(threads, omp, sizeof omp);
     fflush(NULL);
-    if (pipe(fd)) return -1;
+    if (!env) return -1;
+    if (pipe(fd)) {
+        free(env);
+        return -1;
+    }
     double t0 = pel_wtime();
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
         close(fd[0]), close(fd[1]);
+        free(env);
         errno = e;
         return -1;
     }
@@ -298,10 +324,10 @@ int pel_bench_spawn(char *const argv[], int threads, char *buf, size_t cap, pel_
         signal(SIGTERM, SIG_DFL);
         dup2(fd[1], STDOUT_FILENO);
         close(fd[0]), close(fd[1]);
-        if (threads > 0) setenv("OMP_NUM_THREADS", omp, 1);
-        execv(argv[0], argv);
+        execve(argv[0], argv, env);
         _exit(127);
     }
+    free(env);
     close(fd[1]);
     size_t got = 0;
     char drop[4096];

@@ -14,6 +14,7 @@
  * are never part of PEL: the directory is the user's. */
 #include <config.h>
 
+#include <ctype.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -74,7 +75,7 @@ static int run(const pel_bench_env *env, pel_bench_out *out)
     int first = out->n, status = PEL_EXIT_OK;
     for (int i = 0; i < nk; i++)
         for (int j = 0; j < NS; j++) {
-            char up[3] = {(char)(k[i][0] - 32), (char)(k[i][1] - 32), 0};
+            char up[3] = {(char)toupper((unsigned char)k[i][0]), (char)toupper((unsigned char)k[i][1]), 0};
             if (!pel_bench_add(out, unit[j], "%s %c %dT %s", up, env->cls, env->threads, what[j])) return PEL_EXIT_RUN;
         }
     printf("compare: class %c, %d thread%s, NPB from %s against %s, interleaved\n", env->cls, env->threads,

@@ -18,6 +18,7 @@
  * A failed verification makes the suite's status 1. */
 #include <config.h>
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +103,7 @@ static int run(const pel_bench_env *env, pel_bench_out *out)
     static const char *const unit[NS] = {"s", "s", "s", "MiB"};
     for (int i = 0; i < nk; i++)
         for (int j = 0; j < NS; j++) {
-            char up[3] = {(char)(k[i][0] - 32), (char)(k[i][1] - 32), 0};
+            char up[3] = {(char)toupper((unsigned char)k[i][0]), (char)toupper((unsigned char)k[i][1]), 0};
             if (!pel_bench_add(out, unit[j], "npb %s %c %s", up, env->cls, what[j])) return PEL_EXIT_RUN;
         }
     printf("npb: class %c, %d thread%s, each repetition of each kernel a fresh process\n", env->cls, env->threads,
