@@ -1,10 +1,18 @@
-/* Benchmark support (bench.h). */
+/* Benchmark support (bench.h): series, the report, the LLC, the triad,
+ * and child processes. */
 #include <config.h>
 
-#include <fftw3.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #if defined(__SSE2__)
@@ -101,8 +109,43 @@ double pel_bench_triad_nt_gbs(const pel_bench_triad *t, int nthreads, int passes
 void pel_bench_print(FILE *out, const pel_bench_series *s)
 {
     double med, lo, hi;
+    if (!s->n) {
+        fprintf(out, "  %-44s %10s %10s %10s  %s\n", s->name, "-", "-", "-", s->unit);
+        return;
+    }
     pel_bench_stats(s, &med, &lo, &hi);
-    fprintf(out, "  %-34s %10.3f %10.3f %10.3f  %s\n", s->name, med, lo, hi, s->unit);
+    fprintf(out, "  %-44s %10.3f %10.3f %10.3f  %s\n", s->name, med, lo, hi, s->unit);
+}
+
+pel_bench_series *pel_bench_add(pel_bench_out *out, const char *unit, const char *fmt, ...)
+{
+    if (out->n == out->cap) {
+        int cap = out->cap ? 2 * out->cap : 32;
+        pel_bench_series *s = realloc(out->s, (size_t)cap * sizeof *s);
+        if (!s) return NULL;
+        out->s = s, out->cap = cap;
+    }
+    pel_bench_series *s = &out->s[out->n++];
+    memset(s, 0, sizeof *s);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->name, sizeof s->name, fmt, ap);
+    va_end(ap);
+    s->unit = unit;
+    return s;
+}
+
+void pel_bench_print_table(FILE *f, const pel_bench_out *out, int first)
+{
+    fprintf(f, "  %-44s %10s %10s %10s\n", "", "median", "min", "max");
+    for (int i = first; i < out->n; i++) pel_bench_print(f, &out->s[i]);
+    fflush(f);
+}
+
+void pel_bench_out_free(pel_bench_out *out)
+{
+    free(out->s);
+    *out = (pel_bench_out){0};
 }
 
 /* One series as a problem entry of the common run report: its median,
@@ -110,8 +153,8 @@ void pel_bench_print(FILE *out, const pel_bench_series *s)
  * timing.repetitions; a benchmark verifies nothing and fingerprints nothing. */
 static void json_series(pel_json *w, const pel_bench_series *s)
 {
-    double med, lo, hi;
-    pel_bench_stats(s, &med, &lo, &hi);
+    double med = NAN, lo = NAN, hi = NAN;
+    if (s->n) pel_bench_stats(s, &med, &lo, &hi);
     pel_json_object_begin(w);
     pel_json_kv_string(w, "name", s->name);
     pel_json_kv_string(w, "component", NULL);
@@ -130,7 +173,7 @@ static void json_series(pel_json *w, const pel_bench_series *s)
     pel_json_array_begin(w);
     const char *what[3] = {"median", "min", "max"};
     const double val[3] = {med, lo, hi};
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 3 && s->n; k++) {
         pel_json_object_begin(w);
         pel_json_kv_string(w, "name", what[k]);
         pel_json_kv_number(w, "value", val[k]);
@@ -146,8 +189,8 @@ static void json_series(pel_json *w, const pel_bench_series *s)
     pel_json_object_end(w);
 }
 
-int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_series *s, int ns, int threads,
-                        size_t llc)
+int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_out *out, const pel_bench_env *env,
+                     const char *suites)
 {
     pel_afile *a;
     pel_json *w;
@@ -162,14 +205,21 @@ int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_series 
     pel_json_kv_string(w, "program", "pel-bench");
     pel_json_kv_string(w, "numerics", "");
     pel_report_provenance(w);
-    pel_json_kv_int(w, "threads", threads);
+    pel_json_kv_int(w, "threads", env->threads);
     pel_json_key(w, "config");
     pel_json_object_begin(w);
-    pel_json_kv_int(w, "llc_bytes", (long long)llc);
+    pel_json_kv_int(w, "llc_bytes", (long long)env->llc);
+    pel_json_kv_string(w, "suites", suites);
+    pel_json_kv_int(w, "reps", env->reps);
+    pel_json_kv_int(w, "quick", env->quick);
+    char cls[2] = {env->cls, 0};
+    pel_json_kv_string(w, "class", cls);
+    pel_json_kv_string(w, "kernels", env->kernels);
+    pel_json_kv_string(w, "npb_dir", env->npb_dir);
     pel_json_object_end(w);
     pel_json_key(w, "problems");
     pel_json_array_begin(w);
-    for (int i = 0; i < ns; i++) json_series(w, &s[i]);
+    for (int i = 0; i < out->n; i++) json_series(w, &out->s[i]);
     pel_json_array_end(w);
     pel_json_kv_int(w, "exit_status", 0);
     pel_json_object_end(w);
@@ -180,81 +230,157 @@ int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_series 
     return pel_afile_commit(ctx, a) == PEL_OK;
 }
 
-/* The heat stencils on a square (cube) of about `target` points, r at 90% of
- * the stability limit, first touched with the kernel's own row partition. */
-int pel_bench_heat_init(pel_context *ctx, pel_bench_heat *h, size_t target)
+
+/* ---- the triad's arrays ------------------------------------------------------ */
+
+int pel_bench_triad_init(const pel_bench_env *env, pel_bench_triad *t)
 {
-    size_t side = h->dim == 2 ? (size_t)ceil(sqrt((double)target)) : (size_t)ceil(cbrt((double)target));
-    h->points = h->interior = 1;
-    for (int d = 0; d < h->dim; d++) {
-        h->n[d] = side;
-        h->r[d] = 0.9 * PEL_HEAT_STABILITY_SUM / h->dim;
-        h->points *= side;
-        h->interior *= side - 2;
-    }
-    h->u = pel_malloc(h->points * sizeof(double));
-    h->w = pel_malloc(h->points * sizeof(double));
-    if (!h->u || !h->w) return 0;
-    size_t row = h->n[h->dim - 1], rows = h->points / row;
-    pel_first_touch_zero(ctx, h->u, rows, row); /* the kernel's own row partition */
-    pel_first_touch_zero(ctx, h->w, rows, row);
-    pel_rng_fill_uniform(ctx, pel_rng_stream(1, 0), 0, h->u, h->points);
+    size_t n = env->quick ? (size_t)1 << 18 : 4 * env->llc / sizeof(double); /* each array 4x LLC */
+    *t = (pel_bench_triad){pel_malloc(n * 8), pel_malloc(n * 8), pel_malloc(n * 8), n};
+    if (!t->a || !t->b || !t->c) return 0;
+    pel_first_touch_zero(env->ctx, t->a, n, 1);
+    pel_first_touch_zero(env->ctx, t->b, n, 1);
+    pel_first_touch_zero(env->ctx, t->c, n, 1);
     return 1;
 }
 
-double pel_bench_heat_gbs(pel_context *ctx, pel_bench_heat *h, int steps)
+void pel_bench_triad_free(pel_bench_triad *t)
 {
+    pel_free(t->a), pel_free(t->b), pel_free(t->c);
+    *t = (pel_bench_triad){0};
+}
+
+/* ---- NPB kernel lists ---------------------------------------------------------- */
+
+int pel_bench_kernels(const char *list, const char *names[5])
+{
+    static const char *const all[5] = {"ep", "cg", "mg", "ft", "is"};
+    int want[5] = {0}, n = 0;
+    const char *p = list;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        int k = 0;
+        while (k < 5 && !(strlen(all[k]) == len && strncmp(p, all[k], len) == 0)) k++;
+        if (k == 5) {
+            fprintf(stderr, "pel-bench: error: --kernels %s: unknown kernel '%.*s' (expected ep, cg, mg, ft or is)\n",
+                    list, (int)len, p);
+            return -1;
+        }
+        want[k] = 1;
+        p += len + (p[len] == ',');
+    }
+    for (int k = 0; k < 5; k++)
+        if (want[k]) names[n++] = all[k];
+    if (!n) fprintf(stderr, "pel-bench: error: --kernels '%s': no kernel named\n", list);
+    return n ? n : -1;
+}
+
+/* ---- child processes -------------------------------------------------------------- */
+
+extern char **environ;
+
+/* The child's environment, made before fork (between fork and exec only
+ * async-signal-safe calls are made): environ with OMP_NUM_THREADS set. */
+static char **child_env(int threads, char *omp, size_t n)
+{
+    size_t count = 0;
+    while (environ[count]) count++;
+    char **env = malloc((count + 2) * sizeof *env);
+    if (!env) return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < count; i++)
+        if (threads <= 0 || strncmp(environ[i], "OMP_NUM_THREADS=", 16)) env[k++] = environ[i];
+    if (threads > 0) {
+        snprintf(omp, n, "OMP_NUM_THREADS=%d", threads);
+        env[k++] = omp;
+    }
+    env[k] = NULL;
+    return env;
+}
+
+int pel_bench_spawn(char *const argv[], int threads, char *buf, size_t cap, pel_bench_proc *p)
+{
+    int fd[2];
+    char omp[48];
+    char **env = child_env(threads, omp, sizeof omp);
+    fflush(NULL);
+    if (!env) return -1;
+    if (pipe(fd)) {
+        free(env);
+        return -1;
+    }
     double t0 = pel_wtime();
-    if (pel_heat_ftcs_run(ctx, h->dim, h->n, h->r, PEL_BC_DIRICHLET, h->u, h->w, steps)) return NAN;
-    return 16.0 * (double)h->interior * steps / (pel_wtime() - t0) * 1e-9;
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(fd[0]), close(fd[1]);
+        free(env);
+        errno = e;
+        return -1;
+    }
+    if (pid == 0) {
+        /* the child: stdout into the pipe, the benchmark's signals default */
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        dup2(fd[1], STDOUT_FILENO);
+        close(fd[0]), close(fd[1]);
+        execve(argv[0], argv, env);
+        _exit(127);
+    }
+    free(env);
+    close(fd[1]);
+    size_t got = 0;
+    char drop[4096];
+    for (;;) {
+        char *dst = got + 1 < cap ? buf + got : drop;
+        size_t room = got + 1 < cap ? cap - 1 - got : sizeof drop;
+        ssize_t r = read(fd[0], dst, room);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        if (dst != drop) got += (size_t)r;
+    }
+    if (cap) buf[got] = 0;
+    close(fd[0]);
+    int status;
+    struct rusage ru;
+    pid_t w;
+    while ((w = wait4(pid, &status, 0, &ru)) < 0 && errno == EINTR) {}
+    p->wall = pel_wtime() - t0;
+    if (w < 0) return -1;
+    p->maxrss_kib = ru.ru_maxrss; /* Linux: KiB */
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* ---- the Poisson solve against the bare FFTW transforms it performs ----------- */
-
-int pel_bench_fft_init(pel_context *ctx, pel_bench_fft *c, size_t side, unsigned flags)
+double pel_bench_field(const char *text, const char *key)
 {
-    pel_poisson_params p;
-    pel_poisson_params_default(&p, c->dim);
-    c->points = 1;
-    for (int d = 0; d < c->dim; d++) p.n[d] = c->n[d] = side, c->points *= side;
-    /* PEL's plans first, while FFTW plans single-threaded (its default) */
-    if (pel_poisson_create(ctx, &p, &c->ps)) return 0;
-    c->f = pel_malloc(c->points * sizeof(double));
-    c->phi = pel_malloc(c->points * sizeof(double));
-    c->real = fftw_alloc_real(c->points);
-    c->spec = fftw_alloc_complex(c->points / side * (side / 2 + 1));
-    if (!c->f || !c->phi || !c->real || !c->spec) return 0;
-    pel_poisson_manufactured(c->ps, c->f, NULL);
-    int nn[3] = {(int)side, (int)side, (int)side};
-    fftw_plan_with_nthreads(pel_context_threads(ctx));
-    c->fwd = fftw_plan_dft_r2c(c->dim, nn, c->real, c->spec, flags);
-    c->bwd = fftw_plan_dft_c2r(c->dim, nn, c->spec, c->real, flags);
-    fftw_plan_with_nthreads(1);
-    memcpy(c->real, c->f, c->points * sizeof(double)); /* MEASURE planning overwrote it */
-    return c->fwd && c->bwd;
+    size_t n = strlen(key);
+    for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+        const char *s = l;
+        while (*s == ' ') s++;
+        if (strncmp(s, key, n)) continue;
+        s += n;
+        while (*s == ' ') s++;
+        if (*s != '=') continue;
+        char *end;
+        double v = strtod(s + 1, &end);
+        if (end != s + 1) return v;
+    }
+    return NAN;
 }
 
-double pel_bench_solve_seconds(pel_bench_fft *c)
+int pel_bench_verified(const char *text)
 {
-    double t0 = pel_wtime();
-    return pel_poisson_solve(c->ps, c->f, c->phi) ? NAN : pel_wtime() - t0;
-}
-
-double pel_bench_bare_seconds(pel_bench_fft *c)
-{
-    double t0 = pel_wtime();
-    fftw_execute(c->fwd);
-    fftw_execute(c->bwd);
-    return pel_wtime() - t0;
-}
-
-void pel_bench_fft_free(pel_bench_fft *c)
-{
-    pel_poisson_destroy(c->ps);
-    pel_free(c->f);
-    pel_free(c->phi);
-    fftw_free(c->real);
-    fftw_free(c->spec);
-    if (c->fwd) fftw_destroy_plan(c->fwd);
-    if (c->bwd) fftw_destroy_plan(c->bwd);
+    for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+        const char *s = l;
+        while (*s == ' ') s++;
+        if (strncmp(s, "Verification", 12)) continue;
+        s += 12;
+        while (*s == ' ') s++;
+        if (*s != '=') continue;
+        s++;
+        while (*s == ' ') s++;
+        if (strncmp(s, "SUCCESSFUL", 10) == 0) return 1;
+    }
+    return 0;
 }

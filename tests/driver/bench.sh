@@ -1,0 +1,95 @@
+#!/bin/sh
+# pel-bench's suites and its side-by-side mode, quick: they must run, parse
+# and report; no time is asserted.  The NPB programs of the compare suite
+# are stand-ins written here (NPB's output format, a stated time), so the
+# figure the suite reads back is known: NPB timed = 0.5 s exactly.
+. "$(dirname "$0")/lib.sh"
+set -e
+
+# ---- suites selected by name -------------------------------------------------
+run_ok "$BENCH" --suite stream --quick --reps 2 --threads 2 --report s.json
+grep -q "triad bandwidth (STREAM loop)" out.txt || fail "stream suite printed no triad"
+grep -q "heat 2D" out.txt && fail "--suite stream ran the heat suite too"
+grep -q '"suites": "stream"' s.json || fail "the report does not record the suites"
+run_ok "$BENCH" --help
+for s in stream heat poisson npb compare; do
+    grep -q "^ *$s " out.txt || fail "--help does not list the $s suite"
+done
+
+# ---- npb: each kernel a child process, setup and solve apart ----------------
+run_ok "$BENCH" --suite npb --quick --reps 1 --threads 2 --kernels is,ep --report n.json
+for k in EP IS; do
+    for w in setup solve "whole process" "peak memory"; do
+        grep -q "npb $k S $w" out.txt || fail "npb suite: no '$k S $w'"
+    done
+done
+grep -q "npb CG" out.txt && fail "--kernels is,ep ran CG"
+if command -v python3 >/dev/null 2>&1; then
+    python3 - n.json <<'PY' || fail "npb report: the figures do not hold together"
+import json, sys
+r = json.load(open(sys.argv[1]))
+p = {x["name"]: x["timing"]["repetitions"] for x in r["problems"]}
+for k in ("EP", "IS"):
+    setup, solve, whole, mem = (p["npb %s S %s" % (k, w)][0] for w in ("setup", "solve", "whole process", "peak memory"))
+    # the child's wall time contains its setup and its solve; a process holds memory
+    assert whole >= setup + solve > 0, (k, setup, solve, whole)
+    assert mem > 0, (k, mem)
+PY
+fi
+
+# ---- compare: stand-in NPB programs against the real pel-npb ----------------
+mkdir npbdir
+for k in cg is; do
+    cat >npbdir/$k.S.x <<EOS
+#!/bin/sh
+[ "\$OMP_NUM_THREADS" = 2 ] || { echo "OMP_NUM_THREADS is '\$OMP_NUM_THREADS'" >&2; exit 9; }
+echo " Time in seconds =                     0.50"
+echo " Verification    =               SUCCESSFUL"
+EOS
+    chmod +x npbdir/$k.S.x
+done
+run_ok "$BENCH" --suite compare --quick --reps 2 --threads 2 --kernels cg,is --npb-dir npbdir --report c.json
+for k in CG IS; do
+    grep -q "$k S 2T NPB timed  *0.500  *0.500  *0.500  s" out.txt || fail "compare: NPB's 0.50 s not read back for $k"
+    grep -q "$k S 2T PEL/NPB timed" out.txt || fail "compare: no timed ratio for $k"
+    grep -q "$k S 2T PEL/NPB whole process" out.txt || fail "compare: no whole-process ratio for $k"
+done
+if command -v python3 >/dev/null 2>&1; then
+    python3 - c.json <<'PY' || fail "compare report: the ratios are not PEL/NPB of the pairs"
+import json, sys
+r = json.load(open(sys.argv[1]))
+p = {x["name"]: x["timing"]["repetitions"] for x in r["problems"]}
+for k in ("CG", "IS"):
+    npb, pel, ratio = (p["%s S 2T %s" % (k, w)] for w in ("NPB timed", "PEL timed", "PEL/NPB timed"))
+    assert len(ratio) == 2 and all(abs(q - b / a) <= 1e-12 * q for a, b, q in zip(npb, pel, ratio)), (npb, pel, ratio)
+PY
+fi
+# an NPB run that fails its verification: exit 1, the report still written
+sed -i 's/ SUCCESSFUL/ UNSUCCESSFUL/' npbdir/is.S.x
+set +e
+"$BENCH" --suite compare --quick --reps 1 --threads 2 --kernels is --npb-dir npbdir --report v.json >out.txt 2>err.txt
+got=$?
+set -e
+[ "$got" -eq 1 ] || { cat out.txt err.txt >&2; fail "a failed NPB verification: exit $got, expected 1"; }
+grep -q "npbdir/is.S.x class S: verification FAILED" err.txt || fail "the failed verification is not named"
+[ -s v.json ] || fail "no report after a failed verification"
+# an NPB program that prints no time: exit 3, one line, no report
+printf '#!/bin/sh\necho hello\n' >npbdir/is.S.x
+expect_exit 3 "npbdir/is.S.x printed no \"Time in seconds =\"" "$BENCH" --suite compare --quick --reps 1 --kernels is --npb-dir npbdir
+
+# ---- bad usage: one line, exit 2, nothing run, no report --------------------
+expect_exit 2 "pel-bench: error: --suite bogus: unknown suite 'bogus' (expected stream, heat, poisson, npb or compare)" \
+    "$BENCH" --quick --suite bogus
+expect_exit 2 "pel-bench: error: --suite stream,,x: unknown suite ''" "$BENCH" --quick --suite stream,,x
+expect_exit 2 "pel-bench: error: --suite '': no suite named" "$BENCH" --quick --suite ""
+expect_exit 2 "pel-bench: error: --suite compare needs --npb-dir DIR" "$BENCH" --quick --suite compare
+expect_exit 2 "pel-bench: error: --npb-dir nodir: not a directory" "$BENCH" --quick --suite compare --npb-dir nodir
+expect_exit 2 "pel-bench: error: --npb-dir npbdir: no executable ep.S.x there" "$BENCH" --quick --suite compare --npb-dir npbdir
+expect_exit 2 "pel-bench: error: --pel-npb ./nothing: not an executable program" \
+    "$BENCH" --quick --suite compare --kernels cg --npb-dir npbdir --pel-npb ./nothing
+expect_exit 2 "pel-bench: error: --kernels cg,xy: unknown kernel 'xy' (expected ep, cg, mg, ft or is)" \
+    "$BENCH" --quick --suite npb --kernels cg,xy
+expect_exit 2 "pel-bench: error: --class Q: unknown NPB class (expected S, W, A, B or C)" "$BENCH" --quick --class Q
+expect_exit 2 "pel-bench: error: --class AB: unknown NPB class" "$BENCH" --quick --class AB
+expect_exit 2 "pel-bench: error: --npb-child xy: unknown kernel" "$BENCH" --npb-child xy
+echo "bench: suites by name, npb children, compare against stand-ins, bad usage refused"
