@@ -22,6 +22,7 @@
 #include <pel/sort.h>
 #include <pel/mg.h>
 #include <pel/diffusion.h>
+#include <pel/cholesky.h>
 #include <pel/component.h>
 
 #endif
