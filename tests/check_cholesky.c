@@ -134,6 +134,9 @@ START_TEST(api_calls)
     ck_assert_ok(pel_cholesky_get_factor(h, l2, n));
     ck_assert(memcmp(l, l2, sizeof l) == 0);
     pel_cholesky_destroy(h);
+    h = make(ctx, n, 64, PEL_CHOLESKY_KERNELS_OWN); /* a tile beyond the matrix is the matrix */
+    ck_assert_uint_eq(pel_cholesky_tile(h), 10);
+    pel_cholesky_destroy(h);
     free(a);
 }
 END_TEST

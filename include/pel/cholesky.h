@@ -63,7 +63,7 @@ typedef enum pel_cholesky_kernels {
 
 typedef struct pel_cholesky_params {
     size_t n;    /* order of the matrix, >= 1 */
-    size_t tile; /* tile size nb, 1 .. 4096; need not divide n */
+    size_t tile; /* tile size nb, 1 .. 4096; need not divide n; above n it is n */
     pel_cholesky_kernels kernels;
 } pel_cholesky_params;
 

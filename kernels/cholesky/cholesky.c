@@ -87,7 +87,7 @@ pel_status pel_cholesky_create(pel_context *ctx, const pel_cholesky_params *p, p
                 "cholesky: kernels = %d: must be PEL_CHOLESKY_KERNELS_OWN or _BLAS", (int)p->kernels);
     if (p->kernels == PEL_CHOLESKY_KERNELS_BLAS && !peli_chol_ops_blas())
         return pel_error(ctx, PEL_ENOTSUP, "cholesky: kernels = blas: this build has no OpenBLAS (configure --with-openblas)");
-    size_t nb = p->tile, T = (p->n + nb - 1) / nb;
+    size_t nb = p->tile < p->n ? p->tile : p->n, T = (p->n + nb - 1) / nb; /* no tile beyond the matrix */
     /* T (T + 1) / 2 tiles of nb^2 doubles, without wrapping */
     double bytes = (double)T * (double)(T + 1) / 2 * (double)nb * (double)nb * sizeof(double);
     if (bytes > (double)(SIZE_MAX / 2))
