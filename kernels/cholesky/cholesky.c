@@ -210,14 +210,8 @@ static void factor_serial(pel_cholesky *h)
     }
 }
 
-static void factor_graph(int nt, void *arg)
+static void create_graph(pel_cholesky *h)
 {
-    pel_cholesky *h = arg;
-    h->threads_used = nt;
-    if (nt <= 1 || nt > h->nws) {
-        factor_serial(h);
-        return;
-    }
     size_t T = h->T;
     for (size_t k = 0; k < T; k++) {
         double *kk = tile(h, k, k);
@@ -240,6 +234,25 @@ static void factor_graph(int nt, void *arg)
                 do_gemm(h, k, ik, jk, ij, peli_task_thread());
             }
         }
+    }
+}
+
+static void factor_graph(int nt, void *arg)
+{
+    pel_cholesky *h = arg;
+    h->threads_used = nt;
+    if (nt <= 1 || nt > h->nws) {
+        factor_serial(h);
+        return;
+    }
+    /* The tile tasks are children of one explicit task, not of the implicit
+     * task of whichever thread runs this: libgomp (GCC 12) never frees the
+     * dependence table of a worker thread's implicit task, but frees an
+     * explicit task's when it ends. */
+#pragma omp task default(none) firstprivate(h)
+    {
+        create_graph(h);
+#pragma omp taskwait
     }
 }
 
