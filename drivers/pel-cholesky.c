@@ -421,8 +421,9 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
     pel_verify_at_most(log, "cholesky.factor_residual", fg.res, TOL);
     pel_verify_at_most(log, "cholesky.solve_residual", fg.sres, TOL);
     const pel_cholesky_stats *st = &fg.st;
-    printf(PROG ": n = %zu, tile = %zu (%zu x %zu tiles), kernels %s, %d thread%s, %s\n", N, p.tile,
-           (N + p.tile - 1) / p.tile, (N + p.tile - 1) / p.tile, pel_cholesky_kernel_name(h), st->threads,
+    size_t nb = pel_cholesky_tile(h), T = (N + nb - 1) / nb;
+    printf(PROG ": n = %zu, tile = %zu (%zu x %zu tiles), kernels %s, %d thread%s, %s\n", N, nb, T, T,
+           pel_cholesky_kernel_name(h), st->threads,
            st->threads == 1 ? "" : "s", o->matrix ? o->matrix : "random SPD matrix");
     printf("  factorisation: %.4g s, %.2f GFLOP/s (n^3/3; median of %ld), FMA peak %.1f GFLOP/s: %.2f of it\n",
            st->seconds, fg.gflops, o->reps, fg.peak, fg.peak > 0 ? fg.gflops / fg.peak : 0.0);
