@@ -5,6 +5,8 @@ set -eu
 pkgs="gcc g++ make autoconf automake libtool pkg-config libfftw3-dev check libinih-dev libxxhash-dev libnetcdf-dev"
 # optional: tests/driver/align-parasail.sh compares pel-align with parasail_aligner (skipped without it)
 pkgs="$pkgs parasail"
+# optional: OpenBLAS and LAPACKE (the Cholesky's BLAS tile kernels and pel-cholesky --compare)
+pkgs="$pkgs libopenblas-dev liblapacke-dev"
 missing=
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

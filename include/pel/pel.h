@@ -24,6 +24,7 @@
 #include <pel/diffusion.h>
 #include <pel/sphere.h>
 #include <pel/atmosphere.h>
+#include <pel/cholesky.h>
 #include <pel/component.h>
 #include <pel/concurrent.h>
 #include <pel/budget.h>

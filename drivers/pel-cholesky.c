@@ -1,0 +1,475 @@
+/* pel-cholesky: the tiled Cholesky (kernels/cholesky) as a linear solver:
+ * factor a random SPD matrix of order --n (or one read from --matrix FILE)
+ * in tiles of --tile, solve A x = b for --nrhs right-hand sides, check
+ * LAPACK's residual tests, and report the speed against the machine's FMA
+ * peak measured in the same run (and, with --compare, against OpenBLAS's
+ * LAPACKE_dpotrf at 1 and at --threads threads, interleaved) with the task
+ * graph's scheduling figures.
+ *
+ * Matrix file: plain text, one matrix row per line, numbers separated by
+ * blanks; '#' starts a comment, blank lines are skipped.  The matrix must be
+ * square and symmetric (only its lower triangle is used). */
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/driver.h"
+#include "common/report.h"
+
+#ifdef HAVE_OPENBLAS
+#include <lapacke.h>
+void openblas_set_num_threads(int num_threads);
+#endif
+
+#define PROG "pel-cholesky"
+#define TOL 30.0 /* LAPACK's threshold for its residual ratios */
+#define MAX_FILE_ORDER 20000
+
+static const char usage[] =
+    "Usage: pel-cholesky [--n N] [--tile T] [--matrix FILE] [--nrhs R] [--seed S]\n"
+    "                    [--kernels own|blas] [--threads N] [--reps R] [--compare] [--report FILE]\n"
+    "Factors a random SPD matrix of order N (default 1000), or the matrix in FILE\n"
+    "(text, one row per line, square and symmetric), in tiles of T (default 256),\n"
+    "solves R (default 1) right-hand sides and checks LAPACK's residual tests\n"
+    "||L L^T - A||_1 / (n ||A||_1 eps) and ||b - A x||_1 / (||A||_1 ||x||_1 n eps)\n"
+    "against 30.  Prints GFLOP/s (n^3/3) against the FMA peak measured in the run,\n"
+    "the task-scheduling figures and, with --compare (OpenBLAS builds), OpenBLAS's\n"
+    "LAPACKE_dpotrf at 1 and N threads; R repetitions are interleaved (medians).\n"
+    "Exit status: 0 the checks passed; 1 a check failed; 2 bad usage or input\n"
+    "(including a matrix that is not positive definite); 3 the run failed.\n"
+    "Task priorities are honoured when OMP_MAX_TASK_PRIORITY is 3 or more.\n";
+
+typedef struct opts {
+    long n, tile, nrhs, seed, threads, reps;
+    int compare, blas;
+    const char *matrix, *report;
+} opts;
+
+static int parse(int argc, char **argv, opts *o)
+{
+    static const struct option lo[] = {
+        {"n", required_argument, NULL, 'n'},      {"tile", required_argument, NULL, 'b'},
+        {"matrix", required_argument, NULL, 'm'}, {"nrhs", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 's'},   {"kernels", required_argument, NULL, 'k'},
+        {"threads", required_argument, NULL, 't'}, {"reps", required_argument, NULL, 'R'},
+        {"compare", no_argument, NULL, 'c'},      {"report", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    int c, ok = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+        switch (c) {
+        case 'n': ok = pel_opt_int(PROG, "--n", optarg, 1, 100000, &o->n); break;
+        case 'b': ok = pel_opt_int(PROG, "--tile", optarg, 1, 4096, &o->tile); break;
+        case 'r': ok = pel_opt_int(PROG, "--nrhs", optarg, 1, 1000, &o->nrhs); break;
+        case 's': ok = pel_opt_int(PROG, "--seed", optarg, 0, 4294967295L, &o->seed); break;
+        case 't': ok = pel_opt_int(PROG, "--threads", optarg, 1, 4096, &o->threads); break;
+        case 'R': ok = pel_opt_int(PROG, "--reps", optarg, 1, 100, &o->reps); break;
+        case 'm': o->matrix = optarg; break;
+        case 'o': o->report = optarg; break;
+        case 'c': o->compare = 1; break;
+        case 'k':
+            if (!strcmp(optarg, "own") || !strcmp(optarg, "blas")) o->blas = optarg[0] == 'b';
+            else {
+                fprintf(stderr, PROG ": error: --kernels %s: expected own or blas\n", optarg);
+                ok = 0;
+            }
+            break;
+        case 'h': fputs(usage, stdout); return PEL_EXIT_OK;
+        case 'V': printf(PROG " (PEL) %s\n", pel_version()); return PEL_EXIT_OK;
+        default: return pel_opt_missing(PROG, c, argv);
+        }
+        if (!ok) return PEL_EXIT_USAGE;
+    }
+    return pel_opt_extra(PROG, argc, argv);
+}
+
+/* ---- the matrix file ------------------------------------------------------ */
+
+/* Reads FILE into *a (n x n, column-major); 0, or one line on stderr and 2
+ * (3 when out of memory). */
+static int read_matrix(pel_context *ctx, const char *path, double **a, long *n)
+{
+    FILE *f;
+    if (pel_input_open(ctx, path, (uint64_t)1 << 32, &f, NULL)) {
+        fprintf(stderr, PROG ": error: --matrix: %s\n", pel_context_error(ctx));
+        return PEL_EXIT_USAGE;
+    }
+    char *line = NULL;
+    size_t cap = 0, rows = 0, cols = 0, lineno = 0, nv = 0, capv = 0;
+    double *v = NULL; /* row-major as read */
+    int st = 0;
+    while (!st && getline(&line, &cap, f) >= 0) {
+        lineno++;
+        char *h = strchr(line, '#'), *p = line;
+        if (h) *h = '\0';
+        size_t k = 0;
+        while (!st) {
+            p += strspn(p, " \t\r\n");
+            if (!*p) break;
+            size_t len = strcspn(p, " \t\r\n");
+            char *e;
+            errno = 0;
+            double x = strtod(p, &e);
+            if (e != p + len || errno == ERANGE || !isfinite(x)) {
+                fprintf(stderr, PROG ": error: %s:%zu: malformed number '%.*s'\n", path, lineno, (int)(len > 40 ? 40 : len), p);
+                st = PEL_EXIT_USAGE;
+            } else if (++k > MAX_FILE_ORDER) {
+                fprintf(stderr, PROG ": error: %s:%zu: more than %d entries in a row\n", path, lineno, MAX_FILE_ORDER);
+                st = PEL_EXIT_USAGE;
+            } else {
+                if (nv == capv) {
+                    capv = capv ? 2 * capv : 1024;
+                    double *w = realloc(v, capv * sizeof *v);
+                    if (!w) {
+                        fprintf(stderr, PROG ": error: %s: out of memory\n", path);
+                        st = PEL_EXIT_RUN;
+                        break;
+                    }
+                    v = w;
+                }
+                v[nv++] = x;
+            }
+            p += len;
+        }
+        if (st || k == 0) continue;
+        if (rows == 0) cols = k;
+        if (k != cols) {
+            fprintf(stderr, PROG ": error: %s:%zu: row %zu has %zu entries, row 1 has %zu\n", path, lineno, rows + 1, k, cols);
+            st = PEL_EXIT_USAGE;
+        } else if (++rows > cols) {
+            fprintf(stderr, PROG ": error: %s:%zu: not square: more than %zu rows of %zu entries\n", path, lineno, cols, cols);
+            st = PEL_EXIT_USAGE;
+        }
+    }
+    if (!st && ferror(f)) {
+        fprintf(stderr, PROG ": error: %s: read error\n", path);
+        st = PEL_EXIT_USAGE;
+    }
+    if (!st && rows == 0) {
+        fprintf(stderr, PROG ": error: %s: no matrix rows\n", path);
+        st = PEL_EXIT_USAGE;
+    } else if (!st && rows != cols) {
+        fprintf(stderr, PROG ": error: %s: not square: %zu rows of %zu entries\n", path, rows, cols);
+        st = PEL_EXIT_USAGE;
+    }
+    for (size_t i = 0; !st && i < rows; i++)
+        for (size_t j = 0; !st && j < i; j++)
+            if (v[i * cols + j] != v[j * cols + i]) {
+                fprintf(stderr, PROG ": error: %s: not symmetric: a[%zu][%zu] = %.17g but a[%zu][%zu] = %.17g (1-based)\n",
+                        path, i + 1, j + 1, v[i * cols + j], j + 1, i + 1, v[j * cols + i]);
+                st = PEL_EXIT_USAGE;
+            }
+    free(line);
+    fclose(f);
+    if (st) {
+        free(v);
+        return st;
+    }
+    *a = v; /* symmetric: row-major is column-major */
+    *n = (long)cols;
+    return 0;
+}
+
+/* ---- the FMA peak: a register-resident loop per thread ---------------------- */
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h>
+__attribute__((target("avx512f"))) static double fma_loop_512(long iters)
+{
+    __m512d x[12], m = _mm512_set1_pd(1.0 - 1e-12), c = _mm512_set1_pd(1e-13);
+    for (int i = 0; i < 12; i++) x[i] = _mm512_set1_pd(1.0 + i);
+    for (long t = 0; t < iters; t++)
+        for (int i = 0; i < 12; i++) x[i] = _mm512_fmadd_pd(x[i], m, c);
+    double s = 0;
+    for (int i = 0; i < 12; i++) s += _mm512_reduce_add_pd(x[i]);
+    return s + 12.0 * 8 * 2 * (double)iters * 0; /* keep the work; flops counted by the caller */
+}
+__attribute__((target("avx2,fma"))) static double fma_loop_256(long iters)
+{
+    __m256d x[12], m = _mm256_set1_pd(1.0 - 1e-12), c = _mm256_set1_pd(1e-13);
+    for (int i = 0; i < 12; i++) x[i] = _mm256_set1_pd(1.0 + i);
+    for (long t = 0; t < iters; t++)
+        for (int i = 0; i < 12; i++) x[i] = _mm256_fmadd_pd(x[i], m, c);
+    double s[4] = {0}, r = 0;
+    for (int i = 0; i < 12; i++) {
+        _mm256_storeu_pd(s, x[i]);
+        r += s[0] + s[1] + s[2] + s[3];
+    }
+    return r;
+}
+#endif
+
+/* GFLOP/s of nt threads each running the loop at once (flops / the slowest). */
+static double fma_peak(int nt)
+{
+    pel_isa isa = pel_cpu_isa();
+    int lanes = isa >= PEL_ISA_AVX512 ? 8 : isa >= PEL_ISA_AVX2 ? 4 : 0;
+    if (!lanes) return 0.0;
+    long iters = 4000000;
+    double slowest = 0.0, sink = 0.0;
+#pragma omp parallel num_threads(nt) default(none) shared(slowest, sink, iters, lanes)
+    {
+        double t0 = omp_get_wtime(), s = 0;
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+        s = lanes == 8 ? fma_loop_512(iters) : fma_loop_256(iters);
+#endif
+        double dt = omp_get_wtime() - t0;
+#pragma omp critical
+        {
+            slowest = dt > slowest ? dt : slowest;
+            sink += s;
+        }
+    }
+    if (sink == 42.0) fputc(' ', stderr); /* the loops' results are used */
+    return 12.0 * lanes * 2 * (double)iters * nt / slowest * 1e-9;
+}
+
+static double median(double *x, int n) { return pel_report_median(x, n); }
+
+typedef struct figures {
+    double gflops, peak, blas1, blasn; /* medians; blas* 0 without --compare */
+    pel_cholesky_stats st;
+    double res, sres;
+    char fp_l[PEL_FINGERPRINT_HEX], fp_x[PEL_FINGERPRINT_HEX];
+} figures;
+
+static int write_report(pel_context *ctx, const char *path, int argc, char **argv, const opts *o,
+                        const pel_cholesky *h, const figures *fg, const pel_verify_log *log, int status)
+{
+    pel_afile *af;
+    pel_json *w;
+    if (pel_afile_open(ctx, path, &af)) goto fail;
+    if (pel_json_create(&w, pel_afile_stream(af))) {
+        pel_afile_abort(af);
+        goto fail;
+    }
+    const pel_cholesky_stats *st = &fg->st;
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "schema", PEL_REPORT_SCHEMA);
+    pel_json_kv_int(w, "schema_version", PEL_REPORT_VERSION);
+    pel_json_kv_string(w, "program", PROG);
+    char num[32];
+    snprintf(num, sizeof num, "cholesky=%d", PEL_CHOLESKY_NUMERICS_VERSION);
+    pel_json_kv_string(w, "numerics", num);
+    pel_report_provenance(w);
+    pel_json_key(w, "command_line");
+    pel_json_array_begin(w);
+    for (int i = 0; i < argc; i++) pel_json_string(w, argv[i]);
+    pel_json_array_end(w);
+    pel_json_kv_int(w, "threads", st->threads);
+    pel_json_key(w, "config");
+    pel_json_object_begin(w);
+    pel_json_kv_int(w, "n", (long long)pel_cholesky_order(h));
+    pel_json_kv_int(w, "tile", (long long)pel_cholesky_tile(h));
+    pel_json_kv_string(w, "matrix", o->matrix ? o->matrix : "random");
+    pel_json_kv_int(w, "seed", o->seed);
+    pel_json_kv_int(w, "nrhs", o->nrhs);
+    pel_json_kv_string(w, "kernels", pel_cholesky_kernel_name(h));
+    pel_json_kv_int(w, "reps", o->reps);
+    pel_json_object_end(w);
+    pel_json_key(w, "problems");
+    pel_json_array_begin(w);
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "problem", "cholesky");
+    pel_json_kv_number(w, "kernel_seconds", st->seconds);
+    pel_json_key(w, "rates");
+    pel_json_array_begin(w);
+    struct { const char *name; double v; const char *unit; } r[] = {
+        {"factorisation (n^3/3)", fg->gflops, "GFLOP/s"}, {"FMA peak (measured)", fg->peak, "GFLOP/s"},
+        {"fraction of the FMA peak", fg->peak > 0 ? fg->gflops / fg->peak : 0, "ratio"},
+        {"OpenBLAS dpotrf, 1 thread", fg->blas1, "GFLOP/s"}, {"OpenBLAS dpotrf, threads", fg->blasn, "GFLOP/s"},
+        {"against OpenBLAS at the same threads", fg->blasn > 0 ? fg->gflops / fg->blasn : 0, "ratio"}};
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
+        if (i >= 3 && fg->blasn <= 0) break;
+        pel_json_object_begin(w);
+        pel_json_kv_string(w, "name", r[i].name);
+        pel_json_kv_number(w, "value", r[i].v);
+        pel_json_kv_string(w, "unit", r[i].unit);
+        pel_json_object_end(w);
+    }
+    pel_json_array_end(w);
+    pel_json_key(w, "tasks");
+    pel_json_object_begin(w);
+    pel_json_kv_int(w, "created", st->tasks);
+    pel_json_kv_int(w, "potrf", st->potrf);
+    pel_json_kv_int(w, "trsm", st->trsm);
+    pel_json_kv_int(w, "syrk", st->syrk);
+    pel_json_kv_int(w, "gemm", st->gemm);
+    pel_json_kv_number(w, "flops_per_task", st->tile_flops / (double)st->tasks);
+    pel_json_key(w, "busy_seconds");
+    pel_json_array_begin(w);
+    for (int t = 0; t < st->threads; t++) pel_json_number(w, pel_cholesky_busy(h, t));
+    pel_json_array_end(w);
+    pel_json_kv_number(w, "load_imbalance", st->busy_mean > 0 ? st->busy_max / st->busy_mean : 0);
+    pel_json_kv_int(w, "max_task_priority", st->priorities);
+    pel_json_object_end(w);
+    pel_json_key(w, "verification");
+    pel_json_verify_log(w, log);
+    pel_json_key(w, "fingerprints");
+    pel_json_object_begin(w);
+    pel_json_kv_string(w, "L", fg->fp_l);
+    pel_json_kv_string(w, "x", fg->fp_x);
+    pel_json_object_end(w);
+    pel_json_object_end(w);
+    pel_json_array_end(w);
+    pel_json_kv_int(w, "exit_status", status);
+    pel_json_object_end(w);
+    if (pel_json_finish(w)) {
+        pel_afile_abort(af);
+        pel_error(ctx, PEL_EIO, "%s: writing the report failed", path);
+        goto fail;
+    }
+    if (pel_afile_commit(ctx, af)) goto fail;
+    return 0;
+fail:
+    fprintf(stderr, PROG ": error: --report: %s\n", pel_context_error(ctx));
+    return PEL_EXIT_RUN;
+}
+
+/* OpenBLAS's LAPACKE_dpotrf on a copy of a, at nt threads: seconds. */
+static double blas_potrf(const double *a, double *c, size_t n, int nt)
+{
+#ifdef HAVE_OPENBLAS
+    memcpy(c, a, n * n * sizeof *c);
+    openblas_set_num_threads(nt);
+    double t0 = pel_wtime();
+    LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)n, c, (lapack_int)n);
+    return pel_wtime() - t0;
+#else
+    (void)a, (void)c, (void)n, (void)nt;
+    return 0.0;
+#endif
+}
+
+static int run(int argc, char **argv, const opts *o, pel_context *ctx)
+{
+    double *a = NULL;
+    long n = o->n;
+    int code;
+    if (o->matrix && (code = read_matrix(ctx, o->matrix, &a, &n))) return code;
+    size_t N = (size_t)n, R = (size_t)o->nrhs;
+    if (!a) a = malloc(N * N * sizeof *a);
+    double *l = malloc(N * N * sizeof *l), *x = malloc(N * R * sizeof *x), *b = malloc(N * R * sizeof *b);
+    double *c = o->compare ? malloc(N * N * sizeof *c) : NULL;
+    pel_cholesky *h = NULL;
+    pel_verify_log *log = NULL;
+    code = PEL_EXIT_RUN;
+    if (!a || !l || !x || !b || (o->compare && !c) || pel_verify_log_create(&log)) {
+        fprintf(stderr, PROG ": error: out of memory for n = %ld\n", n);
+        goto out;
+    }
+    if (!o->matrix) pel_cholesky_random_spd(ctx, N, (uint32_t)o->seed, a, N);
+    pel_cholesky_params p;
+    pel_cholesky_params_default(&p);
+    p.n = N;
+    p.tile = (size_t)o->tile;
+    p.kernels = o->blas ? PEL_CHOLESKY_KERNELS_BLAS : PEL_CHOLESKY_KERNELS_OWN;
+    pel_status s = pel_cholesky_create(ctx, &p, &h);
+    if (s) {
+        fprintf(stderr, PROG ": error: %s\n", pel_context_error(ctx));
+        code = s == PEL_ENOMEM ? PEL_EXIT_RUN : PEL_EXIT_USAGE;
+        goto out;
+    }
+    int nt = pel_context_threads(ctx);
+    double gf[100], pk[100], b1[100], bn[100];
+    figures fg = {0};
+    for (int r = 0; r < o->reps && !pel_run_stop_signal(); r++) {
+        pk[r] = fma_peak(nt);
+        pel_cholesky_set_matrix(h, a, N);
+        if ((s = pel_cholesky_factor(h))) {
+            if (s == PEL_ESINGULAR) {
+                fprintf(stderr, PROG ": error: %s: %s\n", o->matrix ? o->matrix : "the matrix", pel_context_error(ctx) + strlen("cholesky: "));
+                code = PEL_EXIT_USAGE;
+            } else fprintf(stderr, PROG ": error: %s\n", pel_context_error(ctx));
+            goto out;
+        }
+        pel_cholesky_get_stats(h, &fg.st);
+        gf[r] = fg.st.flops / fg.st.seconds * 1e-9;
+        if (o->compare) {
+            b1[r] = fg.st.flops / blas_potrf(a, c, N, 1) * 1e-9;
+            bn[r] = fg.st.flops / blas_potrf(a, c, N, nt) * 1e-9;
+        }
+    }
+    if (pel_run_stop_signal()) {
+        code = PEL_EXIT_SIGNAL + pel_run_stop_signal();
+        goto out;
+    }
+    fg.gflops = median(gf, o->reps);
+    fg.peak = median(pk, o->reps);
+    if (o->compare) fg.blas1 = median(b1, o->reps), fg.blasn = median(bn, o->reps);
+    /* the solve of A x = b with b = A x_true, x_true_i = 1 + (i + k) mod 7 */
+    for (size_t k = 0; k < R; k++)
+        for (size_t i = 0; i < N; i++) {
+            double t = 0.0;
+            for (size_t j = 0; j < N; j++) t += a[i + j * N] * (1.0 + (double)((j + k) % 7));
+            b[i + k * N] = t;
+        }
+    memcpy(x, b, N * R * sizeof *x);
+    if (pel_cholesky_solve(h, R, x, N) || pel_cholesky_residual(h, a, N, &fg.res) ||
+        pel_cholesky_solve_residual(ctx, N, R, a, N, x, N, b, N, &fg.sres) || pel_cholesky_get_factor(h, l, N)) {
+        fprintf(stderr, PROG ": error: %s\n", pel_context_error(ctx));
+        goto out;
+    }
+    pel_fingerprint(l, N * N * sizeof *l, fg.fp_l);
+    pel_fingerprint(x, N * R * sizeof *x, fg.fp_x);
+    pel_verify_at_most(log, "cholesky.factor_residual", fg.res, TOL);
+    pel_verify_at_most(log, "cholesky.solve_residual", fg.sres, TOL);
+    const pel_cholesky_stats *st = &fg.st;
+    size_t nb = pel_cholesky_tile(h), T = (N + nb - 1) / nb;
+    printf(PROG ": n = %zu, tile = %zu (%zu x %zu tiles), kernels %s, %d thread%s, %s\n", N, nb, T, T,
+           pel_cholesky_kernel_name(h), st->threads,
+           st->threads == 1 ? "" : "s", o->matrix ? o->matrix : "random SPD matrix");
+    printf("  factorisation: %.4g s, %.2f GFLOP/s (n^3/3; median of %ld), FMA peak %.1f GFLOP/s: %.2f of it\n",
+           st->seconds, fg.gflops, o->reps, fg.peak, fg.peak > 0 ? fg.gflops / fg.peak : 0.0);
+    if (o->compare)
+        printf("  OpenBLAS LAPACKE_dpotrf: %.2f GFLOP/s at 1 thread, %.2f at %d; pel / OpenBLAS = %.2f\n", fg.blas1,
+               fg.blasn, nt, fg.blasn > 0 ? fg.gflops / fg.blasn : 0.0);
+    printf("  tasks: %ld created (%ld potrf, %ld trsm, %ld syrk, %ld gemm), %.3g flops per task\n", st->tasks,
+           st->potrf, st->trsm, st->syrk, st->gemm, st->tile_flops / (double)st->tasks);
+    printf("  busy per thread (s):");
+    for (int t = 0; t < st->threads; t++) printf(" %.4g", pel_cholesky_busy(h, t));
+    printf("; load imbalance (max / mean) %.3f; task priorities %s\n", st->busy_mean > 0 ? st->busy_max / st->busy_mean : 0.0,
+           st->priorities >= 3 ? "on" : "off (set OMP_MAX_TASK_PRIORITY=3)");
+    pel_verify_log_print(log, stdout);
+    printf("  fingerprint L %s\n  fingerprint x %s\n", fg.fp_l, fg.fp_x);
+    code = pel_verify_log_passed(log) ? PEL_EXIT_OK : PEL_EXIT_VERIFY;
+    if (o->report) {
+        int rc = write_report(ctx, o->report, argc, argv, o, h, &fg, log, code);
+        if (rc) code = rc;
+    }
+out:
+    pel_verify_log_destroy(log);
+    pel_cholesky_destroy(h);
+    free(a), free(l), free(x), free(b), free(c);
+    return code;
+}
+
+int main(int argc, char **argv)
+{
+    opts o = {.n = 1000, .tile = PEL_CHOLESKY_DEFAULT_TILE, .nrhs = 1, .seed = 1, .reps = 1};
+    int code = parse(argc, argv, &o);
+    if (code >= 0) return code;
+    if (o.compare && !pel_cholesky_have_blas()) {
+        fprintf(stderr, PROG ": error: --compare: this build has no OpenBLAS (configure --with-openblas)\n");
+        return PEL_EXIT_USAGE;
+    }
+    pel_context *ctx;
+    if (pel_context_create(&ctx)) return PEL_EXIT_RUN;
+    if (o.threads) pel_context_set_threads(ctx, (int)o.threads);
+    if (o.report && pel_afile_check(ctx, o.report)) { /* before the run */
+        fprintf(stderr, PROG ": error: --report: %s\n", pel_context_error(ctx));
+        pel_context_destroy(ctx);
+        return PEL_EXIT_RUN;
+    }
+    pel_run_guard_begin(PROG);
+    code = run(argc, argv, &o, ctx);
+    pel_run_guard_end();
+    pel_context_destroy(ctx);
+    return code;
+}

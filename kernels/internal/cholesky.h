@@ -1,0 +1,38 @@
+/* Private to libpel: the tiled Cholesky's tile kernels (kernels/cholesky). */
+#ifndef PEL_INTERNAL_CHOLESKY_H
+#define PEL_INTERNAL_CHOLESKY_H
+
+#include <stddef.h>
+
+#include <pel/cholesky.h>
+#include <pel/cpu.h>
+
+/* Width of the column blocks inside a tile kernel: fixed, so the order of
+ * every operation depends on the tile size only. */
+#define PELI_CHOL_W 32
+
+/* Tiles are nb x nb, column-major, leading dimension nb.  Each kernel
+ * receives a per-thread workspace of peli_chol_ws_doubles(nb) doubles. */
+typedef struct peli_chol_ops {
+    const char *name;
+    /* a := its lower Cholesky factor (the upper triangle is never touched);
+     * returns -1, or the tile column whose pivot is not positive. */
+    long (*potrf)(size_t nb, double *a, double *ws);
+    /* b := b l^-T, l the lower factor of a diagonal tile */
+    void (*trsm)(size_t nb, const double *l, double *b, double *ws);
+    /* lower triangle of c -= a a^T */
+    void (*syrk)(size_t nb, const double *a, double *c, double *ws);
+    /* c -= a b^T */
+    void (*gemm)(size_t nb, const double *a, const double *b, double *c, double *ws);
+} peli_chol_ops;
+
+size_t peli_chol_ws_doubles(size_t nb);
+
+/* The library's kernels for an ISA (the best compiled in up to isa). */
+const peli_chol_ops *peli_chol_ops_for(pel_isa isa);
+/* OpenBLAS's, or NULL when not built with it. */
+const peli_chol_ops *peli_chol_ops_blas(void);
+/* Makes OpenBLAS single-threaded (no-op without it). */
+void peli_chol_blas_single_thread(void);
+
+#endif
