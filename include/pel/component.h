@@ -178,6 +178,12 @@ extern const pel_component_type pel_sparse_component;
 extern const pel_component_type pel_mg_component;
 extern const pel_component_type pel_diffusion_component;
 extern const pel_component_type pel_sort_component;
+/* Climate components:
+ *   pel_land_component     pel_land_params (pel/land.h); a step is one time
+ *                          step of dt; fields "W", "T_soil", "evaporation",
+ *                          "runoff" (dims {ny, nx}); imports "precip", "pet",
+ *                          "heat_flux"; exports its fields and "land_fraction" */
+extern const pel_component_type pel_land_component;
 
 typedef struct pel_npb_component_params {
     char cls; /* NPB class 'S', 'W', 'A', 'B' or 'C'; the default is 'S' */

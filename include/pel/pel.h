@@ -23,5 +23,7 @@
 #include <pel/mg.h>
 #include <pel/diffusion.h>
 #include <pel/component.h>
+#include <pel/mask.h>
+#include <pel/land.h>
 
 #endif
