@@ -25,9 +25,9 @@
  *
  * Errors are PEL_EFORMAT (or PEL_EIO when the file cannot be opened: only
  * regular files are read, pel_input_open) with one line naming the place:
- *   "continent.txt:3:17: unexpected character 'x' (a mask cell is '#' land or '.' ocean)"
- *   "continent.txt:4:9: row of 8 cells, expected 16 (as line 2)"
- *   "continent.txt:10:1: 9 rows of 16 cells: a mask of 16 columns has 8 rows"
+ *   "mask.txt:3:17: unexpected character 'x' (a mask cell is '#' land or '.' ocean)"
+ *   "mask.txt:4:9: row of 8 cells, expected 16 (as line 2)"
+ *   "mask.txt:10:1: 9 rows of 16 cells: a mask of 16 columns has 8 rows"
  *   "continent.txt:1:1: mask of 16x8 cells does not fit a grid of 12x6 ..."
  * A character that is not printable is quoted escaped ('\r', '\x00'). */
 #ifndef PEL_MASK_H
