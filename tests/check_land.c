@@ -165,11 +165,34 @@ START_TEST(api_use)
     ck_assert(b.forced_by_params == 1);
     ck_assert_fails(ctx, pel_land_get_budget(l, NULL), PEL_EINVAL, "budget pointer is NULL");
     ck_assert_fails(ctx, pel_land_verify(l, NULL), PEL_EINVAL, "log is NULL");
-    double *st = malloc(pel_land_budget_count(l) * sizeof *st);
+    double *st = malloc(pel_land_budget_count(l) * sizeof *st), w[8], t[8];
+    ck_assert_uint_eq(pel_land_budget_count(l), 8 + 1); /* one block of 8 cells */
     pel_land_save_budget(l, st);
-    ck_assert_fails(ctx, pel_land_set_state(l, -2, st), PEL_EINVAL, "step = -2");
+    const double *in[PEL_LAND_STATE_FIELDS];
+    for (int k = 0; k < PEL_LAND_STATE_FIELDS; k++) in[k] = pel_land_data(l, (pel_land_field)k);
+    ck_assert_fails(ctx, pel_land_set_state(l, -2, in, st), PEL_EINVAL, "step = -2");
+    ck_assert_fails(ctx, pel_land_set_state(l, 2, NULL, st), PEL_EINVAL, "state arrays are NULL");
+    for (int i = 0; i < 8; i++) w[i] = 0.05, t[i] = 300.0;
+    w[6] = 0.2; /* above w_fc */
+    in[PEL_LAND_W] = w;
+    in[PEL_LAND_T] = t;
+    ck_assert_fails(ctx, pel_land_set_state(l, 2, in, st), PEL_EINVAL, "state: W = 0.2 at cell (1, 2) is out of range");
+    w[6] = 0.05;
+    t[1] = INFINITY;
+    ck_assert_fails(ctx, pel_land_set_state(l, 2, in, st), PEL_EINVAL, "state: T_soil = inf at cell (0, 1)");
+    t[1] = 300.0;
     st[0] = NAN;
-    ck_assert_fails(ctx, pel_land_set_state(l, 2, st), PEL_EINVAL, "budget value 0 = nan");
+    ck_assert_fails(ctx, pel_land_set_state(l, 2, in, st), PEL_EINVAL, "budget value 0 = nan");
+    st[0] = 0.0;
+    st[8] = 0.5;
+    ck_assert_fails(ctx, pel_land_set_state(l, 2, in, st), PEL_EINVAL, "budget flag = 0.5");
+    /* nothing changed by the refusals */
+    ck_assert(pel_land_data(l, PEL_LAND_W)[0] == p.w0 && pel_land_data(l, PEL_LAND_T)[1] == p.t0);
+    ck_assert_int_eq(pel_land_step_count(l), 0);
+    st[8] = 1.0;
+    ck_assert_ok(pel_land_set_state(l, 2, in, st));
+    ck_assert(pel_land_data(l, PEL_LAND_W)[0] == 0.05 && pel_land_data(l, PEL_LAND_T)[1] == 300.0);
+    ck_assert_int_eq(pel_land_step_count(l), 2);
     free(st);
     pel_land_destroy(l);
     pel_land_destroy(NULL);

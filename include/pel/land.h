@@ -94,8 +94,10 @@ typedef enum pel_land_field {
     PEL_LAND_NFIELDS
 } pel_land_field;
 
-/* nx * ny doubles, row-major; NULL for a bad argument.  The forcing fields
- * may be written between steps (pel_land_set_forcing checks the values). */
+/* nx * ny doubles, row-major; NULL for a bad argument.  Read only: the
+ * forcing is set through pel_land_set_forcing (which checks the values and
+ * plans what the step derives from them), a restart through
+ * pel_land_set_state. */
 double *pel_land_data(pel_land *l, pel_land_field which);
 const pel_land_params *pel_land_params_get(const pel_land *l);
 long pel_land_step_count(const pel_land *l);
@@ -140,10 +142,16 @@ pel_status pel_land_verify(pel_land *l, pel_verify_log *log);
 
 /* For restart: the budget accumulators (pel_land_budget_count values: 8 per
  * block of 256 cells, then the forced-by-parameters flag), saved and set
- * back with the step count; the fields are written through pel_land_data. */
+ * back with the step count and the first PEL_LAND_STATE_FIELDS fields
+ * (W .. heat_flux, in pel_land_field order).  set_state checks every value
+ * first (W in [0, w_fc], the forcing as pel_land_set_forcing does, the rest
+ * finite; PEL_EINVAL naming the field and cell) and changes nothing on
+ * failure. */
+#define PEL_LAND_STATE_FIELDS 7
 size_t pel_land_budget_count(const pel_land *l);
 void pel_land_save_budget(const pel_land *l, double *out);
-pel_status pel_land_set_state(pel_land *l, long step, const double *in);
+pel_status pel_land_set_state(pel_land *l, long step, const double *const fields[PEL_LAND_STATE_FIELDS],
+                              const double *budget);
 
 #ifdef __cplusplus
 }

@@ -5,7 +5,6 @@
  * accumulators. */
 #include <config.h>
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,26 +112,11 @@ static pel_status save(void *v, pel_component_state *out)
 static pel_status restore(void *v, const pel_component_state *in)
 {
     land_state *s = v;
-    const pel_land_params *p = pel_land_params_get(s->l);
-    const size_t n = p->nx * p->ny;
-    /* check everything before changing anything: W within the bucket, T
-     * finite, the forcing as an import would have it */
-    for (int k = 0; k < NMAPPED; k++) {
-        const double *x = in->fields[k].data;
-        pel_land_field w = field_map[k].which;
-        for (size_t i = 0; i < n; i++) {
-            int good = w == PEL_LAND_W ? x[i] >= 0 && x[i] <= p->w_fc
-                       : w == PEL_LAND_PRECIP || w == PEL_LAND_PET ? x[i] >= 0 && x[i] <= 1.0
-                                                                    : isfinite(x[i]);
-            if (!good)
-                return pel_error(s->ctx, PEL_EMISMATCH, "land: restore: %s = %g at cell (%zu, %zu) is out of range",
-                                 field_map[k].name, x[i], i / p->nx, i % p->nx);
-        }
-    }
-    pel_status st = pel_land_set_state(s->l, in->step, in->fields[NMAPPED].data);
-    if (st) return st;
-    for (int k = 0; k < NMAPPED; k++) memcpy(pel_land_data(s->l, field_map[k].which), in->fields[k].data, n * sizeof(double));
-    return PEL_OK;
+    const double *fields[PEL_LAND_STATE_FIELDS];
+    for (int k = 0; k < NMAPPED; k++) fields[field_map[k].which] = in->fields[k].data;
+    pel_status st = pel_land_set_state(s->l, in->step, fields, in->fields[NMAPPED].data);
+    if (st == PEL_EINVAL) st = PEL_EMISMATCH; /* a checkpoint that is not this problem's state */
+    return st;
 }
 
 static pel_status export_field(void *v, const char *name, pel_field *out)

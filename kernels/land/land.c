@@ -48,6 +48,7 @@ struct pel_land {
     double *acc;
     long *bad_step;     /* per block, of the last call: the first step with a non-finite T, or -1 */
     size_t *bad_cell;   /* and its cell */
+    double *g;          /* per cell: relax_factor(W_c, e, dt), planned whenever E_p changes */
     double wc;          /* W_c = crit w_fc */
     double water0, heat0; /* sum f W and sum f C T at step 0 */
     long step;
@@ -63,21 +64,32 @@ enum { C_P, C_E, C_R, C_Q, C_WBOUND, C_HBOUND, C_WWORST, C_HWORST, NACC };
  * above W_c: dW/dt = p - e, constant; drying reaches W_c at (W - W_c)/(e - p),
  * then relaxes toward W* < W_c; filling reaches W_fc at (W_fc - W)/(p - e),
  * after which W stays at W_fc and the excess p - e runs off. */
-static inline void bucket(double wfc, double wc, double pr, double ep, double t, double w, double *w1,
+/* 1 - exp(-t/tau), the relaxation factor of a whole interval t below W_c
+ * (0 without relaxation: e = 0, or so small that tau overflows). */
+static inline double relax_factor(double wc, double ep, double t)
+{
+    double tau = ep > 0 ? wc / ep : INFINITY;
+    return tau < INFINITY ? -expm1(-t / tau) : 0.0;
+}
+
+/* g = relax_factor(wc, ep, t), which the step keeps per cell (it changes
+ * only with E_p): most steps then need no exp or log at all. */
+static inline void bucket(double wfc, double wc, double pr, double ep, double t, double w, double g, double *w1,
                           double *ro)
 {
     double r = 0.0, tau = ep > 0 ? wc / ep : INFINITY;
     int relax = ep > 0 && tau < INFINITY; /* a subnormal e: no relaxation to speak of */
     for (int piece = 0; piece < 2 && t > 0; piece++) {
-        if (w < wc && relax) {
-            double ws = pr * tau;
-            double s1 = ws > wc ? tau * log1p((wc - w) / (ws - wc)) : INFINITY;
-            if (s1 >= t) {
-                w = w + (ws - w) * -expm1(-t / tau);
-                if (ws > wc && w > wc) w = wc; /* round-off past the crossing */
+        if (w < wc && relax) { /* only ever the first piece: t is the whole interval */
+            double ws = pr * tau, w_end = w + (ws - w) * g;
+            if (ws <= wc || w_end <= wc) { /* W_c not reached within t */
+                w = w_end;
                 break;
             }
-            w = wc, t -= s1; /* then filling, below */
+            double s1 = tau * log1p((wc - w) / (ws - wc));
+            w = wc;
+            if (s1 >= t) break; /* reached at t, to round-off */
+            t -= s1;            /* then filling, below */
             continue;
         }
         double net = pr - ep;
@@ -105,7 +117,8 @@ static inline void bucket(double wfc, double wc, double pr, double ep, double t,
 void pel_land_bucket_exact(const pel_land_params *p, double w0, double precip, double pet, double t,
                            double *w1, double *runoff)
 {
-    bucket(p->w_fc, p->crit * p->w_fc, precip / PEL_LAND_RHO_W, pet / PEL_LAND_RHO_W, t, w0, w1, runoff);
+    const double wc = p->crit * p->w_fc, ep = pet / PEL_LAND_RHO_W;
+    bucket(p->w_fc, wc, precip / PEL_LAND_RHO_W, ep, t, w0, relax_factor(wc, ep, t), w1, runoff);
 }
 
 /* ---- parameters ------------------------------------------------------------- */
@@ -173,7 +186,7 @@ static void step_blocks(int t, int nt, void *arg)
     const double rate = PEL_LAND_RHO_W / dt; /* m per step -> kg/m^2/s */
     double *W = l->f[PEL_LAND_W], *T = l->f[PEL_LAND_T], *E = l->f[PEL_LAND_EVAP], *R = l->f[PEL_LAND_RUNOFF];
     const double *P = l->f[PEL_LAND_PRECIP], *EP = l->f[PEL_LAND_PET], *F = l->f[PEL_LAND_HEAT_FLUX];
-    const double *fr = l->f[PEL_LAND_FRACTION];
+    const double *fr = l->f[PEL_LAND_FRACTION], *G = l->g;
     size_t b0, b1;
     pel_static_range(l->nblocks, t, nt, &b0, &b1);
     for (size_t b = b0; b < b1; b++) {
@@ -186,7 +199,7 @@ static void step_blocks(int t, int nt, void *arg)
                 const double f = fr[i];
                 if (f == 0) continue;
                 double w0 = W[i], w1, ro, pa = P[i] / PEL_LAND_RHO_W * dt;
-                bucket(wfc, wc, P[i] / PEL_LAND_RHO_W, EP[i] / PEL_LAND_RHO_W, dt, w0, &w1, &ro);
+                bucket(wfc, wc, P[i] / PEL_LAND_RHO_W, EP[i] / PEL_LAND_RHO_W, dt, w0, G[i], &w1, &ro);
                 double ev = (pa - ro) - (w1 - w0); /* the exact integral of e beta, as the residual */
                 double t0 = T[i], q = F[i] * dt - lrho * ev, t1 = t0 + q / C;
                 W[i] = w1;
@@ -277,6 +290,19 @@ static void init_blocks(int t, int nt, void *arg)
     }
 }
 
+/* g of t's blocks' cells (the step's partition). */
+static void plan_blocks(int t, int nt, void *arg)
+{
+    pel_land *l = arg;
+    size_t b0, b1;
+    pel_static_range(l->nblocks, t, nt, &b0, &b1);
+    size_t lo = b0 * LAND_BLOCK, hi = b1 * LAND_BLOCK < l->n ? b1 * LAND_BLOCK : l->n;
+    const double *EP = l->f[PEL_LAND_PET];
+    for (size_t i = lo; i < hi; i++) l->g[i] = relax_factor(l->wc, EP[i] / PEL_LAND_RHO_W, l->p.dt);
+}
+
+static void peli_land_plan(pel_land *l) { peli_parallel(l->ctx, l->nblocks, 0, 0, plan_blocks, l); }
+
 typedef struct total_arg {
     const pel_land *l;
     int heat; /* 0: sum f W, 1: sum f C T */
@@ -332,6 +358,7 @@ pel_status pel_land_create(pel_context *ctx, const pel_land_params *p, pel_land 
     int ok = 1;
     if (p->mask_path) ok = (l->p.mask_path = l->mask_path = strdup(p->mask_path)) != NULL;
     for (int k = 0; k < PEL_LAND_NFIELDS; k++) ok &= (l->f[k] = pel_malloc(n * sizeof(double))) != NULL;
+    ok &= (l->g = pel_malloc(n * sizeof(double))) != NULL;
     ok &= (l->acc = calloc(NACC * l->nblocks, sizeof *l->acc)) != NULL;
     ok &= (l->bad_step = malloc(l->nblocks * sizeof *l->bad_step)) != NULL;
     ok &= (l->bad_cell = malloc(l->nblocks * sizeof *l->bad_cell)) != NULL;
@@ -343,6 +370,7 @@ pel_status pel_land_create(pel_context *ctx, const pel_land_params *p, pel_land 
     init_arg ia = {l, p->land_fraction ? p->land_fraction : frac};
     peli_parallel(ctx, l->nblocks, 0, 0, init_blocks, &ia);
     free(frac);
+    peli_land_plan(l);
     l->water0 = total(l, 0);
     l->heat0 = total(l, 1);
     l->forced = 1;
@@ -354,6 +382,7 @@ void pel_land_destroy(pel_land *l)
 {
     if (!l) return;
     for (int k = 0; k < PEL_LAND_NFIELDS; k++) pel_free(l->f[k]);
+    pel_free(l->g);
     free(l->acc);
     free(l->bad_step);
     free(l->bad_cell);
@@ -392,6 +421,7 @@ pel_status pel_land_set_forcing(pel_land *l, pel_land_field which, const double 
                          forcing_name[which], v[i], at, MAX_FORCING);
     }
     if (v != l->f[which]) memcpy(l->f[which], v, l->n * sizeof *v);
+    if (which == PEL_LAND_PET) peli_land_plan(l);
     l->forced = 0;
     return PEL_OK;
 }
@@ -444,19 +474,39 @@ void pel_land_save_budget(const pel_land *l, double *out)
     out[NACC * l->nblocks] = l->forced;
 }
 
-pel_status pel_land_set_state(pel_land *l, long step, const double *in)
+pel_status pel_land_set_state(pel_land *l, long step, const double *const fields[PEL_LAND_STATE_FIELDS],
+                              const double *budget)
 {
     if (!l) return PEL_EINVAL;
     PEL_REQUIRE(l->ctx, step >= 0, "land: step = %ld: must be non-negative", step);
-    PEL_REQUIRE(l->ctx, in != NULL, "land: budget values are NULL");
+    PEL_REQUIRE(l->ctx, fields != NULL && budget != NULL, "land: state arrays are NULL");
+    static const char *const names[] = {"W", "T_soil", "evaporation", "runoff", "precip", "pet", "heat_flux"};
+    /* check everything before changing anything: W within the bucket, the
+     * forcing as an import would have it, the rest finite */
+    for (int k = 0; k < PEL_LAND_STATE_FIELDS; k++) {
+        const double *x = fields[k];
+        PEL_REQUIRE(l->ctx, x != NULL, "land: state field %s is NULL", names[k]);
+        for (size_t i = 0; i < l->n; i++) {
+            int good = k == PEL_LAND_W                            ? x[i] >= 0 && x[i] <= l->p.w_fc
+                       : k == PEL_LAND_PRECIP || k == PEL_LAND_PET ? x[i] >= 0 && x[i] <= MAX_FORCING
+                                                                   : isfinite(x[i]);
+            if (good) continue;
+            char at[64];
+            cell_name(l, i, at, sizeof at);
+            return pel_error(l->ctx, PEL_EINVAL, "land: state: %s = %g at cell %s is out of range", names[k], x[i], at);
+        }
+    }
     const size_t n = NACC * l->nblocks;
     for (size_t k = 0; k < n; k++)
-        PEL_REQUIRE(l->ctx, isfinite(in[k]) || k % NACC == C_WWORST || k % NACC == C_HWORST,
-                    "land: budget value %zu = %g: must be finite", k, in[k]);
-    PEL_REQUIRE(l->ctx, in[n] == 0 || in[n] == 1, "land: budget flag = %g: must be 0 or 1", in[n]);
-    memcpy(l->acc, in, n * sizeof *in);
-    l->forced = in[n] != 0;
+        PEL_REQUIRE(l->ctx, isfinite(budget[k]) || k % NACC == C_WWORST || k % NACC == C_HWORST,
+                    "land: budget value %zu = %g: must be finite", k, budget[k]);
+    PEL_REQUIRE(l->ctx, budget[n] == 0 || budget[n] == 1, "land: budget flag = %g: must be 0 or 1", budget[n]);
+    for (int k = 0; k < PEL_LAND_STATE_FIELDS; k++)
+        if (fields[k] != l->f[k]) memcpy(l->f[k], fields[k], l->n * sizeof(double));
+    memcpy(l->acc, budget, n * sizeof *budget);
+    l->forced = budget[n] != 0;
     l->step = step;
+    peli_land_plan(l);
     return PEL_OK;
 }
 
@@ -524,8 +574,7 @@ pel_status pel_land_verify(pel_land *l, pel_verify_log *log)
          * steps reproduce to a few roundings each, never amplified (each step
          * maps W to W' with |dW'/dW| <= 1): 16 (n + 1) u W_fc. */
         double r;
-        bucket(l->p.w_fc, l->wc, l->p.precip / PEL_LAND_RHO_W, l->p.pet / PEL_LAND_RHO_W, pel_land_time(l), l->p.w0,
-               &ca.wexact, &r);
+        pel_land_bucket_exact(&l->p, l->p.w0, l->p.precip, l->p.pet, pel_land_time(l), &ca.wexact, &r);
         pel_verify_at_most(log, "land.closed_form", pel_reduce(l->ctx, PEL_REDUCE_MAX, l->n, leaf_closed, &ca),
                            16.0 * ((double)l->step + 1.0) * UROUND * l->p.w_fc);
     }
