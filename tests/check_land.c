@@ -113,6 +113,13 @@ START_TEST(api_create)
         ck_assert_fails(ctx, pel_land_create(ctx, &q, &l), PEL_EINVAL, bad[k].needle);
         ck_assert_ptr_null(l);
     }
+    /* sizes: a product that would wrap is refused; one that does not is
+     * out of memory (10^12 cells: 8 TB per field), never a crash */
+    pel_land_params big = params(SIZE_MAX / 8, 8, 3600);
+    ck_assert_fails(ctx, pel_land_create(ctx, &big, &l), PEL_EINVAL, "too many cells");
+    big = params(1000000, 1000000, 3600);
+    ck_assert_fails(ctx, pel_land_create(ctx, &big, &l), PEL_ENOMEM, "land: no memory for 8 fields of 1000000000000 cells");
+    ck_assert_ptr_null(l);
     double frac[8] = {0, 1, 0.5, 1, 1, 1, 1.5, 1};
     p.land_fraction = frac;
     ck_assert_fails(ctx, pel_land_create(ctx, &p, &l), PEL_EINVAL, "land_fraction[6] = 1.5 (cell (1, 2))");
