@@ -17,17 +17,18 @@
 #include "internal/team.h"
 
 #define UROUND (DBL_EPSILON / 2) /* u = 2^-53 */
-/* Cells per budget block: the blocks are numbered from the grid's first
- * cell, each summed serially in index order, and the block sums combined by
- * pel_sum_serial's fixed pairwise tree: the same tree for any thread count. */
+/* Cells per block: the blocks are numbered from the grid's first cell; each
+ * keeps its own budget accumulators, summed serially in cell order step
+ * after step, and the totals combine the blocks with pel_reduce's fixed
+ * tree: the same arithmetic for any thread count. */
 #define LAND_BLOCK 256
-/* The a priori round-off bound of one step's budget, in units of u times
- * the sum of the magnitudes involved: each cell's residual (w1 - w0) -
- * ((P - E) - R), with E itself the residual (P - R) - (w1 - w0), is within
- * 4 u of those magnitudes, the weighting by f adds 1, a block's serial sum of
- * 256 terms 255, the pairwise tree over at most 2^40 blocks 40, and the
- * final combination of the sums 3: 303, taken as 320.  The same count holds
- * for the heat content C T against F dt - L_v E. */
+/* The a priori round-off bound of one step's budget over one block, in
+ * units of u times the sum of the magnitudes involved: each cell's residual
+ * (w1 - w0) - ((P - E) - R), with E itself the residual (P - R) - (w1 - w0),
+ * is within 4 u of those magnitudes, the weighting by f adds 1, the block's
+ * serial sums of 256 terms 255, and the final combination of the sums 3:
+ * 263, taken as 320.  The same count holds for the heat content C T against
+ * F dt - L_v E (C T1 - C T0 rounds within 3 u of C (|T0| + |T1|)). */
 #define STEP_ERR 320.0
 /* pel_reduce's sums (blocks of 2048 by 8 accumulators of 256, then a tree of
  * depth < 40, plus the products by f): 512 u of the sum of magnitudes, as in
