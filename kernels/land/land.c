@@ -459,10 +459,18 @@ pel_status pel_land_get_budget(const pel_land *l, pel_land_budget *b)
     if (!l) return PEL_EINVAL;
     PEL_REQUIRE(l->ctx, b != NULL, "land: budget pointer is NULL");
     const double N = (double)l->n;
-    *b = (pel_land_budget){total(l, 0) / N,          l->water0 / N,          acc_total(l, C_P) / N,
-                           acc_total(l, C_E) / N,     acc_total(l, C_R) / N,  total(l, 1) / N,
-                           l->heat0 / N,              acc_total(l, C_Q) / N,  acc_total(l, C_WWORST),
-                           acc_total(l, C_HWORST),    l->forced};
+    memset(b, 0, sizeof *b); /* padding included: a caller may compare the bytes */
+    b->water = total(l, 0) / N;
+    b->water0 = l->water0 / N;
+    b->precip = acc_total(l, C_P) / N;
+    b->evap = acc_total(l, C_E) / N;
+    b->runoff = acc_total(l, C_R) / N;
+    b->heat = total(l, 1) / N;
+    b->heat0 = l->heat0 / N;
+    b->heat_in = acc_total(l, C_Q) / N;
+    b->step_water_resid = acc_total(l, C_WWORST);
+    b->step_heat_resid = acc_total(l, C_HWORST);
+    b->forced_by_params = l->forced;
     return PEL_OK;
 }
 
