@@ -178,21 +178,22 @@ extern const pel_component_type pel_sparse_component;
 extern const pel_component_type pel_mg_component;
 extern const pel_component_type pel_diffusion_component;
 extern const pel_component_type pel_sort_component;
-/* Climate components:
+/* Climate components (one step is one time step of the family's dt; fields
+ * ny x nx, row 0 the southernmost band or y = 0):
  *   pel_atmosphere_component  pel_atmosphere_params (NCC81 on the sphere grid);
- *                             a step is one time step of dt; fields "T", "q"
- *                             (ny x nx, band 0 southernmost); exports T, q,
- *                             precip, olr, asr; imports surface_flux,
- *                             evaporation */
+ *                             fields "T", "q"; exports T, q, precip, olr, asr;
+ *                             imports surface_flux, evaporation
+ *   pel_ocean_component       pel_ocean_params (Stommel's basin by default); a
+ *                             step is one RK3 step; fields "eta", "u", "v",
+ *                             "sst"; imports "taux", "tauy" (N/m2) and
+ *                             "heat_flux" (W/m2, into the ocean) on cell centres
+ *   pel_land_component        pel_land_params (pel/land.h); fields "W",
+ *                             "T_soil", "evaporation", "runoff"; imports
+ *                             "precip", "pet", "heat_flux"; exports its fields
+ *                             and "land_fraction" */
 extern const pel_component_type pel_atmosphere_component;
-
-/* Climate components:
- *   pel_ocean_component    pel_ocean_params (Stommel's basin by default);
- *                          a step is one RK3 step of dt seconds; fields
- *                          "eta", "u", "v", "sst" (ny x nx); imports "taux",
- *                          "tauy" (N/m2) and "heat_flux" (W/m2, positive
- *                          into the ocean) on cell centres */
 extern const pel_component_type pel_ocean_component;
+extern const pel_component_type pel_land_component;
 
 typedef struct pel_npb_component_params {
     char cls; /* NPB class 'S', 'W', 'A', 'B' or 'C'; the default is 'S' */

@@ -30,5 +30,7 @@
 #include <pel/budget.h>
 #include <pel/align.h>
 #include <pel/ocean.h>
+#include <pel/mask.h>
+#include <pel/land.h>
 
 #endif
