@@ -2,9 +2,11 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/bench_ocean.h"
+#include "common/driver.h"
 
 #define PI 3.14159265358979323846
 
@@ -63,7 +65,7 @@ int pel_bench_ocean_measure(pel_context *ctx, pel_bench_ocean *b, int reps, pel_
     if (reps < 1) reps = 1;
     int threads = pel_context_threads(ctx);
     for (int k = 0; k < 4; k++) {
-        out[k].name = names[k];
+        snprintf(out[k].name, sizeof out[k].name, "%s", names[k]);
         out[k].unit = units[k];
         out[k].n = 0;
     }
@@ -94,3 +96,38 @@ void pel_bench_ocean_free(pel_bench_ocean *b)
     pel_free(b->tr.c);
     memset(b, 0, sizeof *b);
 }
+
+/* pel-bench's ocean suite: a 1024 x 1024 basin (96 x 64 with --quick), 20
+ * RK3 steps a repetition. */
+static int suite_run(const pel_bench_env *env, pel_bench_out *out)
+{
+    pel_bench_ocean b;
+    if (!pel_bench_ocean_init(env->ctx, &b, env->quick ? 96 * 64 : 1024 * 1024, env->quick ? 4 : 20, env->quick)) {
+        fprintf(stderr, "pel-bench: error: ocean: %s\n", pel_context_error(env->ctx));
+        pel_bench_ocean_free(&b);
+        return PEL_EXIT_RUN;
+    }
+    pel_bench_series s[4];
+    size_t nx = b.nx, ny = b.ny;
+    int steps = b.steps;
+    int ok = pel_bench_ocean_measure(env->ctx, &b, env->reps, s);
+    pel_bench_ocean_free(&b);
+    if (!ok) {
+        fprintf(stderr, "pel-bench: error: ocean: %s\n", pel_context_error(env->ctx));
+        return PEL_EXIT_RUN;
+    }
+    int first = out->n;
+    for (int k = 0; k < 4; k++) {
+        pel_bench_series *t = pel_bench_add(out, s[k].unit, "%s", s[k].name);
+        if (!t) return PEL_EXIT_RUN;
+        memcpy(t->v, s[k].v, sizeof t->v);
+        t->n = s[k].n;
+    }
+    printf("ocean: %zu x %zu cells, %d RK3 steps a repetition, %.0f bytes per cell update\n", nx, ny, steps,
+           PEL_OCEAN_BYTES_PER_CELL);
+    pel_bench_print_table(stdout, out, first);
+    return PEL_EXIT_OK;
+}
+
+const pel_bench_suite pel_bench_ocean_suite = {"ocean", "the shallow-water ocean against the triad", 0, NULL,
+                                               suite_run};
