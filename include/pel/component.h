@@ -178,6 +178,13 @@ extern const pel_component_type pel_sparse_component;
 extern const pel_component_type pel_mg_component;
 extern const pel_component_type pel_diffusion_component;
 extern const pel_component_type pel_sort_component;
+/* Climate components:
+ *   pel_atmosphere_component  pel_atmosphere_params (NCC81 on the sphere grid);
+ *                             a step is one time step of dt; fields "T", "q"
+ *                             (ny x nx, band 0 southernmost); exports T, q,
+ *                             precip, olr, asr; imports surface_flux,
+ *                             evaporation */
+extern const pel_component_type pel_atmosphere_component;
 
 typedef struct pel_npb_component_params {
     char cls; /* NPB class 'S', 'W', 'A', 'B' or 'C'; the default is 'S' */

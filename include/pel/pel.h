@@ -22,6 +22,8 @@
 #include <pel/sort.h>
 #include <pel/mg.h>
 #include <pel/diffusion.h>
+#include <pel/sphere.h>
+#include <pel/atmosphere.h>
 #include <pel/component.h>
 #include <pel/concurrent.h>
 #include <pel/budget.h>
