@@ -183,8 +183,13 @@ extern const pel_component_type pel_sort_component;
  *                             a step is one time step of dt; fields "T", "q"
  *                             (ny x nx, band 0 southernmost); exports T, q,
  *                             precip, olr, asr; imports surface_flux,
- *                             evaporation */
+ *                             evaporation
+ *   pel_land_component     pel_land_params (pel/land.h); a step is one time
+ *                          step of dt; fields "W", "T_soil", "evaporation",
+ *                          "runoff" (dims {ny, nx}); imports "precip", "pet",
+ *                          "heat_flux"; exports its fields and "land_fraction" */
 extern const pel_component_type pel_atmosphere_component;
+extern const pel_component_type pel_land_component;
 
 typedef struct pel_npb_component_params {
     char cls; /* NPB class 'S', 'W', 'A', 'B' or 'C'; the default is 'S' */

@@ -27,5 +27,7 @@
 #include <pel/component.h>
 #include <pel/concurrent.h>
 #include <pel/budget.h>
+#include <pel/mask.h>
+#include <pel/land.h>
 
 #endif

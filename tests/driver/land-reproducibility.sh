@@ -1,0 +1,55 @@
+#!/bin/sh
+# REP, PET and ERS for pel-land (named after the climate-model tests):
+#   REP  the same run twice gives identical fields;
+#   PET  1, 2 and 3 threads give identical fields;
+#   ERS  a run stopped at step k by a checkpoint and restarted ends identical
+#        to the straight run.
+# On the one-continent mask refined to 128x64 (fractions 0 and 1) and the
+# two-continents mask coarsened to 32x16 (fractions in sixteenths), with the
+# latent heat on and the bucket filling to capacity (P > E_p) in one case.
+. "$(dirname "$0")/lib.sh"
+set -e
+LAND="$builddir/drivers/pel-land"
+
+check_case() {
+    name=$1
+    shift
+    run_ok "$LAND" "$@" --threads 1 --report a.json
+    run_ok "$LAND" "$@" --threads 1 --report b.json
+    grep -q "verification SUCCESSFUL" out.txt || fail "$name: verification did not pass"
+    for f in W T_soil evaporation runoff; do
+        a=$(fingerprint a.json $f)
+        [ -n "$a" ] || fail "$name: no fingerprint of $f in the report"
+        [ "$a" = "$(fingerprint b.json $f)" ] || fail "$name REP: two identical runs differ in $f"
+    done
+    a=$(fingerprint a.json W)$(fingerprint a.json T_soil)$(fingerprint a.json runoff)
+    for t in 2 3; do
+        run_ok "$LAND" "$@" --threads $t --report t$t.json
+        [ "$a" = "$(fingerprint t$t.json W)$(fingerprint t$t.json T_soil)$(fingerprint t$t.json runoff)" ] ||
+            fail "$name PET: $t threads differ from 1"
+    done
+    run_ok "$LAND" "$@" --threads 2 --set run.steps=77 --set run.checkpoint_every=77 \
+        --set run.checkpoint_file=k.ckpt
+    [ -s k.ckpt ] || fail "$name ERS: no checkpoint written"
+    run_ok "$LAND" "$@" --threads 3 --restart k.ckpt --report r.json
+    grep -q '"restart_file": "k.ckpt"' r.json || fail "$name ERS: restart not recorded"
+    grep -q '"step_start": 77' r.json || fail "$name ERS: restart did not resume at step 77"
+    [ "$a" = "$(fingerprint r.json W)$(fingerprint r.json T_soil)$(fingerprint r.json runoff)" ] ||
+        fail "$name ERS: restarted run differs from the straight run"
+    echo "$name: REP PET ERS identical"
+}
+
+check_case continent --set land.mask="$srcdir/data/masks/continent.txt" --set land.grid=128x64 \
+    --set land.latent_heat=true --set land.heat_flux=60 --set run.steps=200 --set run.verify_every=50
+check_case two-continents-wet --set land.mask="$srcdir/data/masks/two-continents.txt" --set land.grid=32x16 \
+    --set land.precip_mm_day=6 --set land.dt=10800 --set run.steps=300
+# a checkpoint of another geography is refused: another mask file, or the
+# same file edited since
+run_ok "$LAND" --set land.grid=32x16 --set run.steps=5 --set run.checkpoint_every=5 --set run.checkpoint_file=all.ckpt
+expect_exit 2 "written with land.mask = ''" "$LAND" --set land.grid=32x16 \
+    --set land.mask="$srcdir/data/masks/continent.txt" --set run.steps=10 --restart all.ckpt
+cp "$srcdir/data/masks/continent.txt" mine.txt
+run_ok "$LAND" --set land.grid=32x16 --set land.mask=mine.txt --set run.steps=5 --set run.checkpoint_every=5 \
+    --set run.checkpoint_file=mine.ckpt
+sed 's/^\.\.\.\.\.\.\.\.#/#.......#/' "$srcdir/data/masks/continent.txt" >mine.txt
+expect_exit 2 "land.land_sum" "$LAND" --set land.grid=32x16 --set land.mask=mine.txt --set run.steps=10 --restart mine.ckpt
