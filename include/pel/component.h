@@ -191,6 +191,14 @@ extern const pel_component_type pel_sort_component;
 extern const pel_component_type pel_atmosphere_component;
 extern const pel_component_type pel_land_component;
 
+/* Climate components:
+ *   pel_ocean_component    pel_ocean_params (Stommel's basin by default);
+ *                          a step is one RK3 step of dt seconds; fields
+ *                          "eta", "u", "v", "sst" (ny x nx); imports "taux",
+ *                          "tauy" (N/m2) and "heat_flux" (W/m2, positive
+ *                          into the ocean) on cell centres */
+extern const pel_component_type pel_ocean_component;
+
 typedef struct pel_npb_component_params {
     char cls; /* NPB class 'S', 'W', 'A', 'B' or 'C'; the default is 'S' */
 } pel_npb_component_params;

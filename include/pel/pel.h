@@ -29,5 +29,6 @@
 #include <pel/budget.h>
 #include <pel/mask.h>
 #include <pel/land.h>
+#include <pel/ocean.h>
 
 #endif
