@@ -27,6 +27,7 @@
 #include <pel/component.h>
 #include <pel/concurrent.h>
 #include <pel/budget.h>
+#include <pel/climate.h>
 #include <pel/mask.h>
 #include <pel/land.h>
 #include <pel/ocean.h>
