@@ -45,9 +45,17 @@ START_TEST(closes_and_detects)
     interval(b, 1800.0, 4, 1.0);
     rel = pel_budget_end_interval(b, 7200.0);
     ck_assert_msg(rel > 1e-8, "a leak of 1 J/m2 went unseen (%g)", rel);
+    /* relative to a content of 1e9 J/m2 the same leak is 1e-9 of the total */
+    interval(b, 1800.0, 4, 1.0);
+    pel_budget_content(b, 1, 1e9);
+    rel = pel_budget_end_interval(b, 7200.0);
+    ck_assert_msg(fabs(rel - 1e-9) < 1e-15, "relative to the content: %g", rel);
+    interval(b, 1800.0, 4, 1.0);
+    rel = pel_budget_end_interval(b, 7200.0); /* the next interval forgets that content */
+    ck_assert_msg(rel > 1e-8, "content kept beyond its interval (%g)", rel);
     ck_assert(fabs(pel_budget_residual(b, PEL_BUDGET_INTERVAL, 1) + 1.0 / 7200.0) < 1e-15);
-    ck_assert(fabs(pel_budget_residual(b, PEL_BUDGET_CUMULATIVE, -1) + 1.0 / 14400.0) < 1e-15);
-    ck_assert(pel_budget_seconds(b, PEL_BUDGET_CUMULATIVE) == 14400.0);
+    ck_assert(fabs(pel_budget_residual(b, PEL_BUDGET_CUMULATIVE, -1) + 3.0 / 28800.0) < 1e-15);
+    ck_assert(pel_budget_seconds(b, PEL_BUDGET_CUMULATIVE) == 28800.0);
     ck_assert_str_eq(pel_budget_term_name(b, 2), "olr");
     ck_assert_str_eq(pel_budget_component_name(b, 1), "ocn");
     ck_assert_ptr_null(pel_budget_term_name(b, 3));
@@ -58,7 +66,7 @@ START_TEST(closes_and_detects)
     char text[4096] = {0};
     ck_assert_uint_gt(fread(text, 1, sizeof text - 1, f), 0);
     fclose(f);
-    ck_assert_ptr_nonnull(strstr(text, "heat budget (W/m2, mean over the run of 14400 s"));
+    ck_assert_ptr_nonnull(strstr(text, "heat budget (W/m2, mean over the run of 28800 s"));
     ck_assert_ptr_nonnull(strstr(text, "*SUM*"));
     ck_assert_ptr_nonnull(strstr(text, "residual"));
     pel_budget_destroy(b);

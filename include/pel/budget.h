@@ -39,11 +39,17 @@ void pel_budget_add(pel_budget *b, int term, int comp, double rate, double dt);
  * by the component itself. */
 void pel_budget_storage(pel_budget *b, int comp, double change);
 
+/* The total the component holds now (unit * s: its heat or water content
+ * per area, e.g. C T in J/m2 with T in kelvin): the scale that the rounding
+ * of its storage change is relative to. */
+void pel_budget_content(pel_budget *b, int comp, double total);
+
 /* Ends an interval of `seconds` (> 0) and folds it into the cumulative
  * table; the interval stays readable until the next end.  Returns the
- * largest |residual| of a component relative to the largest |rate * dt| of
- * any single add in the interval (0 when all were 0): what a closure test
- * compares with its tolerance. */
+ * largest |residual| of a component relative to the larger of the largest
+ * |rate * dt| of any single add in the interval and the largest content
+ * given (0 when all were 0): what a closure test compares with its
+ * tolerance ("closes to 1e-12 of the total"). */
 double pel_budget_end_interval(pel_budget *b, double seconds);
 
 enum { PEL_BUDGET_INTERVAL = 0, PEL_BUDGET_CUMULATIVE = 1 };

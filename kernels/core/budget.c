@@ -18,7 +18,7 @@ struct pel_budget {
     int nc, nt;
     char comp[MAX_COMP][NAME], term[MAX_TERMS][NAME];
     double *cur, *last, *cum;
-    double scale; /* the largest |rate * dt| added this interval */
+    double scale; /* the largest |rate * dt| added, or content given, this interval */
 };
 
 static int bad_name(const char *s) { return !s || !*s || strlen(s) >= NAME; }
@@ -86,6 +86,12 @@ void pel_budget_add(pel_budget *b, int term, int comp, double rate, double dt)
     double v = rate * dt;
     b->cur[term * b->nc + comp] += v;
     if (fabs(v) > b->scale) b->scale = fabs(v);
+}
+
+void pel_budget_content(pel_budget *b, int comp, double total)
+{
+    if (!b || comp < 0 || comp >= b->nc) return;
+    if (fabs(total) > b->scale) b->scale = fabs(total);
 }
 
 void pel_budget_storage(pel_budget *b, int comp, double change)
