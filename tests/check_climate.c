@@ -153,6 +153,63 @@ START_TEST(restart_is_exact)
 }
 END_TEST
 
+/* Without ice and without ocean transport the coupled steady state has no
+ * net surface flux anywhere (every surface has no other source or sink:
+ * F = gamma (T_sfc - T_a) -> 0), so the atmosphere satisfies NCC81's
+ * equation alone: its global mean is T_0 = (Q H_0 - A)/B exactly, and its
+ * zonal profile is the stand-alone model's discrete steady state, whatever
+ * the heat capacities, the mask and the lag.  The global mean relaxes on
+ * the summed heat capacity over B; small capacities (6e5 J/m2/K in all,
+ * 3.3 days) and a start near T_0 let 90 days of hourly coupling reach the
+ * steady state to well below 1e-6 K. */
+START_TEST(ncc81_steady_state)
+{
+    pel_context *ctx = test_context(1);
+    pel_climate_params p;
+    small(&p);
+    p.mask_path = mask_file();
+    p.atm.ice_albedo = 0;
+    p.atm.wind = 0.0;
+    p.atm.heat_capacity = 2e5;
+    p.ocn.depth = 0.1;
+    p.ocn.drag = 0.0; /* at rest without wind: no drag or viscosity limits the step */
+    p.ocn.viscosity = 0.0;
+    p.lnd.heat_capacity = 1e5;
+    p.atm.T_init = p.ocn.sst_south = p.ocn.sst_north = 15.0;
+    p.lnd.t0 = 288.15;
+    p.check_ncc81 = 1;
+    pel_climate *c = make(ctx, &p);
+    ck_assert_ok(pel_climate_step(c, 90 * 24));
+    pel_verify_log *log;
+    ck_assert_ok(pel_verify_log_create(&log));
+    ck_assert_ok(pel_climate_verify(c, log));
+    if (!pel_verify_log_passed(log)) pel_verify_log_print(log, stderr);
+    ck_assert(pel_verify_log_passed(log));
+    pel_verify_log_destroy(log);
+
+    /* the stand-alone atmosphere's steady state, by long implicit steps */
+    pel_atmosphere_params ap = p.atm;
+    ap.dt = 30 * 86400.0;
+    ap.vapour = 0;
+    pel_atmosphere *a;
+    ck_assert_ok(pel_atmosphere_create(ctx, &ap, &a));
+    ck_assert_ok(pel_atmosphere_step(a, 400));
+    ck_assert(pel_atmosphere_residual(a) < 1e-12);
+    const double *Ta = pel_atmosphere_view(a, "T");
+    pel_field T;
+    ck_assert_ok(pel_component_export(pel_climate_component_of(c, PEL_CLIMATE_ATM), "T", &T));
+    const double *Tc = T.data;
+    double worst = 0.0;
+    for (size_t k = 0; k < pel_field_count(&T); k++) worst = fmax(worst, fabs(Tc[k] - Ta[k]));
+    fprintf(stderr, "ncc81: coupled vs stand-alone steady state: max |dT| = %.3g K\n", worst);
+    ck_assert_msg(worst < 1e-6, "coupled steady state %.3g K from the stand-alone one", worst);
+    pel_atmosphere_destroy(a);
+    pel_climate_destroy(c);
+    unlink(p.mask_path);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 static Suite *climate_suite(void)
 {
     Suite *s = suite_create("climate");
@@ -161,6 +218,7 @@ static Suite *climate_suite(void)
     tcase_add_test(tc, budgets_close);
     tcase_add_test(tc, same_bits_every_mode);
     tcase_add_test(tc, restart_is_exact);
+    tcase_add_test(tc, ncc81_steady_state);
     suite_add_tcase(s, tc);
     return s;
 }

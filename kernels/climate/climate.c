@@ -459,6 +459,14 @@ static pel_status interval(pel_climate *c)
     pel_budget_storage(W, PEL_CLIMATE_LND, rho_w * mean(c, c->w3, nf));
     for (size_t k = 0; k < nf; k++) c->w3[k] = c->wet[k] ? hT[k] - c->prev_f[2][k] : 0.0;
     pel_budget_storage(H, PEL_CLIMATE_OCN, c->p.ocn.rho0 * c->p.ocn.cp * mean(c, c->w3, nf));
+    /* contents, for the scale of the residuals: heat with T in kelvin */
+    for (size_t k = 0; k < nc; k++) c->w3[k] = T[k] + 273.15;
+    pel_budget_content(H, PEL_CLIMATE_ATM, c->p.atm.heat_capacity * mean(c, c->w3, nc));
+    pel_budget_content(W, PEL_CLIMATE_ATM, mean(c, q, nc));
+    pel_budget_content(H, PEL_CLIMATE_LND, c->p.lnd.heat_capacity * mean_prod(c, Ts, fl, 0));
+    pel_budget_content(W, PEL_CLIMATE_LND, rho_w * mean_prod(c, Wl, fl, 0));
+    for (size_t k = 0; k < nf; k++) c->w3[k] = c->wet[k] ? hT[k] + 273.15 * c->p.ocn.depth : 0.0;
+    pel_budget_content(H, PEL_CLIMATE_OCN, c->p.ocn.rho0 * c->p.ocn.cp * mean(c, c->w3, nf));
     /* the coupler's buffers and the ocean's fresh water hold what they were given */
     pel_budget_storage(H, COL_CPL, cpl_heat);
     pel_budget_storage(W, COL_CPL, cpl_water);
