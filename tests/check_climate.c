@@ -25,7 +25,7 @@ static __attribute__((unused)) void fp(pel_climate *c, char *out, size_t n)
 {
     pel_field f[8];
     int nf = pel_climate_component.fields(c, f, 8);
-    ck_assert_int_eq(nf, 6);
+    ck_assert_int_eq(nf, 8);
     out[0] = 0;
     for (int i = 0; i < nf; i++) {
         char hex[PEL_FINGERPRINT_HEX];

@@ -103,9 +103,10 @@ void pel_climate_get_timing(const pel_climate *c, pel_climate_timing *t);
 pel_status pel_climate_verify(pel_climate *c, pel_verify_log *log);
 
 /* The component interface (pel/component.h): params pel_climate_params; a
- * step is a coupling interval; fields atmosphere.T, atmosphere.q, ocean.sst,
- * ocean.eta, land.W, land.T_soil; checkpoints hold every component's state,
- * the coupler's buffers and the budgets. */
+ * step is a coupling interval; result fields atmosphere/T, atmosphere/q,
+ * ocean/eta, ocean/u, ocean/v, ocean/hT, land/W, land/T_soil (the
+ * components' checkpointed state); checkpoints hold every component's
+ * state, the coupler's buffers and the budgets. */
 extern const pel_component_type pel_climate_component;
 
 #ifdef __cplusplus

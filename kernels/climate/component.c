@@ -24,20 +24,29 @@ static pel_status create(pel_context *ctx, const void *p, void **out)
 
 static pel_status advance(void *v, long n) { return pel_climate_step(v, n); }
 
-/* Result fields: T and q of the atmosphere, sst and eta of the ocean, W and
- * T_soil of the land, named component.field. */
+/* Result fields (what fingerprints and baselines cover): the components'
+ * prognostic state as their checkpoints hold it, under the checkpoint's
+ * names, so a --save file is a baseline of them. */
+static const char *const result_names[] = {"atmosphere/T", "atmosphere/q", "ocean/eta", "ocean/u",
+                                           "ocean/v", "ocean/hT", "land/W", "land/T_soil"};
+enum { NRESULT = sizeof result_names / sizeof result_names[0] };
+
+static pel_status save(void *v, pel_component_state *out);
+
 static int fields(void *v, pel_field *out, int max)
 {
     pel_climate *c = v;
-    static const struct { int comp; const char *name, *full; } list[6] = {
-        {PEL_CLIMATE_ATM, "T", "atmosphere.T"}, {PEL_CLIMATE_ATM, "q", "atmosphere.q"},
-        {PEL_CLIMATE_OCN, "sst", "ocean.sst"},  {PEL_CLIMATE_OCN, "eta", "ocean.eta"},
-        {PEL_CLIMATE_LND, "W", "land.W"},       {PEL_CLIMATE_LND, "T_soil", "land.T_soil"}};
-    for (int k = 0; k < 6 && k < max; k++) {
-        if (pel_component_export(c->comp[list[k].comp], list[k].name, &out[k])) return -1;
-        out[k].name = list[k].full;
-    }
-    return 6;
+    pel_component_state st;
+    if (save(c, &st)) return -1;
+    int n = 0;
+    for (int k = 0; k < NRESULT; k++)
+        for (int i = 0; i < st.nfields; i++)
+            if (strcmp(st.fields[i].name, result_names[k]) == 0) {
+                if (n < max) out[n] = st.fields[i];
+                n++;
+                break;
+            }
+    return n;
 }
 
 static pel_status verify(void *v, pel_verify_log *log) { return pel_climate_verify(v, log); }
