@@ -102,6 +102,71 @@ static int rates(const void *params, long steps, double seconds, pel_run_rate *o
     return 2;
 }
 
+static const char *const who3[3] = {"atmosphere", "ocean", "land"};
+
+/* Per component: threads at the start and the end (the load balancer's
+ * before and after), busy and waiting seconds; and the budget tables, each
+ * entry the mean rate over the run (positive: the component gains). */
+static void report_json(pel_json *w, pel_component *comp)
+{
+    pel_climate *c = pel_component_object(comp, &pel_climate_component);
+    if (!c) {
+        pel_json_null(w);
+        return;
+    }
+    pel_climate_timing t;
+    pel_climate_get_timing(c, &t);
+    pel_json_object_begin(w);
+    pel_json_key(w, "components");
+    pel_json_array_begin(w);
+    for (int i = 0; i < 3; i++) {
+        pel_json_object_begin(w);
+        pel_json_kv_string(w, "name", who3[i]);
+        pel_json_kv_int(w, "threads_first", t.first_threads[i]);
+        pel_json_kv_int(w, "threads_last", t.threads[i]);
+        pel_json_kv_number(w, "busy_s", t.busy[i]);
+        pel_json_kv_number(w, "wait_s", t.wait[i]);
+        pel_json_object_end(w);
+    }
+    pel_json_array_end(w);
+    pel_json_kv_int(w, "rebalances", t.rebalances);
+    pel_json_kv_number(w, "concurrent_wall_s", t.wall);
+    for (int water = 0; water < 2; water++) {
+        const pel_budget *b = pel_climate_budget(c, water);
+        pel_json_key(w, water ? "water_budget" : "heat_budget");
+        pel_json_object_begin(w);
+        pel_json_kv_string(w, "unit", water ? "kg/m2/s" : "W/m2");
+        pel_json_kv_number(w, "seconds", pel_budget_seconds(b, PEL_BUDGET_CUMULATIVE));
+        for (int k = 0; k < pel_budget_terms(b); k++) {
+            pel_json_key(w, pel_budget_term_name(b, k));
+            pel_json_object_begin(w);
+            for (int j = 0; j < pel_budget_components(b); j++)
+                pel_json_kv_number(w, pel_budget_component_name(b, j), pel_budget_rate(b, PEL_BUDGET_CUMULATIVE, k, j));
+            pel_json_object_end(w);
+        }
+        pel_json_key(w, "residual");
+        pel_json_object_begin(w);
+        for (int j = 0; j < pel_budget_components(b); j++)
+            pel_json_kv_number(w, pel_budget_component_name(b, j), pel_budget_residual(b, PEL_BUDGET_CUMULATIVE, j));
+        pel_json_object_end(w);
+        pel_json_object_end(w);
+    }
+    pel_json_object_end(w);
+}
+
+static void report_print(FILE *out, pel_component *comp)
+{
+    pel_climate *c = pel_component_object(comp, &pel_climate_component);
+    if (!c) return;
+    pel_climate_timing t;
+    pel_climate_get_timing(c, &t);
+    for (int i = 0; i < 3; i++)
+        fprintf(out, "%-10s threads %d -> %d, busy %.3f s, waiting %.3f s\n", who3[i], t.first_threads[i],
+                t.threads[i], t.busy[i], t.wait[i]);
+    pel_budget_print(pel_climate_budget(c, 0), PEL_BUDGET_CUMULATIVE, out);
+    pel_budget_print(pel_climate_budget(c, 1), PEL_BUDGET_CUMULATIVE, out);
+}
+
 static const pel_driver climate_driver = {
     .name = "pel-climate",
     .purpose = "The coupled atmosphere-ocean-land climate model: components run concurrently, a conservative coupler closes the heat and water budgets.",
@@ -111,6 +176,8 @@ static const pel_driver climate_driver = {
     .params = params,
     .rates = rates,
     .checkpoints = 1,
+    .report_json = report_json,
+    .report_print = report_print,
 };
 
 int main(int argc, char **argv) { return pel_driver_main(&climate_driver, argc, argv); }

@@ -366,6 +366,9 @@ static int run_main(run *r, int argc, char **argv)
         if ((code = pel_run_compare_baseline(r)) >= 0) return code;
     }
     if (d->rates) sum->nrates = d->rates(r->params, total - start, sum->kernel_seconds, sum->rates);
+    sum->component = r->comp;
+    sum->details_json = d->report_json;
+    sum->details_print = d->report_print;
     if (r->o.save && pel_run_checkpoint(r, r->o.save, total)) return pel_run_fail(r, PEL_EXIT_RUN);
     if (stop_signal) return stopped(r, total, total);
 
