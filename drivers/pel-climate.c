@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <omp.h>
+#include <string.h>
 
 #include "common/driver.h"
 
@@ -43,13 +44,31 @@ static const pel_cfg_key climate_keys[] = {
     {"layout", "rebalance_every", PEL_CFG_INT, 0, 1e9, NULL, "re-layout by measured cost every this many intervals (teams; 0: never)"},
     PEL_CFG_END};
 
+/* A relative path in a configuration file is relative to that file's
+ * directory (so the configs in data/climate name ../masks/...); from --set or the
+ * defaults, to the working directory.  The program's one buffer: create
+ * copies the path. */
+static const char *resolve(const pel_config *cfg, const char *sec, const char *key, const char *path)
+{
+    static char buf[2048];
+    const char *origin = pel_config_origin(cfg, sec, key);
+    const char *colon = origin ? strrchr(origin, ':') : NULL, *slash = NULL;
+    if (path[0] == '/' || !colon || strncmp(origin, "--set", 5) == 0 || strncmp(origin, "built-in", 8) == 0)
+        return path;
+    for (const char *q = origin; q < colon; q++)
+        if (*q == '/') slash = q;
+    if (!slash) return path;
+    snprintf(buf, sizeof buf, "%.*s/%s", (int)(slash - origin), origin, path);
+    return buf;
+}
+
 static pel_status params(pel_context *ctx, const pel_config *cfg, void *out)
 {
     pel_climate_params *p = out;
     p->atm.ny = (size_t)pel_config_int(cfg, "climate", "bands");
     p->ratio = (size_t)pel_config_int(cfg, "climate", "ratio");
     const char *mask = pel_config_string(cfg, "climate", "mask");
-    p->mask_path = *mask ? mask : NULL;
+    p->mask_path = *mask ? resolve(cfg, "climate", "mask", mask) : NULL;
     p->atm.dt = pel_config_real(cfg, "climate", "coupling_dt");
     p->ocean_every = (long)pel_config_int(cfg, "climate", "ocean_every");
     p->ocn.dt = pel_config_real(cfg, "climate", "ocean_dt");

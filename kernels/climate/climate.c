@@ -110,9 +110,9 @@ static void flux_rows(int t, int nt, void *arg)
             f[CPL_F_LND][k] = fl > 0 ? gam * (ts - ta) : 0.0;
             f[CPL_E_OCN][k] = fo > 0 ? ce * fmax(0.0, qs0 * exp(cc * sst) - qa) : 0.0;
             f[CPL_PET][k] = fl > 0 ? ce * fmax(0.0, qs0 * exp(cc * ts) - qa) : 0.0;
-            f[CPL_E_LND][k] = fl > 0 ? j->El[k] : 0.0;
-            f[CPL_RUNOFF][k] = fl > 0 ? j->R[k] : 0.0;
-            f[CPL_PRECIP][k] = j->P[kc];
+            f[CPL_E_LND][k] = fl > 0 && j->El ? j->El[k] : 0.0;
+            f[CPL_RUNOFF][k] = fl > 0 && j->R ? j->R[k] : 0.0;
+            f[CPL_PRECIP][k] = j->P ? j->P[kc] : 0.0;
             c->w1[k] = fo * f[CPL_F_OCN][k] + fl * f[CPL_F_LND][k];
             c->w2[k] = fo * f[CPL_E_OCN][k] + fl * f[CPL_E_LND][k];
         }
@@ -143,7 +143,9 @@ static void coarse_rows(int t, int nt, void *arg)
         }
 }
 
-static pel_status compute_fluxes(pel_climate *c)
+/* initial: before the first interval nothing has fallen, evaporated from
+ * the land or run off (the components' flux fields are not yet defined) */
+static pel_status compute_fluxes(pel_climate *c, int initial)
 {
     flux_job j = {c,
                   view(c, PEL_CLIMATE_ATM, "T"),
@@ -154,6 +156,7 @@ static pel_status compute_fluxes(pel_climate *c)
                   view(c, PEL_CLIMATE_LND, "runoff")};
     if (!j.T || !j.q || !j.P || !j.Ts || !j.El || !j.R)
         return pel_error(c->ctx, PEL_EINVAL, "climate: a component does not export a field the coupler needs");
+    if (initial) j.P = j.El = j.R = NULL;
     peli_parallel(c->ctx, c->gf.ny, 0, 0, flux_rows, &j);
     coarse_job cj = {c};
     peli_parallel(c->ctx, c->gc.ny, 0, 0, coarse_rows, &cj);
@@ -209,6 +212,19 @@ static pel_status check(pel_context *ctx, const pel_climate_params *p, long *sub
                 "climate: ocean dt = %g s does not divide the coupling interval (atmosphere dt = %g s) into whole steps",
                 p->ocn.dt, p->atm.dt);
     *sub = n;
+    /* the lagged exchange is explicit: each side must not overshoot within
+     * its coupling interval, gamma * interval / heat capacity <= 1 */
+    const struct { const char *what; double interval, cap; } lim[3] = {
+        {"atmosphere", p->atm.dt, p->atm.heat_capacity},
+        {"land", p->atm.dt, p->lnd.heat_capacity},
+        {"ocean", p->atm.dt * (double)p->ocean_every, p->ocn.rho0 * p->ocn.cp * p->ocn.depth}};
+    for (int i = 0; i < 3; i++)
+        if (p->exchange * lim[i].interval > lim[i].cap)
+            return pel_error(ctx, PEL_EUNSTABLE,
+                             "climate: the %s's coupling is unstable: exchange %g W/m2/K x its interval %g s "
+                             "exceeds its heat capacity %g J/m2/K (shorten the interval to <= %g s or raise the "
+                             "capacity)",
+                             lim[i].what, p->exchange, lim[i].interval, lim[i].cap, lim[i].cap / p->exchange);
     return PEL_OK;
 }
 
@@ -318,7 +334,7 @@ pel_status pel_climate_create(pel_context *ctx, const pel_climate_params *p, pel
         goto fail;
     }
     memcpy(c->cpl[CPL_SST], sst, nf * sizeof(double));
-    if ((s = compute_fluxes(c))) goto fail;
+    if ((s = compute_fluxes(c, 1))) goto fail;
 
     int layout[PEL_CLIMATE_NCOMP], T = pel_context_threads(ctx);
     for (int i = 0; i < PEL_CLIMATE_NCOMP; i++) {
@@ -481,7 +497,7 @@ static pel_status interval(pel_climate *c)
         if (!sst) return pel_error(c->ctx, PEL_EINVAL, "climate: the ocean exports no sst");
         memcpy(f[CPL_SST], sst, nf * sizeof(double));
     }
-    if ((s = compute_fluxes(c))) return s;
+    if ((s = compute_fluxes(c, 0))) return s;
     c->step++;
     if (c->p.mode == PEL_CONCURRENT_TEAMS && c->p.rebalance_every > 0 && c->step % c->p.rebalance_every == 0)
         return rebalance(c);
