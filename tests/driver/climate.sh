@@ -69,4 +69,10 @@ expect_exit 2 "more than the" "$CLIMATE" $C --set layout.mode=teams --set layout
 printf '....##\n..##\n' >small.txt
 expect_exit 2 "small.txt" "$CLIMATE" $C --set climate.mask=small.txt
 expect_exit 2 "layout.mode" "$CLIMATE" $C --set layout.mode=threads
+expect_exit 2 "the ocean's coupling is unstable" "$CLIMATE" $C --set ocean.depth=0.2
+
+# the NCC81 steady state from its shipped configuration (its mask path is
+# relative to the file)
+run_ok "$CLIMATE" --config "$srcdir/data/climate/ncc81.ini" --threads 1
+grep -q "PASS climate.ncc81_mean" out.txt || { cat out.txt >&2; fail "NCC81: the global mean is not T_0"; }
 echo "bad configurations: one line, exit 2"
