@@ -8,6 +8,7 @@
 #include <omp.h>
 #include <string.h>
 
+#include "climate/history.h"
 #include "common/driver.h"
 
 extern const char pel_climate_defaults[];
@@ -22,6 +23,7 @@ static const pel_cfg_key climate_keys[] = {
     {"climate", "exchange", PEL_CFG_REAL, 0, 1e4, NULL, "surface-air heat exchange coefficient gamma, W/m^2/K"},
     {"climate", "evap_days", PEL_CFG_REAL, 1e-6, 1e9, NULL, "evaporation time scale 1/ce, days"},
     {"climate", "wind_drag", PEL_CFG_REAL, 0, 1e3, NULL, "rho_air C_d for the wind stress on the ocean, kg/m^3 (0: none)"},
+    {"climate", "history", PEL_CFG_STRING, 0, 0, NULL, "write daily and monthly means to PREFIX.daily.nc and PREFIX.monthly.nc (empty: none)"},
     {"climate", "check_ncc81", PEL_CFG_BOOL, 0, 0, NULL, "verify that the global mean is NCC81's (steady state without ice)"},
     {"atmosphere", "Q", PEL_CFG_REAL, 0, 1e4, NULL, "insolation Q/4, W/m^2 (NCC81: 334.4)"},
     {"atmosphere", "ice_albedo", PEL_CFG_BOOL, 0, 0, NULL, "ice-albedo feedback"},
@@ -64,7 +66,10 @@ static const char *resolve(const pel_config *cfg, const char *sec, const char *k
 
 static pel_status params(pel_context *ctx, const pel_config *cfg, void *out)
 {
-    pel_climate_params *p = out;
+    climate_run_params *run = out;
+    pel_climate_params *p = &run->model;
+    const char *hist = pel_config_string(cfg, "climate", "history");
+    run->history = *hist ? hist : NULL;
     p->atm.ny = (size_t)pel_config_int(cfg, "climate", "bands");
     p->ratio = (size_t)pel_config_int(cfg, "climate", "ratio");
     const char *mask = pel_config_string(cfg, "climate", "mask");
@@ -114,7 +119,7 @@ static pel_status params(pel_context *ctx, const pel_config *cfg, void *out)
  * coupling intervals per second. */
 static int rates(const void *params, long steps, double seconds, pel_run_rate *out)
 {
-    const pel_climate_params *p = params;
+    const pel_climate_params *p = &((const climate_run_params *)params)->model;
     double sim = (double)steps * p->atm.dt;
     out[0] = (pel_run_rate){"simulated years per day", seconds > 0 ? sim / (365.0 * seconds) : 0.0, "SYPD"};
     out[1] = (pel_run_rate){"coupling intervals", seconds > 0 ? (double)steps / seconds : 0.0, "1/s"};
@@ -128,7 +133,7 @@ static const char *const who3[3] = {"atmosphere", "ocean", "land"};
  * entry the mean rate over the run (positive: the component gains). */
 static void report_json(pel_json *w, pel_component *comp)
 {
-    pel_climate *c = pel_component_object(comp, &pel_climate_component);
+    pel_climate *c = pel_component_object(climate_history_model(comp), &pel_climate_component);
     if (!c) {
         pel_json_null(w);
         return;
@@ -175,7 +180,7 @@ static void report_json(pel_json *w, pel_component *comp)
 
 static void report_print(FILE *out, pel_component *comp)
 {
-    pel_climate *c = pel_component_object(comp, &pel_climate_component);
+    pel_climate *c = pel_component_object(climate_history_model(comp), &pel_climate_component);
     if (!c) return;
     pel_climate_timing t;
     pel_climate_get_timing(c, &t);
@@ -191,12 +196,13 @@ static const pel_driver climate_driver = {
     .purpose = "The coupled atmosphere-ocean-land climate model: components run concurrently, a conservative coupler closes the heat and water budgets.",
     .defaults = pel_climate_defaults,
     .schema = climate_keys,
-    .component = &pel_climate_component,
+    .component = &climate_history_component,
     .params = params,
     .rates = rates,
     .checkpoints = 1,
     .report_json = report_json,
     .report_print = report_print,
+    .finish = climate_history_finish,
 };
 
 int main(int argc, char **argv) { return pel_driver_main(&climate_driver, argc, argv); }

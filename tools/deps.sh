@@ -2,7 +2,7 @@
 # Install the Debian/Ubuntu packages PEL needs that are missing (as root, or
 # through sudo).  Nothing else is downloaded.
 set -eu
-pkgs="gcc g++ make autoconf automake libtool pkg-config libfftw3-dev check libinih-dev libxxhash-dev libnetcdf-dev"
+pkgs="gcc g++ make autoconf automake libtool pkg-config libfftw3-dev check libinih-dev libxxhash-dev libnetcdf-dev python3-xarray python3-netcdf4 python3-matplotlib"
 missing=
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

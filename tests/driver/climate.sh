@@ -76,3 +76,27 @@ expect_exit 2 "the ocean's coupling is unstable" "$CLIMATE" $C --set ocean.depth
 run_ok "$CLIMATE" --config "$srcdir/data/climate/ncc81.ini" --threads 1
 grep -q "PASS climate.ncc81_mean" out.txt || { cat out.txt >&2; fail "NCC81: the global mean is not T_0"; }
 echo "bad configurations: one line, exit 2"
+
+# ---- history files (CF NetCDF) and the plots drawn from them ------------------
+if grep -q "define HAVE_NETCDF 1" "$builddir/config.h"; then
+    run_ok "$CLIMATE" $C --set run.steps=48 --set climate.history=h
+    [ -s h.daily.nc ] && [ -s h.monthly.nc ] || fail "history: no files"
+    ls ./*.tmp.* >/dev/null 2>&1 && fail "history: a temporary file was left behind"
+    if /usr/bin/python3 -c 'import xarray, matplotlib, netCDF4' 2>/dev/null; then
+        /usr/bin/python3 -c "
+import xarray
+d = xarray.open_dataset('h.daily.nc')
+assert d.tas.shape == (2, 8, 16) and d.sst.shape == (2, 32, 64), d
+assert d.time.dt.day.values.tolist() == [1, 2]
+assert d.tas.attrs['units'] == 'degC'
+" || fail "history: xarray does not read the daily file as expected"
+        /usr/bin/python3 "$srcdir/tools/plot-climate.py" h.daily.nc plots >/dev/null || fail "plot-climate.py failed"
+        for p in tas sst tsl zonal; do [ -s plots/$p.png ] || fail "plot-climate.py drew no $p.png"; done
+        echo "history: daily and monthly files read by xarray; plots drawn"
+    else
+        echo "history: written; python3-xarray, python3-netcdf4 or python3-matplotlib missing: skipped reading and plotting"
+    fi
+else
+    expect_exit 2 "no NetCDF" "$CLIMATE" $C --set climate.history=h
+    echo "history: this build has no NetCDF: refused with a message"
+fi
