@@ -7,6 +7,8 @@ pkgs="gcc g++ make autoconf automake libtool pkg-config libfftw3-dev check libin
 pkgs="$pkgs parasail"
 # optional: OpenBLAS and LAPACKE (the Cholesky's BLAS tile kernels and pel-cholesky --compare)
 pkgs="$pkgs libopenblas-dev liblapacke-dev"
+# optional: tests/driver/climate.sh reads the history with xarray and draws tools/plot-climate.py's maps
+pkgs="$pkgs python3-xarray python3-netcdf4 python3-matplotlib"
 missing=
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

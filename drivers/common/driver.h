@@ -68,6 +68,13 @@ typedef struct pel_driver {
     /* Offer checkpoints, --restart and the checkpoint settings (the
      * component must support save/restore). */
     int checkpoints;
+    /* Optional: the component's own part of the report (written as the
+     * value of the problem's "details") and of the printed summary. */
+    void (*report_json)(pel_json *w, pel_component *c);
+    void (*report_print)(FILE *out, pel_component *c);
+    /* Optional: called once after the last step and the final verification,
+     * before the report (e.g. to commit output files); a failure is exit 3. */
+    pel_status (*finish)(pel_component *c);
 } pel_driver;
 
 int pel_driver_main(const pel_driver *d, int argc, char **argv);

@@ -236,6 +236,10 @@ static void problem(pel_json *w, const pel_run_summary *s)
     pel_json_kv_bool(w, "repetitions_identical", s->reps_identical);
     baseline(w, s);
     pel_json_kv_string(w, "checkpoint_file", s->checkpoints_written);
+    if (s->details_json && s->component) {
+        pel_json_key(w, "details");
+        s->details_json(w, s->component);
+    }
     pel_json_kv_string(w, "error", s->error);
     pel_json_kv_int(w, "exit_status", s->exit_status);
     pel_json_object_end(w);
@@ -346,6 +350,7 @@ void pel_report_print(const pel_report *r, const pel_run_summary *s, FILE *out)
     fprintf(out, "time %.6f s in the kernel loop", s->kernel_seconds);
     for (int i = 0; i < s->nrates; i++) fprintf(out, ", %.4g %s", s->rates[i].value, s->rates[i].unit);
     fprintf(out, "\n");
+    if (s->details_print && s->component) s->details_print(out, s->component);
     int ivfail = 0;
     for (int i = 0; i < s->nintervals; i++) ivfail += s->intervals[i].checks > 0 && s->intervals[i].failures > 0;
     int nfail = pel_verify_log_failures(s->final_log);

@@ -59,6 +59,9 @@ typedef struct pel_run_summary {
     const char *checkpoints_written; /* last checkpoint path, or NULL */
     const char *error;               /* why the problem failed, or NULL */
     int exit_status;
+    pel_component *component; /* for the driver's own report parts, or NULL */
+    void (*details_json)(pel_json *w, pel_component *c);
+    void (*details_print)(FILE *out, pel_component *c);
 } pel_run_summary;
 
 /* The whole run. */

@@ -365,7 +365,11 @@ static int run_main(run *r, int argc, char **argv)
         sum->baseline_tol = r->o.baseline_tol;
         if ((code = pel_run_compare_baseline(r)) >= 0) return code;
     }
+    if (d->finish && d->finish(r->comp)) return pel_run_fail(r, PEL_EXIT_RUN);
     if (d->rates) sum->nrates = d->rates(r->params, total - start, sum->kernel_seconds, sum->rates);
+    sum->component = r->comp;
+    sum->details_json = d->report_json;
+    sum->details_print = d->report_print;
     if (r->o.save && pel_run_checkpoint(r, r->o.save, total)) return pel_run_fail(r, PEL_EXIT_RUN);
     if (stop_signal) return stopped(r, total, total);
 

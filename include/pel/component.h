@@ -108,6 +108,9 @@ void pel_component_destroy(pel_component *c);
 
 const pel_component_type *pel_component_get_type(const pel_component *c);
 pel_context *pel_component_context(const pel_component *c);
+/* The object behind the handle, for a caller that knows its type (e.g. the
+ * pel_climate of a pel_climate_component); NULL when c is not of `type`. */
+void *pel_component_object(pel_component *c, const pel_component_type *type);
 long pel_component_step(const pel_component *c);
 double pel_component_time(pel_component *c);
 

@@ -32,5 +32,6 @@
 #include <pel/ocean.h>
 #include <pel/mask.h>
 #include <pel/land.h>
+#include <pel/climate.h>
 
 #endif

@@ -72,6 +72,10 @@ void pel_component_destroy(pel_component *c)
 
 const pel_component_type *pel_component_get_type(const pel_component *c) { return c ? c->type : NULL; }
 pel_context *pel_component_context(const pel_component *c) { return c ? c->ctx : NULL; }
+void *pel_component_object(pel_component *c, const pel_component_type *type)
+{
+    return c && c->type == type ? c->state : NULL;
+}
 long pel_component_step(const pel_component *c) { return c ? c->step : 0; }
 
 double pel_component_time(pel_component *c)

@@ -1,0 +1,102 @@
+#!/bin/sh
+# pel-climate's reproducibility tests, named after CESM's CIME tests, on the
+# one-continent mask (8 atmosphere bands, ocean and land at 4x: the mask's
+# own 64x32 cells), one simulated day of hourly coupling:
+#   REP  the same run twice: identical fields;
+#   PET  1 thread against 2: identical;
+#   SEQ  the components one after another, as tasks, and as nested teams in
+#        two layouts (one re-balanced as it runs): identical;
+#   ERS  a checkpoint at interval 10 and a restart: identical to the straight run;
+#   ERP  that restart on another thread count, mode and layout: identical;
+# then a baseline written with --save and compared, and bad configurations.
+. "$(dirname "$0")/lib.sh"
+set -e
+CLIMATE="$builddir/drivers/pel-climate"
+C="--set climate.bands=8 --set climate.ratio=4 --set climate.mask=$srcdir/data/masks/continent.txt --set run.steps=24"
+FIELDS="atmosphere/T atmosphere/q ocean/eta ocean/u ocean/v ocean/hT land/W land/T_soil"
+
+# the fields' names hold a '/': lib.sh's fingerprint with another delimiter
+fp_of() {
+    sed -n "/\"fingerprints\"/,/}/s|.*\"$2\": \"\([0-9a-f]*\)\".*|\1|p" "$1"
+}
+
+prints() {
+    p=
+    for f in $FIELDS; do
+        x=$(fp_of "$1" "$f")
+        [ -n "$x" ] || fail "no fingerprint of $f in $1"
+        p="$p$x"
+    done
+    echo "$p"
+}
+
+run_ok "$CLIMATE" $C --threads 1 --report a.json
+grep -q "verification SUCCESSFUL" out.txt || { cat out.txt >&2; fail "verification did not pass"; }
+grep -q "climate.heat_budget" out.txt || fail "no heat budget check"
+ref=$(prints a.json)
+run_ok "$CLIMATE" $C --threads 1 --report b.json
+[ "$ref" = "$(prints b.json)" ] || fail "REP: two identical runs differ"
+run_ok "$CLIMATE" $C --threads 2 --report b.json
+[ "$ref" = "$(prints b.json)" ] || fail "PET: 2 threads differ from 1"
+for lay in "3 sequential 0 0 0 0" "3 tasks 0 0 0 0" "3 teams 1 1 1 0" "4 teams 2 1 1 4"; do
+    set -- $lay
+    n=$1
+    shift
+    run_ok "$CLIMATE" $C --threads $n --set layout.mode=$1 --set layout.atmosphere=$2 --set layout.ocean=$3 \
+        --set layout.land=$4 --set layout.rebalance_every=$5 --report s.json
+    [ "$ref" = "$(prints s.json)" ] || fail "SEQ: layout '$lay' differs"
+done
+run_ok "$CLIMATE" $C --threads 2 --set run.steps=10 --set run.checkpoint_every=10 --set run.checkpoint_file=k.ckpt
+[ -s k.ckpt ] || fail "ERS: no checkpoint"
+run_ok "$CLIMATE" $C --threads 2 --restart k.ckpt --report r.json
+grep -q '"step_start": 10' r.json || fail "ERS: did not resume at interval 10"
+[ "$ref" = "$(prints r.json)" ] || fail "ERS: the restarted run differs"
+run_ok "$CLIMATE" $C --threads 3 --set layout.mode=teams --set layout.atmosphere=1 --set layout.ocean=1 \
+    --set layout.land=1 --restart k.ckpt --report r.json
+[ "$ref" = "$(prints r.json)" ] || fail "ERP: the restart on 3 threads in teams differs"
+echo "REP PET SEQ ERS ERP: identical ($ref)"
+
+run_ok "$CLIMATE" $C --save base.ckpt
+run_ok "$CLIMATE" $C --threads 2 --set layout.mode=sequential --baseline base.ckpt
+expect_exit 2 "climate.exchange" "$CLIMATE" $C --set climate.exchange=21 --baseline base.ckpt
+echo "baseline: recorded and compared"
+
+expect_exit 2 "does not divide the coupling interval" "$CLIMATE" $C --set climate.ocean_dt=1700
+expect_exit 2 "layout.*ocean = 0: give every component its threads" "$CLIMATE" $C --set layout.mode=teams \
+    --set layout.atmosphere=1 --set layout.land=1
+expect_exit 2 "more than the" "$CLIMATE" $C --set layout.mode=teams --set layout.atmosphere=4000 \
+    --set layout.ocean=1 --set layout.land=1
+printf '....##\n..##\n' >small.txt
+expect_exit 2 "small.txt" "$CLIMATE" $C --set climate.mask=small.txt
+expect_exit 2 "layout.mode" "$CLIMATE" $C --set layout.mode=threads
+expect_exit 2 "the ocean's coupling is unstable" "$CLIMATE" $C --set ocean.depth=0.2
+
+# the NCC81 steady state from its shipped configuration (its mask path is
+# relative to the file)
+run_ok "$CLIMATE" --config "$srcdir/data/climate/ncc81.ini" --threads 1
+grep -q "PASS climate.ncc81_mean" out.txt || { cat out.txt >&2; fail "NCC81: the global mean is not T_0"; }
+echo "bad configurations: one line, exit 2"
+
+# ---- history files (CF NetCDF) and the plots drawn from them ------------------
+if grep -q "define HAVE_NETCDF 1" "$builddir/config.h"; then
+    run_ok "$CLIMATE" $C --set run.steps=48 --set climate.history=h
+    [ -s h.daily.nc ] && [ -s h.monthly.nc ] || fail "history: no files"
+    ls ./*.tmp.* >/dev/null 2>&1 && fail "history: a temporary file was left behind"
+    if /usr/bin/python3 -c 'import xarray, matplotlib, netCDF4' 2>/dev/null; then
+        /usr/bin/python3 -c "
+import xarray
+d = xarray.open_dataset('h.daily.nc')
+assert d.tas.shape == (2, 8, 16) and d.sst.shape == (2, 32, 64), d
+assert d.time.dt.day.values.tolist() == [1, 2]
+assert d.tas.attrs['units'] == 'degC'
+" || fail "history: xarray does not read the daily file as expected"
+        /usr/bin/python3 "$srcdir/tools/plot-climate.py" h.daily.nc plots >/dev/null || fail "plot-climate.py failed"
+        for p in tas sst tsl zonal; do [ -s plots/$p.png ] || fail "plot-climate.py drew no $p.png"; done
+        echo "history: daily and monthly files read by xarray; plots drawn"
+    else
+        echo "history: written; python3-xarray, python3-netcdf4 or python3-matplotlib missing: skipped reading and plotting"
+    fi
+else
+    expect_exit 2 "no NetCDF" "$CLIMATE" $C --set climate.history=h
+    echo "history: this build has no NetCDF: refused with a message"
+fi
