@@ -78,7 +78,7 @@ printf '#!/bin/sh\necho hello\n' >npbdir/is.S.x
 expect_exit 3 "npbdir/is.S.x printed no \"Time in seconds =\"" "$BENCH" --suite compare --quick --reps 1 --kernels is --npb-dir npbdir
 
 # ---- bad usage: one line, exit 2, nothing run, no report --------------------
-expect_exit 2 "pel-bench: error: --suite bogus: unknown suite 'bogus' (expected stream, heat, poisson, npb or compare)" \
+expect_exit 2 "pel-bench: error: --suite bogus: unknown suite 'bogus' (expected stream, heat, poisson, npb, compare or ocean)" \
     "$BENCH" --quick --suite bogus
 expect_exit 2 "pel-bench: error: --suite stream,,x: unknown suite ''" "$BENCH" --quick --suite stream,,x
 expect_exit 2 "pel-bench: error: --suite '': no suite named" "$BENCH" --quick --suite ""
