@@ -184,7 +184,7 @@ pel_status pel_align_reference(pel_align *al, const char *a, size_t na, const ch
     r->b_end = bj;
     if (local && best == 0) {
         r->a_end = r->b_end = 0;
-        if (traceback) st = peli_align_build(al, a, b, 0, 0, ops, 0, r);
+        if (traceback) st = peli_align_build(al, a, b, 0, 0, "", 0, r);
         goto done;
     }
     if (!traceback) {
