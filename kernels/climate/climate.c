@@ -367,6 +367,28 @@ static pel_status rebalance(pel_climate *c)
     return PEL_OK;
 }
 
+static void keep_copy(pel_climate *c, const double *T, const double *q, const double *Ts, const double *Wl,
+                      const double *hT)
+{
+    memcpy(c->prev_c[0], T, c->nc * sizeof(double));
+    memcpy(c->prev_c[1], q, c->nc * sizeof(double));
+    memcpy(c->prev_f[0], Ts, c->nf * sizeof(double));
+    memcpy(c->prev_f[1], Wl, c->nf * sizeof(double));
+    memcpy(c->prev_f[2], hT, c->nf * sizeof(double));
+    c->prev_valid = 1;
+}
+
+/* The stored quantities now, the budgets' "before" of the next interval. */
+static pel_status keep_storage(pel_climate *c)
+{
+    const double *T = view(c, PEL_CLIMATE_ATM, "T"), *q = view(c, PEL_CLIMATE_ATM, "q");
+    const double *Ts = view(c, PEL_CLIMATE_LND, "T_soil"), *Wl = view(c, PEL_CLIMATE_LND, "W"), *hT = ocean_ht(c);
+    if (!T || !q || !Ts || !Wl || !hT)
+        return pel_error(c->ctx, PEL_EINVAL, "climate: a component lacks a field the budgets need");
+    keep_copy(c, T, q, Ts, Wl, hT);
+    return PEL_OK;
+}
+
 static pel_status interval(pel_climate *c)
 {
     const double dt = c->p.atm.dt, rho_w = PEL_LAND_RHO_W;
@@ -418,15 +440,11 @@ static pel_status interval(pel_climate *c)
     pel_budget_add(W, W_ROCN, COL_CPL, -m_r, dt);
     double cpl_water = (-m_el - m_p - m_r) * dt, ocn_water = (-m_eo + m_po + m_r) * dt;
 
-    /* storage before */
-    const double *T = view(c, PEL_CLIMATE_ATM, "T"), *q = view(c, PEL_CLIMATE_ATM, "q");
-    const double *Ts = view(c, PEL_CLIMATE_LND, "T_soil"), *Wl = view(c, PEL_CLIMATE_LND, "W"), *hT = ocean_ht(c);
-    if (!T || !q || !Ts || !Wl || !hT) return pel_error(c->ctx, PEL_EINVAL, "climate: a component lacks a field the budgets need");
-    memcpy(c->prev_c[0], T, nc * sizeof(double));
-    memcpy(c->prev_c[1], q, nc * sizeof(double));
-    memcpy(c->prev_f[0], Ts, nf * sizeof(double));
-    memcpy(c->prev_f[1], Wl, nf * sizeof(double));
-    memcpy(c->prev_f[2], hT, nf * sizeof(double));
+    /* storage before: what the last interval left (kept at its end), read
+     * afresh only after create or restore */
+    const double *T, *q, *Ts, *Wl, *hT;
+    if (!c->prev_valid && (s = keep_storage(c))) return s;
+    c->prev_valid = 0; /* until this interval has ended well */
 
     pel_concurrent_item it[PEL_CLIMATE_NCOMP] = {
         {.component = c->comp[PEL_CLIMATE_ATM], .nsteps = 1},
@@ -490,6 +508,7 @@ static pel_status interval(pel_climate *c)
     double rh = pel_budget_end_interval(H, dt), rw = pel_budget_end_interval(W, dt);
     c->scal[1] = fmax(c->scal[1], rh);
     c->scal[2] = fmax(c->scal[2], rw);
+    keep_copy(c, T, q, Ts, Wl, hT);
 
     /* the fluxes of the next interval */
     if ((c->step + 1) % c->p.ocean_every == 0) {

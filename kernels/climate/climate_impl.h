@@ -44,6 +44,7 @@ struct pel_climate {
     double *ta, *qa, *w1, *w2, *w3; /* fine scratch */
     double *prev_c[2];    /* the atmosphere's T and q before the interval */
     double *prev_f[3];    /* the land's T_soil and W, the ocean's hT */
+    int prev_valid;       /* prev_* hold the state now (0 after create, restore or a failed interval) */
     pel_budget *heat, *water;
     long step;
     pel_climate_timing timing;

@@ -123,6 +123,7 @@ static pel_status restore(void *v, const pel_component_state *in)
     if (!s) s = pel_budget_restore(c->water, &in->fields[k++]);
     if (s) return s;
     c->step = in->step;
+    c->prev_valid = 0;
     return PEL_OK;
 }
 
