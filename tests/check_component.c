@@ -38,6 +38,9 @@ static const fam_case cases[] = {
     {&pel_mg_component, NULL, 2, 2},        /* MG S: 4 V-cycles */
     {&pel_diffusion_component, NULL, 3, 3}, /* FT S: 6 steps */
     {&pel_sort_component, NULL, 4, 6},      /* IS S: 10 iterations */
+    {&pel_atmosphere_component, NULL, 3, 4}, /* NCC81, 36 bands */
+    {&pel_ocean_component, NULL, 3, 4},      /* Stommel's basin, 100 x 64 */
+    {&pel_land_component, NULL, 3, 4},       /* the bucket */
 };
 enum { NCASES = sizeof cases / sizeof cases[0] };
 

@@ -62,6 +62,34 @@ START_TEST(sizes_refused)
 
     pel_sparse_csr *A = NULL;
     REFUSED(ctx, pel_sparse_npb_makea(ctx, (int64_t)1 << 40, 15, 0.1, 20, &A));
+
+    pel_atmosphere_params ap;
+    pel_atmosphere_params_default(&ap);
+    ap.ny = (size_t)1 << 33; /* nx = 2^34: 2^67 cells */
+    pel_atmosphere *at = NULL;
+    REFUSED(ctx, pel_atmosphere_create(ctx, &ap, &at));
+    ck_assert_ptr_null(at);
+
+    pel_ocean_params op;
+    pel_ocean_params_default(&op);
+    op.nx = op.ny = (size_t)1 << 32;
+    pel_ocean *oc = NULL;
+    REFUSED(ctx, pel_ocean_create(ctx, &op, &oc));
+    ck_assert_ptr_null(oc);
+
+    pel_land_params lp;
+    pel_land_params_default(&lp);
+    lp.nx = lp.ny = (size_t)1 << 32;
+    pel_land *la = NULL;
+    REFUSED(ctx, pel_land_create(ctx, &lp, &la));
+    ck_assert_ptr_null(la);
+
+    pel_cholesky_params cp;
+    pel_cholesky_params_default(&cp);
+    cp.n = (size_t)1 << 31; /* the largest order accepted: n^2 doubles are 2^65 bytes */
+    pel_cholesky *ch = NULL;
+    REFUSED(ctx, pel_cholesky_create(ctx, &cp, &ch));
+    ck_assert_ptr_null(ch);
     pel_context_destroy(ctx);
 }
 END_TEST
