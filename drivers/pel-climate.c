@@ -209,7 +209,8 @@ static void progress(char *buf, size_t n, pel_component *comp, double sim_s, dou
     int k = snprintf(buf, n, "year %ld %s %02ld %02ld:%02ld", day / 365 + 1, month[m], dom, minutes % 1440 / 60,
                      minutes % 60);
     if (k < 0 || (size_t)k >= n) return;
-    if (wall_s > 0) k += snprintf(buf + k, n - (size_t)k, ", %.3g SYPD", sim_s / (365.0 * wall_s));
+    double sypd = wall_s > 0 ? sim_s / (365.0 * wall_s) : 0.0;
+    if (wall_s > 0) k += snprintf(buf + k, n - (size_t)k, sypd >= 100 ? ", %.0f SYPD" : ", %.3g SYPD", sypd);
     const pel_climate *c = pel_component_object(climate_history_model(comp), &pel_climate_component);
     if (c && k > 0 && (size_t)k < n)
         snprintf(buf + k, n - (size_t)k, ", budget closure %.1e",

@@ -192,6 +192,14 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
                 d->name, o->record);
         return PEL_EXIT_USAGE;
     }
+    for (int k = 0; k < 2; k++) {
+        const char *dir = k ? o->compare : o->record;
+        if (dir && strlen(dir) > PEL_RUN_PATH_MAX - 64) {
+            fprintf(stderr, "%s: error: --baseline-%s: a directory name of %zu characters is too long (at most %d)\n",
+                    d->name, k ? "compare" : "record", strlen(dir), PEL_RUN_PATH_MAX - 64);
+            return PEL_EXIT_USAGE;
+        }
+    }
     if ((o->record && !*o->record) || (o->compare && !*o->compare)) {
         fprintf(stderr, "%s: error: --baseline-%s: an empty directory name\n", d->name,
                 o->record && !*o->record ? "record" : "compare");

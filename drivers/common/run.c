@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "common/run_internal.h"
@@ -186,6 +187,10 @@ static void show_progress(run *r, long step, long total, int done)
         if (*own) snprintf(line + k, sizeof line - (size_t)k, ", %s", own);
     }
     if (r->progress_tty) {
+        /* one row: a line that wrapped could not be rewritten in place */
+        struct winsize ws;
+        if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 && strlen(line) >= ws.ws_col)
+            line[ws.ws_col - 1] = '\0';
         fprintf(stderr, "\r%s\033[K", line);
         r->progress_shown = 1;
     } else {
