@@ -63,6 +63,8 @@ typedef struct run {
 
 static inline int pel_run_fail(run *r, int code)
 {
+    if (r->progress_shown) fprintf(stderr, "\r\033[K"); /* the error on a line of its own */
+    r->progress_shown = 0;
     fprintf(stderr, "%s: error: %s\n", r->d->name, pel_context_error(r->ctx));
     return code;
 }
