@@ -5,6 +5,7 @@
  * common run loop. */
 #include <config.h>
 
+#include <math.h>
 #include <omp.h>
 #include <string.h>
 
@@ -191,6 +192,42 @@ static void report_print(FILE *out, pel_component *comp)
     pel_budget_print(pel_climate_budget(c, 1), PEL_BUDGET_CUMULATIVE, out);
 }
 
+/* The progress line's part: the simulated date on the history's 365-day
+ * calendar (time 0 is year 1 Jan 01 00:00), simulated years per day so far
+ * and the worse of the heat and water budgets' closures in the last
+ * interval (relative, as climate.heat_budget measures it). */
+static void progress(char *buf, size_t n, pel_component *comp, double sim_s, double wall_s)
+{
+    static const char *const month[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const int ends[12] = {31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365};
+    double t = pel_component_time(comp);
+    long minutes = (long)floor(t / 60.0), day = minutes / 1440, doy = day % 365;
+    int m = 0;
+    while (m < 11 && doy >= ends[m]) m++;
+    long dom = doy - (m ? ends[m - 1] : 0) + 1;
+    int k = snprintf(buf, n, "year %ld %s %02ld %02ld:%02ld", day / 365 + 1, month[m], dom, minutes % 1440 / 60,
+                     minutes % 60);
+    if (k < 0 || (size_t)k >= n) return;
+    double sypd = wall_s > 0 ? sim_s / (365.0 * wall_s) : 0.0;
+    if (wall_s > 0) k += snprintf(buf + k, n - (size_t)k, sypd >= 100 ? ", %.0f SYPD" : ", %.3g SYPD", sypd);
+    const pel_climate *c = pel_component_object(climate_history_model(comp), &pel_climate_component);
+    if (c && k > 0 && (size_t)k < n)
+        snprintf(buf + k, n - (size_t)k, ", budget closure %.1e",
+                 fmax(pel_budget_closure(pel_climate_budget(c, 0)), pel_budget_closure(pel_climate_budget(c, 1))));
+}
+
+/* The history files (climate.history), for --baseline-record/-compare. */
+static int outputs(const void *params, pel_component *c, char (*paths)[PEL_RUN_PATH_MAX], int max)
+{
+    (void)c;
+    const char *h = ((const climate_run_params *)params)->history;
+    if (!h || !*h || max < 2) return 0;
+    snprintf(paths[0], PEL_RUN_PATH_MAX, "%s.daily.nc", h);
+    snprintf(paths[1], PEL_RUN_PATH_MAX, "%s.monthly.nc", h);
+    return 2;
+}
+
 static const pel_driver climate_driver = {
     .name = "pel-climate",
     .purpose = "The coupled atmosphere-ocean-land climate model: components run concurrently, a conservative coupler closes the heat and water budgets.",
@@ -203,6 +240,8 @@ static const pel_driver climate_driver = {
     .report_json = report_json,
     .report_print = report_print,
     .finish = climate_history_finish,
+    .progress = progress,
+    .outputs = outputs,
 };
 
 int main(int argc, char **argv) { return pel_driver_main(&climate_driver, argc, argv); }

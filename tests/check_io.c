@@ -792,6 +792,51 @@ START_TEST(drivers_baseline)
 }
 END_TEST
 
+/* Baseline directories (--baseline-record/--baseline-compare) on typed
+ * fields: recorded and compared identical; a changed parameter is named
+ * and the differences listed, integers exactly (a tolerance does not
+ * apply), reals within a tolerance; refused before the run (exit 2):
+ * another numerics version, program or field shape, a directory without an
+ * index. */
+START_TEST(drivers_baseline_dir)
+{
+    char dir[4096], path[4200];
+    snprintf(dir, sizeof dir, "%s", tmp_path("bdir"));
+    ck_assert_run(0, "verification SUCCESSFUL", &toy_driver, "--baseline-record", dir);
+    ck_assert_run(0, "fields identical", &toy_driver, "--baseline-compare", dir);
+    ck_assert_run(1, "  label at (3, 1): ", &toy_driver, "--set", "toy.flip=7", "--baseline-compare", dir,
+                  "--baseline-tol", "0.5");
+    ck_assert(strstr(out_text, "(integers, compared exactly); 1 of 12 differ"));
+    ck_assert(strstr(out_text, "fields differ (worst label at (3, 1), integers)"));
+    /* x nudged by one ULP at element 5 */
+    ck_assert_run(1, "  x at (5): ", &toy_driver, "--set", "toy.nudge=5", "--baseline-compare", dir);
+    ck_assert(strstr(out_text, ", 1 ULP (largest 1 ULP); 1 of 12 differ"));
+    ck_assert(strstr(out_text, "1 of 4 fields differ (worst x at (5): relative"));
+    ck_assert_run(0, "1 of 4 fields differ, all within the tolerance 1e-15", &toy_driver, "--set", "toy.nudge=5",
+                  "--baseline-compare", dir, "--baseline-tol", "1e-15");
+    ck_assert_run(1, "toy.scale = 0.5, this run has 0.25", &toy_driver, "--set", "toy.scale=0.25",
+                  "--baseline-compare", dir);
+    pel_component_type toy2 = toy_type;
+    toy2.numerics_version = 2;
+    pel_driver v2 = toy_driver;
+    v2.component = &toy2;
+    ck_assert_run(2, "other numerics version (baseline toy=1, this build toy=2)", &v2, "--baseline-compare", dir);
+    pel_driver stranger = toy_driver;
+    stranger.name = "pel-other";
+    ck_assert_run(2, "a baseline of pel-toy, not pel-other", &stranger, "--baseline-compare", dir);
+    pel_driver other_fields = toy_driver;
+    other_fields.params = toy_params_flat;
+    ck_assert_run(2, "field 'label' is i32 6x2, this run has i32 12", &other_fields, "--baseline-compare", dir);
+    static const char *const leaves[3] = {"index.ckpt", "state.ckpt", "fingerprints.json"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, leaves[i]);
+        ck_assert_int_eq(unlink(path), 0);
+    }
+    ck_assert_run(2, "not a baseline (no index.ckpt", &toy_driver, "--baseline-compare", dir);
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 /* ERS on typed fields: a checkpoint at step 2 and a restart to step 5 end
  * bitwise equal to the straight run, every field of every type. */
 START_TEST(drivers_restart)
@@ -829,6 +874,7 @@ static Suite *io_suite(void)
     TCase *drv = tcase_create("drivers");
     tcase_add_test(drv, drivers_baseline);
     tcase_add_test(drv, drivers_restart);
+    tcase_add_test(drv, drivers_baseline_dir);
     suite_add_tcase(s, drv);
     return s;
 }

@@ -52,6 +52,8 @@ typedef struct pel_run_rate {
 } pel_run_rate;
 
 #define PEL_RUN_MAX_RATES 4
+#define PEL_RUN_MAX_OUTPUTS 8   /* output files a driver lists (history files) */
+#define PEL_RUN_PATH_MAX 1024
 
 typedef struct pel_driver {
     const char *name;     /* "pel-heat": also the checkpoint kind */
@@ -75,6 +77,17 @@ typedef struct pel_driver {
     /* Optional: called once after the last step and the final verification,
      * before the report (e.g. to commit output files); a failure is exit 3. */
     pel_status (*finish)(pel_component *c);
+    /* Optional: the driver's part of the progress line, appended after
+     * "interval 120/8760 (1%), " (e.g. the simulated date, SYPD and the
+     * budgets' closure): sim_s is the simulated time advanced by this run
+     * (pel_component_time's units) and wall_s the seconds spent advancing
+     * it.  Writes a string of at most n - 1 characters into buf. */
+    void (*progress)(char *buf, size_t n, pel_component *c, double sim_s, double wall_s);
+    /* Optional: the files the run writes besides the report, checkpoints
+     * and --save (history files, NetCDF), which --baseline-record copies and
+     * --baseline-compare compares variable by variable; called after create.
+     * Writes at most max paths, returns how many. */
+    int (*outputs)(const void *params, pel_component *c, char (*paths)[PEL_RUN_PATH_MAX], int max);
 } pel_driver;
 
 int pel_driver_main(const pel_driver *d, int argc, char **argv);

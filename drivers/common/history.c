@@ -301,3 +301,207 @@ void pel_history_mean_destroy(pel_history_mean *m)
     for (int v = 0; v < m->nvars; v++) free(m->sum[v]);
     free(m);
 }
+
+/* ---- comparing two history files ------------------------------------------------ */
+#if HAVE_NETCDF
+typedef struct nc_var_info {
+    int id, rank, dimid[PEL_HISTORY_DIFF_RANK];
+    nc_type type;
+    size_t len[PEL_HISTORY_DIFF_RANK], count;
+    char dim[PEL_HISTORY_DIFF_RANK][NC_MAX_NAME + 1];
+} nc_var_info;
+
+/* The shape and element type of variable id; 0, or a NetCDF error, or -1
+ * when its rank is beyond PEL_HISTORY_DIFF_RANK. */
+static int var_info(int nc, int id, nc_var_info *v)
+{
+    memset(v, 0, sizeof *v);
+    v->id = id;
+    int e = nc_inq_varndims(nc, id, &v->rank);
+    if (e) return e;
+    if (v->rank > PEL_HISTORY_DIFF_RANK) return -1;
+    if ((e = nc_inq_vartype(nc, id, &v->type)) || (e = nc_inq_vardimid(nc, id, v->dimid))) return e;
+    v->count = 1;
+    for (int k = 0; k < v->rank; k++) {
+        char name[NC_MAX_NAME + 1];
+        if ((e = nc_inq_dim(nc, v->dimid[k], name, &v->len[k]))) return e;
+        snprintf(v->dim[k], sizeof v->dim[k], "%s", name);
+        v->count *= v->len[k];
+    }
+    return 0;
+}
+
+/* The element type a NetCDF type is compared as; 0 for text. */
+static pel_dtype compared_as(nc_type t)
+{
+    switch (t) {
+    case NC_DOUBLE: return PEL_F64;
+    case NC_FLOAT: return PEL_F32;
+    case NC_BYTE: case NC_SHORT: case NC_INT: case NC_UBYTE: case NC_USHORT: return PEL_I32;
+    case NC_UINT: case NC_INT64: case NC_UINT64: return PEL_I64;
+    default: return (pel_dtype)0;
+    }
+}
+
+/* Reads a whole variable as `type` into a new buffer (NULL on failure, e set). */
+static void *read_var(int nc, const nc_var_info *v, pel_dtype type, int *e)
+{
+    void *buf = malloc(v->count ? v->count * pel_dtype_size(type) : 1);
+    if (!buf) {
+        *e = NC_ENOMEM;
+        return NULL;
+    }
+    if (!v->count) *e = 0;
+    else if (type == PEL_F64) *e = nc_get_var_double(nc, v->id, buf);
+    else if (type == PEL_F32) *e = nc_get_var_float(nc, v->id, buf);
+    else if (type == PEL_I32) *e = nc_get_var_int(nc, v->id, buf);
+    else *e = nc_get_var_longlong(nc, v->id, buf);
+    if (*e) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static void unravel(const nc_var_info *v, uint64_t i, size_t *at)
+{
+    for (int k = v->rank - 1; k >= 0; k--) {
+        size_t n = v->len[k] ? v->len[k] : 1;
+        at[k] = (size_t)(i % n);
+        i /= n;
+    }
+}
+
+static double value_at(const void *p, pel_dtype t, uint64_t i)
+{
+    if (t == PEL_F64) return ((const double *)p)[i];
+    if (t == PEL_F32) return ((const float *)p)[i];
+    if (t == PEL_I32) return ((const int *)p)[i];
+    return (double)((const long long *)p)[i];
+}
+
+/* One variable of `path` (nc, id; -1 when absent) against the reference's
+ * (rc, rid; -1 when absent), into *df; a status for a read failure. */
+static pel_status compare_var(pel_context *ctx, const char *path, int nc, int id, int rc, int rid,
+                              pel_history_diff *df)
+{
+    nc_var_info a, b;
+    int e = 0;
+    if (id >= 0 && (e = var_info(nc, id, &a)) > 0)
+        return pel_error(ctx, PEL_EIO, "history %s: %s", path, nc_strerror(e));
+    if (id >= 0 && e < 0) {
+        snprintf(df->problem, sizeof df->problem, "of rank above %d: not compared", PEL_HISTORY_DIFF_RANK);
+        return PEL_OK;
+    }
+    if (rid >= 0 && (e = var_info(rc, rid, &b)) > 0)
+        return pel_error(ctx, PEL_EIO, "history %s (reference): %s", path, nc_strerror(e));
+    if (rid >= 0 && e < 0) {
+        snprintf(df->problem, sizeof df->problem, "of rank above %d in the reference: not compared",
+                 PEL_HISTORY_DIFF_RANK);
+        return PEL_OK;
+    }
+    if (id < 0 || rid < 0) {
+        snprintf(df->problem, sizeof df->problem, "%s", id < 0 ? "missing from this run's file" : "not in the reference");
+        return PEL_OK;
+    }
+    df->rank = a.rank;
+    for (int k = 0; k < a.rank; k++) {
+        memcpy(df->dim[k], a.dim[k], sizeof df->dim[k]);
+        df->len[k] = a.len[k];
+    }
+    pel_dtype t = compared_as(a.type);
+    df->type = t;
+    if (a.type != b.type || a.rank != b.rank) {
+        snprintf(df->problem, sizeof df->problem, "of another type or rank than the reference's");
+        return PEL_OK;
+    }
+    for (int k = 0; k < a.rank; k++)
+        if (a.len[k] != b.len[k] || strcmp(a.dim[k], b.dim[k]) != 0) {
+            snprintf(df->problem, sizeof df->problem, "has %s %zu, the reference %s %zu", a.dim[k], a.len[k],
+                     b.dim[k], b.len[k]);
+            return PEL_OK;
+        }
+    if (!t) {
+        snprintf(df->problem, sizeof df->problem, "text: not compared");
+        return PEL_OK;
+    }
+    void *x = read_var(nc, &a, t, &e), *y = x ? read_var(rc, &b, t, &e) : NULL;
+    if (!x || !y) {
+        free(x);
+        return pel_error(ctx, PEL_EIO, "history %s: %s: %s", path, df->var, nc_strerror(e));
+    }
+    pel_field fa = {df->var, t, 1, {a.count ? a.count : 0, 0, 0, 0}, x}, fb = fa;
+    fb.data = y;
+    pel_status s = a.count ? pel_field_compare(ctx, &fa, &fb, &df->d) : PEL_OK;
+    if (!s && df->d.differing) {
+        uint64_t at = pel_dtype_is_real(t) ? df->d.max_abs_at : df->d.first;
+        unravel(&a, at, df->abs_at);
+        unravel(&a, pel_dtype_is_real(t) ? df->d.max_ulp_at : df->d.first, df->ulp_at);
+        df->a = value_at(x, t, at);
+        df->b = value_at(y, t, at);
+    }
+    free(x);
+    free(y);
+    return s;
+}
+#endif
+
+pel_status pel_history_compare(pel_context *ctx, const char *path, const char *ref, pel_history_diff **out,
+                               int *n)
+{
+    if (!ctx) return PEL_EINVAL;
+    if (!path || !ref || !out || !n) return pel_error(ctx, PEL_EINVAL, "history compare: missing arguments");
+    *out = NULL;
+    *n = 0;
+#if !HAVE_NETCDF
+    return pel_error(ctx, PEL_ENOTSUP, "history %s: this build has no NetCDF: not compared", path);
+#else
+    int nc = -1, rc = -1, na = 0, nb = 0, e;
+    pel_status s = PEL_OK;
+    pel_history_diff *d = NULL;
+    if ((e = nc_open(path, NC_NOWRITE, &nc))) {
+        s = pel_error(ctx, PEL_EIO, "history %s: %s", path, nc_strerror(e));
+        goto done;
+    }
+    if ((e = nc_open(ref, NC_NOWRITE, &rc))) {
+        s = pel_error(ctx, PEL_EIO, "history %s: %s", ref, nc_strerror(e));
+        goto done;
+    }
+    if ((e = nc_inq_nvars(nc, &na)) || (e = nc_inq_nvars(rc, &nb))) {
+        s = pel_error(ctx, PEL_EIO, "history %s: %s", path, nc_strerror(e));
+        goto done;
+    }
+    d = calloc((size_t)(na + nb) + 1, sizeof *d);
+    if (!d) {
+        s = pel_error(ctx, PEL_ENOMEM, "history %s: out of memory for %d variables", path, na + nb);
+        goto done;
+    }
+    int k = 0;
+    for (int pass = 0; pass < 2 && !s; pass++) {
+        int own = pass ? nc : rc, other = pass ? rc : nc, nv = pass ? na : nb;
+        for (int v = 0; v < nv && !s; v++) {
+            char name[NC_MAX_NAME + 1];
+            int id = -1;
+            if ((e = nc_inq_varname(own, v, name))) {
+                s = pel_error(ctx, PEL_EIO, "history %s: %s", pass ? path : ref, nc_strerror(e));
+                break;
+            }
+            if (nc_inq_varid(other, name, &id) != NC_NOERR) id = -1;
+            if (pass && id >= 0) continue; /* compared in the first pass */
+            snprintf(d[k].var, sizeof d[k].var, "%s", name);
+            s = pass ? compare_var(ctx, path, nc, v, rc, -1, &d[k]) : compare_var(ctx, path, nc, id, rc, v, &d[k]);
+            k++;
+        }
+    }
+    if (!s) {
+        *out = d;
+        *n = k;
+        d = NULL;
+    }
+done:
+    free(d);
+    if (nc >= 0) nc_close(nc);
+    if (rc >= 0) nc_close(rc);
+    return s;
+#endif
+}

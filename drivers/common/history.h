@@ -67,4 +67,32 @@ double pel_history_mean_length(const pel_history_mean *m);
 pel_status pel_history_mean_flush(pel_history_mean *m, pel_history *h, double t0, double t1);
 void pel_history_mean_destroy(pel_history_mean *m);
 
+/* ---- comparing two history files (baselines) ------------------------------------ */
+#define PEL_HISTORY_DIFF_RANK 4
+
+/* One variable of a file against the same variable of a reference file:
+ * compared (problem empty) element by element as pel_field_compare does,
+ * with the multi-indices of the largest |difference| and of the largest
+ * ULP distance and the two values at the first; or not comparable, and
+ * problem says why (absent from one file, another type or shape). */
+typedef struct pel_history_diff {
+    char var[257]; /* NetCDF names have up to 256 bytes */
+    char problem[192];
+    int rank;
+    char dim[PEL_HISTORY_DIFF_RANK][257]; /* the dimensions' names */
+    size_t len[PEL_HISTORY_DIFF_RANK];
+    pel_dtype type;
+    pel_field_diff d;
+    size_t abs_at[PEL_HISTORY_DIFF_RANK], ulp_at[PEL_HISTORY_DIFF_RANK];
+    double a, b; /* this file's and the reference's value at abs_at */
+} pel_history_diff;
+
+/* Compares every variable of `path` with the reference `ref` (both NetCDF
+ * files; coordinates are variables too): one entry per variable of either
+ * file, in the reference's order, then those only in `path`.  *out is
+ * malloc'ed (free it).  PEL_ENOTSUP without NetCDF; PEL_EIO when a file
+ * cannot be read. */
+pel_status pel_history_compare(pel_context *ctx, const char *path, const char *ref, pel_history_diff **out,
+                               int *n);
+
 #endif

@@ -72,6 +72,12 @@ void pel_run_usage(const pel_driver *d, FILE *out)
             "      --save FILE        write the final state to FILE (a checkpoint, usable as a baseline)\n"
             "      --baseline FILE    compare the final state with FILE (written by --save)\n"
             "      --baseline-tol R   accept relative differences up to R (default 0: bitwise)\n"
+            "      --baseline-record DIR   write the final state, its fingerprints and the\n"
+            "                         run's output files (history) into DIR (created if missing)\n"
+            "      --baseline-compare DIR  compare the final state and the output files with\n"
+            "                         DIR's, bitwise or within --baseline-tol; the worst\n"
+            "                         differences (field, location, values, ULPs) are listed\n"
+            "      --progress         show the progress line also when stderr is no terminal\n"
             "      --print-config     print the effective configuration and exit\n"
             "  -q, --quiet            print only errors\n"
             "  -h, --help             print this help and exit\n"
@@ -116,7 +122,8 @@ static int parse_walltime(const char *s, double *out)
 /* Returns -1 to continue, otherwise an exit status. */
 int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o)
 {
-    enum { OPT_RESTART = 256, OPT_SAVE, OPT_BASELINE, OPT_BASELINE_TOL, OPT_PRINT, OPT_WALLTIME };
+    enum { OPT_RESTART = 256, OPT_SAVE, OPT_BASELINE, OPT_BASELINE_TOL, OPT_PRINT, OPT_WALLTIME, OPT_RECORD,
+           OPT_COMPARE, OPT_PROGRESS };
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'},   {"set", required_argument, NULL, 's'},
         {"threads", required_argument, NULL, 't'},  {"report", required_argument, NULL, 'r'},
@@ -126,6 +133,9 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
         {"baseline-tol", required_argument, NULL, OPT_BASELINE_TOL},
         {"print-config", no_argument, NULL, OPT_PRINT},
         {"walltime", required_argument, NULL, OPT_WALLTIME},
+        {"baseline-record", required_argument, NULL, OPT_RECORD},
+        {"baseline-compare", required_argument, NULL, OPT_COMPARE},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
         {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
     memset(o, 0, sizeof *o);
@@ -158,6 +168,9 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
             if (!pel_opt_real(d->name, "--baseline-tol", optarg, 0.0, HUGE_VAL, &o->baseline_tol)) return PEL_EXIT_USAGE;
             break;
         case OPT_PRINT: o->print_config = 1; break;
+        case OPT_RECORD: o->record = optarg; break;
+        case OPT_COMPARE: o->compare = optarg; break;
+        case OPT_PROGRESS: o->progress = 1; break;
         case OPT_WALLTIME:
             if (!parse_walltime(optarg, &o->walltime)) {
                 fprintf(stderr, "%s: error: --walltime %s: expected [[HH:]MM:]SS, more than 0 s\n", d->name, optarg);
@@ -169,6 +182,28 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
         case 'V': o->version = 1; break;
         default: return pel_opt_missing(d->name, c, argv);
         }
+    }
+    if (o->baseline && o->compare) {
+        fprintf(stderr, "%s: error: --baseline and --baseline-compare: give one of them\n", d->name);
+        return PEL_EXIT_USAGE;
+    }
+    if (o->record && o->compare && strcmp(o->record, o->compare) == 0) {
+        fprintf(stderr, "%s: error: --baseline-record and --baseline-compare name the same directory '%s'\n",
+                d->name, o->record);
+        return PEL_EXIT_USAGE;
+    }
+    for (int k = 0; k < 2; k++) {
+        const char *dir = k ? o->compare : o->record;
+        if (dir && strlen(dir) > PEL_RUN_PATH_MAX - 64) {
+            fprintf(stderr, "%s: error: --baseline-%s: a directory name of %zu characters is too long (at most %d)\n",
+                    d->name, k ? "compare" : "record", strlen(dir), PEL_RUN_PATH_MAX - 64);
+            return PEL_EXIT_USAGE;
+        }
+    }
+    if ((o->record && !*o->record) || (o->compare && !*o->compare)) {
+        fprintf(stderr, "%s: error: --baseline-%s: an empty directory name\n", d->name,
+                o->record && !*o->record ? "record" : "compare");
+        return PEL_EXIT_USAGE;
     }
     return pel_opt_extra(d->name, argc, argv);
 }

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "common/run_internal.h"
@@ -106,6 +107,15 @@ const char *pel_run_signal_name(int sig)
 
 static void show_progress(run *r, long step, long total, int done);
 
+/* Erases the progress line from the terminal (before other output). */
+static void progress_clear(run *r)
+{
+    if (!r->progress_shown) return;
+    fprintf(stderr, "\r\033[K");
+    fflush(stderr);
+    r->progress_shown = 0;
+}
+
 static int checkpointing(const run *r)
 {
     return pel_run_has_checkpoints(r->d) &&
@@ -153,15 +163,39 @@ static int stopped_at(run *r, long step, long total, int sig)
 
 static int stopped(run *r, long step, long total) { return stopped_at(r, step, total, stop_signal); }
 
+/* The progress line (stderr): on a terminal one line rewritten in place at
+ * most 5 times a second and erased when the run ends or prints; forced by
+ * --progress onto a file or a pipe, a whole line at most once a second and
+ * a last one where the run ends.  The driver's hook appends its own part. */
 static void show_progress(run *r, long step, long total, int done)
 {
     if (!r->progress) return;
     double now = pel_wtime();
-    if (!done && now - r->t_progress < 0.2) return;
+    if (!done && now - r->t_progress < (r->progress_tty ? 0.2 : 1.0)) return;
     r->t_progress = now;
-    if (done) fprintf(stderr, "\r\033[K");
-    else fprintf(stderr, "\r%s: %s %ld/%ld (%.0f%%)", r->d->name, r->d->component->step_noun, step, total,
-                 total ? 100.0 * (double)step / (double)total : 100.0);
+    if (done && r->progress_tty) {
+        progress_clear(r);
+        return;
+    }
+    char line[512];
+    int k = snprintf(line, sizeof line, "%s: %s %ld/%ld (%.0f%%)", r->d->name, r->d->component->step_noun, step,
+                     total, total ? 100.0 * (double)step / (double)total : 100.0);
+    if (r->d->progress && k > 0 && (size_t)k + 3 < sizeof line) {
+        char own[256] = "";
+        r->d->progress(own, sizeof own, r->comp, pel_component_time(r->comp) - r->sim0, r->kernel_s);
+        own[sizeof own - 1] = '\0';
+        if (*own) snprintf(line + k, sizeof line - (size_t)k, ", %s", own);
+    }
+    if (r->progress_tty) {
+        /* one row: a line that wrapped could not be rewritten in place */
+        struct winsize ws;
+        if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 && strlen(line) >= ws.ws_col)
+            line[ws.ws_col - 1] = '\0';
+        fprintf(stderr, "\r%s\033[K", line);
+        r->progress_shown = 1;
+    } else {
+        fprintf(stderr, "%s\n", line);
+    }
     fflush(stderr);
 }
 
@@ -177,7 +211,7 @@ static void interval(run *r, long step, int verify, int timing)
     r->iv_last_step = step;
     r->iv_kernel = 0.0;
     if (timing && !r->o.quiet) {
-        show_progress(r, step, 0, 1);
+        progress_clear(r);
         pel_run_rate rate[PEL_RUN_MAX_RATES];
         const char *noun = r->d->component->step_noun;
         int nr = r->d->rates ? r->d->rates(r->params, iv->steps, iv->kernel_s, rate) : 0;
@@ -194,7 +228,7 @@ static void interval(run *r, long step, int verify, int timing)
     iv->checks = pel_verify_log_count(r->log);
     iv->failures = s ? 1 : pel_verify_log_failures(r->log);
     if (iv->failures && !r->o.quiet) {
-        show_progress(r, step, 0, 1);
+        progress_clear(r);
         printf("verification at %s %ld: %d FAILED\n", r->d->component->step_noun, step, iv->failures);
         pel_verify_log_print(r->log, stdout);
     }
@@ -214,6 +248,7 @@ static int advance_all(run *r, long start, long total)
         return pel_run_fail(r, PEL_EXIT_RUN);
     }
     r->iv_last_step = start;
+    r->sim0 = pel_component_time(r->comp);
     long tick = r->progress ? (total - start + 99) / 100 : 0; /* chunking changes no result */
     long chunk = 1; /* grows while a call takes under 0.1 s: a signal is seen soon */
     double kernel = 0.0, per_step = 0.0, ckpt_s = 0.1; /* slowest seen (a guess before any), for --walltime */
@@ -238,6 +273,7 @@ static int advance_all(run *r, long start, long total)
         pel_region_end(r->ctx, "advance");
         double dt = pel_wtime() - t0;
         kernel += dt;
+        r->kernel_s = kernel;
         r->iv_kernel += dt;
         if (s) return pel_run_fail(r, PEL_EXIT_RUN);
         if (dt / (double)(next - step) > per_step) per_step = dt / (double)(next - step);
@@ -282,6 +318,7 @@ static int check_outputs(run *r)
     if (checkpointing(r) &&
         (code = check_output(r, "run.checkpoint_file", pel_config_string(r->cfg, "run", "checkpoint_file"))) >= 0)
         return code;
+    if (r->o.record && (code = pel_run_record_check(r)) >= 0) return code;
     return -1;
 }
 
@@ -348,9 +385,12 @@ static int run_main(run *r, int argc, char **argv)
         sum->restart_file = r->o.restart;
     }
     if (r->o.baseline && (code = pel_run_open_baseline(r)) >= 0) return code;
+    if ((r->o.record || r->o.compare) && (code = pel_run_list_outputs(r)) >= 0) return code;
+    if (r->o.compare && (code = pel_run_open_baseline_dir(r)) >= 0) return code;
     sum->step_start = start;
     sum->step_end = total;
-    r->progress = !r->o.quiet && isatty(STDERR_FILENO);
+    r->progress_tty = isatty(STDERR_FILENO);
+    r->progress = !r->o.quiet && (r->o.progress || r->progress_tty);
     if ((code = advance_all(r, start, total)) >= 0) return code;
 
     pel_verify_log_clear(r->log);
@@ -360,18 +400,21 @@ static int run_main(run *r, int argc, char **argv)
     if (s) return pel_run_fail(r, PEL_EXIT_RUN);
     sum->final_log = r->log;
     if ((code = pel_run_fingerprints(r)) >= 0) return code;
-    if (r->o.baseline) {
-        sum->baseline_file = r->o.baseline;
+    if (r->o.baseline || r->o.compare) {
+        sum->baseline_file = r->o.baseline ? r->o.baseline : r->bl_state;
         sum->baseline_tol = r->o.baseline_tol;
         if ((code = pel_run_compare_baseline(r)) >= 0) return code;
     }
     if (d->finish && d->finish(r->comp)) return pel_run_fail(r, PEL_EXIT_RUN);
+    if (r->o.compare && (code = pel_run_compare_outputs(r)) >= 0) return code;
     if (d->rates) sum->nrates = d->rates(r->params, total - start, sum->kernel_seconds, sum->rates);
     sum->component = r->comp;
     sum->details_json = d->report_json;
     sum->details_print = d->report_print;
     if (r->o.save && pel_run_checkpoint(r, r->o.save, total)) return pel_run_fail(r, PEL_EXIT_RUN);
+    if (r->o.record && pel_run_record(r, total)) return pel_run_fail(r, PEL_EXIT_RUN);
     if (stop_signal) return stopped(r, total, total);
+    if (r->o.compare) pel_run_baseline_summary(r);
 
     int failed = pel_verify_log_failures(r->log) > 0;
     for (int i = 0; i < r->niv; i++) failed |= r->iv[i].checks >= 0 && r->iv[i].failures > 0;

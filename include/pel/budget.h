@@ -51,6 +51,9 @@ void pel_budget_content(pel_budget *b, int comp, double total);
  * given (0 when all were 0): what a closure test compares with its
  * tolerance ("closes to 1e-12 of the total"). */
 double pel_budget_end_interval(pel_budget *b, double seconds);
+/* What the last pel_budget_end_interval returned (0 before any interval and
+ * after a restore): the last interval's closure, e.g. for a progress line. */
+double pel_budget_closure(const pel_budget *b);
 
 enum { PEL_BUDGET_INTERVAL = 0, PEL_BUDGET_CUMULATIVE = 1 };
 /* The mean rate of an entry over the last interval or the run so far (unit). */

@@ -19,6 +19,7 @@ struct pel_budget {
     char comp[MAX_COMP][NAME], term[MAX_TERMS][NAME];
     double *cur, *last, *cum;
     double scale; /* the largest |rate * dt| added, or content given, this interval */
+    double closure; /* what the last end_interval returned */
 };
 
 static int bad_name(const char *s) { return !s || !*s || strlen(s) >= NAME; }
@@ -121,8 +122,11 @@ double pel_budget_end_interval(pel_budget *b, double seconds)
         b->cur[i] = 0.0;
     }
     b->scale = 0.0;
+    b->closure = rel;
     return rel;
 }
+
+double pel_budget_closure(const pel_budget *b) { return b ? b->closure : NAN; }
 
 static const double *table(const pel_budget *b, int which) { return which ? b->cum : b->last; }
 
@@ -216,5 +220,6 @@ pel_status pel_budget_restore(pel_budget *b, const pel_field *in)
     memset(b->cur, 0, cells(b) * sizeof(double));
     memset(b->last, 0, cells(b) * sizeof(double));
     b->scale = 0.0;
+    b->closure = 0.0;
     return PEL_OK;
 }
