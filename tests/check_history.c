@@ -4,6 +4,7 @@
  * refusals. */
 #include <config.h>
 
+#include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,6 +150,96 @@ START_TEST(writes_cf_and_reads_back)
 END_TEST
 #endif
 
+#if HAVE_NETCDF
+/* Two records of tas and sst (sst alone, or one record, when asked);
+ * record 1's sst at (lat_ocn 3, lon_ocn 5) moved up by one ULP when bump. */
+static void write_pair(pel_context *ctx, const char *path, int bump, int nvars, int records)
+{
+    grids g;
+    make_grids(&g);
+    pel_history *h;
+    ck_assert_ok(pel_history_create(ctx, path, "test", g.g, 2, vars + 2 - nvars, nvars, &h));
+    double a[NY * NX], b[FY * FX];
+    const double *v[2] = {a, b};
+    for (int r = 0; r < records; r++) {
+        for (int i = 0; i < NY * NX; i++) a[i] = r * 100 + i;
+        for (int i = 0; i < FY * FX; i++) b[i] = -r - 0.5 * i;
+        if (bump && r == 1) b[3 * FX + 5] = nextafter(b[3 * FX + 5], INFINITY);
+        ck_assert_ok(pel_history_append(h, r, r, nvars == 2 ? v : v + 1));
+    }
+    ck_assert_ok(pel_history_close(h));
+}
+
+static const pel_history_diff *entry(const pel_history_diff *d, int n, const char *var)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(d[i].var, var) == 0) return &d[i];
+    ck_abort_msg("no entry for %s", var);
+    return NULL;
+}
+
+/* pel_history_compare: every variable (the coordinates and their bounds
+ * too) in the reference's order; one value one ULP apart found with its
+ * (time, lat_ocn, lon_ocn) indices and both values; a missing variable and
+ * another record count named. */
+START_TEST(compares_variable_by_variable)
+{
+    pel_context *ctx = test_context(1);
+    char *dir = tmpdir(), ref[128], same[128], bumped[128], fewer[128], shorter[128];
+    snprintf(ref, sizeof ref, "%s/ref.nc", dir);
+    snprintf(same, sizeof same, "%s/same.nc", dir);
+    snprintf(bumped, sizeof bumped, "%s/bumped.nc", dir);
+    snprintf(fewer, sizeof fewer, "%s/fewer.nc", dir);
+    snprintf(shorter, sizeof shorter, "%s/shorter.nc", dir);
+    write_pair(ctx, ref, 0, 2, 2);
+    write_pair(ctx, same, 0, 2, 2);
+    write_pair(ctx, bumped, 1, 2, 2);
+    write_pair(ctx, fewer, 0, 1, 2);
+    write_pair(ctx, shorter, 0, 2, 1);
+    pel_history_diff *d;
+    int n;
+    ck_assert_ok(pel_history_compare(ctx, same, ref, &d, &n));
+    /* time, time_bnds, lat/lon and lat_ocn/lon_ocn with bounds, tas, sst */
+    ck_assert_int_eq(n, 12);
+    for (int i = 0; i < n; i++) ck_assert_msg(!d[i].problem[0] && !d[i].d.differing, "%s differs", d[i].var);
+    free(d);
+    ck_assert_ok(pel_history_compare(ctx, bumped, ref, &d, &n));
+    const pel_history_diff *e = entry(d, n, "sst");
+    ck_assert_uint_eq(e->d.differing, 1);
+    ck_assert_uint_eq(e->d.max_ulp, 1);
+    ck_assert_int_eq(e->rank, 3);
+    ck_assert_str_eq(e->dim[0], "time");
+    ck_assert_str_eq(e->dim[1], "lat_ocn");
+    ck_assert_str_eq(e->dim[2], "lon_ocn");
+    ck_assert_uint_eq(e->abs_at[0], 1);
+    ck_assert_uint_eq(e->abs_at[1], 3);
+    ck_assert_uint_eq(e->abs_at[2], 5);
+    ck_assert(e->ulp_at[0] == 1 && e->ulp_at[1] == 3 && e->ulp_at[2] == 5);
+    ck_assert(e->b == -27.5 && e->a == nextafter(-27.5, INFINITY)); /* -1 - 0.5 (3 * 16 + 5) */
+    ck_assert(!entry(d, n, "tas")->d.differing && !entry(d, n, "lat_ocn")->d.differing);
+    free(d);
+    ck_assert_ok(pel_history_compare(ctx, fewer, ref, &d, &n));
+    ck_assert_str_eq(entry(d, n, "tas")->problem, "missing from this run's file");
+    ck_assert(!entry(d, n, "sst")->problem[0] && !entry(d, n, "sst")->d.differing);
+    free(d);
+    ck_assert_ok(pel_history_compare(ctx, ref, fewer, &d, &n));
+    ck_assert_str_eq(entry(d, n, "tas")->problem, "not in the reference");
+    free(d);
+    ck_assert_ok(pel_history_compare(ctx, shorter, ref, &d, &n));
+    ck_assert_str_eq(entry(d, n, "sst")->problem, "has time 1, the reference time 2");
+    ck_assert(!entry(d, n, "lat")->problem[0]);
+    free(d);
+    char missing[160];
+    snprintf(missing, sizeof missing, "%s/missing.nc", dir);
+    ck_assert_fails(ctx, pel_history_compare(ctx, missing, ref, &d, &n), PEL_EIO, "missing.nc");
+    const char *const all[5] = {ref, same, bumped, fewer, shorter};
+    for (int i = 0; i < 5; i++) unlink(all[i]);
+    rmdir(dir);
+    pel_context_destroy(ctx);
+}
+END_TEST
+#endif
+
 START_TEST(refusals_leave_nothing)
 {
     pel_context *ctx = test_context(1);
@@ -177,6 +268,9 @@ START_TEST(refusals_leave_nothing)
     pel_history_abort(h); /* a run that stops: no file, no temporary */
 #else
     ck_assert_fails(ctx, pel_history_create(ctx, path, NULL, g.g, 2, vars, 2, &h), PEL_ENOTSUP, "libnetcdf-dev");
+    pel_history_diff *d;
+    int n;
+    ck_assert_fails(ctx, pel_history_compare(ctx, path, path, &d, &n), PEL_ENOTSUP, "no NetCDF");
 #endif
     ck_assert_int_eq(entries(dir), 0);
     rmdir(dir);
@@ -191,6 +285,7 @@ static Suite *history_suite(void)
     tcase_set_timeout(tc, 60);
 #if HAVE_NETCDF
     tcase_add_test(tc, writes_cf_and_reads_back);
+    tcase_add_test(tc, compares_variable_by_variable);
 #endif
     tcase_add_test(tc, refusals_leave_nothing);
     suite_add_tcase(s, tc);
