@@ -1,8 +1,9 @@
 /* pel-bench's climate suite: the coupled model (pel/climate.h) at its
  * default configuration (pel-climate's built-in one: an aquaplanet at 18
- * bands, ratio 2, hourly coupling, the ocean daily), in simulated years per
- * day (SYPD), at 1 thread and at the run's thread count, with the
- * components one after another (sequential), as tasks and as nested teams;
+ * bands, ratio 2, hourly coupling, the ocean daily), 10 simulated days a
+ * repetition, in simulated years per day (SYPD), at 1 thread and at the
+ * run's thread count, with the components one after another (sequential),
+ * as tasks and as nested teams;
  * the concurrency gain of a mode is the sequential time over its time in
  * the same repetition.  Repetitions interleave every (threads, mode) pair,
  * so a machine shared with other work slows all alike; the models keep
@@ -49,7 +50,7 @@ static int same_bits(pel_climate *a, pel_climate *b)
 
 static int suite_run(const pel_bench_env *env, pel_bench_out *out)
 {
-    const long n = env->quick ? 12 : 30 * 24; /* intervals a repetition: half a day or 30 simulated days */
+    const long n = env->quick ? 12 : 10 * 24; /* intervals a repetition: half a day or 10 simulated days */
     int nt = env->threads > 1 ? 2 : 1, tlist[MAXT] = {1, env->threads};
     run runs[MAXT];
     memset(runs, 0, sizeof runs);
