@@ -23,7 +23,8 @@
 #include "common/driver.h"
 
 static const pel_bench_suite *const suites[] = {&pel_bench_stream, &pel_bench_heat, &pel_bench_poisson,
-                                                &pel_bench_npb, &pel_bench_compare, &pel_bench_ocean_suite};
+                                                &pel_bench_npb, &pel_bench_compare, &pel_bench_ocean_suite,
+                                                &pel_bench_climate};
 enum { NSUITES = sizeof suites / sizeof suites[0] };
 
 static const char usage[] =

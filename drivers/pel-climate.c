@@ -25,7 +25,7 @@ static const pel_cfg_key climate_keys[] = {
     {"climate", "evap_days", PEL_CFG_REAL, 1e-6, 1e9, NULL, "evaporation time scale 1/ce, days"},
     {"climate", "wind_drag", PEL_CFG_REAL, 0, 1e3, NULL, "rho_air C_d for the wind stress on the ocean, kg/m^3 (0: none)"},
     {"climate", "history", PEL_CFG_STRING, 0, 0, NULL, "write daily and monthly means to PREFIX.daily.nc and PREFIX.monthly.nc (empty: none)"},
-    {"climate", "check_ncc81", PEL_CFG_BOOL, 0, 0, NULL, "verify that the global mean is NCC81's (steady state without ice)"},
+    {"climate", "check_ncc81", PEL_CFG_BOOL, 0, 0, NULL, "verify the NCC81 steady state (no ocean transport): its global mean, and with ice its edge"},
     {"atmosphere", "Q", PEL_CFG_REAL, 0, 1e4, NULL, "insolation Q/4, W/m^2 (NCC81: 334.4)"},
     {"atmosphere", "ice_albedo", PEL_CFG_BOOL, 0, 0, NULL, "ice-albedo feedback"},
     {"atmosphere", "heat_capacity", PEL_CFG_REAL, 1, 1e12, NULL, "atmosphere heat capacity C, J/m^2/K"},

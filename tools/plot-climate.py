@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Draw pel-climate's history as PNG: maps of the surface air temperature,
-the SST and the soil temperature at the last record, and the zonal mean of
-the air temperature against NCC81's analytic profile (the no-ice Legendre
-solution with NCC81's constants).
+the SST and the soil temperature at the last record, of the ocean's
+barotropic transport streamfunction (Sv; u = -dpsi/dy, v = dpsi/dx, so the
+flow runs clockwise around a maximum), and the zonal mean of the air temperature against NCC81's
+analytic profile (the no-ice Legendre solution with NCC81's constants).
 
 Usage: plot-climate.py HISTORY.nc OUTDIR
 Reads only the history file (xarray + matplotlib, Debian's python3-xarray,
@@ -57,6 +58,18 @@ def main(argv):
         ax.set_title("%s (%s), %s" % (title, ds[var].attrs.get("units", ""), when))
         fig.savefig(os.path.join(out, var + ".png"), dpi=100)
         plt.close(fig)
+    drawn = [v for v in ("tas", "sst", "tsl") if v in ds]
+    if "psi" in ds:
+        psi = last["psi"]
+        fig, ax = plt.subplots(figsize=(8, 4))
+        lim = float(np.nanmax(np.abs(psi.values))) or 1.0
+        psi.plot(ax=ax, cmap="PuOr_r", vmin=-lim, vmax=lim, cbar_kwargs={"label": "Sv"})
+        lon, lat = psi[psi.dims[1]].values, psi[psi.dims[0]].values
+        ax.contour(lon, lat, psi.values, levels=np.linspace(-lim, lim, 11), colors="k", linewidths=0.5)
+        ax.set_title("ocean barotropic streamfunction (Sv), %s" % when)
+        fig.savefig(os.path.join(out, "psi.png"), dpi=100)
+        plt.close(fig)
+        drawn.append("psi")
     zonal = last["tas"].mean("lon")
     x = np.sin(np.radians(ds.lat.values))
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -70,7 +83,7 @@ def main(argv):
     ax.legend()
     fig.savefig(os.path.join(out, "zonal.png"), dpi=100)
     plt.close(fig)
-    print("plot-climate: wrote %s/{tas,sst,tsl,zonal}.png" % out)
+    print("plot-climate: wrote %s/{%s}.png" % (out, ",".join(drawn + ["zonal"])))
     return 0
 
 

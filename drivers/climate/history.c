@@ -9,7 +9,7 @@
 #include "climate/history.h"
 #include "common/history.h"
 
-enum { NVARS = 5, DAY = 86400 };
+enum { NVARS = 6, DAY = 86400 };
 
 typedef struct hist_state {
     pel_context *ctx;
@@ -21,6 +21,7 @@ typedef struct hist_state {
     double t0[2];               /* start of the current period, days */
     double *coord;              /* the grids' coordinates */
     double *mrso;               /* soil water in kg/m2 */
+    double *psi;                /* the ocean's barotropic streamfunction, Sv */
     pel_history_grid grids[2];
     size_t ncoarse, nfine;
 } hist_state;
@@ -30,7 +31,9 @@ static const pel_history_var vars[NVARS] = {
     {"pr", "precipitation", "kg m-2 s-1", "precipitation_flux", 0},
     {"sst", "sea surface temperature", "degC", "sea_surface_temperature", 1},
     {"tsl", "soil temperature", "K", "soil_temperature", 1},
-    {"mrso", "soil water", "kg m-2", "mass_content_of_water_in_soil", 1}};
+    {"mrso", "soil water", "kg m-2", "mass_content_of_water_in_soil", 1},
+    {"psi", "ocean barotropic transport streamfunction (Sv, zero at the southern wall)", "1e6 m3 s-1",
+     "ocean_barotropic_streamfunction", 1}};
 
 static void params_default(void *p)
 {
@@ -50,6 +53,7 @@ static void destroy(void *v)
     pel_component_destroy(s->inner);
     free(s->coord);
     free(s->mrso);
+    free(s->psi);
     free(s);
 }
 
@@ -89,7 +93,8 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     size_t nco = 2 * (gc.ny + gc.nx + 1) + 2 * (gf.ny + gf.nx + 1);
     s->coord = malloc(nco * sizeof(double));
     s->mrso = malloc(gf.cells * sizeof(double));
-    if (!s->coord || !s->mrso) {
+    s->psi = malloc(gf.cells * sizeof(double));
+    if (!s->coord || !s->mrso || !s->psi) {
         destroy(s);
         return pel_error(ctx, PEL_ENOMEM, "pel-climate: out of memory for the history");
     }
@@ -144,6 +149,8 @@ static pel_status record(hist_state *s, long step)
     if (st) return st;
     for (size_t i = 0; i < s->nfine; i++) s->mrso[i] = 1000.0 * ((const double *)w.data)[i];
     v[4] = s->mrso;
+    if ((st = pel_climate_streamfunction(c, s->psi))) return st;
+    v[5] = s->psi;
     double t = (double)step * s->dt / DAY; /* days, at the end of this interval */
     for (int i = 0; i < 2; i++) pel_history_mean_add(s->mean[i], s->dt, v);
     if (fmod((double)step * s->dt, (double)DAY) != 0.0) return PEL_OK;

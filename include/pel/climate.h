@@ -65,7 +65,7 @@ typedef struct pel_climate_params {
     pel_concurrent_mode mode;
     int threads[PEL_CLIMATE_NCOMP]; /* per component (teams mode; 0: split the context's evenly) */
     long rebalance_every;  /* intervals between automatic re-layouts (teams mode); 0: never */
-    int check_ncc81;       /* verify: the global mean is NCC81's (for a steady state without ice) */
+    int check_ncc81;       /* verify the NCC81 steady state (without ocean transport; with ice: its edge too) */
 } pel_climate_params;
 
 /* An aquaplanet at 18 bands, ratio 2, hourly coupling, the ocean daily on
@@ -98,9 +98,35 @@ void pel_climate_get_timing(const pel_climate *c, pel_climate_timing *t);
 
 /* Invariants: climate.heat_budget and climate.water_budget (the largest
  * closure residual of an interval, relative, at most 1e-12), climate.ncc81
- * (check_ncc81: the global mean of T against NCC81's T_0), then every
+ * (check_ncc81: the global mean of T against NCC81's T_0; with the ice
+ * feedback also climate.ncc81_ice_edge, the edge within a band of NCC81's
+ * x_s, and the mean against the one of the model's edge), then every
  * component's own. */
 pel_status pel_climate_verify(pel_climate *c, pel_verify_log *log);
+
+/* NCC81's closed forms with the ice-albedo feedback (p: the atmosphere's
+ * constants A, B, D, Q, S2, Ts, a0, a2, b0):
+ * pel_climate_ncc81_ice_edge: the ice edge x_s = sin(latitude) of the
+ * stable branch, the root above the minimum of NCC81's equation 37,
+ * Q(x_s) = (Ts + A/B) / sum_n H_n(x_s) P_n(x_s) / (n(n+1) D + B) summed over
+ * even n to 1000, H_n(x_s) = (2n+1) int_0^1 S a P_n with the coalbedo b0
+ * poleward of x_s; 1 when Q is above Q(1) (no ice), -1 below the minimum
+ * (only a snowball); q_min (may be NULL) receives the minimum of Q(x_s) on
+ * a 1/200 grid of x_s.  NCC81's constants: x_s = 0.9488 at Q = 334.4,
+ * minimum about 294.8.
+ * pel_climate_ncc81_mean: the steady global mean (Q H_0(xs) - A)/B with
+ * ice poleward of |x| = xs in both hemispheres (xs = 1: none, 0: all). */
+double pel_climate_ncc81_ice_edge(const pel_atmosphere_params *p, double *q_min);
+double pel_climate_ncc81_mean(const pel_atmosphere_params *p, double xs);
+
+/* The ocean's barotropic transport streamfunction, in Sv (1e6 m3/s), at
+ * the fine grid's ny x nx cell centres (band order, as every fine field):
+ * at the corners psi = 0 on the southern wall and psi(i, j+1) = psi(i, j)
+ * - U(i, j) dy up each column of west faces, U = H u (linear) or the face's
+ * h u, zero on a face next to land, in the ocean's plane (x = R lambda,
+ * y = R mu, dy = 2R / ny); a cell's value is the mean of its four corners.
+ * Steady flow has v = dpsi/dx; a zonal jet U(y) gives psi = -int U dy. */
+pel_status pel_climate_streamfunction(pel_climate *c, double *psi);
 
 /* The component interface (pel/component.h): params pel_climate_params; a
  * step is a coupling interval; result fields atmosphere/T, atmosphere/q,

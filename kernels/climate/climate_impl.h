@@ -41,7 +41,8 @@ struct pel_climate {
     unsigned char *wet;   /* the ocean's mask */
     double *cpl[CPL_NFIELDS];
     double scal[4];       /* ocean-accumulation count, worst heat and water residuals, spare */
-    double *ta, *qa, *w1, *w2, *w3; /* fine scratch */
+    double *ta, *qa, *w1, *w2; /* fine scratch */
+    double *psi_row;      /* 2 nx: the streamfunction's corners */
     double *prev_c[2];    /* the atmosphere's T and q before the interval */
     double *prev_f[3];    /* the land's T_soil and W, the ocean's hT */
     int prev_valid;       /* prev_* hold the state now (0 after create, restore or a failed interval) */

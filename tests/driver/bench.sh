@@ -12,9 +12,17 @@ grep -q "triad bandwidth (STREAM loop)" out.txt || fail "stream suite printed no
 grep -q "heat 2D" out.txt && fail "--suite stream ran the heat suite too"
 grep -q '"suites": "stream"' s.json || fail "the report does not record the suites"
 run_ok "$BENCH" --help
-for s in stream heat poisson npb compare; do
+for s in stream heat poisson npb compare climate; do
     grep -q "^ *$s " out.txt || fail "--help does not list the $s suite"
 done
+
+# ---- climate: SYPD by mode at 1 and 2 threads, the gains, the same bits ------
+run_ok "$BENCH" --suite climate --quick --reps 1 --threads 2 --report c.json
+for w in "1T sequential" "1T tasks" "1T teams" "2T sequential" "2T tasks" "2T teams" "2T gain, tasks" "2T gain, teams"; do
+    grep -q "climate $w" out.txt || fail "climate suite: no '$w'"
+done
+grep -q "every mode and thread count holds the same bits" out.txt || fail "climate suite: modes differ"
+grep -q '"name": "climate 2T gain, tasks"' c.json || fail "climate suite: no gain in the report"
 
 # ---- npb: each kernel a child process, setup and solve apart ----------------
 run_ok "$BENCH" --suite npb --quick --reps 1 --threads 2 --kernels is,ep --report n.json
@@ -78,7 +86,7 @@ printf '#!/bin/sh\necho hello\n' >npbdir/is.S.x
 expect_exit 3 "npbdir/is.S.x printed no \"Time in seconds =\"" "$BENCH" --suite compare --quick --reps 1 --kernels is --npb-dir npbdir
 
 # ---- bad usage: one line, exit 2, nothing run, no report --------------------
-expect_exit 2 "pel-bench: error: --suite bogus: unknown suite 'bogus' (expected stream, heat, poisson, npb, compare or ocean)" \
+expect_exit 2 "pel-bench: error: --suite bogus: unknown suite 'bogus' (expected stream, heat, poisson, npb, compare, ocean or climate)" \
     "$BENCH" --quick --suite bogus
 expect_exit 2 "pel-bench: error: --suite stream,,x: unknown suite ''" "$BENCH" --quick --suite stream,,x
 expect_exit 2 "pel-bench: error: --suite '': no suite named" "$BENCH" --quick --suite ""

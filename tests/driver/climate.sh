@@ -75,6 +75,11 @@ expect_exit 2 "the ocean's coupling is unstable" "$CLIMATE" $C --set ocean.depth
 # relative to the file)
 run_ok "$CLIMATE" --config "$srcdir/data/climate/ncc81.ini" --threads 1
 grep -q "PASS climate.ncc81_mean" out.txt || { cat out.txt >&2; fail "NCC81: the global mean is not T_0"; }
+# and with the ice-albedo feedback at 72 bands: the ice edge within a band
+# of NCC81's x_s = 0.9488, the mean that of the model's edge
+run_ok "$CLIMATE" --config "$srcdir/data/climate/ice-edge.ini" --threads 2
+grep -q "PASS climate.ncc81_ice_edge" out.txt || { cat out.txt >&2; fail "NCC81: the ice edge is not within a band of 0.9488"; }
+grep -q "PASS climate.ncc81_mean" out.txt || { cat out.txt >&2; fail "NCC81: the mean with ice is not the edge's"; }
 echo "bad configurations: one line, exit 2"
 
 # ---- history files (CF NetCDF) and the plots drawn from them ------------------
@@ -89,9 +94,13 @@ d = xarray.open_dataset('h.daily.nc')
 assert d.tas.shape == (2, 8, 16) and d.sst.shape == (2, 32, 64), d
 assert d.time.dt.day.values.tolist() == [1, 2]
 assert d.tas.attrs['units'] == 'degC'
+p = d.psi
+assert p.shape == (2, 32, 64) and p.dims[1:] == ('lat_ocn', 'lon_ocn'), p
+assert p.attrs['units'] == '1e6 m3 s-1' and p.attrs['standard_name'] == 'ocean_barotropic_streamfunction', p.attrs
+assert abs(float(p[-1].max())) + abs(float(p[-1].min())) > 0.01, 'the wind-driven ocean does not move'
 " || fail "history: xarray does not read the daily file as expected"
         /usr/bin/python3 "$srcdir/tools/plot-climate.py" h.daily.nc plots >/dev/null || fail "plot-climate.py failed"
-        for p in tas sst tsl zonal; do [ -s plots/$p.png ] || fail "plot-climate.py drew no $p.png"; done
+        for p in tas sst tsl psi zonal; do [ -s plots/$p.png ] || fail "plot-climate.py drew no $p.png"; done
         echo "history: daily and monthly files read by xarray; plots drawn"
     else
         echo "history: written; python3-xarray, python3-netcdf4 or python3-matplotlib missing: skipped reading and plotting"
