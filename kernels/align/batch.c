@@ -50,7 +50,7 @@ static void one_pair(batch *B, size_t idx, void *work, int t)
     size_t na = pel_seqset_len(B->qs, q), nb = pel_seqset_len(B->db, d);
     for (int w = 0; w < 3; w++) {
         peli_striped *sp = B->prof[q * 3 + w];
-        if (!sp || nb == 0) continue;
+        if (!sp || nb == 0 || !peli_striped_fits(B->al, 8 << w, na, nb)) continue;
         int sat = 0;
         long s = peli_striped_score(sp, b, nb, work, &sat);
         if (!sat) {
@@ -149,7 +149,7 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
     }
     if (st != PEL_OK) goto done;
     /* query profiles for each usable width from the first one */
-    int simd = al->p.mode == PEL_ALIGN_LOCAL && al->level > PELI_ALIGN_SCALAR;
+    int simd = al->level > PELI_ALIGN_SCALAR;
     static const int widths[3] = {8, 16, 32};
     size_t work_bytes = 2 * (maxd + 1) * sizeof(int32_t);
     int first = 0, levels = 0;
@@ -157,7 +157,7 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
         for (size_t q = 0; q < B.nq; q++) {
             size_t nq = pel_seqset_len(queries, q);
             for (int w = 0; w < 3; w++) {
-                if ((al->p.width && widths[w] < al->p.width) || !peli_striped_width_ok(al, widths[w]) ||
+                if ((al->p.width && widths[w] < al->p.width) || !peli_striped_fits(al, widths[w], nq, 0) ||
                     nq == 0)
                     continue;
                 if (!first) first = widths[w];

@@ -1,29 +1,72 @@
-/* One instance of the striped Smith-Waterman kernel (Farrar, Bioinformatics
- * 23(2), 2007), included by striped.c once per instruction set and lane
- * width.  The includer defines:
- *   NAME(f)  this instance's name of f
- *   VT, ET   the vector type and its lane type; LANES lanes per vector
- *   VNEG     the lanes' minus infinity (saturating widths: the lane minimum)
- *   VTOP     the lane maximum of a saturating width, 0 for 32 bits
- *   VSET1(x), VZERO(), VLOAD(p), VSTORE(p, v)
- *   VADDS(a, b), VSUBS(a, b)  saturating for 8 and 16 bits
- *   VMAX(a, b), VANYGT(a, b)  (some lane of a > b)
- *   VSHL1(a)  lane k <- lane k - 1, lane 0 <- 0
+/* One instance of the striped kernels (Farrar, Bioinformatics 23(2), 2007):
+ * the query profile, local (Smith-Waterman) and global (Needleman-Wunsch)
+ * scoring, included by striped.c once per instruction set and lane width.
+ * The includer defines, for the instruction set:
+ *   ISA            the instance names' suffix (avx2, avx512)
+ *   VBITS          bits per vector; VT the vector type
+ *   VZERO(), VLOAD(p), VSTORE(p, v)
+ *   VOP(op)        the intrinsic of op on this ISA (_mm256_ ## op, through
+ *                  PEL_CAT(a, b), which pastes its expanded arguments)
+ *   VANYGT_(cmp, a, b)  some lane of a > b, given the compare intrinsic
+ *   SHL_BYTES(a, NB)    the vector up by NB bytes, zeros shifted in
+ * and EW, the lane width in bits (8, 16 or 32).  Everything that depends on
+ * the width is derived here, so the three widths share one body.
  *
  * The query is laid out in stripes: lane k of segment s holds query position
  * k * seglen + s.  The main loop runs down the segments with F carried within
  * each lane; the lazy-F loop then carries F across the lanes (from lane k's
- * last segment into lane k + 1's first), correcting H and the next column's E
- * while a candidate F can still beat H - gap_open somewhere and is positive:
- * a gap value <= 0 can never raise an H (which is at least 0), nor can
- * anything derived from it, so a local alignment stops there (most columns
- * of unrelated sequences need no pass at all).  F shifts minus
- * infinity into lane 0 (query position 0 has no cell above it); H, which
- * shifts in the zeros of row 0, never falls below 0, so only saturation at
- * the top can spoil a score: a maximum at the lane's largest value is
- * reported as saturated (then striped.c rescores at the next width). */
+ * last segment into lane k + 1's first), correcting H and the next column's
+ * E while a candidate F can still beat H - gap_open somewhere. */
 
-static void NAME(profile)(const pel_align *al, const uint8_t *q, size_t nq, size_t seglen, void *profv)
+#define PEL_CAT3(a, b, c) PEL_CAT(PEL_CAT(a, b), c)
+#define NAME(f) PEL_CAT3(f##_, ISA, PEL_CAT(_, EW))
+#define LANES (VBITS / EW)
+
+#if EW == 8
+#define ET int8_t
+#define VNEG INT8_MIN
+#define VTOP INT8_MAX /* the top of a saturating lane */
+#define VADDS(a, b) VOP(adds_epi8)((a), (b))
+#define VSUBS(a, b) VOP(subs_epi8)((a), (b))
+#elif EW == 16
+#define ET int16_t
+#define VNEG INT16_MIN
+#define VTOP INT16_MAX
+#define VADDS(a, b) VOP(adds_epi16)((a), (b))
+#define VSUBS(a, b) VOP(subs_epi16)((a), (b))
+#else
+/* 32 bits never saturate: minus infinity is -2^29, and the callers refuse
+ * lengths whose scores could approach it (peli_align_check_sizes) */
+#define ET int32_t
+#define VNEG PELI_ALIGN_NEG
+#define VTOP 0 /* no saturation check */
+#define VADDS(a, b) VOP(add_epi32)((a), (b))
+#define VSUBS(a, b) VOP(sub_epi32)((a), (b))
+#endif
+#define VSET1(x) VOP(PEL_CAT(set1_epi, EW))((ET)(x))
+#define VMAX(a, b) VOP(PEL_CAT(max_epi, EW))((a), (b))
+#define VMIN(a, b) VOP(PEL_CAT(min_epi, EW))((a), (b))
+#define VANYGT(a, b) VANYGT_(VOP(PEL_CAT(cmpgt_epi, EW)), (a), (b))
+#define VSHL1(a) SHL_BYTES((a), EW / 8) /* lane k <- lane k - 1, lane 0 <- 0 */
+
+/* A vector of v in lane 0 and rest elsewhere. */
+static inline VT NAME(lane0)(long v, long rest)
+{
+    ET lane[LANES];
+    for (int k = 0; k < LANES; k++) lane[k] = (ET)rest;
+    lane[0] = (ET)v;
+    VT x;
+    memcpy(&x, lane, sizeof lane);
+    return x;
+}
+
+/* The profile: for each residue code c, seglen vectors of s(q_i, c).  A
+ * position past the query holds pad: minus infinity for local scoring (its
+ * H stays 0), 0 for global (its H then stays between the values of the real
+ * rows above it and never trips the saturation check; nothing below the
+ * query reads it). */
+static void NAME(profile)(const pel_align *al, const uint8_t *q, size_t nq, size_t seglen, int pad,
+                          void *profv)
 {
     VT *prof = profv;
     ET lane[LANES];
@@ -31,25 +74,29 @@ static void NAME(profile)(const pel_align *al, const uint8_t *q, size_t nq, size
         for (size_t s = 0; s < seglen; s++) {
             for (int k = 0; k < LANES; k++) {
                 size_t i = (size_t)k * seglen + s;
-                lane[k] = i < nq ? (ET)al->s.sub[q[i]][c] : (ET)VNEG;
+                lane[k] = i < nq ? (ET)al->s.sub[q[i]][c] : (ET)pad;
             }
             memcpy(&prof[(size_t)c * seglen + s], lane, sizeof lane);
         }
 }
 
-static long NAME(score)(const void *profv, size_t seglen, const uint8_t *b, size_t nb, int open,
-                        int ext, void *workv, int *saturated)
+/* Local: the lazy-F pass also stops when no candidate is positive (a gap
+ * value <= 0 can never raise an H, which is at least 0, nor can anything
+ * derived from it), so most columns of unrelated sequences need no pass.  F
+ * shifts minus infinity into lane 0 (query position 0 has no cell above
+ * it); H, which shifts in the zeros of row 0, never falls below 0, so only
+ * saturation at the top can spoil a score: a maximum at the lane's largest
+ * value is reported as saturated (then the caller rescores wider). */
+static long NAME(local)(const peli_striped *sp, const uint8_t *b, size_t nb, void *workv,
+                        int *saturated)
 {
-    const VT *prof = profv;
+    const VT *prof = sp->prof;
+    const size_t seglen = sp->seglen;
     VT *work = workv;
-    const VT vopen = VSET1(open), vext = VSET1(ext), vzero = VZERO(), vneg = VSET1(VNEG);
+    const VT vopen = VSET1(sp->open), vext = VSET1(sp->ext), vzero = VZERO(), vneg = VSET1(VNEG);
+    const VT vneg0 = NAME(lane0)(VNEG, 0); /* minus infinity in lane 0, 0 elsewhere */
     VT *hst = work, *hld = work + seglen, *ebuf = work + 2 * seglen;
-    VT vmax = vzero, vneg0; /* vneg0: minus infinity in lane 0, 0 elsewhere */
-    {
-        ET lane0[LANES] = {0};
-        lane0[0] = (ET)VNEG;
-        memcpy(&vneg0, lane0, sizeof lane0);
-    }
+    VT vmax = vzero;
     for (size_t s = 0; s < seglen; s++) {
         VSTORE(&hst[s], vzero);
         VSTORE(&hld[s], vzero);
@@ -99,3 +146,109 @@ static long NAME(score)(const void *profv, size_t seglen, const uint8_t *b, size
     *saturated = VTOP > 0 && best >= VTOP;
     return best;
 }
+
+/* Global: column 0 holds H(i, 0) = -(open + (i - 1) ext), row 0 enters lane
+ * 0 of each column (H(0, j - 1) on the diagonal, F(1, j) = H(0, j) - open),
+ * and the score is H(nq, nb), read from its lane at the end.  Nothing is
+ * clamped at 0, so saturation can strike at both ends.  Saturating
+ * arithmetic only ever raises a value to the lane minimum (or lowers one to
+ * the maximum), so while every H stays at or above sp->low (the minimum
+ * plus open + ext + the largest penalty of the matrix) each candidate built
+ * from an H is exact, and one that was clamped (an E or F run far below)
+ * sits at the minimum, below every H, and never wins a max: the score is
+ * exact.  So the kernel keeps the running minimum and maximum of H and
+ * reports saturation when one left [low, top): the caller rescores wider.
+ * The boundary values themselves are checked before (peli_striped_fits). */
+static long NAME(global)(const peli_striped *sp, const uint8_t *b, size_t nb, void *workv,
+                         int *saturated)
+{
+    const VT *prof = sp->prof;
+    const size_t seglen = sp->seglen, nq = sp->nq;
+    const long open = sp->open, ext = sp->ext;
+    VT *work = workv;
+    const VT vopen = VSET1(open), vext = VSET1(ext), vneg = VSET1(VNEG);
+    const VT vneg0 = NAME(lane0)(VNEG, 0), vnegx = NAME(lane0)(0, VNEG);
+    const VT l0open = NAME(lane0)(open, 0), l0ext = NAME(lane0)(ext, 0);
+    VT *hst = work, *hld = work + seglen, *ebuf = work + 2 * seglen;
+    VT vmin = VSET1(VTOP), vmax = vneg;
+    {
+        ET lane[LANES];
+        for (size_t s = 0; s < seglen; s++) {
+            for (int k = 0; k < LANES; k++) {
+                size_t i = (size_t)k * seglen + s; /* row i + 1; rows past the query: row nq's */
+                size_t r = i < nq ? i + 1 : nq;
+                lane[k] = (ET)(-(open + (long)(r - 1) * ext));
+            }
+            memcpy(&hst[s], lane, sizeof lane);
+            VSTORE(&ebuf[s], vneg);
+        }
+    }
+    VT bdiag = VZERO(); /* H(0, j - 1) in lane 0 */
+    for (size_t j = 0; j < nb; j++) {
+        const VT *p = prof + (size_t)b[j] * seglen;
+        VT bcur = VSUBS(bdiag, j == 0 ? l0open : l0ext); /* H(0, j) */
+        VT vf = VADDS(VSUBS(bcur, l0open), vnegx);
+        VT vh = VADDS(VSHL1(VLOAD(&hst[seglen - 1])), bdiag);
+        bdiag = bcur;
+        VT *t = hld;
+        hld = hst;
+        hst = t;
+        for (size_t s = 0; s < seglen; s++) {
+            vh = VADDS(vh, VLOAD(&p[s]));
+            VT ve = VLOAD(&ebuf[s]);
+            vh = VMAX(vh, ve);
+            vh = VMAX(vh, vf);
+            if (VTOP > 0) {
+                vmin = VMIN(vmin, vh);
+                vmax = VMAX(vmax, vh);
+            }
+            VSTORE(&hst[s], vh);
+            VT hopen = VSUBS(vh, vopen);
+            VSTORE(&ebuf[s], VMAX(VSUBS(ve, vext), hopen));
+            vf = VMAX(VSUBS(vf, vext), hopen);
+            vh = VLOAD(&hld[s]);
+        }
+        vf = VADDS(VSHL1(vf), vneg0);
+        size_t s = 0;
+        for (;;) {
+            VT vh2 = VLOAD(&hst[s]);
+            VT hopen = VSUBS(vh2, vopen);
+            if (!VANYGT(vf, hopen)) break;
+            vh2 = VMAX(vh2, vf);
+            VSTORE(&hst[s], vh2);
+            if (VTOP > 0) vmax = VMAX(vmax, vh2);
+            VSTORE(&ebuf[s], VMAX(VLOAD(&ebuf[s]), VSUBS(vh2, vopen)));
+            vf = VSUBS(vf, vext);
+            if (++s == seglen) {
+                s = 0;
+                vf = VADDS(VSHL1(vf), vneg0);
+            }
+        }
+    }
+    ET lane[LANES];
+    memcpy(lane, &hst[(nq - 1) % seglen], sizeof lane);
+    long score = lane[(nq - 1) / seglen];
+    *saturated = 0;
+    if (VTOP > 0) {
+        ET lo[LANES], hi[LANES];
+        memcpy(lo, &vmin, sizeof lo);
+        memcpy(hi, &vmax, sizeof hi);
+        for (int k = 0; k < LANES; k++)
+            if (lo[k] < sp->low || hi[k] >= VTOP) *saturated = 1;
+    }
+    return score;
+}
+
+#undef PEL_CAT3
+#undef NAME
+#undef LANES
+#undef ET
+#undef VNEG
+#undef VTOP
+#undef VADDS
+#undef VSUBS
+#undef VSET1
+#undef VMAX
+#undef VMIN
+#undef VANYGT
+#undef VSHL1

@@ -45,19 +45,22 @@ long peli_align_scalar_score(const pel_align *al, const uint8_t *a, size_t na, c
 
 /* ---- striped SIMD (striped.c) ----------------------------------------------- */
 typedef struct peli_striped peli_striped;
-/* A query profile for local scoring at `width` bits on `level`; NULL when
- * out of memory. */
+/* A query profile for scoring in al's mode (local or global) at `width`
+ * bits on `level`; NULL when out of memory. */
 peli_striped *peli_striped_create(const pel_align *al, int level, int width, const uint8_t *q,
                                   size_t nq);
 void peli_striped_destroy(peli_striped *sp);
 /* Bytes of workspace peli_striped_score needs (64-byte aligned). */
 size_t peli_striped_work_bytes(const peli_striped *sp);
-/* The local score of the profile's query against b; *saturated = 1 when a
- * lane saturated (then the score is not valid: rescore wider). */
+/* The score of the profile's query against b (nb >= 1); *saturated = 1
+ * when a lane saturated (then the score is not valid: rescore wider). */
 long peli_striped_score(const peli_striped *sp, const uint8_t *b, size_t nb, void *work,
                         int *saturated);
 /* Whether `width` bits can hold this scoring's penalties at all. */
 int peli_striped_width_ok(const pel_align *al, int width);
+/* Whether `width` bits can hold a pair of na x nb residues at all: for
+ * global scoring the boundary values -(open + (n - 1) ext) must fit. */
+int peli_striped_fits(const pel_align *al, int width, size_t na, size_t nb);
 
 /* ---- alignment assembly (ref.c) ------------------------------------------- */
 /* Ops, traced backwards: 'M' (resolved to '=' or 'X' from the residues),

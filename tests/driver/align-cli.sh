@@ -59,6 +59,16 @@ done
 run_ok "$ALIGN" $gen --scalar
 grep "	" out.txt | cmp -s - ref.txt || fail "the scalar kernel differs"
 
+# global scores: the striped kernels (every first width) agree with the scalar one
+glob="--query $data/queries.fa --generate 30 --seed 5 --max-len 1500 --mode global"
+run_ok "$ALIGN" $glob --scalar
+grep "	" out.txt >gref.txt
+[ "$(wc -l <gref.txt)" -eq 90 ] || fail "global: expected 90 score lines"
+for w in 0 8 16 32; do
+    run_ok "$ALIGN" $glob --width $w --threads 2
+    grep "	" out.txt | cmp -s - gref.txt || fail "global width $w differs from the scalar kernel"
+done
+
 # --write-db writes the generated database, which reads back to the same scores
 run_ok "$ALIGN" $gen --write-db db.fa --quiet
 [ "$(grep -c '^>' db.fa)" -eq 60 ] || fail "db.fa: expected 60 records"
