@@ -520,6 +520,70 @@ START_TEST(num_batch)
 }
 END_TEST
 
+/* Pairs of one query run two at a time in a batch (the short-stripe scan
+ * path) or one at a time (long stripes, the lazy-F loop): a database of the
+ * query itself (DNA, match 1: score = its length, past the 8-bit top from
+ * 127 on), a mutated copy and unrelated sequences, of lengths that pair up,
+ * every score against the reference and the 8-bit rescorings counted. */
+START_TEST(num_batch_pairs)
+{
+    int isa = _i;
+    if ((int)pel_cpu_isa_native() < isa) {
+        printf("check_align: skipped %s: this CPU lacks it\n", isas[isa]);
+        return;
+    }
+    setenv("PEL_ISA", isas[isa], 1);
+    pel_context *ctx = tctx(1);
+    static const unsigned qlens[] = {40, 150, 700, 1500};
+    uint64_t x = 31337 + (uint64_t)isa;
+    for (size_t c = 0; c < sizeof qlens / sizeof qlens[0]; c++) {
+        size_t n = qlens[c];
+        char *q = random_seq(&x, "ACGT", n, NULL, 0);
+        char *db[6];
+        db[0] = random_seq(&x, "ACGT", n, q, n); /* a mutated copy */
+        db[1] = strdup(q);                          /* the query: score n */
+        db[2] = random_seq(&x, "ACGT", n, NULL, 0);
+        db[3] = random_seq(&x, "ACGT", n + 3, NULL, 0);
+        db[4] = strdup(q);
+        db[5] = random_seq(&x, "ACGT", n / 2 + 1, q, n);
+        size_t len = 0;
+        char *text = malloc(8 * (2 * n + 16));
+        for (int d = 0; d < 6; d++) len += (size_t)sprintf(text + len, ">d%d\n%s\n", d, db[d]);
+        pel_seqset *qs = NULL, *ds = NULL;
+        ck_assert_ok(pel_seqset_from_string(ctx, "q", q, &qs));
+        ck_assert_ok(pel_seqset_read_mem(ctx, "<db>", text, len, &ds));
+        pel_align_params p;
+        pel_align_params_default(&p);
+        p.matrix = "dna";
+        p.match = 1;
+        p.mismatch = -2;
+        p.gap_open = 3;
+        p.gap_extend = 1;
+        p.grain = (uint64_t)1 << 40; /* one task: every pair of the query is a neighbour */
+        pel_align *al = aligner_p(ctx, &p);
+        long sc[6];
+        pel_align_stats st;
+        ck_assert_ok(pel_align_batch(al, qs, ds, sc, &st));
+        uint64_t big = 0;
+        for (int d = 0; d < 6; d++) {
+            pel_align_result r;
+            ck_assert_ok(pel_align_reference(al, q, n, db[d], strlen(db[d]), 0, &r));
+            ck_assert_msg(sc[d] == r.score, "%s query %zu, d%d: %ld, reference %ld", isas[isa], n, d,
+                          sc[d], r.score);
+            big += r.score >= 127;
+        }
+        ck_assert_int_eq(sc[1], (long)n);
+        if (isa > 0) ck_assert_uint_eq(st.rescored8, big);
+        pel_align_destroy(al);
+        pel_seqset_destroy(qs);
+        pel_seqset_destroy(ds);
+        for (int d = 0; d < 6; d++) free(db[d]);
+        free(text);
+        free(q);
+    }
+}
+END_TEST
+
 /* params.simd = 1 takes AVX-512 for queries of PEL_ALIGN_AVX512_MIN residues
  * and more, AVX2 below; 2 always the widest; 0 none. */
 START_TEST(simd_levels)
@@ -846,6 +910,7 @@ static Suite *align_suite(void)
     tcase_add_loop_test(num, prop_simd_global, 0, 3);
     tcase_add_loop_test(num, prop_lane_limits_global, 0, 3);
     tcase_add_test(num, num_batch);
+    tcase_add_loop_test(num, num_batch_pairs, 0, 3);
     tcase_add_test(num, simd_levels);
     tcase_add_test(num, fasta_read);
     tcase_add_test(num, fasta_file);

@@ -16,9 +16,12 @@
 #define PEL_CAT(a, b) PEL_CAT_(a, b)
 
 typedef long score_fn(const peli_striped *, const uint8_t *, size_t, void *, int *);
+typedef void score2_fn(const peli_striped *, const uint8_t *, size_t, const uint8_t *, size_t,
+                       void *, void *, long *, int *, long *, int *);
 
 struct peli_striped {
     score_fn *fn;
+    score2_fn *fn2; /* two sequences at once (local), NULL for none */
     int level, width, lanes, global;
     size_t nq, seglen, vbytes;
     int open, ext;
@@ -71,6 +74,7 @@ int peli_striped_fits(const pel_align *al, int width, size_t na, size_t nb)
 #define VANYGT_(cmp, a, b) (_mm256_movemask_epi8(cmp((a), (b))) != 0)
 /* lane k <- lane k - 1 across the two 128-bit halves (shift by NB bytes) */
 #define SHL_BYTES(a, NB) _mm256_alignr_epi8((a), _mm256_permute2x128_si256((a), (a), 0x08), 16 - (NB))
+#define SHL_HALF(a) _mm256_permute2x128_si256((a), (a), 0x08)
 #define EW 8
 #include "align/striped_body.h"
 #undef EW
@@ -89,6 +93,7 @@ int peli_striped_fits(const pel_align *al, int width, size_t na, size_t nb)
 #undef VSTORE
 #undef VANYGT_
 #undef SHL_BYTES
+#undef SHL_HALF
 #pragma GCC pop_options
 
 /* ---- AVX-512BW --------------------------------------------------------------- */
@@ -105,6 +110,7 @@ int peli_striped_fits(const pel_align *al, int width, size_t na, size_t nb)
 /* up one 128-bit block (zero below), then the bytes across each block edge */
 #define SHL_BYTES(a, NB)                                                                      \
     _mm512_alignr_epi8((a), _mm512_alignr_epi32((a), _mm512_setzero_si512(), 12), 16 - (NB))
+#define SHL_HALF(a) _mm512_alignr_epi64((a), _mm512_setzero_si512(), 4)
 #define EW 8
 #include "align/striped_body.h"
 #undef EW
@@ -123,14 +129,19 @@ int peli_striped_fits(const pel_align *al, int width, size_t na, size_t nb)
 #undef VSTORE
 #undef VANYGT_
 #undef SHL_BYTES
+#undef SHL_HALF
 #pragma GCC pop_options
 
 typedef void profile_fn(const pel_align *, const uint8_t *, size_t, size_t, int, void *);
-#define K(isa, lv, w, vbytes) {lv, w, (vbytes) * 8 / (w), vbytes, profile_##isa##_##w, local_##isa##_##w, global_##isa##_##w}
+#define K(isa, lv, w, vbytes)                                                                \
+    {lv, w, (vbytes) * 8 / (w), vbytes, profile_##isa##_##w, local_##isa##_##w,               \
+     local2_##isa##_##w, global_##isa##_##w}
 static const struct {
     int level, width, lanes, vbytes;
     profile_fn *profile;
-    score_fn *local, *global;
+    score_fn *local;
+    score2_fn *local2;
+    score_fn *global;
 } kernels[] = {
     K(avx2, PELI_ALIGN_AVX2, 8, 32),     K(avx2, PELI_ALIGN_AVX2, 16, 32),
     K(avx2, PELI_ALIGN_AVX2, 32, 32),    K(avx512, PELI_ALIGN_AVX512, 8, 64),
@@ -143,8 +154,10 @@ typedef void profile_fn(const pel_align *, const uint8_t *, size_t, size_t, int,
 static const struct {
     int level, width, lanes, vbytes;
     profile_fn *profile;
-    score_fn *local, *global;
-} kernels[1] = {{-1, 0, 1, 1, NULL, NULL, NULL}};
+    score_fn *local;
+    score2_fn *local2;
+    score_fn *global;
+} kernels[1] = {{-1, 0, 1, 1, NULL, NULL, NULL, NULL}};
 #define NKERNELS 0
 #endif
 
@@ -178,6 +191,7 @@ peli_striped *peli_striped_create(const pel_align *al, int level, int width, con
         return NULL;
     }
     sp->fn = sp->global ? kernels[k].global : kernels[k].local;
+    sp->fn2 = sp->global ? NULL : kernels[k].local2;
     int pad = sp->global ? 0 : width == 8 ? INT8_MIN : width == 16 ? INT16_MIN : PELI_ALIGN_NEG;
     kernels[k].profile(al, q, nq, sp->seglen, pad, sp->prof);
     return sp;
@@ -196,4 +210,16 @@ long peli_striped_score(const peli_striped *sp, const uint8_t *b, size_t nb, voi
                         int *saturated)
 {
     return sp->fn(sp, b, nb, work, saturated);
+}
+
+void peli_striped_score2(const peli_striped *sp, const uint8_t *b1, size_t n1, const uint8_t *b2,
+                         size_t n2, void *work1, void *work2, long *s1, int *sat1, long *s2,
+                         int *sat2)
+{
+    if (sp->fn2 && sp->seglen <= PELI_STRIPED_SCAN_MAX) {
+        sp->fn2(sp, b1, n1, b2, n2, work1, work2, s1, sat1, s2, sat2);
+        return;
+    }
+    *s1 = sp->fn(sp, b1, n1, work1, sat1);
+    *s2 = sp->fn(sp, b2, n2, work2, sat2);
 }

@@ -8,7 +8,8 @@
  *   VOP(op)        the intrinsic of op on this ISA (_mm256_ ## op, through
  *                  PEL_CAT(a, b), which pastes its expanded arguments)
  *   VANYGT_(cmp, a, b)  some lane of a > b, given the compare intrinsic
- *   SHL_BYTES(a, NB)    the vector up by NB bytes, zeros shifted in
+ *   SHL_BYTES(a, NB)    the vector up by NB bytes (NB <= 16), zeros shifted in
+ *   SHL_HALF(a)         the vector up by half its width, zeros shifted in
  * and EW, the lane width in bits (8, 16 or 32).  Everything that depends on
  * the width is derived here, so the three widths share one body.
  *
@@ -48,6 +49,8 @@
 #define VMIN(a, b) VOP(PEL_CAT(min_epi, EW))((a), (b))
 #define VANYGT(a, b) VANYGT_(VOP(PEL_CAT(cmpgt_epi, EW)), (a), (b))
 #define VSHL1(a) SHL_BYTES((a), EW / 8) /* lane k <- lane k - 1, lane 0 <- 0 */
+/* lane k <- lane k - d, zeros below (d a power of 2 below LANES) */
+#define VSHLN(a, d) ((d) * EW == VBITS / 2 ? SHL_HALF(a) : SHL_BYTES((a), (d) * EW / 8))
 
 /* A vector of v in lane 0 and rest elsewhere. */
 static inline VT NAME(lane0)(long v, long rest)
@@ -87,42 +90,89 @@ static void NAME(profile)(const pel_align *al, const uint8_t *q, size_t nq, size
  * it); H, which shifts in the zeros of row 0, never falls below 0, so only
  * saturation at the top can spoil a score: a maximum at the lane's largest
  * value is reported as saturated (then the caller rescores wider). */
-static long NAME(local)(const peli_striped *sp, const uint8_t *b, size_t nb, void *workv,
-                        int *saturated)
+typedef struct NAME(lstate) {
+    VT *hst, *hld, *ebuf; /* this column's H, the last one's, E */
+    VT vmax;
+} NAME(lstate);
+
+typedef struct NAME(lconst) {
+    VT vopen, vext, vneg0; /* vneg0: minus infinity in lane 0, 0 elsewhere */
+    VT vdec[8];            /* the scan's decay over 2^k lanes */
+    size_t seglen;
+    int scan;
+} NAME(lconst);
+
+static void NAME(lsetup)(NAME(lconst) *c, const peli_striped *sp)
 {
-    const VT *prof = sp->prof;
-    const size_t seglen = sp->seglen;
-    VT *work = workv;
-    const VT vopen = VSET1(sp->open), vext = VSET1(sp->ext), vzero = VZERO(), vneg = VSET1(VNEG);
-    const VT vneg0 = NAME(lane0)(VNEG, 0); /* minus infinity in lane 0, 0 elsewhere */
-    VT *hst = work, *hld = work + seglen, *ebuf = work + 2 * seglen;
-    VT vmax = vzero;
-    for (size_t s = 0; s < seglen; s++) {
-        VSTORE(&hst[s], vzero);
-        VSTORE(&hld[s], vzero);
-        VSTORE(&ebuf[s], vneg);
+    c->vopen = VSET1(sp->open);
+    c->vext = VSET1(sp->ext);
+    c->vneg0 = NAME(lane0)(VNEG, 0);
+    c->seglen = sp->seglen;
+    c->scan = sp->seglen <= PELI_STRIPED_SCAN_MAX;
+    /* d seglen ext over d lanes, at most the lane top (a candidate decayed
+     * to <= 0 cannot raise a local H anyway) */
+    for (int d = 1, k = 0; d < LANES; d *= 2, k++) {
+        long dec = (long)d * (long)sp->seglen * sp->ext, top = VTOP > 0 ? VTOP : (1L << 28);
+        c->vdec[k] = VSET1(dec < top ? dec : top);
     }
-    for (size_t j = 0; j < nb; j++) {
-        const VT *p = prof + (size_t)b[j] * seglen;
-        VT vf = vneg;
-        VT vh = VSHL1(VLOAD(&hst[seglen - 1]));
-        VT *t = hld;
-        hld = hst;
-        hst = t;
+}
+
+static void NAME(lstart)(NAME(lstate) *st, size_t seglen, void *workv)
+{
+    VT *work = workv;
+    const VT vzero = VZERO(), vneg = VSET1(VNEG);
+    st->hst = work;
+    st->hld = work + seglen;
+    st->ebuf = work + 2 * seglen;
+    st->vmax = vzero;
+    for (size_t s = 0; s < seglen; s++) {
+        VSTORE(&st->hst[s], vzero);
+        VSTORE(&st->hld[s], vzero);
+        VSTORE(&st->ebuf[s], vneg);
+    }
+}
+
+/* One column (p: the profile's vectors of this column's residue). */
+static inline __attribute__((always_inline)) void NAME(lcol)(const NAME(lconst) *c,
+                                                             NAME(lstate) *st, const VT *p)
+{
+    const VT vopen = c->vopen, vext = c->vext, vzero = VZERO(), vneg0 = c->vneg0;
+    const size_t seglen = c->seglen;
+    VT *hst = st->hld, *hld = st->hst, *ebuf = st->ebuf;
+    VT vmax = st->vmax, vf = VSET1(VNEG);
+    VT vh = VSHL1(VLOAD(&hld[seglen - 1]));
+    for (size_t s = 0; s < seglen; s++) {
+        vh = VADDS(vh, VLOAD(&p[s]));
+        VT ve = VLOAD(&ebuf[s]);
+        vh = VMAX(vh, ve);
+        vh = VMAX(vh, vf);
+        vh = VMAX(vh, vzero);
+        vmax = VMAX(vmax, vh);
+        VSTORE(&hst[s], vh);
+        VT hopen = VSUBS(vh, vopen);
+        VSTORE(&ebuf[s], VMAX(VSUBS(ve, vext), hopen));
+        vf = VMAX(VSUBS(vf, vext), hopen);
+        vh = VLOAD(&hld[s]);
+    }
+    vf = VADDS(VSHL1(vf), vneg0);
+    if (c->scan) {
+        /* Short stripes: F crosses many lanes in a column, and the lazy-F
+         * loop below would wrap round the segments again and again, on a
+         * branch the processor cannot predict.  Instead: lane k's incoming
+         * F is the best of every lane k' < k's outgoing one decayed over
+         * the (k - k' - 1) seglen rows between, a prefix maximum in
+         * log2(lanes) shifts; then one pass down the segments, without a
+         * branch (a few segments cost less than a mispredicted exit). */
+        for (int d = 1, k = 0; d < LANES; d *= 2, k++)
+            vf = VMAX(vf, VSUBS(VSHLN(vf, d), c->vdec[k]));
         for (size_t s = 0; s < seglen; s++) {
-            vh = VADDS(vh, VLOAD(&p[s]));
-            VT ve = VLOAD(&ebuf[s]);
-            vh = VMAX(vh, ve);
-            vh = VMAX(vh, vf);
-            vh = VMAX(vh, vzero);
-            vmax = VMAX(vmax, vh);
-            VSTORE(&hst[s], vh);
-            VT hopen = VSUBS(vh, vopen);
-            VSTORE(&ebuf[s], VMAX(VSUBS(ve, vext), hopen));
-            vf = VMAX(VSUBS(vf, vext), hopen);
-            vh = VLOAD(&hld[s]);
+            VT vh2 = VMAX(VLOAD(&hst[s]), vf);
+            VSTORE(&hst[s], vh2);
+            vmax = VMAX(vmax, vh2);
+            VSTORE(&ebuf[s], VMAX(VLOAD(&ebuf[s]), VSUBS(vh2, vopen)));
+            vf = VSUBS(vf, vext);
         }
-        vf = VADDS(VSHL1(vf), vneg0);
+    } else {
         size_t s = 0;
         for (;;) {
             VT vh2 = VLOAD(&hst[s]);
@@ -138,13 +188,58 @@ static long NAME(local)(const peli_striped *sp, const uint8_t *b, size_t nb, voi
             }
         }
     }
+    st->hst = hst;
+    st->hld = hld;
+    st->vmax = vmax;
+}
+
+static long NAME(lfinish)(const NAME(lstate) *st, int *saturated)
+{
     ET lane[LANES];
-    memcpy(lane, &vmax, sizeof lane);
+    memcpy(lane, &st->vmax, sizeof lane);
     long best = 0;
     for (int k = 0; k < LANES; k++)
         if (lane[k] > best) best = lane[k];
     *saturated = VTOP > 0 && best >= VTOP;
     return best;
+}
+
+static long NAME(local)(const peli_striped *sp, const uint8_t *b, size_t nb, void *workv,
+                        int *saturated)
+{
+    const VT *prof = sp->prof;
+    NAME(lconst) c;
+    NAME(lsetup)(&c, sp);
+    NAME(lstate) st;
+    NAME(lstart)(&st, c.seglen, workv);
+    for (size_t j = 0; j < nb; j++) NAME(lcol)(&c, &st, prof + (size_t)b[j] * c.seglen);
+    return NAME(lfinish)(&st, saturated);
+}
+
+/* Two database sequences against one profile, their columns alternating:
+ * the two recurrences are independent, so the processor overlaps them (a
+ * short query's column is one chain of dependent steps, the segments and
+ * the scan, which alone leaves most of the core idle).  Each score is
+ * exactly the one NAME(local) gives. */
+static void NAME(local2)(const peli_striped *sp, const uint8_t *b1, size_t n1, const uint8_t *b2,
+                         size_t n2, void *work1, void *work2, long *s1, int *sat1, long *s2,
+                         int *sat2)
+{
+    const VT *prof = sp->prof;
+    NAME(lconst) c;
+    NAME(lsetup)(&c, sp);
+    NAME(lstate) x, y;
+    NAME(lstart)(&x, c.seglen, work1);
+    NAME(lstart)(&y, c.seglen, work2);
+    size_t n = n1 < n2 ? n1 : n2, j = 0;
+    for (; j < n; j++) {
+        NAME(lcol)(&c, &x, prof + (size_t)b1[j] * c.seglen);
+        NAME(lcol)(&c, &y, prof + (size_t)b2[j] * c.seglen);
+    }
+    for (size_t k = j; k < n1; k++) NAME(lcol)(&c, &x, prof + (size_t)b1[k] * c.seglen);
+    for (size_t k = j; k < n2; k++) NAME(lcol)(&c, &y, prof + (size_t)b2[k] * c.seglen);
+    *s1 = NAME(lfinish)(&x, sat1);
+    *s2 = NAME(lfinish)(&y, sat2);
 }
 
 /* Global: column 0 holds H(i, 0) = -(open + (i - 1) ext), row 0 enters lane
