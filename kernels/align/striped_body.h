@@ -49,8 +49,11 @@
 #define VMIN(a, b) VOP(PEL_CAT(min_epi, EW))((a), (b))
 #define VANYGT(a, b) VANYGT_(VOP(PEL_CAT(cmpgt_epi, EW)), (a), (b))
 #define VSHL1(a) SHL_BYTES((a), EW / 8) /* lane k <- lane k - 1, lane 0 <- 0 */
-/* lane k <- lane k - d, zeros below (d a power of 2 below LANES) */
-#define VSHLN(a, d) ((d) * EW == VBITS / 2 ? SHL_HALF(a) : SHL_BYTES((a), (d) * EW / 8))
+/* one step of the local scan: lane k <- max(lane k, lane k - d - dec) for
+ * d < LANES / 2 (at most 16 bytes: SHL_BYTES) and d = LANES / 2 (SHL_HALF);
+ * the shifts take immediates, so the steps are written out, not looped */
+#define VSCAN(v, d, dec) VMAX((v), VSUBS(SHL_BYTES((v), (d) * EW / 8), (dec)))
+#define VSCAN_HALF(v, dec) VMAX((v), VSUBS(SHL_HALF(v), (dec)))
 
 /* A vector of v in lane 0 and rest elsewhere. */
 static inline VT NAME(lane0)(long v, long rest)
@@ -163,8 +166,18 @@ static inline __attribute__((always_inline)) void NAME(lcol)(const NAME(lconst) 
          * the (k - k' - 1) seglen rows between, a prefix maximum in
          * log2(lanes) shifts; then one pass down the segments, without a
          * branch (a few segments cost less than a mispredicted exit). */
-        for (int d = 1, k = 0; d < LANES; d *= 2, k++)
-            vf = VMAX(vf, VSUBS(VSHLN(vf, d), c->vdec[k]));
+        vf = VSCAN(vf, 1, c->vdec[0]); /* LANES >= 8 */
+        vf = VSCAN(vf, 2, c->vdec[1]);
+#if LANES >= 16
+        vf = VSCAN(vf, 4, c->vdec[2]);
+#endif
+#if LANES >= 32
+        vf = VSCAN(vf, 8, c->vdec[3]);
+#endif
+#if LANES >= 64
+        vf = VSCAN(vf, 16, c->vdec[4]);
+#endif
+        vf = VSCAN_HALF(vf, c->vdec[LANES == 8 ? 2 : LANES == 16 ? 3 : LANES == 32 ? 4 : 5]);
         for (size_t s = 0; s < seglen; s++) {
             VT vh2 = VMAX(VLOAD(&hst[s]), vf);
             VSTORE(&hst[s], vh2);
@@ -347,3 +360,5 @@ static long NAME(global)(const peli_striped *sp, const uint8_t *b, size_t nb, vo
 #undef VMIN
 #undef VANYGT
 #undef VSHL1
+#undef VSCAN
+#undef VSCAN_HALF
