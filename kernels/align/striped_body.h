@@ -279,6 +279,20 @@ static long NAME(global)(const peli_striped *sp, const uint8_t *b, size_t nb, vo
     const VT l0open = NAME(lane0)(open, 0), l0ext = NAME(lane0)(ext, 0);
     VT *hst = work, *hld = work + seglen, *ebuf = work + 2 * seglen;
     VT vmin = VSET1(VTOP), vmax = vneg;
+    /* the scan's decay over d lanes, d seglen ext, in two parts each at most
+     * the lane top: a decayed candidate then ends at or below the top minus
+     * twice the top, under `low`, where it can never win (see above) */
+    VT vdec[6], vdec2[6], vlow[6]; /* vlow: minus infinity in the d lanes a shift empties */
+    for (int d = 1, k = 0; d < LANES; d *= 2, k++) {
+        ET lane[LANES];
+        for (int i = 0; i < LANES; i++) lane[i] = (ET)(i < d ? VNEG : 0);
+        memcpy(&vlow[k], lane, sizeof lane);
+        long dec = (long)d * (long)seglen * ext;
+        long d1 = VTOP > 0 && dec > VTOP ? VTOP : dec, d2 = dec - d1;
+        if (VTOP > 0 && d2 > VTOP) d2 = VTOP;
+        vdec[k] = VSET1(d1);
+        vdec2[k] = VSET1(d2);
+    }
     {
         ET lane[LANES];
         for (size_t s = 0; s < seglen; s++) {
@@ -317,19 +331,32 @@ static long NAME(global)(const peli_striped *sp, const uint8_t *b, size_t nb, vo
             vh = VLOAD(&hld[s]);
         }
         vf = VADDS(VSHL1(vf), vneg0);
-        size_t s = 0;
-        for (;;) {
-            VT vh2 = VLOAD(&hst[s]);
-            VT hopen = VSUBS(vh2, vopen);
-            if (!VANYGT(vf, hopen)) break;
-            vh2 = VMAX(vh2, vf);
-            VSTORE(&hst[s], vh2);
-            if (VTOP > 0) vmax = VMAX(vmax, vh2);
-            VSTORE(&ebuf[s], VMAX(VLOAD(&ebuf[s]), VSUBS(vh2, vopen)));
-            vf = VSUBS(vf, vext);
-            if (++s == seglen) {
-                s = 0;
-                vf = VADDS(VSHL1(vf), vneg0);
+        {
+            /* F across the lanes by the scan of NAME(lcol), for every stripe
+             * length: a global lazy-F loop, which nothing stops at 0, ran up
+             * to seven times longer on queries of 2500-4000 residues.  A
+             * shift's zeros are no lower bound for a global F: minus
+             * infinity goes into the emptied lanes. */
+#define GSCAN(k, SHIFTED) vf = VMAX(vf, VSUBS(VSUBS(VADDS(SHIFTED, vlow[k]), vdec[k]), vdec2[k]))
+            GSCAN(0, SHL_BYTES(vf, EW / 8));
+            GSCAN(1, SHL_BYTES(vf, 2 * EW / 8));
+#if LANES >= 16
+            GSCAN(2, SHL_BYTES(vf, 4 * EW / 8));
+#endif
+#if LANES >= 32
+            GSCAN(3, SHL_BYTES(vf, 8 * EW / 8));
+#endif
+#if LANES >= 64
+            GSCAN(4, SHL_BYTES(vf, 16 * EW / 8));
+#endif
+            GSCAN(LANES == 8 ? 2 : LANES == 16 ? 3 : LANES == 32 ? 4 : 5, SHL_HALF(vf));
+#undef GSCAN
+            for (size_t s = 0; s < seglen; s++) {
+                VT vh2 = VMAX(VLOAD(&hst[s]), vf);
+                VSTORE(&hst[s], vh2);
+                if (VTOP > 0) vmax = VMAX(vmax, vh2);
+                VSTORE(&ebuf[s], VMAX(VLOAD(&ebuf[s]), VSUBS(vh2, vopen)));
+                vf = VSUBS(vf, vext);
             }
         }
     }

@@ -50,6 +50,7 @@ typedef struct peli_striped peli_striped;
 #ifndef PELI_STRIPED_SCAN_MAX
 #define PELI_STRIPED_SCAN_MAX 16
 #endif
+/* (Global scoring always scans.) */
 /* A query profile for scoring in al's mode (local or global) at `width`
  * bits on `level`; NULL when out of memory. */
 peli_striped *peli_striped_create(const pel_align *al, int level, int width, const uint8_t *q,
