@@ -7,6 +7,7 @@
 
 #include <dlfcn.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +41,12 @@ static const char usage[] =
     "  --reps R                  repeat the batch R times, report the median\n"
     "  --quiet                   no per-pair lines\n"
     "  --report FILE             JSON report\n"
-    "  --compare                 also time parasail's sw_striped_profile_16 (libparasail,\n"
-    "                            loaded at run time) on the same pairs, interleaved\n"
+    "  --compare                 also time parasail's sw_striped_profile_16 (nw_ for\n"
+    "                            --mode global; libparasail, loaded at run time) on the\n"
+    "                            same pairs, interleaved\n"
+    "  --schedules               run the batch under the static split and the dynamic\n"
+    "                            tasks alternately (--reps each): wall time, busy time\n"
+    "                            per thread and imbalance of both\n"
     "Exit status: 0 done; 2 bad usage or input; 3 the run or an output failed.\n";
 
 typedef struct opts {
@@ -49,7 +54,7 @@ typedef struct opts {
     const char *query, *db, *report, *write_db;
     long generate, seed, min_len, max_len, threads, reps;
     double alpha;
-    int traceback, quiet, compare;
+    int traceback, quiet, compare, schedules;
     char *seqs[2];
 } opts;
 
@@ -57,7 +62,7 @@ static int parse(int argc, char **argv, opts *o)
 {
     enum { O_QUERY = 256, O_DB, O_GEN, O_SEED, O_MINL, O_MAXL, O_ALPHA, O_WDB, O_MATRIX, O_MATCH,
            O_MISM, O_GO, O_GE, O_MODE, O_THREADS, O_TB, O_SCHED, O_GRAIN, O_TILE, O_WIDTH,
-           O_SCALAR, O_WIDEST, O_REPS, O_QUIET, O_REPORT, O_COMPARE, O_HELP, O_VERSION };
+           O_SCALAR, O_WIDEST, O_REPS, O_QUIET, O_REPORT, O_COMPARE, O_SCHEDS, O_HELP, O_VERSION };
     static const struct option lo[] = {
         {"query", 1, NULL, O_QUERY},       {"db", 1, NULL, O_DB},
         {"generate", 1, NULL, O_GEN},      {"seed", 1, NULL, O_SEED},
@@ -72,7 +77,7 @@ static int parse(int argc, char **argv, opts *o)
         {"scalar", 0, NULL, O_SCALAR},     {"widest", 0, NULL, O_WIDEST},
         {"reps", 1, NULL, O_REPS},
         {"quiet", 0, NULL, O_QUIET},       {"report", 1, NULL, O_REPORT},
-        {"compare", 0, NULL, O_COMPARE},
+        {"compare", 0, NULL, O_COMPARE},   {"schedules", 0, NULL, O_SCHEDS},
         {"help", 0, NULL, O_HELP},         {"version", 0, NULL, O_VERSION},
         {NULL, 0, NULL, 0}};
     int c;
@@ -138,6 +143,7 @@ static int parse(int argc, char **argv, opts *o)
         case O_QUIET: o->quiet = 1; break;
         case O_REPORT: o->report = optarg; break;
         case O_COMPARE: o->compare = 1; break;
+        case O_SCHEDS: o->schedules = 1; break;
         case O_HELP: fputs(usage, stdout); return PEL_EXIT_OK;
         case O_VERSION: printf(PROG " (PEL) %s\n", pel_version()); return PEL_EXIT_OK;
         default: return pel_opt_missing(PROG, c, argv);
@@ -145,6 +151,11 @@ static int parse(int argc, char **argv, opts *o)
     }
     int nops = argc - optind;
     int batch = o->query || o->db || o->generate;
+    if (!batch && (o->schedules || o->compare)) {
+        fprintf(stderr, PROG ": error: %s needs a batch (--query with --db or --generate)\n",
+                o->schedules ? "--schedules" : "--compare");
+        return PEL_EXIT_USAGE;
+    }
     if (!batch && nops == 2) {
         o->seqs[0] = argv[optind];
         o->seqs[1] = argv[optind + 1];
@@ -153,6 +164,10 @@ static int parse(int argc, char **argv, opts *o)
     if (batch && nops == 0) {
         if (!o->query || (!o->db && !o->generate) || (o->db && o->generate)) {
             fprintf(stderr, PROG ": error: a batch needs --query and one of --db or --generate\n");
+            return PEL_EXIT_USAGE;
+        }
+        if (o->compare && o->schedules) {
+            fprintf(stderr, PROG ": error: --compare and --schedules are separate runs: give one\n");
             return PEL_EXIT_USAGE;
         }
         if (o->min_len > o->max_len) {
@@ -186,8 +201,65 @@ static int write_fasta(pel_context *ctx, const char *path, const pel_seqset *s)
     return pel_afile_commit(ctx, a) == PEL_OK;
 }
 
+/* --schedules: each schedule's figures, from the repetition of median wall
+ * time (the busy and CPU seconds per thread) and medians over the
+ * repetitions (the imbalances); ratio: static / dynamic wall time, the
+ * median of the per-repetition ratios. */
+typedef struct sched_sum {
+    pel_align_stats st[2]; /* static, dynamic */
+    double imb[2], imb_cpu[2], ratio;
+    int reps;
+} sched_sum;
+
+static const char *const sched_name[2] = {"static", "dynamic"};
+
+static void print_schedules(const sched_sum *ss)
+{
+    for (int k = 0; k < 2; k++) {
+        const pel_align_stats *st = &ss->st[k];
+        printf("schedule %s: %.6f s (median of %d), %llu tasks, largest %.1f%% of the cells, busy",
+               sched_name[k], st->seconds, ss->reps, (unsigned long long)st->tasks,
+               st->cells ? 100.0 * (double)st->task_cells_max / (double)st->cells : 0.0);
+        for (int t = 0; t < st->threads; t++) printf(" %.6f", st->busy[t]);
+        printf(" s, imbalance %.3f (max/mean busy), cpu", ss->imb[k]);
+        for (int t = 0; t < st->threads; t++) printf(" %.6f", st->cpu[t]);
+        printf(" s, imbalance %.3f\n", ss->imb_cpu[k]);
+    }
+    printf("static / dynamic: %.3f in wall time (median of %d interleaved ratios)\n", ss->ratio,
+           ss->reps);
+}
+
+static void json_schedules(pel_json *w, const sched_sum *ss)
+{
+    pel_json_key(w, "schedules");
+    pel_json_array_begin(w);
+    for (int k = 0; k < 2; k++) {
+        const pel_align_stats *st = &ss->st[k];
+        pel_json_object_begin(w);
+        pel_json_kv_string(w, "schedule", sched_name[k]);
+        pel_json_kv_number(w, "wall_seconds", st->seconds);
+        pel_json_kv_int(w, "tasks", (long long)st->tasks);
+        pel_json_kv_int(w, "largest_task_cells", (long long)st->task_cells_max);
+        pel_json_key(w, "busy_seconds");
+        pel_json_array_begin(w);
+        for (int t = 0; t < st->threads; t++) pel_json_number(w, st->busy[t]);
+        pel_json_array_end(w);
+        pel_json_kv_number(w, "imbalance", ss->imb[k]);
+        pel_json_key(w, "cpu_seconds");
+        pel_json_array_begin(w);
+        for (int t = 0; t < st->threads; t++) pel_json_number(w, st->cpu[t]);
+        pel_json_array_end(w);
+        pel_json_kv_number(w, "imbalance_cpu", ss->imb_cpu[k]);
+        pel_json_object_end(w);
+    }
+    pel_json_array_end(w);
+    pel_json_kv_number(w, "static_over_dynamic_wall", ss->ratio);
+    pel_json_kv_int(w, "repetitions", ss->reps);
+}
+
 static int write_report(pel_context *ctx, const opts *o, const pel_align_stats *st, double gcups,
-                        const long *scores, size_t nscores, int argc, char **argv)
+                        const long *scores, size_t nscores, const sched_sum *ss, int argc,
+                        char **argv)
 {
     pel_afile *a = NULL;
     pel_json *w = NULL;
@@ -251,6 +323,7 @@ static int write_report(pel_context *ctx, const opts *o, const pel_align_stats *
     pel_json_kv_int(w, "first_width", st->width_first);
     pel_json_kv_int(w, "rescored_after_8", (long long)st->rescored8);
     pel_json_kv_int(w, "rescored_after_16", (long long)st->rescored16);
+    if (ss) json_schedules(w, ss);
     pel_json_key(w, "scores");
     pel_json_array_begin(w);
     for (size_t i = 0; i < nscores; i++) pel_json_int(w, scores[i]);
@@ -307,7 +380,12 @@ typedef struct ps_api {
     void (*result_free)(void *);
 } ps_api;
 
-static int ps_load(ps_api *ps)
+static const char *ps_name(int global)
+{
+    return global ? "parasail_nw_striped_profile_16" : "parasail_sw_striped_profile_16";
+}
+
+static int ps_load(ps_api *ps, int global)
 {
     ps->lib = dlopen("libparasail.so.8", RTLD_NOW | RTLD_LOCAL);
     if (!ps->lib) ps->lib = dlopen("libparasail.so", RTLD_NOW | RTLD_LOCAL);
@@ -316,7 +394,7 @@ static int ps_load(ps_api *ps)
     SYM(matrix_lookup, "parasail_matrix_lookup");
     SYM(profile_create_16, "parasail_profile_create_16");
     SYM(profile_free, "parasail_profile_free");
-    SYM(sw_16, "parasail_sw_striped_profile_16");
+    SYM(sw_16, ps_name(global));
     SYM(get_score, "parasail_result_get_score");
     SYM(saturated, "parasail_result_is_saturated");
     SYM(result_free, "parasail_result_free");
@@ -368,6 +446,68 @@ static double ps_pass(const ps_api *ps, void **prof, const pel_seqset *qs, const
     return pel_wtime() - t0;
 }
 
+/* Both schedules on the same batch, alternating (and alternating which one
+ * goes first); the scores must agree.  Leaves the dynamic run's figures in
+ * *st.  0 on success. */
+static int run_schedules(pel_context *ctx, const opts *o, const pel_seqset *qs, const pel_seqset *db,
+                         long *scores, size_t n, pel_align_stats *st, sched_sum *ss)
+{
+    int reps = (int)o->reps, ok = 0;
+    pel_align *al[2] = {NULL, NULL};
+    pel_align_stats *all = calloc((size_t)(2 * reps), sizeof *all);
+    double *x = calloc((size_t)(3 * reps), sizeof *x);
+    long *other = calloc(n ? n : 1, sizeof *other);
+    if (!all || !x || !other) {
+        pel_error(ctx, PEL_ENOMEM, "--schedules: no memory");
+        goto done;
+    }
+    for (int k = 0; k < 2; k++) {
+        pel_align_params p = o->p;
+        p.schedule = k == 0 ? PEL_ALIGN_STATIC : PEL_ALIGN_DYNAMIC;
+        if (pel_align_create(ctx, &p, &al[k])) goto done;
+    }
+    for (int r = 0; r < reps; r++) {
+        for (int i = 0; i < 2; i++) {
+            int k = (r + i) % 2;
+            if (pel_align_batch(al[k], qs, db, k ? scores : other, &all[2 * r + k])) goto done;
+        }
+        if (memcmp(scores, other, n * sizeof *scores) != 0) {
+            pel_error(ctx, PEL_EVERIFY, "--schedules: the static and dynamic scores differ");
+            goto done;
+        }
+        if (pel_run_stop_signal()) {
+            reps = r + 1;
+            break;
+        }
+    }
+    ss->reps = reps;
+    for (int k = 0; k < 2; k++) {
+        for (int r = 0; r < reps; r++) x[r] = all[2 * r + k].seconds;
+        double med = pel_report_median(x, reps);
+        int pick = 0; /* the repetition closest to the median */
+        for (int r = 1; r < reps; r++)
+            if (fabs(all[2 * r + k].seconds - med) < fabs(all[2 * pick + k].seconds - med)) pick = r;
+        ss->st[k] = all[2 * pick + k];
+        ss->st[k].seconds = med;
+        for (int r = 0; r < reps; r++) x[r] = pel_align_imbalance(&all[2 * r + k]);
+        ss->imb[k] = pel_report_median(x, reps);
+        for (int r = 0; r < reps; r++) x[r] = pel_align_imbalance_cpu(&all[2 * r + k]);
+        ss->imb_cpu[k] = pel_report_median(x, reps);
+    }
+    for (int r = 0; r < reps; r++)
+        x[r] = all[2 * r + 1].seconds > 0 ? all[2 * r].seconds / all[2 * r + 1].seconds : 0;
+    ss->ratio = pel_report_median(x, reps);
+    *st = ss->st[1];
+    ok = 1;
+done:
+    pel_align_destroy(al[0]);
+    pel_align_destroy(al[1]);
+    free(all);
+    free(x);
+    free(other);
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
     opts o = {.seed = 1, .min_len = 30, .max_len = 20000, .alpha = 1.2, .reps = 1};
@@ -402,6 +542,7 @@ int main(int argc, char **argv)
     scores = calloc(nq * nd > 0 ? nq * nd : 1, sizeof *scores);
     if (!scores) goto fail_guard;
     pel_align_stats st;
+    sched_sum ss;
     double gcups = 0;
     if (o.seqs[0]) {
         pel_align_result r;
@@ -420,9 +561,9 @@ int main(int argc, char **argv)
         ps_pair *pairs = NULL;
         long np = (long)(nq * nd), mism = 0;
         if (o.compare) {
-            if (o.p.mode != PEL_ALIGN_LOCAL || strcmp(o.p.matrix, "dna") == 0 || !ps_load(&ps)) {
+            if (strcmp(o.p.matrix, "dna") == 0 || !ps_load(&ps, o.p.mode == PEL_ALIGN_GLOBAL)) {
                 pel_error(ctx, PEL_ENOTSUP, "--compare needs libparasail (Debian: libparasail8) "
-                                            "and a local alignment with a BLOSUM matrix");
+                                            "and a BLOSUM matrix");
                 status = PEL_EXIT_USAGE;
                 goto fail_guard;
             }
@@ -443,7 +584,11 @@ int main(int argc, char **argv)
             }
             qsort(pairs, (size_t)np, sizeof *pairs, cmp_pairs);
         }
-        for (long rep = 0; rep < o.reps; rep++) {
+        if (o.schedules) {
+            if (!run_schedules(ctx, &o, qs, db, scores, nq * nd, &st, &ss)) goto fail_guard;
+            print_schedules(&ss);
+        }
+        for (long rep = 0; rep < o.reps && !o.schedules; rep++) {
             double c0 = cpu_seconds();
             if (pel_align_batch(al, qs, db, scores, &st)) goto fail_guard;
             double c1 = cpu_seconds();
@@ -461,10 +606,10 @@ int main(int argc, char **argv)
         if (o.compare) {
             double tp = pel_report_median(pss, (int)o.reps), tr = pel_report_median(ratio, (int)o.reps);
             double cr = pel_report_median(cratio, (int)o.reps);
-            printf("parasail sw_striped_profile_16: %.3f GCUPS on %d thread%s (median of %ld); "
+            printf("%s: %.3f GCUPS on %d thread%s (median of %ld); "
                    "pel-align / parasail: %.2f in wall time, %.2f in CPU time (medians of the "
                    "ratios of interleaved runs); %ld scores differ\n",
-                   (double)st.cells / tp * 1e-9, st.threads, st.threads == 1 ? "" : "s", o.reps, tr,
+                   ps_name(o.p.mode == PEL_ALIGN_GLOBAL) + 9, (double)st.cells / tp * 1e-9, st.threads, st.threads == 1 ? "" : "s", o.reps, tr,
                    cr, mism);
             for (size_t q = 0; q < nq; q++) ps.profile_free(prof[q]);
             free(prof);
@@ -477,7 +622,7 @@ int main(int argc, char **argv)
             status = PEL_EXIT_SIGNAL + sig;
             goto fail_guard;
         }
-        st.seconds = pel_report_median(secs, (int)o.reps);
+        if (!o.schedules) st.seconds = pel_report_median(secs, (int)o.reps);
         for (size_t q = 0; q < nq && !o.quiet; q++)
             for (size_t d = 0; d < nd; d++) {
                 put_name(stdout, pel_seqset_name(qs, q));
@@ -498,7 +643,7 @@ int main(int argc, char **argv)
     }
     gcups = st.seconds > 0 ? (double)st.cells / st.seconds * 1e-9 : 0;
     print_figures(&st, gcups);
-    if (o.report && !write_report(ctx, &o, &st, gcups, scores, nq * nd, argc, argv)) goto fail_guard;
+    if (o.report && !write_report(ctx, &o, &st, gcups, scores, nq * nd, o.schedules ? &ss : NULL, argc, argv)) goto fail_guard;
     pel_run_guard_end();
     free(scores);
     pel_seqset_destroy(qs);

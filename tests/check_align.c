@@ -329,6 +329,138 @@ START_TEST(prop_lane_limits)
 }
 END_TEST
 
+/* Global scores through the striped kernels: each instruction set and each
+ * first lane width against the reference, linear and affine gaps, lengths
+ * across the lane counts; a third of the pairs short enough (at most 60
+ * residues) for 8-bit lanes to hold their boundaries. */
+START_TEST(prop_simd_global)
+{
+    int isa = _i;
+    if ((int)pel_cpu_isa_native() < isa) {
+        printf("check_align: skipped %s: this CPU lacks it\n", isas[isa]);
+        return;
+    }
+    setenv("PEL_ISA", isas[isa], 1);
+    pel_context *ctx = tctx(1);
+    uint64_t x = 1777 + (uint64_t)isa;
+    for (int trial = 0; trial < 150; trial++) {
+        pel_align_params p;
+        pel_align_params_default(&p);
+        p.mode = PEL_ALIGN_GLOBAL;
+        p.simd = 2;
+        p.matrix = matrices[trial % 4];
+        p.match = 1 + (int)(lcg(&x) % 5);
+        p.mismatch = -(int)(lcg(&x) % 5);
+        p.gap_open = 1 + (int)(lcg(&x) % 14);
+        p.gap_extend = trial % 5 == 0 ? p.gap_open : 1 + (int)(lcg(&x) % (unsigned)p.gap_open);
+        pel_align *ref = aligner_p(ctx, &p);
+        const char *alpha = trial % 4 == 3 ? "ACGT" : "ARNDCQEGHILKMFPSTWYVBZX*";
+        size_t lim = trial % 3 == 0 ? 60 : 300;
+        size_t na = 1 + lcg(&x) % lim, nb = lcg(&x) % lim;
+        char *a = random_seq(&x, alpha, na, NULL, 0);
+        char *b = random_seq(&x, alpha, nb, trial % 2 ? a : NULL, na);
+        pel_align_result r0;
+        ck_assert_ok(pel_align_reference(ref, a, na, b, nb, 0, &r0));
+        for (int w = 8; w <= 32; w *= 2) {
+            p.width = w;
+            pel_align *al = aligner_p(ctx, &p);
+            long s = 1;
+            ck_assert_ok(pel_align_score(al, a, na, b, nb, &s));
+            ck_assert_msg(s == r0.score, "global %s width %d trial %d (%zu x %zu, gap %d/%d): %ld, reference %ld",
+                          isas[isa], w, trial, na, nb, p.gap_open, p.gap_extend, s, r0.score);
+            pel_align_destroy(al);
+        }
+        pel_align_destroy(ref);
+        free(a);
+        free(b);
+    }
+}
+END_TEST
+
+/* Global scores just inside and just outside what 8- and 16-bit lanes hold,
+ * at both ends, in closed form (DNA homopolymers, one letter against itself
+ * or against another):
+ *  - top: A^n against A^n with match m scores m n, the largest H; the lane
+ *    saturates from 127 (32767) on;
+ *  - bottom: A^n against C^n with a mismatch dearer than two gaps of
+ *    linear cost g scores -2 g n, the smallest H (H(i, j) = -g (i + j));
+ *    the kernel trusts H down to the lane minimum + 2 g + |mismatch| + 1
+ *    (-105 at 8 bits with g = 1, mismatch -20; -32647 at 16 bits with
+ *    g = 10, mismatch -100), so the pair is rescored from n = 53 (1633) on.
+ * Each score must equal the closed form and the reference, and the pair be
+ * rescored exactly when the bound says so. */
+START_TEST(prop_lane_limits_global)
+{
+    int isa = _i;
+    if ((int)pel_cpu_isa_native() < isa) {
+        printf("check_align: skipped %s: this CPU lacks it\n", isas[isa]);
+        return;
+    }
+    setenv("PEL_ISA", isas[isa], 1);
+    pel_context *ctx = tctx(1);
+    static const struct {
+        char b;            /* 'A' top, 'C' bottom */
+        int match, mismatch, gap_open, gap_extend, n;
+        long score;
+        int res8, res16;   /* rescored after 8, after 16 bits (SIMD runs) */
+    } cases[] = {
+        {'A', 3, -3, 5, 2, 42, 126, 0, 0},       {'A', 3, -3, 5, 2, 43, 129, 1, 0},
+        {'C', 1, -20, 1, 1, 52, -104, 0, 0},     {'C', 1, -20, 1, 1, 53, -106, 1, 0},
+        {'C', 1, -20, 1, 1, 64, -128, 1, 0},     {'C', 1, -20, 1, 1, 70, -140, 1, 0},
+        {'A', 100, -3, 5, 2, 327, 32700, 0, 0},  {'A', 100, -3, 5, 2, 328, 32800, 0, 1},
+        {'C', 1, -100, 10, 10, 1632, -32640, 0, 0}, {'C', 1, -100, 10, 10, 1633, -32660, 0, 1},
+        {'C', 1, -100, 10, 10, 1700, -34000, 0, 1},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        pel_align_params p;
+        pel_align_params_default(&p);
+        p.mode = PEL_ALIGN_GLOBAL;
+        p.matrix = "dna";
+        p.match = cases[c].match;
+        p.mismatch = cases[c].mismatch;
+        p.gap_open = cases[c].gap_open;
+        p.gap_extend = cases[c].gap_extend;
+        size_t n = (size_t)cases[c].n;
+        char *a = malloc(n + 1), *b = malloc(n + 1);
+        memset(a, 'A', n);
+        memset(b, cases[c].b, n);
+        a[n] = b[n] = 0;
+        p.simd = 0;
+        pel_align *sc = aligner_p(ctx, &p);
+        long ref = 0;
+        ck_assert_ok(pel_align_score(sc, a, n, b, n, &ref));
+        ck_assert_int_eq(ref, cases[c].score);
+        pel_align_destroy(sc);
+        p.simd = 2;
+        pel_seqset *qs = NULL, *ds = NULL;
+        ck_assert_ok(pel_seqset_from_string(ctx, "q", a, &qs));
+        ck_assert_ok(pel_seqset_from_string(ctx, "d", b, &ds));
+        for (int w = 0; w <= 32; w = w ? 2 * w : 8) {
+            p.width = w;
+            pel_align *al = aligner_p(ctx, &p);
+            long s = 0;
+            ck_assert_ok(pel_align_score(al, a, n, b, n, &s));
+            ck_assert_msg(s == ref, "%s width %d n %zu: %ld, reference %ld", isas[isa], w, n, s, ref);
+            pel_align_stats st;
+            ck_assert_ok(pel_align_batch(al, qs, ds, &s, &st));
+            ck_assert_msg(s == ref, "batch %s width %d n %zu: %ld, reference %ld", isas[isa], w, n, s, ref);
+            if (isa > 0 && w == 0) {
+                ck_assert_msg(st.rescored8 == (uint64_t)cases[c].res8 &&
+                                  st.rescored16 == (uint64_t)cases[c].res16,
+                              "%s n %zu: rescored %llu after 8 bits and %llu after 16, expected %d and %d",
+                              isas[isa], n, (unsigned long long)st.rescored8,
+                              (unsigned long long)st.rescored16, cases[c].res8, cases[c].res16);
+            }
+            pel_align_destroy(al);
+        }
+        pel_seqset_destroy(qs);
+        pel_seqset_destroy(ds);
+        free(a);
+        free(b);
+    }
+}
+END_TEST
+
 /* A batch of queries against a database: every score equals the reference,
  * under both schedules; and the scheduling figures are filled in. */
 static pel_seqset *random_set(pel_context *ctx, uint64_t *x, size_t n, size_t maxlen)
@@ -385,6 +517,70 @@ START_TEST(num_batch)
         }
     pel_seqset_destroy(qs);
     pel_seqset_destroy(db);
+}
+END_TEST
+
+/* Pairs of one query run two at a time in a batch (the short-stripe scan
+ * path) or one at a time (long stripes, the lazy-F loop): a database of the
+ * query itself (DNA, match 1: score = its length, past the 8-bit top from
+ * 127 on), a mutated copy and unrelated sequences, of lengths that pair up,
+ * every score against the reference and the 8-bit rescorings counted. */
+START_TEST(num_batch_pairs)
+{
+    int isa = _i;
+    if ((int)pel_cpu_isa_native() < isa) {
+        printf("check_align: skipped %s: this CPU lacks it\n", isas[isa]);
+        return;
+    }
+    setenv("PEL_ISA", isas[isa], 1);
+    pel_context *ctx = tctx(1);
+    static const unsigned qlens[] = {40, 150, 700, 1500};
+    uint64_t x = 31337 + (uint64_t)isa;
+    for (size_t c = 0; c < sizeof qlens / sizeof qlens[0]; c++) {
+        size_t n = qlens[c];
+        char *q = random_seq(&x, "ACGT", n, NULL, 0);
+        char *db[6];
+        db[0] = random_seq(&x, "ACGT", n, q, n); /* a mutated copy */
+        db[1] = strdup(q);                          /* the query: score n */
+        db[2] = random_seq(&x, "ACGT", n, NULL, 0);
+        db[3] = random_seq(&x, "ACGT", n + 3, NULL, 0);
+        db[4] = strdup(q);
+        db[5] = random_seq(&x, "ACGT", n / 2 + 1, q, n);
+        size_t len = 0;
+        char *text = malloc(8 * (2 * n + 16));
+        for (int d = 0; d < 6; d++) len += (size_t)sprintf(text + len, ">d%d\n%s\n", d, db[d]);
+        pel_seqset *qs = NULL, *ds = NULL;
+        ck_assert_ok(pel_seqset_from_string(ctx, "q", q, &qs));
+        ck_assert_ok(pel_seqset_read_mem(ctx, "<db>", text, len, &ds));
+        pel_align_params p;
+        pel_align_params_default(&p);
+        p.matrix = "dna";
+        p.match = 1;
+        p.mismatch = -2;
+        p.gap_open = 3;
+        p.gap_extend = 1;
+        p.grain = (uint64_t)1 << 40; /* one task: every pair of the query is a neighbour */
+        pel_align *al = aligner_p(ctx, &p);
+        long sc[6];
+        pel_align_stats st;
+        ck_assert_ok(pel_align_batch(al, qs, ds, sc, &st));
+        uint64_t big = 0;
+        for (int d = 0; d < 6; d++) {
+            pel_align_result r;
+            ck_assert_ok(pel_align_reference(al, q, n, db[d], strlen(db[d]), 0, &r));
+            ck_assert_msg(sc[d] == r.score, "%s query %zu, d%d: %ld, reference %ld", isas[isa], n, d,
+                          sc[d], r.score);
+            big += r.score >= 127;
+        }
+        ck_assert_int_eq(sc[1], (long)n);
+        if (isa > 0) ck_assert_uint_eq(st.rescored8, big);
+        pel_align_destroy(al);
+        pel_seqset_destroy(qs);
+        pel_seqset_destroy(ds);
+        for (int d = 0; d < 6; d++) free(db[d]);
+        free(text);
+        free(q);
+    }
 }
 END_TEST
 
@@ -711,7 +907,10 @@ static Suite *align_suite(void)
     tcase_add_test(num, prop_wavefront);
     tcase_add_loop_test(num, prop_simd, 0, 3);
     tcase_add_loop_test(num, prop_lane_limits, 0, 3);
+    tcase_add_loop_test(num, prop_simd_global, 0, 3);
+    tcase_add_loop_test(num, prop_lane_limits_global, 0, 3);
     tcase_add_test(num, num_batch);
+    tcase_add_loop_test(num, num_batch_pairs, 0, 3);
     tcase_add_test(num, simd_levels);
     tcase_add_test(num, fasta_read);
     tcase_add_test(num, fasta_file);

@@ -10,8 +10,8 @@
  *  - pel_align_batch: a query set against a database, one task per group of
  *    pairs, longest first (dynamic) or an equal split (static), with a
  *    striped SIMD kernel (8-, 16- and 32-bit lanes; AVX2 and AVX-512BW)
- *    inside each local alignment; a lane that saturates is rescored at the
- *    next width.
+ *    inside each alignment, local or global; a lane that saturates (at the
+ *    top, or for global scores at the bottom) is rescored at the next width.
  *
  * Scoring: a gap of length k costs gap_open + (k - 1) gap_extend (both
  * positive; gap_open = gap_extend is a linear gap).  Every score and every
@@ -124,7 +124,7 @@ pel_status pel_align_reference(pel_align *al, const char *a, size_t na, const ch
                                int traceback, pel_align_result *r);
 
 /* Score only, one pair, on the calling thread, by the batch kernels (SIMD
- * for local alignments when enabled). */
+ * when enabled). */
 pel_status pel_align_score(pel_align *al, const char *a, size_t na, const char *b, size_t nb,
                            long *score);
 

@@ -135,11 +135,11 @@ int peli_align_level_for(const pel_align *al, size_t nq)
 pel_status peli_align_score_codes(pel_align *al, const uint8_t *a, size_t na, const uint8_t *b,
                                   size_t nb, long *score, int *width_used)
 {
-    if (al->p.mode == PEL_ALIGN_LOCAL && al->level > PELI_ALIGN_SCALAR && na > 0 && nb > 0) {
+    if (al->level > PELI_ALIGN_SCALAR && na > 0 && nb > 0) {
         static const int widths[] = {8, 16, 32};
         for (int w = 0; w < 3; w++) {
             if (al->p.width && widths[w] < al->p.width) continue;
-            if (!peli_striped_width_ok(al, widths[w])) continue;
+            if (!peli_striped_fits(al, widths[w], na, nb)) continue;
             peli_striped *sp = peli_striped_create(al, peli_align_level_for(al, na), widths[w], a, na);
             void *work = sp ? pel_malloc(peli_striped_work_bytes(sp)) : NULL;
             if (!sp || !work) {

@@ -43,14 +43,22 @@ static int cmp_items(const void *x, const void *y)
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-static void one_pair(batch *B, size_t idx, void *work, int t)
+static int cmp_idx(const void *x, const void *y)
+{
+    const pair_item *a = x, *b = y;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* The pair's score from lane width index w0 (8, 16, 32 bits) on, rescoring
+ * wider on saturation, the scalar kernel last. */
+static void one_pair(batch *B, size_t idx, void *work, int t, int w0)
 {
     size_t q = idx / B->ndb, d = idx % B->ndb;
     const uint8_t *a = B->qc[q], *b = B->dc[d];
     size_t na = pel_seqset_len(B->qs, q), nb = pel_seqset_len(B->db, d);
-    for (int w = 0; w < 3; w++) {
+    for (int w = w0; w < 3; w++) {
         peli_striped *sp = B->prof[q * 3 + w];
-        if (!sp || nb == 0) continue;
+        if (!sp || nb == 0 || !peli_striped_fits(B->al, 8 << w, na, nb)) continue;
         int sat = 0;
         long s = peli_striped_score(sp, b, nb, work, &sat);
         if (!sat) {
@@ -63,12 +71,54 @@ static void one_pair(batch *B, size_t idx, void *work, int t)
     B->scores[idx] = peli_align_scalar_score(B->al, a, na, b, nb, work);
 }
 
+/* The first width index whose profile exists and holds the pair; 3: none. */
+static int first_width(const batch *B, size_t q, size_t nb)
+{
+    size_t na = pel_seqset_len(B->qs, q);
+    for (int w = 0; w < 3; w++)
+        if (B->prof[q * 3 + w] && nb > 0 && peli_striped_fits(B->al, 8 << w, na, nb)) return w;
+    return 3;
+}
+
+/* Two pairs of one query at the same first width run together
+ * (peli_striped_score2); a pair that saturated goes on alone, wider. */
+static int two_pairs(batch *B, size_t i1, size_t i2, int t)
+{
+    size_t q = i1 / B->ndb, d1 = i1 % B->ndb, d2 = i2 % B->ndb;
+    if (i2 / B->ndb != q) return 0;
+    size_t n1 = pel_seqset_len(B->db, d1), n2 = pel_seqset_len(B->db, d2);
+    int w = first_width(B, q, n1);
+    if (w == 3 || first_width(B, q, n2) != w) return 0;
+    char *work = B->work[t];
+    long s[2];
+    int sat[2];
+    peli_striped_score2(B->prof[q * 3 + w], B->dc[d1], n1, B->dc[d2], n2, work,
+                        work + B->work_bytes, &s[0], &sat[0], &s[1], &sat[1]);
+    size_t idx[2] = {i1, i2};
+    for (int k = 0; k < 2; k++) {
+        if (!sat[k]) {
+            B->scores[idx[k]] = s[k];
+            continue;
+        }
+        if (w == 0) B->res8[t]++;
+        if (w == 1) B->res16[t]++;
+        one_pair(B, idx[k], work, t, w + 1);
+    }
+    return 1;
+}
+
 static void run_task(batch *B, size_t k)
 {
     double t0 = pel_wtime(), c0 = peli_align_thread_cpu();
     int t = peli_task_thread();
-    for (size_t p = B->task_begin[k]; p < B->task_begin[k + 1]; p++)
-        one_pair(B, B->items[p].idx, B->work[t], t);
+    size_t end = B->task_begin[k + 1];
+    for (size_t p = B->task_begin[k]; p < end; p++) {
+        if (p + 1 < end && two_pairs(B, B->items[p].idx, B->items[p + 1].idx, t)) {
+            p++;
+            continue;
+        }
+        one_pair(B, B->items[p].idx, B->work[t], t, 0);
+    }
     B->busy[t] += pel_wtime() - t0;
     B->cpu[t] += peli_align_thread_cpu() - c0;
 }
@@ -78,7 +128,7 @@ static void make_tasks(int nt, void *arg)
     batch *B = arg;
     if (nt > PEL_ALIGN_MAX_THREADS) nt = PEL_ALIGN_MAX_THREADS; /* checked: never */
     for (int t = 0; t < nt; t++)
-        if (!B->work[t] && !(B->work[t] = pel_malloc(B->work_bytes))) B->failed = 1;
+        if (!B->work[t] && !(B->work[t] = pel_malloc(2 * B->work_bytes))) B->failed = 1;
     if (B->failed) return;
     if (B->al->p.schedule == PEL_ALIGN_STATIC) {
         size_t parts = (size_t)nt < B->npairs ? (size_t)nt : B->npairs;
@@ -149,7 +199,7 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
     }
     if (st != PEL_OK) goto done;
     /* query profiles for each usable width from the first one */
-    int simd = al->p.mode == PEL_ALIGN_LOCAL && al->level > PELI_ALIGN_SCALAR;
+    int simd = al->level > PELI_ALIGN_SCALAR;
     static const int widths[3] = {8, 16, 32};
     size_t work_bytes = 2 * (maxd + 1) * sizeof(int32_t);
     int first = 0, levels = 0;
@@ -157,7 +207,7 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
         for (size_t q = 0; q < B.nq; q++) {
             size_t nq = pel_seqset_len(queries, q);
             for (int w = 0; w < 3; w++) {
-                if ((al->p.width && widths[w] < al->p.width) || !peli_striped_width_ok(al, widths[w]) ||
+                if ((al->p.width && widths[w] < al->p.width) || !peli_striped_fits(al, widths[w], nq, 0) ||
                     nq == 0)
                     continue;
                 if (!first) first = widths[w];
@@ -179,7 +229,7 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
         B.items[p].cells = (uint64_t)pel_seqset_len(queries, p / B.ndb) * pel_seqset_len(db, p % B.ndb);
     }
     B.npairs = npairs;
-    B.work_bytes = work_bytes;
+    B.work_bytes = (work_bytes + 63) / 64 * 64; /* two per thread, each 64-byte aligned */
     B.ntasks = 0;
     B.task_begin[0] = 0;
     if (al->p.schedule == PEL_ALIGN_DYNAMIC) {
@@ -192,6 +242,10 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
                 acc = 0;
             }
         }
+        /* inside a task, by query: neighbours of one query run two at a time */
+        for (size_t k = 0; k < B.ntasks; k++)
+            qsort(B.items + B.task_begin[k], B.task_begin[k + 1] - B.task_begin[k], sizeof *B.items,
+                  cmp_idx);
     } else {
         B.ntasks = npairs ? 1 : 0; /* cut in make_tasks, which knows the team */
     }

@@ -1,9 +1,10 @@
-/* Striped SIMD local scoring (kernels/align/striped_body.h) for 8-, 16- and
- * 32-bit lanes, compiled for AVX2 and AVX-512BW and chosen by the aligner's
- * level (pel_cpu_isa, with its PEL_ISA override).  Every instance computes
- * the recurrences of ref.c exactly (integers), so scores never depend on
- * the instruction set or the width, except that a saturated 8- or 16-bit
- * run is reported and rescored wider by the caller. */
+/* Striped SIMD local and global scoring (kernels/align/striped_body.h, one
+ * body for the 8-, 16- and 32-bit lanes), compiled for AVX2 and AVX-512BW
+ * and chosen by the aligner's level (pel_cpu_isa, with its PEL_ISA
+ * override).  Every instance computes the recurrences of ref.c exactly
+ * (integers), so scores never depend on the instruction set or the width,
+ * except that a saturated 8- or 16-bit run is reported and rescored wider
+ * by the caller. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -11,18 +12,50 @@
 
 #include "internal/align.h"
 
+#define PEL_CAT_(a, b) a##b
+#define PEL_CAT(a, b) PEL_CAT_(a, b)
+
+typedef long score_fn(const peli_striped *, const uint8_t *, size_t, void *, int *);
+typedef void score2_fn(const peli_striped *, const uint8_t *, size_t, const uint8_t *, size_t,
+                       void *, void *, long *, int *, long *, int *);
+
 struct peli_striped {
-    int level, width, lanes;
-    size_t seglen, vbytes;
+    score_fn *fn;
+    score2_fn *fn2; /* two sequences at once (local), NULL for none */
+    int level, width, lanes, global;
+    size_t nq, seglen, vbytes;
     int open, ext;
+    long low; /* global, 8 and 16 bits: the least H the score can be trusted with */
     void *prof;
 };
 
+/* The least value every global H must keep at `width` bits for the score to
+ * be exact (striped_body.h): the lane minimum plus what one step can take
+ * off a value (a gap opened and extended, or the most negative substitution). */
+static long global_low(const pel_align *al, int width)
+{
+    long neg = width == 8 ? INT8_MIN : width == 16 ? INT16_MIN : PELI_ALIGN_NEG;
+    long pen = al->s.minsub < 0 ? -al->s.minsub : 0;
+    return neg + al->p.gap_open + al->p.gap_extend + pen + 1;
+}
+
+static long width_top(int width) { return width == 8 ? INT8_MAX : width == 16 ? INT16_MAX : (1L << 28); }
+
 int peli_striped_width_ok(const pel_align *al, int width)
 {
-    long top = width == 8 ? INT8_MAX : width == 16 ? INT16_MAX : (1L << 28);
+    long top = width_top(width);
     int m = al->s.maxsub > -al->s.minsub ? al->s.maxsub : -al->s.minsub;
     return al->p.gap_open < top && m < top;
+}
+
+int peli_striped_fits(const pel_align *al, int width, size_t na, size_t nb)
+{
+    if (!peli_striped_width_ok(al, width)) return 0;
+    if (al->p.mode != PEL_ALIGN_GLOBAL || width == 32) return 1;
+    /* the boundaries: H(0, n) - open = -(2 open + (n - 1) ext) at the longer edge */
+    size_t n = na > nb ? na : nb;
+    long lim = -global_low(al, width) - 2L * al->p.gap_open;
+    return n == 0 || (long)(n - 1) <= lim / al->p.gap_extend;
 }
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -31,207 +64,100 @@ int peli_striped_width_ok(const pel_align *al, int width)
 /* ---- AVX2 ------------------------------------------------------------------ */
 #pragma GCC push_options
 #pragma GCC target("avx2")
+#define ISA avx2
+#define VBITS 256
 #define VT __m256i
+#define VOP(op) PEL_CAT(_mm256_, op)
 #define VZERO() _mm256_setzero_si256()
 #define VLOAD(p) _mm256_load_si256(p)
 #define VSTORE(p, v) _mm256_store_si256((p), (v))
+#define VANYGT_(cmp, a, b) (_mm256_movemask_epi8(cmp((a), (b))) != 0)
 /* lane k <- lane k - 1 across the two 128-bit halves (shift by NB bytes) */
 #define SHL_BYTES(a, NB) _mm256_alignr_epi8((a), _mm256_permute2x128_si256((a), (a), 0x08), 16 - (NB))
-
-#define NAME(f) f##_avx2_8
-#define ET int8_t
-#define LANES 32
-#define VNEG INT8_MIN
-#define VTOP INT8_MAX
-#define VSET1(x) _mm256_set1_epi8((char)(x))
-#define VADDS(a, b) _mm256_adds_epi8((a), (b))
-#define VSUBS(a, b) _mm256_subs_epi8((a), (b))
-#define VMAX(a, b) _mm256_max_epi8((a), (b))
-#define VANYGT(a, b) (_mm256_movemask_epi8(_mm256_cmpgt_epi8((a), (b))) != 0)
-#define VSHL1(a) SHL_BYTES(a, 1)
+#define SHL_HALF(a) _mm256_permute2x128_si256((a), (a), 0x08)
+#define EW 8
 #include "align/striped_body.h"
-#undef NAME
-#undef ET
-#undef LANES
-#undef VNEG
-#undef VTOP
-#undef VSET1
-#undef VADDS
-#undef VSUBS
-#undef VMAX
-#undef VANYGT
-#undef VSHL1
-
-#define NAME(f) f##_avx2_16
-#define ET int16_t
-#define LANES 16
-#define VNEG INT16_MIN
-#define VTOP INT16_MAX
-#define VSET1(x) _mm256_set1_epi16((short)(x))
-#define VADDS(a, b) _mm256_adds_epi16((a), (b))
-#define VSUBS(a, b) _mm256_subs_epi16((a), (b))
-#define VMAX(a, b) _mm256_max_epi16((a), (b))
-#define VANYGT(a, b) (_mm256_movemask_epi8(_mm256_cmpgt_epi16((a), (b))) != 0)
-#define VSHL1(a) SHL_BYTES(a, 2)
+#undef EW
+#define EW 16
 #include "align/striped_body.h"
-#undef NAME
-#undef ET
-#undef LANES
-#undef VNEG
-#undef VTOP
-#undef VSET1
-#undef VADDS
-#undef VSUBS
-#undef VMAX
-#undef VANYGT
-#undef VSHL1
-
-#define NAME(f) f##_avx2_32
-#define ET int32_t
-#define LANES 8
-#define VNEG PELI_ALIGN_NEG
-#define VTOP 0
-#define VSET1(x) _mm256_set1_epi32((int)(x))
-#define VADDS(a, b) _mm256_add_epi32((a), (b))
-#define VSUBS(a, b) _mm256_sub_epi32((a), (b))
-#define VMAX(a, b) _mm256_max_epi32((a), (b))
-#define VANYGT(a, b) (_mm256_movemask_epi8(_mm256_cmpgt_epi32((a), (b))) != 0)
-#define VSHL1(a) SHL_BYTES(a, 4)
+#undef EW
+#define EW 32
 #include "align/striped_body.h"
-#undef NAME
-#undef ET
-#undef LANES
-#undef VNEG
-#undef VTOP
-#undef VSET1
-#undef VADDS
-#undef VSUBS
-#undef VMAX
-#undef VANYGT
-#undef VSHL1
+#undef EW
+#undef ISA
+#undef VBITS
 #undef VT
+#undef VOP
 #undef VZERO
 #undef VLOAD
 #undef VSTORE
+#undef VANYGT_
 #undef SHL_BYTES
+#undef SHL_HALF
 #pragma GCC pop_options
 
 /* ---- AVX-512BW --------------------------------------------------------------- */
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw")
+#define ISA avx512
+#define VBITS 512
 #define VT __m512i
+#define VOP(op) PEL_CAT(_mm512_, op)
 #define VZERO() _mm512_setzero_si512()
 #define VLOAD(p) _mm512_load_si512(p)
 #define VSTORE(p, v) _mm512_store_si512((p), (v))
+#define VANYGT_(cmp, a, b) (PEL_CAT(cmp, _mask)((a), (b)) != 0)
 /* up one 128-bit block (zero below), then the bytes across each block edge */
 #define SHL_BYTES(a, NB)                                                                      \
     _mm512_alignr_epi8((a), _mm512_alignr_epi32((a), _mm512_setzero_si512(), 12), 16 - (NB))
-
-#define NAME(f) f##_avx512_8
-#define ET int8_t
-#define LANES 64
-#define VNEG INT8_MIN
-#define VTOP INT8_MAX
-#define VSET1(x) _mm512_set1_epi8((char)(x))
-#define VADDS(a, b) _mm512_adds_epi8((a), (b))
-#define VSUBS(a, b) _mm512_subs_epi8((a), (b))
-#define VMAX(a, b) _mm512_max_epi8((a), (b))
-#define VANYGT(a, b) (_mm512_cmpgt_epi8_mask((a), (b)) != 0)
-#define VSHL1(a) SHL_BYTES(a, 1)
+#define SHL_HALF(a) _mm512_alignr_epi64((a), _mm512_setzero_si512(), 4)
+#define EW 8
 #include "align/striped_body.h"
-#undef NAME
-#undef ET
-#undef LANES
-#undef VNEG
-#undef VTOP
-#undef VSET1
-#undef VADDS
-#undef VSUBS
-#undef VMAX
-#undef VANYGT
-#undef VSHL1
-
-#define NAME(f) f##_avx512_16
-#define ET int16_t
-#define LANES 32
-#define VNEG INT16_MIN
-#define VTOP INT16_MAX
-#define VSET1(x) _mm512_set1_epi16((short)(x))
-#define VADDS(a, b) _mm512_adds_epi16((a), (b))
-#define VSUBS(a, b) _mm512_subs_epi16((a), (b))
-#define VMAX(a, b) _mm512_max_epi16((a), (b))
-#define VANYGT(a, b) (_mm512_cmpgt_epi16_mask((a), (b)) != 0)
-#define VSHL1(a) SHL_BYTES(a, 2)
+#undef EW
+#define EW 16
 #include "align/striped_body.h"
-#undef NAME
-#undef ET
-#undef LANES
-#undef VNEG
-#undef VTOP
-#undef VSET1
-#undef VADDS
-#undef VSUBS
-#undef VMAX
-#undef VANYGT
-#undef VSHL1
-
-#define NAME(f) f##_avx512_32
-#define ET int32_t
-#define LANES 16
-#define VNEG PELI_ALIGN_NEG
-#define VTOP 0
-#define VSET1(x) _mm512_set1_epi32((int)(x))
-#define VADDS(a, b) _mm512_add_epi32((a), (b))
-#define VSUBS(a, b) _mm512_sub_epi32((a), (b))
-#define VMAX(a, b) _mm512_max_epi32((a), (b))
-#define VANYGT(a, b) (_mm512_cmpgt_epi32_mask((a), (b)) != 0)
-#define VSHL1(a) _mm512_alignr_epi32((a), _mm512_setzero_si512(), 15)
+#undef EW
+#define EW 32
 #include "align/striped_body.h"
-#undef NAME
-#undef ET
-#undef LANES
-#undef VNEG
-#undef VTOP
-#undef VSET1
-#undef VADDS
-#undef VSUBS
-#undef VMAX
-#undef VANYGT
-#undef VSHL1
+#undef EW
+#undef ISA
+#undef VBITS
 #undef VT
+#undef VOP
 #undef VZERO
 #undef VLOAD
 #undef VSTORE
+#undef VANYGT_
 #undef SHL_BYTES
+#undef SHL_HALF
 #pragma GCC pop_options
 
-typedef void profile_fn(const pel_align *, const uint8_t *, size_t, size_t, void *);
-typedef long score_fn(const void *, size_t, const uint8_t *, size_t, int, int, void *, int *);
-
-#define PF(f) f
-#define SF(f) f
-
+typedef void profile_fn(const pel_align *, const uint8_t *, size_t, size_t, int, void *);
+#define K(isa, lv, w, vbytes)                                                                \
+    {lv, w, (vbytes) * 8 / (w), vbytes, profile_##isa##_##w, local_##isa##_##w,               \
+     local2_##isa##_##w, global_##isa##_##w}
 static const struct {
     int level, width, lanes, vbytes;
     profile_fn *profile;
-    score_fn *score;
+    score_fn *local;
+    score2_fn *local2;
+    score_fn *global;
 } kernels[] = {
-    {PELI_ALIGN_AVX2, 8, 32, 32, PF(profile_avx2_8), SF(score_avx2_8)},
-    {PELI_ALIGN_AVX2, 16, 16, 32, PF(profile_avx2_16), SF(score_avx2_16)},
-    {PELI_ALIGN_AVX2, 32, 8, 32, PF(profile_avx2_32), SF(score_avx2_32)},
-    {PELI_ALIGN_AVX512, 8, 64, 64, PF(profile_avx512_8), SF(score_avx512_8)},
-    {PELI_ALIGN_AVX512, 16, 32, 64, PF(profile_avx512_16), SF(score_avx512_16)},
-    {PELI_ALIGN_AVX512, 32, 16, 64, PF(profile_avx512_32), SF(score_avx512_32)},
+    K(avx2, PELI_ALIGN_AVX2, 8, 32),     K(avx2, PELI_ALIGN_AVX2, 16, 32),
+    K(avx2, PELI_ALIGN_AVX2, 32, 32),    K(avx512, PELI_ALIGN_AVX512, 8, 64),
+    K(avx512, PELI_ALIGN_AVX512, 16, 64), K(avx512, PELI_ALIGN_AVX512, 32, 64),
 };
+#undef K
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
 #else
-typedef void profile_fn(const pel_align *, const uint8_t *, size_t, size_t, void *);
-typedef long score_fn(const void *, size_t, const uint8_t *, size_t, int, int, void *, int *);
+typedef void profile_fn(const pel_align *, const uint8_t *, size_t, size_t, int, void *);
 static const struct {
     int level, width, lanes, vbytes;
     profile_fn *profile;
-    score_fn *score;
-} kernels[1] = {{-1, 0, 1, 1, NULL, NULL}};
+    score_fn *local;
+    score2_fn *local2;
+    score_fn *global;
+} kernels[1] = {{-1, 0, 1, 1, NULL, NULL, NULL, NULL}};
 #define NKERNELS 0
 #endif
 
@@ -251,6 +177,9 @@ peli_striped *peli_striped_create(const pel_align *al, int level, int width, con
     if (!sp) return NULL;
     sp->level = level;
     sp->width = width;
+    sp->global = al->p.mode == PEL_ALIGN_GLOBAL;
+    sp->nq = nq;
+    sp->low = global_low(al, width);
     sp->lanes = kernels[k].lanes;
     sp->vbytes = (size_t)kernels[k].vbytes;
     sp->seglen = (nq + (size_t)sp->lanes - 1) / (size_t)sp->lanes;
@@ -261,7 +190,10 @@ peli_striped *peli_striped_create(const pel_align *al, int level, int width, con
         free(sp);
         return NULL;
     }
-    kernels[k].profile(al, q, nq, sp->seglen, sp->prof);
+    sp->fn = sp->global ? kernels[k].global : kernels[k].local;
+    sp->fn2 = sp->global ? NULL : kernels[k].local2;
+    int pad = sp->global ? 0 : width == 8 ? INT8_MIN : width == 16 ? INT16_MIN : PELI_ALIGN_NEG;
+    kernels[k].profile(al, q, nq, sp->seglen, pad, sp->prof);
     return sp;
 }
 
@@ -277,6 +209,17 @@ size_t peli_striped_work_bytes(const peli_striped *sp) { return 3 * sp->seglen *
 long peli_striped_score(const peli_striped *sp, const uint8_t *b, size_t nb, void *work,
                         int *saturated)
 {
-    int k = find_kernel(sp->level, sp->width);
-    return kernels[k].score(sp->prof, sp->seglen, b, nb, sp->open, sp->ext, work, saturated);
+    return sp->fn(sp, b, nb, work, saturated);
+}
+
+void peli_striped_score2(const peli_striped *sp, const uint8_t *b1, size_t n1, const uint8_t *b2,
+                         size_t n2, void *work1, void *work2, long *s1, int *sat1, long *s2,
+                         int *sat2)
+{
+    if (sp->fn2 && sp->seglen <= PELI_STRIPED_SCAN_MAX) {
+        sp->fn2(sp, b1, n1, b2, n2, work1, work2, s1, sat1, s2, sat2);
+        return;
+    }
+    *s1 = sp->fn(sp, b1, n1, work1, sat1);
+    *s2 = sp->fn(sp, b2, n2, work2, sat2);
 }

@@ -45,19 +45,34 @@ long peli_align_scalar_score(const pel_align *al, const uint8_t *a, size_t na, c
 
 /* ---- striped SIMD (striped.c) ----------------------------------------------- */
 typedef struct peli_striped peli_striped;
-/* A query profile for local scoring at `width` bits on `level`; NULL when
- * out of memory. */
+/* Local scoring carries F across the lanes by a prefix scan, not the lazy-F
+ * loop, when the stripes are at most this many segments (striped_body.h). */
+#ifndef PELI_STRIPED_SCAN_MAX
+#define PELI_STRIPED_SCAN_MAX 16
+#endif
+/* (Global scoring always scans.) */
+/* A query profile for scoring in al's mode (local or global) at `width`
+ * bits on `level`; NULL when out of memory. */
 peli_striped *peli_striped_create(const pel_align *al, int level, int width, const uint8_t *q,
                                   size_t nq);
 void peli_striped_destroy(peli_striped *sp);
 /* Bytes of workspace peli_striped_score needs (64-byte aligned). */
 size_t peli_striped_work_bytes(const peli_striped *sp);
-/* The local score of the profile's query against b; *saturated = 1 when a
- * lane saturated (then the score is not valid: rescore wider). */
+/* The score of the profile's query against b (nb >= 1); *saturated = 1
+ * when a lane saturated (then the score is not valid: rescore wider). */
 long peli_striped_score(const peli_striped *sp, const uint8_t *b, size_t nb, void *work,
                         int *saturated);
+/* The same for two sequences (n1, n2 >= 1) with a workspace each: local
+ * scores run the two recurrences interleaved (striped_body.h), which a
+ * short query needs to keep the core busy. */
+void peli_striped_score2(const peli_striped *sp, const uint8_t *b1, size_t n1, const uint8_t *b2,
+                         size_t n2, void *work1, void *work2, long *s1, int *sat1, long *s2,
+                         int *sat2);
 /* Whether `width` bits can hold this scoring's penalties at all. */
 int peli_striped_width_ok(const pel_align *al, int width);
+/* Whether `width` bits can hold a pair of na x nb residues at all: for
+ * global scoring the boundary values -(open + (n - 1) ext) must fit. */
+int peli_striped_fits(const pel_align *al, int width, size_t na, size_t nb);
 
 /* ---- alignment assembly (ref.c) ------------------------------------------- */
 /* Ops, traced backwards: 'M' (resolved to '=' or 'X' from the residues),

@@ -33,6 +33,8 @@ expect_exit 2 "unknown option" "$ALIGN" --frobnicate ACDE ACDE
 expect_exit 2 "give two sequences" "$ALIGN" ACDE
 expect_exit 2 "needs --query and one of --db or --generate" "$ALIGN" --db "$q"
 expect_exit 2 "unexpected argument" "$ALIGN" --query "$q" --db "$q" stray
+expect_exit 2 "--compare and --schedules are separate runs" "$ALIGN" --query "$q" --generate 5 --compare --schedules
+expect_exit 2 "--schedules needs a batch" "$ALIGN" --schedules ACDE ACDE
 expect_exit 2 "--min-len 50 exceeds --max-len 40" "$ALIGN" --query "$q" --generate 5 --min-len 50 --max-len 40
 
 # outputs that cannot be written: exit 3, checked before the run, nothing left

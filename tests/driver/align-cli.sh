@@ -52,12 +52,37 @@ run_ok "$ALIGN" $skew --schedule dynamic
 d=$(sed -n 's/.*(largest [0-9]*: \([0-9.]*\)% of all).*/\1/p' out.txt)
 awk -v s="$s" -v d="$d" 'BEGIN { exit !(s > 50 && d < s) }' ||
     fail "expected the static split's larger half ($s%) above dynamic's largest task ($d%)"
+# --schedules: both schedules on the same batch, their figures on stdout and
+# in the report; the work split of each is deterministic (as above)
+run_ok "$ALIGN" $skew --schedules --reps 3 --report s.json
+grep -q "^schedule static: [0-9.]* s (median of 3), 2 tasks, largest [0-9.]*% of the cells, busy [0-9. ]* s, imbalance [0-9.]* (max/mean busy), cpu [0-9. ]* s, imbalance [0-9.]*$" out.txt ||
+    fail "--schedules: no static line: $(cat out.txt)"
+grep -q "^schedule dynamic: [0-9.]* s (median of 3), [0-9]* tasks, largest [0-9.]*% of the cells" out.txt ||
+    fail "--schedules: no dynamic line: $(cat out.txt)"
+grep -q "^static / dynamic: [0-9.]* in wall time (median of 3 interleaved ratios)$" out.txt ||
+    fail "--schedules: no ratio: $(cat out.txt)"
+s2=$(sed -n 's/^schedule static: .*largest \([0-9.]*\)% of the cells.*/\1/p' out.txt)
+[ "$s2" = "$s" ] || fail "--schedules: static's largest task $s2%, alone $s%"
+for key in '"schedules"' '"schedule": "static"' '"schedule": "dynamic"' '"wall_seconds"' \
+    '"static_over_dynamic_wall"'; do
+    grep -q "$key" s.json || fail "--schedules report lacks $key"
+done
 for w in 8 16 32; do
     run_ok "$ALIGN" $gen --width $w
     grep "	" out.txt | cmp -s - ref.txt || fail "width $w differs"
 done
 run_ok "$ALIGN" $gen --scalar
 grep "	" out.txt | cmp -s - ref.txt || fail "the scalar kernel differs"
+
+# global scores: the striped kernels (every first width) agree with the scalar one
+glob="--query $data/queries.fa --generate 30 --seed 5 --max-len 1500 --mode global"
+run_ok "$ALIGN" $glob --scalar
+grep "	" out.txt >gref.txt
+[ "$(wc -l <gref.txt)" -eq 90 ] || fail "global: expected 90 score lines"
+for w in 0 8 16 32; do
+    run_ok "$ALIGN" $glob --width $w --threads 2
+    grep "	" out.txt | cmp -s - gref.txt || fail "global width $w differs from the scalar kernel"
+done
 
 # --write-db writes the generated database, which reads back to the same scores
 run_ok "$ALIGN" $gen --write-db db.fa --quiet
