@@ -27,7 +27,7 @@
  * enabled, else tasks of the caller's team). */
 #ifndef PEL_SPARSE_H
 #define PEL_SPARSE_H
-#define PEL_SPARSE_NUMERICS_VERSION 2 /* bumped whenever this family's arithmetic changes on purpose (2: dot-product blocks of 64 rows, was 256) */
+#define PEL_SPARSE_NUMERICS_VERSION 3 /* bumped whenever this family's arithmetic changes on purpose (2: dot-product blocks of 64 rows, was 256; 3: a row's product in 8 lanes, combined by a fixed tree) */
 
 #include <stdint.h>
 #include <pel/context.h>
