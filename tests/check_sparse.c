@@ -76,6 +76,17 @@ static double npb_zeta(int nthreads, char cls, double **xout)
     return zeta;
 }
 
+/* Row j's product by the family's definition (PEL_SPARSE_NUMERICS_VERSION
+ * 3, docs/sparse.md), written out plainly: the row's i-th nonzero (i from
+ * 0) goes to lane i mod 8, each lane a left-to-right sum from +0.0, the
+ * lanes combined as ((s0+s4)+(s2+s6))+((s1+s5)+(s3+s7)). */
+static double lane_dot(const int64_t *rp, const int32_t *ci, const double *v, const double *x, int64_t j)
+{
+    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int64_t k = rp[j]; k < rp[j + 1]; k++) s[(k - rp[j]) % 8] += v[k] * x[ci[k]];
+    return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
+}
+
 /* ---- api ----------------------------------------------------------------------- */
 
 START_TEST(api_npb_class)
@@ -297,8 +308,7 @@ END_TEST
  * steps below 2^16 keeps each column as its 16-bit step from the previous
  * one in its row (NPB class B and C); a row with a longer step, or a
  * descending one, keeps 32-bit indices for the whole matrix.  Each way the
- * product must be the row sums left to right in stored order, bit for bit:
- * compared with that loop written out here. */
+ * product must be the family's row sums (lane_dot), bit for bit. */
 START_TEST(num_spmv_index_steps)
 {
     pel_context *ctx = test_context(2);
@@ -321,23 +331,103 @@ START_TEST(num_spmv_index_steps)
         if (variant == 1) /* row 0: columns 0 .. per - 2, then one step of 2^16 */
             for (int64_t i = 0; i < per; i++) ci[i] = (int32_t)(i < per - 1 ? i : per - 2 + 65536);
         if (variant == 2) ci[5] = ci[4] - 1;                               /* one descending step */
-        for (int64_t j = 0; j < nrows; j++) {
-            double s = 0.0;
-            for (int64_t k = rp[j]; k < rp[j + 1]; k++) s = s + v[k] * x[ci[k]];
-            ref[j] = s;
-        }
+        for (int64_t j = 0; j < nrows; j++) ref[j] = lane_dot(rp, ci, v, x, j);
         ck_assert_int_ge(ci[nrows * per - 1], 65536);
         pel_sparse_csr *A = NULL;
         ck_assert_ok(pel_sparse_csr_create(ctx, nrows, ncols, rp, ci, v, &A));
         ck_assert_ok(pel_sparse_csr_spmv(ctx, A, x, y));
         for (int64_t j = 0; j < nrows; j++)
-            ck_assert_msg(memcmp(&y[j], &ref[j], sizeof y[j]) == 0, "variant %d: y[%lld] = %.17g, %.17g by the loop",
+            ck_assert_msg(memcmp(&y[j], &ref[j], sizeof y[j]) == 0, "variant %d: y[%lld] = %.17g, %.17g by the definition",
                           variant, (long long)j, y[j], ref[j]);
         ck_assert(memcmp(pel_sparse_csr_colidx(A), ci, (size_t)nnz * sizeof *ci) == 0);
         pel_sparse_csr_destroy(A);
     }
     free(rp), free(ci), free(v), free(x), free(y), free(ref);
     pel_context_destroy(ctx);
+}
+END_TEST
+
+/* Every copy of the row products (PEL_ISA caps the one picked when a
+ * matrix is made) gives the definition's bits (lane_dot), for each index
+ * form (16-bit columns, 16-bit steps above 65536 columns, 32-bit), for rows
+ * of 0 to 40 nonzeros (every length of a last partial group of 8, and rows
+ * shorter than a group), and through CG's fused phases (NPB class S's
+ * power steps give one result whichever copy runs). */
+START_TEST(num_spmv_isa_variants)
+{
+    static const char *const isa[] = {"scalar", "avx2", "avx512"};
+    const int64_t nrows = 41 * 3, ncols_of[3] = {20000, 150000, 150000};
+    int64_t *rp = malloc((size_t)(nrows + 1) * sizeof *rp);
+    rp[0] = 0;
+    for (int64_t j = 0; j < nrows; j++) rp[j + 1] = rp[j] + j % 41; /* lengths 0 .. 40 */
+    const int64_t nnz = rp[nrows];
+    int32_t *ci = malloc((size_t)nnz * sizeof *ci);
+    double *v = malloc((size_t)nnz * sizeof *v), *x = malloc(150000 * sizeof *x);
+    double *y = malloc((size_t)nrows * sizeof *y), *ref = malloc((size_t)nrows * sizeof *ref);
+    for (int j = 0; j < 150000; j++) x[j] = cos((double)j);
+    for (int form = 0; form < 3; form++) {
+        for (int64_t j = 0; j < nrows; j++)
+            for (int64_t k = rp[j], c = 0; k < rp[j + 1]; k++) {
+                /* form 0: any order below 20000; 1: ascending in steps < 2^16 past
+                 * 65536; 2: the same but one row descends, so 32-bit indices */
+                c = form == 0 ? (k * 7919) % 20000 : c + 1 + (k * 104729) % 3700;
+                ci[k] = (int32_t)c;
+                v[k] = sin((double)k + 0.25);
+            }
+        if (form == 2) ci[rp[40] + 3] = ci[rp[40] + 2] - 1;
+        ck_assert(form == 0 || ci[rp[40] + 39] >= 65536);
+        for (int64_t j = 0; j < nrows; j++) ref[j] = lane_dot(rp, ci, v, x, j);
+        for (int i = 0; i < 3; i++) {
+            ck_assert_int_eq(setenv("PEL_ISA", isa[i], 1), 0);
+            pel_sparse_csr *A = NULL;
+            ck_assert_ok(pel_sparse_csr_create(tctx(2), nrows, ncols_of[form], rp, ci, v, &A));
+            ck_assert_ok(pel_sparse_csr_spmv(tctx(2), A, x, y));
+            for (int64_t j = 0; j < nrows; j++)
+                ck_assert_msg(memcmp(&y[j], &ref[j], sizeof y[j]) == 0,
+                              "form %d, PEL_ISA=%s: y[%lld] = %.17g, %.17g by the definition", form,
+                              isa[i], (long long)j, y[j], ref[j]);
+            pel_sparse_csr_destroy(A);
+        }
+    }
+    /* class S through the solver (16-bit columns) and a class-S-sized
+     * matrix above 65536 columns is form 1 above; the solver's phases call
+     * the same row code */
+    double zeta[3];
+    double *xs[3];
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(setenv("PEL_ISA", isa[i], 1), 0);
+        zeta[i] = npb_zeta(2, 'S', &xs[i]);
+        ck_assert_msg(memcmp(&zeta[i], &zeta[0], sizeof zeta[0]) == 0 &&
+                          memcmp(xs[i], xs[0], 1400 * sizeof *xs[0]) == 0,
+                      "class S power steps: PEL_ISA=%s differs from scalar", isa[i]);
+    }
+    unsetenv("PEL_ISA");
+    for (int i = 0; i < 3; i++) pel_free(xs[i]);
+    free(rp), free(ci), free(v), free(x), free(y), free(ref);
+}
+END_TEST
+
+/* The lanes change the bits on purpose (one chain gives others).  The row
+ * (1, u, u, u, u, u, u, u, u), u = 2^-53, times x = 1; the ulp of 1 is 2u.
+ * One chain: each 1 + u is a tie, rounded to even, = 1; the sum is 1.  In
+ * lanes: s0 = 1 + u = 1 (nonzeros 0 and 8), s1 .. s7 = u; the tree:
+ * s0 + s4 = 1 + u = 1, s2 + s6 = 2u, their sum 1 + 2u (exact); s1 + s5 =
+ * s3 + s7 = 2u, their sum 4u; (1 + 2u) + 4u = 1 + 6u = 1 + 3 * 2^-52 (exact). */
+START_TEST(num_spmv_lanes_by_hand)
+{
+    const double u = ldexp(1.0, -53);
+    const int64_t rp[2] = {0, 9};
+    const int32_t ci[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+    const double v[9] = {1, u, u, u, u, u, u, u, u}, x[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+    double chain = 0.0;
+    for (int k = 0; k < 9; k++) chain = chain + v[k] * x[k];
+    ck_assert(chain == 1.0);
+    pel_sparse_csr *A = NULL;
+    double y;
+    ck_assert_ok(pel_sparse_csr_create(tctx(1), 1, 9, rp, ci, v, &A));
+    ck_assert_ok(pel_sparse_csr_spmv(tctx(1), A, x, &y));
+    ck_assert_msg(y == 1.0 + 3 * ldexp(1.0, -52), "y = %a, expected 1 + 3 * 2^-52", y);
+    pel_sparse_csr_destroy(A);
 }
 END_TEST
 
@@ -482,7 +572,7 @@ END_TEST
 
 /* makea above 65536 columns keeps 16-bit steps only and makes its 32-bit
  * indices on request: they must be ascending in each row, hold the diagonal,
- * and the product must be the row sums over them in order. */
+ * and the product must be the family's row sums over them (lane_dot). */
 START_TEST(num_makea_wide)
 {
     pel_context *ctx = test_context(2);
@@ -499,16 +589,15 @@ START_TEST(num_makea_wide)
     ck_assert_ok(pel_sparse_csr_spmv(ctx, A, x, y));
     int wide = 0;
     for (int64_t j = 0; j < n; j++) {
-        double s = 0.0;
         int diag = 0;
         for (int64_t k = rp[j]; k < rp[j + 1]; k++) {
             if (k > rp[j]) ck_assert_int_lt(ci[k - 1], ci[k]);
             diag |= ci[k] == j;
             wide |= ci[k] >= 65536;
-            s = s + val[k] * x[ci[k]];
         }
+        double s = lane_dot(rp, ci, val, x, j);
         ck_assert_msg(diag, "row %lld lacks its diagonal", (long long)j);
-        ck_assert_msg(memcmp(&s, &y[j], sizeof s) == 0, "y[%lld] = %.17g, by the row loop %.17g", (long long)j, y[j], s);
+        ck_assert_msg(memcmp(&s, &y[j], sizeof s) == 0, "y[%lld] = %.17g, by the definition %.17g", (long long)j, y[j], s);
     }
     ck_assert(wide);
     free(x), free(y);
@@ -1117,6 +1206,8 @@ static Suite *sparse_suite(void)
     tcase_add_test(num, num_spmv_dense);
     tcase_add_test(num, num_spmv_index_widths);
     tcase_add_test(num, num_spmv_index_steps);
+    tcase_add_test(num, num_spmv_isa_variants);
+    tcase_add_test(num, num_spmv_lanes_by_hand);
     tcase_add_test(num, num_cg_4x4);
     tcase_add_test(num, num_makea_structure);
     tcase_add_test(num, num_makea_definition);

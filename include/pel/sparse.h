@@ -10,8 +10,11 @@
  * kernel works on any square or rectangular CSR matrix a user brings; NPB's
  * matrix is one more way to make one.
  *
- * Determinism: a row's product sum_k a_jk x_k is accumulated left to right
- * in the row's stored column order, whoever computes the row; dot products
+ * Determinism: a row's product sum_k a_jk x_k has one summation order,
+ * whoever computes the row and whichever instruction set (scalar, AVX2,
+ * AVX-512: pel_cpu_isa at the matrix's creation): the row's i-th stored
+ * nonzero goes to lane i mod 8, each lane summed left to right from +0.0,
+ * the lanes combined as ((s0+s4)+(s2+s6))+((s1+s5)+(s3+s7)); dot products
  * are summed over fixed blocks of PEL_SPARSE_BLOCK rows and the block sums
  * combined pairwise in a fixed order (pel_sum_serial).  Results are bitwise
  * identical for any thread count.
@@ -27,7 +30,7 @@
  * enabled, else tasks of the caller's team). */
 #ifndef PEL_SPARSE_H
 #define PEL_SPARSE_H
-#define PEL_SPARSE_NUMERICS_VERSION 2 /* bumped whenever this family's arithmetic changes on purpose (2: dot-product blocks of 64 rows, was 256) */
+#define PEL_SPARSE_NUMERICS_VERSION 3 /* bumped whenever this family's arithmetic changes on purpose (2: dot-product blocks of 64 rows, was 256; 3: a row's product in 8 lanes, combined by a fixed tree) */
 
 #include <stdint.h>
 #include <pel/context.h>
@@ -48,8 +51,8 @@ typedef struct pel_sparse_csr pel_sparse_csr;
 
 /* Copies a user's CSR arrays (0-based): rowptr[nrows + 1] with rowptr[0] = 0,
  * nondecreasing; colidx[nnz] and values[nnz] with nnz = rowptr[nrows] and
- * 0 <= colidx < ncols.  Columns within a row may come in any order (that
- * order is the summation order of the product); duplicates are allowed and
+ * 0 <= colidx < ncols.  Columns within a row may come in any order (their
+ * positions fix the lanes of the product's sum); duplicates are allowed and
  * add up.  colidx and values may be NULL only when nnz = 0.
  * Distinct objects may be used concurrently from any threads or tasks, even
  * when made from one context; one object is used by one thread at a time (a

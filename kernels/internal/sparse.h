@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include <pel/cpu.h>
+
 #include "internal/core.h"
 #include "internal/team.h"
 
@@ -23,6 +25,9 @@ struct pel_sparse_csr {
      * the previous one in its row (col16_delta set), else NULL. */
     uint16_t *col16;
     int col16_delta;
+    /* the row products' code for this CPU (pel_cpu_isa() at creation) */
+    void (*rows)(const struct pel_sparse_csr *A, int64_t j0, int64_t j1, const double *restrict x,
+                 double *restrict y);
 };
 
 #define PELI_COL16_MAX 65536
@@ -66,30 +71,46 @@ static inline void peli_sparse_block_rows(int64_t blk, int64_t nrows, int64_t *j
     *j1 = *j0 + PEL_SPARSE_BLOCK < nrows ? *j0 + PEL_SPARSE_BLOCK : nrows;
 }
 
-/* sum_k a_jk x_k over row j in stored order, left to right: the one
- * summation order of a row, the same as NPB's rolled loop (both index
- * widths give the same sum). */
+/* The lanes of a row's sum (PEL_SPARSE_NUMERICS_VERSION 3): nonzero k of
+ * row j goes to lane (k - rowptr[j]) mod PELI_SPARSE_LANES. */
+#define PELI_SPARSE_LANES 8
+
+/* Spare entries at the end of col16 (zeros): a vector kernel loads a row's
+ * last group of 16-bit indices whole, the lanes past the row masked. */
+#define PELI_SPARSE_PAD 8
+
+/* sum_k a_jk x_k over row j: the definition of every row product of this
+ * family.  Lane l sums the nonzeros k = start + l, start + l + 8, ... left
+ * to right from +0.0 (s = s + a x: the product rounded, then the sum), and
+ * the lanes are combined as ((s0+s4)+(s2+s6))+((s1+s5)+(s3+s7)).  Eight
+ * independent chains of additions instead of one; the vector copies of
+ * rows.c do exactly these operations (both index widths and the steps give
+ * the same sum). */
 static inline double peli_row_dot(const pel_sparse_csr *A, int64_t j, const double *restrict x)
 {
     const double *restrict val = A->val;
     int64_t b = A->rowptr[j], e = A->rowptr[j + 1];
-    double s = 0.0;
-    if (A->col16 && A->col16_delta) {
-        const uint16_t *restrict step = A->col16;
-        int64_t c = 0;
-        for (int64_t k = b; k < e; k++) {
-            c += step[k];
-            s = s + val[k] * x[c];
+    double s[PELI_SPARSE_LANES] = {0.0};
+    const int mode = A->col16 ? (A->col16_delta ? 2 : 1) : 0;
+    int64_t c = 0;
+    for (int64_t k = b; k < e; k += PELI_SPARSE_LANES) {
+        int r = e - k < PELI_SPARSE_LANES ? (int)(e - k) : PELI_SPARSE_LANES;
+        for (int l = 0; l < r; l++) {
+            if (mode == 2) c += A->col16[k + l]; /* the step from the previous column */
+            else c = mode == 1 ? A->col16[k + l] : A->col[k + l];
+            s[l] = s[l] + val[k + l] * x[c];
         }
-    } else if (A->col16) {
-        const uint16_t *restrict col = A->col16;
-        for (int64_t k = b; k < e; k++) s = s + val[k] * x[col[k]];
-    } else {
-        const int32_t *restrict col = A->col;
-        for (int64_t k = b; k < e; k++) s = s + val[k] * x[col[k]];
     }
-    return s;
+    return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
 }
+
+/* y[0 .. j1 - j0) = the products of rows [j0, j1) with x (peli_row_dot's
+ * sums, bit for bit), one copy per instruction set (rows.c). */
+typedef void (*peli_sparse_rows_fn)(const pel_sparse_csr *A, int64_t j0, int64_t j1,
+                                    const double *restrict x, double *restrict y);
+
+/* The copy for isa (pel_cpu_isa()), picked when a matrix is made. */
+peli_sparse_rows_fn peli_sparse_rows_for(pel_isa isa);
 
 /* Which column index arrays a new matrix gets. */
 enum {

@@ -170,9 +170,10 @@ static void ph_start_guess(int t, int nt, void *arg)
     for (int64_t blk = b0; blk < b1; blk++) {
         int64_t j0, j1;
         peli_sparse_block_rows(blk, n, &j0, &j1);
-        double s2 = 0.0, b2 = 0.0;
+        double s2 = 0.0, b2 = 0.0, ax[PEL_SPARSE_BLOCK];
+        A->rows(A, j0, j1, x, ax);
         for (int64_t j = j0; j < j1; j++) {
-            double rj = b[j] - peli_row_dot(A, j, x);
+            double rj = b[j] - ax[j - j0];
             q[j] = 0.0;
             r[j] = rj;
             p[j] = rj;
@@ -199,11 +200,8 @@ static void ph_q(int t, int nt, void *arg)
         int64_t j0, j1;
         peli_sparse_block_rows(blk, n, &j0, &j1);
         double d = 0.0;
-        for (int64_t j = j0; j < j1; j++) {
-            double qj = peli_row_dot(A, j, p);
-            q[j] = qj;
-            d = d + p[j] * qj;
-        }
+        A->rows(A, j0, j1, p, q + j0);
+        for (int64_t j = j0; j < j1; j++) d = d + p[j] * q[j];
         pq[blk] = d;
     }
 }
@@ -265,9 +263,10 @@ static void ph_residual(int t, int nt, void *arg)
     for (int64_t blk = b0; blk < b1; blk++) {
         int64_t j0, j1;
         peli_sparse_block_rows(blk, n, &j0, &j1);
-        double e2 = 0.0, bx = 0.0, xx = 0.0;
+        double e2 = 0.0, bx = 0.0, xx = 0.0, ax[PEL_SPARSE_BLOCK];
+        A->rows(A, j0, j1, x, ax);
         for (int64_t j = j0; j < j1; j++) {
-            double dj = b[j] - peli_row_dot(A, j, x);
+            double dj = b[j] - ax[j - j0];
             e2 = e2 + dj * dj;
             if (power) {
                 bx = bx + b[j] * x[j];

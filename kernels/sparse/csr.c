@@ -18,8 +18,12 @@ pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, i
         /* one spare entry: a matrix without nonzeros still gets arrays */
         if (which != PELI_CSR_16) A->col = pel_malloc((size_t)(nnz + 1) * sizeof *A->col);
         A->val = pel_malloc((size_t)(nnz + 1) * sizeof *A->val);
-        if (which != PELI_CSR_32) A->col16 = pel_malloc((size_t)(nnz + 1) * sizeof *A->col16);
+        if (which != PELI_CSR_32) {
+            A->col16 = pel_malloc((size_t)(nnz + PELI_SPARSE_PAD) * sizeof *A->col16);
+            if (A->col16) memset(A->col16 + nnz, 0, PELI_SPARSE_PAD * sizeof *A->col16);
+        }
         A->col16_delta = A->col16 && ncols > PELI_COL16_MAX;
+        A->rows = peli_sparse_rows_for(pel_cpu_isa());
         if (A->rowptr && A->val && (A->col || which == PELI_CSR_16) && (A->col16 || which == PELI_CSR_32))
             return A;
         pel_sparse_csr_destroy(A);
@@ -172,7 +176,7 @@ static void spmv_rows(int t, int nt, void *arg)
     for (int64_t blk = b0; blk < b1; blk++) {
         int64_t j0, j1;
         peli_sparse_block_rows(blk, n, &j0, &j1);
-        for (int64_t j = j0; j < j1; j++) a->y[j] = peli_row_dot(a->A, j, a->x);
+        a->A->rows(a->A, j0, j1, a->x, a->y + j0);
     }
 }
 
