@@ -212,8 +212,21 @@ static void against_qsort(size_t n, int max_key, pel_sort_method m, int nt)
     ck_assert_int_eq(less[max_key], (int)n);
     for (size_t j = 0; j < n; j++) /* the first of each run of equal keys */
         if (j == 0 || ref[j - 1].key != ref[j].key) ck_assert_int_eq(less[ref[j].key], (int)j);
-    /* ranks only, sorted only */
+    /* sorted only, the table only (BUCKETS: the runs of 16-bit low bits), ranks only */
+    memset(sorted, 0xA5, n * sizeof *sorted);
     ck_assert_ok(pel_sort_rank(s, keys, NULL, sorted));
+    for (size_t j = 0; j < n; j++) ck_assert_int_eq(sorted[j], ref[j].key);
+    for (int pass = 0; pass < 2; pass++) {
+        memset((int *)less, 0xA5, ((size_t)max_key + 1) * sizeof *less);
+        ck_assert_ok(pel_sort_rank(s, keys, NULL, pass ? sorted : NULL));
+        ck_assert_int_eq(less[0], 0);
+        ck_assert_int_eq(less[max_key], (int)n);
+        size_t j = 0; /* less[v] = #keys < v for every v */
+        for (int v = 0; v <= max_key; v++) {
+            while (j < n && ref[j].key < v) j++;
+            ck_assert_int_eq(less[v], (int)j);
+        }
+    }
     ck_assert_ok(pel_sort_rank(s, keys, rank, NULL));
     for (size_t j = 0; j < n; j++) ck_assert_int_eq(rank[ref[j].index], (int)j);
     pel_sort_destroy(s);

@@ -28,8 +28,9 @@ typedef enum pel_sort_method {
     PEL_SORT_BUCKETS   /* keys moved to buckets by their high bits, then counted per bucket */
 } pel_sort_method;
 
-/* Largest key range AUTO counts directly (8 MiB of counts per thread). */
-#define PEL_SORT_DIRECT_MAX_KEY (1 << 21)
+/* Largest key range AUTO counts directly (2 MiB of counts per thread; NPB
+ * IS class B's 2^21 ranks faster in buckets: docs/sort.md). */
+#define PEL_SORT_DIRECT_MAX_KEY (1 << 19)
 
 /* A zeroed struct plus n and max_key is a valid parameter set. */
 typedef struct pel_sort_params {

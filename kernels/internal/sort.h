@@ -12,6 +12,10 @@
 #define PELI_SORT_LPAD 8
 /* BUCKETS: at most 2^10 buckets, as NPB's USE_BUCKETS for classes W to C. */
 #define PELI_SORT_BUCKETS_LOG2 10
+/* BUCKETS: at least 2^13 key values per bucket (a bucket's counts, 32 KiB,
+ * stay in L1 while it is counted), so fewer buckets, fewer write streams in
+ * the scatter, where max_key allows it. */
+#define PELI_SORT_BUCKET_VALUES_LOG2 13
 
 struct pel_sort {
     pel_context *ctx;
@@ -33,7 +37,7 @@ struct pel_sort {
 
     /* BUCKETS: nb buckets of 2^shift key values. */
     int shift, nb;
-    int **bsize;  /* per slot: nb counts, then nb write pointers */
+    int **bsize;  /* per slot: nb counts, nb write pointers, 3 nb counters of the count pass */
     int *bstart;  /* nb + 1: first position of each bucket */
     int *bbuf;    /* n: keys (or their indices) grouped by bucket */
     int **pos;    /* per slot: 2^shift position counters (ranks) */
