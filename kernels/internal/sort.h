@@ -12,6 +12,8 @@
 #define PELI_SORT_LPAD 8
 /* BUCKETS: at most 2^10 buckets, as NPB's USE_BUCKETS for classes W to C. */
 #define PELI_SORT_BUCKETS_LOG2 10
+/* The full verification groups key values by 2^13 (a group's counts: 32 KiB). */
+#define PELI_SORT_VERIFY_LOG2 13
 /* BUCKETS: at least 2^13 key values per bucket (a bucket's counts, 32 KiB,
  * stay in L1 while it is counted), so fewer buckets, fewer write streams in
  * the scatter, where max_key allows it. */
@@ -31,6 +33,10 @@ struct pel_sort {
     int *count;  /* max_key: counters of the full verification */
     int *part;   /* nslots * PELI_SORT_PAD: per-thread scalars */
     long *lpart; /* nslots * PELI_SORT_LPAD: per-thread error counts */
+
+    /* The full verification (npb.c): per slot, 3 counters per group of
+     * 2^PELI_SORT_VERIFY_LOG2 key values. */
+    int **vgroup;
 
     /* DIRECT: one histogram (then position table) of max_key per slot. */
     int **hist;

@@ -91,10 +91,12 @@ void pel_sort_destroy(pel_sort *s)
         if (s->hist) pel_free(s->hist[t]);
         if (s->bsize) pel_free(s->bsize[t]);
         if (s->pos) pel_free(s->pos[t]);
+        if (s->vgroup) pel_free(s->vgroup[t]);
     }
     free(s->hist);
     free(s->bsize);
     free(s->pos);
+    free(s->vgroup);
     pel_free(s->less);
     pel_free(s->count);
     pel_free(s->part);
@@ -182,7 +184,9 @@ pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort 
     s->count = pel_malloc(mk * sizeof(int));
     s->part = pel_malloc((size_t)s->nslots * PELI_SORT_PAD * sizeof(int));
     s->lpart = pel_malloc((size_t)s->nslots * PELI_SORT_LPAD * sizeof(long));
-    int ok = s->less && s->count && s->part && s->lpart;
+    size_t groups = (mk + ((size_t)1 << PELI_SORT_VERIFY_LOG2) - 1) >> PELI_SORT_VERIFY_LOG2;
+    s->vgroup = per_thread(ctx, 3 * groups, s->nslots);
+    int ok = s->less && s->count && s->part && s->lpart && s->vgroup;
     if (ok && s->method == PEL_SORT_DIRECT) {
         s->hist = per_thread(ctx, mk, s->nslots);
         ok = s->hist != NULL;
