@@ -28,8 +28,9 @@ typedef enum pel_sort_method {
     PEL_SORT_BUCKETS   /* keys moved to buckets by their high bits, then counted per bucket */
 } pel_sort_method;
 
-/* Largest key range AUTO counts directly (8 MiB of counts per thread). */
-#define PEL_SORT_DIRECT_MAX_KEY (1 << 21)
+/* Largest key range AUTO counts directly (2 MiB of counts per thread; NPB
+ * IS class B's 2^21 ranks faster in buckets: docs/sort.md). */
+#define PEL_SORT_DIRECT_MAX_KEY (1 << 19)
 
 /* A zeroed struct plus n and max_key is a valid parameter set. */
 typedef struct pel_sort_params {
@@ -105,10 +106,14 @@ pel_status pel_sort_npb_modify(pel_context *ctx, const pel_sort_npb *p, int *key
 pel_status pel_sort_npb_partial_verify(pel_sort *s, const pel_sort_npb *p, const int *keys,
                                        int it, pel_verify_log *log);
 
-/* NPB's full verification: places every key at the position its table
- * gives (into work, n ints) and appends "is.full.out_of_sort", the number of
- * keys out of sort plus the number of table entries that disagree with the
- * keys (reference 0, exact).  Uses the plan's workspaces: one thread at a
+/* NPB's full verification: places every key where its table puts it (into
+ * work, n ints: in groups of 2^13 values, then sorted within each group from
+ * the keys' own counts) and appends "is.full.out_of_sort", the number of
+ * keys the table misplaces: keys out of range, keys with no room left in
+ * their group, and for every value the difference between its keys and the
+ * table's count, plus the table entries that are malformed (reference 0,
+ * exact).  It is 0 exactly when the table holds the keys' counts, and work
+ * then holds the keys sorted.  Uses the plan's workspaces: one thread at a
  * time per plan, as pel_sort_rank. */
 pel_status pel_sort_npb_full_verify(pel_sort *s, const int *keys, int *work, pel_verify_log *log);
 

@@ -12,6 +12,20 @@
 #define PELI_SORT_LPAD 8
 /* BUCKETS: at most 2^10 buckets, as NPB's USE_BUCKETS for classes W to C. */
 #define PELI_SORT_BUCKETS_LOG2 10
+/* The full verification groups key values by 2^13 (a group's counts: 32 KiB). */
+#define PELI_SORT_VERIFY_LOG2 13
+/* BUCKETS: at least 2^13 key values per bucket (a bucket's counts, 32 KiB,
+ * stay in L1 while it is counted), so fewer buckets, fewer write streams in
+ * the scatter, where max_key allows it. */
+#define PELI_SORT_BUCKET_VALUES_LOG2 13
+
+/* Large arrays of the family (keys, runs, the verification's work) on
+ * fresh 4 KiB pages: not transparent huge pages, whose faults cost this
+ * family's whole NPB IS class B process 0.5-0.8 s of system time on the VM
+ * measured, against 0.25 s with 4 KiB pages (docs/sort.md); the streaming
+ * passes gain nothing from huge pages. */
+void *peli_sort_pages(size_t bytes);
+void peli_sort_pages_free(void *p, size_t bytes);
 
 struct pel_sort {
     pel_context *ctx;
@@ -28,12 +42,16 @@ struct pel_sort {
     int *part;   /* nslots * PELI_SORT_PAD: per-thread scalars */
     long *lpart; /* nslots * PELI_SORT_LPAD: per-thread error counts */
 
+    /* The full verification (npb.c): per slot, 3 counters per group of
+     * 2^PELI_SORT_VERIFY_LOG2 key values. */
+    int **vgroup;
+
     /* DIRECT: one histogram (then position table) of max_key per slot. */
     int **hist;
 
     /* BUCKETS: nb buckets of 2^shift key values. */
     int shift, nb;
-    int **bsize;  /* per slot: nb counts, then nb write pointers */
+    int **bsize;  /* per slot: nb counts, nb write pointers, 3 nb counters of the count pass */
     int *bstart;  /* nb + 1: first position of each bucket */
     int *bbuf;    /* n: keys (or their indices) grouped by bucket */
     int **pos;    /* per slot: 2^shift position counters (ranks) */

@@ -21,8 +21,71 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "internal/mg.h"
 #include "internal/team.h"
+
+/* ---- the grids' memory ----------------------------------------------------------
+ * The levels' u and r and the finest v come straight from the kernel as
+ * fresh zero pages (mmap), so create never writes zeros over zeros: its
+ * first touch writes one value per page (placing the page by the thread
+ * whose planes it holds), and v, zero but for the rows a right-hand side
+ * sets, is not touched at all (resid never reads a row flagged all +0.0, so
+ * its untouched pages are never faulted in: NPB's v, zero but for twenty
+ * points, costs a few pages instead of the finest grid's size).  Pages are
+ * 4 KiB, not transparent huge pages: on the VM measured, faulting huge pages
+ * in cost several times more CPU than 4 KiB pages, and varied several-fold
+ * (class A's create: 0.6-0.8 s against 0.19 s), far more than the 10% they
+ * saved in the V-cycles (0.32 against 0.36 s for NPB's 4 cycles;
+ * docs/mg.md). */
+typedef struct grid_mem {
+    void *base;   /* what to give back */
+    size_t bytes; /* its length (mmap) */
+    int fresh;    /* zero pages never written: touching is placing */
+} grid_mem;
+
+static double *mem_alloc(grid_mem *m, size_t bytes)
+{
+    memset(m, 0, sizeof *m);
+    if (bytes == 0) return NULL;
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+        m->base = p, m->bytes = bytes, m->fresh = 1;
+        return p;
+    }
+    return NULL;
+#else
+    m->base = pel_malloc(bytes);
+    return m->base;
+#endif
+}
+
+static void mem_free(grid_mem *m)
+{
+    if (!m->base) return;
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+    munmap(m->base, m->bytes);
+#else
+    pel_free(m->base);
+#endif
+    m->base = NULL;
+}
+
+/* Zeroes n doubles at p, or, on fresh zero pages, faults them in with one
+ * write per page. */
+static void mem_zero(const grid_mem *m, double *p, size_t n)
+{
+    if (!m->fresh) {
+        memset(p, 0, n * sizeof *p);
+        return;
+    }
+    const double *end = p + n;
+    for (double *q = p; q < end; q = (double *)(((uintptr_t)q / 4096 + 1) * 4096)) *q = 0.0;
+}
 
 struct pel_mg {
     pel_context *ctx;
@@ -31,6 +94,7 @@ struct pel_mg {
     int nl;                                /* levels; lev[nl - 1] is the finest */
     peli_mg_level lev[PELI_MG_MAX_LEVELS];
     double *v;                             /* right-hand side, finest layout */
+    grid_mem umem[PELI_MG_MAX_LEVELS], rmem[PELI_MG_MAX_LEVELS], vmem;
     unsigned char *vzero;                  /* per interior row of v: all +0.0 (not read) */
     const peli_mg_ops *ops;                /* plane kernels for this CPU */
     int maxt;                              /* scratch slots: the largest team */
@@ -133,11 +197,12 @@ static void job_first_touch(pel_mg *mg, int t, int nt, void *arg)
     peli_mg_zran *z = arg;
     for (int k = 0; k < mg->nl; k++) {
         const peli_mg_level *l = &mg->lev[k];
+        const grid_mem *rm = k == mg->nl - 1 ? &mg->umem[k] : &mg->rmem[k];
         OWN_PLANES(l, t, nt, i3) {
-            memset(l->u + i3 * l->plane, 0, l->plane * sizeof(double));
-            memset(l->r + i3 * l->plane, 0, l->plane * sizeof(double));
+            mem_zero(&mg->umem[k], l->u + i3 * l->plane, l->plane);
+            mem_zero(rm, l->r + i3 * l->plane, l->plane);
             if (k == mg->nl - 1) {
-                memset(mg->v + i3 * l->plane, 0, l->plane * sizeof(double));
+                if (!mg->vmem.fresh) memset(mg->v + i3 * l->plane, 0, l->plane * sizeof(double));
                 memset(mg->vzero + i3 * l->n2, 1, l->n2); /* v = +0.0 everywhere */
             }
         }
@@ -200,17 +265,17 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
         l->row = (n1 + 2 + 7) / 8 * 8; /* whole cache lines: rows start aligned */
         l->plane = (n2 + 2) * l->row;
         if (k == nl - 1) { /* the finest u and r: one block, u then r (pel_mg_view_ur) */
-            l->u = pel_malloc(2 * n3 * l->plane * sizeof(double));
+            l->u = mem_alloc(&mg->umem[k], 2 * n3 * l->plane * sizeof(double));
             l->r = l->u ? l->u + n3 * l->plane : NULL;
         } else {
-            l->u = pel_malloc(n3 * l->plane * sizeof(double));
-            l->r = pel_malloc(n3 * l->plane * sizeof(double));
+            l->u = mem_alloc(&mg->umem[k], n3 * l->plane * sizeof(double));
+            l->r = mem_alloc(&mg->rmem[k], n3 * l->plane * sizeof(double));
         }
         ok = ok && l->u && l->r;
         n1 /= 2, n2 /= 2, n3 /= 2;
     }
     const peli_mg_level *fine = &mg->lev[nl - 1];
-    mg->v = pel_malloc(fine->n3 * fine->plane * sizeof(double));
+    mg->v = mem_alloc(&mg->vmem, fine->n3 * fine->plane * sizeof(double));
     mg->vzero = malloc(fine->n3 * fine->n2);
     mg->ops = peli_mg_ops_for(pel_cpu_isa());
     /* scratch for the context's team now; a later call on more threads runs
@@ -242,11 +307,11 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
 void pel_mg_destroy(pel_mg *mg)
 {
     if (!mg) return;
-    for (int k = 0; k < mg->nl; k++) {
-        pel_free(mg->lev[k].u);
-        if (k < mg->nl - 1) pel_free(mg->lev[k].r); /* the finest r is in u's block */
+    for (int k = 0; k < mg->nl; k++) { /* the finest r is in u's block */
+        mem_free(&mg->umem[k]);
+        mem_free(&mg->rmem[k]);
     }
-    pel_free(mg->v);
+    mem_free(&mg->vmem);
     free(mg->vzero);
     pel_free(mg->work);
     free(mg->psum);

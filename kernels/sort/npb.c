@@ -179,51 +179,118 @@ static void table_part(int t, int nt, void *arg)
     j->s->lpart[t * PELI_SORT_LPAD] = errors;
 }
 
-/* NPB places each key at the position its table gives; here call t places
- * the keys of its slice of key values, scanning all keys (place_part), then,
- * once every call has, checks the order of its static share of positions
- * (order_part): two phases of one body. */
-static void place_part(int t, int nt, void *arg)
+/* NPB places each key at the position its table gives and counts keys out
+ * of order.  Here the same in two steps whose writes stay local: the key
+ * values are cut into groups of 2^13 (PELI_SORT_VERIFY_LOG2), whose keys
+ * the table puts in one run of positions, less[first value] to less[first
+ * value of the next group].  Phase 1: call t counts its static share of the
+ * keys per group (a key out of range is an error).  Phase 2: it moves them
+ * into their groups' runs, behind the keys of the calls before it (a key
+ * with no room left in its run is an error, and not moved).  Phase 3: call t
+ * takes a static share of the groups, counts each group's keys per value
+ * and compares those counts with the table's (each key too many or too few
+ * is an error), and writes the group's keys back in sorted order, from
+ * those counts.  So the number is 0 exactly when the table holds the keys'
+ * counts, and work then holds the keys sorted. */
+typedef struct group_job {
+    const pel_sort *s;
+    const int *keys;
+    int *work;
+    int ng; /* groups */
+} group_job;
+
+#define GROUP_LOG2 PELI_SORT_VERIFY_LOG2
+
+static int group_end(const pel_sort *s, int g) /* first value after group g */
 {
-    const verify_job *j = arg;
+    long e = ((long)g + 1) << GROUP_LOG2;
+    return e < s->max_key ? (int)e : s->max_key;
+}
+
+static void group_count(int t, int nt, void *arg)
+{
+    const group_job *j = arg;
     const pel_sort *s = j->s;
-    const int *keys = j->keys, *less = s->less;
-    int *work = j->work, *count = s->count;
-    const int mk = s->max_key;
-    const size_t n = s->n;
+    const unsigned mk = (unsigned)s->max_key;
+    int *c = s->vgroup[t];
+    memset(c, 0, (size_t)j->ng * sizeof *c);
+    size_t b, e;
+    pel_static_range(s->n, t, nt, &b, &e);
     long errors = 0;
-    size_t vb, ve;
-    pel_static_range((size_t)mk, t, nt, &vb, &ve);
-    for (size_t v = vb; v < ve; v++) count[v] = less[v];
-    for (size_t i = 0; i < n; i++) {
-        size_t k = (size_t)(unsigned)keys[i];
-        if (k >= (size_t)mk) errors += t == 0; /* counted once */
-        if (k < vb || k >= ve) continue;
-        if (count[k] < less[k + 1])
-            work[count[k]++] = (int)k;
+    for (size_t i = b; i < e; i++) {
+        unsigned k = (unsigned)j->keys[i];
+        if (k < mk)
+            c[k >> GROUP_LOG2]++;
         else
-            errors++; /* more keys k than the table has room for */
+            errors++;
     }
-    for (size_t v = vb; v < ve; v++) errors += less[v + 1] - count[v]; /* too few */
     s->lpart[t * PELI_SORT_LPAD] = errors;
 }
 
-static void order_part(int t, int nt, void *arg)
+static void group_move(int t, int nt, void *arg)
 {
-    const verify_job *j = arg;
-    const int *work = j->work;
+    const group_job *j = arg;
+    const pel_sort *s = j->s;
+    const unsigned mk = (unsigned)s->max_key;
+    const int *less = s->less;
+    int *next = s->vgroup[t] + j->ng, *room = next + j->ng, *work = j->work;
+    for (int g = 0; g < j->ng; g++) {
+        long at = less[g << GROUP_LOG2];
+        for (int u = 0; u < t; u++) at += s->vgroup[u][g];
+        long end = less[group_end(s, g)];
+        next[g] = (int)(at < end ? at : end);
+        room[g] = (int)(at < end ? end - at : 0);
+    }
     size_t b, e;
-    pel_static_range(j->s->n, t, nt, &b, &e);
-    if (b == 0) b = 1;
+    pel_static_range(s->n, t, nt, &b, &e);
     long errors = 0;
-    for (size_t i = b; i < e; i++) errors += work[i - 1] > work[i];
-    j->s->lpart[t * PELI_SORT_LPAD] += errors;
+    for (size_t i = b; i < e; i++) {
+        unsigned k = (unsigned)j->keys[i];
+        if (k >= mk) continue; /* counted in group_count */
+        unsigned g = k >> GROUP_LOG2;
+        if (room[g] > 0) {
+            room[g]--;
+            int p = next[g]++;
+            work[p] = (int)k;
+            __builtin_prefetch(work + p + 32, 1); /* one write stream per group */
+        } else
+            errors++;
+    }
+    s->lpart[t * PELI_SORT_LPAD] += errors;
+}
+
+static void group_check(int t, int nt, void *arg)
+{
+    const group_job *j = arg;
+    const pel_sort *s = j->s;
+    const int *less = s->less;
+    int *count = s->count, *work = j->work;
+    size_t gb, ge;
+    pel_static_range((size_t)j->ng, t, nt, &gb, &ge);
+    long errors = 0;
+    for (size_t g = gb; g < ge; g++) {
+        const int v0 = (int)g << GROUP_LOG2, v1 = group_end(s, (int)g);
+        long keys = 0;
+        for (int u = 0; u < nt; u++) keys += s->vgroup[u][g];
+        const int p0 = less[v0];
+        const long size = (long)less[v1] - p0, placed = keys < size ? keys : size;
+        memset(count + v0, 0, (size_t)(v1 - v0) * sizeof *count);
+        for (long p = p0; p < p0 + placed; p++) count[work[p]]++;
+        int p = p0;
+        for (int v = v0; v < v1; v++) {
+            long d = (long)count[v] - ((long)less[v + 1] - less[v]);
+            errors += d < 0 ? -d : d;
+            for (int c = count[v]; c > 0; c--) work[p++] = v;
+        }
+    }
+    s->lpart[t * PELI_SORT_LPAD] += errors;
 }
 
 static void place_body(peli_team *tm, void *arg)
 {
-    peli_phase(tm, place_part, arg);
-    peli_phase_last(tm, order_part, arg);
+    peli_phase(tm, group_count, arg);
+    peli_phase(tm, group_move, arg);
+    peli_phase_last(tm, group_check, arg);
 }
 
 static long sum_parts(const pel_sort *s, int nt)
@@ -242,6 +309,7 @@ pel_status pel_sort_npb_full_verify(pel_sort *s, const int *keys, int *work, pel
     const int mk = s->max_key;
     const int *less = s->less;
     verify_job j = {s, keys, work};
+    group_job g = {s, keys, work, (int)(((long)mk + (1L << GROUP_LOG2) - 1) >> GROUP_LOG2)};
 
     /* A table that is not a cumulative count of n keys could place keys
      * outside work: count its bad entries and place nothing.  (count and
@@ -250,7 +318,7 @@ pel_status pel_sort_npb_full_verify(pel_sort *s, const int *keys, int *work, pel
     int nt = peli_parallel(s->ctx, s->n, s->nslots, 0, table_part, &j);
     errors += sum_parts(s, nt);
     if (!errors) {
-        nt = peli_run(s->ctx, s->n, s->nslots, place_body, &j);
+        nt = peli_run(s->ctx, s->n, s->nslots, place_body, &g);
         errors += sum_parts(s, nt);
     }
     pel_verify_close(log, "is.full.out_of_sort", (double)errors, 0.0, 0.0, 0.0);
