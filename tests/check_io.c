@@ -490,7 +490,7 @@ typedef struct toy_params {
     int n;
     double scale;
     int twisted;
-    long total, flip, nudge;
+    long total, flip, nudge, poison;
     /* the same state described otherwise (see toy_describe) */
     enum { TOY_FIELDS, TOY_FLAT, TOY_SIGNED, TOY_FEWER, TOY_MORE } fields;
     enum { TOY_META, TOY_META_FEWER, TOY_META_MORE } meta;
@@ -514,9 +514,10 @@ static const pel_cfg_key toy_keys[] = {
     {"toy", "mode", PEL_CFG_ENUM, 0, 0, "plain|twisted", "a parameter recorded as a string"},
     {"toy", "flip", PEL_CFG_INT, -1, 1000, NULL, "label changed after the last step (-1: none)"},
     {"toy", "nudge", PEL_CFG_INT, -1, 1000, NULL, "x moved by 1 ULP after the last step (-1: none)"},
+    {"toy", "poison", PEL_CFG_INT, -1, 1000, NULL, "x[3] made NaN at this step (-1: never)"},
     PEL_CFG_END};
 
-static const char toy_defaults[] = "[toy]\nn = 12\nscale = 0.5\nmode = plain\nflip = -1\nnudge = -1\n"
+static const char toy_defaults[] = "[toy]\nn = 12\nscale = 0.5\nmode = plain\nflip = -1\nnudge = -1\npoison = -1\n"
                                    "[run]\nsteps = 5\nthreads = 1\nverify_every = 0\ntiming_every = 0\n"
                                    "checkpoint_every = 0\ncheckpoint_file = toy.ckpt\n";
 
@@ -527,7 +528,7 @@ static void toy_params_default(void *v)
     p->n = 12;
     p->scale = 0.5;
     p->total = 5;
-    p->flip = p->nudge = -1;
+    p->flip = p->nudge = p->poison = -1;
 }
 
 static void toy_destroy(void *v)
@@ -589,6 +590,7 @@ static pel_status toy_advance(void *v, long nsteps)
             t->label[i] = (int32_t)((t->label[i] * 31 + t->step + i) % 1000);
             t->mask[i] ^= (uint8_t)(t->step + i);
         }
+        if (t->step == t->p.poison && t->p.n > 3) t->x[3] = NAN;
         t->counter = t->counter * UINT64_C(6364136223846793005) + (uint64_t)t->step;
     }
     long flip = t->p.flip, nudge = t->p.nudge;
@@ -655,6 +657,7 @@ static pel_status toy_params_from(const pel_config *cfg, toy_params *p)
     p->twisted = pel_config_enum(cfg, "toy", "mode");
     p->flip = pel_config_int(cfg, "toy", "flip");
     p->nudge = pel_config_int(cfg, "toy", "nudge");
+    p->poison = pel_config_int(cfg, "toy", "poison");
     p->total = pel_config_int(cfg, "run", "steps");
     return PEL_OK;
 }
@@ -735,6 +738,21 @@ static int run_toy(const pel_driver *d, ...)
         ck_assert_msg(c_ == (code), "exit %d, expected %d; output:\n%s", c_, (code), out_text);   \
         ck_assert_msg(strstr(out_text, (needle)) != NULL, "output lacks '%s':\n%s", (needle), out_text); \
     } while (0)
+
+/* A NaN in the state fails the run's verification, whatever the component
+ * checks itself, and the message names the field, element and step: at the
+ * end, and at the first verification interval after it appears. */
+START_TEST(drivers_nonfinite)
+{
+    ck_assert_run(1, "pel-toy: toy: field x holds nan at (3) after step 5", &toy_driver, "--set", "toy.poison=5");
+    ck_assert(strstr(out_text, "state.finite") != NULL);
+    ck_assert_run(1, "field x holds nan at (3) after step 2", &toy_driver, "--set", "toy.poison=2", "--set",
+                  "run.verify_every=1");
+    ck_assert(strstr(out_text, "verification at step 2: 1 FAILED") != NULL);
+    ck_assert(strstr(out_text, "verification at step 1: ") == NULL);
+    ck_assert_run(0, "verification SUCCESSFUL", &toy_driver, "--set", "run.verify_every=1");
+}
+END_TEST
 
 START_TEST(drivers_baseline)
 {
@@ -873,6 +891,7 @@ static Suite *io_suite(void)
     suite_add_tcase(s, num);
     TCase *drv = tcase_create("drivers");
     tcase_add_test(drv, drivers_baseline);
+    tcase_add_test(drv, drivers_nonfinite);
     tcase_add_test(drv, drivers_restart);
     tcase_add_test(drv, drivers_baseline_dir);
     suite_add_tcase(s, drv);

@@ -199,6 +199,27 @@ static void show_progress(run *r, long step, long total, int done)
     fflush(stderr);
 }
 
+/* The component's own checks, then the state's values: a NaN or an infinity
+ * in any field fails "state.finite", and its field, index and step go to
+ * stderr (pel_component_check_finite), whatever the component verifies. */
+static pel_status verify_now(run *r)
+{
+    pel_verify_log_clear(r->log);
+    pel_region_begin(r->ctx, "verify");
+    pel_status s = pel_component_verify(r->comp, r->log);
+    pel_status f = s ? PEL_OK : pel_component_check_finite(r->comp);
+    pel_region_end(r->ctx, "verify");
+    if (f == PEL_ENONFINITE) {
+        progress_clear(r);
+        fprintf(stderr, "%s: %s\n", r->d->name, pel_context_error(r->ctx));
+        pel_context_clear_error(r->ctx);
+    } else if (f) {
+        return f;
+    }
+    if (!s) pel_verify_at_most(r->log, "state.finite", f == PEL_ENONFINITE, 0.0);
+    return s;
+}
+
 /* An interval boundary: time since the last one, and a verification if due.
  * Failures are printed at once; timing lines only when asked for. */
 static void interval(run *r, long step, int verify, int timing)
@@ -221,10 +242,7 @@ static void interval(run *r, long step, int verify, int timing)
         printf("\n");
     }
     if (!verify) return;
-    pel_verify_log_clear(r->log);
-    pel_region_begin(r->ctx, "verify");
-    pel_status s = pel_component_verify(r->comp, r->log);
-    pel_region_end(r->ctx, "verify");
+    pel_status s = verify_now(r);
     iv->checks = pel_verify_log_count(r->log);
     iv->failures = s ? 1 : pel_verify_log_failures(r->log);
     if (iv->failures && !r->o.quiet) {
@@ -393,10 +411,7 @@ static int run_main(run *r, int argc, char **argv)
     r->progress = !r->o.quiet && (r->o.progress || r->progress_tty);
     if ((code = advance_all(r, start, total)) >= 0) return code;
 
-    pel_verify_log_clear(r->log);
-    pel_region_begin(r->ctx, "verify");
-    s = pel_component_verify(r->comp, r->log);
-    pel_region_end(r->ctx, "verify");
+    s = verify_now(r);
     if (s) return pel_run_fail(r, PEL_EXIT_RUN);
     sum->final_log = r->log;
     if ((code = pel_run_fingerprints(r)) >= 0) return code;

@@ -37,6 +37,28 @@ void *pel_malloc(size_t bytes)
 
 void pel_free(void *p) { free(p); }
 
+void *peli_pages(size_t bytes)
+{
+    if (bytes == 0) return NULL;
+#if PELI_PAGES_ZERO
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+#else
+    return pel_malloc(bytes);
+#endif
+}
+
+void peli_pages_free(void *p, size_t bytes)
+{
+    if (!p) return;
+#if PELI_PAGES_ZERO
+    munmap(p, bytes);
+#else
+    (void)bytes;
+    pel_free(p);
+#endif
+}
+
 typedef struct touch_job {
     double *dst;
     const double *src;

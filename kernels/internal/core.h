@@ -107,4 +107,18 @@ static inline void pel_static_range(size_t n, int t, int nt, size_t *begin, size
     *end = pel_static_begin(n, t + 1, nt);
 }
 
+/* Fresh zero pages straight from the kernel (mmap, 4 KiB pages, no huge-page
+ * advice), for arrays whose creator would otherwise write zeros over zeros
+ * or whose huge-page faults cost more than they save (mg's grids, sort's
+ * keys: docs/mg.md, docs/sort.md).  PELI_PAGES_ZERO says whether they come
+ * zeroed (1 on Linux; elsewhere pel_malloc's memory, not zeroed).  Free with
+ * peli_pages_free and the same length. */
+#if defined(__linux__)
+#define PELI_PAGES_ZERO 1
+#else
+#define PELI_PAGES_ZERO 0
+#endif
+void *peli_pages(size_t bytes);
+void peli_pages_free(void *p, size_t bytes);
+
 #endif

@@ -19,13 +19,11 @@
  * the scatter, where max_key allows it. */
 #define PELI_SORT_BUCKET_VALUES_LOG2 13
 
-/* Large arrays of the family (keys, runs, the verification's work) on
- * fresh 4 KiB pages: not transparent huge pages, whose faults cost this
- * family's whole NPB IS class B process 0.5-0.8 s of system time on the VM
- * measured, against 0.25 s with 4 KiB pages (docs/sort.md); the streaming
- * passes gain nothing from huge pages. */
-void *peli_sort_pages(size_t bytes);
-void peli_sort_pages_free(void *p, size_t bytes);
+/* Large arrays of the family (keys, runs, the verification's work) are on
+ * peli_pages: not transparent huge pages, whose faults cost this family's
+ * whole NPB IS class B process 0.5-0.8 s of system time on the VM measured,
+ * against 0.25 s with 4 KiB pages (docs/sort.md); the streaming passes gain
+ * nothing from huge pages. */
 
 struct pel_sort {
     pel_context *ctx;

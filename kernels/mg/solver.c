@@ -21,10 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include "internal/mg.h"
 #include "internal/team.h"
 
@@ -49,29 +45,15 @@ typedef struct grid_mem {
 
 static double *mem_alloc(grid_mem *m, size_t bytes)
 {
-    memset(m, 0, sizeof *m);
-    if (bytes == 0) return NULL;
-#if defined(__linux__) && defined(MAP_ANONYMOUS)
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p != MAP_FAILED) {
-        m->base = p, m->bytes = bytes, m->fresh = 1;
-        return p;
-    }
-    return NULL;
-#else
-    m->base = pel_malloc(bytes);
+    m->base = peli_pages(bytes);
+    m->bytes = bytes;
+    m->fresh = PELI_PAGES_ZERO;
     return m->base;
-#endif
 }
 
 static void mem_free(grid_mem *m)
 {
-    if (!m->base) return;
-#if defined(__linux__) && defined(MAP_ANONYMOUS)
-    munmap(m->base, m->bytes);
-#else
-    pel_free(m->base);
-#endif
+    peli_pages_free(m->base, m->bytes);
     m->base = NULL;
 }
 

@@ -42,8 +42,8 @@ static void destroy(void *v)
 {
     is_state *s = v;
     pel_sort_destroy(s->s);
-    peli_sort_pages_free(s->keys, s->n * sizeof *s->keys);
-    peli_sort_pages_free(s->work, s->n * sizeof *s->work);
+    peli_pages_free(s->keys, s->n * sizeof *s->keys);
+    peli_pages_free(s->work, s->n * sizeof *s->work);
     free(s->checks);
     pel_verify_log_destroy(s->partial);
     free(s);
@@ -61,8 +61,8 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     s->cls[0] = prm->cls;
     s->n = s->p.total_keys;
     size_t nchecks = (size_t)s->p.iterations * PEL_SORT_NPB_TESTS;
-    s->keys = peli_sort_pages(s->n * sizeof *s->keys);
-    s->work = peli_sort_pages(s->n * sizeof *s->work);
+    s->keys = peli_pages(s->n * sizeof *s->keys);
+    s->work = peli_pages(s->n * sizeof *s->work);
     s->checks = calloc(2 * nchecks, sizeof *s->checks);
     if (!s->keys || !s->work || !s->checks || pel_verify_log_create(&s->partial))
         return pel_error(ctx, PEL_ENOMEM, "is: no memory for %zu keys", s->n);

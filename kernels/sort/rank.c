@@ -50,36 +50,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include "internal/sort.h"
 #include "internal/team.h"
 
 /* ---- create / destroy ----------------------------------------------------------- */
-
-void *peli_sort_pages(size_t bytes)
-{
-    if (bytes == 0) return NULL;
-#if defined(__linux__) && defined(MAP_ANONYMOUS)
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return p == MAP_FAILED ? NULL : p;
-#else
-    return pel_malloc(bytes);
-#endif
-}
-
-void peli_sort_pages_free(void *p, size_t bytes)
-{
-    if (!p) return;
-#if defined(__linux__) && defined(MAP_ANONYMOUS)
-    munmap(p, bytes);
-#else
-    (void)bytes;
-    pel_free(p);
-#endif
-}
 
 static pel_status check_params(pel_context *ctx, const pel_sort_params *p)
 {
@@ -128,7 +102,7 @@ void pel_sort_destroy(pel_sort *s)
     pel_free(s->part);
     pel_free(s->lpart);
     pel_free(s->bstart);
-    peli_sort_pages_free(s->bbuf, s->n * sizeof(int));
+    peli_pages_free(s->bbuf, s->n * sizeof(int));
     peli_context_release(s->ctx);
     free(s);
 }
@@ -225,7 +199,7 @@ pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort 
         s->bsize = per_thread(ctx, 5 * (size_t)s->nb, s->nslots);
         s->pos = per_thread(ctx, (size_t)1 << s->shift, s->nslots);
         s->bstart = pel_malloc(((size_t)s->nb + 1) * sizeof(int));
-        s->bbuf = peli_sort_pages(p->n * sizeof(int));
+        s->bbuf = peli_pages(p->n * sizeof(int));
         ok = s->bsize && s->pos && s->bstart && s->bbuf;
         /* placed by the team's split; the table-only runs (16-bit values)
          * use the first half, the rest is faulted in if ranks are asked */
