@@ -34,7 +34,7 @@ static const char usage[] =
     "Usage: pel-cholesky [--n N] [--tile T] [--matrix FILE] [--nrhs R] [--seed S]\n"
     "                    [--kernels own|blas] [--threads N] [--reps R] [--compare] [--report FILE]\n"
     "Factors a random SPD matrix of order N (default 1000), or the matrix in FILE\n"
-    "(text, one row per line, square and symmetric), in tiles of T (default 256),\n"
+    "(text, one row per line, square and symmetric), in tiles of T (default 288),\n"
     "solves R (default 1) right-hand sides and checks LAPACK's residual tests\n"
     "||L L^T - A||_1 / (n ||A||_1 eps) and ||b - A x||_1 / (||A||_1 ||x||_1 n eps)\n"
     "against 30.  Prints GFLOP/s (n^3/3) against the FMA peak measured in the run,\n"

@@ -68,7 +68,7 @@ typedef struct pel_cholesky_params {
 } pel_cholesky_params;
 
 /* n = 1000, tile = PEL_CHOLESKY_DEFAULT_TILE, the library's kernels. */
-#define PEL_CHOLESKY_DEFAULT_TILE 256
+#define PEL_CHOLESKY_DEFAULT_TILE 288
 void pel_cholesky_params_default(pel_cholesky_params *p);
 
 /* 1 when the library was built with OpenBLAS (PEL_CHOLESKY_KERNELS_BLAS works). */

@@ -474,7 +474,10 @@ static void resid_part(int t, int nt, void *arg)
                 const double *lc = tile(h, ti, tp) + cp * nb;
                 size_t r0 = ti == tp ? cp : 0, r1 = n - ti * nb < nb ? n - ti * nb : nb;
                 double *di = d + ti * nb;
-                for (size_t r = r0; r < r1; r++) di[r] = fma(lc[r], ljp, di[r]);
+                /* multiply, then add, as LAPACK's xPOT01 (and vectorised: in the
+                 * baseline build fma() is a library call per element, which made
+                 * this check 20 times the factorisation's time) */
+                for (size_t r = r0; r < r1; r++) di[r] += lc[r] * ljp;
             }
         }
         double s = 0.0;

@@ -49,6 +49,13 @@ static const peli_chol_ops ops_base = {"scalar", potrf_base, trsm_base, syrk_bas
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #include <immintrin.h>
 
+/* How far ahead (doubles) the AVX-512 micro-kernel prefetches its packed A panel:
+ * 1 KB, a few dozen cycles of FMAs ahead; helps a few percent when the
+ * panel streams from L2. */
+#define PFD 128
+
+
+
 /* ---- AVX2 + FMA: 8 x 6, twelve accumulators ------------------------------ */
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
@@ -107,6 +114,8 @@ static void micro_avx512(size_t k, const double *pa, const double *pb, double *c
     for (size_t p = 0; p < k; p++) {
         __m512d a0 = _mm512_load_pd(pa + p * 16), a1 = _mm512_load_pd(pa + p * 16 + 8);
         const double *b = pb + p * 12;
+        _mm_prefetch((const char *)(pa + p * 16 + PFD), _MM_HINT_T0); /* two lines of A per p */
+        _mm_prefetch((const char *)(pa + p * 16 + PFD + 8), _MM_HINT_T0);
 #pragma GCC unroll 12
         for (int s = 0; s < 12; s++) {
             __m512d bs = _mm512_set1_pd(b[s]);
