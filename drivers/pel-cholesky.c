@@ -11,14 +11,13 @@
  * square and symmetric (only its lower triangle is used). */
 #include <config.h>
 
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/bench_peak.h"
 #include "common/driver.h"
+#include "common/matrix.h"
 #include "common/report.h"
 
 #ifdef HAVE_OPENBLAS
@@ -87,147 +86,6 @@ static int parse(int argc, char **argv, opts *o)
         if (!ok) return PEL_EXIT_USAGE;
     }
     return pel_opt_extra(PROG, argc, argv);
-}
-
-/* ---- the matrix file ------------------------------------------------------ */
-
-/* Reads FILE into *a (n x n, column-major); 0, or one line on stderr and 2
- * (3 when out of memory). */
-static int read_matrix(pel_context *ctx, const char *path, double **a, long *n)
-{
-    FILE *f;
-    if (pel_input_open(ctx, path, (uint64_t)1 << 32, &f, NULL)) {
-        fprintf(stderr, PROG ": error: --matrix: %s\n", pel_context_error(ctx));
-        return PEL_EXIT_USAGE;
-    }
-    char *line = NULL;
-    size_t cap = 0, rows = 0, cols = 0, lineno = 0, nv = 0, capv = 0;
-    double *v = NULL; /* row-major as read */
-    int st = 0;
-    while (!st && getline(&line, &cap, f) >= 0) {
-        lineno++;
-        char *h = strchr(line, '#'), *p = line;
-        if (h) *h = '\0';
-        size_t k = 0;
-        while (!st) {
-            p += strspn(p, " \t\r\n");
-            if (!*p) break;
-            size_t len = strcspn(p, " \t\r\n");
-            char *e;
-            errno = 0;
-            double x = strtod(p, &e);
-            if (e != p + len || errno == ERANGE || !isfinite(x)) {
-                fprintf(stderr, PROG ": error: %s:%zu: malformed number '%.*s'\n", path, lineno, (int)(len > 40 ? 40 : len), p);
-                st = PEL_EXIT_USAGE;
-            } else if (++k > MAX_FILE_ORDER) {
-                fprintf(stderr, PROG ": error: %s:%zu: more than %d entries in a row\n", path, lineno, MAX_FILE_ORDER);
-                st = PEL_EXIT_USAGE;
-            } else {
-                if (nv == capv) {
-                    capv = capv ? 2 * capv : 1024;
-                    double *w = realloc(v, capv * sizeof *v);
-                    if (!w) {
-                        fprintf(stderr, PROG ": error: %s: out of memory\n", path);
-                        st = PEL_EXIT_RUN;
-                        break;
-                    }
-                    v = w;
-                }
-                v[nv++] = x;
-            }
-            p += len;
-        }
-        if (st || k == 0) continue;
-        if (rows == 0) cols = k;
-        if (k != cols) {
-            fprintf(stderr, PROG ": error: %s:%zu: row %zu has %zu entries, row 1 has %zu\n", path, lineno, rows + 1, k, cols);
-            st = PEL_EXIT_USAGE;
-        } else if (++rows > cols) {
-            fprintf(stderr, PROG ": error: %s:%zu: not square: more than %zu rows of %zu entries\n", path, lineno, cols, cols);
-            st = PEL_EXIT_USAGE;
-        }
-    }
-    if (!st && ferror(f)) {
-        fprintf(stderr, PROG ": error: %s: read error\n", path);
-        st = PEL_EXIT_USAGE;
-    }
-    if (!st && rows == 0) {
-        fprintf(stderr, PROG ": error: %s: no matrix rows\n", path);
-        st = PEL_EXIT_USAGE;
-    } else if (!st && rows != cols) {
-        fprintf(stderr, PROG ": error: %s: not square: %zu rows of %zu entries\n", path, rows, cols);
-        st = PEL_EXIT_USAGE;
-    }
-    for (size_t i = 0; !st && i < rows; i++)
-        for (size_t j = 0; !st && j < i; j++)
-            if (v[i * cols + j] != v[j * cols + i]) {
-                fprintf(stderr, PROG ": error: %s: not symmetric: a[%zu][%zu] = %.17g but a[%zu][%zu] = %.17g (1-based)\n",
-                        path, i + 1, j + 1, v[i * cols + j], j + 1, i + 1, v[j * cols + i]);
-                st = PEL_EXIT_USAGE;
-            }
-    free(line);
-    fclose(f);
-    if (st) {
-        free(v);
-        return st;
-    }
-    *a = v; /* symmetric: row-major is column-major */
-    *n = (long)cols;
-    return 0;
-}
-
-/* ---- the FMA peak: a register-resident loop per thread ---------------------- */
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#include <immintrin.h>
-__attribute__((target("avx512f"))) static double fma_loop_512(long iters)
-{
-    __m512d x[12], m = _mm512_set1_pd(1.0 - 1e-12), c = _mm512_set1_pd(1e-13);
-    for (int i = 0; i < 12; i++) x[i] = _mm512_set1_pd(1.0 + i);
-    for (long t = 0; t < iters; t++)
-        for (int i = 0; i < 12; i++) x[i] = _mm512_fmadd_pd(x[i], m, c);
-    double s = 0;
-    for (int i = 0; i < 12; i++) s += _mm512_reduce_add_pd(x[i]);
-    return s + 12.0 * 8 * 2 * (double)iters * 0; /* keep the work; flops counted by the caller */
-}
-__attribute__((target("avx2,fma"))) static double fma_loop_256(long iters)
-{
-    __m256d x[12], m = _mm256_set1_pd(1.0 - 1e-12), c = _mm256_set1_pd(1e-13);
-    for (int i = 0; i < 12; i++) x[i] = _mm256_set1_pd(1.0 + i);
-    for (long t = 0; t < iters; t++)
-        for (int i = 0; i < 12; i++) x[i] = _mm256_fmadd_pd(x[i], m, c);
-    double s[4] = {0}, r = 0;
-    for (int i = 0; i < 12; i++) {
-        _mm256_storeu_pd(s, x[i]);
-        r += s[0] + s[1] + s[2] + s[3];
-    }
-    return r;
-}
-#endif
-
-/* GFLOP/s of nt threads each running the loop at once (flops / the slowest). */
-static double fma_peak(int nt)
-{
-    pel_isa isa = pel_cpu_isa();
-    int lanes = isa >= PEL_ISA_AVX512 ? 8 : isa >= PEL_ISA_AVX2 ? 4 : 0;
-    if (!lanes) return 0.0;
-    long iters = 4000000;
-    double slowest = 0.0, sink = 0.0;
-#pragma omp parallel num_threads(nt) default(none) shared(slowest, sink, iters, lanes)
-    {
-        double t0 = omp_get_wtime(), s = 0;
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-        s = lanes == 8 ? fma_loop_512(iters) : fma_loop_256(iters);
-#endif
-        double dt = omp_get_wtime() - t0;
-#pragma omp critical
-        {
-            slowest = dt > slowest ? dt : slowest;
-            sink += s;
-        }
-    }
-    if (sink == 42.0) fputc(' ', stderr); /* the loops' results are used */
-    return 12.0 * lanes * 2 * (double)iters * nt / slowest * 1e-9;
 }
 
 static double median(double *x, int n) { return pel_report_median(x, n); }
@@ -350,10 +208,9 @@ static double blas_potrf(const double *a, double *c, size_t n, int nt)
 static int run(int argc, char **argv, const opts *o, pel_context *ctx)
 {
     double *a = NULL;
-    long n = o->n;
+    size_t N = (size_t)o->n, R = (size_t)o->nrhs;
     int code;
-    if (o->matrix && (code = read_matrix(ctx, o->matrix, &a, &n))) return code;
-    size_t N = (size_t)n, R = (size_t)o->nrhs;
+    if (o->matrix && (code = pel_matrix_read_symmetric(ctx, PROG, o->matrix, MAX_FILE_ORDER, &a, &N))) return code;
     if (!a) a = malloc(N * N * sizeof *a);
     double *l = malloc(N * N * sizeof *l), *x = malloc(N * R * sizeof *x), *b = malloc(N * R * sizeof *b);
     double *c = o->compare ? malloc(N * N * sizeof *c) : NULL;
@@ -361,7 +218,7 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
     pel_verify_log *log = NULL;
     code = PEL_EXIT_RUN;
     if (!a || !l || !x || !b || (o->compare && !c) || pel_verify_log_create(&log)) {
-        fprintf(stderr, PROG ": error: out of memory for n = %ld\n", n);
+        fprintf(stderr, PROG ": error: out of memory for n = %zu\n", N);
         goto out;
     }
     if (!o->matrix) pel_cholesky_random_spd(ctx, N, (uint32_t)o->seed, a, N);
@@ -380,7 +237,7 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
     double gf[100], pk[100], b1[100], bn[100];
     figures fg = {0};
     for (int r = 0; r < o->reps && !pel_run_stop_signal(); r++) {
-        pk[r] = fma_peak(nt);
+        pk[r] = pel_bench_fma_peak(nt);
         pel_cholesky_set_matrix(h, a, N);
         if ((s = pel_cholesky_factor(h))) {
             if (s == PEL_ESINGULAR) {
