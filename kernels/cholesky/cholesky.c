@@ -122,6 +122,8 @@ pel_status pel_cholesky_create(pel_context *ctx, const pel_cholesky_params *p, p
         pel_cholesky_destroy(h);
         return pel_error(ctx, PEL_ENOMEM, "cholesky: out of memory for n = %zu, tile = %zu (%.3g bytes)", p->n, nb, bytes);
     }
+    if (h->packs) /* touched here, not in the first factorisation's timing */
+        memset(h->packs, 0, h->ring * T * h->pk_stride * sizeof(double));
     *out = h;
     return PEL_OK;
 }
