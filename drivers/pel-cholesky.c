@@ -11,14 +11,14 @@
  * square and symmetric (only its lower triangle is used). */
 #include <config.h>
 
-#include <errno.h>
 #include <getopt.h>
-#include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "common/bench_peak.h"
 #include "common/driver.h"
+#include "common/matrix.h"
 #include "common/report.h"
 
 #ifdef HAVE_OPENBLAS
@@ -34,7 +34,7 @@ static const char usage[] =
     "Usage: pel-cholesky [--n N] [--tile T] [--matrix FILE] [--nrhs R] [--seed S]\n"
     "                    [--kernels own|blas] [--threads N] [--reps R] [--compare] [--report FILE]\n"
     "Factors a random SPD matrix of order N (default 1000), or the matrix in FILE\n"
-    "(text, one row per line, square and symmetric), in tiles of T (default 256),\n"
+    "(text, one row per line, square and symmetric), in tiles of T (default 288),\n"
     "solves R (default 1) right-hand sides and checks LAPACK's residual tests\n"
     "||L L^T - A||_1 / (n ||A||_1 eps) and ||b - A x||_1 / (||A||_1 ||x||_1 n eps)\n"
     "against 30.  Prints GFLOP/s (n^3/3) against the FMA peak measured in the run,\n"
@@ -89,151 +89,11 @@ static int parse(int argc, char **argv, opts *o)
     return pel_opt_extra(PROG, argc, argv);
 }
 
-/* ---- the matrix file ------------------------------------------------------ */
-
-/* Reads FILE into *a (n x n, column-major); 0, or one line on stderr and 2
- * (3 when out of memory). */
-static int read_matrix(pel_context *ctx, const char *path, double **a, long *n)
-{
-    FILE *f;
-    if (pel_input_open(ctx, path, (uint64_t)1 << 32, &f, NULL)) {
-        fprintf(stderr, PROG ": error: --matrix: %s\n", pel_context_error(ctx));
-        return PEL_EXIT_USAGE;
-    }
-    char *line = NULL;
-    size_t cap = 0, rows = 0, cols = 0, lineno = 0, nv = 0, capv = 0;
-    double *v = NULL; /* row-major as read */
-    int st = 0;
-    while (!st && getline(&line, &cap, f) >= 0) {
-        lineno++;
-        char *h = strchr(line, '#'), *p = line;
-        if (h) *h = '\0';
-        size_t k = 0;
-        while (!st) {
-            p += strspn(p, " \t\r\n");
-            if (!*p) break;
-            size_t len = strcspn(p, " \t\r\n");
-            char *e;
-            errno = 0;
-            double x = strtod(p, &e);
-            if (e != p + len || errno == ERANGE || !isfinite(x)) {
-                fprintf(stderr, PROG ": error: %s:%zu: malformed number '%.*s'\n", path, lineno, (int)(len > 40 ? 40 : len), p);
-                st = PEL_EXIT_USAGE;
-            } else if (++k > MAX_FILE_ORDER) {
-                fprintf(stderr, PROG ": error: %s:%zu: more than %d entries in a row\n", path, lineno, MAX_FILE_ORDER);
-                st = PEL_EXIT_USAGE;
-            } else {
-                if (nv == capv) {
-                    capv = capv ? 2 * capv : 1024;
-                    double *w = realloc(v, capv * sizeof *v);
-                    if (!w) {
-                        fprintf(stderr, PROG ": error: %s: out of memory\n", path);
-                        st = PEL_EXIT_RUN;
-                        break;
-                    }
-                    v = w;
-                }
-                v[nv++] = x;
-            }
-            p += len;
-        }
-        if (st || k == 0) continue;
-        if (rows == 0) cols = k;
-        if (k != cols) {
-            fprintf(stderr, PROG ": error: %s:%zu: row %zu has %zu entries, row 1 has %zu\n", path, lineno, rows + 1, k, cols);
-            st = PEL_EXIT_USAGE;
-        } else if (++rows > cols) {
-            fprintf(stderr, PROG ": error: %s:%zu: not square: more than %zu rows of %zu entries\n", path, lineno, cols, cols);
-            st = PEL_EXIT_USAGE;
-        }
-    }
-    if (!st && ferror(f)) {
-        fprintf(stderr, PROG ": error: %s: read error\n", path);
-        st = PEL_EXIT_USAGE;
-    }
-    if (!st && rows == 0) {
-        fprintf(stderr, PROG ": error: %s: no matrix rows\n", path);
-        st = PEL_EXIT_USAGE;
-    } else if (!st && rows != cols) {
-        fprintf(stderr, PROG ": error: %s: not square: %zu rows of %zu entries\n", path, rows, cols);
-        st = PEL_EXIT_USAGE;
-    }
-    for (size_t i = 0; !st && i < rows; i++)
-        for (size_t j = 0; !st && j < i; j++)
-            if (v[i * cols + j] != v[j * cols + i]) {
-                fprintf(stderr, PROG ": error: %s: not symmetric: a[%zu][%zu] = %.17g but a[%zu][%zu] = %.17g (1-based)\n",
-                        path, i + 1, j + 1, v[i * cols + j], j + 1, i + 1, v[j * cols + i]);
-                st = PEL_EXIT_USAGE;
-            }
-    free(line);
-    fclose(f);
-    if (st) {
-        free(v);
-        return st;
-    }
-    *a = v; /* symmetric: row-major is column-major */
-    *n = (long)cols;
-    return 0;
-}
-
-/* ---- the FMA peak: a register-resident loop per thread ---------------------- */
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#include <immintrin.h>
-__attribute__((target("avx512f"))) static double fma_loop_512(long iters)
-{
-    __m512d x[12], m = _mm512_set1_pd(1.0 - 1e-12), c = _mm512_set1_pd(1e-13);
-    for (int i = 0; i < 12; i++) x[i] = _mm512_set1_pd(1.0 + i);
-    for (long t = 0; t < iters; t++)
-        for (int i = 0; i < 12; i++) x[i] = _mm512_fmadd_pd(x[i], m, c);
-    double s = 0;
-    for (int i = 0; i < 12; i++) s += _mm512_reduce_add_pd(x[i]);
-    return s + 12.0 * 8 * 2 * (double)iters * 0; /* keep the work; flops counted by the caller */
-}
-__attribute__((target("avx2,fma"))) static double fma_loop_256(long iters)
-{
-    __m256d x[12], m = _mm256_set1_pd(1.0 - 1e-12), c = _mm256_set1_pd(1e-13);
-    for (int i = 0; i < 12; i++) x[i] = _mm256_set1_pd(1.0 + i);
-    for (long t = 0; t < iters; t++)
-        for (int i = 0; i < 12; i++) x[i] = _mm256_fmadd_pd(x[i], m, c);
-    double s[4] = {0}, r = 0;
-    for (int i = 0; i < 12; i++) {
-        _mm256_storeu_pd(s, x[i]);
-        r += s[0] + s[1] + s[2] + s[3];
-    }
-    return r;
-}
-#endif
-
-/* GFLOP/s of nt threads each running the loop at once (flops / the slowest). */
-static double fma_peak(int nt)
-{
-    pel_isa isa = pel_cpu_isa();
-    int lanes = isa >= PEL_ISA_AVX512 ? 8 : isa >= PEL_ISA_AVX2 ? 4 : 0;
-    if (!lanes) return 0.0;
-    long iters = 4000000;
-    double slowest = 0.0, sink = 0.0;
-#pragma omp parallel num_threads(nt) default(none) shared(slowest, sink, iters, lanes)
-    {
-        double t0 = omp_get_wtime(), s = 0;
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-        s = lanes == 8 ? fma_loop_512(iters) : fma_loop_256(iters);
-#endif
-        double dt = omp_get_wtime() - t0;
-#pragma omp critical
-        {
-            slowest = dt > slowest ? dt : slowest;
-            sink += s;
-        }
-    }
-    if (sink == 42.0) fputc(' ', stderr); /* the loops' results are used */
-    return 12.0 * lanes * 2 * (double)iters * nt / slowest * 1e-9;
-}
-
 static double median(double *x, int n) { return pel_report_median(x, n); }
 
 typedef struct figures {
     double gflops, peak, blas1, blasn; /* medians; blas* 0 without --compare */
+    double cpu, cpu1, cpun; /* the same on CPU time (cpu_rate), medians */
     pel_cholesky_stats st;
     double res, sres;
     char fp_l[PEL_FINGERPRINT_HEX], fp_x[PEL_FINGERPRINT_HEX];
@@ -284,9 +144,13 @@ static int write_report(pel_context *ctx, const char *path, int argc, char **arg
         {"factorisation (n^3/3)", fg->gflops, "GFLOP/s"}, {"FMA peak (measured)", fg->peak, "GFLOP/s"},
         {"fraction of the FMA peak", fg->peak > 0 ? fg->gflops / fg->peak : 0, "ratio"},
         {"OpenBLAS dpotrf, 1 thread", fg->blas1, "GFLOP/s"}, {"OpenBLAS dpotrf, threads", fg->blasn, "GFLOP/s"},
-        {"against OpenBLAS at the same threads", fg->blasn > 0 ? fg->gflops / fg->blasn : 0, "ratio"}};
+        {"against OpenBLAS at the same threads", fg->blasn > 0 ? fg->gflops / fg->blasn : 0, "ratio"},
+        {"factorisation on CPU time", fg->cpu, "GFLOP/s"},
+        {"OpenBLAS dpotrf on CPU time, 1 thread", fg->cpu1, "GFLOP/s"},
+        {"OpenBLAS dpotrf on CPU time, threads", fg->cpun, "GFLOP/s"},
+        {"against OpenBLAS on CPU time", fg->cpun > 0 ? fg->cpu / fg->cpun : 0, "ratio"}};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) {
-        if (i >= 3 && fg->blasn <= 0) break;
+        if (fg->blasn <= 0 && ((i >= 3 && i < 6) || i > 6)) continue; /* no --compare */
         pel_json_object_begin(w);
         pel_json_kv_string(w, "name", r[i].name);
         pel_json_kv_number(w, "value", r[i].v);
@@ -332,17 +196,33 @@ fail:
     return PEL_EXIT_RUN;
 }
 
-/* OpenBLAS's LAPACKE_dpotrf on a copy of a, at nt threads: seconds. */
-static double blas_potrf(const double *a, double *c, size_t n, int nt)
+static double cpu_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* GFLOP/s on CPU time: the flops over the process's CPU seconds per thread,
+ * the rate had each thread a core of its own.  On a machine shared with
+ * other jobs the wall-clock rate measures mostly their load; this one
+ * counts only the time the run was on a CPU (spinning included). */
+static double cpu_rate(double flops, double cpu, int nt) { return cpu > 0 ? flops / (cpu / nt) * 1e-9 : 0.0; }
+
+/* OpenBLAS's LAPACKE_dpotrf on a copy of a, at nt threads: wall seconds;
+ * *cpu its CPU seconds. */
+static double blas_potrf(const double *a, double *c, size_t n, int nt, double *cpu)
 {
 #ifdef HAVE_OPENBLAS
     memcpy(c, a, n * n * sizeof *c);
     openblas_set_num_threads(nt);
-    double t0 = pel_wtime();
+    double t0 = pel_wtime(), c0 = cpu_seconds();
     LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)n, c, (lapack_int)n);
+    *cpu = cpu_seconds() - c0;
     return pel_wtime() - t0;
 #else
     (void)a, (void)c, (void)n, (void)nt;
+    *cpu = 0.0;
     return 0.0;
 #endif
 }
@@ -350,10 +230,9 @@ static double blas_potrf(const double *a, double *c, size_t n, int nt)
 static int run(int argc, char **argv, const opts *o, pel_context *ctx)
 {
     double *a = NULL;
-    long n = o->n;
+    size_t N = (size_t)o->n, R = (size_t)o->nrhs;
     int code;
-    if (o->matrix && (code = read_matrix(ctx, o->matrix, &a, &n))) return code;
-    size_t N = (size_t)n, R = (size_t)o->nrhs;
+    if (o->matrix && (code = pel_matrix_read_symmetric(ctx, PROG, o->matrix, MAX_FILE_ORDER, &a, &N))) return code;
     if (!a) a = malloc(N * N * sizeof *a);
     double *l = malloc(N * N * sizeof *l), *x = malloc(N * R * sizeof *x), *b = malloc(N * R * sizeof *b);
     double *c = o->compare ? malloc(N * N * sizeof *c) : NULL;
@@ -361,7 +240,7 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
     pel_verify_log *log = NULL;
     code = PEL_EXIT_RUN;
     if (!a || !l || !x || !b || (o->compare && !c) || pel_verify_log_create(&log)) {
-        fprintf(stderr, PROG ": error: out of memory for n = %ld\n", n);
+        fprintf(stderr, PROG ": error: out of memory for n = %zu\n", N);
         goto out;
     }
     if (!o->matrix) pel_cholesky_random_spd(ctx, N, (uint32_t)o->seed, a, N);
@@ -377,12 +256,15 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
         goto out;
     }
     int nt = pel_context_threads(ctx);
-    double gf[100], pk[100], b1[100], bn[100];
+    double gf[100], pk[100], b1[100], bn[100], gc[100], b1c[100], bnc[100];
     figures fg = {0};
     for (int r = 0; r < o->reps && !pel_run_stop_signal(); r++) {
-        pk[r] = fma_peak(nt);
+        pk[r] = pel_bench_fma_peak(nt);
         pel_cholesky_set_matrix(h, a, N);
-        if ((s = pel_cholesky_factor(h))) {
+        double c0 = cpu_seconds();
+        s = pel_cholesky_factor(h);
+        double c1 = cpu_seconds() - c0;
+        if (s) {
             if (s == PEL_ESINGULAR) {
                 fprintf(stderr, PROG ": error: %s: %s\n", o->matrix ? o->matrix : "the matrix", pel_context_error(ctx) + strlen("cholesky: "));
                 code = PEL_EXIT_USAGE;
@@ -391,9 +273,13 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
         }
         pel_cholesky_get_stats(h, &fg.st);
         gf[r] = fg.st.flops / fg.st.seconds * 1e-9;
+        gc[r] = cpu_rate(fg.st.flops, c1, nt);
         if (o->compare) {
-            b1[r] = fg.st.flops / blas_potrf(a, c, N, 1) * 1e-9;
-            bn[r] = fg.st.flops / blas_potrf(a, c, N, nt) * 1e-9;
+            double cb;
+            b1[r] = fg.st.flops / blas_potrf(a, c, N, 1, &cb) * 1e-9;
+            b1c[r] = cpu_rate(fg.st.flops, cb, 1);
+            bn[r] = fg.st.flops / blas_potrf(a, c, N, nt, &cb) * 1e-9;
+            bnc[r] = cpu_rate(fg.st.flops, cb, nt);
         }
     }
     if (pel_run_stop_signal()) {
@@ -402,7 +288,11 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
     }
     fg.gflops = median(gf, o->reps);
     fg.peak = median(pk, o->reps);
-    if (o->compare) fg.blas1 = median(b1, o->reps), fg.blasn = median(bn, o->reps);
+    fg.cpu = median(gc, o->reps);
+    if (o->compare) {
+        fg.blas1 = median(b1, o->reps), fg.blasn = median(bn, o->reps);
+        fg.cpu1 = median(b1c, o->reps), fg.cpun = median(bnc, o->reps);
+    }
     /* the solve of A x = b with b = A x_true, x_true_i = 1 + (i + k) mod 7 */
     for (size_t k = 0; k < R; k++)
         for (size_t i = 0; i < N; i++) {
@@ -430,6 +320,11 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
     if (o->compare)
         printf("  OpenBLAS LAPACKE_dpotrf: %.2f GFLOP/s at 1 thread, %.2f at %d; pel / OpenBLAS = %.2f\n", fg.blas1,
                fg.blasn, nt, fg.blasn > 0 ? fg.gflops / fg.blasn : 0.0);
+    printf("  on CPU time (n^3/3 over CPU seconds per thread): %.2f GFLOP/s", fg.cpu);
+    if (o->compare)
+        printf(", OpenBLAS %.2f at 1 thread, %.2f at %d; pel / OpenBLAS = %.2f", fg.cpu1, fg.cpun, nt,
+               fg.cpun > 0 ? fg.cpu / fg.cpun : 0.0);
+    printf("\n");
     printf("  tasks: %ld created (%ld potrf, %ld trsm, %ld syrk, %ld gemm), %.3g flops per task\n", st->tasks,
            st->potrf, st->trsm, st->syrk, st->gemm, st->tile_flops / (double)st->tasks);
     printf("  busy per thread (s):");

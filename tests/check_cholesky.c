@@ -348,6 +348,36 @@ START_TEST(threads_bitwise)
 }
 END_TEST
 
+/* Many more tile columns (21) than the ring of packed panels holds (4): each
+ * slot is refilled 4 or 5 times, every refill ordered after the updates
+ * that read the slot's previous panel.  Were one not, an update would read
+ * a later column's panel: a residual far above LAPACK's 30, or bits that
+ * change with the thread count. */
+#define GN 203
+#define GTILE 10
+
+static void run_ring(pel_context *ctx, void *arg, void *out)
+{
+    (void)arg;
+    double *a = malloc(GN * GN * sizeof *a), r = 0.0;
+    ck_assert(a);
+    ck_assert_ok(pel_cholesky_random_spd(ctx, GN, 5, a, GN));
+    pel_cholesky *h = make(ctx, GN, GTILE, PEL_CHOLESKY_KERNELS_OWN);
+    ck_assert_ok(pel_cholesky_set_matrix(h, a, GN));
+    ck_assert_ok(pel_cholesky_factor(h));
+    ck_assert_ok(pel_cholesky_residual(h, a, GN, &r));
+    ck_assert_msg(r < 30.0, "xPOT01 ratio %g with 21 tile columns", r);
+    ck_assert_ok(pel_cholesky_get_factor(h, out, GN));
+    pel_cholesky_destroy(h);
+    free(a);
+}
+
+START_TEST(threads_ring)
+{
+    test_same_bits_1_to_4(run_ring, NULL, GN * GN * sizeof(double));
+}
+END_TEST
+
 /* Every ISA's kernels give the scalar kernels' bits (PEL_ISA caps the choice). */
 START_TEST(threads_isa_variants)
 {
@@ -411,6 +441,7 @@ static Suite *cholesky_suite(void)
     tcase_set_timeout(thr, 60);
     tcase_add_test(thr, threads_policy);
     tcase_add_test(thr, threads_bitwise);
+    tcase_add_test(thr, threads_ring);
     tcase_add_test(thr, threads_isa_variants);
     tcase_add_test(thr, threads_stats);
     suite_add_tcase(s, thr);

@@ -5,8 +5,10 @@
  * Plan once, execute many: pel_cholesky_create fixes the order n and the
  * tile size nb and allocates the tile storage (ceil(n/nb)^2 tiles of nb x nb
  * doubles, each column-major; the padding of a last partial tile holds the
- * identity, so every tile is full and the padding never changes a value) and
- * the per-thread workspace.  pel_cholesky_set_matrix converts a column-major
+ * identity, so every tile is full and the padding never changes a value),
+ * the per-thread workspace and, with the library's kernels, the packed
+ * panels (4 tile columns of tiles packed once for the micro-kernel, about
+ * 8 n nb doubles).  pel_cholesky_set_matrix converts a column-major
  * matrix in; pel_cholesky_factor factors the tiles in place; the factor can be
  * read back column-major (pel_cholesky_get_factor) or used in place to solve
  * (pel_cholesky_solve).  Only the lower triangle of A is read (LAPACK's
@@ -26,7 +28,8 @@
  * Tile kernels: PEL_CHOLESKY_KERNELS_OWN (the default) are the library's:
  * a register-blocked gemm micro-kernel on packed panels (AVX-512 16x12,
  * AVX2 8x6, chosen at create from pel_cpu_isa(), pel/cpu.h), with which
- * syrk, trsm and potrf are blocked too.  Every element is formed by the same
+ * syrk, trsm and potrf are blocked too; each panel tile is packed once, by
+ * its trsm, for all the updates that read it.  Every element is formed by the same
  * fused multiply-adds in the same order on every ISA, so the ISA changes
  * speed only.  PEL_CHOLESKY_KERNELS_BLAS use OpenBLAS (dpotrf, dtrsm, dsyrk,
  * dgemm on each tile) when the library was built with it (configure
@@ -68,7 +71,7 @@ typedef struct pel_cholesky_params {
 } pel_cholesky_params;
 
 /* n = 1000, tile = PEL_CHOLESKY_DEFAULT_TILE, the library's kernels. */
-#define PEL_CHOLESKY_DEFAULT_TILE 256
+#define PEL_CHOLESKY_DEFAULT_TILE 288
 void pel_cholesky_params_default(pel_cholesky_params *p);
 
 /* 1 when the library was built with OpenBLAS (PEL_CHOLESKY_KERNELS_BLAS works). */

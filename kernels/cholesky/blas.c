@@ -42,7 +42,7 @@ static void gemm_blas(size_t nb, const double *a, const double *b, double *c, do
     cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, m, m, m, -1.0, a, m, b, m, 1.0, c, m);
 }
 
-static const peli_chol_ops ops_blas = {"openblas", potrf_blas, trsm_blas, syrk_blas, gemm_blas};
+static const peli_chol_ops ops_blas = {"openblas", potrf_blas, trsm_blas, syrk_blas, gemm_blas, NULL, NULL, NULL};
 
 const peli_chol_ops *peli_chol_ops_blas(void) { return &ops_blas; }
 void peli_chol_blas_single_thread(void) { openblas_set_num_threads(1); }

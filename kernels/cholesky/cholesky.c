@@ -36,6 +36,7 @@
 
 enum { EMPTY = 0, SET = 1, FACTORED = 2, FAILED = 3 };
 #define BUSY_STRIDE 8 /* doubles: one cache line per thread's counter */
+#define RING 4        /* tile columns of packed panels alive at once (the graph's lookahead) */
 
 struct pel_cholesky {
     pel_context *ctx;
@@ -43,6 +44,9 @@ struct pel_cholesky {
     pel_cholesky_kernels kernels;
     const peli_chol_ops *ops;
     double *tiles;
+    double *packs;    /* the library's kernels: a ring of RING tile columns of packed panels */
+    size_t pk_stride; /* doubles per packed tile */
+    size_t ring;      /* tile columns in the ring */
     int nws;          /* threads with workspace */
     size_t ws_stride; /* doubles */
     double *ws;
@@ -72,6 +76,7 @@ void pel_cholesky_destroy(pel_cholesky *h)
 {
     if (!h) return;
     pel_free(h->tiles);
+    pel_free(h->packs);
     pel_free(h->ws);
     pel_free(h->busy);
     peli_context_release(h->ctx);
@@ -108,10 +113,17 @@ pel_status pel_cholesky_create(pel_context *ctx, const pel_cholesky_params *p, p
     h->tiles = pel_malloc((size_t)bytes);
     h->ws = pel_malloc((size_t)h->nws * h->ws_stride * sizeof(double));
     h->busy = pel_malloc((size_t)h->nws * BUSY_STRIDE * sizeof(double));
-    if (!h->tiles || !h->ws || !h->busy) {
+    if (h->ops->pack) {
+        h->ring = T < RING ? T : RING;
+        h->pk_stride = (peli_chol_pack_doubles(nb) + 7) / 8 * 8;
+        h->packs = pel_malloc(h->ring * T * h->pk_stride * sizeof(double));
+    }
+    if (!h->tiles || !h->ws || !h->busy || (h->ops->pack && !h->packs)) {
         pel_cholesky_destroy(h);
         return pel_error(ctx, PEL_ENOMEM, "cholesky: out of memory for n = %zu, tile = %zu (%.3g bytes)", p->n, nb, bytes);
     }
+    if (h->packs) /* touched here, not in the first factorisation's timing */
+        memset(h->packs, 0, h->ring * T * h->pk_stride * sizeof(double));
     *out = h;
     return PEL_OK;
 }
@@ -157,6 +169,14 @@ static int failed_by(pel_cholesky *h, size_t k)
 
 static double *ws_of(pel_cholesky *h, int t) { return h->ws + (size_t)t * h->ws_stride; }
 
+/* The packed form of panel tile (i, k), or NULL with OpenBLAS's kernels.
+ * Slot k mod ring: the trsm that packs (i, k + ring) into it depends (out)
+ * on it, so it waits for every update that reads the packed (i, k). */
+static double *pack_of(const pel_cholesky *h, size_t i, size_t k)
+{
+    return h->packs ? h->packs + ((k % h->ring) * h->T + i) * h->pk_stride : NULL;
+}
+
 static void do_potrf(pel_cholesky *h, size_t k, double *kk, int t)
 {
     if (failed_by(h, k)) return;
@@ -170,19 +190,23 @@ static void do_potrf(pel_cholesky *h, size_t k, double *kk, int t)
     h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
 }
 
-static void do_trsm(pel_cholesky *h, size_t k, const double *kk, double *ik, int t)
+/* trsm, then (the library's kernels) the packing of the result into pk */
+static void do_trsm(pel_cholesky *h, size_t k, const double *kk, double *ik, double *pk, int t)
 {
     if (failed_by(h, k)) return;
     double t0 = omp_get_wtime();
     h->ops->trsm(h->nb, kk, ik, ws_of(h, t));
+    if (pk) h->ops->pack(h->nb, ik, pk);
     h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
 }
 
+/* jk: the panel tile (j, k), packed with the library's kernels */
 static void do_syrk(pel_cholesky *h, size_t k, const double *jk, double *jj, int t)
 {
     if (failed_by(h, k)) return;
     double t0 = omp_get_wtime();
-    h->ops->syrk(h->nb, jk, jj, ws_of(h, t));
+    if (h->packs) h->ops->syrk_pk(h->nb, jk, jj, ws_of(h, t));
+    else h->ops->syrk(h->nb, jk, jj, ws_of(h, t));
     h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
 }
 
@@ -190,8 +214,16 @@ static void do_gemm(pel_cholesky *h, size_t k, const double *ik, const double *j
 {
     if (failed_by(h, k)) return;
     double t0 = omp_get_wtime();
-    h->ops->gemm(h->nb, ik, jk, ij, ws_of(h, t));
+    if (h->packs) h->ops->gemm_pk(h->nb, ik, jk, ij, ws_of(h, t));
+    else h->ops->gemm(h->nb, ik, jk, ij, ws_of(h, t));
     h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
+}
+
+/* What the updates of step k read of panel tile (i, k): its packed form, or
+ * (OpenBLAS's kernels) the tile. */
+static const double *panel(const pel_cholesky *h, size_t i, size_t k)
+{
+    return h->packs ? pack_of(h, i, k) : tile(h, i, k);
 }
 
 /* The serial loop: the graph's tasks in creation order (a topological order). */
@@ -201,11 +233,11 @@ static void factor_serial(pel_cholesky *h)
     for (size_t k = 0; k < T; k++) {
         double *kk = tile(h, k, k);
         do_potrf(h, k, kk, 0);
-        for (size_t i = k + 1; i < T; i++) do_trsm(h, k, kk, tile(h, i, k), 0);
+        for (size_t i = k + 1; i < T; i++) do_trsm(h, k, kk, tile(h, i, k), pack_of(h, i, k), 0);
         for (size_t j = k + 1; j < T; j++) {
-            double *jk = tile(h, j, k);
+            const double *jk = panel(h, j, k);
             do_syrk(h, k, jk, tile(h, j, j), 0);
-            for (size_t i = j + 1; i < T; i++) do_gemm(h, k, tile(h, i, k), jk, tile(h, i, j), 0);
+            for (size_t i = j + 1; i < T; i++) do_gemm(h, k, panel(h, i, k), jk, tile(h, i, j), 0);
         }
     }
 }
@@ -218,18 +250,27 @@ static void create_graph(pel_cholesky *h)
 #pragma omp task default(none) firstprivate(h, k, kk) depend(inout : kk[0]) priority(3)
         do_potrf(h, k, kk, peli_task_thread());
         for (size_t i = k + 1; i < T; i++) {
-            double *ik = tile(h, i, k);
+            double *ik = tile(h, i, k), *pk = pack_of(h, i, k);
             int pr = i == k + 1 ? 2 : 1;
+            if (pk) {
+#pragma omp task default(none) firstprivate(h, k, kk, ik, pk) depend(in : kk[0]) depend(inout : ik[0]) \
+    depend(out : pk[0]) priority(pr)
+                do_trsm(h, k, kk, ik, pk, peli_task_thread());
+            } else {
 #pragma omp task default(none) firstprivate(h, k, kk, ik) depend(in : kk[0]) depend(inout : ik[0]) priority(pr)
-            do_trsm(h, k, kk, ik, peli_task_thread());
+                do_trsm(h, k, kk, ik, NULL, peli_task_thread());
+            }
         }
+        /* the updates depend on what they read: the packed panel (or the tile) */
         for (size_t j = k + 1; j < T; j++) {
-            double *jk = tile(h, j, k), *jj = tile(h, j, j);
+            const double *jk = panel(h, j, k);
+            double *jj = tile(h, j, j);
             int pr = j == k + 1 ? 2 : 0;
 #pragma omp task default(none) firstprivate(h, k, jk, jj) depend(in : jk[0]) depend(inout : jj[0]) priority(pr)
             do_syrk(h, k, jk, jj, peli_task_thread());
             for (size_t i = j + 1; i < T; i++) {
-                double *ik = tile(h, i, k), *ij = tile(h, i, j);
+                const double *ik = panel(h, i, k);
+                double *ij = tile(h, i, j);
 #pragma omp task default(none) firstprivate(h, k, ik, jk, ij) depend(in : ik[0], jk[0]) depend(inout : ij[0]) priority(pr)
                 do_gemm(h, k, ik, jk, ij, peli_task_thread());
             }
@@ -435,7 +476,10 @@ static void resid_part(int t, int nt, void *arg)
                 const double *lc = tile(h, ti, tp) + cp * nb;
                 size_t r0 = ti == tp ? cp : 0, r1 = n - ti * nb < nb ? n - ti * nb : nb;
                 double *di = d + ti * nb;
-                for (size_t r = r0; r < r1; r++) di[r] = fma(lc[r], ljp, di[r]);
+                /* multiply, then add, as LAPACK's xPOT01 (and vectorised: in the
+                 * baseline build fma() is a library call per element, which made
+                 * this check 20 times the factorisation's time) */
+                for (size_t r = r0; r < r1; r++) di[r] += lc[r] * ljp;
             }
         }
         double s = 0.0;

@@ -7,16 +7,11 @@
  * variant does exactly this, and the code around it is the same, so all
  * give the same bits. */
 
-/* C[r][s] -= sum_p A[r][p] B[s][p] for an m x n block of C (column-major,
- * ldc), A m x k (lda), B n x k (ldb); lower: only r >= s is written, and
- * blocks wholly above the diagonal are skipped. */
-static void NAME(gemm_nt)(size_t m, size_t n, size_t k, const double *A, size_t lda,
-                          const double *B, size_t ldb, double *C, size_t ldc, int lower,
-                          double *ws)
+/* Packs rows [0, m) and columns [0, k) of A (column-major, lda) as the
+ * micro-kernel's A operand: for each strip of MR rows, k columns of MR
+ * contiguous values, the rows past m zero. */
+static void NAME(pack_a)(size_t m, size_t k, const double *A, size_t lda, double *pa)
 {
-    double *pa = ws;
-    double *pb = pa + (m + MR - 1) / MR * MR * k;
-    double *tmp = pb + (n + NR - 1) / NR * NR * k;
     for (size_t i0 = 0; i0 < m; i0 += MR) {
         size_t mr = m - i0 < MR ? m - i0 : MR;
         double *d = pa + i0 * k;
@@ -27,6 +22,12 @@ static void NAME(gemm_nt)(size_t m, size_t n, size_t k, const double *A, size_t 
             for (; r < MR; r++) d[p * MR + r] = 0.0;
         }
     }
+}
+
+/* The same with strips of NR rows: the micro-kernel's B operand (B is read
+ * transposed: its rows are C's columns). */
+static void NAME(pack_b)(size_t n, size_t k, const double *B, size_t ldb, double *pb)
+{
     for (size_t j0 = 0; j0 < n; j0 += NR) {
         size_t nr = n - j0 < NR ? n - j0 : NR;
         double *d = pb + j0 * k;
@@ -37,6 +38,15 @@ static void NAME(gemm_nt)(size_t m, size_t n, size_t k, const double *A, size_t 
             for (; c < NR; c++) d[p * NR + c] = 0.0;
         }
     }
+}
+
+/* C[r][s] -= sum_p A[r][p] B[s][p] for an m x n block of C (column-major,
+ * ldc), from A and B packed by pack_a and pack_b (k columns each); lower:
+ * only r >= s is written, and blocks wholly above the diagonal are skipped.
+ * tmp holds one MR x NR block. */
+static void NAME(gemm_packed)(size_t m, size_t n, size_t k, const double *pa, const double *pb,
+                              double *C, size_t ldc, int lower, double *tmp)
+{
     for (size_t j0 = 0; j0 < n; j0 += NR) {
         size_t nr = n - j0 < NR ? n - j0 : NR;
         for (size_t i0 = 0; i0 < m; i0 += MR) {
@@ -54,6 +64,20 @@ static void NAME(gemm_nt)(size_t m, size_t n, size_t k, const double *A, size_t 
                     if (!lower || i0 + r >= j0 + s) c[r + s * ldc] = c[r + s * ldc] - tmp[r + s * MR];
         }
     }
+}
+
+/* gemm_packed on A (m x k, lda) and B (n x k, ldb) as they are: packs both
+ * into ws first. */
+static void NAME(gemm_nt)(size_t m, size_t n, size_t k, const double *A, size_t lda,
+                          const double *B, size_t ldb, double *C, size_t ldc, int lower,
+                          double *ws)
+{
+    double *pa = ws;
+    double *pb = pa + (m + MR - 1) / MR * MR * k;
+    double *tmp = pb + (n + NR - 1) / NR * NR * k;
+    NAME(pack_a)(m, k, A, lda, pa);
+    NAME(pack_b)(n, k, B, ldb, pb);
+    NAME(gemm_packed)(m, n, k, pa, pb, C, ldc, lower, tmp);
 }
 
 static long NAME(potrf)(size_t nb, double *a, double *ws)
@@ -105,6 +129,26 @@ static void NAME(syrk)(size_t nb, const double *a, double *c, double *ws)
 static void NAME(gemm)(size_t nb, const double *a, const double *b, double *c, double *ws)
 {
     NAME(gemm_nt)(nb, nb, nb, a, nb, b, nb, c, nb, 0, ws);
+}
+
+/* The packed forms of a panel tile (peli_chol_ops.pack): its A operand, then
+ * its B operand, this many doubles on. */
+static size_t NAME(pack_b_at)(size_t nb) { return (nb + MR - 1) / MR * MR * nb; }
+
+static void NAME(pack)(size_t nb, const double *t, double *pk)
+{
+    NAME(pack_a)(nb, nb, t, nb, pk);
+    NAME(pack_b)(nb, nb, t, nb, pk + NAME(pack_b_at)(nb));
+}
+
+static void NAME(syrk_pk)(size_t nb, const double *pk, double *c, double *ws)
+{
+    NAME(gemm_packed)(nb, nb, nb, pk, pk + NAME(pack_b_at)(nb), c, nb, 1, ws);
+}
+
+static void NAME(gemm_pk)(size_t nb, const double *pka, const double *pkb, double *c, double *ws)
+{
+    NAME(gemm_packed)(nb, nb, nb, pka, pkb + NAME(pack_b_at)(nb), c, nb, 0, ws);
 }
 
 #undef NAME

@@ -24,9 +24,18 @@ typedef struct peli_chol_ops {
     void (*syrk)(size_t nb, const double *a, double *c, double *ws);
     /* c -= a b^T */
     void (*gemm)(size_t nb, const double *a, const double *b, double *c, double *ws);
+    /* The library's kernels only (NULL for OpenBLAS's): a panel tile, once
+     * solved by trsm, is packed once into the micro-kernel's operand layouts
+     * (peli_chol_pack_doubles(nb) doubles), and every syrk and gemm that
+     * reads it takes the packed form; the same arithmetic as syrk and gemm
+     * above, without packing the operands at every update. */
+    void (*pack)(size_t nb, const double *t, double *pk);
+    void (*syrk_pk)(size_t nb, const double *pk, double *c, double *ws);
+    void (*gemm_pk)(size_t nb, const double *pka, const double *pkb, double *c, double *ws);
 } peli_chol_ops;
 
 size_t peli_chol_ws_doubles(size_t nb);
+size_t peli_chol_pack_doubles(size_t nb);
 
 /* The library's kernels for an ISA (the best compiled in up to isa). */
 const peli_chol_ops *peli_chol_ops_for(pel_isa isa);

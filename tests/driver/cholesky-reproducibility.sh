@@ -16,6 +16,7 @@ check_case() {
     run_ok "$CHOL" "$@" --threads 1 --report b.json
     grep -q "^PASS cholesky.factor_residual" out.txt || fail "$name: no residual test printed"
     grep -q "\"created\": 286" a.json || fail "$name: the report lacks the task count 286"
+    grep -q "\"factorisation on CPU time\"" a.json || fail "$name: the report lacks the rate on CPU time"
     l=$(fingerprint a.json L) x=$(fingerprint a.json x)
     [ -n "$l" ] && [ -n "$x" ] || fail "$name: no fingerprints in the report"
     [ "$l" = "$(fingerprint b.json L)" ] && [ "$x" = "$(fingerprint b.json x)" ] || fail "$name REP: two identical runs differ"
