@@ -522,6 +522,29 @@ START_TEST(threads_channels)
 }
 END_TEST
 
+/* Every copy of the stage rows (PEL_ISA caps the one create picks): the
+ * busy basin and both channels give the same bits from each as from the
+ * scalar copy. */
+START_TEST(threads_isa_variants)
+{
+    make_island();
+    static const char *const isa[] = {"scalar", "avx2", "avx512"};
+    size_t n = 4 * 24 * 20 * sizeof(double), bytes = n + NREC * sizeof(double);
+    double *ref = malloc(3 * bytes), *got = malloc(3 * bytes);
+    ck_assert(ref && got);
+    for (int k = 0; k < 3; k++) {
+        ck_assert_int_eq(setenv("PEL_ISA", isa[k], 1), 0);
+        double *out = k == 0 ? ref : got;
+        run_busy(tctx(1), NULL, out);
+        for (int zonal = 0; zonal <= 1; zonal++) run_channel(tctx(1), &zonal, (char *)out + bytes + (size_t)zonal * n);
+        if (k > 0) ck_assert_msg(memcmp(ref, got, bytes + 2 * n) == 0, "PEL_ISA=%s differs from scalar", isa[k]);
+    }
+    unsetenv("PEL_ISA");
+    free(ref);
+    free(got);
+}
+END_TEST
+
 static Suite *ocean_suite(void)
 {
     Suite *s = suite_create("ocean");
@@ -542,6 +565,7 @@ static Suite *ocean_suite(void)
     tcase_add_test(thr, threads_policy);
     tcase_add_test(thr, threads_restart);
     tcase_add_test(thr, threads_channels);
+    tcase_add_test(thr, threads_isa_variants);
     suite_add_tcase(s, thr);
     return s;
 }

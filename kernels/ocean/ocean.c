@@ -424,6 +424,7 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
     o->per_x = p->bc_x == PEL_OCEAN_PERIODIC, o->per_y = p->bc_y == PEL_OCEAN_PERIODIC;
     o->max_threads = pel_context_threads(ctx);
     if (o->max_threads < 1) o->max_threads = 1;
+    o->isa = pel_cpu_isa();
     const size_t per = o->ld * o->rows;
     const ptrdiff_t org = OC_AT(o, OC_HALO, OC_HALO);
     double *st3 = grab_fields(o, 3 * OC_NSTATE);

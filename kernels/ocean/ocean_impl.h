@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include <pel/cpu.h>
 #include <pel/ocean.h>
 
 #include "internal/core.h"
@@ -43,6 +44,7 @@ struct pel_ocean {
     int nblocks;
     peli_ocean_ring *ring;        /* per thread */
     int max_threads;
+    pel_isa isa;                  /* the stage rows' instruction set (pel_cpu_isa() at create) */
     double *out[7];               /* compact eta, u, v, sst, taux, tauy, heat_flux */
     double *hT;                   /* compact h T, for the state */
     /* constants of a stage */
