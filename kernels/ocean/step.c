@@ -81,15 +81,50 @@ void peli_ocean_exchange_bytes(const pel_ocean *o, unsigned char *a)
     }
 }
 
-/* ---- the rows a stage derives from its input ------------------------------- */
+/* ---- a stage's rows --------------------------------------------------------- */
 
-typedef struct stage_arg {
+/* A stage's input: the four fields as full arrays (origins; row r is the
+ * field's row r, wrapped when periodic in y) or as rings of 8 rows (row r
+ * at slot r mod 8).  Across a wall every row reads as zeros, as the halo
+ * of a full field does. */
+typedef struct oc_in {
+    const double *f[OC_NSTATE];
+    int ring;
+} oc_in;
+
+/* One stage of one thread: out = a0 base + a1 (in + dt L(in)), its rows
+ * into a ring (stages 1 and 2) or a full field (stage 3). */
+typedef struct oc_stage {
     const pel_ocean *o;
-    const double *in[OC_NSTATE];
-    const double *base[OC_NSTATE]; /* NULL in the first stage */
+    oc_in in;
+    const double *base[OC_NSTATE]; /* NULL in stage 1 */
     double a0, a1;
     double *out[OC_NSTATE];
-} stage_arg;
+    int ring_out;
+    peli_ocean_ring *rg;
+} oc_stage;
+
+/* slot of row r (r >= -64) in a ring of n rows, n a power of 2 */
+#define OC_SLOT(r, n) (((r) + 64) & ((n) - 1))
+
+/* the field row an extended row index stands for: itself at walls (where
+ * it lies in [0, ny) whenever it is computed), r mod ny when periodic */
+static inline ptrdiff_t oc_wrap(const pel_ocean *o, ptrdiff_t r)
+{
+    const ptrdiff_t ny = (ptrdiff_t)o->ny;
+    if (!o->per_y) return r;
+    r %= ny;
+    return r < 0 ? r + ny : r;
+}
+
+static inline const double *in_row(const pel_ocean *o, const oc_in *s, int f, ptrdiff_t r)
+{
+    if (!o->per_y && (r < 0 || r >= (ptrdiff_t)o->ny)) return o->zero;
+    if (s->ring) return s->f[f] + OC_SLOT(r, 8) * (ptrdiff_t)o->ld;
+    return s->f[f] + OC_AT(o, 0, oc_wrap(o, r));
+}
+
+static inline void oc_xhalo(const pel_ocean *o, double *row) { xhalo(o, row); }
 
 #define NAME(f) f##_base
 #include "ocean/step_rows.h"
@@ -109,28 +144,32 @@ typedef struct stage_arg {
 #pragma GCC pop_options
 #endif
 
-/* the copy of the stage rows for o's instruction set (chosen at create) */
-static void stage_rows(const stage_arg *sa, peli_ocean_ring *rg, ptrdiff_t jb, ptrdiff_t je)
+/* ---- the step loop -------------------------------------------------------------- */
+
+typedef struct step_arg {
+    const pel_ocean *o;
+    const double *x[OC_NSTATE]; /* the state at the start of the step */
+    double *xn[OC_NSTATE];      /* the state at its end */
+} step_arg;
+
+static void step_fn(int t, int nt, void *arg)
 {
+    const step_arg *sa = arg;
+    const pel_ocean *o = sa->o;
+    size_t b, e;
+    pel_static_range(o->ny, t, nt, &b, &e);
+    if (b >= e) return;
 #ifdef OC_HAVE_ISA_VARIANTS
-    if (sa->o->isa >= PEL_ISA_AVX512) {
-        stage_rows_avx512(sa, rg, jb, je);
+    if (o->isa >= PEL_ISA_AVX512) {
+        step_block_avx512(o, t, sa->x, sa->xn, (ptrdiff_t)b, (ptrdiff_t)e);
         return;
     }
-    if (sa->o->isa >= PEL_ISA_AVX2) {
-        stage_rows_avx2(sa, rg, jb, je);
+    if (o->isa >= PEL_ISA_AVX2) {
+        step_block_avx2(o, t, sa->x, sa->xn, (ptrdiff_t)b, (ptrdiff_t)e);
         return;
     }
 #endif
-    stage_rows_base(sa, rg, jb, je);
-}
-
-static void stage_fn(int t, int nt, void *arg)
-{
-    const stage_arg *sa = arg;
-    size_t b, e;
-    pel_static_range(sa->o->ny, t, nt, &b, &e);
-    if (b < e) stage_rows(sa, &sa->o->ring[t], (ptrdiff_t)b, (ptrdiff_t)e);
+    step_block_base(o, t, sa->x, sa->xn, (ptrdiff_t)b, (ptrdiff_t)e);
 }
 
 typedef struct exch_arg {
@@ -149,32 +188,23 @@ typedef struct run_arg {
     long nsteps;
 } run_arg;
 
+/* Step n reads one state buffer and writes the other (x -> s1, s1 -> x, ...):
+ * one phase, so one barrier, a step.  The stepping itself reads no halo row
+ * (in_row wraps); the last phase fills the halos of the final state for
+ * everything else that reads it. */
 static void run_body(peli_team *tm, void *arg)
 {
     const run_arg *ra = arg;
     const pel_ocean *o = ra->o;
-    stage_arg st[3];
-    for (int s = 0; s < 3; s++) {
-        st[s].o = o;
-        for (int f = 0; f < OC_NSTATE; f++) {
-            st[s].in[f] = s == 0 ? o->x[f] : s == 1 ? o->s1[f] : o->s2[f];
-            st[s].base[f] = s == 0 ? NULL : o->x[f];
-            st[s].out[f] = s == 0 ? o->s1[f] : s == 1 ? o->s2[f] : o->x[f];
-        }
+    step_arg sa[2];
+    sa[0].o = sa[1].o = o;
+    for (int f = 0; f < OC_NSTATE; f++) {
+        sa[0].x[f] = o->x[f], sa[0].xn[f] = o->s1[f];
+        sa[1].x[f] = o->s1[f], sa[1].xn[f] = o->x[f];
     }
-    st[0].a0 = 0.0, st[0].a1 = 1.0;
-    st[1].a0 = 0.75, st[1].a1 = 0.25;
-    st[2].a0 = 1.0 / 3.0, st[2].a1 = 2.0 / 3.0;
-    exch_arg ex[3] = {{o, o->s1}, {o, o->s2}, {o, o->x}};
-    for (long n = 0; n < ra->nsteps; n++) {
-        for (int s = 0; s < 3; s++) {
-            peli_phase(tm, stage_fn, &st[s]);
-            if (s == 2 && n == ra->nsteps - 1)
-                peli_phase_last(tm, exch_fn, &ex[s]);
-            else
-                peli_phase(tm, exch_fn, &ex[s]);
-        }
-    }
+    for (long n = 0; n < ra->nsteps; n++) peli_phase(tm, step_fn, &sa[n & 1]);
+    exch_arg ex = {o, (ra->nsteps & 1) ? o->s1 : o->x};
+    peli_phase_last(tm, exch_fn, &ex);
 }
 
 void peli_ocean_run(pel_ocean *o, long nsteps)
@@ -182,4 +212,10 @@ void peli_ocean_run(pel_ocean *o, long nsteps)
     if (nsteps <= 0) return;
     run_arg ra = {o, nsteps};
     peli_run(o->ctx, o->ny, o->max_threads, run_body, &ra);
+    if (nsteps & 1)
+        for (int f = 0; f < OC_NSTATE; f++) {
+            double *t = o->x[f];
+            o->x[f] = o->s1[f];
+            o->s1[f] = t;
+        }
 }
