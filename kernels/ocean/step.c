@@ -3,15 +3,17 @@
  * scheme, van Leer-limited tracer fluxes) fused with the update of an
  * SSP-RK3 stage, and the step loop.
  *
- * A stage reads its input s (eta, u, v, C = hT with halos), and writes
+ * A stage reads its input s (eta, u, v, C = hT), and writes
  *     out = a0 base + a1 (s + dt L(s))
- * for every interior cell in one pass over the rows: (a0, a1) = (0, 1),
- * (3/4, 1/4), (1/3, 2/3), base the state at the start of the step (Shu &
- * Osher's form of SSP-RK3).  The quantities several rows share (T = C/h,
- * potential vorticity q at corners, Bernoulli function B, mass fluxes U, V,
- * tracer fluxes) are computed once per row into a thread's rolling rows.
- * Every value is computed by one expression, the same for every thread
- * count: rows only decide who evaluates it. */
+ * row by row: (a0, a1) = (0, 1), (3/4, 1/4), (1/3, 2/3), base the state at
+ * the start of the step (Shu & Osher's form of SSP-RK3).  The quantities
+ * several rows share (T = C/h, potential vorticity q at corners, Bernoulli
+ * function B, mass fluxes U, V, tracer fluxes) are computed once per row
+ * into a stage's rolling rows.  The three stages of a step run as one
+ * wavefront of rows per thread (step_rows.h: step_block), the outputs of
+ * stages 1 and 2 in rings of rows.  Every value is computed by one
+ * expression, the same for every thread count: rows only decide who
+ * evaluates it. */
 #include <config.h>
 
 #include <float.h>
