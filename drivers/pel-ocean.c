@@ -73,8 +73,8 @@ static pel_status params(pel_context *ctx, const pel_config *cfg, void *out)
 }
 
 /* Cell updates per second (one cell's eta, u, v and SST advanced one RK3
- * step), and the effective bandwidth at PEL_OCEAN_BYTES_PER_CELL (400) bytes
- * per cell update (docs/ocean.md: the traffic of the three stage passes). */
+ * step), and the effective bandwidth at PEL_OCEAN_BYTES_PER_CELL (331) bytes
+ * per cell update (docs/ocean.md: the traffic of three stage passes). */
 static int rates(const void *params, long steps, double seconds, pel_run_rate *out)
 {
     const pel_ocean_params *p = params;

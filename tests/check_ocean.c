@@ -522,6 +522,70 @@ START_TEST(threads_channels)
 }
 END_TEST
 
+/* Every copy of the stage rows (PEL_ISA caps the one create picks): the
+ * busy basin and both channels give the same bits from each as from the
+ * scalar copy. */
+START_TEST(threads_isa_variants)
+{
+    make_island();
+    static const char *const isa[] = {"scalar", "avx2", "avx512"};
+    size_t n = 4 * 24 * 20 * sizeof(double), bytes = n + NREC * sizeof(double);
+    double *ref = malloc(3 * bytes), *got = malloc(3 * bytes);
+    ck_assert(ref && got);
+    for (int k = 0; k < 3; k++) {
+        ck_assert_int_eq(setenv("PEL_ISA", isa[k], 1), 0);
+        double *out = k == 0 ? ref : got;
+        run_busy(tctx(1), NULL, out);
+        for (int zonal = 0; zonal <= 1; zonal++) run_channel(tctx(1), &zonal, (char *)out + bytes + (size_t)zonal * n);
+        if (k > 0) ck_assert_msg(memcmp(ref, got, bytes + 2 * n) == 0, "PEL_ISA=%s differs from scalar", isa[k]);
+    }
+    unsetenv("PEL_ISA");
+    free(ref);
+    free(got);
+}
+END_TEST
+
+/* The fingerprints (XXH3-128 of the fields' bytes) of the busy basin and
+ * of both channels after the runs above, as numerics version 1 computed
+ * them with its three separate stage passes (and at every thread count
+ * since): a change of the arithmetic that is not on purpose fails here;
+ * one on purpose bumps PEL_OCEAN_NUMERICS_VERSION and these values.  The
+ * initial states and forcings go through libm (exp, sin, cos), so the
+ * values hold where they were recorded: x86-64 with glibc. */
+START_TEST(num_version_bits)
+{
+#if !(defined(__x86_64__) && defined(__GLIBC__))
+    printf("ocean: num_version_bits skipped: its fingerprints were recorded on x86-64 with glibc\n");
+    return;
+#endif
+    make_island();
+    /* busy basin, meridional channel (periodic in y, on the beta-plane),
+     * zonal channel; computed by the kernel as of its numerics version 1 */
+    static const char *const want[3] = {"30430c7c863a8f78e152a34e973efbbd", "b582f614420a3a93be3fe83eb387562d",
+                                        "79203de604ed79ee0a0ac0f320ae2a37"};
+    size_t n = 4 * 24 * 20 * sizeof(double);
+    double *out = malloc(n + NREC * sizeof(double));
+    ck_assert(out);
+    ck_assert_int_eq(PEL_OCEAN_NUMERICS_VERSION, 1);
+    int bad = 0;
+    for (int k = 0; k < 3; k++) {
+        int zonal = k - 1;
+        if (k == 0)
+            run_busy(tctx(1), NULL, out);
+        else
+            run_channel(tctx(1), &zonal, out);
+        char hex[PEL_FINGERPRINT_HEX];
+        pel_fingerprint(out, n, hex);
+        if (strcmp(hex, want[k]) != 0) {
+            fprintf(stderr, "ocean: case %d: fingerprint %s, numerics version 1 gave %s\n", k, hex, want[k]);
+            bad++;
+        }
+    }
+    ck_assert_int_eq(bad, 0);
+    free(out);
+}
+END_TEST
+
 static Suite *ocean_suite(void)
 {
     Suite *s = suite_create("ocean");
@@ -537,11 +601,13 @@ static Suite *ocean_suite(void)
     tcase_add_test(num, num_uniform_sst);
     tcase_add_test(num, num_energy_order);
     tcase_add_test(num, num_stommel);
+    tcase_add_test(num, num_version_bits);
     suite_add_tcase(s, num);
     TCase *thr = tcase_create("threads");
     tcase_add_test(thr, threads_policy);
     tcase_add_test(thr, threads_restart);
     tcase_add_test(thr, threads_channels);
+    tcase_add_test(thr, threads_isa_variants);
     suite_add_tcase(s, thr);
     return s;
 }

@@ -97,35 +97,42 @@ void pel_bench_ocean_free(pel_bench_ocean *b)
     memset(b, 0, sizeof *b);
 }
 
-/* pel-bench's ocean suite: a 1024 x 1024 basin (96 x 64 with --quick), 20
- * RK3 steps a repetition. */
+/* pel-bench's ocean suite: basins of 1024 x 1024 (10 RK3 steps a
+ * repetition) and 2048 x 2048 cells (3 steps), beyond the caches; 96 x 64
+ * (4 steps) with --quick. */
 static int suite_run(const pel_bench_env *env, pel_bench_out *out)
 {
-    pel_bench_ocean b;
-    if (!pel_bench_ocean_init(env->ctx, &b, env->quick ? 96 * 64 : 1024 * 1024, env->quick ? 4 : 20, env->quick)) {
-        fprintf(stderr, "pel-bench: error: ocean: %s\n", pel_context_error(env->ctx));
+    static const size_t side[2] = {1024, 2048};
+    static const int steps[2] = {10, 3};
+    const int nsize = env->quick ? 1 : 2;
+    for (int z = 0; z < nsize; z++) {
+        pel_bench_ocean b;
+        size_t cells = env->quick ? 96 * 64 : side[z] * side[z];
+        if (!pel_bench_ocean_init(env->ctx, &b, cells, env->quick ? 4 : steps[z], env->quick)) {
+            fprintf(stderr, "pel-bench: error: ocean: %s\n", pel_context_error(env->ctx));
+            pel_bench_ocean_free(&b);
+            return PEL_EXIT_RUN;
+        }
+        pel_bench_series s[4];
+        size_t nx = b.nx, ny = b.ny;
+        int nsteps = b.steps;
+        int ok = pel_bench_ocean_measure(env->ctx, &b, env->reps, s);
         pel_bench_ocean_free(&b);
-        return PEL_EXIT_RUN;
+        if (!ok) {
+            fprintf(stderr, "pel-bench: error: ocean: %s\n", pel_context_error(env->ctx));
+            return PEL_EXIT_RUN;
+        }
+        int first = out->n;
+        for (int k = 0; k < 4; k++) {
+            pel_bench_series *t = pel_bench_add(out, s[k].unit, "%s %zux%zu", s[k].name, nx, ny);
+            if (!t) return PEL_EXIT_RUN;
+            memcpy(t->v, s[k].v, sizeof t->v);
+            t->n = s[k].n;
+        }
+        printf("ocean: %zu x %zu cells, %d RK3 steps a repetition, %.0f bytes per cell update, stage rows for %s\n",
+               nx, ny, nsteps, PEL_OCEAN_BYTES_PER_CELL, pel_isa_name(pel_cpu_isa()));
+        pel_bench_print_table(stdout, out, first);
     }
-    pel_bench_series s[4];
-    size_t nx = b.nx, ny = b.ny;
-    int steps = b.steps;
-    int ok = pel_bench_ocean_measure(env->ctx, &b, env->reps, s);
-    pel_bench_ocean_free(&b);
-    if (!ok) {
-        fprintf(stderr, "pel-bench: error: ocean: %s\n", pel_context_error(env->ctx));
-        return PEL_EXIT_RUN;
-    }
-    int first = out->n;
-    for (int k = 0; k < 4; k++) {
-        pel_bench_series *t = pel_bench_add(out, s[k].unit, "%s", s[k].name);
-        if (!t) return PEL_EXIT_RUN;
-        memcpy(t->v, s[k].v, sizeof t->v);
-        t->n = s[k].n;
-    }
-    printf("ocean: %zu x %zu cells, %d RK3 steps a repetition, %.0f bytes per cell update\n", nx, ny, steps,
-           PEL_OCEAN_BYTES_PER_CELL);
-    pel_bench_print_table(stdout, out, first);
     return PEL_EXIT_OK;
 }
 

@@ -76,12 +76,16 @@ typedef struct pel_ocean_params {
 } pel_ocean_params;
 
 /* Bytes of memory traffic per cell update (one cell, one RK3 step) that a
- * step needs at least as the three stage passes run: the four state fields
- * read and written once per stage, plus the base state read by stages 2
- * and 3 (32 doubles), and the forcing (3 doubles) and the three face and
- * cell masks (3 doubles, so the loops vectorise) read by each stage:
- * 32 * 8 + 3 * (3 + 3) * 8 = 400. */
-#define PEL_OCEAN_BYTES_PER_CELL 400.0
+ * step of the algorithm must move when each stage is a pass over the
+ * grid, for the effective bandwidth: the prognostic state (eta, u, v, hT)
+ * read and written by each stage, and the base state u^n read by stages
+ * 2 and 3 (3 x 8 + 2 x 4 = 32 doubles, 256 B); and in each stage the
+ * static fields it needs: the forcing at u faces, v faces and centres (3
+ * doubles) and the wet mask (1 byte; the face masks are products of
+ * neighbouring cells' masks): 3 x (3 x 8 + 1) = 75 B.  256 + 75 = 331.
+ * (The kernel runs the stages as one wavefront and moves less: the state
+ * read once and written once, the static fields once, about 112 B.) */
+#define PEL_OCEAN_BYTES_PER_CELL 331.0
 
 /* Stommel's (1948) basin: 1e7 m x 2 pi 1e6 m, H = 200 m, tau0 = 0.1 N/m2,
  * rho0 = 1000, R = 2e-4 m/s, beta = 1e-11, f0 = 1e-4, g = 9.81, nu = 0,

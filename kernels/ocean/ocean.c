@@ -399,6 +399,7 @@ void pel_ocean_destroy(pel_ocean *o)
     if (!o) return;
     for (int b = 0; b < o->nblocks; b++) pel_free(o->blocks[b]);
     free(o->ring);
+    free(o->sring);
     peli_context_release(o->ctx);
     free(o);
 }
@@ -424,6 +425,7 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
     o->per_x = p->bc_x == PEL_OCEAN_PERIODIC, o->per_y = p->bc_y == PEL_OCEAN_PERIODIC;
     o->max_threads = pel_context_threads(ctx);
     if (o->max_threads < 1) o->max_threads = 1;
+    o->isa = pel_cpu_isa();
     const size_t per = o->ld * o->rows;
     const ptrdiff_t org = OC_AT(o, OC_HALO, OC_HALO);
     double *st3 = grab_fields(o, 3 * OC_NSTATE);
@@ -431,9 +433,12 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
     unsigned char *masks = grab(o, 3 * per);
     double *compact = grab(o, 8 * o->cells * sizeof(double));
     double *fc = grab(o, o->rows * sizeof(double));
-    size_t ringlen = 19 * o->ld; /* T 8 rows, q B U V G 2 each, F 1 */
-    o->ring = calloc((size_t)o->max_threads, sizeof *o->ring);
-    double *ringbuf = o->ring ? grab(o, (size_t)o->max_threads * ringlen * sizeof(double)) : NULL;
+    /* per thread: 3 stages' rings of T 8 rows, q B U V G 2 each, F 1; the
+     * stage 1 and 2 outputs, 8 rows of each field; then one row of zeros */
+    const size_t nring = 3 * 19 + 2 * OC_NSTATE * 8, ringlen = nring * o->ld;
+    o->ring = calloc(3 * (size_t)o->max_threads, sizeof *o->ring);
+    o->sring = calloc(2 * OC_NSTATE * (size_t)o->max_threads, sizeof *o->sring);
+    double *ringbuf = o->ring && o->sring ? grab(o, ((size_t)o->max_threads * ringlen + o->ld) * sizeof(double)) : NULL;
     if (!st3 || !forc || !masks || !compact || !fc || !ringbuf) {
         double gib = (18.0 * (double)per * 8 + 8.0 * (double)o->cells * 8) / (1 << 30);
         pel_ocean_destroy(o);
@@ -451,18 +456,24 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
     o->hT = compact + 7 * o->cells;
     o->fc = fc + OC_HALO;
     for (int t = 0; t < o->max_threads; t++) {
-        double *r = ringbuf + (size_t)t * ringlen + OC_HALO;
-        peli_ocean_ring *g = &o->ring[t];
-        for (int m = 0; m < 8; m++) g->T[m] = r + (size_t)m * o->ld;
-        for (int m = 0; m < 2; m++) {
-            g->q[m] = r + (size_t)(8 + m) * o->ld;
-            g->B[m] = r + (size_t)(10 + m) * o->ld;
-            g->U[m] = r + (size_t)(12 + m) * o->ld;
-            g->V[m] = r + (size_t)(14 + m) * o->ld;
-            g->G[m] = r + (size_t)(16 + m) * o->ld;
+        double *rt = ringbuf + (size_t)t * ringlen + OC_HALO;
+        for (int k = 0; k < 3; k++) {
+            double *r = rt + (size_t)(19 * k) * o->ld;
+            peli_ocean_ring *g = &o->ring[3 * t + k];
+            for (int m = 0; m < 8; m++) g->T[m] = r + (size_t)m * o->ld;
+            for (int m = 0; m < 2; m++) {
+                g->q[m] = r + (size_t)(8 + m) * o->ld;
+                g->B[m] = r + (size_t)(10 + m) * o->ld;
+                g->U[m] = r + (size_t)(12 + m) * o->ld;
+                g->V[m] = r + (size_t)(14 + m) * o->ld;
+                g->G[m] = r + (size_t)(16 + m) * o->ld;
+            }
+            g->F[0] = r + (size_t)18 * o->ld;
         }
-        g->F[0] = r + (size_t)18 * o->ld;
+        for (int f = 0; f < 2 * OC_NSTATE; f++)
+            o->sring[2 * OC_NSTATE * t + f] = rt + (size_t)(3 * 19 + 8 * f) * o->ld;
     }
+    o->zero = ringbuf + (size_t)o->max_threads * ringlen + OC_HALO;
 
     /* masks: wet from the caller (or all ocean), faces open between two wet cells */
     for (size_t j = 0; j < p->ny; j++)

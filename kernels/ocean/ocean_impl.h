@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include <pel/cpu.h>
 #include <pel/ocean.h>
 
 #include "internal/core.h"
@@ -31,8 +32,9 @@ struct pel_ocean {
     pel_ocean_params p;
     size_t nx, ny, ld, rows, cells;
     int lin, per_x, per_y;
-    /* the state and the two RK3 stage buffers, each OC_NSTATE fields; the
-     * pointers are the fields' origins (cell (0, 0)) */
+    /* the state, the next state (a step writes s1, then the two swap) and
+     * a scratch set, each OC_NSTATE fields; the pointers are the fields'
+     * origins (cell (0, 0)) */
     double *x[OC_NSTATE], *s1[OC_NSTATE], *s2[OC_NSTATE];
     unsigned char *wet, *mu, *mv; /* cell, u-face and v-face masks (origins) */
     double *wetd, *mud, *mvd;     /* the same as 0.0 / 1.0, for the vectorised stage loops */
@@ -41,8 +43,12 @@ struct pel_ocean {
     double *fc;                   /* f at corner rows j = -OC_HALO .. ny+OC_HALO-1 (origin) */
     void *blocks[16];             /* allocations to free */
     int nblocks;
-    peli_ocean_ring *ring;        /* per thread */
+    peli_ocean_ring *ring;        /* 3 per thread: one for each RK3 stage */
+    double **sring;               /* per thread: the rings of 8 rows of the stage 1 and 2
+                                   * outputs, 2 x OC_NSTATE fields (slot 0's origin) */
+    const double *zero;           /* a row of zeros (origin), what rows across a wall read */
     int max_threads;
+    pel_isa isa;                  /* the stage rows' instruction set (pel_cpu_isa() at create) */
     double *out[7];               /* compact eta, u, v, sst, taux, tauy, heat_flux */
     double *hT;                   /* compact h T, for the state */
     /* constants of a stage */
@@ -64,7 +70,8 @@ void peli_ocean_exchange(const struct pel_ocean *o, double *const a[OC_NSTATE], 
 void peli_ocean_exchange_one(const struct pel_ocean *o, double *a);
 void peli_ocean_exchange_bytes(const struct pel_ocean *o, unsigned char *a);
 
-/* nsteps RK3 steps of o's state in one team run. */
+/* nsteps RK3 steps of o's state in one team run; o->x is the result (it
+ * and o->s1 may have swapped). */
 void peli_ocean_run(struct pel_ocean *o, long nsteps);
 
 #endif

@@ -3,15 +3,17 @@
  * scheme, van Leer-limited tracer fluxes) fused with the update of an
  * SSP-RK3 stage, and the step loop.
  *
- * A stage reads its input s (eta, u, v, C = hT with halos), and writes
+ * A stage reads its input s (eta, u, v, C = hT), and writes
  *     out = a0 base + a1 (s + dt L(s))
- * for every interior cell in one pass over the rows: (a0, a1) = (0, 1),
- * (3/4, 1/4), (1/3, 2/3), base the state at the start of the step (Shu &
- * Osher's form of SSP-RK3).  The quantities several rows share (T = C/h,
- * potential vorticity q at corners, Bernoulli function B, mass fluxes U, V,
- * tracer fluxes) are computed once per row into a thread's rolling rows.
- * Every value is computed by one expression, the same for every thread
- * count: rows only decide who evaluates it. */
+ * row by row: (a0, a1) = (0, 1), (3/4, 1/4), (1/3, 2/3), base the state at
+ * the start of the step (Shu & Osher's form of SSP-RK3).  The quantities
+ * several rows share (T = C/h, potential vorticity q at corners, Bernoulli
+ * function B, mass fluxes U, V, tracer fluxes) are computed once per row
+ * into a stage's rolling rows.  The three stages of a step run as one
+ * wavefront of rows per thread (step_rows.h: step_block), the outputs of
+ * stages 1 and 2 in rings of rows.  Every value is computed by one
+ * expression, the same for every thread count: rows only decide who
+ * evaluates it. */
 #include <config.h>
 
 #include <float.h>
@@ -81,234 +83,95 @@ void peli_ocean_exchange_bytes(const pel_ocean *o, unsigned char *a)
     }
 }
 
-/* ---- the rows a stage derives from its input ------------------------------- */
+/* ---- a stage's rows --------------------------------------------------------- */
 
-typedef struct stage_arg {
+/* A stage's input: the four fields as full arrays (origins; row r is the
+ * field's row r, wrapped when periodic in y) or as rings of 8 rows (row r
+ * at slot r mod 8).  Across a wall every row reads as zeros, as the halo
+ * of a full field does. */
+typedef struct oc_in {
+    const double *f[OC_NSTATE];
+    int ring;
+} oc_in;
+
+/* One stage of one thread: out = a0 base + a1 (in + dt L(in)), its rows
+ * into a ring (stages 1 and 2) or a full field (stage 3). */
+typedef struct oc_stage {
     const pel_ocean *o;
-    const double *in[OC_NSTATE];
-    const double *base[OC_NSTATE]; /* NULL in the first stage */
+    oc_in in;
+    const double *base[OC_NSTATE]; /* NULL in stage 1 */
     double a0, a1;
     double *out[OC_NSTATE];
-} stage_arg;
+    int ring_out;
+    peli_ocean_ring *rg;
+} oc_stage;
 
-/* T = C / h for columns [-OC_HALO, nx + OC_HALO) of row r */
-static void row_T(const pel_ocean *o, const double *const in[], ptrdiff_t r, double *restrict T)
+/* slot of row r (r >= -64) in a ring of n rows, n a power of 2 */
+#define OC_SLOT(r, n) (((r) + 64) & ((n) - 1))
+
+/* the field row an extended row index stands for: itself at walls (where
+ * it lies in [0, ny) whenever it is computed), r mod ny when periodic */
+static inline ptrdiff_t oc_wrap(const pel_ocean *o, ptrdiff_t r)
 {
-    const double *E = in[OC_ETA] + OC_AT(o, 0, r), *C = in[OC_C] + OC_AT(o, 0, r);
-    const double H = o->H;
-    for (ptrdiff_t i = -OC_HALO; i < (ptrdiff_t)o->nx + OC_HALO; i++) T[i] = C[i] / (H + E[i]);
+    const ptrdiff_t ny = (ptrdiff_t)o->ny;
+    if (!o->per_y) return r;
+    r %= ny;
+    return r < 0 ? r + ny : r;
 }
 
-/* q at corners (i, j), i in [0, nx]: f/H (linear) or (f + zeta)/h_q with
- * zeta = dv/dx - du/dy and h_q the mean depth of the four cells around. */
-static void row_q(const pel_ocean *o, const double *const in[], ptrdiff_t j, double *restrict q)
+static inline const double *in_row(const pel_ocean *o, const oc_in *s, int f, ptrdiff_t r)
 {
-    const ptrdiff_t nx = (ptrdiff_t)o->nx, ld = (ptrdiff_t)o->ld;
-    const double f = o->fc[j], H = o->H;
-    if (o->lin) {
-        const double fh = f / H;
-        for (ptrdiff_t i = 0; i <= nx; i++) q[i] = fh;
-        return;
-    }
-    const double *E = in[OC_ETA] + OC_AT(o, 0, j), *u = in[OC_U] + OC_AT(o, 0, j),
-                 *v = in[OC_V] + OC_AT(o, 0, j);
-    const double rdx = o->rdx, rdy = o->rdy;
-    for (ptrdiff_t i = 0; i <= nx; i++) {
-        double zeta = (v[i] - v[i - 1]) * rdx - (u[i] - u[i - ld]) * rdy;
-        double hq = H + 0.25 * ((E[i - ld - 1] + E[i - ld]) + (E[i - 1] + E[i]));
-        q[i] = (f + zeta) / hq;
-    }
+    if (!o->per_y && (r < 0 || r >= (ptrdiff_t)o->ny)) return o->zero;
+    if (s->ring) return s->f[f] + OC_SLOT(r, 8) * (ptrdiff_t)o->ld;
+    return s->f[f] + OC_AT(o, 0, oc_wrap(o, r));
 }
 
-/* B = g eta + K, K = (mean of u^2 over the cell's two u faces + the same of
- * v)/2 (nonlinear), for columns [-1, nx) */
-static void row_B(const pel_ocean *o, const double *const in[], ptrdiff_t j, double *restrict B)
+static inline void oc_xhalo(const pel_ocean *o, double *row) { xhalo(o, row); }
+
+#define NAME(f) f##_base
+#include "ocean/step_rows.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define OC_HAVE_ISA_VARIANTS 1
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#define NAME(f) f##_avx2
+#include "ocean/step_rows.h"
+#pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq,avx512vl")
+#define NAME(f) f##_avx512
+#include "ocean/step_rows.h"
+#pragma GCC pop_options
+#endif
+
+/* ---- the step loop -------------------------------------------------------------- */
+
+typedef struct step_arg {
+    const pel_ocean *o;
+    const double *x[OC_NSTATE]; /* the state at the start of the step */
+    double *xn[OC_NSTATE];      /* the state at its end */
+} step_arg;
+
+static void step_fn(int t, int nt, void *arg)
 {
-    const ptrdiff_t nx = (ptrdiff_t)o->nx, ld = (ptrdiff_t)o->ld;
-    const double *E = in[OC_ETA] + OC_AT(o, 0, j), g = o->g;
-    if (o->lin) {
-        for (ptrdiff_t i = -1; i < nx; i++) B[i] = g * E[i];
-        return;
-    }
-    const double *u = in[OC_U] + OC_AT(o, 0, j), *v = in[OC_V] + OC_AT(o, 0, j);
-    for (ptrdiff_t i = -1; i < nx; i++)
-        B[i] = g * E[i] + 0.25 * ((u[i] * u[i] + u[i + 1] * u[i + 1]) +
-                                  (v[i] * v[i] + v[i + ld] * v[i + ld]));
-}
-
-/* mass flux U = hx u at u faces i in [0, nx] */
-static void row_U(const pel_ocean *o, const double *const in[], ptrdiff_t j, double *restrict U)
-{
-    const ptrdiff_t nx = (ptrdiff_t)o->nx;
-    const double *E = in[OC_ETA] + OC_AT(o, 0, j), *u = in[OC_U] + OC_AT(o, 0, j), H = o->H;
-    if (o->lin)
-        for (ptrdiff_t i = 0; i <= nx; i++) U[i] = H * u[i];
-    else
-        for (ptrdiff_t i = 0; i <= nx; i++) U[i] = (H + 0.5 * (E[i - 1] + E[i])) * u[i];
-}
-
-/* mass flux V = hy v at v faces i in [-1, nx) */
-static void row_V(const pel_ocean *o, const double *const in[], ptrdiff_t j, double *restrict V)
-{
-    const ptrdiff_t nx = (ptrdiff_t)o->nx, ld = (ptrdiff_t)o->ld;
-    const double *E = in[OC_ETA] + OC_AT(o, 0, j), *v = in[OC_V] + OC_AT(o, 0, j), H = o->H;
-    if (o->lin)
-        for (ptrdiff_t i = -1; i < nx; i++) V[i] = H * v[i];
-    else
-        for (ptrdiff_t i = -1; i < nx; i++) V[i] = (H + 0.5 * (E[i - ld] + E[i])) * v[i];
-}
-
-/* The limited face value: upwind `up`, downwind `dn`, the cell before the
- * upwind one `uu` (ok = 0 when the face between them is closed: then the
- * slope is taken as zero).  van Leer: up + (1/2) phi(r) (dn - up) with
- * phi(r) = (r + |r|)/(1 + |r|), r = (up - uu)/(dn - up), written as the
- * harmonic mean d0 d1 / (d0 + d1) of the two differences when they have the
- * same sign, 0 otherwise. */
-/* 1.0 when x is +0 or above, 0.0 when x is -0 or below: a bit operation
- * and an exact addition, so the loops using it vectorise */
-static inline double step01(double x) { return 0.5 + copysign(0.5, x); }
-
-static inline double limited(double up, double dn, double uu, double ok)
-{
-    double d0 = up - uu, d1 = dn - up, p = d0 * d1;
-    /* branch-free: q = 1.0 when the limiter acts (ok, and p > 0, i.e.
-     * p - (the least subnormal) >= +0 exactly), else 0.0; then the
-     * quotient is p/(d0 + d1) exactly, or 0/1 */
-    double q = ok * step01(p - DBL_TRUE_MIN);
-    return up + (q * p) / (q * (d0 + d1) + (1.0 - q));
-}
-
-/* tracer fluxes U T_face at u faces [0, nx] of row j */
-static void row_F(const pel_ocean *o, const double *restrict U, const double *restrict T,
-                  ptrdiff_t j, double *restrict F)
-{
-    const double *restrict mu = o->mud + OC_AT(o, 0, j);
-#pragma GCC ivdep
-    for (ptrdiff_t i = 0; i <= (ptrdiff_t)o->nx; i++) {
-        /* e = 1: flow eastward, the upwind cell is i-1; e = 0: westward, i.
-         * The blends pick one operand exactly (1 a + 0 b = a). */
-        double Uf = U[i], e = step01(Uf), w = 1.0 - e;
-        double up = e * T[i - 1] + w * T[i], dn = e * T[i] + w * T[i - 1];
-        double uu = e * T[i - 2] + w * T[i + 1], ok = e * mu[i - 1] + w * mu[i + 1];
-        F[i] = Uf * limited(up, dn, uu, ok);
-    }
-}
-
-/* tracer fluxes V T_face at v faces [0, nx) of row j; T the ring */
-static void row_G(const pel_ocean *o, const double *restrict V, double *const T[8], ptrdiff_t j,
-                  double *restrict G)
-{
-    const ptrdiff_t ld = (ptrdiff_t)o->ld;
-    const double *Tm2 = T[(j + 6) & 7], *Tm1 = T[(j + 7) & 7], *T0 = T[(j + 8) & 7],
-                 *Tp1 = T[(j + 9) & 7];
-    const double *restrict mv = o->mvd + OC_AT(o, 0, j);
-#pragma GCC ivdep
-    for (ptrdiff_t i = 0; i < (ptrdiff_t)o->nx; i++) {
-        double Vf = V[i], n = step01(Vf), s = 1.0 - n;
-        double up = n * Tm1[i] + s * T0[i], dn = n * T0[i] + s * Tm1[i];
-        double uu = n * Tm2[i] + s * Tp1[i], ok = n * mv[i - ld] + s * mv[i + ld];
-        G[i] = Vf * limited(up, dn, uu, ok);
-    }
-}
-
-/* ---- one stage over rows [jb, je) -------------------------------------------- */
-
-static void stage_rows(const stage_arg *sa, peli_ocean_ring *rg, ptrdiff_t jb, ptrdiff_t je)
-{
+    const step_arg *sa = arg;
     const pel_ocean *o = sa->o;
-    const ptrdiff_t nx = (ptrdiff_t)o->nx, ld = (ptrdiff_t)o->ld;
-    const double *const *in = sa->in;
-    double *const *T = rg->T;
-    /* the rows before jb */
-    for (ptrdiff_t r = jb - 2; r <= jb + 1; r++) row_T(o, in, r, T[(r + 8) & 7]);
-    row_q(o, in, jb, rg->q[jb & 1]);
-    row_B(o, in, jb - 1, rg->B[(jb + 1) & 1]);
-    row_U(o, in, jb - 1, rg->U[(jb + 1) & 1]);
-    row_V(o, in, jb, rg->V[jb & 1]);
-
-    const double dt = o->dt, rdx = o->rdx, rdy = o->rdy, H = o->H, rH = o->rH;
-    const double nux = o->nux, nuy = o->nuy, a0 = sa->a0, a1 = sa->a1;
-    /* 0 (linear: h = H exactly, as 0 times a finite value adds nothing) or 1 */
-    const double nl = o->lin ? 0.0 : 1.0;
-    for (ptrdiff_t j = jb; j < je; j++) {
-        row_T(o, in, j + 2, T[(j + 10) & 7]);
-        row_q(o, in, j + 1, rg->q[(j + 1) & 1]);
-        row_B(o, in, j, rg->B[j & 1]);
-        row_U(o, in, j, rg->U[j & 1]);
-        row_V(o, in, j + 1, rg->V[(j + 1) & 1]);
-        const double *q0 = rg->q[j & 1], *q1 = rg->q[(j + 1) & 1];
-        const double *B0 = rg->B[j & 1], *Bm = rg->B[(j + 1) & 1];
-        const double *U0 = rg->U[j & 1], *Um = rg->U[(j + 1) & 1];
-        const double *V0 = rg->V[j & 1], *V1 = rg->V[(j + 1) & 1];
-        double *Fr = rg->F[0], *G0 = rg->G[j & 1], *G1 = rg->G[(j + 1) & 1];
-        if (j == jb) row_G(o, V0, T, j, G0);
-        row_G(o, V1, T, j + 1, G1);
-        row_F(o, U0, T[(j + 8) & 7], j, Fr);
-
-        const ptrdiff_t o0 = OC_AT(o, 0, j);
-        const double *restrict E = in[OC_ETA] + o0, *restrict u = in[OC_U] + o0,
-                               *restrict v = in[OC_V] + o0, *restrict C = in[OC_C] + o0;
-        const double *restrict wet = o->wetd + o0, *restrict mu = o->mud + o0, *restrict mv = o->mvd + o0;
-        const double *restrict fu = o->fu + o0, *restrict fv = o->fv + o0, *restrict fq = o->fq + o0;
-        double *restrict oe = sa->out[OC_ETA] + o0, *restrict ou = sa->out[OC_U] + o0,
-               *restrict ov = sa->out[OC_V] + o0, *restrict oc = sa->out[OC_C] + o0;
-        /* the base state: none (stage 1), another buffer (stage 2), or the
-         * output itself (stage 3 updates the state in place: each cell reads
-         * its own old value just before writing the new one) */
-        const int inplace = sa->base[0] == sa->out[0];
-        const double *restrict be = NULL, *restrict bu = NULL, *restrict bv = NULL, *restrict bc = NULL;
-        if (sa->base[0] && !inplace) {
-            be = sa->base[OC_ETA] + o0;
-            bu = sa->base[OC_U] + o0;
-            bv = sa->base[OC_V] + o0;
-            bc = sa->base[OC_C] + o0;
-        }
-        const double *restrict Q0 = q0, *restrict Q1 = q1, *restrict BB0 = B0, *restrict BBm = Bm;
-        const double *restrict UU0 = U0, *restrict UUm = Um, *restrict VV0 = V0, *restrict VV1 = V1;
-        const double *restrict FF = Fr, *restrict GG0 = G0, *restrict GG1 = G1;
-#define OC_CELL_LOOP(COMBINE)                                                                        \
-    _Pragma("GCC ivdep") for (ptrdiff_t i = 0; i < nx; i++) {                                                             \
-        double w = wet[i];                                                                           \
-        double de = -w * ((UU0[i + 1] - UU0[i]) * rdx + (VV1[i] - VV0[i]) * rdy);                    \
-        double hxu = H + nl * (0.5 * (E[i - 1] + E[i]));                                          \
-        double coru = 0.5 * (Q0[i] * (0.5 * (VV0[i - 1] + VV0[i])) +                                 \
-                             Q1[i] * (0.5 * (VV1[i - 1] + VV1[i])));                                 \
-        double viscu = nux * ((u[i + 1] - u[i]) - (u[i] - u[i - 1])) +                               \
-                       nuy * (mu[i + ld] * (u[i + ld] - u[i]) - mu[i - ld] * (u[i] - u[i - ld]));    \
-        double du = mu[i] * (coru - (BB0[i] - BB0[i - 1]) * rdx + fu[i] / hxu - rH * u[i] + viscu); \
-        double hyv = H + nl * (0.5 * (E[i - ld] + E[i]));                                         \
-        double corv = 0.5 * (Q0[i] * (0.5 * (UUm[i] + UU0[i])) +                                    \
-                             Q0[i + 1] * (0.5 * (UUm[i + 1] + UU0[i + 1])));                         \
-        double viscv = nuy * ((v[i + ld] - v[i]) - (v[i] - v[i - ld])) +                             \
-                       nux * (mv[i + 1] * (v[i + 1] - v[i]) - mv[i - 1] * (v[i] - v[i - 1]));        \
-        double dv = mv[i] * (-corv - (BB0[i] - BBm[i]) * rdy + fv[i] / hyv - rH * v[i] + viscv);   \
-        double dc = w * (fq[i] - ((FF[i + 1] - FF[i]) * rdx + (GG1[i] - GG0[i]) * rdy));            \
-        double ne = E[i] + dt * de, nu = u[i] + dt * du, nv = v[i] + dt * dv, nc = C[i] + dt * dc;   \
-        COMBINE                                                                                      \
-        oe[i] = ne;                                                                                  \
-        ou[i] = nu;                                                                                  \
-        ov[i] = nv;                                                                                  \
-        oc[i] = nc;                                                                                  \
-    }
-        if (!sa->base[0]) {
-            OC_CELL_LOOP()
-        } else if (!inplace) {
-            OC_CELL_LOOP(ne = a0 * be[i] + a1 * ne; nu = a0 * bu[i] + a1 * nu; nv = a0 * bv[i] + a1 * nv;
-                         nc = a0 * bc[i] + a1 * nc;)
-        } else {
-            OC_CELL_LOOP(ne = a0 * oe[i] + a1 * ne; nu = a0 * ou[i] + a1 * nu; nv = a0 * ov[i] + a1 * nv;
-                         nc = a0 * oc[i] + a1 * nc;)
-        }
-#undef OC_CELL_LOOP
-    }
-}
-
-static void stage_fn(int t, int nt, void *arg)
-{
-    const stage_arg *sa = arg;
     size_t b, e;
-    pel_static_range(sa->o->ny, t, nt, &b, &e);
-    if (b < e) stage_rows(sa, &sa->o->ring[t], (ptrdiff_t)b, (ptrdiff_t)e);
+    pel_static_range(o->ny, t, nt, &b, &e);
+    if (b >= e) return;
+#ifdef OC_HAVE_ISA_VARIANTS
+    if (o->isa >= PEL_ISA_AVX512) {
+        step_block_avx512(o, t, sa->x, sa->xn, (ptrdiff_t)b, (ptrdiff_t)e);
+        return;
+    }
+    if (o->isa >= PEL_ISA_AVX2) {
+        step_block_avx2(o, t, sa->x, sa->xn, (ptrdiff_t)b, (ptrdiff_t)e);
+        return;
+    }
+#endif
+    step_block_base(o, t, sa->x, sa->xn, (ptrdiff_t)b, (ptrdiff_t)e);
 }
 
 typedef struct exch_arg {
@@ -327,32 +190,23 @@ typedef struct run_arg {
     long nsteps;
 } run_arg;
 
+/* Step n reads one state buffer and writes the other (x -> s1, s1 -> x, ...):
+ * one phase, so one barrier, a step.  The stepping itself reads no halo row
+ * (in_row wraps); the last phase fills the halos of the final state for
+ * everything else that reads it. */
 static void run_body(peli_team *tm, void *arg)
 {
     const run_arg *ra = arg;
     const pel_ocean *o = ra->o;
-    stage_arg st[3];
-    for (int s = 0; s < 3; s++) {
-        st[s].o = o;
-        for (int f = 0; f < OC_NSTATE; f++) {
-            st[s].in[f] = s == 0 ? o->x[f] : s == 1 ? o->s1[f] : o->s2[f];
-            st[s].base[f] = s == 0 ? NULL : o->x[f];
-            st[s].out[f] = s == 0 ? o->s1[f] : s == 1 ? o->s2[f] : o->x[f];
-        }
+    step_arg sa[2];
+    sa[0].o = sa[1].o = o;
+    for (int f = 0; f < OC_NSTATE; f++) {
+        sa[0].x[f] = o->x[f], sa[0].xn[f] = o->s1[f];
+        sa[1].x[f] = o->s1[f], sa[1].xn[f] = o->x[f];
     }
-    st[0].a0 = 0.0, st[0].a1 = 1.0;
-    st[1].a0 = 0.75, st[1].a1 = 0.25;
-    st[2].a0 = 1.0 / 3.0, st[2].a1 = 2.0 / 3.0;
-    exch_arg ex[3] = {{o, o->s1}, {o, o->s2}, {o, o->x}};
-    for (long n = 0; n < ra->nsteps; n++) {
-        for (int s = 0; s < 3; s++) {
-            peli_phase(tm, stage_fn, &st[s]);
-            if (s == 2 && n == ra->nsteps - 1)
-                peli_phase_last(tm, exch_fn, &ex[s]);
-            else
-                peli_phase(tm, exch_fn, &ex[s]);
-        }
-    }
+    for (long n = 0; n < ra->nsteps; n++) peli_phase(tm, step_fn, &sa[n & 1]);
+    exch_arg ex = {o, (ra->nsteps & 1) ? o->s1 : o->x};
+    peli_phase_last(tm, exch_fn, &ex);
 }
 
 void peli_ocean_run(pel_ocean *o, long nsteps)
@@ -360,4 +214,10 @@ void peli_ocean_run(pel_ocean *o, long nsteps)
     if (nsteps <= 0) return;
     run_arg ra = {o, nsteps};
     peli_run(o->ctx, o->ny, o->max_threads, run_body, &ra);
+    if (nsteps & 1)
+        for (int f = 0; f < OC_NSTATE; f++) {
+            double *t = o->x[f];
+            o->x[f] = o->s1[f];
+            o->s1[f] = t;
+        }
 }
