@@ -111,22 +111,10 @@ void pel_gauss_destroy(pel_gauss *g)
  * AVX-512 and chosen at create time from pel_cpu_isa() (pel/cpu.h, with its
  * PEL_ISA override): wider integer multiplies for the LCG lanes and wider
  * sqrt/div.  Same bits from each (gauss_batch.h). */
-#define NAME(f) f##_base
-#include "gauss/gauss_batch.h"
+#define PELI_ISA_TEMPLATE "gauss/gauss_batch.h"
+#include "internal/isa_copies.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#pragma GCC push_options
-#pragma GCC target("avx2")
-#define NAME(f) f##_avx2
-#include "gauss/gauss_batch.h"
-#pragma GCC pop_options
-
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512dq,avx512vl")
-#define NAME(f) f##_avx512
-#include "gauss/gauss_batch.h"
-#pragma GCC pop_options
-
+#if PELI_ISA_COPIES
 static batch_fn *pick_batch(pel_isa isa)
 {
     return isa >= PEL_ISA_AVX512 ? run_batch_avx512

@@ -28,22 +28,10 @@ void peli_mg_fill_halo(const peli_mg_level *l, double *p)
     memcpy(p + (n2 + 1) * R, p + R, R * sizeof *p);
 }
 
-#define NAME(f) f##_base
-#include "mg/ops_plane.h"
+#define PELI_ISA_TEMPLATE "mg/ops_plane.h"
+#include "internal/isa_copies.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#pragma GCC push_options
-#pragma GCC target("avx2")
-#define NAME(f) f##_avx2
-#include "mg/ops_plane.h"
-#pragma GCC pop_options
-
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512dq,avx512vl")
-#define NAME(f) f##_avx512
-#include "mg/ops_plane.h"
-#pragma GCC pop_options
-
+#if PELI_ISA_COPIES
 const peli_mg_ops *peli_mg_ops_for(pel_isa isa)
 {
     return isa >= PEL_ISA_AVX512 ? &ops_avx512 : isa >= PEL_ISA_AVX2 ? &ops_avx2 : &ops_base;

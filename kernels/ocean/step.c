@@ -128,23 +128,8 @@ static inline const double *in_row(const pel_ocean *o, const oc_in *s, int f, pt
 
 static inline void oc_xhalo(const pel_ocean *o, double *row) { xhalo(o, row); }
 
-#define NAME(f) f##_base
-#include "ocean/step_rows.h"
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define OC_HAVE_ISA_VARIANTS 1
-#pragma GCC push_options
-#pragma GCC target("avx2")
-#define NAME(f) f##_avx2
-#include "ocean/step_rows.h"
-#pragma GCC pop_options
-
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512dq,avx512vl")
-#define NAME(f) f##_avx512
-#include "ocean/step_rows.h"
-#pragma GCC pop_options
-#endif
+#define PELI_ISA_TEMPLATE "ocean/step_rows.h"
+#include "internal/isa_copies.h"
 
 /* ---- the step loop -------------------------------------------------------------- */
 
@@ -161,7 +146,7 @@ static void step_fn(int t, int nt, void *arg)
     size_t b, e;
     pel_static_range(o->ny, t, nt, &b, &e);
     if (b >= e) return;
-#ifdef OC_HAVE_ISA_VARIANTS
+#if PELI_ISA_COPIES
     if (o->isa >= PEL_ISA_AVX512) {
         step_block_avx512(o, t, sa->x, sa->xn, (ptrdiff_t)b, (ptrdiff_t)e);
         return;
