@@ -23,6 +23,8 @@
 #include <pel/diffusion.h>
 #include <pel/memory.h>
 
+#include "internal/core.h"
+
 typedef struct ft_state {
     pel_context *ctx;
     pel_diffusion_npb c;
@@ -43,7 +45,7 @@ static void destroy(void *v)
 {
     ft_state *s = v;
     pel_diffusion_destroy(s->d);
-    pel_free(s->u);
+    peli_pages_free(s->u, 2 * s->n * sizeof *s->u);
     free(s);
 }
 
@@ -68,7 +70,7 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     s->cls[0] = p->cls;
     if ((st = pel_diffusion_create(ctx, &s->c.params, &s->d))) return st;
     s->n = pel_diffusion_points(s->d);
-    if (!(s->u = pel_malloc(2 * s->n * sizeof *s->u)))
+    if (!(s->u = peli_pages(2 * s->n * sizeof *s->u)))
         return pel_error(ctx, PEL_ENOMEM, "ft: no memory for the %zu-point field", s->n);
     const pel_diffusion_params *g = &s->c.params;
     s->fu = (pel_field){"u", PEL_F64, 4, {g->n[0], g->n[1], g->n[2], 2}, s->u};

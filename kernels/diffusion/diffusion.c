@@ -152,8 +152,9 @@ pel_status pel_diffusion_create(pel_context *ctx, const pel_diffusion_params *p,
 
     size_t bytes = len * sizeof(fftw_complex);
     size_t pbytes = (size_t)d->nslots * pl * sizeof(fftw_complex);
-    d->s = pel_malloc(bytes);
-    d->w = pel_malloc(bytes);
+    d->s = peli_pages(bytes);
+    d->w = peli_pages(bytes);
+    d->bytes = bytes;
     d->planes = pel_malloc(pbytes);
     d->ex = malloc((d->nx + d->ny + d->nz) * sizeof(double));
     if (!d->s || !d->w || !d->planes || !d->ex) {
@@ -185,8 +186,8 @@ void pel_diffusion_destroy(pel_diffusion *d)
     peli_fftbatch_destroy(&d->y_inv);
     peli_fftbatch_destroy(&d->z_fwd);
     peli_fftbatch_destroy(&d->z_inv);
-    pel_free(d->s);
-    pel_free(d->w);
+    peli_pages_free(d->s, d->bytes);
+    peli_pages_free(d->w, d->bytes);
     pel_free(d->planes);
     free(d->ex);
     peli_context_release(d->ctx);

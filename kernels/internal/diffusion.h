@@ -25,7 +25,8 @@ struct pel_diffusion {
     size_t nx, ny, nz, npoints;
     double alpha;
     size_t rp, sd, pl;
-    fftw_complex *s, *w; /* ny * sd each */
+    fftw_complex *s, *w; /* ny * sd each, bytes each (peli_pages) */
+    size_t bytes;
     fftw_complex *planes; /* nslots thread buffers, pl apart: call t of a pass uses buffer t */
     int nslots;           /* sized at create; a pass runs on at most nslots threads */
     double *ex, *ey, *ez; /* the decay factors of one evolve, per dimension */
