@@ -151,10 +151,13 @@ static void report_json(pel_json *w, pel_component *comp)
         pel_json_kv_int(w, "threads_last", t.threads[i]);
         pel_json_kv_number(w, "busy_s", t.busy[i]);
         pel_json_kv_number(w, "wait_s", t.wait[i]);
+        pel_json_kv_number(w, "busy_per_interval_s", t.intervals ? t.busy[i] / (double)t.intervals : 0.0);
+        pel_json_kv_number(w, "wait_per_interval_s", t.intervals ? t.wait[i] / (double)t.intervals : 0.0);
         pel_json_object_end(w);
     }
     pel_json_array_end(w);
     pel_json_kv_int(w, "rebalances", t.rebalances);
+    pel_json_kv_int(w, "intervals", t.intervals);
     pel_json_kv_number(w, "concurrent_wall_s", t.wall);
     for (int water = 0; water < 2; water++) {
         const pel_budget *b = pel_climate_budget(c, water);
@@ -185,9 +188,10 @@ static void report_print(FILE *out, pel_component *comp)
     if (!c) return;
     pel_climate_timing t;
     pel_climate_get_timing(c, &t);
+    double per = t.intervals ? 1e3 / (double)t.intervals : 0.0;
     for (int i = 0; i < 3; i++)
-        fprintf(out, "%-10s threads %d -> %d, busy %.3f s, waiting %.3f s\n", who3[i], t.first_threads[i],
-                t.threads[i], t.busy[i], t.wait[i]);
+        fprintf(out, "%-10s threads %d -> %d, busy %.3f s, waiting %.3f s (per interval %.3f and %.3f ms)\n",
+                who3[i], t.first_threads[i], t.threads[i], t.busy[i], t.wait[i], t.busy[i] * per, t.wait[i] * per);
     pel_budget_print(pel_climate_budget(c, 0), PEL_BUDGET_CUMULATIVE, out);
     pel_budget_print(pel_climate_budget(c, 1), PEL_BUDGET_CUMULATIVE, out);
 }

@@ -92,7 +92,8 @@ typedef struct pel_climate_timing {
     int threads[PEL_CLIMATE_NCOMP];
     int first_threads[PEL_CLIMATE_NCOMP];
     long rebalances;
-    double wall;
+    double wall;    /* seconds in the components' concurrent part */
+    long intervals; /* the intervals those sums cover (this object's) */
 } pel_climate_timing;
 void pel_climate_get_timing(const pel_climate *c, pel_climate_timing *t);
 

@@ -534,6 +534,7 @@ static pel_status interval(pel_climate *c)
     double wall = pel_wtime() - t0;
     if (s) return s;
     c->timing.wall += wall;
+    c->timing.intervals++;
     for (int i = 0; i < PEL_CLIMATE_NCOMP; i++) {
         c->timing.busy[i] += it[i].seconds;
         c->timing.wait[i] += wall - it[i].seconds;

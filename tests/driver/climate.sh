@@ -34,6 +34,12 @@ run_ok "$CLIMATE" $C --threads 1 --report a.json
 grep -q "verification SUCCESSFUL" out.txt || { cat out.txt >&2; fail "verification did not pass"; }
 grep -q "climate.heat_budget" out.txt || fail "no heat budget check"
 ref=$(prints a.json)
+# the load report: per component busy and waiting time, in all and per interval
+for key in '"busy_s"' '"wait_s"' '"busy_per_interval_s"' '"wait_per_interval_s"' '"threads_first"' \
+    '"threads_last"' '"rebalances"' '"intervals": [0-9]'; do
+    grep -q "$key" a.json || fail "the report's details lack $key"
+done
+grep -q "busy .* s, waiting .* s (per interval .* and .* ms)" out.txt || fail "no per-interval busy time in the summary"
 run_ok "$CLIMATE" $C --threads 1 --report b.json
 [ "$ref" = "$(prints b.json)" ] || fail "REP: two identical runs differ"
 run_ok "$CLIMATE" $C --threads 2 --report b.json
