@@ -218,14 +218,22 @@ END_TEST
  * counts (1 .. 300 against 0 .. 300). */
 static const char *isas[] = {"scalar", "avx2", "avx512"};
 
+/* Selects instruction set isa for the kernels created next (PEL_ISA); 0,
+ * saying so, when this CPU lacks it. */
+static int use_isa(int isa)
+{
+    if ((int)pel_cpu_isa_native() < isa) {
+        printf("check_align: skipped %s: this CPU lacks it\n", isas[isa]);
+        return 0;
+    }
+    setenv("PEL_ISA", isas[isa], 1);
+    return 1;
+}
+
 START_TEST(prop_simd)
 {
     int isa = _i;
-    if ((int)pel_cpu_isa_native() < isa) {
-        printf("check_align: skipped %s: this CPU lacks it\n", isas[isa]);
-        return;
-    }
-    setenv("PEL_ISA", isas[isa], 1);
+    if (!use_isa(isa)) return;
     pel_context *ctx = tctx(1);
     uint64_t x = 777 + (uint64_t)isa;
     for (int trial = 0; trial < 120; trial++) {
@@ -267,11 +275,7 @@ END_TEST
 START_TEST(prop_lane_limits)
 {
     int isa = _i;
-    if ((int)pel_cpu_isa_native() < isa) {
-        printf("check_align: skipped %s: this CPU lacks it\n", isas[isa]);
-        return;
-    }
-    setenv("PEL_ISA", isas[isa], 1);
+    if (!use_isa(isa)) return;
     pel_context *ctx = tctx(1);
     static const struct {
         int match, len;
@@ -336,11 +340,7 @@ END_TEST
 START_TEST(prop_simd_global)
 {
     int isa = _i;
-    if ((int)pel_cpu_isa_native() < isa) {
-        printf("check_align: skipped %s: this CPU lacks it\n", isas[isa]);
-        return;
-    }
-    setenv("PEL_ISA", isas[isa], 1);
+    if (!use_isa(isa)) return;
     pel_context *ctx = tctx(1);
     uint64_t x = 1777 + (uint64_t)isa;
     for (int trial = 0; trial < 150; trial++) {
@@ -392,11 +392,7 @@ END_TEST
 START_TEST(prop_lane_limits_global)
 {
     int isa = _i;
-    if ((int)pel_cpu_isa_native() < isa) {
-        printf("check_align: skipped %s: this CPU lacks it\n", isas[isa]);
-        return;
-    }
-    setenv("PEL_ISA", isas[isa], 1);
+    if (!use_isa(isa)) return;
     pel_context *ctx = tctx(1);
     static const struct {
         char b;            /* 'A' top, 'C' bottom */
@@ -528,11 +524,7 @@ END_TEST
 START_TEST(num_batch_pairs)
 {
     int isa = _i;
-    if ((int)pel_cpu_isa_native() < isa) {
-        printf("check_align: skipped %s: this CPU lacks it\n", isas[isa]);
-        return;
-    }
-    setenv("PEL_ISA", isas[isa], 1);
+    if (!use_isa(isa)) return;
     pel_context *ctx = tctx(1);
     static const unsigned qlens[] = {40, 150, 700, 1500};
     uint64_t x = 31337 + (uint64_t)isa;

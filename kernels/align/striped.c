@@ -75,25 +75,7 @@ int peli_striped_fits(const pel_align *al, int width, size_t na, size_t nb)
 /* lane k <- lane k - 1 across the two 128-bit halves (shift by NB bytes) */
 #define SHL_BYTES(a, NB) _mm256_alignr_epi8((a), _mm256_permute2x128_si256((a), (a), 0x08), 16 - (NB))
 #define SHL_HALF(a) _mm256_permute2x128_si256((a), (a), 0x08)
-#define EW 8
-#include "align/striped_body.h"
-#undef EW
-#define EW 16
-#include "align/striped_body.h"
-#undef EW
-#define EW 32
-#include "align/striped_body.h"
-#undef EW
-#undef ISA
-#undef VBITS
-#undef VT
-#undef VOP
-#undef VZERO
-#undef VLOAD
-#undef VSTORE
-#undef VANYGT_
-#undef SHL_BYTES
-#undef SHL_HALF
+#include "align/striped_widths.h"
 #pragma GCC pop_options
 
 /* ---- AVX-512BW --------------------------------------------------------------- */
@@ -111,25 +93,7 @@ int peli_striped_fits(const pel_align *al, int width, size_t na, size_t nb)
 #define SHL_BYTES(a, NB)                                                                      \
     _mm512_alignr_epi8((a), _mm512_alignr_epi32((a), _mm512_setzero_si512(), 12), 16 - (NB))
 #define SHL_HALF(a) _mm512_alignr_epi64((a), _mm512_setzero_si512(), 4)
-#define EW 8
-#include "align/striped_body.h"
-#undef EW
-#define EW 16
-#include "align/striped_body.h"
-#undef EW
-#define EW 32
-#include "align/striped_body.h"
-#undef EW
-#undef ISA
-#undef VBITS
-#undef VT
-#undef VOP
-#undef VZERO
-#undef VLOAD
-#undef VSTORE
-#undef VANYGT_
-#undef SHL_BYTES
-#undef SHL_HALF
+#include "align/striped_widths.h"
 #pragma GCC pop_options
 
 typedef void profile_fn(const pel_align *, const uint8_t *, size_t, size_t, int, void *);
