@@ -89,21 +89,9 @@ typedef struct term {
     double s;
 } term;
 
-#define TERM_LEAF(name, TERM)                                                                 \
-    static double name(const void *user, size_t lo, size_t hi)                                \
-    {                                                                                         \
-        const term *u = user;                                                                 \
-        const double *a = u->a, *b = u->b, *f = u->f;                                         \
-        const unsigned char *wet = u->wet;                                                    \
-        const double s = u->s;                                                                \
-        (void)b, (void)f, (void)wet, (void)s;                                                 \
-        double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                             \
-        size_t i = lo;                                                                        \
-        for (; i + 8 <= hi; i += 8)                                                           \
-            for (int j = 0; j < 8; j++) acc[j] += TERM(i + j);                                \
-        for (; i < hi; i++) acc[0] += TERM(i);                                                \
-        return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])); \
-    }
+#define TERM_LEAF(name, TERM)                                                               \
+    PELI_LEAF8(name, TERM, const term *u = user; const double *a = u->a, *b = u->b, *f = u->f; \
+               const unsigned char *wet = u->wet; const double s = u->s; (void)b, (void)f, (void)wet, (void)s;)
 #define T_PROD(i) (a[i] * b[i])
 #define T_PROD_C(i) (a[i] * (1.0 - b[i]))
 #define T_DIFF(i) (a[i] - b[i])

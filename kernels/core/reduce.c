@@ -146,21 +146,9 @@ double pel_reduce(const pel_context *ctx, pel_reduce_op op, size_t n, pel_reduce
     return r;
 }
 
-/* ---- leaves: eight interleaved accumulators, combined pairwise ----------
- * Written so the compiler may vectorise without reassociating anything. */
-#define LEAF8(name, TERM)                                                                     \
-    static double name(const void *user, size_t b, size_t e)                                  \
-    {                                                                                         \
-        const double *const *p = user;                                                        \
-        const double *x = p[0], *y = p[1];                                                    \
-        (void)y;                                                                              \
-        double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                               \
-        size_t i = b;                                                                         \
-        for (; i + 8 <= e; i += 8)                                                            \
-            for (int j = 0; j < 8; j++) a[j] += TERM(i + j);                                  \
-        for (; i < e; i++) a[0] += TERM(i);                                                   \
-        return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));             \
-    }
+/* ---- leaves: eight interleaved accumulators, combined pairwise (PELI_LEAF8) ---- */
+#define LEAF8(name, TERM) \
+    PELI_LEAF8(name, TERM, const double *const *p = user; const double *x = p[0], *y = p[1]; (void)y;)
 #define T_SUM(i) x[i]
 #define T_SQ(i) (x[i] * x[i])
 #define T_DOT(i) (x[i] * y[i])

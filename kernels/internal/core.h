@@ -121,4 +121,22 @@ static inline void pel_static_range(size_t n, int t, int nt, size_t *begin, size
 void *peli_pages(size_t bytes);
 void peli_pages_free(void *p, size_t bytes);
 
+/* A reduction leaf of pel_sum's shape: eight interleaved accumulators over
+ * [lo, hi), combined pairwise, written so the compiler may vectorise
+ * without reassociating.  Summing TERM(i) = x[i] gives pel_sum's bits; a
+ * leaf over other terms (a product, a difference) gives the bits of pel_sum
+ * over an array of those terms.  The variadic part declares, from `user`,
+ * what TERM reads. */
+#define PELI_LEAF8(name, TERM, ...)                                                           \
+    static double name(const void *user, size_t lo, size_t hi)                               \
+    {                                                                                         \
+        __VA_ARGS__                                                                           \
+        double acc_[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                            \
+        size_t i_ = lo;                                                                       \
+        for (; i_ + 8 <= hi; i_ += 8)                                                         \
+            for (int j_ = 0; j_ < 8; j_++) acc_[j_] += TERM(i_ + j_);                         \
+        for (; i_ < hi; i_++) acc_[0] += TERM(i_);                                            \
+        return ((acc_[0] + acc_[1]) + (acc_[2] + acc_[3])) + ((acc_[4] + acc_[5]) + (acc_[6] + acc_[7])); \
+    }
+
 #endif
