@@ -43,10 +43,17 @@ typedef struct pel_mg_params {
     int levels;   /* grids in the hierarchy; 0 = as many as the grid allows */
     int zran3;    /* 1: create sets v to NPB's zran3 right-hand side (pel_mg_zran3 of n,
                    * made in the solver's own storage); 0: v = 0 */
+    size_t serial_points; /* the coarse levels (below the finest) of at most this many
+                           * points run on one thread, without the barriers between their
+                           * passes; 0: every level on the whole team.  The same results
+                           * either way: only the speed differs.  Default
+                           * PEL_MG_SERIAL_POINTS */
 } pel_mg_params;
 
+#define PEL_MG_SERIAL_POINTS 4096
+
 /* NPB's operator and its S(a) smoother (c = -3/8, 1/32, -1/64, 0) on an
- * n x n x n grid, all levels. */
+ * n x n x n grid, all levels, serial_points = PEL_MG_SERIAL_POINTS. */
 void pel_mg_params_default(pel_mg_params *p, size_t n);
 
 typedef struct pel_mg pel_mg;
@@ -135,7 +142,8 @@ typedef struct pel_mg_npb {
 /* Unknown class: PEL_EINVAL "unknown NPB class 'Q' (expected S, W, A, B or C)". */
 pel_status pel_mg_npb_class(pel_context *ctx, char cls, pel_mg_npb *out);
 
-/* The parameters of the class's problem (levels = all). */
+/* The parameters of the class's problem (levels = all, serial_points =
+ * PEL_MG_SERIAL_POINTS). */
 void pel_mg_npb_solver_params(const pel_mg_npb *cls, pel_mg_params *p);
 
 #ifdef __cplusplus
