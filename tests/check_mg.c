@@ -789,6 +789,49 @@ START_TEST(threads_ring)
 }
 END_TEST
 
+/* The residual pass restricts the new r for the next cycle while its planes
+ * are in cache (pel_mg_residual, and the first pass of a call that starts
+ * without a current r).  After one cycle, (a) two more cycles restrict in a
+ * pass of their own; (b) a pel_mg_residual first (the same r) restricts in
+ * its pass: the same bits at 1-4 threads (slabs of 64 down to 16 planes,
+ * uneven at 3, so the coarse planes at the slabs' ends come from both). */
+static void run_restrict(pel_context *ctx, void *arg, void *out)
+{
+    int fused = *(const int *)arg;
+    pel_mg_params p;
+    pel_mg_params_default(&p, 8);
+    p.n[0] = 64, p.n[2] = 16;
+    p.zran3 = 1;
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    ck_assert_ok(pel_mg_vcycle(mg, 1));
+    if (fused) ck_assert_ok(pel_mg_residual(mg));
+    ck_assert_ok(pel_mg_vcycle(mg, 2));
+    double *o = out;
+    ck_assert_ok(pel_mg_get_solution(mg, o));
+    ck_assert_ok(pel_mg_get_residual(mg, o + RING_NP));
+    pel_mg_destroy(mg);
+}
+
+START_TEST(threads_restrict_fused)
+{
+    size_t bytes = 2 * RING_NP * sizeof(double);
+    double *ref = malloc(bytes), *got = malloc(bytes);
+    ck_assert(ref && got);
+    int apart = 0, fused = 1;
+    run_restrict(tctx(1), &apart, ref);
+    for (int t = 1; t <= 4; t++) {
+        memset(got, 0xA5, bytes);
+        run_restrict(tctx(t), &fused, got);
+        ck_assert_msg(memcmp(ref, got, bytes) == 0,
+                      "%d threads: the residual pass's restriction differs from its own pass", t);
+    }
+    test_same_bits_1_to_4(run_restrict, &apart, bytes);
+    free(ref);
+    free(got);
+}
+END_TEST
+
 static Suite *mg_suite(void)
 {
     Suite *s = suite_create("mg");
@@ -818,6 +861,7 @@ static Suite *mg_suite(void)
     tcase_add_test(thr, threads_create_zran3);
     tcase_add_test(thr, threads_view_ur);
     tcase_add_test(thr, threads_ring);
+    tcase_add_test(thr, threads_restrict_fused);
     suite_add_tcase(s, thr);
     return s;
 }

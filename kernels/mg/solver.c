@@ -95,6 +95,7 @@ struct pel_mg {
     int r_valid;                           /* r = v - A u holds */
     int packed;                            /* the finest u, r are pel_mg_view_ur's array */
     int norms_valid;                       /* and psum, pmax are r's */
+    int restricted;                        /* and the next coarser r is its restriction */
 };
 
 /* ---- parameters -------------------------------------------------------------- */
@@ -439,7 +440,7 @@ pel_status pel_mg_set_rhs(pel_mg *mg, const double *v)
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, v != NULL, "mg: v must not be NULL");
     unpack(mg);
-    mg->r_valid = mg->norms_valid = 0;
+    mg->r_valid = mg->norms_valid = mg->restricted = 0;
     return copy(mg, mg->v, v, 1);
 }
 
@@ -451,7 +452,7 @@ pel_status pel_mg_set_solution(pel_mg *mg, const double *u)
         return PEL_OK;
     }
     unpack(mg);
-    mg->r_valid = mg->norms_valid = 0;
+    mg->r_valid = mg->norms_valid = mg->restricted = 0;
     return copy(mg, mg->lev[mg->nl - 1].u, u, 1);
 }
 
@@ -534,14 +535,34 @@ static void rprj3_at(pel_mg *mg, const rplanes *q, const peli_mg_level *c, long 
     mg->ops->rprj3(q->l, c, rat(q, j), rat(q, j + 1), rat(q, j + 2), at(c, c->r, j3), w);
 }
 
-/* The finest level's r = v - A u (with its norms' partials if `norms`). */
-static void resid_level(pel_mg *mg, const peli_mg_level *l, const double *v, int norms, double *w,
-                        int t, int nt)
+/* The finest level's r = v - A u (with its norms' partials if `norms`);
+ * with `rest` also the restriction of that r to the next coarser level, of
+ * each coarse plane q whose fine planes 2q .. 2q + 2 are inside the slab
+ * [b, e), just after the last of them (in cache).  The coarse planes left
+ * are those at the slab's ends: resid_ends_rprj3, after a barrier.  Coarse
+ * plane q is the owner's of fine plane 2q + 1, as in level_fused. */
+#define RESID_RPRJ3_INSIDE(q, b, e) (2 * (q) >= (b) && 2 * (q) + 2 <= (e) - 1)
+
+static void resid_level(pel_mg *mg, const peli_mg_level *l, const double *v, int norms, int rest,
+                        double *w, int t, int nt)
 {
-    OWN_PLANES(l, t, nt, i3) {
-        resid_at(mg, l, v, v == mg->v ? mg->vzero : NULL, at(l, l->r, (long)i3), (long)i3, w);
-        if (norms) plane_norms(mg, i3);
+    long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
+    rplanes q = {l, NULL, 0, -1};
+    for (long j = b; j < e; j++) {
+        resid_at(mg, l, v, v == mg->v ? mg->vzero : NULL, at(l, l->r, j), j, w);
+        if (norms) plane_norms(mg, (size_t)j);
+        if (rest && j % 2 == 0 && j >= 2 && RESID_RPRJ3_INSIDE(j / 2 - 1, b, e))
+            rprj3_at(mg, &q, &mg->lev[mg->nl - 2], j / 2 - 1, w);
     }
+}
+
+static void resid_ends_rprj3(pel_mg *mg, const peli_mg_level *l, double *w, int t, int nt)
+{
+    long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
+    rplanes q = {l, NULL, 0, -1};
+    for (long j3 = b / 2; 2 * j3 + 1 < e; j3++)
+        if (2 * j3 + 1 >= b && !RESID_RPRJ3_INSIDE(j3, b, e))
+            rprj3_at(mg, &q, &mg->lev[mg->nl - 2], j3, w);
 }
 
 static void psinv_level(pel_mg *mg, const peli_mg_level *l, int zero, double *w, int t, int nt)
@@ -558,7 +579,9 @@ static void psinv_level(pel_mg *mg, const peli_mg_level *l, int zero, double *w,
  * task mode. */
 
 typedef enum {
-    STEP_RESID,        /* the finest level's r = v - A u (norms: take them too) */
+    STEP_RESID,        /* the finest level's r = v - A u (flag 1: take the norms too;
+                        * 2: restrict it inside the slabs) */
+    STEP_RESID_RPRJ3,  /* the restriction of that r at the slabs' ends */
     STEP_PSINV,        /* level lk: u = (0 +) S r (zero) */
     STEP_RPRJ3,        /* coarse level lk - 1 = P r of level lk */
     STEP_FUSED_PIPE,   /* level_fused's pipeline over the thread's planes */
@@ -573,7 +596,7 @@ typedef struct step_arg {
     pel_mg *mg;
     step_kind kind;
     int lk;    /* the level */
-    int flag;  /* STEP_RESID: norms; STEP_PSINV: zero; fused: ahead */
+    int flag;  /* STEP_RESID: norms | restrict; STEP_PSINV: zero; fused: ahead */
 } step_arg;
 
 /* Level k's part of the up-sweep, fused: u = (u +) Q u_coarse, r = v - A u,
@@ -670,7 +693,10 @@ static void step_phase(int t, int nt, void *arg)
     const peli_mg_level *l = &mg->lev[a->lk];
     switch (a->kind) {
     case STEP_RESID:
-        resid_level(mg, l, mg->v, a->flag, w, t, nt);
+        resid_level(mg, l, mg->v, a->flag & 1, a->flag & 2, w, t, nt);
+        break;
+    case STEP_RESID_RPRJ3:
+        resid_ends_rprj3(mg, l, w, t, nt);
         break;
     case STEP_PSINV:
         psinv_level(mg, l, a->flag, w, t, nt);
@@ -725,21 +751,30 @@ typedef struct cycle_arg {
     pel_mg *mg;
     long cycles;
     int resid_first;
+    int restricted; /* the first cycle's restriction of the finest r is done */
 } cycle_arg;
 
 static void body_cycles(peli_team *tm, void *arg)
 {
     const cycle_arg *a = arg;
     pel_mg *mg = a->mg;
-    if (a->resid_first) step(tm, mg, STEP_RESID, mg->nl - 1, a->cycles == 0);
-    for (long it = 0; it < a->cycles; it++) cycle(tm, mg, it > 0, it + 1 < a->cycles);
+    int rest = a->resid_first && mg->nl > 1;
+    if (a->resid_first) step(tm, mg, STEP_RESID, mg->nl - 1, (a->cycles == 0) | (rest ? 2 : 0));
+    if (rest) step(tm, mg, STEP_RESID_RPRJ3, mg->nl - 1, 0);
+    for (long it = 0; it < a->cycles; it++)
+        cycle(tm, mg, it > 0 || a->restricted, it + 1 < a->cycles);
 }
 
-/* A batch of cycles over the finest level's planes (see the top of the file). */
+/* A batch of cycles over the finest level's planes (see the top of the file).
+ * A residual computed first (resid_first) is restricted in the same pass,
+ * for the first cycle, or, with no cycle in this batch, for the next call's
+ * (mg->restricted); the last cycle of a batch does not restrict. */
 static void run_cycles(pel_mg *mg, long cycles, int resid_first)
 {
-    cycle_arg a = {mg, cycles, resid_first};
+    cycle_arg a = {mg, cycles, resid_first, resid_first ? mg->nl > 1 : mg->restricted};
     peli_run(mg->ctx, mg->lev[mg->nl - 1].n3, mg->maxt, body_cycles, &a);
+    if (cycles > 0) mg->restricted = 0; /* the up-sweeps overwrote the coarse r */
+    else if (resid_first) mg->restricted = mg->nl > 1;
 }
 
 pel_status pel_mg_residual(pel_mg *mg)
