@@ -73,7 +73,7 @@ void peli_mg_fill_halo(const peli_mg_level *l, double *p);
  *         zero is set).  Halo points are interpolated too, consistently with
  *         the interior, so the plane is whole afterwards.  w: scratch of
  *         3 * c->row doubles.
- * norms:  sum of squares of plane i3's interior (fixed order) and the
+ * norms:  sum of squares of plane p's interior (fixed order) and the
  *         largest |value|. */
 typedef struct peli_mg_ops {
     void (*resid)(const peli_mg_level *l, const peli_mg_coef *k, const double *ud,
@@ -85,8 +85,7 @@ typedef struct peli_mg_ops {
                   const double *mid, const double *hi, double *s, double *w);
     void (*interp)(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
                    double *w);
-    void (*norms)(const peli_mg_level *l, const double *x, size_t i3, double *sumsq,
-                  double *maxabs);
+    void (*norms)(const peli_mg_level *l, const double *p, double *sumsq, double *maxabs);
 } peli_mg_ops;
 
 /* The table for isa (the best compiled one not above it). */

@@ -209,10 +209,9 @@ static void NAME(interp_plane)(const peli_mg_level *c, const peli_mg_level *f, s
 
 /* ---- norm2u3's sums ----------------------------------------------------------- */
 
-static void NAME(plane_norms)(const peli_mg_level *l, const double *x, size_t i3, double *sumsq,
+static void NAME(plane_norms)(const peli_mg_level *l, const double *p, double *sumsq,
                               double *maxabs)
 {
-    const double *p = x + i3 * l->plane;
     double s = 0.0, m = 0.0;
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         const double *q = p + i2 * l->row + 1;

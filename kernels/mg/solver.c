@@ -466,11 +466,10 @@ pel_status pel_mg_get_solution(pel_mg *mg, double *u)
 
 /* ---- the V-cycle -------------------------------------------------------------------- */
 
-/* The finest residual's norm partials of plane i3, while the plane is in cache. */
-static void plane_norms(pel_mg *mg, size_t i3)
+/* The finest residual's norm partials of plane i3, at x, while it is in cache. */
+static void plane_norms(pel_mg *mg, const double *x, size_t i3)
 {
-    const peli_mg_level *l = &mg->lev[mg->nl - 1];
-    mg->ops->norms(l, l->r, i3, &mg->psum[i3], &mg->pmax[i3]);
+    mg->ops->norms(&mg->lev[mg->nl - 1], x, &mg->psum[i3], &mg->pmax[i3]);
 }
 
 /* Plane j of an array of level l, j wrapped into [0, n3). */
@@ -550,7 +549,7 @@ static void resid_level(pel_mg *mg, const peli_mg_level *l, const double *v, int
     rplanes q = {l, NULL, 0, -1};
     for (long j = b; j < e; j++) {
         resid_at(mg, l, v, v == mg->v ? mg->vzero : NULL, at(l, l->r, j), j, w);
-        if (norms) plane_norms(mg, (size_t)j);
+        if (norms) plane_norms(mg, at(l, l->r, j), (size_t)j);
         if (rest && j % 2 == 0 && j >= 2 && RESID_RPRJ3_INSIDE(j / 2 - 1, b, e))
             rprj3_at(mg, &q, &mg->lev[mg->nl - 2], j / 2 - 1, w);
     }
@@ -613,13 +612,12 @@ static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w
 {
     const peli_mg_level *c = &mg->lev[lk - 1], *l = &mg->lev[lk];
     const peli_mg_ops *ops = mg->ops;
-    int last = lk == mg->nl - 1, rest = last && ahead; /* restrict for a next cycle */
-    int norms = last && !ahead; /* or take the final residual's norms */
+    int last = lk == mg->nl - 1, rest = last; /* restrict for the next cycle (or call) */
+    int norms = last && !ahead; /* the last cycle's: take the residual's norms */
     const double *v = last ? mg->v : l->r; /* coarse levels: r = r - A u, in place */
     const unsigned char *vz = last ? mg->vzero : NULL; /* the finest v's zero rows */
     long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
-    /* r's planes: the inside of the slab in the ring when restricting for a
-     * next cycle (see Ring), else all in the array */
+    /* the finest r's planes: the inside of the slab in the ring (see Ring) */
     rplanes q = {l, rest ? mg->ring + (size_t)t * RING * l->plane : NULL, b + 5, e - 6};
     /* stage s (1: resid, 2: psinv, 3: resid) runs in the pipeline on [b + s, e - 1 - s] */
 #define INSIDE(j, s) ((j) >= b + (s) && (j) <= e - 1 - (s))
@@ -632,7 +630,7 @@ static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w
             if (INSIDE(i - 2, 2)) psinv_at(mg, &q, i - 2, 0, w);
             if (last && INSIDE(i - 3, 3)) {
                 resid_at(mg, l, v, vz, rat(&q, i - 3), i - 3, w);
-                if (norms) plane_norms(mg, (size_t)(i - 3));
+                if (norms) plane_norms(mg, rat(&q, i - 3), (size_t)(i - 3));
                 if (rest && (i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
                     rprj3_at(mg, &q, c, (i - 3) / 2 - 1, w);
             }
@@ -650,7 +648,7 @@ static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w
         for (long j = b; j < e; j++)
             if (!INSIDE(j, 3)) {
                 resid_at(mg, l, v, vz, rat(&q, j), j, w);
-                if (norms) plane_norms(mg, (size_t)j);
+                if (norms) plane_norms(mg, rat(&q, j), (size_t)j);
             }
         break;
     case STEP_FUSED_RPRJ3:
@@ -743,7 +741,7 @@ static void cycle(peli_team *tm, pel_mg *mg, int restricted, int ahead)
         step(tm, mg, STEP_FUSED_PSINV, k, ahead);
         if (k < top) continue;
         step(tm, mg, STEP_FUSED_RESID3, k, ahead);
-        if (ahead) step(tm, mg, STEP_FUSED_RPRJ3, k, ahead);
+        step(tm, mg, STEP_FUSED_RPRJ3, k, ahead);
     }
 }
 
@@ -766,15 +764,23 @@ static void body_cycles(peli_team *tm, void *arg)
 }
 
 /* A batch of cycles over the finest level's planes (see the top of the file).
- * A residual computed first (resid_first) is restricted in the same pass,
- * for the first cycle, or, with no cycle in this batch, for the next call's
- * (mg->restricted); the last cycle of a batch does not restrict. */
+ * The finest r is restricted in the pass that computes it, for the next
+ * cycle or call (mg->restricted): a residual computed first (resid_first,
+ * when the call starts with no current r nor its restriction) in its own
+ * pass, which also writes r; each cycle's last one in the fused pipeline,
+ * which keeps the inside of r in the ring (see Ring), so after cycles the
+ * finest r is not current (r_valid = 0: what reads it computes it again,
+ * the same bits) but its norms and its restriction are. */
 static void run_cycles(pel_mg *mg, long cycles, int resid_first)
 {
-    cycle_arg a = {mg, cycles, resid_first, resid_first ? mg->nl > 1 : mg->restricted};
+    int multi = mg->nl > 1;
+    cycle_arg a = {mg, cycles, resid_first, resid_first ? multi : mg->restricted};
     peli_run(mg->ctx, mg->lev[mg->nl - 1].n3, mg->maxt, body_cycles, &a);
-    if (cycles > 0) mg->restricted = 0; /* the up-sweeps overwrote the coarse r */
-    else if (resid_first) mg->restricted = mg->nl > 1;
+    if (cycles > 0 || resid_first) {
+        mg->restricted = multi;
+        mg->r_valid = cycles == 0 || !multi; /* one level: the residual pass writes r whole */
+        mg->norms_valid = 1;                 /* the last residual pass took them */
+    }
 }
 
 pel_status pel_mg_residual(pel_mg *mg)
@@ -782,7 +788,6 @@ pel_status pel_mg_residual(pel_mg *mg)
     if (!mg) return PEL_EINVAL;
     unpack(mg);
     run_cycles(mg, 0, 1);
-    mg->r_valid = mg->norms_valid = 1; /* the last residual pass took the norms */
     return PEL_OK;
 }
 
@@ -792,9 +797,7 @@ pel_status pel_mg_vcycle(pel_mg *mg, long cycles)
     PEL_REQUIRE(mg->ctx, cycles >= 0, "mg: cycles = %ld: must be non-negative", cycles);
     unpack(mg);
     peli_region_enter(mg->ctx, "mg.vcycle");
-    run_cycles(mg, cycles, !mg->r_valid);
-    if (cycles > 0 || !mg->r_valid) mg->norms_valid = 1; /* the last residual pass took them */
-    mg->r_valid = 1;
+    run_cycles(mg, cycles, !mg->r_valid && !mg->restricted);
     peli_region_exit(mg->ctx, "mg.vcycle");
     return PEL_OK;
 }
@@ -814,14 +817,14 @@ static void job_norms(pel_mg *mg, int t, int nt, void *arg)
 {
     (void)arg;
     const peli_mg_level *l = &mg->lev[mg->nl - 1];
-    OWN_PLANES(l, t, nt, i3) mg->ops->norms(l, l->r, i3, &mg->psum[i3], &mg->pmax[i3]);
+    OWN_PLANES(l, t, nt, i3) plane_norms(mg, at(l, l->r, (long)i3), i3);
 }
 
 pel_status pel_mg_norms(pel_mg *mg, double *l2, double *linf)
 {
     if (!mg) return PEL_EINVAL;
     unpack(mg);
-    if (!mg->r_valid) pel_mg_residual(mg);
+    if (!mg->norms_valid && !mg->r_valid) pel_mg_residual(mg); /* takes the norms */
     if (!mg->norms_valid) launch(mg, job_norms, NULL);
     mg->norms_valid = 1;
     const peli_mg_level *l = &mg->lev[mg->nl - 1];
