@@ -746,11 +746,13 @@ START_TEST(threads_view_ur)
 }
 END_TEST
 
-/* The ring (solver.c): within a batch, a cycle another cycle follows keeps
- * the inside of each slab's finest r in a ring of planes instead of the
- * array.  64 planes give rings at 1-4 threads (slabs of 64 down to 16
- * planes, uneven at 3); a batch of 4 cycles must end on the bits of 4 calls
- * of one cycle each (none of which uses the ring), at every thread count. */
+/* The ring (solver.c): a cycle keeps the inside of each slab's finest r in
+ * a ring of planes instead of the array, and r is computed again when read.
+ * 64 planes give rings at 1-4 threads (slabs of 64 down to 16 planes,
+ * uneven at 3); a batch of 4 cycles (cycles that follow one another inside
+ * the batch) must end on the bits of 4 calls of one cycle each (each call
+ * starting from the restriction the previous one left), at every thread
+ * count, and get_residual's r is the recomputed one. */
 #define RING_NP (64 * 8 * 16)
 
 static void run_ring(pel_context *ctx, void *arg, void *out)
@@ -763,11 +765,18 @@ static void run_ring(pel_context *ctx, void *arg, void *out)
     pel_mg *mg = NULL;
     ck_assert_ok(pel_mg_create(ctx, &p, &mg));
     for (int i = 0; i < (split ? 4 : 1); i++) ck_assert_ok(pel_mg_vcycle(mg, split ? 1 : 4));
-    double *o = out;
+    double *o = out, *v = alloc(RING_NP), *rf = alloc(RING_NP);
     ck_assert_ok(pel_mg_get_solution(mg, o));
     ck_assert_ok(pel_mg_get_residual(mg, o + RING_NP));
     ck_assert_ok(pel_mg_norms(mg, &o[2 * RING_NP], NULL));
+    /* the residual read after the cycles is v - A u of the final u, to the bit */
+    ck_assert_ok(pel_mg_zran3(ctx, p.n, v));
+    ck_assert_ok(pel_mg_resid(ctx, p.n, p.a, o, v, rf));
+    ck_assert_msg(memcmp(rf, o + RING_NP, RING_NP * sizeof *rf) == 0,
+                  "get_residual after the cycles is not pel_mg_resid of the solution");
     pel_mg_destroy(mg);
+    pel_free(v);
+    pel_free(rf);
 }
 
 START_TEST(threads_ring)
