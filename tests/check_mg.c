@@ -422,14 +422,17 @@ END_TEST
 
 /* Slabs of one or two planes per thread (an 8^3 grid at up to 4 threads,
  * 12 levels of slab ends in the fused pass), a single level, and cycles
- * split across calls or interleaved with norms: all the same bits. */
-static void small_run(int t, int levels, int split, double *u, double *r)
+ * split across calls or interleaved with norms: all the same bits.  With
+ * `serial` the coarse levels run on one thread (the default serial_points
+ * covers every level below the finest here), else each on the team. */
+static void small_run_serial(int t, int levels, int split, int serial, double *u, double *r)
 {
     pel_context *ctx = test_context(t);
     pel_mg_params p;
     pel_mg_params_default(&p, 8);
     p.n[1] = 16;
     p.levels = levels;
+    if (!serial) p.serial_points = 0;
     size_t np = count(p.n);
     double *v = alloc(np);
     ck_assert_ok(pel_mg_zran3(ctx, p.n, v));
@@ -452,6 +455,11 @@ static void small_run(int t, int levels, int split, double *u, double *r)
     pel_context_destroy(ctx);
 }
 
+static void small_run(int t, int levels, int split, double *u, double *r)
+{
+    small_run_serial(t, levels, split, 0, u, r);
+}
+
 START_TEST(threads_small_slabs)
 {
     size_t np = 8 * 16 * 8;
@@ -459,13 +467,16 @@ START_TEST(threads_small_slabs)
     for (int levels = 0; levels <= 2; levels++) {
         small_run(1, levels, 0, u1, r1);
         for (int t = 1; t <= 4; t++)
-            for (int split = 0; split <= 1; split++) {
-                small_run(t, levels, split, u, r);
-                ck_assert_msg(memcmp(u, u1, np * sizeof *u) == 0,
-                              "u differs: %d threads, levels %d, split %d", t, levels, split);
-                ck_assert_msg(memcmp(r, r1, np * sizeof *r) == 0,
-                              "r differs: %d threads, levels %d, split %d", t, levels, split);
-            }
+            for (int split = 0; split <= 1; split++)
+                for (int serial = 0; serial <= 1; serial++) {
+                    small_run_serial(t, levels, split, serial, u, r);
+                    ck_assert_msg(memcmp(u, u1, np * sizeof *u) == 0,
+                                  "u differs: %d threads, levels %d, split %d, serial %d", t,
+                                  levels, split, serial);
+                    ck_assert_msg(memcmp(r, r1, np * sizeof *r) == 0,
+                                  "r differs: %d threads, levels %d, split %d, serial %d", t,
+                                  levels, split, serial);
+                }
     }
     pel_free(u1);
     pel_free(r1);
@@ -735,6 +746,101 @@ START_TEST(threads_view_ur)
 }
 END_TEST
 
+/* The ring (solver.c): a cycle keeps the inside of each slab's finest r in
+ * a ring of planes instead of the array, and r is computed again when read.
+ * 64 planes give rings at 1-4 threads (slabs of 64 down to 16 planes,
+ * uneven at 3); a batch of 4 cycles (cycles that follow one another inside
+ * the batch) must end on the bits of 4 calls of one cycle each (each call
+ * starting from the restriction the previous one left), at every thread
+ * count, and get_residual's r is the recomputed one. */
+#define RING_NP (64 * 8 * 16)
+
+static void run_ring(pel_context *ctx, void *arg, void *out)
+{
+    int split = *(const int *)arg;
+    pel_mg_params p;
+    pel_mg_params_default(&p, 8);
+    p.n[0] = 64, p.n[2] = 16;
+    p.zran3 = 1;
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    for (int i = 0; i < (split ? 4 : 1); i++) ck_assert_ok(pel_mg_vcycle(mg, split ? 1 : 4));
+    double *o = out, *v = alloc(RING_NP), *rf = alloc(RING_NP);
+    ck_assert_ok(pel_mg_get_solution(mg, o));
+    ck_assert_ok(pel_mg_get_residual(mg, o + RING_NP));
+    ck_assert_ok(pel_mg_norms(mg, &o[2 * RING_NP], NULL));
+    /* the residual read after the cycles is v - A u of the final u, to the bit */
+    ck_assert_ok(pel_mg_zran3(ctx, p.n, v));
+    ck_assert_ok(pel_mg_resid(ctx, p.n, p.a, o, v, rf));
+    ck_assert_msg(memcmp(rf, o + RING_NP, RING_NP * sizeof *rf) == 0,
+                  "get_residual after the cycles is not pel_mg_resid of the solution");
+    pel_mg_destroy(mg);
+    pel_free(v);
+    pel_free(rf);
+}
+
+START_TEST(threads_ring)
+{
+    size_t bytes = (2 * RING_NP + 1) * sizeof(double);
+    double *ref = malloc(bytes), *got = malloc(bytes);
+    ck_assert(ref && got);
+    int split = 1, batch = 0;
+    run_ring(tctx(1), &split, ref);
+    for (int t = 1; t <= 4; t++) {
+        memset(got, 0xA5, bytes);
+        run_ring(tctx(t), &batch, got);
+        ck_assert_msg(memcmp(ref, got, bytes) == 0,
+                      "%d threads: a batch of 4 cycles differs from 4 calls", t);
+    }
+    test_same_bits_1_to_4(run_ring, &batch, bytes);
+    free(ref);
+    free(got);
+}
+END_TEST
+
+/* The residual pass restricts the new r for the next cycle while its planes
+ * are in cache (pel_mg_residual, and the first pass of a call that starts
+ * without a current r).  After one cycle, (a) two more cycles restrict in a
+ * pass of their own; (b) a pel_mg_residual first (the same r) restricts in
+ * its pass: the same bits at 1-4 threads (slabs of 64 down to 16 planes,
+ * uneven at 3, so the coarse planes at the slabs' ends come from both). */
+static void run_restrict(pel_context *ctx, void *arg, void *out)
+{
+    int fused = *(const int *)arg;
+    pel_mg_params p;
+    pel_mg_params_default(&p, 8);
+    p.n[0] = 64, p.n[2] = 16;
+    p.zran3 = 1;
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    ck_assert_ok(pel_mg_vcycle(mg, 1));
+    if (fused) ck_assert_ok(pel_mg_residual(mg));
+    ck_assert_ok(pel_mg_vcycle(mg, 2));
+    double *o = out;
+    ck_assert_ok(pel_mg_get_solution(mg, o));
+    ck_assert_ok(pel_mg_get_residual(mg, o + RING_NP));
+    pel_mg_destroy(mg);
+}
+
+START_TEST(threads_restrict_fused)
+{
+    size_t bytes = 2 * RING_NP * sizeof(double);
+    double *ref = malloc(bytes), *got = malloc(bytes);
+    ck_assert(ref && got);
+    int apart = 0, fused = 1;
+    run_restrict(tctx(1), &apart, ref);
+    for (int t = 1; t <= 4; t++) {
+        memset(got, 0xA5, bytes);
+        run_restrict(tctx(t), &fused, got);
+        ck_assert_msg(memcmp(ref, got, bytes) == 0,
+                      "%d threads: the residual pass's restriction differs from its own pass", t);
+    }
+    test_same_bits_1_to_4(run_restrict, &apart, bytes);
+    free(ref);
+    free(got);
+}
+END_TEST
+
 static Suite *mg_suite(void)
 {
     Suite *s = suite_create("mg");
@@ -763,6 +869,8 @@ static Suite *mg_suite(void)
     tcase_add_test(thr, threads_isa_variants);
     tcase_add_test(thr, threads_create_zran3);
     tcase_add_test(thr, threads_view_ur);
+    tcase_add_test(thr, threads_ring);
+    tcase_add_test(thr, threads_restrict_fused);
     suite_add_tcase(s, thr);
     return s;
 }

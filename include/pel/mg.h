@@ -43,10 +43,17 @@ typedef struct pel_mg_params {
     int levels;   /* grids in the hierarchy; 0 = as many as the grid allows */
     int zran3;    /* 1: create sets v to NPB's zran3 right-hand side (pel_mg_zran3 of n,
                    * made in the solver's own storage); 0: v = 0 */
+    size_t serial_points; /* the coarse levels (below the finest) of at most this many
+                           * points run on one thread, without the barriers between their
+                           * passes; 0: every level on the whole team.  The same results
+                           * either way: only the speed differs.  Default
+                           * PEL_MG_SERIAL_POINTS */
 } pel_mg_params;
 
+#define PEL_MG_SERIAL_POINTS 4096
+
 /* NPB's operator and its S(a) smoother (c = -3/8, 1/32, -1/64, 0) on an
- * n x n x n grid, all levels. */
+ * n x n x n grid, all levels, serial_points = PEL_MG_SERIAL_POINTS. */
 void pel_mg_params_default(pel_mg_params *p, size_t n);
 
 typedef struct pel_mg pel_mg;
@@ -88,15 +95,20 @@ pel_status pel_mg_get_residual(pel_mg *mg, double *r);
  * view's u itself to pel_mg_set_solution keeps the solution as it is. */
 pel_status pel_mg_view_ur(pel_mg *mg, const double **ur);
 
-/* r = v - A u on the finest grid (NPB's resid).  The solver keeps r current
- * by itself; this is for callers that time it, like NPB. */
+/* r = v - A u on the finest grid (NPB's resid), with its norms and its
+ * restriction for the next cycle (taken in the same pass).  The solver
+ * computes r by itself when it is needed; this is for callers that time
+ * it, like NPB. */
 pel_status pel_mg_residual(pel_mg *mg);
 
-/* `cycles` V-cycles (NPB's mg3P + resid each); r is current afterwards.
- * Never allocates; timed as the region "mg.vcycle".  Run a batch in one
- * call where you can: within a call each cycle's last pass over the finest
- * grid also restricts the new residual for the next cycle, while the first
- * cycle of a call restricts it in a pass of its own. */
+/* `cycles` V-cycles (NPB's mg3P + resid each).  Never allocates; timed as
+ * the region "mg.vcycle".  Each cycle's last pass over the finest grid
+ * takes the new residual's norms and restricts it for the next cycle (or
+ * the next call), keeping most of its planes in cache only: afterwards the
+ * norms are current, and r itself is computed again, to the same bits, by
+ * the call that next reads it (pel_mg_get_residual, pel_mg_view_ur); a
+ * call that starts with neither r nor its restriction current (a new v or
+ * u) computes the residual first. */
 pel_status pel_mg_vcycle(pel_mg *mg, long cycles);
 
 /* NPB's norm2u3 of the current residual: l2 = sqrt(sum r^2 / prod(n)),
@@ -135,7 +147,8 @@ typedef struct pel_mg_npb {
 /* Unknown class: PEL_EINVAL "unknown NPB class 'Q' (expected S, W, A, B or C)". */
 pel_status pel_mg_npb_class(pel_context *ctx, char cls, pel_mg_npb *out);
 
-/* The parameters of the class's problem (levels = all). */
+/* The parameters of the class's problem (levels = all, serial_points =
+ * PEL_MG_SERIAL_POINTS). */
 void pel_mg_npb_solver_params(const pel_mg_npb *cls, pel_mg_params *p);
 
 #ifdef __cplusplus

@@ -54,31 +54,38 @@ void peli_mg_fill_halo(const peli_mg_level *l, double *p);
 /* The plane kernels, one table per instruction set (ops.c); every table
  * gives the same bits.
  *
- * resid:  r = v - A u on plane i3 of level l (v may be r: in place); u is
- *         read on planes i3 and i3 -+ 1.  vzero (or NULL): one flag per
- *         interior row of v's planes (n3 * n2, plane-major), set where that
- *         row of v is all +0.0, which is then not read (the same bits).
- *         w: scratch of 2 * row doubles.
- * psinv:  u = u + S r on plane i3 (u = S r when zero is set); r is read on
- *         planes i3 and i3 -+ 1.  w: scratch of 2 * row doubles.
- * rprj3:  coarse plane j3 of level c = P (restriction of) fine r of level f.
+ * The kernels take the planes they read and write as pointers (a plane i3
+ * and its neighbours i3 - 1 and i3 + 1, wrapped by the caller), so a caller
+ * may keep a plane anywhere with the level's layout (the solver keeps some
+ * of the finest r in a per-thread ring of planes).
+ *
+ * resid:  r = v - A u on one plane of level l: rc, from u's planes ud, uc,
+ *         uu (below, at, above) and vc (v's plane; it may be rc: in place).
+ *         vz (or NULL): one flag per interior row of vc, set where that row
+ *         is all +0.0, which is then not read (the same bits).  w: scratch
+ *         of 2 * row doubles.
+ * psinv:  u = u + S r on plane uc (u = S r when zero is set), from r's planes
+ *         rd, rc, ru.  w: scratch of 2 * row doubles.
+ * rprj3:  coarse plane s of level c = P (restriction of) fine r of level f
+ *         on its planes lo, mid, hi (2 j3, 2 j3 + 1, 2 j3 + 2, wrapped).
  *         w: scratch of 2 * f->row doubles.
  * interp: fine plane i3 of level f: u_f = u_f + Q u_c (u_f = Q u_c when
  *         zero is set).  Halo points are interpolated too, consistently with
  *         the interior, so the plane is whole afterwards.  w: scratch of
  *         3 * c->row doubles.
- * norms:  sum of squares of plane i3's interior (fixed order) and the
+ * norms:  sum of squares of plane p's interior (fixed order) and the
  *         largest |value|. */
 typedef struct peli_mg_ops {
-    void (*resid)(const peli_mg_level *l, const peli_mg_coef *k, const double *u,
-                  const double *v, const unsigned char *vzero, double *r, size_t i3, double *w);
-    void (*psinv)(const peli_mg_level *l, const peli_mg_coef *k, const double *r, double *u,
-                  size_t i3, int zero, double *w);
-    void (*rprj3)(const peli_mg_level *f, const peli_mg_level *c, size_t j3, double *w);
+    void (*resid)(const peli_mg_level *l, const peli_mg_coef *k, const double *ud,
+                  const double *uc, const double *uu, const double *vc, const unsigned char *vz,
+                  double *rc, double *w);
+    void (*psinv)(const peli_mg_level *l, const peli_mg_coef *k, const double *rd,
+                  const double *rc, const double *ru, double *uc, int zero, double *w);
+    void (*rprj3)(const peli_mg_level *f, const peli_mg_level *c, const double *lo,
+                  const double *mid, const double *hi, double *s, double *w);
     void (*interp)(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
                    double *w);
-    void (*norms)(const peli_mg_level *l, const double *x, size_t i3, double *sumsq,
-                  double *maxabs);
+    void (*norms)(const peli_mg_level *l, const double *p, double *sumsq, double *maxabs);
 } peli_mg_ops;
 
 /* The table for isa (the best compiled one not above it). */

@@ -70,4 +70,5 @@ void pel_mg_npb_solver_params(const pel_mg_npb *cls, pel_mg_params *p)
     memcpy(p->a, cls->a, sizeof p->a);
     memcpy(p->c, cls->c, sizeof p->c);
     p->levels = 0;
+    p->serial_points = PEL_MG_SERIAL_POINTS;
 }

@@ -68,16 +68,11 @@ static inline void NAME(resid_row0)(size_t n1, size_t R, const peli_mg_coef *k, 
     }
 }
 
-static void NAME(resid_plane)(const peli_mg_level *l, const peli_mg_coef *k, const double *u,
-                              const double *v, const unsigned char *vzero, double *r, size_t i3,
-                              double *w)
+static void NAME(resid_plane)(const peli_mg_level *l, const peli_mg_coef *k, const double *ud,
+                              const double *uc, const double *uu, const double *vc,
+                              const unsigned char *vz, double *rc, double *w)
 {
-    size_t R = l->row, P = l->plane;
-    const double *uc = u + i3 * P, *ud = u + peli_mg_below(l, i3) * P,
-                 *uu = u + peli_mg_above(l, i3) * P;
-    const double *vc = v + i3 * P;
-    const unsigned char *vz = vzero ? vzero + i3 * l->n2 : NULL;
-    double *rc = r + i3 * P;
+    size_t R = l->row;
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
         if (vz && vz[i2 - 1])
@@ -114,13 +109,10 @@ static inline void NAME(psinv_row)(size_t n1, size_t R, const peli_mg_coef *k, c
     }
 }
 
-static void NAME(psinv_plane)(const peli_mg_level *l, const peli_mg_coef *k, const double *r,
-                              double *u, size_t i3, int zero, double *w)
+static void NAME(psinv_plane)(const peli_mg_level *l, const peli_mg_coef *k, const double *rd,
+                              const double *rc, const double *ru, double *uc, int zero, double *w)
 {
     size_t R = l->row, P = l->plane;
-    const double *rc = r + i3 * P, *rd = r + peli_mg_below(l, i3) * P,
-                 *ru = r + peli_mg_above(l, i3) * P;
-    double *uc = u + i3 * P;
     if (zero) memset(uc, 0, P * sizeof *uc); /* NPB: zero3, then u = 0 + S r */
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
@@ -132,14 +124,13 @@ static void NAME(psinv_plane)(const peli_mg_level *l, const peli_mg_coef *k, con
 
 /* ---- rprj3: s = P r, trilinear full weighting ------------------------------
  * Coarse point j sits on fine point 2j + 1 (interior numbering); its fine
- * neighbourhood is fine planes 2j, 2j + 1, 2j + 2 (the last wrapping), fine
- * rows and columns likewise (2j + 1, 2j + 2, 2j + 3 with halos counted). */
-static void NAME(rprj3_plane)(const peli_mg_level *f, const peli_mg_level *c, size_t j3, double *w)
+ * neighbourhood is fine planes 2j, 2j + 1, 2j + 2 (lo, mid, hi: the last
+ * wrapping), fine rows and columns likewise (2j + 1, 2j + 2, 2j + 3 with
+ * halos counted); s is the coarse plane j. */
+static void NAME(rprj3_plane)(const peli_mg_level *f, const peli_mg_level *c, const double *lo,
+                              const double *mid, const double *hi, double *s, double *w)
 {
-    size_t R = f->row, P = f->plane, n1c = c->n1, n1f = 2 * n1c;
-    const double *lo = f->r + 2 * j3 * P, *mid = lo + P;
-    const double *hi = f->r + (2 * j3 + 2 == f->n3 ? 0 : 2 * j3 + 2) * P;
-    double *s = c->r + j3 * c->plane;
+    size_t R = f->row, n1c = c->n1, n1f = 2 * n1c;
     /* NPB's x1/x2 (and y1/y2) are one formula at odd and even fine columns:
      * form it at every fine column 1..n1f+1 with unit stride (vectorises),
      * then combine at the even (centre) columns. */
@@ -218,10 +209,9 @@ static void NAME(interp_plane)(const peli_mg_level *c, const peli_mg_level *f, s
 
 /* ---- norm2u3's sums ----------------------------------------------------------- */
 
-static void NAME(plane_norms)(const peli_mg_level *l, const double *x, size_t i3, double *sumsq,
+static void NAME(plane_norms)(const peli_mg_level *l, const double *p, double *sumsq,
                               double *maxabs)
 {
-    const double *p = x + i3 * l->plane;
     double s = 0.0, m = 0.0;
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         const double *q = p + i2 * l->row + 1;

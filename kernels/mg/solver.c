@@ -11,9 +11,13 @@
  * nesting each phase is a taskloop the caller's threads share.  The copies,
  * the norms and the first touch are barrier-free runs (tasks inside a
  * caller's team).  The team size is read from the context at each call,
- * capped by the per-thread scratch sized at create.  Since a point's value
- * never depends on who computed it, and the norms combine per-plane sums in
- * plane order, results are the same for every thread count. */
+ * capped by the per-thread scratch sized at create.  The coarse levels of
+ * at most serial_points points run as one phase on one thread (no barriers
+ * between their passes), and within a batch the finest r lives mostly in a
+ * per-thread ring of planes (see Ring).  Since a point's value never
+ * depends on who computed it or where it is kept, and the norms combine
+ * per-plane sums in plane order, results are the same for every thread
+ * count. */
 #include <config.h>
 
 #include <math.h>
@@ -37,6 +41,8 @@
  * (class A's create: 0.6-0.8 s against 0.19 s), far more than the 10% they
  * saved in the V-cycles (0.32 against 0.36 s for NPB's 4 cycles;
  * docs/mg.md). */
+#define RING 5 /* the finest r's planes a pass keeps in cache (see Ring, at the V-cycle) */
+
 typedef struct grid_mem {
     void *base;   /* what to give back */
     size_t bytes; /* its length (mmap) */
@@ -79,13 +85,17 @@ struct pel_mg {
     grid_mem umem[PELI_MG_MAX_LEVELS], rmem[PELI_MG_MAX_LEVELS], vmem;
     unsigned char *vzero;                  /* per interior row of v: all +0.0 (not read) */
     const peli_mg_ops *ops;                /* plane kernels for this CPU */
+    int kc;                                /* levels 0 .. kc run on one thread (0: none) */
     int maxt;                              /* scratch slots: the largest team */
     size_t wlen;                           /* scratch doubles per slot */
     double *work;                          /* maxt * wlen, slot t for virtual thread t */
+    double *ring;                          /* maxt * RING finest planes, for slot t (see Ring) */
+    grid_mem ringmem;
     double *psum, *pmax;                   /* per finest plane: norms' partials */
     int r_valid;                           /* r = v - A u holds */
     int packed;                            /* the finest u, r are pel_mg_view_ur's array */
     int norms_valid;                       /* and psum, pmax are r's */
+    int restricted;                        /* and the next coarser r is its restriction */
 };
 
 /* ---- parameters -------------------------------------------------------------- */
@@ -105,6 +115,7 @@ void pel_mg_params_default(pel_mg_params *p, size_t n)
     p->c[2] = -1.0 / 64.0;
     p->c[3] = 0.0;
     p->levels = 0;
+    p->serial_points = PEL_MG_SERIAL_POINTS;
 }
 
 static int is_pow2(size_t x) { return x && !(x & (x - 1)); }
@@ -195,8 +206,13 @@ static void job_first_touch(pel_mg *mg, int t, int nt, void *arg)
         peli_mg_zran3_scan(&z[t], pel_static_begin(l->n3, t, nt) * pts,
                            pel_static_begin(l->n3, t + 1, nt) * pts);
     }
-    for (int s = t; s < mg->maxt; s += nt) /* every slot, whatever nt is */
+    for (int s = t; s < mg->maxt; s += nt) { /* every slot, whatever nt is */
         memset(mg->work + (size_t)s * mg->wlen, 0, mg->wlen * sizeof(double));
+        if (mg->ring) {
+            const peli_mg_level *l = &mg->lev[mg->nl - 1];
+            mem_zero(&mg->ringmem, mg->ring + (size_t)s * RING * l->plane, RING * l->plane);
+        }
+    }
 }
 
 /* zran3's twenty points into v (the -1s first, as NPB), and their planes' halos. */
@@ -256,6 +272,8 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
         ok = ok && l->u && l->r;
         n1 /= 2, n2 /= 2, n3 /= 2;
     }
+    for (int k = 1; k < nl - 1; k++) /* below the finest, the levels of at most serial_points */
+        if (mg->lev[k].n1 * mg->lev[k].n2 * mg->lev[k].n3 <= p->serial_points) mg->kc = k;
     const peli_mg_level *fine = &mg->lev[nl - 1];
     mg->v = mem_alloc(&mg->vmem, fine->n3 * fine->plane * sizeof(double));
     mg->vzero = malloc(fine->n3 * fine->n2);
@@ -265,9 +283,12 @@ pel_status pel_mg_create(pel_context *ctx, const pel_mg_params *p, pel_mg **out)
     mg->maxt = peli_team_want(ctx, fine->n3, 0);
     mg->wlen = (3 * fine->row + 7) / 8 * 8; /* whole cache lines per slot */
     mg->work = pel_malloc((size_t)mg->maxt * mg->wlen * sizeof(double));
+    if (nl > 1)
+        mg->ring = mem_alloc(&mg->ringmem, (size_t)mg->maxt * RING * fine->plane * sizeof(double));
     mg->psum = malloc(fine->n3 * sizeof(double));
     mg->pmax = malloc(fine->n3 * sizeof(double));
-    if (!ok || !mg->v || !mg->vzero || !mg->work || !mg->psum || !mg->pmax) {
+    if (!ok || !mg->v || !mg->vzero || !mg->work || !mg->psum || !mg->pmax ||
+        (nl > 1 && !mg->ring)) {
         pel_mg_destroy(mg);
         return pel_error(ctx, PEL_ENOMEM, "mg: out of memory for a %zu x %zu x %zu grid",
                          p->n[0], p->n[1], p->n[2]);
@@ -294,6 +315,7 @@ void pel_mg_destroy(pel_mg *mg)
         mem_free(&mg->rmem[k]);
     }
     mem_free(&mg->vmem);
+    mem_free(&mg->ringmem);
     free(mg->vzero);
     pel_free(mg->work);
     free(mg->psum);
@@ -418,7 +440,7 @@ pel_status pel_mg_set_rhs(pel_mg *mg, const double *v)
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, v != NULL, "mg: v must not be NULL");
     unpack(mg);
-    mg->r_valid = mg->norms_valid = 0;
+    mg->r_valid = mg->norms_valid = mg->restricted = 0;
     return copy(mg, mg->v, v, 1);
 }
 
@@ -430,7 +452,7 @@ pel_status pel_mg_set_solution(pel_mg *mg, const double *u)
         return PEL_OK;
     }
     unpack(mg);
-    mg->r_valid = mg->norms_valid = 0;
+    mg->r_valid = mg->norms_valid = mg->restricted = 0;
     return copy(mg, mg->lev[mg->nl - 1].u, u, 1);
 }
 
@@ -444,26 +466,108 @@ pel_status pel_mg_get_solution(pel_mg *mg, double *u)
 
 /* ---- the V-cycle -------------------------------------------------------------------- */
 
-/* The finest residual's norm partials of plane i3, while the plane is in cache. */
-static void plane_norms(pel_mg *mg, size_t i3)
+/* The finest residual's norm partials of plane i3, at x, while it is in cache. */
+static void plane_norms(pel_mg *mg, const double *x, size_t i3)
 {
-    const peli_mg_level *l = &mg->lev[mg->nl - 1];
-    mg->ops->norms(l, l->r, i3, &mg->psum[i3], &mg->pmax[i3]);
+    mg->ops->norms(&mg->lev[mg->nl - 1], x, &mg->psum[i3], &mg->pmax[i3]);
 }
 
-/* The finest level's r = v - A u (with its norms' partials if `norms`). */
-static void resid_level(pel_mg *mg, const peli_mg_level *l, const double *v, int norms, double *w,
-                        int t, int nt)
+/* Plane j of an array of level l, j wrapped into [0, n3). */
+static double *at(const peli_mg_level *l, const double *x, long j)
 {
-    OWN_PLANES(l, t, nt, i3) {
-        mg->ops->resid(l, &mg->k, l->u, v, v == mg->v ? mg->vzero : NULL, l->r, i3, w);
-        if (norms) plane_norms(mg, i3);
+    long n3 = (long)l->n3;
+    return (double *)x + (size_t)(j < 0 ? j + n3 : j >= n3 ? j - n3 : j) * l->plane;
+}
+
+/* ---- Ring: where a pass keeps the finest r ---------------------------------------
+ * Within a batch, a cycle that another cycle follows needs the finest r it
+ * computes (first the residual the smoother reads, then the one restricted
+ * for the next cycle) only for the few planes its pipeline has in flight:
+ * nothing reads them after the cycle (the next cycle computes the finest r
+ * anew before reading it).  So the pipeline keeps the r planes of the
+ * inside of its slab in a ring of RING planes of its own, reused from cache,
+ * and writes to the finest r array only the planes near the slab's ends,
+ * which the short passes and the neighbouring slabs read: the finest r's
+ * writes and the reads for ownership that come with them, a third of the
+ * cycle's memory traffic, are not made.  The last cycle of a batch, whose r
+ * is the solver's residual, writes it all.  Each value is computed by the
+ * same expression wherever it is stored, so the results are the same bits.
+ *
+ * Which planes: the pipeline at step i (the loop of level_fused) writes r
+ * of plane i - 1 (resid), reads i - 3 .. i - 1 (psinv), rewrites i - 3 in
+ * place (resid) and reads i - 5 .. i - 3 (rprj3), so the planes i - 5 ..
+ * i - 1 are live: five planes, j in slot j % RING.  The short passes read
+ * and write r within 5 planes of the slab's ends [b, e) (rprj3's planes
+ * 2q .. 2q + 2 up to b + 4 and from e - 5), so the ring holds b + 5 ..
+ * e - 6 (RING, at the top of the file) and the rest stays in the array. */
+typedef struct rplanes {
+    const peli_mg_level *l;
+    double *ring;  /* RING planes, or NULL: every plane in l->r */
+    long lo, hi;   /* the planes kept in the ring */
+} rplanes;
+
+static double *rat(const rplanes *q, long j)
+{
+    if (q->ring && j >= q->lo && j <= q->hi) return q->ring + (size_t)(j % RING) * q->l->plane;
+    return at(q->l, q->l->r, j);
+}
+
+/* r = v - A u on plane j of level l, r's plane at rc. */
+static void resid_at(pel_mg *mg, const peli_mg_level *l, const double *v,
+                     const unsigned char *vz, double *rc, long j, double *w)
+{
+    mg->ops->resid(l, &mg->k, at(l, l->u, j - 1), at(l, l->u, j), at(l, l->u, j + 1),
+                   at(l, v, j), vz ? vz + (size_t)j * l->n2 : NULL, rc, w);
+}
+
+/* u = (0 +) S r on plane j of level l, r's planes from q. */
+static void psinv_at(pel_mg *mg, const rplanes *q, long j, int zero, double *w)
+{
+    const peli_mg_level *l = q->l;
+    mg->ops->psinv(l, &mg->k, rat(q, j - 1), rat(q, j), rat(q, j + 1), at(l, l->u, j), zero, w);
+}
+
+/* Coarse plane j3 of level c = P r of level q->l. */
+static void rprj3_at(pel_mg *mg, const rplanes *q, const peli_mg_level *c, long j3, double *w)
+{
+    long j = 2 * j3;
+    mg->ops->rprj3(q->l, c, rat(q, j), rat(q, j + 1), rat(q, j + 2), at(c, c->r, j3), w);
+}
+
+/* The finest level's r = v - A u (with its norms' partials if `norms`);
+ * with `rest` also the restriction of that r to the next coarser level, of
+ * each coarse plane q whose fine planes 2q .. 2q + 2 are inside the slab
+ * [b, e), just after the last of them (in cache).  The coarse planes left
+ * are those at the slab's ends: resid_ends_rprj3, after a barrier.  Coarse
+ * plane q is the owner's of fine plane 2q + 1, as in level_fused. */
+#define RESID_RPRJ3_INSIDE(q, b, e) (2 * (q) >= (b) && 2 * (q) + 2 <= (e) - 1)
+
+static void resid_level(pel_mg *mg, const peli_mg_level *l, const double *v, int norms, int rest,
+                        double *w, int t, int nt)
+{
+    long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
+    rplanes q = {l, NULL, 0, -1};
+    for (long j = b; j < e; j++) {
+        resid_at(mg, l, v, v == mg->v ? mg->vzero : NULL, at(l, l->r, j), j, w);
+        if (norms) plane_norms(mg, at(l, l->r, j), (size_t)j);
+        if (rest && j % 2 == 0 && j >= 2 && RESID_RPRJ3_INSIDE(j / 2 - 1, b, e))
+            rprj3_at(mg, &q, &mg->lev[mg->nl - 2], j / 2 - 1, w);
     }
+}
+
+static void resid_ends_rprj3(pel_mg *mg, const peli_mg_level *l, double *w, int t, int nt)
+{
+    long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
+    rplanes q = {l, NULL, 0, -1};
+    for (long j3 = b / 2; 2 * j3 + 1 < e; j3++)
+        if (2 * j3 + 1 >= b && !RESID_RPRJ3_INSIDE(j3, b, e))
+            rprj3_at(mg, &q, &mg->lev[mg->nl - 2], j3, w);
 }
 
 static void psinv_level(pel_mg *mg, const peli_mg_level *l, int zero, double *w, int t, int nt)
 {
-    OWN_PLANES(l, t, nt, i3) mg->ops->psinv(l, &mg->k, l->r, l->u, i3, zero, w);
+    rplanes q = {l, NULL, 0, -1};
+    OWN_PLANES(l, t, nt, i3) psinv_at(mg, &q, (long)i3, zero, w);
 }
 
 /* ---- the V-cycle as a body of phases --------------------------------------------------
@@ -474,21 +578,24 @@ static void psinv_level(pel_mg *mg, const peli_mg_level *l, int zero, double *w,
  * task mode. */
 
 typedef enum {
-    STEP_RESID,        /* the finest level's r = v - A u (norms: take them too) */
+    STEP_RESID,        /* the finest level's r = v - A u (flag 1: take the norms too;
+                        * 2: restrict it inside the slabs) */
+    STEP_RESID_RPRJ3,  /* the restriction of that r at the slabs' ends */
     STEP_PSINV,        /* level lk: u = (0 +) S r (zero) */
     STEP_RPRJ3,        /* coarse level lk - 1 = P r of level lk */
     STEP_FUSED_PIPE,   /* level_fused's pipeline over the thread's planes */
     STEP_FUSED_RESID1, /* its first resid on the planes near the slab's ends */
     STEP_FUSED_PSINV,  /* its psinv there */
     STEP_FUSED_RESID3, /* its last resid there (finest level) */
-    STEP_FUSED_RPRJ3   /* its restriction of the coarse planes left (finest level) */
+    STEP_FUSED_RPRJ3,  /* its restriction of the coarse planes left (finest level) */
+    STEP_COARSE        /* levels 0 .. lk, down and up, on virtual thread 0 alone */
 } step_kind;
 
 typedef struct step_arg {
     pel_mg *mg;
     step_kind kind;
     int lk;    /* the level */
-    int flag;  /* STEP_RESID: norms; STEP_PSINV: zero; fused: ahead */
+    int flag;  /* STEP_RESID: norms | restrict; STEP_PSINV: zero; fused: ahead */
 } step_arg;
 
 /* Level k's part of the up-sweep, fused: u = (u +) Q u_coarse, r = v - A u,
@@ -504,13 +611,14 @@ typedef struct step_arg {
 static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w, int t, int nt)
 {
     const peli_mg_level *c = &mg->lev[lk - 1], *l = &mg->lev[lk];
-    const peli_mg_coef *k = &mg->k;
     const peli_mg_ops *ops = mg->ops;
-    int last = lk == mg->nl - 1, rest = last && ahead; /* restrict for a next cycle */
-    int norms = last && !ahead; /* or take the final residual's norms */
+    int last = lk == mg->nl - 1, rest = last; /* restrict for the next cycle (or call) */
+    int norms = last && !ahead; /* the last cycle's: take the residual's norms */
     const double *v = last ? mg->v : l->r; /* coarse levels: r = r - A u, in place */
     const unsigned char *vz = last ? mg->vzero : NULL; /* the finest v's zero rows */
     long b = (long)pel_static_begin(l->n3, t, nt), e = (long)pel_static_begin(l->n3, t + 1, nt);
+    /* the finest r's planes: the inside of the slab in the ring (see Ring) */
+    rplanes q = {l, rest ? mg->ring + (size_t)t * RING * l->plane : NULL, b + 5, e - 6};
     /* stage s (1: resid, 2: psinv, 3: resid) runs in the pipeline on [b + s, e - 1 - s] */
 #define INSIDE(j, s) ((j) >= b + (s) && (j) <= e - 1 - (s))
 #define RESTRICT_INSIDE(q) (2 * (q) >= b + 3 && 2 * (q) + 2 <= e - 4)
@@ -518,40 +626,60 @@ static void level_fused(pel_mg *mg, int lk, int ahead, step_kind part, double *w
     case STEP_FUSED_PIPE:
         for (long i = b; i < e; i++) {
             ops->interp(c, l, (size_t)i, !last, w);
-            if (INSIDE(i - 1, 1)) ops->resid(l, k, l->u, v, vz, l->r, (size_t)(i - 1), w);
-            if (INSIDE(i - 2, 2)) ops->psinv(l, k, l->r, l->u, (size_t)(i - 2), 0, w);
+            if (INSIDE(i - 1, 1)) resid_at(mg, l, v, vz, rat(&q, i - 1), i - 1, w);
+            if (INSIDE(i - 2, 2)) psinv_at(mg, &q, i - 2, 0, w);
             if (last && INSIDE(i - 3, 3)) {
-                ops->resid(l, k, l->u, v, vz, l->r, (size_t)(i - 3), w);
-                if (norms) plane_norms(mg, (size_t)(i - 3));
+                resid_at(mg, l, v, vz, rat(&q, i - 3), i - 3, w);
+                if (norms) plane_norms(mg, rat(&q, i - 3), (size_t)(i - 3));
                 if (rest && (i - 3) % 2 == 0 && RESTRICT_INSIDE((i - 3) / 2 - 1))
-                    ops->rprj3(l, c, (size_t)((i - 3) / 2 - 1), w);
+                    rprj3_at(mg, &q, c, (i - 3) / 2 - 1, w);
             }
         }
         break;
     case STEP_FUSED_RESID1:
         for (long j = b; j < e; j++)
-            if (!INSIDE(j, 1)) ops->resid(l, k, l->u, v, vz, l->r, (size_t)j, w);
+            if (!INSIDE(j, 1)) resid_at(mg, l, v, vz, rat(&q, j), j, w);
         break;
     case STEP_FUSED_PSINV:
         for (long j = b; j < e; j++)
-            if (!INSIDE(j, 2)) ops->psinv(l, k, l->r, l->u, (size_t)j, 0, w);
+            if (!INSIDE(j, 2)) psinv_at(mg, &q, j, 0, w);
         break;
     case STEP_FUSED_RESID3:
         for (long j = b; j < e; j++)
             if (!INSIDE(j, 3)) {
-                ops->resid(l, k, l->u, v, vz, l->r, (size_t)j, w);
-                if (norms) plane_norms(mg, (size_t)j);
+                resid_at(mg, l, v, vz, rat(&q, j), j, w);
+                if (norms) plane_norms(mg, rat(&q, j), (size_t)j);
             }
         break;
     case STEP_FUSED_RPRJ3:
-        for (long q = b / 2; 2 * q + 1 < e; q++)
-            if (2 * q + 1 >= b && !RESTRICT_INSIDE(q)) ops->rprj3(l, c, (size_t)q, w);
+        for (long j3 = b / 2; 2 * j3 + 1 < e; j3++)
+            if (2 * j3 + 1 >= b && !RESTRICT_INSIDE(j3)) rprj3_at(mg, &q, c, j3, w);
         break;
     default:
         break;
     }
 #undef RESTRICT_INSIDE
 #undef INSIDE
+}
+
+/* The coarse levels 0 .. kc of a cycle on one thread: the restrictions from
+ * level kc down, the coarsest smoothing, and the up-sweep to level kc, each
+ * pass over all of its level's planes (the split of one thread), in the
+ * order the team runs them, so with the same results; it saves the team
+ * the barriers between passes that each take a few microseconds
+ * (pel_mg_params.serial_points). */
+static void coarse_serial(pel_mg *mg, int kc, double *w)
+{
+    rplanes q = {NULL, NULL, 0, -1};
+    for (int k = kc; k >= 1; k--) {
+        const peli_mg_level *c = &mg->lev[k - 1];
+        q.l = &mg->lev[k];
+        for (long j3 = 0; j3 < (long)c->n3; j3++) rprj3_at(mg, &q, c, j3, w);
+    }
+    psinv_level(mg, &mg->lev[0], 1, w, 0, 1);
+    for (int k = 1; k <= kc; k++)
+        for (step_kind part = STEP_FUSED_PIPE; part <= STEP_FUSED_PSINV; part++)
+            level_fused(mg, k, 0, part, w, 0, 1);
 }
 
 /* One phase: virtual thread t's part of step a, with scratch slot t. */
@@ -563,16 +691,23 @@ static void step_phase(int t, int nt, void *arg)
     const peli_mg_level *l = &mg->lev[a->lk];
     switch (a->kind) {
     case STEP_RESID:
-        resid_level(mg, l, mg->v, a->flag, w, t, nt);
+        resid_level(mg, l, mg->v, a->flag & 1, a->flag & 2, w, t, nt);
+        break;
+    case STEP_RESID_RPRJ3:
+        resid_ends_rprj3(mg, l, w, t, nt);
         break;
     case STEP_PSINV:
         psinv_level(mg, l, a->flag, w, t, nt);
         break;
     case STEP_RPRJ3: {
         const peli_mg_level *c = &mg->lev[a->lk - 1];
-        OWN_PLANES(c, t, nt, j3) mg->ops->rprj3(l, c, j3, w);
+        rplanes q = {l, NULL, 0, -1};
+        OWN_PLANES(c, t, nt, j3) rprj3_at(mg, &q, c, (long)j3, w);
         break;
     }
+    case STEP_COARSE:
+        if (t == 0) coarse_serial(mg, a->lk, w);
+        break;
     default:
         level_fused(mg, a->lk, a->flag, a->kind, w, t, nt);
         break;
@@ -596,15 +731,17 @@ static void cycle(peli_team *tm, pel_mg *mg, int restricted, int ahead)
         step(tm, mg, STEP_RESID, top, !ahead);
         return;
     }
-    for (int k = restricted ? top - 1 : top; k >= 1; k--) step(tm, mg, STEP_RPRJ3, k, 0);
-    step(tm, mg, STEP_PSINV, 0, 1); /* coarsest: u = S r */
-    for (int k = 1; k <= top; k++) {
+    int kc = mg->kc; /* levels 0 .. kc on one thread (0: the coarsest alone, by the team) */
+    for (int k = restricted ? top - 1 : top; k > kc; k--) step(tm, mg, STEP_RPRJ3, k, 0);
+    if (kc > 0) step(tm, mg, STEP_COARSE, kc, 0);
+    else step(tm, mg, STEP_PSINV, 0, 1); /* coarsest: u = S r */
+    for (int k = kc + 1; k <= top; k++) {
         step(tm, mg, STEP_FUSED_PIPE, k, ahead);
         step(tm, mg, STEP_FUSED_RESID1, k, ahead);
         step(tm, mg, STEP_FUSED_PSINV, k, ahead);
         if (k < top) continue;
         step(tm, mg, STEP_FUSED_RESID3, k, ahead);
-        if (ahead) step(tm, mg, STEP_FUSED_RPRJ3, k, ahead);
+        step(tm, mg, STEP_FUSED_RPRJ3, k, ahead);
     }
 }
 
@@ -612,21 +749,38 @@ typedef struct cycle_arg {
     pel_mg *mg;
     long cycles;
     int resid_first;
+    int restricted; /* the first cycle's restriction of the finest r is done */
 } cycle_arg;
 
 static void body_cycles(peli_team *tm, void *arg)
 {
     const cycle_arg *a = arg;
     pel_mg *mg = a->mg;
-    if (a->resid_first) step(tm, mg, STEP_RESID, mg->nl - 1, a->cycles == 0);
-    for (long it = 0; it < a->cycles; it++) cycle(tm, mg, it > 0, it + 1 < a->cycles);
+    int rest = a->resid_first && mg->nl > 1;
+    if (a->resid_first) step(tm, mg, STEP_RESID, mg->nl - 1, (a->cycles == 0) | (rest ? 2 : 0));
+    if (rest) step(tm, mg, STEP_RESID_RPRJ3, mg->nl - 1, 0);
+    for (long it = 0; it < a->cycles; it++)
+        cycle(tm, mg, it > 0 || a->restricted, it + 1 < a->cycles);
 }
 
-/* A batch of cycles over the finest level's planes (see the top of the file). */
+/* A batch of cycles over the finest level's planes (see the top of the file).
+ * The finest r is restricted in the pass that computes it, for the next
+ * cycle or call (mg->restricted): a residual computed first (resid_first,
+ * when the call starts with no current r nor its restriction) in its own
+ * pass, which also writes r; each cycle's last one in the fused pipeline,
+ * which keeps the inside of r in the ring (see Ring), so after cycles the
+ * finest r is not current (r_valid = 0: what reads it computes it again,
+ * the same bits) but its norms and its restriction are. */
 static void run_cycles(pel_mg *mg, long cycles, int resid_first)
 {
-    cycle_arg a = {mg, cycles, resid_first};
+    int multi = mg->nl > 1;
+    cycle_arg a = {mg, cycles, resid_first, resid_first ? multi : mg->restricted};
     peli_run(mg->ctx, mg->lev[mg->nl - 1].n3, mg->maxt, body_cycles, &a);
+    if (cycles > 0 || resid_first) {
+        mg->restricted = multi;
+        mg->r_valid = cycles == 0 || !multi; /* one level: the residual pass writes r whole */
+        mg->norms_valid = 1;                 /* the last residual pass took them */
+    }
 }
 
 pel_status pel_mg_residual(pel_mg *mg)
@@ -634,7 +788,6 @@ pel_status pel_mg_residual(pel_mg *mg)
     if (!mg) return PEL_EINVAL;
     unpack(mg);
     run_cycles(mg, 0, 1);
-    mg->r_valid = mg->norms_valid = 1; /* the last residual pass took the norms */
     return PEL_OK;
 }
 
@@ -644,9 +797,7 @@ pel_status pel_mg_vcycle(pel_mg *mg, long cycles)
     PEL_REQUIRE(mg->ctx, cycles >= 0, "mg: cycles = %ld: must be non-negative", cycles);
     unpack(mg);
     peli_region_enter(mg->ctx, "mg.vcycle");
-    run_cycles(mg, cycles, !mg->r_valid);
-    if (cycles > 0 || !mg->r_valid) mg->norms_valid = 1; /* the last residual pass took them */
-    mg->r_valid = 1;
+    run_cycles(mg, cycles, !mg->r_valid && !mg->restricted);
     peli_region_exit(mg->ctx, "mg.vcycle");
     return PEL_OK;
 }
@@ -666,14 +817,14 @@ static void job_norms(pel_mg *mg, int t, int nt, void *arg)
 {
     (void)arg;
     const peli_mg_level *l = &mg->lev[mg->nl - 1];
-    OWN_PLANES(l, t, nt, i3) mg->ops->norms(l, l->r, i3, &mg->psum[i3], &mg->pmax[i3]);
+    OWN_PLANES(l, t, nt, i3) plane_norms(mg, at(l, l->r, (long)i3), i3);
 }
 
 pel_status pel_mg_norms(pel_mg *mg, double *l2, double *linf)
 {
     if (!mg) return PEL_EINVAL;
     unpack(mg);
-    if (!mg->r_valid) pel_mg_residual(mg);
+    if (!mg->norms_valid && !mg->r_valid) pel_mg_residual(mg); /* takes the norms */
     if (!mg->norms_valid) launch(mg, job_norms, NULL);
     mg->norms_valid = 1;
     const peli_mg_level *l = &mg->lev[mg->nl - 1];
