@@ -106,10 +106,13 @@ typedef struct oc_stage {
     peli_ocean_ring *rg;
 } oc_stage;
 
-/* columns a stage row runs as one chunk (step_rows.h: stage_row): its
- * loops' rows of this many doubles stay in L1 from one loop to the next */
+/* columns a stage row runs as one chunk (step_rows.h: stage_row).  Measured
+ * (1 thread, AVX-512, 1024^2 and 2048^2): chunks of 128 and 256 columns
+ * were 20% and 10% slower than whole rows (each chunk restarts a dozen
+ * loops), 512 to 2048 the same as whole rows; so rows up to 2048 columns
+ * run whole, and the tests run 8-column chunks to check the bits. */
 #ifndef OC_COLS
-#define OC_COLS 256
+#define OC_COLS 2048
 #endif
 
 /* The rows the four field loops of a stage row read and write, at the

@@ -166,12 +166,13 @@ static inline double NAME(step01)(double x) { return 0.5 + copysign(0.5, x); }
 static inline double NAME(limited)(double up, double dn, double uu, double ok)
 {
     double d0 = up - uu, d1 = dn - up, p = d0 * d1;
-    /* the limiter acts when ok and p > 0: then the face value is up plus
-     * the quotient p/(d0 + d1); else up + 0 p (a zero with p's sign, as
-     * version 1's branch-free (q p)/(q (d0 + d1) + (1 - q)) with q = 0
-     * gave).  Both are computed and one is picked, so the loops vectorise. */
-    double r = p / (d0 + d1), z = 0.0 * p;
-    return up + ((ok != 0.0) & (p > 0.0) ? r : z);
+    /* branch-free: q = 1.0 when the limiter acts (ok, and p > 0, i.e.
+     * p - (the least subnormal) >= +0 exactly), else 0.0; then the
+     * quotient is p/(d0 + d1) exactly, or 0/1.  (Picking p/(d0 + d1) or
+     * 0 p by a comparison gives the same values, but gcc vectorises it
+     * only for AVX-512: "control flow in loop" for SSE2 and AVX2.) */
+    double q = ok * NAME(step01)(p - DBL_TRUE_MIN);
+    return up + (q * p) / (q * (d0 + d1) + (1.0 - q));
 }
 
 /* tracer fluxes U T_face at u faces [0, nx] of one row; mu its u-face mask */
@@ -184,9 +185,7 @@ static void NAME(row_F)(const double *restrict U, const double *restrict T, cons
          * The blends pick one operand exactly (1 a + 0 b = a). */
         double Uf = U[i], e = NAME(step01)(Uf), w = 1.0 - e;
         double up = e * T[i - 1] + w * T[i], dn = e * T[i] + w * T[i - 1];
-        /* the masks are 0.0 or 1.0: picking one is the blend's value */
-        double uu = e * T[i - 2] + w * T[i + 1], ml = mu[i - 1], mr = mu[i + 1];
-        double ok = e != 0.0 ? ml : mr;
+        double uu = e * T[i - 2] + w * T[i + 1], ok = e * mu[i - 1] + w * mu[i + 1];
         F[i] = Uf * NAME(limited)(up, dn, uu, ok);
     }
 }
@@ -202,8 +201,7 @@ static void NAME(row_G)(const double *restrict V, const double *restrict Tm2, co
     for (ptrdiff_t i = a; i < b; i++) {
         double Vf = V[i], n = NAME(step01)(Vf), s = 1.0 - n;
         double up = n * Tm1[i] + s * T0[i], dn = n * T0[i] + s * Tm1[i];
-        double uu = n * Tm2[i] + s * Tp1[i], ms = mvm[i], mn = mvp[i];
-        double ok = n != 0.0 ? ms : mn;
+        double uu = n * Tm2[i] + s * Tp1[i], ok = n * mvm[i] + s * mvp[i];
         G[i] = Vf * NAME(limited)(up, dn, uu, ok);
     }
 }
