@@ -230,7 +230,7 @@ static void apply_forcing(pel_ocean *o, int which)
                 o->fq[k] = o->wet[k] ? src[j * nx + i] * s : 0.0;
             }
     }
-    memset(o->s1[0] - OC_AT(o, OC_HALO, OC_HALO), 0, o->ld * o->rows * sizeof(double));
+    memset(o->s1[0] - o->org, 0, o->ld * o->rows * sizeof(double));
 }
 
 /* sum over wet cells of fq (ordered, reproducible) times dA */
@@ -419,7 +419,8 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
     o->p = *p;
     o->p.mask = NULL;
     o->nx = p->nx, o->ny = p->ny;
-    o->ld = p->nx + 2 * OC_HALO, o->rows = p->ny + 2 * OC_HALO;
+    o->ld = (p->nx + OC_PAD + OC_HALO + 7) / 8 * 8, o->rows = p->ny + 2 * OC_HALO;
+    o->org = OC_AT(o, OC_PAD, OC_HALO);
     o->cells = p->nx * p->ny;
     o->lin = p->equations == PEL_OCEAN_LINEAR;
     o->per_x = p->bc_x == PEL_OCEAN_PERIODIC, o->per_y = p->bc_y == PEL_OCEAN_PERIODIC;
@@ -427,20 +428,21 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
     if (o->max_threads < 1) o->max_threads = 1;
     o->isa = pel_cpu_isa();
     const size_t per = o->ld * o->rows;
-    const ptrdiff_t org = OC_AT(o, OC_HALO, OC_HALO);
+    const ptrdiff_t org = o->org;
     double *st3 = grab_fields(o, 3 * OC_NSTATE);
-    double *forc = grab_fields(o, 6);
+    double *forc = grab_fields(o, 8);
     unsigned char *masks = grab(o, 3 * per);
     double *compact = grab(o, 8 * o->cells * sizeof(double));
     double *fc = grab(o, o->rows * sizeof(double));
-    /* per thread: 3 stages' rings of T 8 rows, q B U V G 2 each, F 1; the
-     * stage 1 and 2 outputs, 8 rows of each field; then one row of zeros */
-    const size_t nring = 3 * 19 + 2 * OC_NSTATE * 8, ringlen = nring * o->ld;
+    /* per thread: 3 stages' rings (T 8 rows, q B U V G hy P 2 each, F hx R
+     * 1); the stage 1 and 2 outputs, 8 rows of each field; then one row of
+     * zeros */
+    const size_t nring = 3 * OC_RING_ROWS + 2 * OC_NSTATE * 8, ringlen = nring * o->ld;
     o->ring = calloc(3 * (size_t)o->max_threads, sizeof *o->ring);
     o->sring = calloc(2 * OC_NSTATE * (size_t)o->max_threads, sizeof *o->sring);
     double *ringbuf = o->ring && o->sring ? grab(o, ((size_t)o->max_threads * ringlen + o->ld) * sizeof(double)) : NULL;
     if (!st3 || !forc || !masks || !compact || !fc || !ringbuf) {
-        double gib = (18.0 * (double)per * 8 + 8.0 * (double)o->cells * 8) / (1 << 30);
+        double gib = (20.0 * (double)per * 8 + 8.0 * (double)o->cells * 8) / (1 << 30);
         pel_ocean_destroy(o);
         return pel_error(ctx, PEL_ENOMEM, "ocean: no memory for %zu x %zu cells (%.3g GiB)", p->nx, p->ny, gib);
     }
@@ -450,15 +452,16 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
         o->s2[f] = st3 + (size_t)(2 * OC_NSTATE + f) * per + org;
     }
     o->fu = forc + org, o->fv = forc + per + org, o->fq = forc + 2 * per + org;
-    o->wetd = forc + 3 * per + org, o->mud = forc + 4 * per + org, o->mvd = forc + 5 * per + org;
+    o->dtw = forc + 3 * per + org, o->mud = forc + 4 * per + org, o->mvd = forc + 5 * per + org;
+    o->dtmu = forc + 6 * per + org, o->dtmv = forc + 7 * per + org;
     o->wet = masks + org, o->mu = masks + per + org, o->mv = masks + 2 * per + org;
     for (int k = 0; k < 7; k++) o->out[k] = compact + (size_t)k * o->cells;
     o->hT = compact + 7 * o->cells;
     o->fc = fc + OC_HALO;
     for (int t = 0; t < o->max_threads; t++) {
-        double *rt = ringbuf + (size_t)t * ringlen + OC_HALO;
+        double *rt = ringbuf + (size_t)t * ringlen + OC_PAD;
         for (int k = 0; k < 3; k++) {
-            double *r = rt + (size_t)(19 * k) * o->ld;
+            double *r = rt + (size_t)(OC_RING_ROWS * k) * o->ld;
             peli_ocean_ring *g = &o->ring[3 * t + k];
             for (int m = 0; m < 8; m++) g->T[m] = r + (size_t)m * o->ld;
             for (int m = 0; m < 2; m++) {
@@ -469,11 +472,17 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
                 g->G[m] = r + (size_t)(16 + m) * o->ld;
             }
             g->F[0] = r + (size_t)18 * o->ld;
+            g->hx[0] = r + (size_t)19 * o->ld;
+            for (int m = 0; m < 2; m++) {
+                g->hy[m] = r + (size_t)(20 + m) * o->ld;
+                g->P[m] = r + (size_t)(22 + m) * o->ld;
+            }
+            g->R[0] = r + (size_t)24 * o->ld;
         }
         for (int f = 0; f < 2 * OC_NSTATE; f++)
-            o->sring[2 * OC_NSTATE * t + f] = rt + (size_t)(3 * 19 + 8 * f) * o->ld;
+            o->sring[2 * OC_NSTATE * t + f] = rt + (size_t)(3 * OC_RING_ROWS + 8 * f) * o->ld;
     }
-    o->zero = ringbuf + (size_t)o->max_threads * ringlen + OC_HALO;
+    o->zero = ringbuf + (size_t)o->max_threads * ringlen + OC_PAD;
 
     /* masks: wet from the caller (or all ocean), faces open between two wet cells */
     for (size_t j = 0; j < p->ny; j++)
@@ -487,9 +496,11 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
             if (j > -OC_HALO) o->mv[k] = o->wet[k] & o->wet[k - ld];
         }
     for (size_t k = 0; k < per; k++) {
-        o->wetd[k - (size_t)org] = o->wet[k - (size_t)org];
+        o->dtw[k - (size_t)org] = p->dt * o->wet[k - (size_t)org];
         o->mud[k - (size_t)org] = o->mu[k - (size_t)org];
         o->mvd[k - (size_t)org] = o->mv[k - (size_t)org];
+        o->dtmu[k - (size_t)org] = p->dt * o->mu[k - (size_t)org];
+        o->dtmv[k - (size_t)org] = p->dt * o->mv[k - (size_t)org];
     }
     for (ptrdiff_t j = -OC_HALO; j < (ptrdiff_t)p->ny + OC_HALO; j++)
         o->fc[j] = p->f0 + p->beta * ((double)j * p->dy);

@@ -11,10 +11,16 @@
 #include "internal/core.h"
 #include "internal/team.h"
 
-/* Every field has a halo of OC_HALO cells on each side: row pitch ld =
- * nx + 2 OC_HALO, ny + 2 OC_HALO rows; OC_AT(o, i, j) is the offset of cell
- * (i, j) from a field's origin pointer (i, j may be -OC_HALO .. n-1+OC_HALO). */
+/* Every field has a halo of OC_HALO cells on each side: ny + 2 OC_HALO
+ * rows; OC_AT(o, i, j) is the offset of cell (i, j) from a field's origin
+ * pointer (i, j may be -OC_HALO .. n-1+OC_HALO).  A stored row starts
+ * OC_PAD doubles before its column 0 and its pitch ld (at least
+ * nx + OC_PAD + OC_HALO) is a multiple of 8, so every row's column 0, in
+ * the fields and in the rings, sits on a 64-byte boundary: the stage loops'
+ * loads and stores at i then never split a cache line (an AVX-512 access
+ * at column 0 of the earlier nx + 4 pitch split one every time). */
 #define OC_HALO 2
+#define OC_PAD 8
 #define OC_AT(o, i, j) ((ptrdiff_t)(j) * (ptrdiff_t)(o)->ld + (ptrdiff_t)(i))
 
 enum { OC_ETA = 0, OC_U, OC_V, OC_C, OC_NSTATE }; /* C = h T */
@@ -25,19 +31,29 @@ enum { OC_ETA = 0, OC_U, OC_V, OC_C, OC_NSTATE }; /* C = h T */
  * row, read by the rows around it. */
 typedef struct peli_ocean_ring {
     double *T[8], *q[2], *B[2], *U[2], *V[2], *G[2], *F[1];
+    /* shared by the loops of one row or two: the depths hx = H + (mean eta
+     * at the u face) of row j and hy (v faces) of rows j, j+1; the
+     * Coriolis products P = q (mean V over the corner's two v faces) at
+     * corner rows j, j+1 and R = q (mean U over its two u faces) at corner
+     * row j (the rotational terms of u and v are means of two of them) */
+    double *hx[1], *hy[2], *P[2], *R[1];
 } peli_ocean_ring;
+#define OC_RING_ROWS 25 /* rows of one peli_ocean_ring */
 
 struct pel_ocean {
     pel_context *ctx;
     pel_ocean_params p;
     size_t nx, ny, ld, rows, cells;
+    ptrdiff_t org;                /* a field's origin from the start of its storage */
     int lin, per_x, per_y;
     /* the state, the next state (a step writes s1, then the two swap) and
      * a scratch set, each OC_NSTATE fields; the pointers are the fields'
      * origins (cell (0, 0)) */
     double *x[OC_NSTATE], *s1[OC_NSTATE], *s2[OC_NSTATE];
     unsigned char *wet, *mu, *mv; /* cell, u-face and v-face masks (origins) */
-    double *wetd, *mud, *mvd;     /* the same as 0.0 / 1.0, for the vectorised stage loops */
+    double *mud, *mvd;            /* the face masks as 0.0 / 1.0, for the vectorised stage loops */
+    double *dtw, *dtmu, *dtmv;    /* dt times the cell and face masks: dt (m L) = (dt m) L
+                                   * exactly for m = 0 or 1 */
     double *fu, *fv, *fq;         /* forcing: mu tau_x/rho0 at u faces, mv tau_y/rho0 at
                                    * v faces, wet F/(rho0 cp) at centres (origins) */
     double *fc;                   /* f at corner rows j = -OC_HALO .. ny+OC_HALO-1 (origin) */

@@ -106,6 +106,30 @@ typedef struct oc_stage {
     peli_ocean_ring *rg;
 } oc_stage;
 
+/* columns a stage row runs as one chunk (step_rows.h: stage_row).  Measured
+ * (1 thread, AVX-512, 1024^2 and 2048^2): chunks of 128 and 256 columns
+ * were 20% and 10% slower than whole rows (each chunk restarts a dozen
+ * loops), 512 to 2048 the same as whole rows; so rows up to 2048 columns
+ * run whole, and the tests run 8-column chunks to check the bits. */
+#ifndef OC_COLS
+#define OC_COLS 2048
+#endif
+
+/* The rows the four field loops of a stage row read and write, at the
+ * row's column 0 (step_rows.h: stage_fields): the input s (E, u, v, C and
+ * the u, v rows below and above), dt times the masks, the masks, the
+ * forcing, the depths hx, hy, the Coriolis products P of corner rows j and
+ * j+1 (P1 written there) and R, q of corner row j+1, B of rows j and j-1,
+ * the mass and tracer fluxes, the base state (NULL in stage 1) and the
+ * output rows. */
+typedef struct oc_rows {
+    const double *E, *u, *um, *up, *v, *vm, *vp, *C;
+    const double *dtw, *dtmu, *dtmv, *mu, *mv, *fu, *fv, *fq;
+    const double *hx, *hy, *P0, *q1, *R, *B0, *Bm, *U0, *V0, *V1, *F, *G0, *G1;
+    const double *be, *bu, *bv, *bc;
+    double *P1, *oe, *ou, *ov, *oc;
+} oc_rows;
+
 /* slot of row r (r >= -64) in a ring of n rows, n a power of 2 */
 #define OC_SLOT(r, n) (((r) + 64) & ((n) - 1))
 
