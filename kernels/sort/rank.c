@@ -92,11 +92,17 @@ void pel_sort_destroy(pel_sort *s)
         if (s->bsize) pel_free(s->bsize[t]);
         if (s->pos) pel_free(s->pos[t]);
         if (s->vgroup) pel_free(s->vgroup[t]);
+        if (s->c8) pel_free(s->c8[t]);
+        if (s->ovfpage) pel_free(s->ovfpage[t]);
+        if (s->ovf) peli_pages_free(s->ovf[t], (size_t)s->max_key * sizeof(int));
     }
     free(s->hist);
     free(s->bsize);
     free(s->pos);
     free(s->vgroup);
+    free(s->c8);
+    free(s->ovfpage);
+    free(s->ovf);
     pel_free(s->less);
     pel_free(s->count);
     pel_free(s->part);
@@ -201,6 +207,14 @@ pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort 
         s->bstart = pel_malloc(((size_t)s->nb + 1) * sizeof(int));
         s->bbuf = peli_pages(p->n * sizeof(int));
         ok = s->bsize && s->pos && s->bstart && s->bbuf;
+        s->novf = (int)((mk + ((size_t)1 << PELI_SORT_OVF_LOG2) - 1) >> PELI_SORT_OVF_LOG2);
+        if (ok) {
+            s->c8 = per_thread(ctx, (mk + 3) / 4, s->nslots);
+            s->ovfpage = per_thread(ctx, (size_t)s->novf, s->nslots);
+            s->ovf = calloc((size_t)s->nslots, sizeof *s->ovf);
+            ok = s->c8 && s->ovfpage && s->ovf;
+            for (int t = 0; ok && t < s->nslots; t++) ok = (s->ovf[t] = peli_pages(mk * sizeof(int))) != NULL;
+        }
         /* placed by the team's split; the table-only runs (16-bit values)
          * use the first half, the rest is faulted in if ranks are asked */
         if (ok) touch_zero(ctx, s->bbuf, s->shift <= 16 ? (p->n + 1) / 2 : p->n);
@@ -375,6 +389,94 @@ static void rank_direct(peli_team *tm, void *arg)
     peli_phase_last(tm, direct_finish, arg);
 }
 
+/* ---- BUCKETS plans, the table alone: direct 8-bit counts ------------------------------ */
+
+/* Phase 1: call t counts its static share of the keys into its own 8-bit
+ * counters, each key's counter prefetched PELI_SORT_PREFETCH keys ahead (the
+ * counters, max_key bytes, 2 MiB at NPB IS class B, are mostly outside L2:
+ * without it each increment waits for its line).  A counter that wraps to 0
+ * adds 256 to its value's overflow count (NPB's keys never get there: at
+ * most about 80 keys share a value at class B).  First it clears the
+ * overflow counts its last call left (the pages it marked). */
+static void byte_count(int t, int nt, void *arg)
+{
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    const int *keys = j->keys;
+    const unsigned mk = (unsigned)s->max_key;
+    int *ovf = s->ovf[t], *page = s->ovfpage[t];
+    for (int g = 0; g < s->novf; g++)
+        if (page[g]) {
+            size_t v0 = (size_t)g << PELI_SORT_OVF_LOG2, v1 = v0 + ((size_t)1 << PELI_SORT_OVF_LOG2);
+            if (v1 > mk) v1 = mk;
+            memset(ovf + v0, 0, (v1 - v0) * sizeof *ovf);
+            page[g] = 0;
+        }
+    uint8_t *c = (uint8_t *)(void *)s->c8[t];
+    memset(c, 0, mk);
+    size_t b, e;
+    pel_static_range(s->n, t, nt, &b, &e);
+    int bad = -1;
+    size_t i = b;
+    for (; i + PELI_SORT_PREFETCH < e; i++) {
+        unsigned ahead = (unsigned)keys[i + PELI_SORT_PREFETCH];
+        __builtin_prefetch(c + (ahead < mk ? ahead : 0), 1);
+        unsigned k = (unsigned)keys[i];
+        if (k >= mk) break; /* found below */
+        if (__builtin_expect(++c[k] == 0, 0)) {
+            ovf[k] += 256;
+            page[k >> PELI_SORT_OVF_LOG2] = 1;
+        }
+    }
+    for (; i < e; i++) {
+        unsigned k = (unsigned)keys[i];
+        if (k >= mk) {
+            bad = (int)i;
+            break;
+        }
+        if (++c[k] == 0) {
+            ovf[k] += 256;
+            page[k >> PELI_SORT_OVF_LOG2] = 1;
+        }
+    }
+    s->part[t * PELI_SORT_PAD] = bad;
+}
+
+/* Phase 2: call t adds the counters (and the overflow counts of marked
+ * pages) over its slice [vb, ve) of key values into less[v + 1],
+ * prefix-sums the slice, and leaves its total in its part (then
+ * direct_offset, as DIRECT). */
+static void byte_prefix(int t, int nt, void *arg)
+{
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    int *less = s->less;
+    size_t vb, ve;
+    pel_static_range((size_t)s->max_key, t, nt, &vb, &ve);
+    int *c = less + 1; /* c[v] = less[v + 1] = #keys <= v */
+    if (vb < ve) {
+        const uint8_t *c0 = (const uint8_t *)(const void *)s->c8[0];
+        for (size_t v = vb; v < ve; v++) c[v] = c0[v];
+        for (int u = 1; u < nt; u++) {
+            const uint8_t *cu = (const uint8_t *)(const void *)s->c8[u];
+            for (size_t v = vb; v < ve; v++) c[v] += cu[v];
+        }
+        for (int u = 0; u < nt; u++) {
+            const int *page = s->ovfpage[u], *ovf = s->ovf[u];
+            for (size_t g = vb >> PELI_SORT_OVF_LOG2; g <= (ve - 1) >> PELI_SORT_OVF_LOG2; g++)
+                if (page[g]) {
+                    size_t v0 = g << PELI_SORT_OVF_LOG2, v1 = v0 + ((size_t)1 << PELI_SORT_OVF_LOG2);
+                    if (v0 < vb) v0 = vb;
+                    if (v1 > ve) v1 = ve;
+                    for (size_t v = v0; v < v1; v++) c[v] += ovf[v];
+                }
+        }
+        for (size_t v = vb + 1; v < ve; v++) c[v] += c[v - 1];
+    }
+    s->part[t * PELI_SORT_PAD + 1] = vb < ve ? c[ve - 1] : 0;
+    if (t == 0) less[0] = 0;
+}
+
 /* ---- BUCKETS ------------------------------------------------------------------------- */
 
 /* The first bucket of thread t: the first whose start is at or after t's
@@ -531,6 +633,18 @@ static void buckets_sorted(int t, int nt, void *arg)
 static void rank_buckets(peli_team *tm, void *arg)
 {
     const rank_job *j = arg;
+    if (!j->rank) { /* the table alone (and sorted keys from it): direct 8-bit counts */
+        peli_phase(tm, byte_count, arg);
+        if (!all_good(j->s->part, tm->nt)) return;
+        peli_phase(tm, byte_prefix, arg);
+        if (!j->sorted) {
+            peli_phase_last(tm, direct_offset, arg);
+            return;
+        }
+        peli_phase(tm, direct_offset, arg);
+        peli_phase_last(tm, buckets_sorted, arg);
+        return;
+    }
     peli_phase(tm, buckets_count, arg);
     if (!all_good(j->s->part, tm->nt)) return; /* the same answer on every thread */
     peli_phase(tm, buckets_scatter, arg);
