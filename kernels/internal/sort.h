@@ -57,7 +57,7 @@ struct pel_sort {
     int shift, nb;
     int **bsize;  /* per slot: nb counts, nb write pointers, 3 nb counters of the count pass */
     int *bstart;  /* nb + 1: first position of each bucket */
-    int *bbuf;    /* n: keys (or their indices) grouped by bucket */
+    int *bbuf;    /* n: key indices grouped by bucket (ranks; fresh pages) */
     int **pos;    /* per slot: 2^shift position counters (ranks) */
     /* BUCKETS, the table alone: per slot max_key 8-bit counters (as ints:
      * (max_key + 3) / 4), max_key overflow counts (fresh pages, touched only

@@ -30,9 +30,16 @@
  * section small enough for L1/L2.  It wins when per-thread histograms no
  * longer fit in cache (docs/sort.md has the measurements behind the 2^19
  * limit of AUTO).  Buckets have at least 2^13 values (fewer buckets, fewer
- * write streams); when only the table is wanted and a bucket has at most
- * 2^16 values, the runs hold each key's low 16 bits only (its run says its
- * bucket): half the bytes written and read again.
+ * write streams).  The runs hold key indices: buckets serve ranks.
+ *
+ * BUCKETS plans asked for the table alone (or sorted keys, which come from
+ * the table) count directly instead, as DIRECT but in 8-bit counters:
+ * max_key bytes per thread (2 MiB at NPB IS class B, against 8 MiB of ints)
+ * read once per key, each key's counter prefetched PELI_SORT_PREFETCH keys
+ * ahead; a counter that wraps to 0 adds 256 to its value's overflow count
+ * (fresh pages, touched only then, a flag per page of them), so the counts
+ * stay exact for any keys.  One pass over the keys and no scatter: at NPB IS
+ * class B about 0.6 of the three bucket passes' CPU time (docs/sort.md).
  *
  * Ranks (stable positions): DIRECT turns each h_t into thread t's position
  * table (less[v] plus the counts of threads before t) and thread t walks its
@@ -215,9 +222,8 @@ pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort 
             ok = s->c8 && s->ovfpage && s->ovf;
             for (int t = 0; ok && t < s->nslots; t++) ok = (s->ovf[t] = peli_pages(mk * sizeof(int))) != NULL;
         }
-        /* placed by the team's split; the table-only runs (16-bit values)
-         * use the first half, the rest is faulted in if ranks are asked */
-        if (ok) touch_zero(ctx, s->bbuf, s->shift <= 16 ? (p->n + 1) / 2 : p->n);
+        /* only ranks use the runs: fresh pages, faulted in by the first
+         * call that asks for ranks (a table-only plan never touches them) */
     }
     if (!ok) {
         pel_sort_destroy(s);
@@ -533,9 +539,9 @@ static void buckets_count(int t, int nt, void *arg)
     s->part[t * PELI_SORT_PAD] = bad;
 }
 
-/* Phase 2: call t reserves its positions in bucket-major, thread-minor
- * order (call 0 records where each bucket starts) and copies its keys (or
- * their indices, for ranks) there. */
+/* Phase 2 (ranks): call t reserves its positions in bucket-major,
+ * thread-minor order (call 0 records where each bucket starts) and copies
+ * its keys' indices there. */
 static void buckets_scatter(int t, int nt, void *arg)
 {
     const rank_job *j = arg;
@@ -555,26 +561,7 @@ static void buckets_scatter(int t, int nt, void *arg)
     if (t == 0) bstart[nb] = (int)s->n;
     size_t b, e;
     pel_static_range(s->n, t, nt, &b, &e);
-    if (j->rank)
-        for (size_t i = b; i < e; i++) bbuf[ptr[keys[i] >> shift]++] = (int)i;
-    else if (shift <= 16) { /* a key's run says its bucket: its low bits are enough */
-        uint16_t *low = (uint16_t *)(void *)bbuf;
-        const unsigned mask = (1u << shift) - 1;
-        for (size_t i = b; i < e; i++) {
-            unsigned k = (unsigned)keys[i];
-            int p = ptr[k >> shift]++;
-            low[p] = (uint16_t)(k & mask);
-            /* the run's line after next, for writing: with one write stream
-             * per bucket, more than the hardware prefetcher follows, each
-             * new line would otherwise stall the stores (about 10% less time
-             * at NPB IS class B) */
-            __builtin_prefetch(low + p + 64, 1);
-        }
-    } else
-        for (size_t i = b; i < e; i++) {
-            int k = keys[i];
-            bbuf[ptr[k >> shift]++] = k;
-        }
+    for (size_t i = b; i < e; i++) bbuf[ptr[keys[i] >> shift]++] = (int)i; /* key indices */
 }
 
 /* Phase 3: call t counts its group of buckets into their sections of less,
@@ -589,7 +576,6 @@ static void buckets_tables(int t, int nt, void *arg)
     const size_t n = s->n;
     int *less = s->less;
     const int *bstart = s->bstart, *bbuf = s->bbuf;
-    const uint16_t *low = (const uint16_t *)(const void *)s->bbuf;
     const int j0 = first_bucket(bstart, nb, n, t, nt);
     const int j1 = first_bucket(bstart, nb, n, t + 1, nt);
     int *ps = s->pos[t];
@@ -599,24 +585,17 @@ static void buckets_tables(int t, int nt, void *arg)
         const int p0 = bstart[q], p1 = bstart[q + 1];
         int *c = less + v0 + 1; /* c[r] = less[v0 + r + 1] */
         memset(c, 0, (size_t)w * sizeof *c);
-        if (rank)
-            for (int p = p0; p < p1; p++) c[keys[bbuf[p]] - v0]++;
-        else if (shift <= 16)
-            for (int p = p0; p < p1; p++) c[low[p]]++;
-        else
-            for (int p = p0; p < p1; p++) c[bbuf[p] - v0]++;
+        for (int p = p0; p < p1; p++) c[keys[bbuf[p]] - v0]++;
         int run = p0;
         for (int r = 0; r < w; r++) {
             run += c[r];
             c[r] = run;
         }
-        if (rank) {
-            ps[0] = p0;
-            for (int r = 1; r < w; r++) ps[r] = c[r - 1];
-            for (int p = p0; p < p1; p++) {
-                int i = bbuf[p];
-                rank[i] = ps[keys[i] - v0]++;
-            }
+        ps[0] = p0;
+        for (int r = 1; r < w; r++) ps[r] = c[r - 1];
+        for (int p = p0; p < p1; p++) {
+            int i = bbuf[p];
+            rank[i] = ps[keys[i] - v0]++;
         }
     }
     if (t == 0) less[0] = 0;
