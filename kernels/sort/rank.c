@@ -214,16 +214,17 @@ pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort 
         s->bstart = pel_malloc(((size_t)s->nb + 1) * sizeof(int));
         s->bbuf = peli_pages(p->n * sizeof(int));
         ok = s->bsize && s->pos && s->bstart && s->bbuf;
-        s->novf = (int)((mk + ((size_t)1 << PELI_SORT_OVF_LOG2) - 1) >> PELI_SORT_OVF_LOG2);
-        if (ok) {
-            s->c8 = per_thread(ctx, (mk + 3) / 4, s->nslots);
-            s->ovfpage = per_thread(ctx, (size_t)s->novf, s->nslots);
-            s->ovf = calloc((size_t)s->nslots, sizeof *s->ovf);
-            ok = s->c8 && s->ovfpage && s->ovf;
-            for (int t = 0; ok && t < s->nslots; t++) ok = (s->ovf[t] = peli_pages(mk * sizeof(int))) != NULL;
-        }
         /* only ranks use the runs: fresh pages, faulted in by the first
          * call that asks for ranks (a table-only plan never touches them) */
+    }
+    /* both methods: the table alone is counted in bytes */
+    s->novf = (int)((mk + ((size_t)1 << PELI_SORT_OVF_LOG2) - 1) >> PELI_SORT_OVF_LOG2);
+    if (ok) {
+        s->c8 = per_thread(ctx, (mk + 3) / 4, s->nslots);
+        s->ovfpage = per_thread(ctx, (size_t)s->novf, s->nslots);
+        s->ovf = calloc((size_t)s->nslots, sizeof *s->ovf);
+        ok = s->c8 && s->ovfpage && s->ovf;
+        for (int t = 0; ok && t < s->nslots; t++) ok = (s->ovf[t] = peli_pages(mk * sizeof(int))) != NULL;
     }
     if (!ok) {
         pel_sort_destroy(s);
@@ -612,18 +613,6 @@ static void buckets_sorted(int t, int nt, void *arg)
 static void rank_buckets(peli_team *tm, void *arg)
 {
     const rank_job *j = arg;
-    if (!j->rank) { /* the table alone (and sorted keys from it): direct 8-bit counts */
-        peli_phase(tm, byte_count, arg);
-        if (!all_good(j->s->part, tm->nt)) return;
-        peli_phase(tm, byte_prefix, arg);
-        if (!j->sorted) {
-            peli_phase_last(tm, direct_offset, arg);
-            return;
-        }
-        peli_phase(tm, direct_offset, arg);
-        peli_phase_last(tm, buckets_sorted, arg);
-        return;
-    }
     peli_phase(tm, buckets_count, arg);
     if (!all_good(j->s->part, tm->nt)) return; /* the same answer on every thread */
     peli_phase(tm, buckets_scatter, arg);
@@ -635,13 +624,29 @@ static void rank_buckets(peli_team *tm, void *arg)
     peli_phase_last(tm, buckets_sorted, arg);
 }
 
+/* The table alone (and sorted keys, from it), either method: direct 8-bit
+ * counts. */
+static void rank_bytes(peli_team *tm, void *arg)
+{
+    const rank_job *j = arg;
+    peli_phase(tm, byte_count, arg);
+    if (!all_good(j->s->part, tm->nt)) return; /* the same answer on every thread */
+    peli_phase(tm, byte_prefix, arg);
+    if (!j->sorted) {
+        peli_phase_last(tm, direct_offset, arg);
+        return;
+    }
+    peli_phase(tm, direct_offset, arg);
+    peli_phase_last(tm, buckets_sorted, arg);
+}
+
 pel_status pel_sort_rank(pel_sort *s, const int *keys, int *rank, int *sorted)
 {
     if (!s) return PEL_EINVAL;
     PEL_REQUIRE(s->ctx, keys, "sort: keys is NULL");
     rank_job j = {s, keys, rank, sorted};
-    int nt = peli_run(s->ctx, s->n, s->nslots,
-                      s->method == PEL_SORT_DIRECT ? rank_direct : rank_buckets, &j);
+    peli_body_fn body = !rank ? rank_bytes : s->method == PEL_SORT_DIRECT ? rank_direct : rank_buckets;
+    int nt = peli_run(s->ctx, s->n, s->nslots, body, &j);
     for (int u = 0; u < nt; u++) {
         int i = s->part[u * PELI_SORT_PAD];
         if (i >= 0)
