@@ -403,7 +403,7 @@ static void rank_direct(peli_team *tm, void *arg)
  * counters, max_key bytes, 2 MiB at NPB IS class B, are mostly outside L2:
  * without it each increment waits for its line).  A counter that wraps to 0
  * adds 256 to its value's overflow count (NPB's keys never get there: at
- * most about 80 keys share a value at class B).  First it clears the
+ * most 74 keys share a value at class B).  First it clears the
  * overflow counts its last call left (the pages it marked). */
 static void byte_count(int t, int nt, void *arg)
 {
