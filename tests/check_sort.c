@@ -257,6 +257,57 @@ START_TEST(num_qsort)
 }
 END_TEST
 
+/* Either method counts the table alone directly in 8-bit counters, a
+ * counter that wraps adding 256 to its value's overflow count
+ * (kernels/sort/rank.c).  Here one value holds 2^16 + 3 keys in a row (its
+ * counter wraps 256 times, in one thread's share), another every second key
+ * of the first 210000 (over 2^16, across the shares of three threads), and
+ * the rest are spread: the table must be the direct count (a loop a reader
+ * can check), for both methods at 1 and 3 threads, twice in a row (the second call clears
+ * the first's overflow counts), with and without sorted keys; and a bad key
+ * near the end is found, and named. */
+START_TEST(num_heavy_values)
+{
+    const size_t n = 3 * ((size_t)1 << 16) + 4321;
+    const int max_key = 1 << 20;
+    int *keys = ints(n), *sorted = ints(n), *ref = ints((size_t)max_key + 1);
+    uint64_t x = 987654321;
+    for (size_t i = 0; i < n; i++) {
+        x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+        keys[i] = (int)((x >> 33) % (uint64_t)max_key);
+        if (i >= 1000 && i < 1000 + ((size_t)1 << 16) + 3) keys[i] = 54321;
+        else if (i % 2 == 0 && i < 140000 + 70000) keys[i] = max_key - 1;
+    }
+    memset(ref, 0, ((size_t)max_key + 1) * sizeof *ref);
+    for (size_t i = 0; i < n; i++) ref[keys[i] + 1]++;
+    for (int v = 0; v < max_key; v++) ref[v + 1] += ref[v];
+    ck_assert_int_ge(ref[54322] - ref[54321], (1 << 16) + 3); /* the case is what it says */
+    ck_assert_int_ge(ref[max_key] - ref[max_key - 1], 1 << 16);
+    for (int run = 0; run < 4; run++) {
+        const int nt = 1 + 2 * (run & 1);
+        pel_context *ctx = test_context(nt);
+        pel_sort *s = make_sort(ctx, n, max_key, methods[run >> 1]);
+        for (int pass = 0; pass < 2; pass++) {
+            ck_assert_ok(pel_sort_rank(s, keys, NULL, pass ? sorted : NULL));
+            ck_assert_mem_eq(pel_sort_less(s), ref, ((size_t)max_key + 1) * sizeof *ref);
+        }
+        size_t wrong = 0; /* positions ref[v] .. ref[v + 1] - 1 hold v */
+        for (int v = 0; v < max_key; v++)
+            for (int j = ref[v]; j < ref[v + 1]; j++) wrong += sorted[j] != v;
+        ck_assert_uint_eq(wrong, 0);
+        int saved = keys[n - 7];
+        keys[n - 7] = max_key;
+        char want[80];
+        snprintf(want, sizeof want, "sort: keys[%zu] = %d: must be in [0, %d)", n - 7, max_key, max_key);
+        ck_assert_fails(ctx, pel_sort_rank(s, keys, NULL, NULL), PEL_EINVAL, want);
+        keys[n - 7] = saved;
+        pel_sort_destroy(s);
+        pel_context_destroy(ctx);
+    }
+    pel_free(keys), pel_free(sorted), pel_free(ref);
+}
+END_TEST
+
 /* NPB's serial create_seq, with NPB's randlc interface (pel_randlc), on
  * doubles: x = r + r + r + r, key = (max_key / 4) * x, truncated. */
 START_TEST(num_keys_serial)
@@ -565,6 +616,7 @@ static Suite *sort_suite(void)
     TCase *num = tcase_create("numerics");
     tcase_add_test(num, num_hand);
     tcase_add_test(num, num_qsort);
+    tcase_add_test(num, num_heavy_values);
     tcase_add_test(num, num_keys_serial);
     tcase_add_test(num, num_class_table);
     tcase_add_test(num, num_npb_s);

@@ -25,11 +25,14 @@ extern "C" {
 typedef enum pel_sort_method {
     PEL_SORT_AUTO = 0, /* DIRECT for max_key <= PEL_SORT_DIRECT_MAX_KEY, else BUCKETS */
     PEL_SORT_DIRECT,   /* one full histogram per thread, merged (tables in cache) */
-    PEL_SORT_BUCKETS   /* keys moved to buckets by their high bits, then counted per bucket */
+    PEL_SORT_BUCKETS   /* keys moved to buckets by their high bits, then counted per bucket;
+                        * a call for the table alone (or sorted keys) counts directly
+                        * in 8-bit counters instead (docs/sort.md) */
 } pel_sort_method;
 
-/* Largest key range AUTO counts directly (2 MiB of counts per thread; NPB
- * IS class B's 2^21 ranks faster in buckets: docs/sort.md). */
+/* Largest key range AUTO counts directly (2 MiB of int counts per thread;
+ * above it, BUCKETS: ranks by buckets, the table alone in 8-bit counters,
+ * 2 MiB per thread at NPB IS class B's 2^21: docs/sort.md). */
 #define PEL_SORT_DIRECT_MAX_KEY (1 << 19)
 
 /* A zeroed struct plus n and max_key is a valid parameter set. */

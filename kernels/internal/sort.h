@@ -18,6 +18,12 @@
  * stay in L1 while it is counted), so fewer buckets, fewer write streams in
  * the scatter, where max_key allows it. */
 #define PELI_SORT_BUCKET_VALUES_LOG2 13
+/* BUCKETS plans, the table alone: direct counts in 8-bit counters (rank.c);
+ * a counter that wraps adds 256 to its value's overflow count, and marks its
+ * page of 2^PELI_SORT_OVF_LOG2 values. */
+#define PELI_SORT_OVF_LOG2 12
+/* ... each key's counter prefetched this many keys ahead */
+#define PELI_SORT_PREFETCH 32
 
 /* Large arrays of the family (keys, runs, the verification's work) are on
  * peli_pages: not transparent huge pages, whose faults cost this family's
@@ -51,8 +57,13 @@ struct pel_sort {
     int shift, nb;
     int **bsize;  /* per slot: nb counts, nb write pointers, 3 nb counters of the count pass */
     int *bstart;  /* nb + 1: first position of each bucket */
-    int *bbuf;    /* n: keys (or their indices) grouped by bucket */
+    int *bbuf;    /* n: key indices grouped by bucket (ranks; fresh pages) */
     int **pos;    /* per slot: 2^shift position counters (ranks) */
+    /* BUCKETS, the table alone: per slot max_key 8-bit counters (as ints:
+     * (max_key + 3) / 4), max_key overflow counts (fresh pages, touched only
+     * by an overflow) and one flag per overflow page (novf). */
+    int **c8, **ovf, **ovfpage;
+    int novf;
 };
 
 #endif

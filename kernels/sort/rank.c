@@ -30,9 +30,16 @@
  * section small enough for L1/L2.  It wins when per-thread histograms no
  * longer fit in cache (docs/sort.md has the measurements behind the 2^19
  * limit of AUTO).  Buckets have at least 2^13 values (fewer buckets, fewer
- * write streams); when only the table is wanted and a bucket has at most
- * 2^16 values, the runs hold each key's low 16 bits only (its run says its
- * bucket): half the bytes written and read again.
+ * write streams).  The runs hold key indices: buckets serve ranks.
+ *
+ * BUCKETS plans asked for the table alone (or sorted keys, which come from
+ * the table) count directly instead, as DIRECT but in 8-bit counters:
+ * max_key bytes per thread (2 MiB at NPB IS class B, against 8 MiB of ints)
+ * read once per key, each key's counter prefetched PELI_SORT_PREFETCH keys
+ * ahead; a counter that wraps to 0 adds 256 to its value's overflow count
+ * (fresh pages, touched only then, a flag per page of them), so the counts
+ * stay exact for any keys.  One pass over the keys and no scatter: at NPB IS
+ * class B about 0.6 of the three bucket passes' CPU time (docs/sort.md).
  *
  * Ranks (stable positions): DIRECT turns each h_t into thread t's position
  * table (less[v] plus the counts of threads before t) and thread t walks its
@@ -92,11 +99,17 @@ void pel_sort_destroy(pel_sort *s)
         if (s->bsize) pel_free(s->bsize[t]);
         if (s->pos) pel_free(s->pos[t]);
         if (s->vgroup) pel_free(s->vgroup[t]);
+        if (s->c8) pel_free(s->c8[t]);
+        if (s->ovfpage) pel_free(s->ovfpage[t]);
+        if (s->ovf) peli_pages_free(s->ovf[t], (size_t)s->max_key * sizeof(int));
     }
     free(s->hist);
     free(s->bsize);
     free(s->pos);
     free(s->vgroup);
+    free(s->c8);
+    free(s->ovfpage);
+    free(s->ovf);
     pel_free(s->less);
     pel_free(s->count);
     pel_free(s->part);
@@ -201,9 +214,17 @@ pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort 
         s->bstart = pel_malloc(((size_t)s->nb + 1) * sizeof(int));
         s->bbuf = peli_pages(p->n * sizeof(int));
         ok = s->bsize && s->pos && s->bstart && s->bbuf;
-        /* placed by the team's split; the table-only runs (16-bit values)
-         * use the first half, the rest is faulted in if ranks are asked */
-        if (ok) touch_zero(ctx, s->bbuf, s->shift <= 16 ? (p->n + 1) / 2 : p->n);
+        /* only ranks use the runs: fresh pages, faulted in by the first
+         * call that asks for ranks (a table-only plan never touches them) */
+    }
+    /* both methods: the table alone is counted in bytes */
+    s->novf = (int)((mk + ((size_t)1 << PELI_SORT_OVF_LOG2) - 1) >> PELI_SORT_OVF_LOG2);
+    if (ok) {
+        s->c8 = per_thread(ctx, (mk + 3) / 4, s->nslots);
+        s->ovfpage = per_thread(ctx, (size_t)s->novf, s->nslots);
+        s->ovf = calloc((size_t)s->nslots, sizeof *s->ovf);
+        ok = s->c8 && s->ovfpage && s->ovf;
+        for (int t = 0; ok && t < s->nslots; t++) ok = (s->ovf[t] = peli_pages(mk * sizeof(int))) != NULL;
     }
     if (!ok) {
         pel_sort_destroy(s);
@@ -375,6 +396,94 @@ static void rank_direct(peli_team *tm, void *arg)
     peli_phase_last(tm, direct_finish, arg);
 }
 
+/* ---- BUCKETS plans, the table alone: direct 8-bit counts ------------------------------ */
+
+/* Phase 1: call t counts its static share of the keys into its own 8-bit
+ * counters, each key's counter prefetched PELI_SORT_PREFETCH keys ahead (the
+ * counters, max_key bytes, 2 MiB at NPB IS class B, are mostly outside L2:
+ * without it each increment waits for its line).  A counter that wraps to 0
+ * adds 256 to its value's overflow count (NPB's keys never get there: at
+ * most 74 keys share a value at class B).  First it clears the
+ * overflow counts its last call left (the pages it marked). */
+static void byte_count(int t, int nt, void *arg)
+{
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    const int *keys = j->keys;
+    const unsigned mk = (unsigned)s->max_key;
+    int *ovf = s->ovf[t], *page = s->ovfpage[t];
+    for (int g = 0; g < s->novf; g++)
+        if (page[g]) {
+            size_t v0 = (size_t)g << PELI_SORT_OVF_LOG2, v1 = v0 + ((size_t)1 << PELI_SORT_OVF_LOG2);
+            if (v1 > mk) v1 = mk;
+            memset(ovf + v0, 0, (v1 - v0) * sizeof *ovf);
+            page[g] = 0;
+        }
+    uint8_t *c = (uint8_t *)(void *)s->c8[t];
+    memset(c, 0, mk);
+    size_t b, e;
+    pel_static_range(s->n, t, nt, &b, &e);
+    int bad = -1;
+    size_t i = b;
+    for (; i + PELI_SORT_PREFETCH < e; i++) {
+        unsigned ahead = (unsigned)keys[i + PELI_SORT_PREFETCH];
+        __builtin_prefetch(c + (ahead < mk ? ahead : 0), 1);
+        unsigned k = (unsigned)keys[i];
+        if (k >= mk) break; /* found below */
+        if (__builtin_expect(++c[k] == 0, 0)) {
+            ovf[k] += 256;
+            page[k >> PELI_SORT_OVF_LOG2] = 1;
+        }
+    }
+    for (; i < e; i++) {
+        unsigned k = (unsigned)keys[i];
+        if (k >= mk) {
+            bad = (int)i;
+            break;
+        }
+        if (++c[k] == 0) {
+            ovf[k] += 256;
+            page[k >> PELI_SORT_OVF_LOG2] = 1;
+        }
+    }
+    s->part[t * PELI_SORT_PAD] = bad;
+}
+
+/* Phase 2: call t adds the counters (and the overflow counts of marked
+ * pages) over its slice [vb, ve) of key values into less[v + 1],
+ * prefix-sums the slice, and leaves its total in its part (then
+ * direct_offset, as DIRECT). */
+static void byte_prefix(int t, int nt, void *arg)
+{
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    int *less = s->less;
+    size_t vb, ve;
+    pel_static_range((size_t)s->max_key, t, nt, &vb, &ve);
+    int *c = less + 1; /* c[v] = less[v + 1] = #keys <= v */
+    if (vb < ve) {
+        const uint8_t *c0 = (const uint8_t *)(const void *)s->c8[0];
+        for (size_t v = vb; v < ve; v++) c[v] = c0[v];
+        for (int u = 1; u < nt; u++) {
+            const uint8_t *cu = (const uint8_t *)(const void *)s->c8[u];
+            for (size_t v = vb; v < ve; v++) c[v] += cu[v];
+        }
+        for (int u = 0; u < nt; u++) {
+            const int *page = s->ovfpage[u], *ovf = s->ovf[u];
+            for (size_t g = vb >> PELI_SORT_OVF_LOG2; g <= (ve - 1) >> PELI_SORT_OVF_LOG2; g++)
+                if (page[g]) {
+                    size_t v0 = g << PELI_SORT_OVF_LOG2, v1 = v0 + ((size_t)1 << PELI_SORT_OVF_LOG2);
+                    if (v0 < vb) v0 = vb;
+                    if (v1 > ve) v1 = ve;
+                    for (size_t v = v0; v < v1; v++) c[v] += ovf[v];
+                }
+        }
+        for (size_t v = vb + 1; v < ve; v++) c[v] += c[v - 1];
+    }
+    s->part[t * PELI_SORT_PAD + 1] = vb < ve ? c[ve - 1] : 0;
+    if (t == 0) less[0] = 0;
+}
+
 /* ---- BUCKETS ------------------------------------------------------------------------- */
 
 /* The first bucket of thread t: the first whose start is at or after t's
@@ -431,9 +540,9 @@ static void buckets_count(int t, int nt, void *arg)
     s->part[t * PELI_SORT_PAD] = bad;
 }
 
-/* Phase 2: call t reserves its positions in bucket-major, thread-minor
- * order (call 0 records where each bucket starts) and copies its keys (or
- * their indices, for ranks) there. */
+/* Phase 2 (ranks): call t reserves its positions in bucket-major,
+ * thread-minor order (call 0 records where each bucket starts) and copies
+ * its keys' indices there. */
 static void buckets_scatter(int t, int nt, void *arg)
 {
     const rank_job *j = arg;
@@ -453,26 +562,7 @@ static void buckets_scatter(int t, int nt, void *arg)
     if (t == 0) bstart[nb] = (int)s->n;
     size_t b, e;
     pel_static_range(s->n, t, nt, &b, &e);
-    if (j->rank)
-        for (size_t i = b; i < e; i++) bbuf[ptr[keys[i] >> shift]++] = (int)i;
-    else if (shift <= 16) { /* a key's run says its bucket: its low bits are enough */
-        uint16_t *low = (uint16_t *)(void *)bbuf;
-        const unsigned mask = (1u << shift) - 1;
-        for (size_t i = b; i < e; i++) {
-            unsigned k = (unsigned)keys[i];
-            int p = ptr[k >> shift]++;
-            low[p] = (uint16_t)(k & mask);
-            /* the run's line after next, for writing: with one write stream
-             * per bucket, more than the hardware prefetcher follows, each
-             * new line would otherwise stall the stores (about 10% less time
-             * at NPB IS class B) */
-            __builtin_prefetch(low + p + 64, 1);
-        }
-    } else
-        for (size_t i = b; i < e; i++) {
-            int k = keys[i];
-            bbuf[ptr[k >> shift]++] = k;
-        }
+    for (size_t i = b; i < e; i++) bbuf[ptr[keys[i] >> shift]++] = (int)i; /* key indices */
 }
 
 /* Phase 3: call t counts its group of buckets into their sections of less,
@@ -487,7 +577,6 @@ static void buckets_tables(int t, int nt, void *arg)
     const size_t n = s->n;
     int *less = s->less;
     const int *bstart = s->bstart, *bbuf = s->bbuf;
-    const uint16_t *low = (const uint16_t *)(const void *)s->bbuf;
     const int j0 = first_bucket(bstart, nb, n, t, nt);
     const int j1 = first_bucket(bstart, nb, n, t + 1, nt);
     int *ps = s->pos[t];
@@ -497,24 +586,17 @@ static void buckets_tables(int t, int nt, void *arg)
         const int p0 = bstart[q], p1 = bstart[q + 1];
         int *c = less + v0 + 1; /* c[r] = less[v0 + r + 1] */
         memset(c, 0, (size_t)w * sizeof *c);
-        if (rank)
-            for (int p = p0; p < p1; p++) c[keys[bbuf[p]] - v0]++;
-        else if (shift <= 16)
-            for (int p = p0; p < p1; p++) c[low[p]]++;
-        else
-            for (int p = p0; p < p1; p++) c[bbuf[p] - v0]++;
+        for (int p = p0; p < p1; p++) c[keys[bbuf[p]] - v0]++;
         int run = p0;
         for (int r = 0; r < w; r++) {
             run += c[r];
             c[r] = run;
         }
-        if (rank) {
-            ps[0] = p0;
-            for (int r = 1; r < w; r++) ps[r] = c[r - 1];
-            for (int p = p0; p < p1; p++) {
-                int i = bbuf[p];
-                rank[i] = ps[keys[i] - v0]++;
-            }
+        ps[0] = p0;
+        for (int r = 1; r < w; r++) ps[r] = c[r - 1];
+        for (int p = p0; p < p1; p++) {
+            int i = bbuf[p];
+            rank[i] = ps[keys[i] - v0]++;
         }
     }
     if (t == 0) less[0] = 0;
@@ -542,13 +624,29 @@ static void rank_buckets(peli_team *tm, void *arg)
     peli_phase_last(tm, buckets_sorted, arg);
 }
 
+/* The table alone (and sorted keys, from it), either method: direct 8-bit
+ * counts. */
+static void rank_bytes(peli_team *tm, void *arg)
+{
+    const rank_job *j = arg;
+    peli_phase(tm, byte_count, arg);
+    if (!all_good(j->s->part, tm->nt)) return; /* the same answer on every thread */
+    peli_phase(tm, byte_prefix, arg);
+    if (!j->sorted) {
+        peli_phase_last(tm, direct_offset, arg);
+        return;
+    }
+    peli_phase(tm, direct_offset, arg);
+    peli_phase_last(tm, buckets_sorted, arg);
+}
+
 pel_status pel_sort_rank(pel_sort *s, const int *keys, int *rank, int *sorted)
 {
     if (!s) return PEL_EINVAL;
     PEL_REQUIRE(s->ctx, keys, "sort: keys is NULL");
     rank_job j = {s, keys, rank, sorted};
-    int nt = peli_run(s->ctx, s->n, s->nslots,
-                      s->method == PEL_SORT_DIRECT ? rank_direct : rank_buckets, &j);
+    peli_body_fn body = !rank ? rank_bytes : s->method == PEL_SORT_DIRECT ? rank_direct : rank_buckets;
+    int nt = peli_run(s->ctx, s->n, s->nslots, body, &j);
     for (int u = 0; u < nt; u++) {
         int i = s->part[u * PELI_SORT_PAD];
         if (i >= 0)
