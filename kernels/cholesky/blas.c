@@ -49,16 +49,16 @@ static void trsm_blas(size_t m, size_t nb, const double *l, size_t ldl, double *
     trsm_rec((int)m, (int)nb, l, (int)ldl, b, (int)ldb);
 }
 
-static void syrk_blas(size_t nb, const double *a, size_t lda, double *c, size_t ldc)
+static void syrk_blas(size_t n, size_t k, const double *a, size_t lda, double *c, size_t ldc)
 {
-    cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (int)nb, (int)nb, -1.0, a, (int)lda, 1.0, c, (int)ldc);
+    cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, (int)n, (int)k, -1.0, a, (int)lda, 1.0, c, (int)ldc);
 }
 
-static void gemm_blas(size_t m, size_t nb, const double *a, size_t lda, const double *b, size_t ldb, double *c,
-                      size_t ldc)
+static void gemm_blas(size_t m, size_t n, size_t k, const double *a, size_t lda, const double *b, size_t ldb,
+                      double *c, size_t ldc)
 {
-    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, (int)m, (int)nb, (int)nb, -1.0, a, (int)lda, b,
-                (int)ldb, 1.0, c, (int)ldc);
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, (int)m, (int)n, (int)k, -1.0, a, (int)lda, b, (int)ldb,
+                1.0, c, (int)ldc);
 }
 
 static const peli_chol_blas ops_blas = {potrf_blas, trsm_blas, syrk_blas, gemm_blas};

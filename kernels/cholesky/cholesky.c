@@ -327,11 +327,19 @@ static double *grp_obj(const pel_cholesky *h, size_t i, size_t k)
     return tile(h, s > k + 1 ? s : k + 1, k);
 }
 
+/* Rows of the matrix in tile rows [i0, i1): the last tile is cut to n, so
+ * OpenBLAS spends no flops on the padding. */
+static size_t rows_of(const pel_cholesky *h, size_t i0, size_t i1)
+{
+    size_t e = i1 * h->nb;
+    return (e < h->n ? e : h->n) - i0 * h->nb;
+}
+
 static void blas_potrf(pel_cholesky *h, size_t k, int t)
 {
     if (failed_by(h, k)) return;
     double t0 = omp_get_wtime();
-    potrf_failed(h, k, h->blas->potrf(h->nb, tile(h, k, k), ld_of(h, k)));
+    potrf_failed(h, k, h->blas->potrf(rows_of(h, k, k + 1), tile(h, k, k), ld_of(h, k)));
     h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
 }
 
@@ -341,7 +349,7 @@ static void blas_trsm(pel_cholesky *h, size_t k, size_t i0, size_t i1, int t)
     if (failed_by(h, k)) return;
     double t0 = omp_get_wtime();
     size_t ld = ld_of(h, k);
-    h->blas->trsm((i1 - i0) * h->nb, h->nb, tile(h, k, k), ld, tile(h, i0, k), ld);
+    h->blas->trsm(rows_of(h, i0, i1), h->nb, tile(h, k, k), ld, tile(h, i0, k), ld); /* k < T - 1: nb columns */
     h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
 }
 
@@ -349,7 +357,7 @@ static void blas_syrk(pel_cholesky *h, size_t k, size_t j, int t)
 {
     if (failed_by(h, k)) return;
     double t0 = omp_get_wtime();
-    h->blas->syrk(h->nb, tile(h, j, k), ld_of(h, k), tile(h, j, j), ld_of(h, j));
+    h->blas->syrk(rows_of(h, j, j + 1), h->nb, tile(h, j, k), ld_of(h, k), tile(h, j, j), ld_of(h, j));
     h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
 }
 
@@ -359,7 +367,8 @@ static void blas_gemm(pel_cholesky *h, size_t k, size_t j, size_t i0, size_t i1,
     if (failed_by(h, k)) return;
     double t0 = omp_get_wtime();
     size_t ld = ld_of(h, k);
-    h->blas->gemm((i1 - i0) * h->nb, h->nb, tile(h, i0, k), ld, tile(h, j, k), ld, tile(h, i0, j), ld_of(h, j));
+    h->blas->gemm(rows_of(h, i0, i1), rows_of(h, j, j + 1), h->nb, tile(h, i0, k), ld, tile(h, j, k), ld,
+                  tile(h, i0, j), ld_of(h, j));
     h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
 }
 
