@@ -31,8 +31,10 @@
  * syrk, trsm and potrf are blocked too; each panel tile is packed once, by
  * its trsm, for all the updates that read it.  Every element is formed by the same
  * fused multiply-adds in the same order on every ISA, so the ISA changes
- * speed only.  PEL_CHOLESKY_KERNELS_BLAS use OpenBLAS (dpotrf, dtrsm, dsyrk,
- * dgemm on each tile) when the library was built with it (configure
+ * speed only.  PEL_CHOLESKY_KERNELS_BLAS use OpenBLAS (dpotrf on the
+ * diagonal tiles; dtrsm, dsyrk and dgemm with one call for a group of a tile
+ * column's tiles, the tile columns then stored as column-major panels) when
+ * the library was built with it (configure
  * --with-openblas); they are called single-threaded inside the tasks (the
  * factorisation sets openblas_set_num_threads(1); OPENBLAS_NUM_THREADS=1 in
  * the environment avoids OpenBLAS starting its own threads at all).  Their
