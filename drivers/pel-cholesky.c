@@ -29,12 +29,18 @@ void openblas_set_num_threads(int num_threads);
 #define PROG "pel-cholesky"
 #define TOL 30.0 /* LAPACK's threshold for its residual ratios */
 #define MAX_FILE_ORDER 20000
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define PEL_CHOLESKY_BLAS_TILE_STR STR(PEL_CHOLESKY_DEFAULT_TILE_BLAS)
 
 static const char usage[] =
     "Usage: pel-cholesky [--n N] [--tile T] [--matrix FILE] [--nrhs R] [--seed S]\n"
-    "                    [--kernels own|blas] [--threads N] [--reps R] [--compare] [--report FILE]\n"
+    "                    [--kernels own|blas] [--group G] [--threads N] [--reps R] [--compare]\n"
+    "                    [--report FILE]\n"
     "Factors a random SPD matrix of order N (default 1000), or the matrix in FILE\n"
-    "(text, one row per line, square and symmetric), in tiles of T (default 288),\n"
+    "(text, one row per line, square and symmetric), in tiles of T (default 288 with\n"
+    "the library's kernels, " PEL_CHOLESKY_BLAS_TILE_STR " with OpenBLAS's; with OpenBLAS's, G tile rows\n"
+    "per trsm and gemm call, default 0: a whole tile column),\n"
     "solves R (default 1) right-hand sides and checks LAPACK's residual tests\n"
     "||L L^T - A||_1 / (n ||A||_1 eps) and ||b - A x||_1 / (||A||_1 ||x||_1 n eps)\n"
     "against 30.  Prints GFLOP/s (n^3/3) against the FMA peak measured in the run,\n"
@@ -45,7 +51,7 @@ static const char usage[] =
     "Task priorities are honoured when OMP_MAX_TASK_PRIORITY is 3 or more.\n";
 
 typedef struct opts {
-    long n, tile, nrhs, seed, threads, reps;
+    long n, tile, nrhs, seed, threads, reps, group; /* tile 0: the kernels' default */
     int compare, blas;
     const char *matrix, *report;
 } opts;
@@ -58,6 +64,7 @@ static int parse(int argc, char **argv, opts *o)
         {"seed", required_argument, NULL, 's'},   {"kernels", required_argument, NULL, 'k'},
         {"threads", required_argument, NULL, 't'}, {"reps", required_argument, NULL, 'R'},
         {"compare", no_argument, NULL, 'c'},      {"report", required_argument, NULL, 'o'},
+        {"group", required_argument, NULL, 'g'},
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     int c, ok = 1;
@@ -70,6 +77,7 @@ static int parse(int argc, char **argv, opts *o)
         case 's': ok = pel_opt_int(PROG, "--seed", optarg, 0, 4294967295L, &o->seed); break;
         case 't': ok = pel_opt_int(PROG, "--threads", optarg, 1, 4096, &o->threads); break;
         case 'R': ok = pel_opt_int(PROG, "--reps", optarg, 1, 100, &o->reps); break;
+        case 'g': ok = pel_opt_int(PROG, "--group", optarg, 0, 100000, &o->group); break;
         case 'm': o->matrix = optarg; break;
         case 'o': o->report = optarg; break;
         case 'c': o->compare = 1; break;
@@ -131,6 +139,7 @@ static int write_report(pel_context *ctx, const char *path, int argc, char **arg
     pel_json_kv_int(w, "seed", o->seed);
     pel_json_kv_int(w, "nrhs", o->nrhs);
     pel_json_kv_string(w, "kernels", pel_cholesky_kernel_name(h));
+    pel_json_kv_int(w, "group", (long long)pel_cholesky_group(h));
     pel_json_kv_int(w, "reps", o->reps);
     pel_json_object_end(w);
     pel_json_key(w, "problems");
@@ -247,8 +256,9 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
     pel_cholesky_params p;
     pel_cholesky_params_default(&p);
     p.n = N;
-    p.tile = (size_t)o->tile;
     p.kernels = o->blas ? PEL_CHOLESKY_KERNELS_BLAS : PEL_CHOLESKY_KERNELS_OWN;
+    p.tile = o->tile ? (size_t)o->tile : pel_cholesky_default_tile(p.kernels);
+    p.group = (size_t)o->group;
     pel_status s = pel_cholesky_create(ctx, &p, &h);
     if (s) {
         fprintf(stderr, PROG ": error: %s\n", pel_context_error(ctx));
@@ -312,9 +322,9 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
     pel_verify_at_most(log, "cholesky.solve_residual", fg.sres, TOL);
     const pel_cholesky_stats *st = &fg.st;
     size_t nb = pel_cholesky_tile(h), T = (N + nb - 1) / nb;
-    printf(PROG ": n = %zu, tile = %zu (%zu x %zu tiles), kernels %s, %d thread%s, %s\n", N, nb, T, T,
-           pel_cholesky_kernel_name(h), st->threads,
-           st->threads == 1 ? "" : "s", o->matrix ? o->matrix : "random SPD matrix");
+    printf(PROG ": n = %zu, tile = %zu (%zu x %zu tiles), kernels %s", N, nb, T, T, pel_cholesky_kernel_name(h));
+    if (o->blas) printf(" (%zu tile rows per call)", pel_cholesky_group(h));
+    printf(", %d thread%s, %s\n", st->threads, st->threads == 1 ? "" : "s", o->matrix ? o->matrix : "random SPD matrix");
     printf("  factorisation: %.4g s, %.2f GFLOP/s (n^3/3; median of %ld), FMA peak %.1f GFLOP/s: %.2f of it\n",
            st->seconds, fg.gflops, o->reps, fg.peak, fg.peak > 0 ? fg.gflops / fg.peak : 0.0);
     if (o->compare)
@@ -347,7 +357,7 @@ out:
 
 int main(int argc, char **argv)
 {
-    opts o = {.n = 1000, .tile = PEL_CHOLESKY_DEFAULT_TILE, .nrhs = 1, .seed = 1, .reps = 1};
+    opts o = {.n = 1000, .nrhs = 1, .seed = 1, .reps = 1};
     int code = parse(argc, argv, &o);
     if (code >= 0) return code;
     if (o.compare && !pel_cholesky_have_blas()) {

@@ -29,16 +29,23 @@ static double *spd(pel_context *ctx, size_t n, uint32_t seed)
     return a;
 }
 
-static pel_cholesky *make(pel_context *ctx, size_t n, size_t tile, pel_cholesky_kernels k)
+/* group: OpenBLAS's tile rows per call (0: a whole column) */
+static pel_cholesky *make_group(pel_context *ctx, size_t n, size_t tile, pel_cholesky_kernels k, size_t group)
 {
     pel_cholesky_params p;
     pel_cholesky_params_default(&p);
     p.n = n;
     p.tile = tile;
     p.kernels = k;
+    p.group = group;
     pel_cholesky *h = NULL;
     ck_assert_ok(pel_cholesky_create(ctx, &p, &h));
     return h;
+}
+
+static pel_cholesky *make(pel_context *ctx, size_t n, size_t tile, pel_cholesky_kernels k)
+{
+    return make_group(ctx, n, tile, k, 0);
 }
 
 /* ---- api ------------------------------------------------------------------- */
@@ -50,6 +57,9 @@ START_TEST(api_create)
     pel_cholesky_params_default(&p);
     ck_assert_uint_eq(p.n, 1000);
     ck_assert_uint_eq(p.tile, PEL_CHOLESKY_DEFAULT_TILE);
+    ck_assert_uint_eq(p.group, 0);
+    ck_assert_uint_eq(pel_cholesky_default_tile(PEL_CHOLESKY_KERNELS_OWN), PEL_CHOLESKY_DEFAULT_TILE);
+    ck_assert_uint_eq(pel_cholesky_default_tile(PEL_CHOLESKY_KERNELS_BLAS), PEL_CHOLESKY_DEFAULT_TILE_BLAS);
     pel_cholesky *h = (pel_cholesky *)&p;
     ck_assert_int_eq(pel_cholesky_create(NULL, &p, &h), PEL_EINVAL);
     ck_assert_fails(ctx, pel_cholesky_create(ctx, &p, NULL), PEL_EINVAL, "result pointer");
@@ -69,9 +79,15 @@ START_TEST(api_create)
     if (!pel_cholesky_have_blas()) {
         ck_assert_fails(ctx, pel_cholesky_create(ctx, &p, &h), PEL_ENOTSUP, "no OpenBLAS");
     } else {
-        ck_assert_ok(pel_cholesky_create(ctx, &p, &h));
+        ck_assert_ok(pel_cholesky_create(ctx, &p, &h)); /* n = 10, tile 4: 3 tile columns */
         ck_assert_str_eq(pel_cholesky_kernel_name(h), "openblas");
+        ck_assert_uint_eq(pel_cholesky_group(h), 3); /* group 0: a whole column */
         pel_cholesky_destroy(h);
+        p.group = 2;
+        ck_assert_ok(pel_cholesky_create(ctx, &p, &h));
+        ck_assert_uint_eq(pel_cholesky_group(h), 2);
+        pel_cholesky_destroy(h);
+        p.group = 0;
     }
     p.kernels = PEL_CHOLESKY_KERNELS_OWN;
     p.n = (size_t)1 << 31; /* 2^31 squared doubles: beyond any machine, refused without wrapping */
@@ -133,6 +149,7 @@ START_TEST(api_calls)
     ck_assert_ok(pel_cholesky_factor(h));
     ck_assert_ok(pel_cholesky_get_factor(h, l2, n));
     ck_assert(memcmp(l, l2, sizeof l) == 0);
+    ck_assert_uint_eq(pel_cholesky_group(h), 1); /* the library's kernels: a call per tile */
     pel_cholesky_destroy(h);
     h = make(ctx, n, 64, PEL_CHOLESKY_KERNELS_OWN); /* a tile beyond the matrix is the matrix */
     ck_assert_uint_eq(pel_cholesky_tile(h), 10);
@@ -143,10 +160,10 @@ END_TEST
 
 /* ---- numerics -------------------------------------------------------------------- */
 
-static double factor_residual(pel_context *ctx, size_t n, size_t tile, pel_cholesky_kernels k)
+static double factor_residual(pel_context *ctx, size_t n, size_t tile, pel_cholesky_kernels k, size_t group)
 {
     double *a = spd(ctx, n, 7u + (uint32_t)n);
-    pel_cholesky *h = make(ctx, n, tile, k);
+    pel_cholesky *h = make_group(ctx, n, tile, k, group);
     ck_assert_ok(pel_cholesky_set_matrix(h, a, n));
     ck_assert_ok(pel_cholesky_factor(h));
     double r = -1.0;
@@ -165,12 +182,15 @@ START_TEST(numerics_residual)
     /* sizes that are, and are not, multiples of the tile; a single tile; 1 x 1 */
     static const size_t cases[][2] = {{1, 1},   {2, 1},   {7, 3},    {33, 32},  {64, 16},
                                       {100, 32}, {130, 48}, {257, 64}, {300, 100}, {200, 200}};
+    /* OpenBLAS's kernels with a whole column per call, and 1 and 2 tile rows per call */
+    static const size_t groups[] = {0, 1, 2};
     for (int bl = 0; bl <= pel_cholesky_have_blas(); bl++)
-        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-            double r = factor_residual(ctx, cases[c][0], cases[c][1], (pel_cholesky_kernels)bl);
-            ck_assert_msg(r >= 0.0 && r < LAPACK_THRESH, "n = %zu, tile = %zu, %s: residual %g >= %g",
-                          cases[c][0], cases[c][1], bl ? "blas" : "own", r, LAPACK_THRESH);
-        }
+        for (size_t g = 0; g < (bl ? 3u : 1u); g++)
+            for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+                double r = factor_residual(ctx, cases[c][0], cases[c][1], (pel_cholesky_kernels)bl, groups[g]);
+                ck_assert_msg(r >= 0.0 && r < LAPACK_THRESH, "n = %zu, tile = %zu, %s, group %zu: residual %g >= %g",
+                              cases[c][0], cases[c][1], bl ? "blas" : "own", groups[g], r, LAPACK_THRESH);
+            }
 }
 END_TEST
 
@@ -306,7 +326,8 @@ END_TEST
 
 typedef struct run_arg {
     pel_cholesky_kernels kernels;
-    int fail; /* a zero pivot at column 200 */
+    int fail;     /* a zero pivot at column 200 */
+    size_t group; /* OpenBLAS's tile rows per call */
 } run_arg;
 
 /* The factor (or the failed state), then the solve of 4 right-hand sides. */
@@ -317,7 +338,7 @@ static void run(pel_context *ctx, void *arg, void *out)
     ck_assert(a);
     ck_assert_ok(pel_cholesky_random_spd(ctx, RN, 11, a, RN));
     if (ra->fail) a[200 + 200 * RN] = 0.0;
-    pel_cholesky *h = make(ctx, RN, RTILE, ra->kernels);
+    pel_cholesky *h = make_group(ctx, RN, RTILE, ra->kernels, ra->group);
     ck_assert_ok(pel_cholesky_set_matrix(h, a, RN));
     pel_status st = pel_cholesky_factor(h);
     ck_assert_int_eq(st, ra->fail ? PEL_ESINGULAR : PEL_OK);
@@ -333,7 +354,7 @@ static void run(pel_context *ctx, void *arg, void *out)
 
 START_TEST(threads_policy)
 {
-    run_arg ra = {PEL_CHOLESKY_KERNELS_OWN, 0};
+    run_arg ra = {PEL_CHOLESKY_KERNELS_OWN, 0, 0};
     test_policy(run, &ra, RBYTES);
 }
 END_TEST
@@ -342,9 +363,13 @@ START_TEST(threads_bitwise)
 {
     for (int bl = 0; bl <= pel_cholesky_have_blas(); bl++)
         for (int fail = 0; fail <= 1; fail++) {
-            run_arg ra = {(pel_cholesky_kernels)bl, fail};
+            run_arg ra = {(pel_cholesky_kernels)bl, fail, 0};
             test_same_bits_1_to_4(run, &ra, RBYTES);
         }
+    if (pel_cholesky_have_blas()) { /* 6 tile rows in groups of 4: groups of 1 to 4 tiles */
+        run_arg ra = {PEL_CHOLESKY_KERNELS_BLAS, 0, 4};
+        test_same_bits_1_to_4(run, &ra, RBYTES);
+    }
 }
 END_TEST
 
@@ -384,7 +409,7 @@ START_TEST(threads_isa_variants)
     static const char *isa[] = {"scalar", "avx2", "avx512"};
     unsigned char *ref = malloc(RBYTES), *got = malloc(RBYTES);
     ck_assert(ref && got);
-    run_arg ra = {PEL_CHOLESKY_KERNELS_OWN, 0};
+    run_arg ra = {PEL_CHOLESKY_KERNELS_OWN, 0, 0};
     for (int i = 0; i < 3; i++) {
         setenv("PEL_ISA", isa[i], 1);
         run(tctx(2), &ra, i ? got : ref);
@@ -418,6 +443,30 @@ START_TEST(threads_stats)
     ck_assert_double_eq(pel_cholesky_busy(h, 2), 0.0);
     ck_assert(pel_region_find(ctx, "cholesky.factor") != NULL);
     pel_cholesky_destroy(h);
+    if (pel_cholesky_have_blas()) {
+        /* a whole column per call: T - 1 = 5 trsm, (T - 1)(T - 2)/2 = 10 gemm
+         * (one per column below the step's and above the last); the same tile flops */
+        h = make(ctx, n, 50, PEL_CHOLESKY_KERNELS_BLAS);
+        ck_assert_ok(pel_cholesky_set_matrix(h, a, n));
+        ck_assert_ok(pel_cholesky_factor(h));
+        ck_assert_ok(pel_cholesky_get_stats(h, &st));
+        ck_assert_int_eq(st.tasks, 6 + 5 + 15 + 10);
+        ck_assert_int_eq(st.trsm, 5);
+        ck_assert_int_eq(st.gemm, 10);
+        ck_assert_double_eq(st.tile_flops, 125000.0 * 72);
+        pel_cholesky_destroy(h);
+        /* groups of 4 tile rows, cut at rows 4: column 0's rows 1-3 and 4-5, column 1's 2-3
+         * and 4-5, column 2's 3 and 4-5, column 3's 4-5, column 4's 5: 2 + 2 + 2 + 1 + 1 trsm;
+         * gemm into column j once per earlier step, that column's groups each:
+         * 1*2 + 2*2 + 3*1 + 4*1 = 13 */
+        h = make_group(ctx, n, 50, PEL_CHOLESKY_KERNELS_BLAS, 4);
+        ck_assert_ok(pel_cholesky_set_matrix(h, a, n));
+        ck_assert_ok(pel_cholesky_factor(h));
+        ck_assert_ok(pel_cholesky_get_stats(h, &st));
+        ck_assert_int_eq(st.trsm, 8);
+        ck_assert_int_eq(st.gemm, 13);
+        pel_cholesky_destroy(h);
+    }
     free(a);
 }
 END_TEST

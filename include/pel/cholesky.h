@@ -31,8 +31,10 @@
  * syrk, trsm and potrf are blocked too; each panel tile is packed once, by
  * its trsm, for all the updates that read it.  Every element is formed by the same
  * fused multiply-adds in the same order on every ISA, so the ISA changes
- * speed only.  PEL_CHOLESKY_KERNELS_BLAS use OpenBLAS (dpotrf, dtrsm, dsyrk,
- * dgemm on each tile) when the library was built with it (configure
+ * speed only.  PEL_CHOLESKY_KERNELS_BLAS use OpenBLAS (dpotrf on the
+ * diagonal tiles; dtrsm, dsyrk and dgemm with one call for a group of a tile
+ * column's tiles, the tile columns then stored as column-major panels) when
+ * the library was built with it (configure
  * --with-openblas); they are called single-threaded inside the tasks (the
  * factorisation sets openblas_set_num_threads(1); OPENBLAS_NUM_THREADS=1 in
  * the environment avoids OpenBLAS starting its own threads at all).  Their
@@ -68,11 +70,23 @@ typedef struct pel_cholesky_params {
     size_t n;    /* order of the matrix, >= 1 */
     size_t tile; /* tile size nb, 1 .. 4096; need not divide n; above n it is n */
     pel_cholesky_kernels kernels;
+    /* OpenBLAS's kernels: tile rows per trsm and gemm call (one call solves
+     * or updates that many tiles of a tile column at once); 0, the default,
+     * or more than the tile columns: all of a column's below the diagonal.
+     * It changes the calls, so it may change the bits (never the thread
+     * count); the library's kernels ignore it. */
+    size_t group;
 } pel_cholesky_params;
 
-/* n = 1000, tile = PEL_CHOLESKY_DEFAULT_TILE, the library's kernels. */
+/* n = 1000, tile = PEL_CHOLESKY_DEFAULT_TILE, the library's kernels, group 0. */
 #define PEL_CHOLESKY_DEFAULT_TILE 288
 void pel_cholesky_params_default(pel_cholesky_params *p);
+
+/* The tile size that was fastest for a kernel set (docs/cholesky.md):
+ * PEL_CHOLESKY_DEFAULT_TILE for the library's kernels,
+ * PEL_CHOLESKY_DEFAULT_TILE_BLAS for OpenBLAS's. */
+#define PEL_CHOLESKY_DEFAULT_TILE_BLAS 288
+size_t pel_cholesky_default_tile(pel_cholesky_kernels k);
 
 /* 1 when the library was built with OpenBLAS (PEL_CHOLESKY_KERNELS_BLAS works). */
 int pel_cholesky_have_blas(void);
@@ -150,6 +164,8 @@ double pel_cholesky_busy(const pel_cholesky *h, int t);
 
 size_t pel_cholesky_order(const pel_cholesky *h);
 size_t pel_cholesky_tile(const pel_cholesky *h);
+/* Tile rows per trsm and gemm call: the group in use with OpenBLAS's kernels, 1 with the library's. */
+size_t pel_cholesky_group(const pel_cholesky *h);
 /* "avx512", "avx2", "scalar" or "openblas": the tile kernels in use. */
 const char *pel_cholesky_kernel_name(const pel_cholesky *h);
 

@@ -18,6 +18,11 @@
  * the next panel (trsm of tile k+1, and every syrk and gemm into tile
  * column k+1), 1 other trsm, 0 the rest.
  *
+ * With OpenBLAS's kernels the storage is by column panels instead (tile
+ * column j one column-major panel of (T - j) nb rows), and one call solves
+ * or updates a group of tiles of a column: see "the graph on OpenBLAS's
+ * kernels" below.
+ *
  * A pivot that is not positive in potrf(k) records step k; every task of a
  * step >= k depends on potrf(k) and so sees the record and does nothing,
  * while the tasks of earlier steps (which do not depend on it) all run: the
@@ -42,7 +47,9 @@ struct pel_cholesky {
     pel_context *ctx;
     size_t n, nb, T;
     pel_cholesky_kernels kernels;
-    const peli_chol_ops *ops;
+    const peli_chol_ops *ops;   /* the library's kernels (NULL with OpenBLAS's) */
+    const peli_chol_blas *blas; /* OpenBLAS's kernels (NULL with the library's) */
+    size_t group;               /* OpenBLAS's kernels: tile rows per trsm and gemm call */
     double *tiles;
     double *packs;    /* the library's kernels: a ring of RING tile columns of packed panels */
     size_t pk_stride; /* doubles per packed tile */
@@ -65,12 +72,27 @@ void pel_cholesky_params_default(pel_cholesky_params *p)
     p->n = 1000;
     p->tile = PEL_CHOLESKY_DEFAULT_TILE;
     p->kernels = PEL_CHOLESKY_KERNELS_OWN;
+    p->group = 0;
 }
 
+size_t pel_cholesky_default_tile(pel_cholesky_kernels k)
+{
+    return k == PEL_CHOLESKY_KERNELS_BLAS ? PEL_CHOLESKY_DEFAULT_TILE_BLAS : PEL_CHOLESKY_DEFAULT_TILE;
+}
+
+/* Tile (i, j), i >= j.  The library's kernels: tile-major, each tile
+ * contiguous with leading dimension nb.  OpenBLAS's: tile column j is one
+ * column-major panel of (T - j) nb rows (leading dimension ld_of(j)), after
+ * the panels of columns 0 .. j-1. */
 static double *tile(const pel_cholesky *h, size_t i, size_t j)
 {
-    return h->tiles + (i * (i + 1) / 2 + j) * h->nb * h->nb;
+    size_t nb = h->nb;
+    if (h->blas) return h->tiles + (j * h->T - j * (j - 1) / 2) * nb * nb + (i - j) * nb;
+    return h->tiles + (i * (i + 1) / 2 + j) * nb * nb;
 }
+
+/* The leading dimension of tile column j. */
+static size_t ld_of(const pel_cholesky *h, size_t j) { return h->blas ? (h->T - j) * h->nb : h->nb; }
 
 void pel_cholesky_destroy(pel_cholesky *h)
 {
@@ -90,7 +112,7 @@ pel_status pel_cholesky_create(pel_context *ctx, const pel_cholesky_params *p, p
     PEL_REQUIRE(ctx, p->tile >= 1 && p->tile <= 4096, "cholesky: tile = %zu: must be in [1, 4096]", p->tile);
     PEL_REQUIRE(ctx, p->kernels == PEL_CHOLESKY_KERNELS_OWN || p->kernels == PEL_CHOLESKY_KERNELS_BLAS,
                 "cholesky: kernels = %d: must be PEL_CHOLESKY_KERNELS_OWN or _BLAS", (int)p->kernels);
-    if (p->kernels == PEL_CHOLESKY_KERNELS_BLAS && !peli_chol_ops_blas())
+    if (p->kernels == PEL_CHOLESKY_KERNELS_BLAS && !peli_chol_blas_ops())
         return pel_error(ctx, PEL_ENOTSUP, "cholesky: kernels = blas: this build has no OpenBLAS (configure --with-openblas)");
     size_t nb = p->tile < p->n ? p->tile : p->n, T = (p->n + nb - 1) / nb; /* no tile beyond the matrix */
     /* T (T + 1) / 2 tiles of nb^2 doubles, without wrapping */
@@ -104,21 +126,27 @@ pel_status pel_cholesky_create(pel_context *ctx, const pel_cholesky_params *p, p
     h->nb = nb;
     h->T = T;
     h->kernels = p->kernels;
-    h->ops = p->kernels == PEL_CHOLESKY_KERNELS_BLAS ? peli_chol_ops_blas() : peli_chol_ops_for(pel_cpu_isa());
+    if (p->kernels == PEL_CHOLESKY_KERNELS_BLAS) {
+        h->blas = peli_chol_blas_ops();
+        h->group = p->group == 0 || p->group > T ? T : p->group;
+    } else {
+        h->ops = peli_chol_ops_for(pel_cpu_isa());
+        h->group = 1;
+    }
     h->fail_col = -1;
     h->fail_step = (int)T;
     int nws = pel_context_threads(ctx), mt = omp_get_max_threads();
     h->nws = nws > mt ? nws : mt;
-    h->ws_stride = (peli_chol_ws_doubles(nb) + 7) / 8 * 8;
+    h->ws_stride = h->ops ? (peli_chol_ws_doubles(nb) + 7) / 8 * 8 : 0;
     h->tiles = pel_malloc((size_t)bytes);
-    h->ws = pel_malloc((size_t)h->nws * h->ws_stride * sizeof(double));
+    h->ws = h->ops ? pel_malloc((size_t)h->nws * h->ws_stride * sizeof(double)) : NULL;
     h->busy = pel_malloc((size_t)h->nws * BUSY_STRIDE * sizeof(double));
-    if (h->ops->pack) {
+    if (h->ops) {
         h->ring = T < RING ? T : RING;
         h->pk_stride = (peli_chol_pack_doubles(nb) + 7) / 8 * 8;
         h->packs = pel_malloc(h->ring * T * h->pk_stride * sizeof(double));
     }
-    if (!h->tiles || !h->ws || !h->busy || (h->ops->pack && !h->packs)) {
+    if (!h->tiles || (h->ops && (!h->ws || !h->packs)) || !h->busy) {
         pel_cholesky_destroy(h);
         return pel_error(ctx, PEL_ENOMEM, "cholesky: out of memory for n = %zu, tile = %zu (%.3g bytes)", p->n, nb, bytes);
     }
@@ -130,7 +158,8 @@ pel_status pel_cholesky_create(pel_context *ctx, const pel_cholesky_params *p, p
 
 size_t pel_cholesky_order(const pel_cholesky *h) { return h ? h->n : 0; }
 size_t pel_cholesky_tile(const pel_cholesky *h) { return h ? h->nb : 0; }
-const char *pel_cholesky_kernel_name(const pel_cholesky *h) { return h ? h->ops->name : ""; }
+const char *pel_cholesky_kernel_name(const pel_cholesky *h) { return !h ? "" : h->ops ? h->ops->name : "openblas"; }
+size_t pel_cholesky_group(const pel_cholesky *h) { return h ? h->group : 0; }
 long pel_cholesky_failed_column(const pel_cholesky *h) { return h && h->state == FAILED ? h->fail_col : -1; }
 
 pel_status pel_cholesky_set_matrix(pel_cholesky *h, const double *a, size_t lda)
@@ -142,13 +171,14 @@ pel_status pel_cholesky_set_matrix(pel_cholesky *h, const double *a, size_t lda)
     for (size_t ti = 0; ti < h->T; ti++)
         for (size_t tj = 0; tj <= ti; tj++) {
             double *t = tile(h, ti, tj);
+            size_t ld = ld_of(h, tj);
             for (size_t c = 0; c < nb; c++) {
                 size_t j = tj * nb + c;
                 for (size_t r = 0; r < nb; r++) {
                     size_t i = ti * nb + r;
                     double v = i == j ? 1.0 : 0.0;
                     if (i < n && j < n && i >= j) v = a[i + j * lda];
-                    t[r + c * nb] = v;
+                    t[r + c * ld] = v;
                 }
             }
         }
@@ -169,44 +199,46 @@ static int failed_by(pel_cholesky *h, size_t k)
 
 static double *ws_of(pel_cholesky *h, int t) { return h->ws + (size_t)t * h->ws_stride; }
 
-/* The packed form of panel tile (i, k), or NULL with OpenBLAS's kernels.
- * Slot k mod ring: the trsm that packs (i, k + ring) into it depends (out)
- * on it, so it waits for every update that reads the packed (i, k). */
+/* The packed form of panel tile (i, k) (the library's kernels).  Slot k mod
+ * ring: the trsm that packs (i, k + ring) into it depends (out) on it, so it
+ * waits for every update that reads the packed (i, k). */
 static double *pack_of(const pel_cholesky *h, size_t i, size_t k)
 {
-    return h->packs ? h->packs + ((k % h->ring) * h->T + i) * h->pk_stride : NULL;
+    return h->packs + ((k % h->ring) * h->T + i) * h->pk_stride;
+}
+
+static void potrf_failed(pel_cholesky *h, size_t k, long c)
+{
+    if (c < 0) return;
+    h->fail_col = (long)(k * h->nb) + c;
+#pragma omp atomic write
+    h->fail_step = (int)k;
 }
 
 static void do_potrf(pel_cholesky *h, size_t k, double *kk, int t)
 {
     if (failed_by(h, k)) return;
     double t0 = omp_get_wtime();
-    long c = h->ops->potrf(h->nb, kk, ws_of(h, t));
-    if (c >= 0) {
-        h->fail_col = (long)(k * h->nb) + c;
-#pragma omp atomic write
-        h->fail_step = (int)k;
-    }
+    potrf_failed(h, k, h->ops->potrf(h->nb, kk, ws_of(h, t)));
     h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
 }
 
-/* trsm, then (the library's kernels) the packing of the result into pk */
+/* trsm, then the packing of the result into pk */
 static void do_trsm(pel_cholesky *h, size_t k, const double *kk, double *ik, double *pk, int t)
 {
     if (failed_by(h, k)) return;
     double t0 = omp_get_wtime();
     h->ops->trsm(h->nb, kk, ik, ws_of(h, t));
-    if (pk) h->ops->pack(h->nb, ik, pk);
+    h->ops->pack(h->nb, ik, pk);
     h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
 }
 
-/* jk: the panel tile (j, k), packed with the library's kernels */
+/* jk: the packed panel tile (j, k) */
 static void do_syrk(pel_cholesky *h, size_t k, const double *jk, double *jj, int t)
 {
     if (failed_by(h, k)) return;
     double t0 = omp_get_wtime();
-    if (h->packs) h->ops->syrk_pk(h->nb, jk, jj, ws_of(h, t));
-    else h->ops->syrk(h->nb, jk, jj, ws_of(h, t));
+    h->ops->syrk_pk(h->nb, jk, jj, ws_of(h, t));
     h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
 }
 
@@ -214,16 +246,8 @@ static void do_gemm(pel_cholesky *h, size_t k, const double *ik, const double *j
 {
     if (failed_by(h, k)) return;
     double t0 = omp_get_wtime();
-    if (h->packs) h->ops->gemm_pk(h->nb, ik, jk, ij, ws_of(h, t));
-    else h->ops->gemm(h->nb, ik, jk, ij, ws_of(h, t));
+    h->ops->gemm_pk(h->nb, ik, jk, ij, ws_of(h, t));
     h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
-}
-
-/* What the updates of step k read of panel tile (i, k): its packed form, or
- * (OpenBLAS's kernels) the tile. */
-static const double *panel(const pel_cholesky *h, size_t i, size_t k)
-{
-    return h->packs ? pack_of(h, i, k) : tile(h, i, k);
 }
 
 /* The serial loop: the graph's tasks in creation order (a topological order). */
@@ -235,9 +259,9 @@ static void factor_serial(pel_cholesky *h)
         do_potrf(h, k, kk, 0);
         for (size_t i = k + 1; i < T; i++) do_trsm(h, k, kk, tile(h, i, k), pack_of(h, i, k), 0);
         for (size_t j = k + 1; j < T; j++) {
-            const double *jk = panel(h, j, k);
+            const double *jk = pack_of(h, j, k);
             do_syrk(h, k, jk, tile(h, j, j), 0);
-            for (size_t i = j + 1; i < T; i++) do_gemm(h, k, panel(h, i, k), jk, tile(h, i, j), 0);
+            for (size_t i = j + 1; i < T; i++) do_gemm(h, k, pack_of(h, i, k), jk, tile(h, i, j), 0);
         }
     }
 }
@@ -252,27 +276,152 @@ static void create_graph(pel_cholesky *h)
         for (size_t i = k + 1; i < T; i++) {
             double *ik = tile(h, i, k), *pk = pack_of(h, i, k);
             int pr = i == k + 1 ? 2 : 1;
-            if (pk) {
 #pragma omp task default(none) firstprivate(h, k, kk, ik, pk) depend(in : kk[0]) depend(inout : ik[0]) \
     depend(out : pk[0]) priority(pr)
-                do_trsm(h, k, kk, ik, pk, peli_task_thread());
-            } else {
-#pragma omp task default(none) firstprivate(h, k, kk, ik) depend(in : kk[0]) depend(inout : ik[0]) priority(pr)
-                do_trsm(h, k, kk, ik, NULL, peli_task_thread());
-            }
+            do_trsm(h, k, kk, ik, pk, peli_task_thread());
         }
-        /* the updates depend on what they read: the packed panel (or the tile) */
+        /* the updates depend on what they read: the packed panels */
         for (size_t j = k + 1; j < T; j++) {
-            const double *jk = panel(h, j, k);
+            const double *jk = pack_of(h, j, k);
             double *jj = tile(h, j, j);
             int pr = j == k + 1 ? 2 : 0;
 #pragma omp task default(none) firstprivate(h, k, jk, jj) depend(in : jk[0]) depend(inout : jj[0]) priority(pr)
             do_syrk(h, k, jk, jj, peli_task_thread());
             for (size_t i = j + 1; i < T; i++) {
-                const double *ik = panel(h, i, k);
+                const double *ik = pack_of(h, i, k);
                 double *ij = tile(h, i, j);
 #pragma omp task default(none) firstprivate(h, k, ik, jk, ij) depend(in : ik[0], jk[0]) depend(inout : ij[0]) priority(pr)
                 do_gemm(h, k, ik, jk, ij, peli_task_thread());
+            }
+        }
+    }
+}
+
+/* ---- the graph on OpenBLAS's kernels ----------------------------------------
+ * OpenBLAS packs both operands inside every call, so a call per tile pays
+ * that for every tile update; on column panels one call does a group of
+ * tiles of a column.  The rows below the diagonal are cut into groups at the
+ * multiples of h->group tile rows (the same cuts in every column; h->group =
+ * T: the whole column below the diagonal is one group).  Step k:
+ *   potrf (k,k)                           inout (k,k)
+ *   trsm  group g of column k              in (k,k)   inout group g of column k
+ *   syrk  (j,j) by (j,k), j > k            in the group of column k holding j   inout (j,j)
+ *   gemm  group g of column j, rows > j    in group g and the group holding j of column k
+ *                                          inout group g of column j
+ * A group is named (its dependence object) by its first tile.  The updates
+ * into one tile are still chained in k order, so each tile sees the same
+ * operations in the same order at any thread count; the calls, and so the
+ * bits, depend on the group size, which comes from the parameters. */
+
+/* The end (exclusive) of the group holding tile row i. */
+static size_t grp_end(const pel_cholesky *h, size_t i)
+{
+    size_t e = (i / h->group + 1) * h->group;
+    return e < h->T ? e : h->T;
+}
+
+/* The first tile of the group of column k holding tile row i > k: its dependence object. */
+static double *grp_obj(const pel_cholesky *h, size_t i, size_t k)
+{
+    size_t s = i / h->group * h->group;
+    return tile(h, s > k + 1 ? s : k + 1, k);
+}
+
+/* Rows of the matrix in tile rows [i0, i1): the last tile is cut to n, so
+ * OpenBLAS spends no flops on the padding. */
+static size_t rows_of(const pel_cholesky *h, size_t i0, size_t i1)
+{
+    size_t e = i1 * h->nb;
+    return (e < h->n ? e : h->n) - i0 * h->nb;
+}
+
+static void blas_potrf(pel_cholesky *h, size_t k, int t)
+{
+    if (failed_by(h, k)) return;
+    double t0 = omp_get_wtime();
+    potrf_failed(h, k, h->blas->potrf(rows_of(h, k, k + 1), tile(h, k, k), ld_of(h, k)));
+    h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
+}
+
+/* tile rows [i0, i1) of column k */
+static void blas_trsm(pel_cholesky *h, size_t k, size_t i0, size_t i1, int t)
+{
+    if (failed_by(h, k)) return;
+    double t0 = omp_get_wtime();
+    size_t ld = ld_of(h, k);
+    h->blas->trsm(rows_of(h, i0, i1), h->nb, tile(h, k, k), ld, tile(h, i0, k), ld); /* k < T - 1: nb columns */
+    h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
+}
+
+static void blas_syrk(pel_cholesky *h, size_t k, size_t j, int t)
+{
+    if (failed_by(h, k)) return;
+    double t0 = omp_get_wtime();
+    h->blas->syrk(rows_of(h, j, j + 1), h->nb, tile(h, j, k), ld_of(h, k), tile(h, j, j), ld_of(h, j));
+    h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
+}
+
+/* tile rows [i0, i1) of column j, by the same rows and row j of column k */
+static void blas_gemm(pel_cholesky *h, size_t k, size_t j, size_t i0, size_t i1, int t)
+{
+    if (failed_by(h, k)) return;
+    double t0 = omp_get_wtime();
+    size_t ld = ld_of(h, k);
+    h->blas->gemm(rows_of(h, i0, i1), rows_of(h, j, j + 1), h->nb, tile(h, i0, k), ld, tile(h, j, k), ld,
+                  tile(h, i0, j), ld_of(h, j));
+    h->busy[t * BUSY_STRIDE] += omp_get_wtime() - t0;
+}
+
+static void factor_serial_blas(pel_cholesky *h)
+{
+    size_t T = h->T;
+    for (size_t k = 0; k < T; k++) {
+        blas_potrf(h, k, 0);
+        for (size_t i0 = k + 1; i0 < T; i0 = grp_end(h, i0)) blas_trsm(h, k, i0, grp_end(h, i0), 0);
+        for (size_t j = k + 1; j < T; j++) {
+            blas_syrk(h, k, j, 0);
+            for (size_t i0 = j + 1; i0 < T; i0 = grp_end(h, i0)) blas_gemm(h, k, j, i0, grp_end(h, i0), 0);
+        }
+    }
+}
+
+static void create_graph_blas(pel_cholesky *h)
+{
+    size_t T = h->T;
+    for (size_t k = 0; k < T; k++) {
+        double *kk = tile(h, k, k);
+#pragma omp task default(none) firstprivate(h, k, kk) depend(inout : kk[0]) priority(3)
+        blas_potrf(h, k, peli_task_thread());
+        (void)kk; /* named by the depend clauses only */
+        for (size_t i0 = k + 1; i0 < T; i0 = grp_end(h, i0)) {
+            size_t i1 = grp_end(h, i0);
+            double *g = tile(h, i0, k);
+            int pr = i0 == k + 1 ? 2 : 1;
+#pragma omp task default(none) firstprivate(h, k, i0, i1, kk, g) depend(in : kk[0]) depend(inout : g[0]) priority(pr)
+            blas_trsm(h, k, i0, i1, peli_task_thread());
+            (void)g;
+        }
+        for (size_t j = k + 1; j < T; j++) {
+            const double *jk = grp_obj(h, j, k);
+            double *jj = tile(h, j, j);
+            int pr = j == k + 1 ? 2 : 0;
+#pragma omp task default(none) firstprivate(h, k, j, jk, jj) depend(in : jk[0]) depend(inout : jj[0]) priority(pr)
+            blas_syrk(h, k, j, peli_task_thread());
+            (void)jj;
+            for (size_t i0 = j + 1; i0 < T; i0 = grp_end(h, i0)) {
+                size_t i1 = grp_end(h, i0);
+                const double *ik = grp_obj(h, i0, k);
+                double *ij = tile(h, i0, j);
+                if (ik == jk) {
+#pragma omp task default(none) firstprivate(h, k, j, i0, i1, ik, ij) depend(in : ik[0]) depend(inout : ij[0]) \
+    priority(pr)
+                    blas_gemm(h, k, j, i0, i1, peli_task_thread());
+                } else {
+#pragma omp task default(none) firstprivate(h, k, j, i0, i1, ik, jk, ij) depend(in : ik[0], jk[0]) \
+    depend(inout : ij[0]) priority(pr)
+                    blas_gemm(h, k, j, i0, i1, peli_task_thread());
+                }
+                (void)ij;
             }
         }
     }
@@ -283,7 +432,8 @@ static void factor_graph(int nt, void *arg)
     pel_cholesky *h = arg;
     h->threads_used = nt;
     if (nt <= 1 || nt > h->nws) {
-        factor_serial(h);
+        if (h->blas) factor_serial_blas(h);
+        else factor_serial(h);
         return;
     }
     /* The tile tasks are children of one explicit task, not of the implicit
@@ -292,7 +442,8 @@ static void factor_graph(int nt, void *arg)
      * explicit task's when it ends. */
 #pragma omp task default(none) firstprivate(h)
     {
-        create_graph(h);
+        if (h->blas) create_graph_blas(h);
+        else create_graph(h);
 #pragma omp taskwait
     }
 }
@@ -303,7 +454,7 @@ pel_status pel_cholesky_factor(pel_cholesky *h)
     if (h->state == EMPTY) return pel_error(h->ctx, PEL_EINVAL, "cholesky: factor: no matrix set (pel_cholesky_set_matrix)");
     if (h->state != SET)
         return pel_error(h->ctx, PEL_EINVAL, "cholesky: factor: the matrix is already factored; set it again first");
-    if (h->kernels == PEL_CHOLESKY_KERNELS_BLAS) peli_chol_blas_single_thread();
+    if (h->blas) peli_chol_blas_single_thread();
     for (int t = 0; t < h->nws; t++) h->busy[t * BUSY_STRIDE] = 0.0;
     h->fail_step = (int)h->T;
     h->fail_col = -1;
@@ -329,12 +480,24 @@ pel_status pel_cholesky_get_stats(const pel_cholesky *h, pel_cholesky_stats *st)
     if (!h || !st) return PEL_EINVAL;
     double T = (double)h->T, nb = (double)h->nb, n = (double)h->n;
     memset(st, 0, sizeof *st);
-    st->potrf = (long)h->T;
-    st->trsm = st->syrk = (long)(h->T * (h->T - 1) / 2);
-    st->gemm = (long)(h->T * (h->T - 1) * (h->T > 1 ? h->T - 2 : 0) / 6);
+    /* groups(a): the groups covering tile rows [a, T), cut at multiples of G */
+    size_t Tn = h->T, G = h->group;
+#define GROUPS(a) ((a) < Tn ? (Tn - 1) / G - (a) / G + 1 : 0)
+    long trsm = 0, gemm = 0;
+    for (size_t k = 0; k < Tn; k++) {
+        trsm += (long)GROUPS(k + 1);
+        gemm += (long)(k * GROUPS(k + 1)); /* into column k, once per step before it */
+    }
+#undef GROUPS
+    st->potrf = (long)Tn;
+    st->trsm = trsm;
+    st->syrk = (long)(Tn * (Tn - 1) / 2);
+    st->gemm = gemm;
     st->tasks = st->potrf + st->trsm + st->syrk + st->gemm;
     st->flops = n * n * n / 3.0;
-    st->tile_flops = nb * nb * nb * (T / 3.0 + (double)st->trsm + (double)st->syrk + 2.0 * (double)st->gemm);
+    /* tile operations: T(T-1)/2 trsm and syrk, T(T-1)(T-2)/6 gemm, whatever the groups */
+    double tt = T * (T - 1) / 2, tg = T * (T - 1) * (T > 1 ? T - 2 : 0) / 6;
+    st->tile_flops = nb * nb * nb * (T / 3.0 + 2.0 * tt + 2.0 * tg);
     st->seconds = h->seconds;
     st->threads = h->threads_used;
     st->priorities = h->priorities;
@@ -369,7 +532,8 @@ pel_status pel_cholesky_get_factor(const pel_cholesky *h, double *l, size_t ldl)
     for (size_t j = 0; j < n; j++) {
         size_t tj = j / nb, c = j % nb;
         for (size_t i = 0; i < j; i++) l[i + j * ldl] = 0.0;
-        for (size_t i = j; i < n; i++) l[i + j * ldl] = tile(h, i / nb, tj)[i % nb + c * nb];
+        const size_t ld = ld_of(h, tj);
+        for (size_t i = j; i < n; i++) l[i + j * ldl] = tile(h, i / nb, tj)[i % nb + c * ld];
     }
     return PEL_OK;
 }
@@ -393,11 +557,12 @@ static void solve_part(int t, int nt, void *arg)
         /* L y = b, column-oriented: y_j, then subtract it from the rows below */
         for (size_t j = 0; j < n; j++) {
             size_t tj = j / nb, cj = j % nb;
-            const double *col = tile(h, tj, tj) + cj * nb;
+            const size_t ld = ld_of(h, tj);
+            const double *col = tile(h, tj, tj) + cj * ld;
             double y = x[j] / col[cj];
             x[j] = y;
             for (size_t ti = tj; ti < T; ti++) {
-                const double *lc = tile(h, ti, tj) + cj * nb;
+                const double *lc = tile(h, ti, tj) + cj * ld;
                 size_t r0 = ti == tj ? cj + 1 : 0, r1 = n - ti * nb < nb ? n - ti * nb : nb;
                 double *xi = x + ti * nb;
                 for (size_t r = r0; r < r1; r++) xi[r] = fma(-lc[r], y, xi[r]);
@@ -406,14 +571,15 @@ static void solve_part(int t, int nt, void *arg)
         /* L^T x = y: x_j = (y_j - sum_{i > j} l_ij x_i) / l_jj, i increasing */
         for (size_t j = n; j-- > 0;) {
             size_t tj = j / nb, cj = j % nb;
+            const size_t ld = ld_of(h, tj);
             double s = x[j];
             for (size_t ti = tj; ti < T; ti++) {
-                const double *lc = tile(h, ti, tj) + cj * nb;
+                const double *lc = tile(h, ti, tj) + cj * ld;
                 size_t r0 = ti == tj ? cj + 1 : 0, r1 = n - ti * nb < nb ? n - ti * nb : nb;
                 const double *xi = x + ti * nb;
                 for (size_t r = r0; r < r1; r++) s = fma(-lc[r], xi[r], s);
             }
-            x[j] = s / tile(h, tj, tj)[cj + cj * nb];
+            x[j] = s / tile(h, tj, tj)[cj + cj * ld];
         }
     }
 }
@@ -470,10 +636,10 @@ static void resid_part(int t, int nt, void *arg)
         for (size_t i = 0; i < n; i++) d[i] = 0.0;
         size_t tj = j / nb;
         for (size_t p = 0; p <= j; p++) {
-            size_t tp = p / nb, cp = p % nb;
-            double ljp = tile(h, tj, tp)[j % nb + cp * nb];
+            size_t tp = p / nb, cp = p % nb, ld = ld_of(h, tp);
+            double ljp = tile(h, tj, tp)[j % nb + cp * ld];
             for (size_t ti = tp; ti < T; ti++) {
-                const double *lc = tile(h, ti, tp) + cp * nb;
+                const double *lc = tile(h, ti, tp) + cp * ld;
                 size_t r0 = ti == tp ? cp : 0, r1 = n - ti * nb < nb ? n - ti * nb : nb;
                 double *di = d + ti * nb;
                 /* multiply, then add, as LAPACK's xPOT01 (and vectorised: in the

@@ -39,8 +39,26 @@ size_t peli_chol_pack_doubles(size_t nb);
 
 /* The library's kernels for an ISA (the best compiled in up to isa). */
 const peli_chol_ops *peli_chol_ops_for(pel_isa isa);
+
+/* OpenBLAS's kernels (blas.c) work on column panels: tile column j is one
+ * column-major panel of leading dimension ld, so the rows of g tiles of it
+ * are one submatrix and one call solves or updates them all.  The sizes are
+ * those of the matrix, not of the padded tiles: the last tile row and
+ * column are cut to n. */
+typedef struct peli_chol_blas {
+    /* a (nb x nb, lda) := its lower factor; -1, or the column whose pivot is not positive */
+    long (*potrf)(size_t nb, double *a, size_t lda);
+    /* b (m x nb, ldb) := b l^-T, l (nb x nb, ldl) lower */
+    void (*trsm)(size_t m, size_t nb, const double *l, size_t ldl, double *b, size_t ldb);
+    /* lower triangle of c (n x n) -= a a^T, a n x k */
+    void (*syrk)(size_t n, size_t k, const double *a, size_t lda, double *c, size_t ldc);
+    /* c (m x n) -= a b^T, a m x k, b n x k */
+    void (*gemm)(size_t m, size_t n, size_t k, const double *a, size_t lda, const double *b, size_t ldb,
+                 double *c, size_t ldc);
+} peli_chol_blas;
+
 /* OpenBLAS's, or NULL when not built with it. */
-const peli_chol_ops *peli_chol_ops_blas(void);
+const peli_chol_blas *peli_chol_blas_ops(void);
 /* Makes OpenBLAS single-threaded (no-op without it). */
 void peli_chol_blas_single_thread(void);
 

@@ -9,6 +9,7 @@ expect_exit 2 "--tile 0: expected an integer from 1 to 4096" "$CHOL" --n 10 --ti
 expect_exit 2 "--n 0: expected an integer" "$CHOL" --n 0
 expect_exit 2 "--n 12x: expected an integer" "$CHOL" --n 12x
 expect_exit 2 "--kernels fast: expected own or blas" "$CHOL" --kernels fast
+expect_exit 2 "--group -1: expected an integer from 0 to 100000" "$CHOL" --kernels blas --group -1
 expect_exit 2 "unknown option --tiles" "$CHOL" --tiles 3
 
 printf '1 0 0\n0 1 0\n' >rect.txt
