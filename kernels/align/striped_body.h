@@ -145,17 +145,24 @@ static inline __attribute__((always_inline)) void NAME(lcol)(const NAME(lconst) 
     VT vmax = st->vmax, vf = VSET1(VNEG);
     VT vh = VSHL1(VLOAD(&hld[seglen - 1]));
     for (size_t s = 0; s < seglen; s++) {
+        /* E from the last column's H, which the F pass below completed: so
+         * that pass corrects H alone.  F's chain from one segment to the
+         * next is two operations: the next F is max(F - ext, H - open), and
+         * with H = max(H', F) that is max(F - ext, H' - open, F - open) =
+         * max(F - ext, H' - open) (open >= ext; saturating subtraction is
+         * monotone), H' = max(diagonal, E, 0) not depending on F. */
+        VT hup = VLOAD(&hld[s]);
+        VT ve = VMAX(VSUBS(VLOAD(&ebuf[s]), vext), VSUBS(hup, vopen));
+        VSTORE(&ebuf[s], ve);
         vh = VADDS(vh, VLOAD(&p[s]));
-        VT ve = VLOAD(&ebuf[s]);
         vh = VMAX(vh, ve);
-        vh = VMAX(vh, vf);
         vh = VMAX(vh, vzero);
+        VT hopen1 = VSUBS(vh, vopen);
+        vh = VMAX(vh, vf);
         vmax = VMAX(vmax, vh);
         VSTORE(&hst[s], vh);
-        VT hopen = VSUBS(vh, vopen);
-        VSTORE(&ebuf[s], VMAX(VSUBS(ve, vext), hopen));
-        vf = VMAX(VSUBS(vf, vext), hopen);
-        vh = VLOAD(&hld[s]);
+        vf = VMAX(VSUBS(vf, vext), hopen1);
+        vh = hup;
     }
     vf = VADDS(VSHL1(vf), vneg0);
     if (c->scan) {
@@ -178,11 +185,11 @@ static inline __attribute__((always_inline)) void NAME(lcol)(const NAME(lconst) 
         vf = VSCAN(vf, 16, c->vdec[4]);
 #endif
         vf = VSCAN_HALF(vf, c->vdec[LANES == 8 ? 2 : LANES == 16 ? 3 : LANES == 32 ? 4 : 5]);
+        /* F only decays down the segments, so the column's best H is its
+         * best before the pass or the incoming F */
+        vmax = VMAX(vmax, vf);
         for (size_t s = 0; s < seglen; s++) {
-            VT vh2 = VMAX(VLOAD(&hst[s]), vf);
-            VSTORE(&hst[s], vh2);
-            vmax = VMAX(vmax, vh2);
-            VSTORE(&ebuf[s], VMAX(VLOAD(&ebuf[s]), VSUBS(vh2, vopen)));
+            VSTORE(&hst[s], VMAX(VLOAD(&hst[s]), vf));
             vf = VSUBS(vf, vext);
         }
     } else {
@@ -190,10 +197,8 @@ static inline __attribute__((always_inline)) void NAME(lcol)(const NAME(lconst) 
         for (;;) {
             VT vh2 = VLOAD(&hst[s]);
             if (!VANYGT(vf, VMAX(VSUBS(vh2, vopen), vzero))) break;
-            vh2 = VMAX(vh2, vf);
-            VSTORE(&hst[s], vh2);
-            vmax = VMAX(vmax, vh2);
-            VSTORE(&ebuf[s], VMAX(VLOAD(&ebuf[s]), VSUBS(vh2, vopen)));
+            VSTORE(&hst[s], VMAX(vh2, vf));
+            vmax = VMAX(vmax, vf);
             vf = VSUBS(vf, vext);
             if (++s == seglen) {
                 s = 0;
@@ -316,18 +321,19 @@ static long NAME(global)(const peli_striped *sp, const uint8_t *b, size_t nb, vo
         hld = hst;
         hst = t;
         for (size_t s = 0; s < seglen; s++) {
+            /* F's chain of two operations, as in NAME(lcol) */
             vh = VADDS(vh, VLOAD(&p[s]));
             VT ve = VLOAD(&ebuf[s]);
             vh = VMAX(vh, ve);
+            VT hopen1 = VSUBS(vh, vopen);
             vh = VMAX(vh, vf);
             if (VTOP > 0) {
                 vmin = VMIN(vmin, vh);
                 vmax = VMAX(vmax, vh);
             }
             VSTORE(&hst[s], vh);
-            VT hopen = VSUBS(vh, vopen);
-            VSTORE(&ebuf[s], VMAX(VSUBS(ve, vext), hopen));
-            vf = VMAX(VSUBS(vf, vext), hopen);
+            VSTORE(&ebuf[s], VMAX(VSUBS(ve, vext), VSUBS(vh, vopen)));
+            vf = VMAX(VSUBS(vf, vext), hopen1);
             vh = VLOAD(&hld[s]);
         }
         vf = VADDS(VSHL1(vf), vneg0);
