@@ -517,16 +517,18 @@ START_TEST(num_batch)
 END_TEST
 
 /* Pairs of one query run two at a time in a batch (the short-stripe scan
- * path) or one at a time (long stripes, the lazy-F loop): a database of the
- * query itself (DNA, match 1: score = its length, past the 8-bit top from
- * 127 on), a mutated copy and unrelated sequences, of lengths that pair up,
- * every score against the reference and the 8-bit rescorings counted. */
+ * path: 40 and 150 residues make stripes of 2-5 segments, 300 of 10 with
+ * 32 lanes) or one at a time (long stripes, the lazy-F loop): a database of
+ * the query itself (DNA, match 1: score = its length, past the 8-bit top
+ * from 127 on), a mutated copy and unrelated sequences, of lengths that
+ * pair up, every score against the reference and the 8-bit rescorings
+ * counted. */
 START_TEST(num_batch_pairs)
 {
     int isa = _i;
     if (!use_isa(isa)) return;
     pel_context *ctx = tctx(1);
-    static const unsigned qlens[] = {40, 150, 700, 1500};
+    static const unsigned qlens[] = {40, 150, 300, 700, 1500};
     uint64_t x = 31337 + (uint64_t)isa;
     for (size_t c = 0; c < sizeof qlens / sizeof qlens[0]; c++) {
         size_t n = qlens[c];

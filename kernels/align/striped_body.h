@@ -185,9 +185,9 @@ static inline __attribute__((always_inline)) void NAME(lcol)(const NAME(lconst) 
         vf = VSCAN(vf, 16, c->vdec[4]);
 #endif
         vf = VSCAN_HALF(vf, c->vdec[LANES == 8 ? 2 : LANES == 16 ? 3 : LANES == 32 ? 4 : 5]);
-        /* F only decays down the segments, so the column's best H is its
-         * best before the pass or the incoming F */
-        vmax = VMAX(vmax, vf);
+        /* The best H is never one F gives (F <= an H above it - open: a
+         * local maximum never ends in a gap), so the pass and the loop
+         * below leave vmax alone */
         for (size_t s = 0; s < seglen; s++) {
             VSTORE(&hst[s], VMAX(VLOAD(&hst[s]), vf));
             vf = VSUBS(vf, vext);
@@ -198,7 +198,6 @@ static inline __attribute__((always_inline)) void NAME(lcol)(const NAME(lconst) 
             VT vh2 = VLOAD(&hst[s]);
             if (!VANYGT(vf, VMAX(VSUBS(vh2, vopen), vzero))) break;
             VSTORE(&hst[s], VMAX(vh2, vf));
-            vmax = VMAX(vmax, vf);
             vf = VSUBS(vf, vext);
             if (++s == seglen) {
                 s = 0;
