@@ -268,9 +268,9 @@ START_TEST(prop_simd)
 }
 END_TEST
 
-/* Long queries, local scores: 770-1700 residues make 8-bit stripes of
- * 25-54 segments with AVX2's 32 lanes (the lazy-F loop, past
- * PELI_STRIPED_SCAN_MAX = 24) and 13-27 with AVX-512's 64 (simd = 2: both
+/* Long queries, local scores: 2100-4400 residues make 8-bit stripes of
+ * 66-138 segments with AVX2's 32 lanes (the lazy-F loop, past
+ * PELI_STRIPED_SCAN_MAX = 64) and 33-69 with AVX-512's 64 (simd = 2: both
  * sides of it), against a database of an unrelated sequence and a mutated
  * copy of a window of the query (scores past the 8-bit top, rescored at 16
  * bits, whose 16 or 32 lanes make long stripes again): every score, one
@@ -291,7 +291,7 @@ START_TEST(prop_simd_long)
         p.gap_open = 1 + (int)(lcg(&x) % 14);
         p.gap_extend = 1 + (int)(lcg(&x) % (unsigned)p.gap_open);
         const char *alpha = trial % 4 == 3 ? "ACGT" : "ARNDCQEGHILKMFPSTWYV";
-        size_t na = 770 + lcg(&x) % 931, nb = 1 + lcg(&x) % 400, off = lcg(&x) % (na - nb);
+        size_t na = 2100 + lcg(&x) % 2301, nb = 1 + lcg(&x) % 400, off = lcg(&x) % (na - nb);
         char *a = random_seq(&x, alpha, na, NULL, 0);
         char *b[2] = {random_seq(&x, alpha, nb, NULL, 0), random_seq(&x, alpha, nb, a + off, nb)};
         char text[2 * 420];
@@ -570,10 +570,9 @@ START_TEST(num_batch)
 END_TEST
 
 /* Pairs of one query run two at a time in a batch (the scan path: 40, 150,
- * 300 and 700 residues make stripes of 2-22 segments with 32 lanes) or one
- * at a time (stripes of more than PELI_STRIPED_SCAN_MAX = 24 segments, the
- * lazy-F loop: 1600 residues, 50 segments with 32 lanes, 25 with the 64 of
- * AVX-512): a database of the query itself (DNA, match 1: score = its
+ * 300, 700 and 1600 residues make 8-bit stripes of 2-50 segments with 32
+ * lanes; rescored at 16 bits, 1600 makes 100, the lazy-F loop one pair at
+ * a time): a database of the query itself (DNA, match 1: score = its
  * length, past the 8-bit top from 127 on), a mutated copy and unrelated
  * sequences, of lengths that pair up, every score against the reference
  * and the 8-bit rescorings counted. */

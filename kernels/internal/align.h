@@ -47,9 +47,9 @@ long peli_align_scalar_score(const pel_align *al, const uint8_t *a, size_t na, c
 typedef struct peli_striped peli_striped;
 /* Local scoring carries F across the lanes by a prefix scan, not the lazy-F
  * loop, when the stripes are at most this many segments (striped_body.h;
- * measured in docs/align.md: 24 against 16 and 64). */
+ * measured in docs/align.md). */
 #ifndef PELI_STRIPED_SCAN_MAX
-#define PELI_STRIPED_SCAN_MAX 24
+#define PELI_STRIPED_SCAN_MAX 64
 #endif
 /* (Global scoring always scans.) */
 /* A query profile for scoring in al's mode (local or global) at `width`
