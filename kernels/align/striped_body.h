@@ -15,9 +15,10 @@
  *
  * The query is laid out in stripes: lane k of segment s holds query position
  * k * seglen + s.  The main loop runs down the segments with F carried within
- * each lane; the lazy-F loop then carries F across the lanes (from lane k's
- * last segment into lane k + 1's first), correcting H and the next column's
- * E while a candidate F can still beat H - gap_open somewhere. */
+ * each lane; F then crosses the lanes (from lane k's last segment into lane
+ * k + 1's first) by a prefix scan (stripes of at most PELI_STRIPED_SCAN_MAX
+ * segments, and global scores), or by the lazy-F loop, correcting H while a
+ * candidate F can still beat H - gap_open somewhere. */
 
 #define PEL_CAT3(a, b, c) PEL_CAT(PEL_CAT(a, b), c)
 #define NAME(f) PEL_CAT3(f##_, ISA, PEL_CAT(_, EW))
