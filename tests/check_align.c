@@ -268,6 +268,59 @@ START_TEST(prop_simd)
 }
 END_TEST
 
+/* Long queries, local scores: 2100-4400 residues make 8-bit stripes of
+ * 66-138 segments with AVX2's 32 lanes (the lazy-F loop, past
+ * PELI_STRIPED_SCAN_MAX = 64) and 33-69 with AVX-512's 64 (simd = 2: both
+ * sides of it), against a database of an unrelated sequence and a mutated
+ * copy of a window of the query (scores past the 8-bit top, rescored at 16
+ * bits, whose 16 or 32 lanes make long stripes again): every score, one
+ * pair at a time and in a batch, against the reference. */
+START_TEST(prop_simd_long)
+{
+    int isa = _i;
+    if (!use_isa(isa)) return;
+    pel_context *ctx = tctx(1);
+    uint64_t x = 4177 + (uint64_t)isa;
+    for (int trial = 0; trial < 12; trial++) {
+        pel_align_params p;
+        pel_align_params_default(&p);
+        p.simd = 2;
+        p.matrix = matrices[trial % 4];
+        p.match = 1 + (int)(lcg(&x) % 5);
+        p.mismatch = -(int)(lcg(&x) % 5);
+        p.gap_open = 1 + (int)(lcg(&x) % 14);
+        p.gap_extend = 1 + (int)(lcg(&x) % (unsigned)p.gap_open);
+        const char *alpha = trial % 4 == 3 ? "ACGT" : "ARNDCQEGHILKMFPSTWYV";
+        size_t na = 2100 + lcg(&x) % 2301, nb = 1 + lcg(&x) % 400, off = lcg(&x) % (na - nb);
+        char *a = random_seq(&x, alpha, na, NULL, 0);
+        char *b[2] = {random_seq(&x, alpha, nb, NULL, 0), random_seq(&x, alpha, nb, a + off, nb)};
+        char text[2 * 420];
+        int len = snprintf(text, sizeof text, ">u\n%s\n>m\n%s\n", b[0], b[1]);
+        pel_seqset *qs = NULL, *ds = NULL;
+        ck_assert_ok(pel_seqset_from_string(ctx, "q", a, &qs));
+        ck_assert_ok(pel_seqset_read_mem(ctx, "<db>", text, (size_t)len, &ds));
+        pel_align *al = aligner_p(ctx, &p);
+        long sc[2];
+        ck_assert_ok(pel_align_batch(al, qs, ds, sc, NULL));
+        for (int d = 0; d < 2; d++) {
+            pel_align_result r;
+            ck_assert_ok(pel_align_reference(al, a, na, b[d], nb, 0, &r));
+            long s1 = -1;
+            ck_assert_ok(pel_align_score(al, a, na, b[d], nb, &s1));
+            ck_assert_msg(s1 == r.score && sc[d] == r.score,
+                          "%s trial %d (%zu x %zu, %s): %ld and %ld in a batch, reference %ld",
+                          isas[isa], trial, na, nb, d ? "mutated" : "unrelated", s1, sc[d], r.score);
+        }
+        pel_align_destroy(al);
+        pel_seqset_destroy(qs);
+        pel_seqset_destroy(ds);
+        free(a);
+        free(b[0]);
+        free(b[1]);
+    }
+}
+END_TEST
+
 /* Scores just below, at and above the 8- and 16-bit lane maxima (127 and
  * 32767): identical DNA sequences score match x length, so the lengths are
  * chosen around each limit; the batch must rescore those that saturate and
@@ -516,17 +569,19 @@ START_TEST(num_batch)
 }
 END_TEST
 
-/* Pairs of one query run two at a time in a batch (the short-stripe scan
- * path) or one at a time (long stripes, the lazy-F loop): a database of the
- * query itself (DNA, match 1: score = its length, past the 8-bit top from
- * 127 on), a mutated copy and unrelated sequences, of lengths that pair up,
- * every score against the reference and the 8-bit rescorings counted. */
+/* Pairs of one query run two at a time in a batch (the scan path: 40, 150,
+ * 300, 700 and 1600 residues make 8-bit stripes of 2-50 segments with 32
+ * lanes; rescored at 16 bits, 1600 makes 100, the lazy-F loop one pair at
+ * a time): a database of the query itself (DNA, match 1: score = its
+ * length, past the 8-bit top from 127 on), a mutated copy and unrelated
+ * sequences, of lengths that pair up, every score against the reference
+ * and the 8-bit rescorings counted. */
 START_TEST(num_batch_pairs)
 {
     int isa = _i;
     if (!use_isa(isa)) return;
     pel_context *ctx = tctx(1);
-    static const unsigned qlens[] = {40, 150, 700, 1500};
+    static const unsigned qlens[] = {40, 150, 300, 700, 1600};
     uint64_t x = 31337 + (uint64_t)isa;
     for (size_t c = 0; c < sizeof qlens / sizeof qlens[0]; c++) {
         size_t n = qlens[c];
@@ -898,6 +953,7 @@ static Suite *align_suite(void)
     tcase_add_test(num, num_dna_local);
     tcase_add_test(num, prop_wavefront);
     tcase_add_loop_test(num, prop_simd, 0, 3);
+    tcase_add_loop_test(num, prop_simd_long, 0, 3);
     tcase_add_loop_test(num, prop_lane_limits, 0, 3);
     tcase_add_loop_test(num, prop_simd_global, 0, 3);
     tcase_add_loop_test(num, prop_lane_limits_global, 0, 3);

@@ -15,9 +15,10 @@
  *
  * The query is laid out in stripes: lane k of segment s holds query position
  * k * seglen + s.  The main loop runs down the segments with F carried within
- * each lane; the lazy-F loop then carries F across the lanes (from lane k's
- * last segment into lane k + 1's first), correcting H and the next column's
- * E while a candidate F can still beat H - gap_open somewhere. */
+ * each lane; F then crosses the lanes (from lane k's last segment into lane
+ * k + 1's first) by a prefix scan (stripes of at most PELI_STRIPED_SCAN_MAX
+ * segments, and global scores), or by the lazy-F loop, correcting H while a
+ * candidate F can still beat H - gap_open somewhere. */
 
 #define PEL_CAT3(a, b, c) PEL_CAT(PEL_CAT(a, b), c)
 #define NAME(f) PEL_CAT3(f##_, ISA, PEL_CAT(_, EW))
@@ -96,11 +97,14 @@ static void NAME(profile)(const pel_align *al, const uint8_t *q, size_t nq, size
 typedef struct NAME(lstate) {
     VT *hst, *hld, *ebuf; /* this column's H, the last one's, E */
     VT vmax;
+    VT vfp; /* scan path: the last column's incoming F at segment 0 of each lane, not yet
+             * applied to its H (hld), which the next column completes as it reads it */
 } NAME(lstate);
 
 typedef struct NAME(lconst) {
     VT vopen, vext, vneg0; /* vneg0: minus infinity in lane 0, 0 elsewhere */
     VT vdec[8];            /* the scan's decay over 2^k lanes */
+    VT vdecl;              /* (seglen - 1) ext, at most the lane top: F down to the last segment */
     size_t seglen;
     int scan;
 } NAME(lconst);
@@ -114,10 +118,12 @@ static void NAME(lsetup)(NAME(lconst) *c, const peli_striped *sp)
     c->scan = sp->seglen <= PELI_STRIPED_SCAN_MAX;
     /* d seglen ext over d lanes, at most the lane top (a candidate decayed
      * to <= 0 cannot raise a local H anyway) */
+    long top = VTOP > 0 ? VTOP : (1L << 28), decl = (long)(sp->seglen - 1) * sp->ext;
     for (int d = 1, k = 0; d < LANES; d *= 2, k++) {
-        long dec = (long)d * (long)sp->seglen * sp->ext, top = VTOP > 0 ? VTOP : (1L << 28);
+        long dec = (long)d * (long)sp->seglen * sp->ext;
         c->vdec[k] = VSET1(dec < top ? dec : top);
     }
+    c->vdecl = VSET1(decl < top ? decl : top);
 }
 
 static void NAME(lstart)(NAME(lstate) *st, size_t seglen, void *workv)
@@ -128,6 +134,7 @@ static void NAME(lstart)(NAME(lstate) *st, size_t seglen, void *workv)
     st->hld = work + seglen;
     st->ebuf = work + 2 * seglen;
     st->vmax = vzero;
+    st->vfp = vneg;
     for (size_t s = 0; s < seglen; s++) {
         VSTORE(&st->hst[s], vzero);
         VSTORE(&st->hld[s], vzero);
@@ -135,37 +142,57 @@ static void NAME(lstart)(NAME(lstate) *st, size_t seglen, void *workv)
     }
 }
 
-/* One column (p: the profile's vectors of this column's residue). */
-static inline __attribute__((always_inline)) void NAME(lcol)(const NAME(lconst) *c,
-                                                             NAME(lstate) *st, const VT *p)
+/* One column (p: the profile's vectors of this column's residue); `scan` is
+ * a constant where it is inlined (NAME(lcol)), so each path has its loop. */
+static inline __attribute__((always_inline)) void NAME(lcol_)(const NAME(lconst) *c,
+                                                              NAME(lstate) *st, const VT *p,
+                                                              const int scan)
 {
     const VT vopen = c->vopen, vext = c->vext, vzero = VZERO(), vneg0 = c->vneg0;
     const size_t seglen = c->seglen;
     VT *hst = st->hld, *hld = st->hst, *ebuf = st->ebuf;
-    VT vmax = st->vmax, vf = VSET1(VNEG);
-    VT vh = VSHL1(VLOAD(&hld[seglen - 1]));
+    VT vmax = st->vmax, vf = VSET1(VNEG), vfp = st->vfp;
+    /* scan path: the last column's H completed by its incoming F as it is
+     * read (F decays by ext a segment); the lazy-F loop stored it complete */
+    VT vh = VLOAD(&hld[seglen - 1]);
+    if (scan) vh = VMAX(vh, VSUBS(vfp, c->vdecl));
+    vh = VSHL1(vh);
     for (size_t s = 0; s < seglen; s++) {
+        /* E from the last column's complete H, so the lazy-F loop corrects
+         * H alone.  F's chain from one segment to the next is two
+         * operations: the next F is max(F - ext, H - open), and with H =
+         * max(H', F) that is max(F - ext, H' - open, F - open) = max(F -
+         * ext, H' - open) (open >= ext; saturating subtraction is
+         * monotone), H' = max(diagonal, E, 0) not depending on F. */
+        VT hup = VLOAD(&hld[s]);
+        if (scan) {
+            hup = VMAX(hup, vfp);
+            vfp = VSUBS(vfp, vext);
+        }
+        VT ve = VMAX(VSUBS(VLOAD(&ebuf[s]), vext), VSUBS(hup, vopen));
+        VSTORE(&ebuf[s], ve);
         vh = VADDS(vh, VLOAD(&p[s]));
-        VT ve = VLOAD(&ebuf[s]);
         vh = VMAX(vh, ve);
-        vh = VMAX(vh, vf);
         vh = VMAX(vh, vzero);
+        VT hopen1 = VSUBS(vh, vopen);
+        vh = VMAX(vh, vf);
         vmax = VMAX(vmax, vh);
         VSTORE(&hst[s], vh);
-        VT hopen = VSUBS(vh, vopen);
-        VSTORE(&ebuf[s], VMAX(VSUBS(ve, vext), hopen));
-        vf = VMAX(VSUBS(vf, vext), hopen);
-        vh = VLOAD(&hld[s]);
+        vf = VMAX(VSUBS(vf, vext), hopen1);
+        vh = hup;
     }
     vf = VADDS(VSHL1(vf), vneg0);
-    if (c->scan) {
+    /* The best H is never one F gives (F <= an H above it - open: a local
+     * maximum never ends in a gap), so the F across the lanes leaves vmax
+     * alone. */
+    if (scan) {
         /* Short stripes: F crosses many lanes in a column, and the lazy-F
          * loop below would wrap round the segments again and again, on a
          * branch the processor cannot predict.  Instead: lane k's incoming
          * F is the best of every lane k' < k's outgoing one decayed over
          * the (k - k' - 1) seglen rows between, a prefix maximum in
-         * log2(lanes) shifts; then one pass down the segments, without a
-         * branch (a few segments cost less than a mispredicted exit). */
+         * log2(lanes) shifts, applied by the next column as it reads this
+         * one's H (above), without a branch or a pass of its own. */
         vf = VSCAN(vf, 1, c->vdec[0]); /* LANES >= 8 */
         vf = VSCAN(vf, 2, c->vdec[1]);
 #if LANES >= 16
@@ -178,22 +205,13 @@ static inline __attribute__((always_inline)) void NAME(lcol)(const NAME(lconst) 
         vf = VSCAN(vf, 16, c->vdec[4]);
 #endif
         vf = VSCAN_HALF(vf, c->vdec[LANES == 8 ? 2 : LANES == 16 ? 3 : LANES == 32 ? 4 : 5]);
-        for (size_t s = 0; s < seglen; s++) {
-            VT vh2 = VMAX(VLOAD(&hst[s]), vf);
-            VSTORE(&hst[s], vh2);
-            vmax = VMAX(vmax, vh2);
-            VSTORE(&ebuf[s], VMAX(VLOAD(&ebuf[s]), VSUBS(vh2, vopen)));
-            vf = VSUBS(vf, vext);
-        }
+        st->vfp = vf;
     } else {
         size_t s = 0;
         for (;;) {
             VT vh2 = VLOAD(&hst[s]);
             if (!VANYGT(vf, VMAX(VSUBS(vh2, vopen), vzero))) break;
-            vh2 = VMAX(vh2, vf);
-            VSTORE(&hst[s], vh2);
-            vmax = VMAX(vmax, vh2);
-            VSTORE(&ebuf[s], VMAX(VLOAD(&ebuf[s]), VSUBS(vh2, vopen)));
+            VSTORE(&hst[s], VMAX(vh2, vf));
             vf = VSUBS(vf, vext);
             if (++s == seglen) {
                 s = 0;
@@ -204,6 +222,15 @@ static inline __attribute__((always_inline)) void NAME(lcol)(const NAME(lconst) 
     st->hst = hst;
     st->hld = hld;
     st->vmax = vmax;
+}
+
+static inline __attribute__((always_inline)) void NAME(lcol)(const NAME(lconst) *c,
+                                                             NAME(lstate) *st, const VT *p)
+{
+    if (c->scan)
+        NAME(lcol_)(c, st, p, 1);
+    else
+        NAME(lcol_)(c, st, p, 0);
 }
 
 static long NAME(lfinish)(const NAME(lstate) *st, int *saturated)
@@ -316,18 +343,19 @@ static long NAME(global)(const peli_striped *sp, const uint8_t *b, size_t nb, vo
         hld = hst;
         hst = t;
         for (size_t s = 0; s < seglen; s++) {
+            /* F's chain of two operations, as in NAME(lcol) */
             vh = VADDS(vh, VLOAD(&p[s]));
             VT ve = VLOAD(&ebuf[s]);
             vh = VMAX(vh, ve);
+            VT hopen1 = VSUBS(vh, vopen);
             vh = VMAX(vh, vf);
             if (VTOP > 0) {
                 vmin = VMIN(vmin, vh);
                 vmax = VMAX(vmax, vh);
             }
             VSTORE(&hst[s], vh);
-            VT hopen = VSUBS(vh, vopen);
-            VSTORE(&ebuf[s], VMAX(VSUBS(ve, vext), hopen));
-            vf = VMAX(VSUBS(vf, vext), hopen);
+            VSTORE(&ebuf[s], VMAX(VSUBS(ve, vext), VSUBS(vh, vopen)));
+            vf = VMAX(VSUBS(vf, vext), hopen1);
             vh = VLOAD(&hld[s]);
         }
         vf = VADDS(VSHL1(vf), vneg0);

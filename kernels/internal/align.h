@@ -46,9 +46,10 @@ long peli_align_scalar_score(const pel_align *al, const uint8_t *a, size_t na, c
 /* ---- striped SIMD (striped.c) ----------------------------------------------- */
 typedef struct peli_striped peli_striped;
 /* Local scoring carries F across the lanes by a prefix scan, not the lazy-F
- * loop, when the stripes are at most this many segments (striped_body.h). */
+ * loop, when the stripes are at most this many segments (striped_body.h;
+ * measured in docs/align.md). */
 #ifndef PELI_STRIPED_SCAN_MAX
-#define PELI_STRIPED_SCAN_MAX 16
+#define PELI_STRIPED_SCAN_MAX 64
 #endif
 /* (Global scoring always scans.) */
 /* A query profile for scoring in al's mode (local or global) at `width`
