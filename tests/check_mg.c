@@ -779,22 +779,27 @@ static void run_ring(pel_context *ctx, void *arg, void *out)
     pel_free(rf);
 }
 
-START_TEST(threads_ring)
+/* run(ref_arg) on one thread against run(arg) on 1-4 threads, bit for bit,
+ * and run(ref_arg) itself the same at 1-4 threads. */
+static void same_as_split(void (*run)(pel_context *, void *, void *), int ref_arg, int arg, size_t bytes,
+                          const char *what)
 {
-    size_t bytes = (2 * RING_NP + 1) * sizeof(double);
     double *ref = malloc(bytes), *got = malloc(bytes);
     ck_assert(ref && got);
-    int split = 1, batch = 0;
-    run_ring(tctx(1), &split, ref);
+    run(tctx(1), &ref_arg, ref);
     for (int t = 1; t <= 4; t++) {
         memset(got, 0xA5, bytes);
-        run_ring(tctx(t), &batch, got);
-        ck_assert_msg(memcmp(ref, got, bytes) == 0,
-                      "%d threads: a batch of 4 cycles differs from 4 calls", t);
+        run(tctx(t), &arg, got);
+        ck_assert_msg(memcmp(ref, got, bytes) == 0, "%d threads: %s", t, what);
     }
-    test_same_bits_1_to_4(run_ring, &batch, bytes);
+    test_same_bits_1_to_4(run, &ref_arg, bytes);
     free(ref);
     free(got);
+}
+
+START_TEST(threads_ring)
+{
+    same_as_split(run_ring, 1, 0, (2 * RING_NP + 1) * sizeof(double), "a batch of 4 cycles differs from 4 calls");
 }
 END_TEST
 
@@ -824,20 +829,8 @@ static void run_restrict(pel_context *ctx, void *arg, void *out)
 
 START_TEST(threads_restrict_fused)
 {
-    size_t bytes = 2 * RING_NP * sizeof(double);
-    double *ref = malloc(bytes), *got = malloc(bytes);
-    ck_assert(ref && got);
-    int apart = 0, fused = 1;
-    run_restrict(tctx(1), &apart, ref);
-    for (int t = 1; t <= 4; t++) {
-        memset(got, 0xA5, bytes);
-        run_restrict(tctx(t), &fused, got);
-        ck_assert_msg(memcmp(ref, got, bytes) == 0,
-                      "%d threads: the residual pass's restriction differs from its own pass", t);
-    }
-    test_same_bits_1_to_4(run_restrict, &apart, bytes);
-    free(ref);
-    free(got);
+    same_as_split(run_restrict, 0, 1, 2 * RING_NP * sizeof(double),
+                  "the residual pass's restriction differs from its own pass");
 }
 END_TEST
 
