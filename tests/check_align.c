@@ -169,6 +169,19 @@ static char *random_seq(uint64_t *x, const char *alpha, size_t n, const char *sr
 
 static const char *matrices[] = {"blosum45", "blosum50", "blosum62", "dna"};
 
+/* The SIMD property tests' scoring: AVX-512 for every query however short,
+ * a matrix by trial, random DNA scores and gaps (extension no dearer than
+ * opening; the same as opening when equal_gaps, with no draw for it). */
+static void random_scoring(pel_align_params *p, uint64_t *x, int trial, int equal_gaps)
+{
+    p->simd = 2;
+    p->matrix = matrices[trial % 4];
+    p->match = 1 + (int)(lcg(x) % 5);
+    p->mismatch = -(int)(lcg(x) % 5);
+    p->gap_open = 1 + (int)(lcg(x) % 14);
+    p->gap_extend = equal_gaps ? p->gap_open : 1 + (int)(lcg(x) % (unsigned)p->gap_open);
+}
+
 START_TEST(prop_wavefront)
 {
     pel_context *ctx = tctx(2);
@@ -239,12 +252,7 @@ START_TEST(prop_simd)
     for (int trial = 0; trial < 120; trial++) {
         pel_align_params p;
         pel_align_params_default(&p);
-        p.simd = 2; /* AVX-512 for every query, however short */
-        p.matrix = matrices[trial % 4];
-        p.match = 1 + (int)(lcg(&x) % 5);
-        p.mismatch = -(int)(lcg(&x) % 5);
-        p.gap_open = 1 + (int)(lcg(&x) % 14);
-        p.gap_extend = 1 + (int)(lcg(&x) % (unsigned)p.gap_open);
+        random_scoring(&p, &x, trial, 0);
         pel_align *ref = aligner_p(ctx, &p);
         const char *alpha = trial % 4 == 3 ? "ACGT" : "ARNDCQEGHILKMFPSTWYVBZX*";
         size_t na = 1 + lcg(&x) % 300, nb = lcg(&x) % 300;
@@ -284,12 +292,7 @@ START_TEST(prop_simd_long)
     for (int trial = 0; trial < 12; trial++) {
         pel_align_params p;
         pel_align_params_default(&p);
-        p.simd = 2;
-        p.matrix = matrices[trial % 4];
-        p.match = 1 + (int)(lcg(&x) % 5);
-        p.mismatch = -(int)(lcg(&x) % 5);
-        p.gap_open = 1 + (int)(lcg(&x) % 14);
-        p.gap_extend = 1 + (int)(lcg(&x) % (unsigned)p.gap_open);
+        random_scoring(&p, &x, trial, 0);
         const char *alpha = trial % 4 == 3 ? "ACGT" : "ARNDCQEGHILKMFPSTWYV";
         size_t na = 2100 + lcg(&x) % 2301, nb = 1 + lcg(&x) % 400, off = lcg(&x) % (na - nb);
         char *a = random_seq(&x, alpha, na, NULL, 0);
@@ -400,12 +403,7 @@ START_TEST(prop_simd_global)
         pel_align_params p;
         pel_align_params_default(&p);
         p.mode = PEL_ALIGN_GLOBAL;
-        p.simd = 2;
-        p.matrix = matrices[trial % 4];
-        p.match = 1 + (int)(lcg(&x) % 5);
-        p.mismatch = -(int)(lcg(&x) % 5);
-        p.gap_open = 1 + (int)(lcg(&x) % 14);
-        p.gap_extend = trial % 5 == 0 ? p.gap_open : 1 + (int)(lcg(&x) % (unsigned)p.gap_open);
+        random_scoring(&p, &x, trial, trial % 5 == 0);
         pel_align *ref = aligner_p(ctx, &p);
         const char *alpha = trial % 4 == 3 ? "ACGT" : "ARNDCQEGHILKMFPSTWYVBZX*";
         size_t lim = trial % 3 == 0 ? 60 : 300;

@@ -755,15 +755,22 @@ END_TEST
  * count, and get_residual's r is the recomputed one. */
 #define RING_NP (64 * 8 * 16)
 
+/* The 64 x 8 x 16 problem of the ring tests, with NPB's right-hand side. */
+static pel_mg *ring_mg(pel_context *ctx, pel_mg_params *p)
+{
+    pel_mg_params_default(p, 8);
+    p->n[0] = 64, p->n[2] = 16;
+    p->zran3 = 1;
+    pel_mg *mg = NULL;
+    ck_assert_ok(pel_mg_create(ctx, p, &mg));
+    return mg;
+}
+
 static void run_ring(pel_context *ctx, void *arg, void *out)
 {
     int split = *(const int *)arg;
     pel_mg_params p;
-    pel_mg_params_default(&p, 8);
-    p.n[0] = 64, p.n[2] = 16;
-    p.zran3 = 1;
-    pel_mg *mg = NULL;
-    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    pel_mg *mg = ring_mg(ctx, &p);
     for (int i = 0; i < (split ? 4 : 1); i++) ck_assert_ok(pel_mg_vcycle(mg, split ? 1 : 4));
     double *o = out, *v = alloc(RING_NP), *rf = alloc(RING_NP);
     ck_assert_ok(pel_mg_get_solution(mg, o));
@@ -813,11 +820,7 @@ static void run_restrict(pel_context *ctx, void *arg, void *out)
 {
     int fused = *(const int *)arg;
     pel_mg_params p;
-    pel_mg_params_default(&p, 8);
-    p.n[0] = 64, p.n[2] = 16;
-    p.zran3 = 1;
-    pel_mg *mg = NULL;
-    ck_assert_ok(pel_mg_create(ctx, &p, &mg));
+    pel_mg *mg = ring_mg(ctx, &p);
     ck_assert_ok(pel_mg_vcycle(mg, 1));
     if (fused) ck_assert_ok(pel_mg_residual(mg));
     ck_assert_ok(pel_mg_vcycle(mg, 2));

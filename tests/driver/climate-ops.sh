@@ -124,12 +124,7 @@ while ! ls s.ckpt.* >/dev/null 2>&1 && [ $i -lt 300 ]; do
     i=$((i + 1))
 done
 sleep 0.2
-kill -TERM $pid
-set +e
-wait $pid
-got=$?
-set -e
-[ $got -eq 143 ] || { cat err.txt >&2; fail "SIGTERM: exit $got, expected 143"; }
+signal_expect TERM $pid 143 SIGTERM
 n=$(sed -n 's/.*stopped by SIGTERM at interval \([0-9]*\) of .*the last checkpoint (s.ckpt.[0-9]*) is at interval \1$/\1/p' err.txt)
 [ -n "$n" ] && [ -s "s.ckpt.$(printf %012d "$n")" ] || { cat err.txt >&2; fail "SIGTERM: no checkpoint where it stopped"; }
 end=$((n + 30))

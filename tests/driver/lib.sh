@@ -24,6 +24,17 @@ run_ok() {
     "$@" >out.txt 2>err.txt || { cat out.txt err.txt >&2; fail "exit $? from: $*"; }
 }
 
+# signal_expect SIG PID CODE WHAT: send SIG to the background run PID (its
+# stderr in err.txt), which must then exit with CODE
+signal_expect() {
+    kill -"$1" "$2"
+    set +e
+    wait "$2"
+    got=$?
+    set -e
+    [ "$got" -eq "$3" ] || { cat err.txt >&2; fail "$4: exit $got, expected $3"; }
+}
+
 # expect_exit CODE PATTERN ARGS...: exit CODE, and stderr (or stdout for
 # verification failures) is one line matching PATTERN, with no report left
 expect_exit() {

@@ -71,12 +71,7 @@ while [ $i -lt 10 ]; do
         --report never.json -q >out.txt 2>err.txt &
     pid=$!
     sleep "$(awk -v s="$i" 'BEGIN { srand(s + 1000 * srand()); printf "%.2f", 0.2 + 1.3 * rand() }')"
-    kill -$sig $pid
-    set +e
-    wait $pid
-    got=$?
-    set -e
-    [ $got -eq $want ] || { cat err.txt >&2; fail "SIG$sig run $i: exit $got, expected $want"; }
+    signal_expect $sig $pid $want "SIG$sig run $i"
     [ "$(wc -l <err.txt)" -eq 1 ] || { cat err.txt >&2; fail "SIG$sig run $i: expected a one-line message"; }
     grep -q "stopped by SIG$sig at step" err.txt || { cat err.txt >&2; fail "SIG$sig run $i: message"; }
     ls ./*.tmp.* >/dev/null 2>&1 && fail "SIG$sig run $i: a temporary file was left behind"
@@ -94,12 +89,7 @@ done
 "$NPB" --kernel all --class B --report never.json -q >out.txt 2>err.txt &
 pid=$!
 sleep 1
-kill -TERM $pid
-set +e
-wait $pid
-got=$?
-set -e
-[ $got -eq 143 ] || { cat err.txt >&2; fail "pel-npb SIGTERM: exit $got"; }
+signal_expect TERM $pid 143 "pel-npb SIGTERM"
 grep -q "pel-npb: error: stopped by SIGTERM in" err.txt || { cat err.txt >&2; fail "pel-npb SIGTERM: message"; }
 [ ! -e never.json ] || fail "pel-npb SIGTERM: a report was written"
 

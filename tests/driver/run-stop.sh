@@ -51,12 +51,7 @@ echo "checkpoint_keep: 3 kept, a damaged newest skipped, resumed identical"
     -q >out.txt 2>err.txt &
 pid=$!
 sleep 0.7
-kill -TERM $pid
-set +e
-wait $pid
-got=$?
-set -e
-[ $got -eq 143 ] || { cat err.txt >&2; fail "SIGTERM: exit $got, expected 143"; }
+signal_expect TERM $pid 143 SIGTERM
 n=$(sed -n 's/.*the last checkpoint (s.ckpt) is at step \([0-9]*\).*/\1/p' err.txt)
 [ -n "$n" ] && [ -s s.ckpt ] || { cat err.txt >&2; fail "SIGTERM: no checkpoint where it stopped"; }
 end=$((n + 300))
