@@ -64,6 +64,10 @@ struct pel_sort {
      * by an overflow) and one flag per overflow page (novf). */
     int **c8, **ovf, **ovfpage;
     int novf;
+    /* ... and per slot its counts' totals over the value slices of a team
+     * (nslots rows of stride ints, a row a whole number of cache lines) */
+    int *stot;
+    int stride;
 };
 
 #endif
