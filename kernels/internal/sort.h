@@ -23,7 +23,7 @@
  * page of 2^PELI_SORT_OVF_LOG2 values. */
 #define PELI_SORT_OVF_LOG2 12
 /* ... each key's counter prefetched this many keys ahead */
-#define PELI_SORT_PREFETCH 32
+#define PELI_SORT_PREFETCH 48
 
 /* Large arrays of the family (keys, runs, the verification's work) are on
  * peli_pages: not transparent huge pages, whose faults cost this family's
