@@ -40,6 +40,9 @@
  * (fresh pages, touched only then, a flag per page of them), so the counts
  * stay exact for any keys.  One pass over the keys and no scatter: at NPB IS
  * class B about 0.6 of the three bucket passes' CPU time (docs/sort.md).
+ * A team needs one barrier: after counting, each thread adds up its own
+ * counts per value slice, so the merge that follows knows where its slice
+ * starts and writes the final table in one pass.
  *
  * Ranks (stable positions): DIRECT turns each h_t into thread t's position
  * table (less[v] plus the counts of threads before t) and thread t walks its
