@@ -100,6 +100,52 @@ START_TEST(api_rank)
 }
 END_TEST
 
+/* A bad key anywhere: the table alone is counted with each key's counter
+ * prefetched some keys ahead of the key's own range check, so a bad key is
+ * first read, unchecked, for a prefetch, then checked in its turn, and the
+ * keys near a thread's first and last share (and a call with fewer keys
+ * than that distance) take other paths.  Every position of a call of 40
+ * and of 300 keys on 1 to 4 threads, each of the four kinds of bad key,
+ * with a second bad key after it: the call names the first one and its
+ * value, and the next call with the key restored gives the exact table
+ * (counted here: key i is i % 97). */
+START_TEST(api_bad_key_anywhere)
+{
+    static const int sizes[] = {40, 300};
+    const int max_key = 97, bad[4] = {-1, 97, INT_MIN, INT_MAX};
+    for (int nt = 1; nt <= 4; nt++) {
+        pel_context *ctx = test_context(nt);
+        for (int z = 0; z < 2; z++) {
+            const int n = sizes[z];
+            int keys[300], ref[98] = {0};
+            for (int i = 0; i < n; i++) keys[i] = i % max_key, ref[i % max_key + 1]++;
+            for (int v = 0; v < max_key; v++) ref[v + 1] += ref[v];
+            pel_sort *s = make_sort(ctx, (size_t)n, max_key, methods[nt & 1]);
+            /* counted, and asserted once: a ck_assert per call would cost Check
+             * a system call each */
+            size_t unnamed = 0, wrong = 0;
+            for (int i = 0; i < n; i++) {
+                const int b = bad[i % 4];
+                keys[i] = b;
+                if (i + 5 < n) keys[i + 5] = -7;
+                char want[64];
+                snprintf(want, sizeof want, "sort: keys[%d] = %d: must be in [0, 97)", i, b);
+                unnamed += pel_sort_rank(s, keys, NULL, NULL) != PEL_EINVAL ||
+                           strcmp(pel_context_error(ctx), want) != 0;
+                keys[i] = i % max_key;
+                if (i + 5 < n) keys[i + 5] = (i + 5) % max_key;
+                wrong += pel_sort_rank(s, keys, NULL, NULL) != PEL_OK ||
+                         memcmp(pel_sort_less(s), ref, sizeof ref) != 0;
+            }
+            ck_assert_uint_eq(unnamed, 0);
+            ck_assert_uint_eq(wrong, 0);
+            pel_sort_destroy(s);
+        }
+        pel_context_destroy(ctx);
+    }
+}
+END_TEST
+
 START_TEST(api_npb)
 {
     pel_context *ctx = test_context(2);
@@ -263,9 +309,12 @@ END_TEST
  * counter wraps 256 times, in one thread's share), another every second key
  * of the first 210000 (over 2^16, across the shares of three threads), and
  * the rest are spread: the table must be the direct count (a loop a reader
- * can check), for both methods at 1 and 3 threads, twice in a row (the second call clears
+ * can check), for both methods at 1 to 4 threads, twice in a row (the second call clears
  * the first's overflow counts), with and without sorted keys; and a bad key
- * near the end is found, and named. */
+ * near the end is found, and named.  At 2 threads both threads' counters of
+ * the last value wrap (the merge of the last value slice adds both overflow
+ * counts), and the first thread's of 54321, in the first slice, whose total
+ * the second thread's part of the table starts from. */
 START_TEST(num_heavy_values)
 {
     const size_t n = 3 * ((size_t)1 << 16) + 4321;
@@ -283,10 +332,10 @@ START_TEST(num_heavy_values)
     for (int v = 0; v < max_key; v++) ref[v + 1] += ref[v];
     ck_assert_int_ge(ref[54322] - ref[54321], (1 << 16) + 3); /* the case is what it says */
     ck_assert_int_ge(ref[max_key] - ref[max_key - 1], 1 << 16);
-    for (int run = 0; run < 4; run++) {
-        const int nt = 1 + 2 * (run & 1);
+    for (int run = 0; run < 8; run++) {
+        const int nt = 1 + (run & 3); /* 2 threads: both mark pages of the last slice */
         pel_context *ctx = test_context(nt);
-        pel_sort *s = make_sort(ctx, n, max_key, methods[run >> 1]);
+        pel_sort *s = make_sort(ctx, n, max_key, methods[run >> 2]);
         for (int pass = 0; pass < 2; pass++) {
             ck_assert_ok(pel_sort_rank(s, keys, NULL, pass ? sorted : NULL));
             ck_assert_mem_eq(pel_sort_less(s), ref, ((size_t)max_key + 1) * sizeof *ref);
@@ -450,7 +499,12 @@ START_TEST(threads_equal)
             int *keys = ints(n), *rank = ints(n), *sorted = ints(n);
             ck_assert_ok(pel_sort_npb_keys(ctx, n, max_key, PEL_SORT_NPB_SEED, keys));
             pel_sort *s = make_sort(ctx, n, max_key, methods[m]);
+            ck_assert_ok(pel_sort_rank(s, keys, NULL, NULL)); /* the table alone first */
+            int *table = ints((size_t)max_key + 1);
+            memcpy(table, pel_sort_less(s), ((size_t)max_key + 1) * sizeof(int));
             ck_assert_ok(pel_sort_rank(s, keys, rank, sorted));
+            ck_assert_mem_eq(table, pel_sort_less(s), ((size_t)max_key + 1) * sizeof(int));
+            pel_free(table);
             if (!ref_keys) {
                 ref_keys = keys, ref_rank = rank, ref_sorted = sorted;
                 ref_less = ints((size_t)max_key + 1);
@@ -612,6 +666,7 @@ static Suite *sort_suite(void)
     tcase_add_test(api, api_params_default);
     tcase_add_test(api, api_rank);
     tcase_add_test(api, api_npb);
+    tcase_add_test(api, api_bad_key_anywhere);
     suite_add_tcase(s, api);
     TCase *num = tcase_create("numerics");
     tcase_add_test(num, num_hand);

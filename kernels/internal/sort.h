@@ -23,7 +23,7 @@
  * page of 2^PELI_SORT_OVF_LOG2 values. */
 #define PELI_SORT_OVF_LOG2 12
 /* ... each key's counter prefetched this many keys ahead */
-#define PELI_SORT_PREFETCH 32
+#define PELI_SORT_PREFETCH 48
 
 /* Large arrays of the family (keys, runs, the verification's work) are on
  * peli_pages: not transparent huge pages, whose faults cost this family's
@@ -64,6 +64,10 @@ struct pel_sort {
      * by an overflow) and one flag per overflow page (novf). */
     int **c8, **ovf, **ovfpage;
     int novf;
+    /* ... and per slot its counts' totals over the value slices of a team
+     * (nslots rows of stride ints, a row a whole number of cache lines) */
+    int *stot;
+    int stride;
 };
 
 #endif

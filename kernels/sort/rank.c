@@ -40,6 +40,9 @@
  * (fresh pages, touched only then, a flag per page of them), so the counts
  * stay exact for any keys.  One pass over the keys and no scatter: at NPB IS
  * class B about 0.6 of the three bucket passes' CPU time (docs/sort.md).
+ * A team needs one barrier: after counting, each thread adds up its own
+ * counts per value slice, so the merge that follows knows where its slice
+ * starts and writes the final table in one pass.
  *
  * Ranks (stable positions): DIRECT turns each h_t into thread t's position
  * table (less[v] plus the counts of threads before t) and thread t walks its
@@ -115,6 +118,7 @@ void pel_sort_destroy(pel_sort *s)
     pel_free(s->part);
     pel_free(s->lpart);
     pel_free(s->bstart);
+    pel_free(s->stot);
     peli_pages_free(s->bbuf, s->n * sizeof(int));
     peli_context_release(s->ctx);
     free(s);
@@ -223,7 +227,9 @@ pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort 
         s->c8 = per_thread(ctx, (mk + 3) / 4, s->nslots);
         s->ovfpage = per_thread(ctx, (size_t)s->novf, s->nslots);
         s->ovf = calloc((size_t)s->nslots, sizeof *s->ovf);
-        ok = s->c8 && s->ovfpage && s->ovf;
+        s->stride = (s->nslots + PELI_SORT_PAD - 1) / PELI_SORT_PAD * PELI_SORT_PAD;
+        s->stot = pel_malloc((size_t)s->nslots * (size_t)s->stride * sizeof(int));
+        ok = s->c8 && s->ovfpage && s->ovf && s->stot;
         for (int t = 0; ok && t < s->nslots; t++) ok = (s->ovf[t] = peli_pages(mk * sizeof(int))) != NULL;
     }
     if (!ok) {
@@ -235,6 +241,7 @@ pel_status pel_sort_create(pel_context *ctx, const pel_sort_params *p, pel_sort 
     touch_zero(ctx, s->count, mk);
     memset(s->part, 0, (size_t)s->nslots * PELI_SORT_PAD * sizeof(int));
     memset(s->lpart, 0, (size_t)s->nslots * PELI_SORT_LPAD * sizeof(long));
+    if (s->stot) memset(s->stot, 0, (size_t)s->nslots * (size_t)s->stride * sizeof(int));
     *out = s;
     return PEL_OK;
 }
@@ -396,63 +403,98 @@ static void rank_direct(peli_team *tm, void *arg)
     peli_phase_last(tm, direct_finish, arg);
 }
 
-/* ---- BUCKETS plans, the table alone: direct 8-bit counts ------------------------------ */
+/* ---- the table alone, either method: direct 8-bit counts ------------------------------- */
 
-/* Phase 1: call t counts its static share of the keys into its own 8-bit
- * counters, each key's counter prefetched PELI_SORT_PREFETCH keys ahead (the
- * counters, max_key bytes, 2 MiB at NPB IS class B, are mostly outside L2:
- * without it each increment waits for its line).  A counter that wraps to 0
- * adds 256 to its value's overflow count (NPB's keys never get there: at
- * most 74 keys share a value at class B).  First it clears the
- * overflow counts its last call left (the pages it marked). */
-static void byte_count(int t, int nt, void *arg)
+/* A counter that wrapped to 0: 256 more keys of value k, and its page marked. */
+__attribute__((noinline, cold)) static void count_wrapped(int *ovf, int *page, unsigned k)
 {
-    const rank_job *j = arg;
-    const pel_sort *s = j->s;
-    const int *keys = j->keys;
-    const unsigned mk = (unsigned)s->max_key;
-    int *ovf = s->ovf[t], *page = s->ovfpage[t];
-    for (int g = 0; g < s->novf; g++)
-        if (page[g]) {
-            size_t v0 = (size_t)g << PELI_SORT_OVF_LOG2, v1 = v0 + ((size_t)1 << PELI_SORT_OVF_LOG2);
-            if (v1 > mk) v1 = mk;
-            memset(ovf + v0, 0, (v1 - v0) * sizeof *ovf);
-            page[g] = 0;
-        }
-    uint8_t *c = (uint8_t *)(void *)s->c8[t];
-    memset(c, 0, mk);
-    size_t b, e;
-    pel_static_range(s->n, t, nt, &b, &e);
-    int bad = -1;
+    ovf[k] += 256;
+    page[k >> PELI_SORT_OVF_LOG2] = 1;
+}
+
+/* Counts keys[b, e) into the 8-bit counters c; returns the first index
+ * whose key is outside [0, mk), or -1.  Each key's counter is prefetched
+ * PELI_SORT_PREFETCH keys ahead, before that key is checked: its address is
+ * formed as an integer (a prefetch never faults and names no object), so a
+ * bad key costs one useless prefetch, and is found when its turn comes.
+ * The loop is bound by the instructions it issues per key, not by memory:
+ * clamping the prefetched address to the table (a compare and a
+ * conditional move) made it 1.25 times slower, and so did checking the
+ * keys' range a block at a time in a vectorised pass (docs/sort.md). */
+static int count_bytes(const int *keys, size_t b, size_t e, uint8_t *c, unsigned mk, int *ovf,
+                       int *page)
+{
+    const uintptr_t base = (uintptr_t)c;
     size_t i = b;
-    for (; i + PELI_SORT_PREFETCH < e; i++) {
-        unsigned ahead = (unsigned)keys[i + PELI_SORT_PREFETCH];
-        __builtin_prefetch(c + (ahead < mk ? ahead : 0), 1);
-        unsigned k = (unsigned)keys[i];
-        if (k >= mk) break; /* found below */
-        if (__builtin_expect(++c[k] == 0, 0)) {
-            ovf[k] += 256;
-            page[k >> PELI_SORT_OVF_LOG2] = 1;
+    if (e - b > PELI_SORT_PREFETCH) {
+#pragma GCC unroll 4
+        for (; i < e - PELI_SORT_PREFETCH; i++) {
+            __builtin_prefetch((const void *)(base + (unsigned)keys[i + PELI_SORT_PREFETCH]), 1);
+            unsigned k = (unsigned)keys[i];
+            if (k >= mk) return (int)i;
+            if (__builtin_expect(++c[k] == 0, 0)) count_wrapped(ovf, page, k);
         }
     }
     for (; i < e; i++) {
         unsigned k = (unsigned)keys[i];
-        if (k >= mk) {
-            bad = (int)i;
-            break;
-        }
-        if (++c[k] == 0) {
-            ovf[k] += 256;
-            page[k >> PELI_SORT_OVF_LOG2] = 1;
-        }
+        if (k >= mk) return (int)i;
+        if (++c[k] == 0) count_wrapped(ovf, page, k);
     }
-    s->part[t * PELI_SORT_PAD] = bad;
+    return -1;
 }
 
-/* Phase 2: call t adds the counters (and the overflow counts of marked
- * pages) over its slice [vb, ve) of key values into less[v + 1],
- * prefix-sums the slice, and leaves its total in its part (then
- * direct_offset, as DIRECT). */
+/* Phase 1: call t counts its static share of the keys into its own 8-bit
+ * counters (max_key bytes: 512 KiB at NPB IS class A, 2 MiB at class B,
+ * mostly outside L2: hence the prefetch).  A counter that wraps to 0 adds
+ * 256 to its value's overflow count (NPB's keys never get there: at most
+ * 74 keys share a value at class B).  First it clears the overflow counts
+ * its last call left (the pages it marked).  In a team of more than one it
+ * then adds up its counts over each value slice but the last (its slice
+ * totals), so that the next phase knows every slice's offset in the table:
+ * one read of its own counters, where a separate pass would add the
+ * offsets to the table after another barrier. */
+static void byte_count(int t, int nt, void *arg)
+{
+    const rank_job *j = arg;
+    const pel_sort *s = j->s;
+    const int mk = s->max_key;
+    int *ovf = s->ovf[t], *page = s->ovfpage[t];
+    for (int g = 0; g < s->novf; g++)
+        if (page[g]) {
+            size_t v0 = (size_t)g << PELI_SORT_OVF_LOG2, v1 = v0 + ((size_t)1 << PELI_SORT_OVF_LOG2);
+            if (v1 > (size_t)mk) v1 = (size_t)mk;
+            memset(ovf + v0, 0, (v1 - v0) * sizeof *ovf);
+            page[g] = 0;
+        }
+    uint8_t *c = (uint8_t *)(void *)s->c8[t];
+    memset(c, 0, (size_t)mk);
+    size_t b, e;
+    pel_static_range(s->n, t, nt, &b, &e);
+    int bad = count_bytes(j->keys, b, e, c, (unsigned)mk, ovf, page);
+    s->part[t * PELI_SORT_PAD] = bad;
+    if (nt == 1 || bad >= 0) return;
+    int *tot = s->stot + (size_t)t * (size_t)s->stride;
+    for (int q = 0; q + 1 < nt; q++) {
+        size_t vb, ve;
+        pel_static_range((size_t)mk, q, nt, &vb, &ve);
+        unsigned sum = 0; /* at most n <= INT_MAX */
+        for (size_t v = vb; v < ve; v++) sum += c[v];
+        for (size_t g = vb >> PELI_SORT_OVF_LOG2; vb < ve && g <= (ve - 1) >> PELI_SORT_OVF_LOG2; g++)
+            if (page[g]) {
+                size_t v0 = g << PELI_SORT_OVF_LOG2, v1 = v0 + ((size_t)1 << PELI_SORT_OVF_LOG2);
+                if (v0 < vb) v0 = vb;
+                if (v1 > ve) v1 = ve;
+                for (size_t v = v0; v < v1; v++) sum += (unsigned)ovf[v];
+            }
+        tot[q] = (int)sum;
+    }
+}
+
+/* Phase 2: call t writes the table over its slice [vb, ve) of key values:
+ * less[v + 1] = the keys before its slice (the slice totals of every call
+ * for the slices before t) plus the counters' sum up to v, in one pass
+ * where no overflow page is marked (as ints, then prefix-summed, where one
+ * is, or with more than two counter sets). */
 static void byte_prefix(int t, int nt, void *arg)
 {
     const rank_job *j = arg;
@@ -460,28 +502,47 @@ static void byte_prefix(int t, int nt, void *arg)
     int *less = s->less;
     size_t vb, ve;
     pel_static_range((size_t)s->max_key, t, nt, &vb, &ve);
-    int *c = less + 1; /* c[v] = less[v + 1] = #keys <= v */
-    if (vb < ve) {
-        const uint8_t *c0 = (const uint8_t *)(const void *)s->c8[0];
-        for (size_t v = vb; v < ve; v++) c[v] = c0[v];
-        for (int u = 1; u < nt; u++) {
-            const uint8_t *cu = (const uint8_t *)(const void *)s->c8[u];
-            for (size_t v = vb; v < ve; v++) c[v] += cu[v];
-        }
-        for (int u = 0; u < nt; u++) {
-            const int *page = s->ovfpage[u], *ovf = s->ovf[u];
-            for (size_t g = vb >> PELI_SORT_OVF_LOG2; g <= (ve - 1) >> PELI_SORT_OVF_LOG2; g++)
-                if (page[g]) {
-                    size_t v0 = g << PELI_SORT_OVF_LOG2, v1 = v0 + ((size_t)1 << PELI_SORT_OVF_LOG2);
-                    if (v0 < vb) v0 = vb;
-                    if (v1 > ve) v1 = ve;
-                    for (size_t v = v0; v < v1; v++) c[v] += ovf[v];
-                }
-        }
-        for (size_t v = vb + 1; v < ve; v++) c[v] += c[v - 1];
-    }
-    s->part[t * PELI_SORT_PAD + 1] = vb < ve ? c[ve - 1] : 0;
+    int run = 0;
+    for (int u = 0; u < nt; u++)
+        for (int q = 0; q < t; q++) run += s->stot[(size_t)u * (size_t)s->stride + (size_t)q];
     if (t == 0) less[0] = 0;
+    int *c = less + 1; /* c[v] = less[v + 1] = #keys <= v */
+    const uint8_t *c0 = (const uint8_t *)(const void *)s->c8[0];
+    const uint8_t *c1 = nt > 1 ? (const uint8_t *)(const void *)s->c8[1] : NULL;
+    for (size_t g0 = vb; g0 < ve;) {
+        const size_t g = g0 >> PELI_SORT_OVF_LOG2;
+        size_t g1 = (g + 1) << PELI_SORT_OVF_LOG2;
+        if (g1 > ve) g1 = ve;
+        int marked = 0;
+        for (int u = 0; u < nt; u++) marked |= s->ovfpage[u][g];
+        if (!marked && nt == 1) {
+            for (size_t v = g0; v < g1; v++) {
+                run += c0[v];
+                c[v] = run;
+            }
+        } else if (!marked && nt == 2) {
+            for (size_t v = g0; v < g1; v++) {
+                run += c0[v] + c1[v];
+                c[v] = run;
+            }
+        } else {
+            for (size_t v = g0; v < g1; v++) c[v] = c0[v];
+            for (int u = 1; u < nt; u++) {
+                const uint8_t *cu = (const uint8_t *)(const void *)s->c8[u];
+                for (size_t v = g0; v < g1; v++) c[v] += cu[v];
+            }
+            for (int u = 0; u < nt; u++)
+                if (s->ovfpage[u][g]) {
+                    const int *ovf = s->ovf[u];
+                    for (size_t v = g0; v < g1; v++) c[v] += ovf[v];
+                }
+            for (size_t v = g0; v < g1; v++) {
+                run += c[v];
+                c[v] = run;
+            }
+        }
+        g0 = g1;
+    }
 }
 
 /* ---- BUCKETS ------------------------------------------------------------------------- */
@@ -631,12 +692,11 @@ static void rank_bytes(peli_team *tm, void *arg)
     const rank_job *j = arg;
     peli_phase(tm, byte_count, arg);
     if (!all_good(j->s->part, tm->nt)) return; /* the same answer on every thread */
-    peli_phase(tm, byte_prefix, arg);
     if (!j->sorted) {
-        peli_phase_last(tm, direct_offset, arg);
+        peli_phase_last(tm, byte_prefix, arg);
         return;
     }
-    peli_phase(tm, direct_offset, arg);
+    peli_phase(tm, byte_prefix, arg);
     peli_phase_last(tm, buckets_sorted, arg);
 }
 
