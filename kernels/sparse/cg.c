@@ -37,7 +37,9 @@
 #include "internal/sparse.h"
 
 /* Virtual thread t's blocks not yet taken in a product phase: [front, back)
- * packed as back << 32 | front, one cache line per thread (nt <= nb). */
+ * packed as back << 32 | front, one cache line per thread (nt <= nb).  32
+ * bits hold any block index: 2^32 blocks would be 2^38 rows, whose row
+ * pointers alone take 2 TiB. */
 typedef struct cg_range {
     uint64_t fb;
     char pad[PEL_ALIGN - sizeof(uint64_t)];
