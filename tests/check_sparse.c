@@ -1170,6 +1170,58 @@ START_TEST(threads_policy_power)
 }
 END_TEST
 
+/* A system whose work is all in its first half, so a team's threads finish
+ * their static blocks at very different times and the product phases hand
+ * the first thread's blocks to the others (kernels/sparse/cg.c): rows j <
+ * n/2 couple to every k < n/2 with 0 < |j - k| <= SKEW_W (-1 each) and hold
+ * 2 SKEW_W + 2 on the diagonal, the rows of the second half only their
+ * diagonal 1 + j mod 7; strictly diagonally dominant, so SPD (Gershgorin).
+ * With 2 threads the second's 20 blocks cost about 1/200 of the first's.
+ * A block lost or computed from a stale p would change x (or the iteration
+ * count) against one thread. */
+#define SKEW_N (40 * PEL_SPARSE_BLOCK)
+#define SKEW_W 100
+static sys_arg sys_skewed(void)
+{
+    sys_arg a;
+    a.n = SKEW_N;
+    int64_t h = SKEW_N / 2, cap = h * (2 * SKEW_W + 1) + (SKEW_N - h);
+    a.rp = malloc((size_t)(a.n + 1) * sizeof *a.rp);
+    a.ci = malloc((size_t)cap * sizeof *a.ci);
+    a.v = malloc((size_t)cap * sizeof *a.v);
+    a.b = malloc((size_t)a.n * sizeof *a.b);
+    ck_assert(a.rp && a.ci && a.v && a.b);
+    int64_t k = 0;
+    for (int64_t j = 0; j < a.n; j++) {
+        a.rp[j] = k;
+        if (j < h) {
+            for (int64_t c = j - SKEW_W; c <= j + SKEW_W; c++)
+                if (c >= 0 && c < h) {
+                    a.ci[k] = (int32_t)c;
+                    a.v[k++] = c == j ? 2.0 * SKEW_W + 2.0 : -1.0;
+                }
+        } else {
+            a.ci[k] = (int32_t)j;
+            a.v[k++] = 1.0 + (double)(j % 7);
+        }
+        a.b[j] = sin((double)j);
+    }
+    a.rp[a.n] = k;
+    a.nnz = k;
+    return a;
+}
+
+START_TEST(threads_skewed_work)
+{
+    sys_arg a = sys_skewed();
+    size_t nsolve = (size_t)a.n * sizeof(double) + sizeof(solve_out);
+    test_same_bits_1_to_4(run_solve, &a, nsolve);
+    test_policy(run_solve, &a, nsolve);
+    test_same_bits_1_to_4(run_power, &a, (size_t)(a.n + 2) * sizeof(double));
+    sys_free(&a);
+}
+END_TEST
+
 START_TEST(threads_single_solve)
 {
     sys_arg a = sys_make(0.0, 1);
@@ -1228,6 +1280,7 @@ static Suite *sparse_suite(void)
     tcase_add_test(thr, threads_policy_csr_spmv);
     tcase_add_test(thr, threads_policy_solve);
     tcase_add_test(thr, threads_policy_power);
+    tcase_add_test(thr, threads_skewed_work);
     tcase_add_test(thr, threads_single_solve);
     tcase_add_test(thr, threads_single_power);
     tcase_add_test(thr, threads_single_failures);

@@ -6,8 +6,9 @@
  * barrier after each phase, or, inside a caller's team without nesting, the
  * body once with each phase a taskloop the caller's threads join.  Every
  * phase runs over blocks of PEL_SPARSE_BLOCK rows, virtual thread t taking
- * the blocks of the schedule(static) split, so the rows a thread multiplies
- * are the rows whose vector entries it first touched and updates.  Dot
+ * the blocks of the schedule(static) split (the product phases start from
+ * it: below), so the rows a thread multiplies are, but for a few blocks,
+ * the rows whose vector entries it first touched and updates.  Dot
  * products are fused into the phases that produce their operands (p.q into
  * q = A p; r.r into the update of x and r; x.z, z.z and ||x - A z||^2 into
  * the residual product), each block writing its partial sum to a slot of
@@ -16,7 +17,17 @@
  * thread holds the same scalar, takes the same branches, and no `single` or
  * reduction is needed.  Three phases (barriers) per CG iteration: q (alpha
  * needs p.q), the x and r update (beta needs r.r), p (the next product reads
- * all of p). */
+ * all of p).
+ *
+ * The phases with a product (q = A p, the residual, the warm start's
+ * b - A x: 96-99% of the time at NPB's classes) share their blocks out at
+ * run time: virtual thread t takes its own static blocks from the front,
+ * one at a time, and when they are done takes the blocks the others have not
+ * yet started, from the back of their ranges.  A block is still computed
+ * whole by whoever takes it, and its rows and partial sums go to the same
+ * places, so the bits do not depend on who took what; a core slowed by
+ * another process (or a later start) no longer holds the whole team at the
+ * barrier after the product. */
 #include <config.h>
 
 #include <math.h>
@@ -25,13 +36,56 @@
 
 #include "internal/sparse.h"
 
+/* Virtual thread t's blocks not yet taken in a product phase: [front, back)
+ * packed as back << 32 | front, one cache line per thread (nt <= nb).  32
+ * bits hold any block index: 2^32 blocks would be 2^38 rows, whose row
+ * pointers alone take 2 TiB. */
+typedef struct cg_range {
+    uint64_t fb;
+    char pad[PEL_ALIGN - sizeof(uint64_t)];
+} cg_range;
+
 struct pel_sparse_cg {
     pel_context *ctx;
     const pel_sparse_csr *A;
     int64_t n, nb;
     double *p, *q, *r, *z; /* n each */
     double *part;           /* 3 * nb block partial sums */
+    cg_range *range;        /* nb: one per possible virtual thread */
 };
+
+/* A product phase's share-out (see the top of the file).  cg_share_begin
+ * sets t's range to its static blocks; cg_share_next returns the next block
+ * t takes, or -1 when every block of the phase is taken.  *v is the range
+ * being taken from: 0 t's own (from the front), then t+1, t+2, ... mod nt
+ * (from the back).  A range another thread has not set yet still reads as
+ * empty (every range is emptied by the phase that set it), so a block is
+ * never taken twice nor missed: its owner takes it.  Relaxed atomics: the
+ * compare-and-swap on one word alone decides who takes a block; the data
+ * the blocks read and write are ordered by the barriers around the phase. */
+static void cg_share_begin(const pel_sparse_cg *s, int t, int nt, int *v)
+{
+    int64_t b0, b1;
+    peli_sparse_my_blocks(s->nb, t, nt, &b0, &b1);
+    __atomic_store_n(&s->range[t].fb, (uint64_t)b1 << 32 | (uint64_t)b0, __ATOMIC_RELAXED);
+    *v = 0;
+}
+
+static int64_t cg_share_next(const pel_sparse_cg *s, int t, int nt, int *v)
+{
+    for (; *v < nt; ++*v) {
+        uint64_t *fb = &s->range[(t + *v) % nt].fb;
+        uint64_t o = __atomic_load_n(fb, __ATOMIC_RELAXED);
+        for (;;) {
+            uint32_t front = (uint32_t)o, back = (uint32_t)(o >> 32);
+            if (front >= back) break;
+            uint64_t taken = *v == 0 ? o + 1 : o - (UINT64_C(1) << 32);
+            if (__atomic_compare_exchange_n(fb, &o, taken, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+                return *v == 0 ? (int64_t)front : (int64_t)back - 1;
+        }
+    }
+    return -1;
+}
 
 /* First touch of the work vectors with the solver's split (no barrier). */
 static void zero_vectors(int t, int nt, void *arg)
@@ -66,11 +120,13 @@ pel_status pel_sparse_cg_create(pel_context *ctx, const pel_sparse_csr *A, pel_s
     s->r = pel_malloc(bytes);
     s->z = pel_malloc(bytes);
     s->part = pel_malloc((size_t)(3 * s->nb) * sizeof *s->part);
-    if (!s->p || !s->q || !s->r || !s->z || !s->part) {
+    s->range = pel_malloc((size_t)s->nb * sizeof *s->range);
+    if (!s->p || !s->q || !s->r || !s->z || !s->part || !s->range) {
         pel_sparse_cg_destroy(s);
         return pel_error(ctx, PEL_ENOMEM, "cg: cannot allocate work vectors for n = %lld",
                          (long long)A->nrows);
     }
+    for (int64_t t = 0; t < s->nb; t++) s->range[t].fb = 0; /* empty */
     peli_parallel(ctx, (size_t)s->nb, 0, 0, zero_vectors, s);
     *cg = s;
     return PEL_OK;
@@ -84,6 +140,7 @@ void pel_sparse_cg_destroy(pel_sparse_cg *cg)
     pel_free(cg->r);
     pel_free(cg->z);
     pel_free(cg->part);
+    pel_free(cg->range);
     peli_context_release(cg->ctx);
     free(cg);
 }
@@ -165,9 +222,9 @@ static void ph_start_guess(int t, int nt, void *arg)
     const int64_t n = s->n, nb = s->nb;
     const double *b = jb->b, *x = jb->x;
     double *p = s->p, *q = s->q, *r = s->r, *rr = s->part + nb, *bbp = s->part + 2 * nb;
-    int64_t b0, b1;
-    peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
-    for (int64_t blk = b0; blk < b1; blk++) {
+    int v;
+    cg_share_begin(s, t, nt, &v);
+    for (int64_t blk; (blk = cg_share_next(s, t, nt, &v)) >= 0;) {
         int64_t j0, j1;
         peli_sparse_block_rows(blk, n, &j0, &j1);
         double s2 = 0.0, b2 = 0.0, ax[PEL_SPARSE_BLOCK];
@@ -191,12 +248,12 @@ static void ph_q(int t, int nt, void *arg)
     const cg_job *jb = arg;
     const pel_sparse_cg *s = jb->s;
     const pel_sparse_csr *A = s->A;
-    const int64_t n = s->n, nb = s->nb;
+    const int64_t n = s->n;
     const double *p = s->p;
     double *q = s->q, *pq = s->part;
-    int64_t b0, b1;
-    peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
-    for (int64_t blk = b0; blk < b1; blk++) {
+    int v;
+    cg_share_begin(s, t, nt, &v);
+    for (int64_t blk; (blk = cg_share_next(s, t, nt, &v)) >= 0;) {
         int64_t j0, j1;
         peli_sparse_block_rows(blk, n, &j0, &j1);
         double d = 0.0;
@@ -258,9 +315,9 @@ static void ph_residual(int t, int nt, void *arg)
     const double *b = jb->b, *x = jb->x;
     const int power = jb->power;
     double *part = s->part;
-    int64_t b0, b1;
-    peli_sparse_my_blocks(nb, t, nt, &b0, &b1);
-    for (int64_t blk = b0; blk < b1; blk++) {
+    int v;
+    cg_share_begin(s, t, nt, &v);
+    for (int64_t blk; (blk = cg_share_next(s, t, nt, &v)) >= 0;) {
         int64_t j0, j1;
         peli_sparse_block_rows(blk, n, &j0, &j1);
         double e2 = 0.0, bx = 0.0, xx = 0.0, ax[PEL_SPARSE_BLOCK];
