@@ -16,8 +16,11 @@
  *  - bitwise equality across thread counts, calling patterns and ISAs. */
 #include <config.h>
 
+#include <dlfcn.h>
 #include <float.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "testutil.h"
 
@@ -96,6 +99,26 @@ START_TEST(api_create)
     ck_assert_int_eq(st, PEL_ENOMEM);
     ck_assert_ptr_null(h);
     pel_cholesky_destroy(NULL);
+}
+END_TEST
+
+/* libpel opens OpenBLAS only when a plan asks whether it is there: its
+ * pthreads build spins a thread pool for about 0.1 s when it is loaded,
+ * which every process linking libpel would pay.  (Each test runs in a
+ * fresh fork of a runner that never touched OpenBLAS; under CK_FORK=no an
+ * earlier test may have opened it.) */
+START_TEST(api_blas_opened_on_demand)
+{
+    const char *fork = getenv("CK_FORK");
+    if (!fork || strcmp(fork, "no") != 0) {
+        void *h = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_NOLOAD);
+        ck_assert_msg(h == NULL, "OpenBLAS is loaded before any plan asked for it");
+    }
+    if (pel_cholesky_have_blas()) {
+        void *h = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_NOLOAD);
+        ck_assert_msg(h != NULL, "pel_cholesky_have_blas() said yes without OpenBLAS loaded");
+        dlclose(h);
+    }
 }
 END_TEST
 
@@ -477,6 +500,7 @@ static Suite *cholesky_suite(void)
     TCase *api = tcase_create("api");
     tcase_add_test(api, api_create);
     tcase_add_test(api, api_calls);
+    tcase_add_test(api, api_blas_opened_on_demand);
     suite_add_tcase(s, api);
     TCase *num = tcase_create("numerics");
     tcase_set_timeout(num, 60); /* sanitizer builds are slow */
