@@ -16,6 +16,10 @@
 
 #include "internal/mg.h"
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h> /* the AVX-512 copy's rows (ops_plane.h, under __AVX512F__) */
+#endif
+
 void peli_mg_fill_halo(const peli_mg_level *l, double *p)
 {
     size_t n1 = l->n1, n2 = l->n2, R = l->row;

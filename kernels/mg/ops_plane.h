@@ -68,6 +68,204 @@ static inline void NAME(resid_row0)(size_t n1, size_t R, const peli_mg_coef *k, 
     }
 }
 
+#ifdef __AVX512F__
+/* ---- the AVX-512 rows: row sums kept in registers ------------------------------
+ * The same expressions per point as the rows above, in the same order, but
+ * the row sums u1, u2 (r1, r2) of eight columns stay in registers: the
+ * neighbours i - 1 and i + 1 come from the previous and the next eight by
+ * a lane shift (valignq) instead of unaligned reloads from the scratch
+ * row.  A chunk of eight starts on a cache line (rows are whole lines), so
+ * no load or store splits across lines, and the row sums never go through
+ * memory: per eight points 10 loads and one store instead of 15-16 loads
+ * (five of them split) and three stores.  Chunk i covers columns i .. i + 7
+ * for i = 0, 8, ... up to n1; only the interior 1 .. n1 is stored (masked
+ * at the ends), the halo columns are filled after the rows as before. */
+#define MG_SHL(prev, cur) /* lanes: prev[7], cur[0..6]: the values at i - 1 */          \
+    _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(cur), _mm512_castpd_si512(prev), 7))
+#define MG_SHR(cur, next) /* lanes: cur[1..7], next[0]: the values at i + 1 */          \
+    _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(next), _mm512_castpd_si512(cur), 1))
+#define MG_SUM4(a, b, c, d, i)                                                                \
+    _mm512_add_pd(_mm512_add_pd(_mm512_add_pd(_mm512_loadu_pd((a) + (i)), _mm512_loadu_pd((b) + (i))), \
+                                _mm512_loadu_pd((c) + (i))),                                  \
+                  _mm512_loadu_pd((d) + (i)))
+
+/* The lanes of chunk i that are interior columns (1 .. n1). */
+static inline __mmask8 NAME(chunk_mask)(size_t n1, size_t i)
+{
+    unsigned m = 0xffu;
+    if (i == 0) m &= 0xfeu;
+    if (i + 7 > n1) m &= (1u << (n1 + 1 - i)) - 1u;
+    return (__mmask8)m;
+}
+
+/* resid's row: r = v - A u (v NULL: v's row is all +0.0, see resid_row0). */
+static inline void NAME(resid_row_v)(size_t n1, const peli_mg_coef *k, const double *cm,
+                                     const double *c0, const double *cp, const double *dm,
+                                     const double *d0, const double *dp, const double *um,
+                                     const double *u0, const double *up, const double *v,
+                                     double *r)
+{
+    const __m512d a0 = _mm512_set1_pd(k->a[0]), a1 = _mm512_set1_pd(k->a[1]);
+    const __m512d a2 = _mm512_set1_pd(k->a[2]), a3 = _mm512_set1_pd(k->a[3]);
+    const __m512d zero = _mm512_setzero_pd();
+    const int with_a1 = k->a1;
+    __m512d s1p = zero, s2p = zero, xp = zero; /* the chunk before (lane 7: column i - 1) */
+    __m512d s1 = MG_SUM4(cm, cp, d0, u0, 0), s2 = MG_SUM4(dm, dp, um, up, 0);
+    __m512d x = _mm512_loadu_pd(c0);
+    for (size_t i = 0; i <= n1; i += 8) {
+        __m512d s1n = zero, s2n = zero, xn = zero; /* the chunk after (lane 0: column i + 8) */
+        if (i + 8 <= n1 + 1) {
+            s1n = MG_SUM4(cm, cp, d0, u0, i + 8);
+            s2n = MG_SUM4(dm, dp, um, up, i + 8);
+            xn = _mm512_loadu_pd(c0 + i + 8);
+        }
+        __m512d t = _mm512_sub_pd(v ? _mm512_loadu_pd(v + i) : zero, _mm512_mul_pd(a0, x));
+        if (with_a1)
+            t = _mm512_sub_pd(
+                t, _mm512_mul_pd(a1, _mm512_add_pd(_mm512_add_pd(MG_SHL(xp, x), MG_SHR(x, xn)), s1)));
+        t = _mm512_sub_pd(
+            t, _mm512_mul_pd(a2, _mm512_add_pd(_mm512_add_pd(s2, MG_SHL(s1p, s1)), MG_SHR(s1, s1n))));
+        t = _mm512_sub_pd(t, _mm512_mul_pd(a3, _mm512_add_pd(MG_SHL(s2p, s2), MG_SHR(s2, s2n))));
+        __mmask8 m = NAME(chunk_mask)(n1, i);
+        if (m == 0xff) _mm512_storeu_pd(r + i, t);
+        else _mm512_mask_storeu_pd(r + i, m, t);
+        s1p = s1, s1 = s1n, s2p = s2, s2 = s2n, xp = x, x = xn;
+    }
+}
+
+/* psinv's row: u = u + S r (zero: u = 0.0 + S r, as after NPB's zero3). */
+static inline void NAME(psinv_row_v)(size_t n1, const peli_mg_coef *k, const double *cm,
+                                     const double *c0, const double *cp, const double *dm,
+                                     const double *d0, const double *dp, const double *um,
+                                     const double *u0, const double *up, double *u, int zero_u)
+{
+    const __m512d s0 = _mm512_set1_pd(k->c[0]), sc1 = _mm512_set1_pd(k->c[1]);
+    const __m512d sc2 = _mm512_set1_pd(k->c[2]), sc3 = _mm512_set1_pd(k->c[3]);
+    const __m512d zero = _mm512_setzero_pd();
+    const int with_c3 = k->c3;
+    __m512d s1p = zero, s2p = zero, xp = zero;
+    __m512d s1 = MG_SUM4(cm, cp, d0, u0, 0), s2 = MG_SUM4(dm, dp, um, up, 0);
+    __m512d x = _mm512_loadu_pd(c0);
+    for (size_t i = 0; i <= n1; i += 8) {
+        __m512d s1n = zero, s2n = zero, xn = zero;
+        if (i + 8 <= n1 + 1) {
+            s1n = MG_SUM4(cm, cp, d0, u0, i + 8);
+            s2n = MG_SUM4(dm, dp, um, up, i + 8);
+            xn = _mm512_loadu_pd(c0 + i + 8);
+        }
+        __m512d t = _mm512_add_pd(zero_u ? zero : _mm512_loadu_pd(u + i), _mm512_mul_pd(s0, x));
+        t = _mm512_add_pd(
+            t, _mm512_mul_pd(sc1, _mm512_add_pd(_mm512_add_pd(MG_SHL(xp, x), MG_SHR(x, xn)), s1)));
+        t = _mm512_add_pd(
+            t, _mm512_mul_pd(sc2, _mm512_add_pd(_mm512_add_pd(s2, MG_SHL(s1p, s1)), MG_SHR(s1, s1n))));
+        if (with_c3)
+            t = _mm512_add_pd(t, _mm512_mul_pd(sc3, _mm512_add_pd(MG_SHL(s2p, s2), MG_SHR(s2, s2n))));
+        __mmask8 m = NAME(chunk_mask)(n1, i);
+        if (m == 0xff) _mm512_storeu_pd(u + i, t);
+        else _mm512_mask_storeu_pd(u + i, m, t);
+        s1p = s1, s1 = s1n, s2p = s2, s2 = s2n, xp = x, x = xn;
+    }
+}
+
+/* rprj3's row of coarse row sr from the fine rows a, b, e (lo, mid, hi
+ * planes): NPB's sums x (faces off the centre row and plane) and y (edges)
+ * per fine column in registers, split into the even (centre) and odd
+ * columns by two-source permutes; coarse chunk j covers the fine columns
+ * 2j .. 2j + 15 (two aligned chunks), the left neighbours' last from the
+ * chunk before. */
+static inline void NAME(rprj3_row_v)(size_t n1c, size_t fR, const double *lo, const double *mid,
+                                     const double *hi, double *sr)
+{
+    const __m512i ev = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i od = _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1);
+    const __m512d h = _mm512_set1_pd(0.5), q = _mm512_set1_pd(0.25);
+    const __m512d e8 = _mm512_set1_pd(0.125), s16 = _mm512_set1_pd(0.0625);
+    const __m512d zero = _mm512_setzero_pd();
+    const double *la = lo, *lb = lo + fR, *le = lo + 2 * fR, *ma = mid, *mb = mid + fR;
+    const double *me = mid + 2 * fR, *ha = hi, *hb = hi + fR, *he = hi + 2 * fR;
+    __m512d mop = zero, xop = zero, yop = zero; /* the odd columns of the chunk before */
+    for (size_t j = 0; j <= n1c; j += 8) {
+        size_t f = 2 * j;
+        __m512d m0 = _mm512_loadu_pd(mb + f), m1 = zero, x1 = zero, y1 = zero;
+        __m512d x0 = MG_SUM4(ma, me, lb, hb, f), y0 = MG_SUM4(la, ha, le, he, f);
+        if (f + 8 < fR) {
+            m1 = _mm512_loadu_pd(mb + f + 8);
+            x1 = MG_SUM4(ma, me, lb, hb, f + 8);
+            y1 = MG_SUM4(la, ha, le, he, f + 8);
+        }
+        __m512d me_ = _mm512_permutex2var_pd(m0, ev, m1), mo = _mm512_permutex2var_pd(m0, od, m1);
+        __m512d xe = _mm512_permutex2var_pd(x0, ev, x1), xo = _mm512_permutex2var_pd(x0, od, x1);
+        __m512d ye = _mm512_permutex2var_pd(y0, ev, y1), yo = _mm512_permutex2var_pd(y0, od, y1);
+        __m512d t = _mm512_mul_pd(h, me_);
+        t = _mm512_add_pd(t, _mm512_mul_pd(q, _mm512_add_pd(_mm512_add_pd(MG_SHL(mop, mo), mo), xe)));
+        t = _mm512_add_pd(t, _mm512_mul_pd(e8, _mm512_add_pd(_mm512_add_pd(MG_SHL(xop, xo), xo), ye)));
+        t = _mm512_add_pd(t, _mm512_mul_pd(s16, _mm512_add_pd(MG_SHL(yop, yo), yo)));
+        __mmask8 mk = NAME(chunk_mask)(n1c, j);
+        if (mk == 0xff) _mm512_storeu_pd(sr + j, t);
+        else _mm512_mask_storeu_pd(sr + j, mk, t);
+        mop = mo, xop = xo, yop = yo;
+    }
+}
+
+/* One fine row of interp from coarse values p (a chunk of eight coarse
+ * columns from j) and pn (the next eight): u = u + E at the even fine
+ * columns 2i and u + O at the odd 2i + 1, E = ce p (ce = 0: p itself),
+ * O = co (p + p at i + 1), the two interleaved by two-source permutes;
+ * only the fine columns 0 .. 2 n1c + 1 (halo included) are written. */
+static inline void NAME(interp_emit)(size_t n1c, size_t j, double *u, __m512d p, __m512d pn,
+                                     double ce, double co, int zero)
+{
+    const __m512i lo = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
+    const __m512i hi = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
+    __m512d e = ce != 0.0 ? _mm512_mul_pd(_mm512_set1_pd(ce), p) : p;
+    __m512d o = _mm512_mul_pd(_mm512_set1_pd(co), _mm512_add_pd(p, MG_SHR(p, pn)));
+    __m512d w[2] = {_mm512_permutex2var_pd(e, lo, o), _mm512_permutex2var_pd(e, hi, o)};
+    size_t left = 2 * n1c + 2 - 2 * j; /* fine columns from 2j to write, >= 2 */
+    for (int h = 0; h < 2; h++, left = left > 8 ? left - 8 : 0) {
+        double *x = u + 2 * j + 8 * (size_t)h;
+        if (left >= 8) {
+            __m512d b = zero ? _mm512_setzero_pd() : _mm512_loadu_pd(x);
+            _mm512_storeu_pd(x, _mm512_add_pd(b, w[h]));
+        } else if (left > 0) {
+            __mmask8 m = (__mmask8)((1u << left) - 1u);
+            __m512d b = zero ? _mm512_setzero_pd() : _mm512_maskz_loadu_pd(m, x);
+            _mm512_mask_storeu_pd(x, m, _mm512_add_pd(b, w[h]));
+        }
+    }
+}
+
+/* Coarse chunk i of interp's sums for fine row ue (uo: 0) or uo (1): odd
+ * fine planes from one coarse plane's rows l0 (i2) and l1 (i2 + 1), even
+ * ones from two planes' (l0, l1 below, h0, h1 above; h0 NULL: odd). */
+static inline __m512d NAME(interp_sum)(int uo, const double *l0, const double *l1,
+                                       const double *h0, const double *h1, size_t i)
+{
+    __m512d x0 = _mm512_loadu_pd(l0 + i);
+    if (!h0) /* odd: ue from z(i2), uo from z1 = z(i2 + 1) + z(i2) */
+        return uo ? _mm512_add_pd(_mm512_loadu_pd(l1 + i), x0) : x0;
+    __m512d y0 = _mm512_loadu_pd(h0 + i); /* even: ue from z2 = h0 + l0, uo from z3 = h1 + h0 + z1 */
+    if (!uo) return _mm512_add_pd(y0, x0);
+    return _mm512_add_pd(_mm512_add_pd(_mm512_loadu_pd(h1 + i), y0),
+                         _mm512_add_pd(_mm512_loadu_pd(l1 + i), x0));
+}
+
+/* interp's fine row ue (uo = 0) or uo (1) from coarse row i2, in one
+ * sequential pass over the fine row (as the rows above). */
+static inline void NAME(interp_row_v)(size_t n1c, int uo, const double *l0, const double *l1,
+                                      const double *h0, const double *h1, double *u, int zero)
+{
+    double ce = h0 ? (uo ? 0.25 : 0.5) : (uo ? 0.5 : 0.0);
+    double co = h0 ? (uo ? 0.125 : 0.25) : (uo ? 0.25 : 0.5);
+    __m512d p = NAME(interp_sum)(uo, l0, l1, h0, h1, 0);
+    for (size_t j = 0; j <= n1c; j += 8) {
+        __m512d pn = j + 8 <= n1c + 1 ? NAME(interp_sum)(uo, l0, l1, h0, h1, j + 8)
+                                      : _mm512_setzero_pd();
+        NAME(interp_emit)(n1c, j, u, p, pn, ce, co, zero);
+        p = pn;
+    }
+}
+#endif
+
 static void NAME(resid_plane)(const peli_mg_level *l, const peli_mg_coef *k, const double *ud,
                               const double *uc, const double *uu, const double *vc,
                               const unsigned char *vz, double *rc, double *w)
@@ -75,6 +273,12 @@ static void NAME(resid_plane)(const peli_mg_level *l, const peli_mg_coef *k, con
     size_t R = l->row;
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
+#ifdef __AVX512F__
+        NAME(resid_row_v)(l->n1, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m, uu + o,
+                          uu + p, vz && vz[i2 - 1] ? NULL : vc + o, rc + o);
+        (void)w;
+        continue;
+#endif
         if (vz && vz[i2 - 1])
             NAME(resid_row0)(l->n1, R, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m,
                              uu + o, uu + p, rc + o, w, w + R);
@@ -113,6 +317,19 @@ static void NAME(psinv_plane)(const peli_mg_level *l, const peli_mg_coef *k, con
                               const double *rc, const double *ru, double *uc, int zero, double *w)
 {
     size_t R = l->row, P = l->plane;
+#ifdef __AVX512F__
+    /* u = 0.0 + S r on the interior (zero) without the memset: the halo
+     * is filled below, and the padding columns are never read into a
+     * result */
+    for (size_t i2 = 1; i2 <= l->n2; i2++) {
+        size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
+        NAME(psinv_row_v)(l->n1, k, rc + m, rc + o, rc + p, rd + m, rd + o, rd + p, ru + m, ru + o,
+                          ru + p, uc + o, zero);
+    }
+    (void)P, (void)w;
+    NAME(fill_halo)(l, uc);
+    return;
+#endif
     if (zero) memset(uc, 0, P * sizeof *uc); /* NPB: zero3, then u = 0 + S r */
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
@@ -135,6 +352,15 @@ static void NAME(rprj3_plane)(const peli_mg_level *f, const peli_mg_level *c, co
      * form it at every fine column 1..n1f+1 with unit stride (vectorises),
      * then combine at the even (centre) columns. */
     double *restrict x = w, *restrict y = w + R;
+#ifdef __AVX512F__
+    for (size_t j2 = 1; j2 <= c->n2; j2++) {
+        size_t a = (2 * j2 - 1) * R;
+        NAME(rprj3_row_v)(n1c, R, lo + a, mid + a, hi + a, s + j2 * c->row);
+    }
+    (void)x, (void)y, (void)n1f;
+    NAME(fill_halo)(c, s);
+    return;
+#endif
     for (size_t j2 = 1; j2 <= c->n2; j2++) {
         size_t a = (2 * j2 - 1) * R, b = a + R, e = b + R; /* fine rows i2, i2+1, i2+2 */
         const double *la = lo + a, *ha = hi + a, *le = lo + e, *he = hi + e;
@@ -166,6 +392,26 @@ static void NAME(interp_plane)(const peli_mg_level *c, const peli_mg_level *f, s
     size_t cR = c->row, fR = f->row, n2c = c->n2, n1c = c->n1;
     double *u = f->u + i3 * f->plane;
     double *restrict z1 = w, *restrict z2 = w + cR, *restrict z3 = w + 2 * cR;
+#ifdef __AVX512F__
+    /* every fine row and column but the padding is written (u = 0.0 + Q z
+     * when zero: the memset's +0.0 plus the same value) */
+    if (i3 % 2) {
+        const double *z = c->u + (i3 - 1) / 2 * c->plane;
+        for (size_t i2 = 0; i2 <= n2c; i2++)
+            for (int o = 0; o < 2; o++)
+                NAME(interp_row_v)(n1c, o, z + i2 * cR, z + (i2 + 1) * cR, NULL, NULL,
+                                   u + (2 * i2 + (size_t)o) * fR, zero);
+    } else {
+        size_t jh = i3 / 2, jl = jh == 0 ? c->n3 - 1 : jh - 1;
+        const double *zl = c->u + jl * c->plane, *zh = c->u + jh * c->plane;
+        for (size_t i2 = 0; i2 <= n2c; i2++)
+            for (int o = 0; o < 2; o++)
+                NAME(interp_row_v)(n1c, o, zl + i2 * cR, zl + (i2 + 1) * cR, zh + i2 * cR,
+                                   zh + (i2 + 1) * cR, u + (2 * i2 + (size_t)o) * fR, zero);
+    }
+    (void)z1, (void)z2, (void)z3;
+    return;
+#endif
     if (zero) memset(u, 0, f->plane * sizeof *u);
     if (i3 % 2) {
         const double *z = c->u + (i3 - 1) / 2 * c->plane;
@@ -241,4 +487,9 @@ static const peli_mg_ops NAME(ops) = {
     NAME(plane_norms),
 };
 
+#ifdef __AVX512F__
+#undef MG_SUM4
+#undef MG_SHR
+#undef MG_SHL
+#endif
 #undef NAME
