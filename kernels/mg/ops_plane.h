@@ -80,14 +80,19 @@ static inline void NAME(resid_row0)(size_t n1, size_t R, const peli_mg_coef *k, 
  * (five of them split) and three stores.  Chunk i covers columns i .. i + 7
  * for i = 0, 8, ... up to n1; only the interior 1 .. n1 is stored (masked
  * at the ends), the halo columns are filled after the rows as before. */
-#define MG_SHL(prev, cur) /* lanes: prev[7], cur[0..6]: the values at i - 1 */          \
-    _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(cur), _mm512_castpd_si512(prev), 7))
-#define MG_SHR(cur, next) /* lanes: cur[1..7], next[0]: the values at i + 1 */          \
-    _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(next), _mm512_castpd_si512(cur), 1))
+#define MG_ADD _mm512_add_pd
+#define MG_SUB _mm512_sub_pd
+#define MG_MUL _mm512_mul_pd
+#define MG_LD _mm512_loadu_pd
+/* lanes prev[7], cur[0..6]: the values at i - 1; cur[1..7], next[0]: at i + 1 */
+#define MG_ALIGNR(hi, lo, n)                                                                  \
+    _mm512_castsi512_pd(                                                                      \
+        _mm512_alignr_epi64(_mm512_castpd_si512(hi), _mm512_castpd_si512(lo), n))
+#define MG_SHL(prev, cur) MG_ALIGNR(cur, prev, 7)
+#define MG_SHR(cur, next) MG_ALIGNR(next, cur, 1)
+/* ((a + b) + c) + d at columns i .. i + 7 */
 #define MG_SUM4(a, b, c, d, i)                                                                \
-    _mm512_add_pd(_mm512_add_pd(_mm512_add_pd(_mm512_loadu_pd((a) + (i)), _mm512_loadu_pd((b) + (i))), \
-                                _mm512_loadu_pd((c) + (i))),                                  \
-                  _mm512_loadu_pd((d) + (i)))
+    MG_ADD(MG_ADD(MG_ADD(MG_LD((a) + (i)), MG_LD((b) + (i))), MG_LD((c) + (i))), MG_LD((d) + (i)))
 
 /* The lanes of chunk i that are interior columns (1 .. n1). */
 static inline __mmask8 NAME(chunk_mask)(size_t n1, size_t i)
@@ -111,21 +116,18 @@ static inline void NAME(resid_row_v)(size_t n1, const peli_mg_coef *k, const dou
     const int with_a1 = k->a1;
     __m512d s1p = zero, s2p = zero, xp = zero; /* the chunk before (lane 7: column i - 1) */
     __m512d s1 = MG_SUM4(cm, cp, d0, u0, 0), s2 = MG_SUM4(dm, dp, um, up, 0);
-    __m512d x = _mm512_loadu_pd(c0);
+    __m512d x = MG_LD(c0);
     for (size_t i = 0; i <= n1; i += 8) {
         __m512d s1n = zero, s2n = zero, xn = zero; /* the chunk after (lane 0: column i + 8) */
         if (i + 8 <= n1 + 1) {
             s1n = MG_SUM4(cm, cp, d0, u0, i + 8);
             s2n = MG_SUM4(dm, dp, um, up, i + 8);
-            xn = _mm512_loadu_pd(c0 + i + 8);
+            xn = MG_LD(c0 + i + 8);
         }
-        __m512d t = _mm512_sub_pd(v ? _mm512_loadu_pd(v + i) : zero, _mm512_mul_pd(a0, x));
-        if (with_a1)
-            t = _mm512_sub_pd(
-                t, _mm512_mul_pd(a1, _mm512_add_pd(_mm512_add_pd(MG_SHL(xp, x), MG_SHR(x, xn)), s1)));
-        t = _mm512_sub_pd(
-            t, _mm512_mul_pd(a2, _mm512_add_pd(_mm512_add_pd(s2, MG_SHL(s1p, s1)), MG_SHR(s1, s1n))));
-        t = _mm512_sub_pd(t, _mm512_mul_pd(a3, _mm512_add_pd(MG_SHL(s2p, s2), MG_SHR(s2, s2n))));
+        __m512d t = MG_SUB(v ? MG_LD(v + i) : zero, MG_MUL(a0, x));
+        if (with_a1) t = MG_SUB(t, MG_MUL(a1, MG_ADD(MG_ADD(MG_SHL(xp, x), MG_SHR(x, xn)), s1)));
+        t = MG_SUB(t, MG_MUL(a2, MG_ADD(MG_ADD(s2, MG_SHL(s1p, s1)), MG_SHR(s1, s1n))));
+        t = MG_SUB(t, MG_MUL(a3, MG_ADD(MG_SHL(s2p, s2), MG_SHR(s2, s2n))));
         __mmask8 m = NAME(chunk_mask)(n1, i);
         if (m == 0xff) _mm512_storeu_pd(r + i, t);
         else _mm512_mask_storeu_pd(r + i, m, t);
@@ -145,21 +147,18 @@ static inline void NAME(psinv_row_v)(size_t n1, const peli_mg_coef *k, const dou
     const int with_c3 = k->c3;
     __m512d s1p = zero, s2p = zero, xp = zero;
     __m512d s1 = MG_SUM4(cm, cp, d0, u0, 0), s2 = MG_SUM4(dm, dp, um, up, 0);
-    __m512d x = _mm512_loadu_pd(c0);
+    __m512d x = MG_LD(c0);
     for (size_t i = 0; i <= n1; i += 8) {
         __m512d s1n = zero, s2n = zero, xn = zero;
         if (i + 8 <= n1 + 1) {
             s1n = MG_SUM4(cm, cp, d0, u0, i + 8);
             s2n = MG_SUM4(dm, dp, um, up, i + 8);
-            xn = _mm512_loadu_pd(c0 + i + 8);
+            xn = MG_LD(c0 + i + 8);
         }
-        __m512d t = _mm512_add_pd(zero_u ? zero : _mm512_loadu_pd(u + i), _mm512_mul_pd(s0, x));
-        t = _mm512_add_pd(
-            t, _mm512_mul_pd(sc1, _mm512_add_pd(_mm512_add_pd(MG_SHL(xp, x), MG_SHR(x, xn)), s1)));
-        t = _mm512_add_pd(
-            t, _mm512_mul_pd(sc2, _mm512_add_pd(_mm512_add_pd(s2, MG_SHL(s1p, s1)), MG_SHR(s1, s1n))));
-        if (with_c3)
-            t = _mm512_add_pd(t, _mm512_mul_pd(sc3, _mm512_add_pd(MG_SHL(s2p, s2), MG_SHR(s2, s2n))));
+        __m512d t = MG_ADD(zero_u ? zero : MG_LD(u + i), MG_MUL(s0, x));
+        t = MG_ADD(t, MG_MUL(sc1, MG_ADD(MG_ADD(MG_SHL(xp, x), MG_SHR(x, xn)), s1)));
+        t = MG_ADD(t, MG_MUL(sc2, MG_ADD(MG_ADD(s2, MG_SHL(s1p, s1)), MG_SHR(s1, s1n))));
+        if (with_c3) t = MG_ADD(t, MG_MUL(sc3, MG_ADD(MG_SHL(s2p, s2), MG_SHR(s2, s2n))));
         __mmask8 m = NAME(chunk_mask)(n1, i);
         if (m == 0xff) _mm512_storeu_pd(u + i, t);
         else _mm512_mask_storeu_pd(u + i, m, t);
@@ -186,20 +185,20 @@ static inline void NAME(rprj3_row_v)(size_t n1c, size_t fR, const double *lo, co
     __m512d mop = zero, xop = zero, yop = zero; /* the odd columns of the chunk before */
     for (size_t j = 0; j <= n1c; j += 8) {
         size_t f = 2 * j;
-        __m512d m0 = _mm512_loadu_pd(mb + f), m1 = zero, x1 = zero, y1 = zero;
+        __m512d m0 = MG_LD(mb + f), m1 = zero, x1 = zero, y1 = zero;
         __m512d x0 = MG_SUM4(ma, me, lb, hb, f), y0 = MG_SUM4(la, ha, le, he, f);
         if (f + 8 < fR) {
-            m1 = _mm512_loadu_pd(mb + f + 8);
+            m1 = MG_LD(mb + f + 8);
             x1 = MG_SUM4(ma, me, lb, hb, f + 8);
             y1 = MG_SUM4(la, ha, le, he, f + 8);
         }
         __m512d me_ = _mm512_permutex2var_pd(m0, ev, m1), mo = _mm512_permutex2var_pd(m0, od, m1);
         __m512d xe = _mm512_permutex2var_pd(x0, ev, x1), xo = _mm512_permutex2var_pd(x0, od, x1);
         __m512d ye = _mm512_permutex2var_pd(y0, ev, y1), yo = _mm512_permutex2var_pd(y0, od, y1);
-        __m512d t = _mm512_mul_pd(h, me_);
-        t = _mm512_add_pd(t, _mm512_mul_pd(q, _mm512_add_pd(_mm512_add_pd(MG_SHL(mop, mo), mo), xe)));
-        t = _mm512_add_pd(t, _mm512_mul_pd(e8, _mm512_add_pd(_mm512_add_pd(MG_SHL(xop, xo), xo), ye)));
-        t = _mm512_add_pd(t, _mm512_mul_pd(s16, _mm512_add_pd(MG_SHL(yop, yo), yo)));
+        __m512d t = MG_MUL(h, me_);
+        t = MG_ADD(t, MG_MUL(q, MG_ADD(MG_ADD(MG_SHL(mop, mo), mo), xe)));
+        t = MG_ADD(t, MG_MUL(e8, MG_ADD(MG_ADD(MG_SHL(xop, xo), xo), ye)));
+        t = MG_ADD(t, MG_MUL(s16, MG_ADD(MG_SHL(yop, yo), yo)));
         __mmask8 mk = NAME(chunk_mask)(n1c, j);
         if (mk == 0xff) _mm512_storeu_pd(sr + j, t);
         else _mm512_mask_storeu_pd(sr + j, mk, t);
@@ -217,19 +216,19 @@ static inline void NAME(interp_emit)(size_t n1c, size_t j, double *u, __m512d p,
 {
     const __m512i lo = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
     const __m512i hi = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
-    __m512d e = ce != 0.0 ? _mm512_mul_pd(_mm512_set1_pd(ce), p) : p;
-    __m512d o = _mm512_mul_pd(_mm512_set1_pd(co), _mm512_add_pd(p, MG_SHR(p, pn)));
+    __m512d e = ce != 0.0 ? MG_MUL(_mm512_set1_pd(ce), p) : p;
+    __m512d o = MG_MUL(_mm512_set1_pd(co), MG_ADD(p, MG_SHR(p, pn)));
     __m512d w[2] = {_mm512_permutex2var_pd(e, lo, o), _mm512_permutex2var_pd(e, hi, o)};
     size_t left = 2 * n1c + 2 - 2 * j; /* fine columns from 2j to write, >= 2 */
     for (int h = 0; h < 2; h++, left = left > 8 ? left - 8 : 0) {
         double *x = u + 2 * j + 8 * (size_t)h;
         if (left >= 8) {
-            __m512d b = zero ? _mm512_setzero_pd() : _mm512_loadu_pd(x);
-            _mm512_storeu_pd(x, _mm512_add_pd(b, w[h]));
+            __m512d b = zero ? _mm512_setzero_pd() : MG_LD(x);
+            _mm512_storeu_pd(x, MG_ADD(b, w[h]));
         } else if (left > 0) {
             __mmask8 m = (__mmask8)((1u << left) - 1u);
             __m512d b = zero ? _mm512_setzero_pd() : _mm512_maskz_loadu_pd(m, x);
-            _mm512_mask_storeu_pd(x, m, _mm512_add_pd(b, w[h]));
+            _mm512_mask_storeu_pd(x, m, MG_ADD(b, w[h]));
         }
     }
 }
@@ -240,13 +239,14 @@ static inline void NAME(interp_emit)(size_t n1c, size_t j, double *u, __m512d p,
 static inline __m512d NAME(interp_sum)(int uo, const double *l0, const double *l1,
                                        const double *h0, const double *h1, size_t i)
 {
-    __m512d x0 = _mm512_loadu_pd(l0 + i);
+    __m512d x0 = MG_LD(l0 + i);
     if (!h0) /* odd: ue from z(i2), uo from z1 = z(i2 + 1) + z(i2) */
-        return uo ? _mm512_add_pd(_mm512_loadu_pd(l1 + i), x0) : x0;
-    __m512d y0 = _mm512_loadu_pd(h0 + i); /* even: ue from z2 = h0 + l0, uo from z3 = h1 + h0 + z1 */
-    if (!uo) return _mm512_add_pd(y0, x0);
-    return _mm512_add_pd(_mm512_add_pd(_mm512_loadu_pd(h1 + i), y0),
-                         _mm512_add_pd(_mm512_loadu_pd(l1 + i), x0));
+        return uo ? MG_ADD(MG_LD(l1 + i), x0) : x0;
+    /* even: ue from z2 = h0 + l0, uo from z3 = h1 + h0 + z1 */
+    __m512d y0 = MG_LD(h0 + i);
+    if (!uo) return MG_ADD(y0, x0);
+    return MG_ADD(MG_ADD(MG_LD(h1 + i), y0),
+                         MG_ADD(MG_LD(l1 + i), x0));
 }
 
 /* interp's fine row ue (uo = 0) or uo (1) from coarse row i2, in one
@@ -274,17 +274,17 @@ static void NAME(resid_plane)(const peli_mg_level *l, const peli_mg_coef *k, con
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
 #ifdef __AVX512F__
+        (void)w;
         NAME(resid_row_v)(l->n1, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m, uu + o,
                           uu + p, vz && vz[i2 - 1] ? NULL : vc + o, rc + o);
-        (void)w;
-        continue;
-#endif
+#else
         if (vz && vz[i2 - 1])
             NAME(resid_row0)(l->n1, R, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m,
                              uu + o, uu + p, rc + o, w, w + R);
         else
             NAME(resid_row)(l->n1, R, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m,
                             uu + o, uu + p, vc + o, rc + o, w, w + R);
+#endif
     }
     NAME(fill_halo)(l, rc);
 }
@@ -321,21 +321,20 @@ static void NAME(psinv_plane)(const peli_mg_level *l, const peli_mg_coef *k, con
     /* u = 0.0 + S r on the interior (zero) without the memset: the halo
      * is filled below, and the padding columns are never read into a
      * result */
+    (void)P, (void)w;
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
         NAME(psinv_row_v)(l->n1, k, rc + m, rc + o, rc + p, rd + m, rd + o, rd + p, ru + m, ru + o,
                           ru + p, uc + o, zero);
     }
-    (void)P, (void)w;
-    NAME(fill_halo)(l, uc);
-    return;
-#endif
+#else
     if (zero) memset(uc, 0, P * sizeof *uc); /* NPB: zero3, then u = 0 + S r */
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
         NAME(psinv_row)(l->n1, R, k, rc + m, rc + o, rc + p, rd + m, rd + o, rd + p, ru + m, ru + o,
                         ru + p, uc + o, w, w + R);
     }
+#endif
     NAME(fill_halo)(l, uc);
 }
 
@@ -344,6 +343,19 @@ static void NAME(psinv_plane)(const peli_mg_level *l, const peli_mg_coef *k, con
  * neighbourhood is fine planes 2j, 2j + 1, 2j + 2 (lo, mid, hi: the last
  * wrapping), fine rows and columns likewise (2j + 1, 2j + 2, 2j + 3 with
  * halos counted); s is the coarse plane j. */
+#ifdef __AVX512F__
+static void NAME(rprj3_plane)(const peli_mg_level *f, const peli_mg_level *c, const double *lo,
+                              const double *mid, const double *hi, double *s, double *w)
+{
+    size_t R = f->row, n1c = c->n1;
+    (void)w;
+    for (size_t j2 = 1; j2 <= c->n2; j2++) {
+        size_t a = (2 * j2 - 1) * R; /* fine rows i2, i2+1, i2+2 from a */
+        NAME(rprj3_row_v)(n1c, R, lo + a, mid + a, hi + a, s + j2 * c->row);
+    }
+    NAME(fill_halo)(c, s);
+}
+#else
 static void NAME(rprj3_plane)(const peli_mg_level *f, const peli_mg_level *c, const double *lo,
                               const double *mid, const double *hi, double *s, double *w)
 {
@@ -352,15 +364,6 @@ static void NAME(rprj3_plane)(const peli_mg_level *f, const peli_mg_level *c, co
      * form it at every fine column 1..n1f+1 with unit stride (vectorises),
      * then combine at the even (centre) columns. */
     double *restrict x = w, *restrict y = w + R;
-#ifdef __AVX512F__
-    for (size_t j2 = 1; j2 <= c->n2; j2++) {
-        size_t a = (2 * j2 - 1) * R;
-        NAME(rprj3_row_v)(n1c, R, lo + a, mid + a, hi + a, s + j2 * c->row);
-    }
-    (void)x, (void)y, (void)n1f;
-    NAME(fill_halo)(c, s);
-    return;
-#endif
     for (size_t j2 = 1; j2 <= c->n2; j2++) {
         size_t a = (2 * j2 - 1) * R, b = a + R, e = b + R; /* fine rows i2, i2+1, i2+2 */
         const double *la = lo + a, *ha = hi + a, *le = lo + e, *he = hi + e;
@@ -381,18 +384,20 @@ static void NAME(rprj3_plane)(const peli_mg_level *f, const peli_mg_level *c, co
     NAME(fill_halo)(c, s);
 }
 
+#endif
+
 /* ---- interp: u = u + Q z, trilinear ----------------------------------------
  * Fine plane 2j + 1 lies on coarse plane j; fine plane 2j lies between
  * coarse planes j - 1 (wrapping) and j.  Within a plane NPB's loops run over
  * the coarse halo rows and columns too, which interpolates the fine halo
  * consistently with the interior it copies. */
+#ifdef __AVX512F__
 static void NAME(interp_plane)(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
                                double *w)
 {
     size_t cR = c->row, fR = f->row, n2c = c->n2, n1c = c->n1;
     double *u = f->u + i3 * f->plane;
-    double *restrict z1 = w, *restrict z2 = w + cR, *restrict z3 = w + 2 * cR;
-#ifdef __AVX512F__
+    (void)w;
     /* every fine row and column but the padding is written (u = 0.0 + Q z
      * when zero: the memset's +0.0 plus the same value) */
     if (i3 % 2) {
@@ -409,9 +414,14 @@ static void NAME(interp_plane)(const peli_mg_level *c, const peli_mg_level *f, s
                 NAME(interp_row_v)(n1c, o, zl + i2 * cR, zl + (i2 + 1) * cR, zh + i2 * cR,
                                    zh + (i2 + 1) * cR, u + (2 * i2 + (size_t)o) * fR, zero);
     }
-    (void)z1, (void)z2, (void)z3;
-    return;
-#endif
+}
+#else
+static void NAME(interp_plane)(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
+                               double *w)
+{
+    size_t cR = c->row, fR = f->row, n2c = c->n2, n1c = c->n1;
+    double *u = f->u + i3 * f->plane;
+    double *restrict z1 = w, *restrict z2 = w + cR, *restrict z3 = w + 2 * cR;
     if (zero) memset(u, 0, f->plane * sizeof *u);
     if (i3 % 2) {
         const double *z = c->u + (i3 - 1) / 2 * c->plane;
@@ -453,6 +463,8 @@ static void NAME(interp_plane)(const peli_mg_level *c, const peli_mg_level *f, s
     }
 }
 
+#endif
+
 /* ---- norm2u3's sums ----------------------------------------------------------- */
 
 static void NAME(plane_norms)(const peli_mg_level *l, const double *p, double *sumsq,
@@ -470,8 +482,8 @@ static void NAME(plane_norms)(const peli_mg_level *l, const double *p, double *s
          * max_pd(y, m) is y > m ? y : m */
         __m512d va = _mm512_setzero_pd(), vm = _mm512_setzero_pd();
         for (; i + 8 <= l->n1; i += 8) {
-            __m512d x = _mm512_loadu_pd(q + i);
-            va = _mm512_add_pd(va, _mm512_mul_pd(x, x));
+            __m512d x = MG_LD(q + i);
+            va = MG_ADD(va, MG_MUL(x, x));
             vm = _mm512_max_pd(_mm512_abs_pd(x), vm);
         }
         _mm512_storeu_pd(a, va);
@@ -504,5 +516,10 @@ static const peli_mg_ops NAME(ops) = {
 #undef MG_SUM4
 #undef MG_SHR
 #undef MG_SHL
+#undef MG_ALIGNR
+#undef MG_LD
+#undef MG_MUL
+#undef MG_SUB
+#undef MG_ADD
 #endif
 #undef NAME
