@@ -205,65 +205,6 @@ static inline void NAME(rprj3_row_v)(size_t n1c, size_t fR, const double *lo, co
         mop = mo, xop = xo, yop = yo;
     }
 }
-
-/* One fine row of interp from coarse values p (a chunk of eight coarse
- * columns from j) and pn (the next eight): u = u + E at the even fine
- * columns 2i and u + O at the odd 2i + 1, E = ce p (ce = 0: p itself),
- * O = co (p + p at i + 1), the two interleaved by two-source permutes;
- * only the fine columns 0 .. 2 n1c + 1 (halo included) are written. */
-static inline void NAME(interp_emit)(size_t n1c, size_t j, double *u, __m512d p, __m512d pn,
-                                     double ce, double co, int zero)
-{
-    const __m512i lo = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
-    const __m512i hi = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
-    __m512d e = ce != 0.0 ? MG_MUL(_mm512_set1_pd(ce), p) : p;
-    __m512d o = MG_MUL(_mm512_set1_pd(co), MG_ADD(p, MG_SHR(p, pn)));
-    __m512d w[2] = {_mm512_permutex2var_pd(e, lo, o), _mm512_permutex2var_pd(e, hi, o)};
-    size_t left = 2 * n1c + 2 - 2 * j; /* fine columns from 2j to write, >= 2 */
-    for (int h = 0; h < 2; h++, left = left > 8 ? left - 8 : 0) {
-        double *x = u + 2 * j + 8 * (size_t)h;
-        if (left >= 8) {
-            __m512d b = zero ? _mm512_setzero_pd() : MG_LD(x);
-            _mm512_storeu_pd(x, MG_ADD(b, w[h]));
-        } else if (left > 0) {
-            __mmask8 m = (__mmask8)((1u << left) - 1u);
-            __m512d b = zero ? _mm512_setzero_pd() : _mm512_maskz_loadu_pd(m, x);
-            _mm512_mask_storeu_pd(x, m, MG_ADD(b, w[h]));
-        }
-    }
-}
-
-/* Coarse chunk i of interp's sums for fine row ue (uo: 0) or uo (1): odd
- * fine planes from one coarse plane's rows l0 (i2) and l1 (i2 + 1), even
- * ones from two planes' (l0, l1 below, h0, h1 above; h0 NULL: odd). */
-static inline __m512d NAME(interp_sum)(int uo, const double *l0, const double *l1,
-                                       const double *h0, const double *h1, size_t i)
-{
-    __m512d x0 = MG_LD(l0 + i);
-    if (!h0) /* odd: ue from z(i2), uo from z1 = z(i2 + 1) + z(i2) */
-        return uo ? MG_ADD(MG_LD(l1 + i), x0) : x0;
-    /* even: ue from z2 = h0 + l0, uo from z3 = h1 + h0 + z1 */
-    __m512d y0 = MG_LD(h0 + i);
-    if (!uo) return MG_ADD(y0, x0);
-    return MG_ADD(MG_ADD(MG_LD(h1 + i), y0),
-                         MG_ADD(MG_LD(l1 + i), x0));
-}
-
-/* interp's fine row ue (uo = 0) or uo (1) from coarse row i2, in one
- * sequential pass over the fine row (as the rows above). */
-static inline void NAME(interp_row_v)(size_t n1c, int uo, const double *l0, const double *l1,
-                                      const double *h0, const double *h1, double *u, int zero)
-{
-    double ce = h0 ? (uo ? 0.25 : 0.5) : (uo ? 0.5 : 0.0);
-    double co = h0 ? (uo ? 0.125 : 0.25) : (uo ? 0.25 : 0.5);
-    __m512d p = NAME(interp_sum)(uo, l0, l1, h0, h1, 0);
-    for (size_t j = 0; j <= n1c; j += 8) {
-        __m512d pn = j + 8 <= n1c + 1 ? NAME(interp_sum)(uo, l0, l1, h0, h1, j + 8)
-                                      : _mm512_setzero_pd();
-        NAME(interp_emit)(n1c, j, u, p, pn, ce, co, zero);
-        p = pn;
-    }
-}
 #endif
 
 static void NAME(resid_plane)(const peli_mg_level *l, const peli_mg_coef *k, const double *ud,
@@ -391,31 +332,6 @@ static void NAME(rprj3_plane)(const peli_mg_level *f, const peli_mg_level *c, co
  * coarse planes j - 1 (wrapping) and j.  Within a plane NPB's loops run over
  * the coarse halo rows and columns too, which interpolates the fine halo
  * consistently with the interior it copies. */
-#ifdef __AVX512F__
-static void NAME(interp_plane)(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
-                               double *w)
-{
-    size_t cR = c->row, fR = f->row, n2c = c->n2, n1c = c->n1;
-    double *u = f->u + i3 * f->plane;
-    (void)w;
-    /* every fine row and column but the padding is written (u = 0.0 + Q z
-     * when zero: the memset's +0.0 plus the same value) */
-    if (i3 % 2) {
-        const double *z = c->u + (i3 - 1) / 2 * c->plane;
-        for (size_t i2 = 0; i2 <= n2c; i2++)
-            for (int o = 0; o < 2; o++)
-                NAME(interp_row_v)(n1c, o, z + i2 * cR, z + (i2 + 1) * cR, NULL, NULL,
-                                   u + (2 * i2 + (size_t)o) * fR, zero);
-    } else {
-        size_t jh = i3 / 2, jl = jh == 0 ? c->n3 - 1 : jh - 1;
-        const double *zl = c->u + jl * c->plane, *zh = c->u + jh * c->plane;
-        for (size_t i2 = 0; i2 <= n2c; i2++)
-            for (int o = 0; o < 2; o++)
-                NAME(interp_row_v)(n1c, o, zl + i2 * cR, zl + (i2 + 1) * cR, zh + i2 * cR,
-                                   zh + (i2 + 1) * cR, u + (2 * i2 + (size_t)o) * fR, zero);
-    }
-}
-#else
 static void NAME(interp_plane)(const peli_mg_level *c, const peli_mg_level *f, size_t i3, int zero,
                                double *w)
 {
@@ -462,8 +378,6 @@ static void NAME(interp_plane)(const peli_mg_level *c, const peli_mg_level *f, s
         }
     }
 }
-
-#endif
 
 /* ---- norm2u3's sums ----------------------------------------------------------- */
 
