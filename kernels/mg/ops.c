@@ -8,7 +8,10 @@
  * baseline, AVX2 and AVX-512; the solver picks one table at create time
  * from pel_cpu_isa() (pel/cpu.h, with its PEL_ISA override).  With
  * -ffp-contract=off no copy contracts to FMA, so all round alike and the
- * results are the same bits whichever runs. */
+ * results are the same bits whichever runs.  The AVX-512 copy writes
+ * resid's, psinv's and rprj3's rows and the norms with intrinsics (the row
+ * sums in registers; ops_plane.h), the same operations per point in the
+ * same order. */
 #include <config.h>
 
 #include <math.h>
