@@ -8,13 +8,20 @@
  * baseline, AVX2 and AVX-512; the solver picks one table at create time
  * from pel_cpu_isa() (pel/cpu.h, with its PEL_ISA override).  With
  * -ffp-contract=off no copy contracts to FMA, so all round alike and the
- * results are the same bits whichever runs. */
+ * results are the same bits whichever runs.  The AVX-512 copy writes
+ * resid's, psinv's and rprj3's rows and the norms with intrinsics (the row
+ * sums in registers; ops_plane.h), the same operations per point in the
+ * same order. */
 #include <config.h>
 
 #include <math.h>
 #include <string.h>
 
 #include "internal/mg.h"
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h> /* the AVX-512 copy's rows (ops_plane.h, under __AVX512F__) */
+#endif
 
 void peli_mg_fill_halo(const peli_mg_level *l, double *p)
 {

@@ -68,6 +68,145 @@ static inline void NAME(resid_row0)(size_t n1, size_t R, const peli_mg_coef *k, 
     }
 }
 
+#ifdef __AVX512F__
+/* ---- the AVX-512 rows: row sums kept in registers ------------------------------
+ * The same expressions per point as the rows above, in the same order, but
+ * the row sums u1, u2 (r1, r2) of eight columns stay in registers: the
+ * neighbours i - 1 and i + 1 come from the previous and the next eight by
+ * a lane shift (valignq) instead of unaligned reloads from the scratch
+ * row.  A chunk of eight starts on a cache line (rows are whole lines), so
+ * no load or store splits across lines, and the row sums never go through
+ * memory: per eight points 10 loads and one store instead of 15-16 loads
+ * (five of them split) and three stores.  Chunk i covers columns i .. i + 7
+ * for i = 0, 8, ... up to n1; only the interior 1 .. n1 is stored (masked
+ * at the ends), the halo columns are filled after the rows as before. */
+#define MG_ADD _mm512_add_pd
+#define MG_SUB _mm512_sub_pd
+#define MG_MUL _mm512_mul_pd
+#define MG_LD _mm512_loadu_pd
+/* lanes prev[7], cur[0..6]: the values at i - 1; cur[1..7], next[0]: at i + 1 */
+#define MG_ALIGNR(hi, lo, n)                                                                  \
+    _mm512_castsi512_pd(                                                                      \
+        _mm512_alignr_epi64(_mm512_castpd_si512(hi), _mm512_castpd_si512(lo), n))
+#define MG_SHL(prev, cur) MG_ALIGNR(cur, prev, 7)
+#define MG_SHR(cur, next) MG_ALIGNR(next, cur, 1)
+/* ((a + b) + c) + d at columns i .. i + 7 */
+#define MG_SUM4(a, b, c, d, i)                                                                \
+    MG_ADD(MG_ADD(MG_ADD(MG_LD((a) + (i)), MG_LD((b) + (i))), MG_LD((c) + (i))), MG_LD((d) + (i)))
+
+/* The lanes of chunk i that are interior columns (1 .. n1). */
+static inline __mmask8 NAME(chunk_mask)(size_t n1, size_t i)
+{
+    unsigned m = 0xffu;
+    if (i == 0) m &= 0xfeu;
+    if (i + 7 > n1) m &= (1u << (n1 + 1 - i)) - 1u;
+    return (__mmask8)m;
+}
+
+/* resid's row: r = v - A u (v NULL: v's row is all +0.0, see resid_row0). */
+static inline void NAME(resid_row_v)(size_t n1, const peli_mg_coef *k, const double *cm,
+                                     const double *c0, const double *cp, const double *dm,
+                                     const double *d0, const double *dp, const double *um,
+                                     const double *u0, const double *up, const double *v,
+                                     double *r)
+{
+    const __m512d a0 = _mm512_set1_pd(k->a[0]), a1 = _mm512_set1_pd(k->a[1]);
+    const __m512d a2 = _mm512_set1_pd(k->a[2]), a3 = _mm512_set1_pd(k->a[3]);
+    const __m512d zero = _mm512_setzero_pd();
+    const int with_a1 = k->a1;
+    __m512d s1p = zero, s2p = zero, xp = zero; /* the chunk before (lane 7: column i - 1) */
+    __m512d s1 = MG_SUM4(cm, cp, d0, u0, 0), s2 = MG_SUM4(dm, dp, um, up, 0);
+    __m512d x = MG_LD(c0);
+    for (size_t i = 0; i <= n1; i += 8) {
+        __m512d s1n = zero, s2n = zero, xn = zero; /* the chunk after (lane 0: column i + 8) */
+        if (i + 8 <= n1 + 1) {
+            s1n = MG_SUM4(cm, cp, d0, u0, i + 8);
+            s2n = MG_SUM4(dm, dp, um, up, i + 8);
+            xn = MG_LD(c0 + i + 8);
+        }
+        __m512d t = MG_SUB(v ? MG_LD(v + i) : zero, MG_MUL(a0, x));
+        if (with_a1) t = MG_SUB(t, MG_MUL(a1, MG_ADD(MG_ADD(MG_SHL(xp, x), MG_SHR(x, xn)), s1)));
+        t = MG_SUB(t, MG_MUL(a2, MG_ADD(MG_ADD(s2, MG_SHL(s1p, s1)), MG_SHR(s1, s1n))));
+        t = MG_SUB(t, MG_MUL(a3, MG_ADD(MG_SHL(s2p, s2), MG_SHR(s2, s2n))));
+        __mmask8 m = NAME(chunk_mask)(n1, i);
+        if (m == 0xff) _mm512_storeu_pd(r + i, t);
+        else _mm512_mask_storeu_pd(r + i, m, t);
+        s1p = s1, s1 = s1n, s2p = s2, s2 = s2n, xp = x, x = xn;
+    }
+}
+
+/* psinv's row: u = u + S r (zero: u = 0.0 + S r, as after NPB's zero3). */
+static inline void NAME(psinv_row_v)(size_t n1, const peli_mg_coef *k, const double *cm,
+                                     const double *c0, const double *cp, const double *dm,
+                                     const double *d0, const double *dp, const double *um,
+                                     const double *u0, const double *up, double *u, int zero_u)
+{
+    const __m512d s0 = _mm512_set1_pd(k->c[0]), sc1 = _mm512_set1_pd(k->c[1]);
+    const __m512d sc2 = _mm512_set1_pd(k->c[2]), sc3 = _mm512_set1_pd(k->c[3]);
+    const __m512d zero = _mm512_setzero_pd();
+    const int with_c3 = k->c3;
+    __m512d s1p = zero, s2p = zero, xp = zero;
+    __m512d s1 = MG_SUM4(cm, cp, d0, u0, 0), s2 = MG_SUM4(dm, dp, um, up, 0);
+    __m512d x = MG_LD(c0);
+    for (size_t i = 0; i <= n1; i += 8) {
+        __m512d s1n = zero, s2n = zero, xn = zero;
+        if (i + 8 <= n1 + 1) {
+            s1n = MG_SUM4(cm, cp, d0, u0, i + 8);
+            s2n = MG_SUM4(dm, dp, um, up, i + 8);
+            xn = MG_LD(c0 + i + 8);
+        }
+        __m512d t = MG_ADD(zero_u ? zero : MG_LD(u + i), MG_MUL(s0, x));
+        t = MG_ADD(t, MG_MUL(sc1, MG_ADD(MG_ADD(MG_SHL(xp, x), MG_SHR(x, xn)), s1)));
+        t = MG_ADD(t, MG_MUL(sc2, MG_ADD(MG_ADD(s2, MG_SHL(s1p, s1)), MG_SHR(s1, s1n))));
+        if (with_c3) t = MG_ADD(t, MG_MUL(sc3, MG_ADD(MG_SHL(s2p, s2), MG_SHR(s2, s2n))));
+        __mmask8 m = NAME(chunk_mask)(n1, i);
+        if (m == 0xff) _mm512_storeu_pd(u + i, t);
+        else _mm512_mask_storeu_pd(u + i, m, t);
+        s1p = s1, s1 = s1n, s2p = s2, s2 = s2n, xp = x, x = xn;
+    }
+}
+
+/* rprj3's row of coarse row sr from the fine rows a, b, e (lo, mid, hi
+ * planes): NPB's sums x (faces off the centre row and plane) and y (edges)
+ * per fine column in registers, split into the even (centre) and odd
+ * columns by two-source permutes; coarse chunk j covers the fine columns
+ * 2j .. 2j + 15 (two aligned chunks), the left neighbours' last from the
+ * chunk before. */
+static inline void NAME(rprj3_row_v)(size_t n1c, size_t fR, const double *lo, const double *mid,
+                                     const double *hi, double *sr)
+{
+    const __m512i ev = _mm512_set_epi64(14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i od = _mm512_set_epi64(15, 13, 11, 9, 7, 5, 3, 1);
+    const __m512d h = _mm512_set1_pd(0.5), q = _mm512_set1_pd(0.25);
+    const __m512d e8 = _mm512_set1_pd(0.125), s16 = _mm512_set1_pd(0.0625);
+    const __m512d zero = _mm512_setzero_pd();
+    const double *la = lo, *lb = lo + fR, *le = lo + 2 * fR, *ma = mid, *mb = mid + fR;
+    const double *me = mid + 2 * fR, *ha = hi, *hb = hi + fR, *he = hi + 2 * fR;
+    __m512d mop = zero, xop = zero, yop = zero; /* the odd columns of the chunk before */
+    for (size_t j = 0; j <= n1c; j += 8) {
+        size_t f = 2 * j;
+        __m512d m0 = MG_LD(mb + f), m1 = zero, x1 = zero, y1 = zero;
+        __m512d x0 = MG_SUM4(ma, me, lb, hb, f), y0 = MG_SUM4(la, ha, le, he, f);
+        if (f + 8 < fR) {
+            m1 = MG_LD(mb + f + 8);
+            x1 = MG_SUM4(ma, me, lb, hb, f + 8);
+            y1 = MG_SUM4(la, ha, le, he, f + 8);
+        }
+        __m512d me_ = _mm512_permutex2var_pd(m0, ev, m1), mo = _mm512_permutex2var_pd(m0, od, m1);
+        __m512d xe = _mm512_permutex2var_pd(x0, ev, x1), xo = _mm512_permutex2var_pd(x0, od, x1);
+        __m512d ye = _mm512_permutex2var_pd(y0, ev, y1), yo = _mm512_permutex2var_pd(y0, od, y1);
+        __m512d t = MG_MUL(h, me_);
+        t = MG_ADD(t, MG_MUL(q, MG_ADD(MG_ADD(MG_SHL(mop, mo), mo), xe)));
+        t = MG_ADD(t, MG_MUL(e8, MG_ADD(MG_ADD(MG_SHL(xop, xo), xo), ye)));
+        t = MG_ADD(t, MG_MUL(s16, MG_ADD(MG_SHL(yop, yo), yo)));
+        __mmask8 mk = NAME(chunk_mask)(n1c, j);
+        if (mk == 0xff) _mm512_storeu_pd(sr + j, t);
+        else _mm512_mask_storeu_pd(sr + j, mk, t);
+        mop = mo, xop = xo, yop = yo;
+    }
+}
+#endif
+
 static void NAME(resid_plane)(const peli_mg_level *l, const peli_mg_coef *k, const double *ud,
                               const double *uc, const double *uu, const double *vc,
                               const unsigned char *vz, double *rc, double *w)
@@ -75,12 +214,18 @@ static void NAME(resid_plane)(const peli_mg_level *l, const peli_mg_coef *k, con
     size_t R = l->row;
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
+#ifdef __AVX512F__
+        (void)w;
+        NAME(resid_row_v)(l->n1, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m, uu + o,
+                          uu + p, vz && vz[i2 - 1] ? NULL : vc + o, rc + o);
+#else
         if (vz && vz[i2 - 1])
             NAME(resid_row0)(l->n1, R, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m,
                              uu + o, uu + p, rc + o, w, w + R);
         else
             NAME(resid_row)(l->n1, R, k, uc + m, uc + o, uc + p, ud + m, ud + o, ud + p, uu + m,
                             uu + o, uu + p, vc + o, rc + o, w, w + R);
+#endif
     }
     NAME(fill_halo)(l, rc);
 }
@@ -113,12 +258,24 @@ static void NAME(psinv_plane)(const peli_mg_level *l, const peli_mg_coef *k, con
                               const double *rc, const double *ru, double *uc, int zero, double *w)
 {
     size_t R = l->row, P = l->plane;
+#ifdef __AVX512F__
+    /* u = 0.0 + S r on the interior (zero) without the memset: the halo
+     * is filled below, and the padding columns are never read into a
+     * result */
+    (void)P, (void)w;
+    for (size_t i2 = 1; i2 <= l->n2; i2++) {
+        size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
+        NAME(psinv_row_v)(l->n1, k, rc + m, rc + o, rc + p, rd + m, rd + o, rd + p, ru + m, ru + o,
+                          ru + p, uc + o, zero);
+    }
+#else
     if (zero) memset(uc, 0, P * sizeof *uc); /* NPB: zero3, then u = 0 + S r */
     for (size_t i2 = 1; i2 <= l->n2; i2++) {
         size_t m = (i2 - 1) * R, o = i2 * R, p = (i2 + 1) * R;
         NAME(psinv_row)(l->n1, R, k, rc + m, rc + o, rc + p, rd + m, rd + o, rd + p, ru + m, ru + o,
                         ru + p, uc + o, w, w + R);
     }
+#endif
     NAME(fill_halo)(l, uc);
 }
 
@@ -127,6 +284,19 @@ static void NAME(psinv_plane)(const peli_mg_level *l, const peli_mg_coef *k, con
  * neighbourhood is fine planes 2j, 2j + 1, 2j + 2 (lo, mid, hi: the last
  * wrapping), fine rows and columns likewise (2j + 1, 2j + 2, 2j + 3 with
  * halos counted); s is the coarse plane j. */
+#ifdef __AVX512F__
+static void NAME(rprj3_plane)(const peli_mg_level *f, const peli_mg_level *c, const double *lo,
+                              const double *mid, const double *hi, double *s, double *w)
+{
+    size_t R = f->row, n1c = c->n1;
+    (void)w;
+    for (size_t j2 = 1; j2 <= c->n2; j2++) {
+        size_t a = (2 * j2 - 1) * R; /* fine rows i2, i2+1, i2+2 from a */
+        NAME(rprj3_row_v)(n1c, R, lo + a, mid + a, hi + a, s + j2 * c->row);
+    }
+    NAME(fill_halo)(c, s);
+}
+#else
 static void NAME(rprj3_plane)(const peli_mg_level *f, const peli_mg_level *c, const double *lo,
                               const double *mid, const double *hi, double *s, double *w)
 {
@@ -154,6 +324,8 @@ static void NAME(rprj3_plane)(const peli_mg_level *f, const peli_mg_level *c, co
     }
     NAME(fill_halo)(c, s);
 }
+
+#endif
 
 /* ---- interp: u = u + Q z, trilinear ----------------------------------------
  * Fine plane 2j + 1 lies on coarse plane j; fine plane 2j lies between
@@ -218,6 +390,19 @@ static void NAME(plane_norms)(const peli_mg_level *l, const double *p, double *s
         /* eight interleaved sums (vectorisable without reassociation), combined pairwise */
         double a[8] = {0, 0, 0, 0, 0, 0, 0, 0}, mx[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         size_t i = 0;
+#ifdef __AVX512F__
+        /* the eight sums as one vector (the compiler keeps the loop below
+         * scalar): lane j is a[j], each square rounded, then added, as there;
+         * max_pd(y, m) is y > m ? y : m */
+        __m512d va = _mm512_setzero_pd(), vm = _mm512_setzero_pd();
+        for (; i + 8 <= l->n1; i += 8) {
+            __m512d x = MG_LD(q + i);
+            va = MG_ADD(va, MG_MUL(x, x));
+            vm = _mm512_max_pd(_mm512_abs_pd(x), vm);
+        }
+        _mm512_storeu_pd(a, va);
+        _mm512_storeu_pd(mx, vm);
+#endif
         for (; i + 8 <= l->n1; i += 8)
             for (int j = 0; j < 8; j++) {
                 double y = fabs(q[i + j]);
@@ -241,4 +426,14 @@ static const peli_mg_ops NAME(ops) = {
     NAME(plane_norms),
 };
 
+#ifdef __AVX512F__
+#undef MG_SUM4
+#undef MG_SHR
+#undef MG_SHL
+#undef MG_ALIGNR
+#undef MG_LD
+#undef MG_MUL
+#undef MG_SUB
+#undef MG_ADD
+#endif
 #undef NAME
