@@ -57,6 +57,7 @@
 
 /* Batch widths of the strided transforms: columns per FFTW plan
  * execution.  Part of the numerical definition (they fix the plans). */
+#define PEL_DIFFUSION_XWIDTH 8
 #define PEL_DIFFUSION_YWIDTH 16
 #define PEL_DIFFUSION_ZWIDTH 16
 
@@ -86,25 +87,97 @@ void pel_diffusion_params_default(pel_diffusion_params *p)
     p->alpha = 1.0e-6;                /* NPB FT's alpha */
 }
 
+/* If the program links libfftw3_omp and asked FFTW for threads, FFTW would
+ * make multi-threaded plans and nest its threads inside ours (as in
+ * kernels/core/fftbatch.c, which plans the in-place passes): weak, so null
+ * unless the threads library is in the process. */
+#if defined(__GNUC__) && defined(__ELF__)
+#pragma weak fftw_planner_nthreads
+#pragma weak fftw_plan_with_nthreads
+#define PEL_DIFFUSION_WEAK 1
+#endif
+
+/* One out-of-place plan: m adjacent columns at `in` (n long, stride rp) into
+ * `out`, each column contiguous, sdist apart. */
+static fftw_plan cols_plan_one(int sign, size_t n, size_t rp, size_t m, size_t sdist,
+                               fftw_complex *in, fftw_complex *out)
+{
+    fftw_iodim64 dim = {(ptrdiff_t)n, (ptrdiff_t)rp, 1};
+    fftw_iodim64 many = {(ptrdiff_t)m, 1, (ptrdiff_t)sdist};
+    fftw_plan p;
+    PEL_FFTW_PLANNER_LOCK
+    p = fftw_plan_guru64_dft(1, &dim, 1, &many, in, out, sign, FFTW_ESTIMATE);
+    return p;
+}
+
+static void cols_destroy(peli_diffusion_cols *c)
+{
+    PEL_FFTW_PLANNER_LOCK
+    {
+        if (c->full) fftw_destroy_plan(c->full);
+        if (c->rem) fftw_destroy_plan(c->rem);
+    }
+    c->full = c->rem = NULL;
+}
+
+/* Plans the columns of a plane or slab of `count` columns n long, batches of
+ * `width`, made on the thread buffer `in` (the remainder at its own offset)
+ * into the scratch `out`. */
+static pel_status cols_plan(pel_context *ctx, peli_diffusion_cols *c, const char *what, int sign,
+                            size_t n, size_t rp, size_t count, size_t width, fftw_complex *in,
+                            fftw_complex *out)
+{
+    if (width > count) width = count;
+    size_t nfull = count / width, nrem = count % width;
+    *c = (peli_diffusion_cols){.n = n, .count = count, .width = width,
+                               .nbatch = nfull + (nrem ? 1 : 0), .sdist = pad_lines(n)};
+    int saved = 1;
+#ifdef PEL_DIFFUSION_WEAK
+    if (fftw_planner_nthreads && fftw_plan_with_nthreads) {
+        PEL_FFTW_PLANNER_LOCK
+        {
+            saved = fftw_planner_nthreads();
+            if (saved != 1) fftw_plan_with_nthreads(1);
+        }
+    }
+#endif
+    c->full = cols_plan_one(sign, n, rp, width, c->sdist, in, out);
+    if (nrem) c->rem = cols_plan_one(sign, n, rp, nrem, c->sdist, in + nfull * width, out);
+#ifdef PEL_DIFFUSION_WEAK
+    if (saved != 1) {
+        PEL_FFTW_PLANNER_LOCK
+        fftw_plan_with_nthreads(saved);
+    }
+#endif
+    if (!c->full || (nrem && !c->rem)) {
+        cols_destroy(c);
+        return pel_error(ctx, PEL_EFFTW,
+                         "%s pass: FFTW could not make a plan (length %zu, %zu transforms in "
+                         "batches of %zu)",
+                         what, n, count, width);
+    }
+    return PEL_OK;
+}
+
 static pel_status make_plans(pel_diffusion *d)
 {
     pel_context *ctx = d->ctx;
     pel_status st;
     const unsigned flags = FFTW_ESTIMATE;
     ptrdiff_t rp = (ptrdiff_t)d->rp;
-    fftw_complex *pl = d->planes, *sl = d->planes;
+    fftw_complex *pl = d->planes, *sc = d->scratch;
     if ((st = peli_fftbatch_plan(ctx, &d->x_fwd, "diffusion: x", PELI_FFT_C2C_BWD, d->nx, 1, d->ny,
-                                d->ny, rp, pl, NULL, flags)) ||
+                                PEL_DIFFUSION_XWIDTH, rp, pl, NULL, flags)) ||
         (st = peli_fftbatch_plan(ctx, &d->x_inv, "diffusion: inverse x", PELI_FFT_C2C_FWD, d->nx,
-                                1, d->ny, d->ny, rp, pl, NULL, flags)) ||
-        (st = peli_fftbatch_plan(ctx, &d->y_fwd, "diffusion: y", PELI_FFT_C2C_BWD, d->ny, rp, d->nx,
-                                PEL_DIFFUSION_YWIDTH, 1, pl, NULL, flags)) ||
-        (st = peli_fftbatch_plan(ctx, &d->y_inv, "diffusion: inverse y", PELI_FFT_C2C_FWD, d->ny,
-                                rp, d->nx, PEL_DIFFUSION_YWIDTH, 1, pl, NULL, flags)) ||
-        (st = peli_fftbatch_plan(ctx, &d->z_fwd, "diffusion: z", PELI_FFT_C2C_BWD, d->nz, rp, d->nx,
-                                PEL_DIFFUSION_ZWIDTH, 1, sl, NULL, flags)) ||
-        (st = peli_fftbatch_plan(ctx, &d->z_inv, "diffusion: inverse z", PELI_FFT_C2C_FWD, d->nz,
-                                rp, d->nx, PEL_DIFFUSION_ZWIDTH, 1, sl, NULL, flags)))
+                                1, d->ny, PEL_DIFFUSION_XWIDTH, rp, pl, NULL, flags)) ||
+        (st = cols_plan(ctx, &d->y_fwd, "diffusion: y", FFTW_BACKWARD, d->ny, d->rp, d->nx,
+                        PEL_DIFFUSION_YWIDTH, pl, sc)) ||
+        (st = cols_plan(ctx, &d->y_inv, "diffusion: inverse y", FFTW_FORWARD, d->ny, d->rp, d->nx,
+                        PEL_DIFFUSION_YWIDTH, pl, sc)) ||
+        (st = cols_plan(ctx, &d->z_fwd, "diffusion: z", FFTW_BACKWARD, d->nz, d->rp, d->nx,
+                        PEL_DIFFUSION_ZWIDTH, pl, sc)) ||
+        (st = cols_plan(ctx, &d->z_inv, "diffusion: inverse z", FFTW_FORWARD, d->nz, d->rp, d->nx,
+                        PEL_DIFFUSION_ZWIDTH, pl, sc)))
         return st;
     return PEL_OK;
 }
@@ -157,7 +230,12 @@ pel_status pel_diffusion_create(pel_context *ctx, const pel_diffusion_params *p,
     d->bytes = bytes;
     d->planes = pel_malloc(pbytes);
     d->ex = malloc((d->nx + d->ny + d->nz) * sizeof(double));
-    if (!d->s || !d->w || !d->planes || !d->ex) {
+    /* a column scratch holds a batch of columns of a plane or a slab */
+    size_t cw = PEL_DIFFUSION_YWIDTH > PEL_DIFFUSION_ZWIDTH ? PEL_DIFFUSION_YWIDTH
+                                                            : PEL_DIFFUSION_ZWIDTH;
+    d->sl = pad_lines(cw * pad_lines(ny > nz ? ny : nz));
+    d->scratch = pel_malloc((size_t)d->nslots * d->sl * sizeof(fftw_complex));
+    if (!d->s || !d->w || !d->planes || !d->ex || !d->scratch) {
         st = pel_error(ctx, PEL_ENOMEM, "diffusion: no memory for two %zu-byte arrays", bytes);
         goto fail;
     }
@@ -168,6 +246,7 @@ pel_status pel_diffusion_create(pel_context *ctx, const pel_diffusion_params *p,
     pel_first_touch_zero(ctx, (double *)d->s, d->ny, 2 * sd);
     pel_first_touch_zero(ctx, (double *)d->w, d->ny, 2 * sd);
     memset(d->planes, 0, pbytes);
+    memset(d->scratch, 0, (size_t)d->nslots * d->sl * sizeof(fftw_complex));
 
     if ((st = make_plans(d))) goto fail;
     *out = d;
@@ -182,13 +261,14 @@ void pel_diffusion_destroy(pel_diffusion *d)
     if (!d) return;
     peli_fftbatch_destroy(&d->x_fwd);
     peli_fftbatch_destroy(&d->x_inv);
-    peli_fftbatch_destroy(&d->y_fwd);
-    peli_fftbatch_destroy(&d->y_inv);
-    peli_fftbatch_destroy(&d->z_fwd);
-    peli_fftbatch_destroy(&d->z_inv);
+    cols_destroy(&d->y_fwd);
+    cols_destroy(&d->y_inv);
+    cols_destroy(&d->z_fwd);
+    cols_destroy(&d->z_inv);
     peli_pages_free(d->s, d->bytes);
     peli_pages_free(d->w, d->bytes);
     pel_free(d->planes);
+    pel_free(d->scratch);
     free(d->ex);
     peli_context_release(d->ctx);
     free(d);
@@ -203,9 +283,24 @@ int peli_diffusion_run(const pel_diffusion *d, size_t work, peli_team_fn fn, voi
 
 /* ---- passes ------------------------------------------------------------------ */
 
-static void run_batches(const peli_fftbatch *b, fftw_complex *base)
+/* The column batches of a plane or slab at base (rows rp apart): each batch
+ * transformed into the scratch, then copied back. */
+static void run_cols(const pel_diffusion *d, const peli_diffusion_cols *c, fftw_complex *base,
+                     fftw_complex *scr)
 {
-    for (size_t k = 0; k < b->nbatch; k++) peli_fftbatch_exec(b, k, base);
+    const size_t rp = d->rp, sdist = c->sdist, n = c->n;
+    for (size_t k = 0; k < c->nbatch; k++) {
+        size_t x0 = k * c->width, m = c->count - x0 < c->width ? c->count - x0 : c->width;
+        fftw_execute_dft(m == c->width ? c->full : c->rem, base + x0, scr);
+        for (size_t r = 0; r < n; r++) {
+            double *restrict dst = (double *)(base + r * rp + x0);
+            const double *restrict src = (const double *)(scr + r);
+            for (size_t j = 0; j < m; j++) {
+                dst[2 * j] = src[2 * j * sdist];
+                dst[2 * j + 1] = src[2 * j * sdist + 1];
+            }
+        }
+    }
 }
 
 /* Copies n complex numbers to dst, bypassing the cache when dst is 16-byte
@@ -232,13 +327,18 @@ static void store_fence(void)
 }
 
 /* Forward pass 1 on plane z: u0 rows -> buffer -> x, y -> row z of each slab. */
-static void forward_plane(const pel_diffusion *d, const double *u0, fftw_complex *buf, size_t z)
+static void forward_plane(const pel_diffusion *d, const double *u0, fftw_complex *buf,
+                          fftw_complex *scr, size_t z)
 {
     size_t nx = d->nx, bytes = nx * sizeof(fftw_complex);
     const double *src = u0 + 2 * z * d->ny * nx;
-    for (size_t y = 0; y < d->ny; y++) memcpy(buf + y * d->rp, src + 2 * y * nx, bytes);
-    run_batches(&d->x_fwd, buf);
-    run_batches(&d->y_fwd, buf);
+    const peli_fftbatch *xb = &d->x_fwd;
+    for (size_t k = 0; k < xb->nbatch; k++) {
+        size_t y0 = k * xb->width, y1 = y0 + peli_fftbatch_size(xb, k);
+        for (size_t y = y0; y < y1; y++) memcpy(buf + y * d->rp, src + 2 * y * nx, bytes);
+        peli_fftbatch_exec(xb, k, buf);
+    }
+    run_cols(d, &d->y_fwd, buf, scr);
     for (size_t y = 0; y < d->ny; y++)
         store_rows((double *)(d->s + y * d->sd + z * d->rp), (const double *)(buf + y * d->rp), nx);
     store_fence();
@@ -246,7 +346,7 @@ static void forward_plane(const pel_diffusion *d, const double *u0, fftw_complex
 
 /* Inverse pass 1 on slab y: W = S * decay, then z back in place while the
  * slab is in L2. */
-static void inverse_slab(const pel_diffusion *d, size_t y)
+static void inverse_slab(const pel_diffusion *d, fftw_complex *scr, size_t y)
 {
     const fftw_complex *restrict s = d->s + y * d->sd;
     fftw_complex *restrict w = d->w + y * d->sd;
@@ -262,19 +362,24 @@ static void inverse_slab(const pel_diffusion *d, size_t y)
             wr[x][1] = sr[x][1] * f;
         }
     }
-    run_batches(&d->z_inv, w);
+    run_cols(d, &d->z_inv, w, scr);
 }
 
 /* Inverse pass 2 on plane z: row z of each slab of W -> buffer -> y, x -> u. */
-static void inverse_plane(const pel_diffusion *d, double *u, fftw_complex *buf, size_t z)
+static void inverse_plane(const pel_diffusion *d, double *u, fftw_complex *buf,
+                          fftw_complex *scr, size_t z)
 {
     size_t nx = d->nx, bytes = nx * sizeof(fftw_complex);
     for (size_t y = 0; y < d->ny; y++) memcpy(buf + y * d->rp, d->w + y * d->sd + z * d->rp, bytes);
-    run_batches(&d->y_inv, buf);
-    run_batches(&d->x_inv, buf);
+    run_cols(d, &d->y_inv, buf, scr);
     double *dst = u + 2 * z * d->ny * nx;
-    for (size_t y = 0; y < d->ny; y++)
-        store_rows(dst + 2 * y * nx, (const double *)(buf + y * d->rp), nx);
+    const peli_fftbatch *xb = &d->x_inv;
+    for (size_t k = 0; k < xb->nbatch; k++) {
+        size_t y0 = k * xb->width, y1 = y0 + peli_fftbatch_size(xb, k);
+        peli_fftbatch_exec(xb, k, buf);
+        for (size_t y = y0; y < y1; y++)
+            store_rows(dst + 2 * y * nx, (const double *)(buf + y * d->rp), nx);
+    }
     store_fence();
 }
 
@@ -290,35 +395,39 @@ static void forward_planes(int t, int nt, void *arg)
 {
     const pass_job *j = arg;
     fftw_complex *buf = j->d->planes + (size_t)t * j->d->pl;
+    fftw_complex *scr = j->d->scratch + (size_t)t * j->d->sl;
     size_t b, e;
     pel_static_range(j->d->nz, t, nt, &b, &e);
-    for (size_t z = b; z < e; z++) forward_plane(j->d, j->src, buf, z);
+    for (size_t z = b; z < e; z++) forward_plane(j->d, j->src, buf, scr, z);
 }
 
 static void forward_slabs(int t, int nt, void *arg)
 {
     const pass_job *j = arg;
     const pel_diffusion *d = j->d;
+    fftw_complex *scr = d->scratch + (size_t)t * d->sl;
     size_t b, e;
     pel_static_range(d->ny, t, nt, &b, &e);
-    for (size_t y = b; y < e; y++) run_batches(&d->z_fwd, d->s + y * d->sd);
+    for (size_t y = b; y < e; y++) run_cols(d, &d->z_fwd, d->s + y * d->sd, scr);
 }
 
 static void inverse_slabs(int t, int nt, void *arg)
 {
     const pass_job *j = arg;
+    fftw_complex *scr = j->d->scratch + (size_t)t * j->d->sl;
     size_t b, e;
     pel_static_range(j->d->ny, t, nt, &b, &e);
-    for (size_t y = b; y < e; y++) inverse_slab(j->d, y);
+    for (size_t y = b; y < e; y++) inverse_slab(j->d, scr, y);
 }
 
 static void inverse_planes(int t, int nt, void *arg)
 {
     const pass_job *j = arg;
     fftw_complex *buf = j->d->planes + (size_t)t * j->d->pl;
+    fftw_complex *scr = j->d->scratch + (size_t)t * j->d->sl;
     size_t b, e;
     pel_static_range(j->d->nz, t, nt, &b, &e);
-    for (size_t z = b; z < e; z++) inverse_plane(j->d, j->dst, buf, z);
+    for (size_t z = b; z < e; z++) inverse_plane(j->d, j->dst, buf, scr, z);
 }
 
 pel_status pel_diffusion_set_initial(pel_diffusion *d, const double *u0)
