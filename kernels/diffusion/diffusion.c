@@ -97,20 +97,20 @@ void pel_diffusion_params_default(pel_diffusion_params *p)
 #define PEL_DIFFUSION_WEAK 1
 #endif
 
-/* One out-of-place plan: m adjacent columns at `in` (n long, stride rp) into
- * `out`, each column contiguous, sdist apart. */
-static fftw_plan cols_plan_one(int sign, size_t n, size_t rp, size_t m, size_t sdist,
-                               fftw_complex *in, fftw_complex *out)
+/* One out-of-place plan of m transforms n long: element strides is, os,
+ * transform distances id, od. */
+static fftw_plan plan_one(int sign, size_t n, size_t is, size_t os, size_t m, size_t id,
+                          size_t od, fftw_complex *in, fftw_complex *out)
 {
-    fftw_iodim64 dim = {(ptrdiff_t)n, (ptrdiff_t)rp, 1};
-    fftw_iodim64 many = {(ptrdiff_t)m, 1, (ptrdiff_t)sdist};
+    fftw_iodim64 dim = {(ptrdiff_t)n, (ptrdiff_t)is, (ptrdiff_t)os};
+    fftw_iodim64 many = {(ptrdiff_t)m, (ptrdiff_t)id, (ptrdiff_t)od};
     fftw_plan p;
     PEL_FFTW_PLANNER_LOCK
     p = fftw_plan_guru64_dft(1, &dim, 1, &many, in, out, sign, FFTW_ESTIMATE);
     return p;
 }
 
-static void cols_destroy(peli_diffusion_cols *c)
+static void pass_destroy(peli_diffusion_pass *c)
 {
     PEL_FFTW_PLANNER_LOCK
     {
@@ -120,17 +120,19 @@ static void cols_destroy(peli_diffusion_cols *c)
     c->full = c->rem = NULL;
 }
 
-/* Plans the columns of a plane or slab of `count` columns n long, batches of
- * `width`, made on the thread buffer `in` (the remainder at its own offset)
- * into the scratch `out`. */
-static pel_status cols_plan(pel_context *ctx, peli_diffusion_cols *c, const char *what, int sign,
-                            size_t n, size_t rp, size_t count, size_t width, fftw_complex *in,
-                            fftw_complex *out)
+/* Plans an out-of-place pass of `count` transforms n long in batches of
+ * `width`: element strides is, os, transform distances id, od.  Batch k
+ * runs from in + k width ia to out + k width oa (ia, oa: id or od on the
+ * plane or slab side, 0 on the scratch side), so the remainder plan is made
+ * at the remainder's own offsets. */
+static pel_status pass_plan(pel_context *ctx, peli_diffusion_pass *c, const char *what, int sign,
+                            size_t n, size_t is, size_t os, size_t count, size_t width, size_t id,
+                            size_t od, fftw_complex *in, size_t ia, fftw_complex *out, size_t oa)
 {
     if (width > count) width = count;
     size_t nfull = count / width, nrem = count % width;
-    *c = (peli_diffusion_cols){.n = n, .count = count, .width = width,
-                               .nbatch = nfull + (nrem ? 1 : 0), .sdist = pad_lines(n)};
+    *c = (peli_diffusion_pass){.n = n, .count = count, .width = width,
+                               .nbatch = nfull + (nrem ? 1 : 0)};
     int saved = 1;
 #ifdef PEL_DIFFUSION_WEAK
     if (fftw_planner_nthreads && fftw_plan_with_nthreads) {
@@ -141,8 +143,10 @@ static pel_status cols_plan(pel_context *ctx, peli_diffusion_cols *c, const char
         }
     }
 #endif
-    c->full = cols_plan_one(sign, n, rp, width, c->sdist, in, out);
-    if (nrem) c->rem = cols_plan_one(sign, n, rp, nrem, c->sdist, in + nfull * width, out);
+    c->full = plan_one(sign, n, is, os, width, id, od, in, out);
+    if (nrem)
+        c->rem = plan_one(sign, n, is, os, nrem, id, od, in + nfull * width * ia,
+                          out + nfull * width * oa);
 #ifdef PEL_DIFFUSION_WEAK
     if (saved != 1) {
         PEL_FFTW_PLANNER_LOCK
@@ -150,7 +154,7 @@ static pel_status cols_plan(pel_context *ctx, peli_diffusion_cols *c, const char
     }
 #endif
     if (!c->full || (nrem && !c->rem)) {
-        cols_destroy(c);
+        pass_destroy(c);
         return pel_error(ctx, PEL_EFFTW,
                          "%s pass: FFTW could not make a plan (length %zu, %zu transforms in "
                          "batches of %zu)",
@@ -159,25 +163,35 @@ static pel_status cols_plan(pel_context *ctx, peli_diffusion_cols *c, const char
     return PEL_OK;
 }
 
+/* Columns of a plane or slab (stride rp, adjacent) into the scratch, each
+ * column contiguous, sd apart. */
+static pel_status cols_plan(pel_diffusion *d, peli_diffusion_pass *c, const char *what, int sign,
+                            size_t n, size_t width)
+{
+    return pass_plan(d->ctx, c, what, sign, n, d->rp, 1, d->nx, width, 1, pad_lines(n), d->planes,
+                     1, d->scratch, 0);
+}
+
 static pel_status make_plans(pel_diffusion *d)
 {
     pel_context *ctx = d->ctx;
     pel_status st;
-    const unsigned flags = FFTW_ESTIMATE;
-    ptrdiff_t rp = (ptrdiff_t)d->rp;
+    size_t rp = d->rp, xw = PEL_DIFFUSION_XWIDTH;
     fftw_complex *pl = d->planes, *sc = d->scratch;
-    if ((st = peli_fftbatch_plan(ctx, &d->x_fwd, "diffusion: x", PELI_FFT_C2C_BWD, d->nx, 1, d->ny,
-                                PEL_DIFFUSION_XWIDTH, rp, pl, NULL, flags)) ||
-        (st = peli_fftbatch_plan(ctx, &d->x_inv, "diffusion: inverse x", PELI_FFT_C2C_FWD, d->nx,
-                                1, d->ny, PEL_DIFFUSION_XWIDTH, rp, pl, NULL, flags)) ||
-        (st = cols_plan(ctx, &d->y_fwd, "diffusion: y", FFTW_BACKWARD, d->ny, d->rp, d->nx,
-                        PEL_DIFFUSION_YWIDTH, pl, sc)) ||
-        (st = cols_plan(ctx, &d->y_inv, "diffusion: inverse y", FFTW_FORWARD, d->ny, d->rp, d->nx,
-                        PEL_DIFFUSION_YWIDTH, pl, sc)) ||
-        (st = cols_plan(ctx, &d->z_fwd, "diffusion: z", FFTW_BACKWARD, d->nz, d->rp, d->nx,
-                        PEL_DIFFUSION_ZWIDTH, pl, sc)) ||
-        (st = cols_plan(ctx, &d->z_inv, "diffusion: inverse z", FFTW_FORWARD, d->nz, d->rp, d->nx,
-                        PEL_DIFFUSION_ZWIDTH, pl, sc)))
+    /* rows: forward from the scratch into the plane, inverse from the plane
+     * into the scratch */
+    if ((st = pass_plan(ctx, &d->x_fwd, "diffusion: x", FFTW_BACKWARD, d->nx, 1, 1, d->ny, xw, rp,
+                        rp, sc, 0, pl, rp)) ||
+        (st = pass_plan(ctx, &d->x_inv, "diffusion: inverse x", FFTW_FORWARD, d->nx, 1, 1, d->ny,
+                        xw, rp, rp, pl, rp, sc, 0)) ||
+        (st = cols_plan(d, &d->y_fwd, "diffusion: y", FFTW_BACKWARD, d->ny,
+                        PEL_DIFFUSION_YWIDTH)) ||
+        (st = cols_plan(d, &d->y_inv, "diffusion: inverse y", FFTW_FORWARD, d->ny,
+                        PEL_DIFFUSION_YWIDTH)) ||
+        (st = cols_plan(d, &d->z_fwd, "diffusion: z", FFTW_BACKWARD, d->nz,
+                        PEL_DIFFUSION_ZWIDTH)) ||
+        (st = cols_plan(d, &d->z_inv, "diffusion: inverse z", FFTW_FORWARD, d->nz,
+                        PEL_DIFFUSION_ZWIDTH)))
         return st;
     return PEL_OK;
 }
@@ -234,6 +248,7 @@ pel_status pel_diffusion_create(pel_context *ctx, const pel_diffusion_params *p,
     size_t cw = PEL_DIFFUSION_YWIDTH > PEL_DIFFUSION_ZWIDTH ? PEL_DIFFUSION_YWIDTH
                                                             : PEL_DIFFUSION_ZWIDTH;
     d->sl = pad_lines(cw * pad_lines(ny > nz ? ny : nz));
+    if (d->sl < PEL_DIFFUSION_XWIDTH * rp) d->sl = pad_lines(PEL_DIFFUSION_XWIDTH * rp);
     d->scratch = pel_malloc((size_t)d->nslots * d->sl * sizeof(fftw_complex));
     if (!d->s || !d->w || !d->planes || !d->ex || !d->scratch) {
         st = pel_error(ctx, PEL_ENOMEM, "diffusion: no memory for two %zu-byte arrays", bytes);
@@ -259,12 +274,12 @@ fail:
 void pel_diffusion_destroy(pel_diffusion *d)
 {
     if (!d) return;
-    peli_fftbatch_destroy(&d->x_fwd);
-    peli_fftbatch_destroy(&d->x_inv);
-    cols_destroy(&d->y_fwd);
-    cols_destroy(&d->y_inv);
-    cols_destroy(&d->z_fwd);
-    cols_destroy(&d->z_inv);
+    pass_destroy(&d->x_fwd);
+    pass_destroy(&d->x_inv);
+    pass_destroy(&d->y_fwd);
+    pass_destroy(&d->y_inv);
+    pass_destroy(&d->z_fwd);
+    pass_destroy(&d->z_inv);
     peli_pages_free(d->s, d->bytes);
     peli_pages_free(d->w, d->bytes);
     pel_free(d->planes);
@@ -285,10 +300,10 @@ int peli_diffusion_run(const pel_diffusion *d, size_t work, peli_team_fn fn, voi
 
 /* The column batches of a plane or slab at base (rows rp apart): each batch
  * transformed into the scratch, then copied back. */
-static void run_cols(const pel_diffusion *d, const peli_diffusion_cols *c, fftw_complex *base,
+static void run_cols(const pel_diffusion *d, const peli_diffusion_pass *c, fftw_complex *base,
                      fftw_complex *scr)
 {
-    const size_t rp = d->rp, sdist = c->sdist, n = c->n;
+    const size_t rp = d->rp, sdist = pad_lines(c->n), n = c->n;
     for (size_t k = 0; k < c->nbatch; k++) {
         size_t x0 = k * c->width, m = c->count - x0 < c->width ? c->count - x0 : c->width;
         fftw_execute_dft(m == c->width ? c->full : c->rem, base + x0, scr);
@@ -332,11 +347,11 @@ static void forward_plane(const pel_diffusion *d, const double *u0, fftw_complex
 {
     size_t nx = d->nx, bytes = nx * sizeof(fftw_complex);
     const double *src = u0 + 2 * z * d->ny * nx;
-    const peli_fftbatch *xb = &d->x_fwd;
+    const peli_diffusion_pass *xb = &d->x_fwd;
     for (size_t k = 0; k < xb->nbatch; k++) {
-        size_t y0 = k * xb->width, y1 = y0 + peli_fftbatch_size(xb, k);
-        for (size_t y = y0; y < y1; y++) memcpy(buf + y * d->rp, src + 2 * y * nx, bytes);
-        peli_fftbatch_exec(xb, k, buf);
+        size_t y0 = k * xb->width, m = d->ny - y0 < xb->width ? d->ny - y0 : xb->width;
+        for (size_t y = 0; y < m; y++) memcpy(scr + y * d->rp, src + 2 * (y0 + y) * nx, bytes);
+        fftw_execute_dft(m == xb->width ? xb->full : xb->rem, scr, buf + y0 * d->rp);
     }
     run_cols(d, &d->y_fwd, buf, scr);
     for (size_t y = 0; y < d->ny; y++)
@@ -373,12 +388,12 @@ static void inverse_plane(const pel_diffusion *d, double *u, fftw_complex *buf,
     for (size_t y = 0; y < d->ny; y++) memcpy(buf + y * d->rp, d->w + y * d->sd + z * d->rp, bytes);
     run_cols(d, &d->y_inv, buf, scr);
     double *dst = u + 2 * z * d->ny * nx;
-    const peli_fftbatch *xb = &d->x_inv;
+    const peli_diffusion_pass *xb = &d->x_inv;
     for (size_t k = 0; k < xb->nbatch; k++) {
-        size_t y0 = k * xb->width, y1 = y0 + peli_fftbatch_size(xb, k);
-        peli_fftbatch_exec(xb, k, buf);
-        for (size_t y = y0; y < y1; y++)
-            store_rows(dst + 2 * y * nx, (const double *)(buf + y * d->rp), nx);
+        size_t y0 = k * xb->width, m = d->ny - y0 < xb->width ? d->ny - y0 : xb->width;
+        fftw_execute_dft(m == xb->width ? xb->full : xb->rem, buf + y0 * d->rp, scr);
+        for (size_t y = 0; y < m; y++)
+            store_rows(dst + 2 * (y0 + y) * nx, (const double *)(scr + y * d->rp), nx);
     }
     store_fence();
 }
