@@ -4,27 +4,37 @@
  * Passes (layout in kernels/internal/diffusion.h; x, y, z are the public
  * dimensions 2, 1, 0: x fastest).  Each pass is one barrier-free team call
  * (peli_parallel) over its planes or slabs, so inside a caller's team it
- * runs as tasks; call t of a pass uses plane buffer t.  set_initial:
- *   1. per z plane: copy the plane's rows of u0 into the thread's plane
- *      buffer, transform its rows (x) and columns (y) there, in L2, and copy
- *      the rows out to S (row z of every slab y);
- *   2. per y slab of S: transform its columns (z) in place.
+ * runs as tasks; call t of a pass uses plane buffer t and scratch t.
+ * set_initial:
+ *   1. per z plane: 8 rows of u0 at a time copied into the scratch and
+ *      transformed (x) from there into the thread's plane buffer; then the
+ *      plane's columns (y), and the rows copied out to S (row z of every
+ *      slab y);
+ *   2. per y slab of S: its columns (z) transformed.
  * S then holds the spectrum, kept for every later evolve.  evolve(t):
  *   1. per y slab: W = S times the decay factors (the copy and the multiply
- *      are one loop), then W's columns (z) transformed back in place, while
- *      the slab is still in L2;
+ *      are one loop), then W's columns (z) transformed back;
  *   2. per z plane: gather row z of every slab of W into the plane buffer,
- *      transform its columns (y) and rows (x) back, copy the rows to u.
+ *      transform its columns (y) back, then 8 rows at a time transformed (x)
+ *      into the scratch and copied from there to u.
+ * Every transform is out of place, between a plane or slab and the thread's
+ * scratch: a batch of 16 adjacent columns (stride rp) goes into the scratch
+ * with each column contiguous, then is copied back; 8 rows go between the
+ * scratch and the plane.  In place, FFTW_ESTIMATE makes a strided column one
+ * radix-8 x 8 x 4 loop per column and runs the rows through its own buffer
+ * (two more copies); out of place it picks radix-16 plans that read the data
+ * once (class B: 0.26 instead of 0.34 ms per plane of columns, 0.18 instead
+ * of 0.28 ms per plane of rows).
  * Every pass reads and writes whole rows (nx complex numbers) of the big
- * arrays; the strided transforms run on a slab or a plane held in L2.  Only
- * copies touch the caller's arrays, so their alignment never changes which
- * code FFTW runs.  Each iteration of NPB's benchmark thus reads S and writes
- * W once, then reads W and writes u once.  Rows written to S (forward) and
- * to u (inverse) use streaming stores: they are not read again in that pass,
- * and skipping the write-allocate saves a read of the array.  W is written
- * with ordinary stores, since its slab is transformed right away in cache
- * (class A at 2 threads: W through a buffer with streaming stores was 3 ms
- * per step slower than in place).
+ * arrays; the strided transforms run on a slab or a plane held in cache.
+ * Only copies touch the caller's arrays, so their alignment never changes
+ * which code FFTW runs.  Each iteration of NPB's benchmark thus reads S and
+ * writes W once, then reads W and writes u once.  Rows written to S (forward)
+ * and to u (inverse) use streaming stores: they are not read again in that
+ * pass, and skipping the write-allocate saves a read of the array.  W is
+ * written with ordinary stores, since its slab is transformed right away in
+ * cache (class A at 2 threads: W through a buffer with streaming stores was
+ * 3 ms per step slower than in place).
  *
  * The decay factor exp(-4 alpha pi^2 |kbar|^2 t) is a product of one factor
  * per dimension, so evolve computes nx + ny + nz exponentials (1/N folded
@@ -34,9 +44,9 @@
  * per step (u0 <- u0 * twiddle), so its step t carries t roundings of the
  * factor; both agree with NPB's checksums to ~1e-15 (the tolerance is 1e-12).
  *
- * Determinism.  Each transform shape has fixed FFTW_ESTIMATE plans made at
- * create time (kernels/core/fftbatch.c) and executed on 64-byte aligned
- * buffers at the offsets they were planned at; the decay multiply is an
+ * Determinism.  Each transform shape has fixed FFTW_ESTIMATE plans (a full
+ * batch and a remainder) made at create time and executed on 64-byte
+ * aligned buffers at the offsets they were planned at; the decay multiply is an
  * elementwise expression with a fixed order; the checksum is a serial sum in
  * a fixed order.  The thread count only decides which thread handles which
  * plane or slab, never what is computed: results are bitwise identical for
@@ -55,8 +65,9 @@
 #include "internal/diffusion.h"
 #include "internal/team.h"
 
-/* Batch widths of the strided transforms: columns per FFTW plan
- * execution.  Part of the numerical definition (they fix the plans). */
+/* Batch widths: rows (x) and columns (y, z) per FFTW plan execution.  They
+ * fix the plans; with FFTW_ESTIMATE the arithmetic of each transform was
+ * measured to be the same for any width (same fingerprints). */
 #define PEL_DIFFUSION_XWIDTH 8
 #define PEL_DIFFUSION_YWIDTH 16
 #define PEL_DIFFUSION_ZWIDTH 16

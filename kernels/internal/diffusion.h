@@ -14,10 +14,12 @@
  *  - a row holds the nx points of one (y, z), rp >= nx apart;
  *  - S (spectrum) and W (work) are ny slabs, one per y, sd apart; slab y
  *    holds nz rows (z = 0..nz-1), rp apart, so a transform along z runs in
- *    one slab with stride rp and the slab stays in L2 while it does;
+ *    one slab with stride rp and the slab stays in cache while it does;
  *  - each thread has a buffer of ny rows, rp apart, for the x and y
  *    transforms of one z plane (room for nz rows too: z plans are made
- *    there, at the alignment of every slab).
+ *    there, at the alignment of every slab), and a scratch of sl complex
+ *    numbers: a batch of columns (each contiguous, pad_lines(n) apart) or
+ *    of rows (rp apart), the other end of every out-of-place transform.
  * rp, sd and the plane length are multiples of 4 complex numbers (64 bytes)
  * and odd numbers of 64-byte lines (see pad_lines in diffusion.c). */
 /* One pass of 1D transforms, out of place between a plane or slab and a
