@@ -302,10 +302,10 @@ static double phase(const size_t k[3], const size_t i[3], const size_t nd[3])
     return 2.0 * M_PI * s;
 }
 
-START_TEST(num_naive_dft)
+static void naive_dft_check(const size_t nd[3])
 {
     pel_context *ctx = test_context(0);
-    const size_t nd[3] = {5, 3, 4}, n = nd[0] * nd[1] * nd[2];
+    const size_t n = nd[0] * nd[1] * nd[2];
     const double alpha = 0.01, t = 1.5;
     pel_diffusion *d = make(ctx, nd[0], nd[1], nd[2], alpha);
     double *u0 = field(n), *u = field(n);
@@ -348,12 +348,21 @@ START_TEST(num_naive_dft)
 #undef FOR3
     /* the naive sums add N roundings each: bound them by N eps (Higham sec. 4.2) */
     double tol = roundoff(n) + 2.0 * (double)n * DBL_EPSILON;
-    ck_assert_msg(err <= tol, "naive DFT: error %g > %g", err, tol);
+    ck_assert_msg(err <= tol, "naive DFT %zu x %zu x %zu: error %g > %g", nd[0], nd[1], nd[2], err,
+                  tol);
     free(hat);
     pel_free(u0);
     pel_free(u);
     pel_diffusion_destroy(d);
     pel_context_destroy(ctx);
+}
+
+START_TEST(num_naive_dft)
+{
+    /* odd and even sizes, every batch full (the widths exceed the counts) */
+    naive_dft_check((const size_t[3]){5, 3, 4});
+    /* 10 rows: a batch of 8 and a remainder of 2; 18 columns: 16 and 2 */
+    naive_dft_check((const size_t[3]){3, 10, 18});
 }
 END_TEST
 

@@ -4,27 +4,37 @@
  * Passes (layout in kernels/internal/diffusion.h; x, y, z are the public
  * dimensions 2, 1, 0: x fastest).  Each pass is one barrier-free team call
  * (peli_parallel) over its planes or slabs, so inside a caller's team it
- * runs as tasks; call t of a pass uses plane buffer t.  set_initial:
- *   1. per z plane: copy the plane's rows of u0 into the thread's plane
- *      buffer, transform its rows (x) and columns (y) there, in L2, and copy
- *      the rows out to S (row z of every slab y);
- *   2. per y slab of S: transform its columns (z) in place.
+ * runs as tasks; call t of a pass uses plane buffer t and scratch t.
+ * set_initial:
+ *   1. per z plane: 8 rows of u0 at a time copied into the scratch and
+ *      transformed (x) from there into the thread's plane buffer; then the
+ *      plane's columns (y), and the rows copied out to S (row z of every
+ *      slab y);
+ *   2. per y slab of S: its columns (z) transformed.
  * S then holds the spectrum, kept for every later evolve.  evolve(t):
  *   1. per y slab: W = S times the decay factors (the copy and the multiply
- *      are one loop), then W's columns (z) transformed back in place, while
- *      the slab is still in L2;
+ *      are one loop), then W's columns (z) transformed back;
  *   2. per z plane: gather row z of every slab of W into the plane buffer,
- *      transform its columns (y) and rows (x) back, copy the rows to u.
+ *      transform its columns (y) back, then 8 rows at a time transformed (x)
+ *      into the scratch and copied from there to u.
+ * Every transform is out of place, between a plane or slab and the thread's
+ * scratch: a batch of 16 adjacent columns (stride rp) goes into the scratch
+ * with each column contiguous, then is copied back; 8 rows go between the
+ * scratch and the plane.  In place, FFTW_ESTIMATE makes a strided column one
+ * radix-8 x 8 x 4 loop per column and runs the rows through its own buffer
+ * (two more copies); out of place it picks radix-16 plans that read the data
+ * once (class B: 0.26 instead of 0.34 ms per plane of columns, 0.18 instead
+ * of 0.28 ms per plane of rows).
  * Every pass reads and writes whole rows (nx complex numbers) of the big
- * arrays; the strided transforms run on a slab or a plane held in L2.  Only
- * copies touch the caller's arrays, so their alignment never changes which
- * code FFTW runs.  Each iteration of NPB's benchmark thus reads S and writes
- * W once, then reads W and writes u once.  Rows written to S (forward) and
- * to u (inverse) use streaming stores: they are not read again in that pass,
- * and skipping the write-allocate saves a read of the array.  W is written
- * with ordinary stores, since its slab is transformed right away in cache
- * (class A at 2 threads: W through a buffer with streaming stores was 3 ms
- * per step slower than in place).
+ * arrays; the strided transforms run on a slab or a plane held in cache.
+ * Only copies touch the caller's arrays, so their alignment never changes
+ * which code FFTW runs.  Each iteration of NPB's benchmark thus reads S and
+ * writes W once, then reads W and writes u once.  Rows written to S (forward)
+ * and to u (inverse) use streaming stores: they are not read again in that
+ * pass, and skipping the write-allocate saves a read of the array.  W is
+ * written with ordinary stores, since its slab is transformed right away in
+ * cache (class A at 2 threads: W through a buffer with streaming stores was
+ * 3 ms per step slower than in place).
  *
  * The decay factor exp(-4 alpha pi^2 |kbar|^2 t) is a product of one factor
  * per dimension, so evolve computes nx + ny + nz exponentials (1/N folded
@@ -34,9 +44,9 @@
  * per step (u0 <- u0 * twiddle), so its step t carries t roundings of the
  * factor; both agree with NPB's checksums to ~1e-15 (the tolerance is 1e-12).
  *
- * Determinism.  Each transform shape has fixed FFTW_ESTIMATE plans made at
- * create time (kernels/core/fftbatch.c) and executed on 64-byte aligned
- * buffers at the offsets they were planned at; the decay multiply is an
+ * Determinism.  Each transform shape has fixed FFTW_ESTIMATE plans (a full
+ * batch and a remainder) made at create time and executed on 64-byte
+ * aligned buffers at the offsets they were planned at; the decay multiply is an
  * elementwise expression with a fixed order; the checksum is a serial sum in
  * a fixed order.  The thread count only decides which thread handles which
  * plane or slab, never what is computed: results are bitwise identical for
@@ -55,8 +65,10 @@
 #include "internal/diffusion.h"
 #include "internal/team.h"
 
-/* Batch widths of the strided transforms: columns per FFTW plan
- * execution.  Part of the numerical definition (they fix the plans). */
+/* Batch widths: rows (x) and columns (y, z) per FFTW plan execution.  They
+ * fix the plans; with FFTW_ESTIMATE the arithmetic of each transform was
+ * measured to be the same for any width (same fingerprints). */
+#define PEL_DIFFUSION_XWIDTH 8
 #define PEL_DIFFUSION_YWIDTH 16
 #define PEL_DIFFUSION_ZWIDTH 16
 
@@ -86,25 +98,111 @@ void pel_diffusion_params_default(pel_diffusion_params *p)
     p->alpha = 1.0e-6;                /* NPB FT's alpha */
 }
 
+/* If the program links libfftw3_omp and asked FFTW for threads, FFTW would
+ * make multi-threaded plans and nest its threads inside ours (as in
+ * kernels/core/fftbatch.c, which plans the in-place passes): weak, so null
+ * unless the threads library is in the process. */
+#if defined(__GNUC__) && defined(__ELF__)
+#pragma weak fftw_planner_nthreads
+#pragma weak fftw_plan_with_nthreads
+#define PEL_DIFFUSION_WEAK 1
+#endif
+
+/* One out-of-place plan of m transforms n long: element strides is, os,
+ * transform distances id, od. */
+static fftw_plan plan_one(int sign, size_t n, size_t is, size_t os, size_t m, size_t id,
+                          size_t od, fftw_complex *in, fftw_complex *out)
+{
+    fftw_iodim64 dim = {(ptrdiff_t)n, (ptrdiff_t)is, (ptrdiff_t)os};
+    fftw_iodim64 many = {(ptrdiff_t)m, (ptrdiff_t)id, (ptrdiff_t)od};
+    fftw_plan p;
+    PEL_FFTW_PLANNER_LOCK
+    p = fftw_plan_guru64_dft(1, &dim, 1, &many, in, out, sign, FFTW_ESTIMATE);
+    return p;
+}
+
+static void pass_destroy(peli_diffusion_pass *c)
+{
+    PEL_FFTW_PLANNER_LOCK
+    {
+        if (c->full) fftw_destroy_plan(c->full);
+        if (c->rem) fftw_destroy_plan(c->rem);
+    }
+    c->full = c->rem = NULL;
+}
+
+/* Plans an out-of-place pass of `count` transforms n long in batches of
+ * `width`: element strides is, os, transform distances id, od.  Batch k
+ * runs from in + k width ia to out + k width oa (ia, oa: id or od on the
+ * plane or slab side, 0 on the scratch side), so the remainder plan is made
+ * at the remainder's own offsets. */
+static pel_status pass_plan(pel_context *ctx, peli_diffusion_pass *c, const char *what, int sign,
+                            size_t n, size_t is, size_t os, size_t count, size_t width, size_t id,
+                            size_t od, fftw_complex *in, size_t ia, fftw_complex *out, size_t oa)
+{
+    if (width > count) width = count;
+    size_t nfull = count / width, nrem = count % width;
+    *c = (peli_diffusion_pass){.n = n, .count = count, .width = width,
+                               .nbatch = nfull + (nrem ? 1 : 0)};
+    int saved = 1;
+#ifdef PEL_DIFFUSION_WEAK
+    if (fftw_planner_nthreads && fftw_plan_with_nthreads) {
+        PEL_FFTW_PLANNER_LOCK
+        {
+            saved = fftw_planner_nthreads();
+            if (saved != 1) fftw_plan_with_nthreads(1);
+        }
+    }
+#endif
+    c->full = plan_one(sign, n, is, os, width, id, od, in, out);
+    if (nrem)
+        c->rem = plan_one(sign, n, is, os, nrem, id, od, in + nfull * width * ia,
+                          out + nfull * width * oa);
+#ifdef PEL_DIFFUSION_WEAK
+    if (saved != 1) {
+        PEL_FFTW_PLANNER_LOCK
+        fftw_plan_with_nthreads(saved);
+    }
+#endif
+    if (!c->full || (nrem && !c->rem)) {
+        pass_destroy(c);
+        return pel_error(ctx, PEL_EFFTW,
+                         "%s pass: FFTW could not make a plan (length %zu, %zu transforms in "
+                         "batches of %zu)",
+                         what, n, count, width);
+    }
+    return PEL_OK;
+}
+
+/* Columns of a plane or slab (stride rp, adjacent) into the scratch, each
+ * column contiguous, sd apart. */
+static pel_status cols_plan(pel_diffusion *d, peli_diffusion_pass *c, const char *what, int sign,
+                            size_t n, size_t width)
+{
+    return pass_plan(d->ctx, c, what, sign, n, d->rp, 1, d->nx, width, 1, pad_lines(n), d->planes,
+                     1, d->scratch, 0);
+}
+
 static pel_status make_plans(pel_diffusion *d)
 {
     pel_context *ctx = d->ctx;
     pel_status st;
-    const unsigned flags = FFTW_ESTIMATE;
-    ptrdiff_t rp = (ptrdiff_t)d->rp;
-    fftw_complex *pl = d->planes, *sl = d->planes;
-    if ((st = peli_fftbatch_plan(ctx, &d->x_fwd, "diffusion: x", PELI_FFT_C2C_BWD, d->nx, 1, d->ny,
-                                d->ny, rp, pl, NULL, flags)) ||
-        (st = peli_fftbatch_plan(ctx, &d->x_inv, "diffusion: inverse x", PELI_FFT_C2C_FWD, d->nx,
-                                1, d->ny, d->ny, rp, pl, NULL, flags)) ||
-        (st = peli_fftbatch_plan(ctx, &d->y_fwd, "diffusion: y", PELI_FFT_C2C_BWD, d->ny, rp, d->nx,
-                                PEL_DIFFUSION_YWIDTH, 1, pl, NULL, flags)) ||
-        (st = peli_fftbatch_plan(ctx, &d->y_inv, "diffusion: inverse y", PELI_FFT_C2C_FWD, d->ny,
-                                rp, d->nx, PEL_DIFFUSION_YWIDTH, 1, pl, NULL, flags)) ||
-        (st = peli_fftbatch_plan(ctx, &d->z_fwd, "diffusion: z", PELI_FFT_C2C_BWD, d->nz, rp, d->nx,
-                                PEL_DIFFUSION_ZWIDTH, 1, sl, NULL, flags)) ||
-        (st = peli_fftbatch_plan(ctx, &d->z_inv, "diffusion: inverse z", PELI_FFT_C2C_FWD, d->nz,
-                                rp, d->nx, PEL_DIFFUSION_ZWIDTH, 1, sl, NULL, flags)))
+    size_t rp = d->rp, xw = PEL_DIFFUSION_XWIDTH;
+    fftw_complex *pl = d->planes, *sc = d->scratch;
+    /* rows: forward from the scratch into the plane, inverse from the plane
+     * into the scratch */
+    if ((st = pass_plan(ctx, &d->x_fwd, "diffusion: x", FFTW_BACKWARD, d->nx, 1, 1, d->ny, xw, rp,
+                        rp, sc, 0, pl, rp)) ||
+        (st = pass_plan(ctx, &d->x_inv, "diffusion: inverse x", FFTW_FORWARD, d->nx, 1, 1, d->ny,
+                        xw, rp, rp, pl, rp, sc, 0)) ||
+        (st = cols_plan(d, &d->y_fwd, "diffusion: y", FFTW_BACKWARD, d->ny,
+                        PEL_DIFFUSION_YWIDTH)) ||
+        (st = cols_plan(d, &d->y_inv, "diffusion: inverse y", FFTW_FORWARD, d->ny,
+                        PEL_DIFFUSION_YWIDTH)) ||
+        (st = cols_plan(d, &d->z_fwd, "diffusion: z", FFTW_BACKWARD, d->nz,
+                        PEL_DIFFUSION_ZWIDTH)) ||
+        (st = cols_plan(d, &d->z_inv, "diffusion: inverse z", FFTW_FORWARD, d->nz,
+                        PEL_DIFFUSION_ZWIDTH)))
         return st;
     return PEL_OK;
 }
@@ -157,7 +255,13 @@ pel_status pel_diffusion_create(pel_context *ctx, const pel_diffusion_params *p,
     d->bytes = bytes;
     d->planes = pel_malloc(pbytes);
     d->ex = malloc((d->nx + d->ny + d->nz) * sizeof(double));
-    if (!d->s || !d->w || !d->planes || !d->ex) {
+    /* a column scratch holds a batch of columns of a plane or a slab */
+    size_t cw = PEL_DIFFUSION_YWIDTH > PEL_DIFFUSION_ZWIDTH ? PEL_DIFFUSION_YWIDTH
+                                                            : PEL_DIFFUSION_ZWIDTH;
+    d->sl = pad_lines(cw * pad_lines(ny > nz ? ny : nz));
+    if (d->sl < PEL_DIFFUSION_XWIDTH * rp) d->sl = pad_lines(PEL_DIFFUSION_XWIDTH * rp);
+    d->scratch = pel_malloc((size_t)d->nslots * d->sl * sizeof(fftw_complex));
+    if (!d->s || !d->w || !d->planes || !d->ex || !d->scratch) {
         st = pel_error(ctx, PEL_ENOMEM, "diffusion: no memory for two %zu-byte arrays", bytes);
         goto fail;
     }
@@ -168,6 +272,7 @@ pel_status pel_diffusion_create(pel_context *ctx, const pel_diffusion_params *p,
     pel_first_touch_zero(ctx, (double *)d->s, d->ny, 2 * sd);
     pel_first_touch_zero(ctx, (double *)d->w, d->ny, 2 * sd);
     memset(d->planes, 0, pbytes);
+    memset(d->scratch, 0, (size_t)d->nslots * d->sl * sizeof(fftw_complex));
 
     if ((st = make_plans(d))) goto fail;
     *out = d;
@@ -180,15 +285,16 @@ fail:
 void pel_diffusion_destroy(pel_diffusion *d)
 {
     if (!d) return;
-    peli_fftbatch_destroy(&d->x_fwd);
-    peli_fftbatch_destroy(&d->x_inv);
-    peli_fftbatch_destroy(&d->y_fwd);
-    peli_fftbatch_destroy(&d->y_inv);
-    peli_fftbatch_destroy(&d->z_fwd);
-    peli_fftbatch_destroy(&d->z_inv);
+    pass_destroy(&d->x_fwd);
+    pass_destroy(&d->x_inv);
+    pass_destroy(&d->y_fwd);
+    pass_destroy(&d->y_inv);
+    pass_destroy(&d->z_fwd);
+    pass_destroy(&d->z_inv);
     peli_pages_free(d->s, d->bytes);
     peli_pages_free(d->w, d->bytes);
     pel_free(d->planes);
+    pel_free(d->scratch);
     free(d->ex);
     peli_context_release(d->ctx);
     free(d);
@@ -203,9 +309,24 @@ int peli_diffusion_run(const pel_diffusion *d, size_t work, peli_team_fn fn, voi
 
 /* ---- passes ------------------------------------------------------------------ */
 
-static void run_batches(const peli_fftbatch *b, fftw_complex *base)
+/* The column batches of a plane or slab at base (rows rp apart): each batch
+ * transformed into the scratch, then copied back. */
+static void run_cols(const pel_diffusion *d, const peli_diffusion_pass *c, fftw_complex *base,
+                     fftw_complex *scr)
 {
-    for (size_t k = 0; k < b->nbatch; k++) peli_fftbatch_exec(b, k, base);
+    const size_t rp = d->rp, sdist = pad_lines(c->n), n = c->n;
+    for (size_t k = 0; k < c->nbatch; k++) {
+        size_t x0 = k * c->width, m = c->count - x0 < c->width ? c->count - x0 : c->width;
+        fftw_execute_dft(m == c->width ? c->full : c->rem, base + x0, scr);
+        for (size_t r = 0; r < n; r++) {
+            double *restrict dst = (double *)(base + r * rp + x0);
+            const double *restrict src = (const double *)(scr + r);
+            for (size_t j = 0; j < m; j++) {
+                dst[2 * j] = src[2 * j * sdist];
+                dst[2 * j + 1] = src[2 * j * sdist + 1];
+            }
+        }
+    }
 }
 
 /* Copies n complex numbers to dst, bypassing the cache when dst is 16-byte
@@ -232,13 +353,18 @@ static void store_fence(void)
 }
 
 /* Forward pass 1 on plane z: u0 rows -> buffer -> x, y -> row z of each slab. */
-static void forward_plane(const pel_diffusion *d, const double *u0, fftw_complex *buf, size_t z)
+static void forward_plane(const pel_diffusion *d, const double *u0, fftw_complex *buf,
+                          fftw_complex *scr, size_t z)
 {
     size_t nx = d->nx, bytes = nx * sizeof(fftw_complex);
     const double *src = u0 + 2 * z * d->ny * nx;
-    for (size_t y = 0; y < d->ny; y++) memcpy(buf + y * d->rp, src + 2 * y * nx, bytes);
-    run_batches(&d->x_fwd, buf);
-    run_batches(&d->y_fwd, buf);
+    const peli_diffusion_pass *xb = &d->x_fwd;
+    for (size_t k = 0; k < xb->nbatch; k++) {
+        size_t y0 = k * xb->width, m = d->ny - y0 < xb->width ? d->ny - y0 : xb->width;
+        for (size_t y = 0; y < m; y++) memcpy(scr + y * d->rp, src + 2 * (y0 + y) * nx, bytes);
+        fftw_execute_dft(m == xb->width ? xb->full : xb->rem, scr, buf + y0 * d->rp);
+    }
+    run_cols(d, &d->y_fwd, buf, scr);
     for (size_t y = 0; y < d->ny; y++)
         store_rows((double *)(d->s + y * d->sd + z * d->rp), (const double *)(buf + y * d->rp), nx);
     store_fence();
@@ -246,7 +372,7 @@ static void forward_plane(const pel_diffusion *d, const double *u0, fftw_complex
 
 /* Inverse pass 1 on slab y: W = S * decay, then z back in place while the
  * slab is in L2. */
-static void inverse_slab(const pel_diffusion *d, size_t y)
+static void inverse_slab(const pel_diffusion *d, fftw_complex *scr, size_t y)
 {
     const fftw_complex *restrict s = d->s + y * d->sd;
     fftw_complex *restrict w = d->w + y * d->sd;
@@ -262,19 +388,24 @@ static void inverse_slab(const pel_diffusion *d, size_t y)
             wr[x][1] = sr[x][1] * f;
         }
     }
-    run_batches(&d->z_inv, w);
+    run_cols(d, &d->z_inv, w, scr);
 }
 
 /* Inverse pass 2 on plane z: row z of each slab of W -> buffer -> y, x -> u. */
-static void inverse_plane(const pel_diffusion *d, double *u, fftw_complex *buf, size_t z)
+static void inverse_plane(const pel_diffusion *d, double *u, fftw_complex *buf,
+                          fftw_complex *scr, size_t z)
 {
     size_t nx = d->nx, bytes = nx * sizeof(fftw_complex);
     for (size_t y = 0; y < d->ny; y++) memcpy(buf + y * d->rp, d->w + y * d->sd + z * d->rp, bytes);
-    run_batches(&d->y_inv, buf);
-    run_batches(&d->x_inv, buf);
+    run_cols(d, &d->y_inv, buf, scr);
     double *dst = u + 2 * z * d->ny * nx;
-    for (size_t y = 0; y < d->ny; y++)
-        store_rows(dst + 2 * y * nx, (const double *)(buf + y * d->rp), nx);
+    const peli_diffusion_pass *xb = &d->x_inv;
+    for (size_t k = 0; k < xb->nbatch; k++) {
+        size_t y0 = k * xb->width, m = d->ny - y0 < xb->width ? d->ny - y0 : xb->width;
+        fftw_execute_dft(m == xb->width ? xb->full : xb->rem, buf + y0 * d->rp, scr);
+        for (size_t y = 0; y < m; y++)
+            store_rows(dst + 2 * (y0 + y) * nx, (const double *)(scr + y * d->rp), nx);
+    }
     store_fence();
 }
 
@@ -290,35 +421,39 @@ static void forward_planes(int t, int nt, void *arg)
 {
     const pass_job *j = arg;
     fftw_complex *buf = j->d->planes + (size_t)t * j->d->pl;
+    fftw_complex *scr = j->d->scratch + (size_t)t * j->d->sl;
     size_t b, e;
     pel_static_range(j->d->nz, t, nt, &b, &e);
-    for (size_t z = b; z < e; z++) forward_plane(j->d, j->src, buf, z);
+    for (size_t z = b; z < e; z++) forward_plane(j->d, j->src, buf, scr, z);
 }
 
 static void forward_slabs(int t, int nt, void *arg)
 {
     const pass_job *j = arg;
     const pel_diffusion *d = j->d;
+    fftw_complex *scr = d->scratch + (size_t)t * d->sl;
     size_t b, e;
     pel_static_range(d->ny, t, nt, &b, &e);
-    for (size_t y = b; y < e; y++) run_batches(&d->z_fwd, d->s + y * d->sd);
+    for (size_t y = b; y < e; y++) run_cols(d, &d->z_fwd, d->s + y * d->sd, scr);
 }
 
 static void inverse_slabs(int t, int nt, void *arg)
 {
     const pass_job *j = arg;
+    fftw_complex *scr = j->d->scratch + (size_t)t * j->d->sl;
     size_t b, e;
     pel_static_range(j->d->ny, t, nt, &b, &e);
-    for (size_t y = b; y < e; y++) inverse_slab(j->d, y);
+    for (size_t y = b; y < e; y++) inverse_slab(j->d, scr, y);
 }
 
 static void inverse_planes(int t, int nt, void *arg)
 {
     const pass_job *j = arg;
     fftw_complex *buf = j->d->planes + (size_t)t * j->d->pl;
+    fftw_complex *scr = j->d->scratch + (size_t)t * j->d->sl;
     size_t b, e;
     pel_static_range(j->d->nz, t, nt, &b, &e);
-    for (size_t z = b; z < e; z++) inverse_plane(j->d, j->dst, buf, z);
+    for (size_t z = b; z < e; z++) inverse_plane(j->d, j->dst, buf, scr, z);
 }
 
 pel_status pel_diffusion_set_initial(pel_diffusion *d, const double *u0)
