@@ -21,7 +21,7 @@
  * identical for any thread count (docs/diffusion.md). */
 #ifndef PEL_DIFFUSION_H
 #define PEL_DIFFUSION_H
-#define PEL_DIFFUSION_NUMERICS_VERSION 1 /* bumped whenever this family's arithmetic changes on purpose */
+#define PEL_DIFFUSION_NUMERICS_VERSION 2 /* bumped whenever this family's arithmetic changes on purpose */
 
 #include <stddef.h>
 #include <stdint.h>

@@ -15,6 +15,33 @@
 #define PEL_HAVE_WEAK 1
 #endif
 
+int peli_fftw_serial_begin(void)
+{
+    int saved = 1;
+#ifdef PEL_HAVE_WEAK
+    if (fftw_planner_nthreads && fftw_plan_with_nthreads) {
+        PEL_FFTW_PLANNER_LOCK
+        {
+            saved = fftw_planner_nthreads();
+            if (saved != 1) fftw_plan_with_nthreads(1);
+        }
+    }
+#endif
+    return saved;
+}
+
+void peli_fftw_serial_end(int saved)
+{
+#ifdef PEL_HAVE_WEAK
+    if (saved != 1) {
+        PEL_FFTW_PLANNER_LOCK
+        fftw_plan_with_nthreads(saved);
+    }
+#else
+    (void)saved;
+#endif
+}
+
 static fftw_plan plan_one(peli_fft_kind kind, size_t n, ptrdiff_t stride, size_t howmany,
                           ptrdiff_t dist, fftw_complex *start, unsigned flags)
 {
@@ -68,26 +95,12 @@ pel_status peli_fftbatch_plan(pel_context *ctx, peli_fftbatch *b, const char *wh
     size_t nfull = count / width, nrem = count % width;
     b->nbatch = nfull + (nrem ? 1 : 0);
 
-    int saved_threads = 1;
-#ifdef PEL_HAVE_WEAK
-    if (fftw_planner_nthreads && fftw_plan_with_nthreads) {
-        PEL_FFTW_PLANNER_LOCK
-        {
-            saved_threads = fftw_planner_nthreads();
-            if (saved_threads != 1) fftw_plan_with_nthreads(1);
-        }
-    }
-#endif
+    int saved_threads = peli_fftw_serial_begin();
     b->full = plan_one(kind, n, stride, width, dist, buf, flags);
     if (nrem)
         b->rem = plan_one(kind, n, stride, nrem, dist,
                           rem_buf ? rem_buf : buf + (ptrdiff_t)(nfull * width) * dist, flags);
-#ifdef PEL_HAVE_WEAK
-    if (saved_threads != 1) {
-        PEL_FFTW_PLANNER_LOCK
-        fftw_plan_with_nthreads(saved_threads);
-    }
-#endif
+    peli_fftw_serial_end(saved_threads);
     if (!b->full || (nrem && !b->rem)) {
         peli_fftbatch_destroy(b);
         return pel_error(ctx, PEL_EFFTW,

@@ -98,16 +98,6 @@ void pel_diffusion_params_default(pel_diffusion_params *p)
     p->alpha = 1.0e-6;                /* NPB FT's alpha */
 }
 
-/* If the program links libfftw3_omp and asked FFTW for threads, FFTW would
- * make multi-threaded plans and nest its threads inside ours (as in
- * kernels/core/fftbatch.c, which plans the in-place passes): weak, so null
- * unless the threads library is in the process. */
-#if defined(__GNUC__) && defined(__ELF__)
-#pragma weak fftw_planner_nthreads
-#pragma weak fftw_plan_with_nthreads
-#define PEL_DIFFUSION_WEAK 1
-#endif
-
 /* One out-of-place plan of m transforms n long: element strides is, os,
  * transform distances id, od. */
 static fftw_plan plan_one(int sign, size_t n, size_t is, size_t os, size_t m, size_t id,
@@ -144,26 +134,12 @@ static pel_status pass_plan(pel_context *ctx, peli_diffusion_pass *c, const char
     size_t nfull = count / width, nrem = count % width;
     *c = (peli_diffusion_pass){.n = n, .count = count, .width = width,
                                .nbatch = nfull + (nrem ? 1 : 0)};
-    int saved = 1;
-#ifdef PEL_DIFFUSION_WEAK
-    if (fftw_planner_nthreads && fftw_plan_with_nthreads) {
-        PEL_FFTW_PLANNER_LOCK
-        {
-            saved = fftw_planner_nthreads();
-            if (saved != 1) fftw_plan_with_nthreads(1);
-        }
-    }
-#endif
+    int saved = peli_fftw_serial_begin(); /* no FFTW threads inside ours */
     c->full = plan_one(sign, n, is, os, width, id, od, in, out);
     if (nrem)
         c->rem = plan_one(sign, n, is, os, nrem, id, od, in + nfull * width * ia,
                           out + nfull * width * oa);
-#ifdef PEL_DIFFUSION_WEAK
-    if (saved != 1) {
-        PEL_FFTW_PLANNER_LOCK
-        fftw_plan_with_nthreads(saved);
-    }
-#endif
+    peli_fftw_serial_end(saved);
     if (!c->full || (nrem && !c->rem)) {
         pass_destroy(c);
         return pel_error(ctx, PEL_EFFTW,

@@ -38,6 +38,12 @@ typedef struct peli_fftbatch {
     fftw_plan rem;     /* count % width transforms, or NULL */
 } peli_fftbatch;
 
+/* Plans made between these are single-threaded even when the program linked
+ * libfftw3_omp and asked FFTW for threads (which would nest FFTW's threads
+ * inside ours); end restores what begin returned. */
+int peli_fftw_serial_begin(void);
+void peli_fftw_serial_end(int saved);
+
 /* Plans a pass.  In place in a large array (rem_buf NULL): batch b starts at
  * buf + b * width * dist, and the remainder plan is made at the remainder's
  * own position.  Buffered (rem_buf = buf): every batch, full or not, is
