@@ -83,32 +83,74 @@ static void destroy_plan(fftw_plan p)
     fftw_destroy_plan(p);
 }
 
+/* The pass's shape in b (width within [1, count]); *nrem transforms in the
+ * remainder batch. */
+static size_t pass_init(peli_fftbatch *b, peli_fft_kind kind, size_t n, ptrdiff_t stride, ptrdiff_t dist,
+                        size_t count, size_t width, size_t *nrem)
+{
+    if (width > count) width = count;
+    if (width < 1) width = 1;
+    *b = (peli_fftbatch){.kind = kind, .n = n, .stride = stride, .dist = dist, .count = count, .width = width};
+    size_t nfull = count / width;
+    *nrem = count % width;
+    b->nbatch = nfull + (*nrem ? 1 : 0);
+    return nfull;
+}
+
+static pel_status pass_check(pel_context *ctx, peli_fftbatch *b, const char *what, size_t nrem)
+{
+    if (b->full && (!nrem || b->rem)) return PEL_OK;
+    peli_fftbatch_destroy(b);
+    return pel_error(ctx, PEL_EFFTW,
+                     "%s pass: FFTW could not make a plan (length %zu, %zu transforms in "
+                     "batches of %zu)",
+                     what, b->n, b->count, b->width);
+}
+
 pel_status peli_fftbatch_plan(pel_context *ctx, peli_fftbatch *b, const char *what,
                              peli_fft_kind kind, size_t n, ptrdiff_t stride, size_t count,
                              size_t width, ptrdiff_t dist, fftw_complex *buf,
                              fftw_complex *rem_buf, unsigned flags)
 {
-    if (width > count) width = count;
-    if (width < 1) width = 1;
-    *b = (peli_fftbatch){.kind = kind, .n = n, .stride = stride, .dist = dist,
-                        .count = count, .width = width};
-    size_t nfull = count / width, nrem = count % width;
-    b->nbatch = nfull + (nrem ? 1 : 0);
-
+    size_t nrem, nfull = pass_init(b, kind, n, stride, dist, count, width, &nrem);
+    width = b->width;
     int saved_threads = peli_fftw_serial_begin();
     b->full = plan_one(kind, n, stride, width, dist, buf, flags);
     if (nrem)
         b->rem = plan_one(kind, n, stride, nrem, dist,
                           rem_buf ? rem_buf : buf + (ptrdiff_t)(nfull * width) * dist, flags);
     peli_fftw_serial_end(saved_threads);
-    if (!b->full || (nrem && !b->rem)) {
-        peli_fftbatch_destroy(b);
-        return pel_error(ctx, PEL_EFFTW,
-                         "%s pass: FFTW could not make a plan (length %zu, %zu transforms in "
-                         "batches of %zu)",
-                         what, n, count, width);
-    }
-    return PEL_OK;
+    return pass_check(ctx, b, what, nrem);
+}
+
+static fftw_plan plan_oop(int sign, size_t n, size_t is, size_t os, size_t m, size_t id, size_t od,
+                          fftw_complex *in, fftw_complex *out, unsigned flags)
+{
+    fftw_iodim64 dim = {(ptrdiff_t)n, (ptrdiff_t)is, (ptrdiff_t)os};
+    fftw_iodim64 many = {(ptrdiff_t)m, (ptrdiff_t)id, (ptrdiff_t)od};
+    fftw_plan p;
+    PEL_FFTW_PLANNER_LOCK
+    p = fftw_plan_guru64_dft(1, &dim, 1, &many, in, out, sign, flags);
+    return p;
+}
+
+pel_status peli_fftbatch_plan_oop(pel_context *ctx, peli_fftbatch *b, const char *what, peli_fft_kind kind,
+                                  size_t n, size_t is, size_t os, size_t count, size_t width, size_t id,
+                                  size_t od, fftw_complex *in, size_t ia, fftw_complex *out, size_t oa,
+                                  unsigned flags)
+{
+    if (kind != PELI_FFT_C2C_FWD && kind != PELI_FFT_C2C_BWD)
+        return pel_error(ctx, PEL_EINVAL, "%s pass: out of place is for complex transforms only", what);
+    size_t nrem, nfull = pass_init(b, kind, n, (ptrdiff_t)is, (ptrdiff_t)id, count, width, &nrem);
+    width = b->width;
+    int sign = kind == PELI_FFT_C2C_FWD ? FFTW_FORWARD : FFTW_BACKWARD;
+    int saved_threads = peli_fftw_serial_begin();
+    b->full = plan_oop(sign, n, is, os, width, id, od, in, out, flags);
+    if (nrem)
+        b->rem = plan_oop(sign, n, is, os, nrem, id, od, in + nfull * width * ia, out + nfull * width * oa,
+                          flags);
+    peli_fftw_serial_end(saved_threads);
+    return pass_check(ctx, b, what, nrem);
 }
 
 void peli_fftbatch_destroy(peli_fftbatch *b)

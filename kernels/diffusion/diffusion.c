@@ -98,65 +98,13 @@ void pel_diffusion_params_default(pel_diffusion_params *p)
     p->alpha = 1.0e-6;                /* NPB FT's alpha */
 }
 
-/* One out-of-place plan of m transforms n long: element strides is, os,
- * transform distances id, od. */
-static fftw_plan plan_one(int sign, size_t n, size_t is, size_t os, size_t m, size_t id,
-                          size_t od, fftw_complex *in, fftw_complex *out)
-{
-    fftw_iodim64 dim = {(ptrdiff_t)n, (ptrdiff_t)is, (ptrdiff_t)os};
-    fftw_iodim64 many = {(ptrdiff_t)m, (ptrdiff_t)id, (ptrdiff_t)od};
-    fftw_plan p;
-    PEL_FFTW_PLANNER_LOCK
-    p = fftw_plan_guru64_dft(1, &dim, 1, &many, in, out, sign, FFTW_ESTIMATE);
-    return p;
-}
-
-static void pass_destroy(peli_diffusion_pass *c)
-{
-    PEL_FFTW_PLANNER_LOCK
-    {
-        if (c->full) fftw_destroy_plan(c->full);
-        if (c->rem) fftw_destroy_plan(c->rem);
-    }
-    c->full = c->rem = NULL;
-}
-
-/* Plans an out-of-place pass of `count` transforms n long in batches of
- * `width`: element strides is, os, transform distances id, od.  Batch k
- * runs from in + k width ia to out + k width oa (ia, oa: id or od on the
- * plane or slab side, 0 on the scratch side), so the remainder plan is made
- * at the remainder's own offsets. */
-static pel_status pass_plan(pel_context *ctx, peli_diffusion_pass *c, const char *what, int sign,
-                            size_t n, size_t is, size_t os, size_t count, size_t width, size_t id,
-                            size_t od, fftw_complex *in, size_t ia, fftw_complex *out, size_t oa)
-{
-    if (width > count) width = count;
-    size_t nfull = count / width, nrem = count % width;
-    *c = (peli_diffusion_pass){.n = n, .count = count, .width = width,
-                               .nbatch = nfull + (nrem ? 1 : 0)};
-    int saved = peli_fftw_serial_begin(); /* no FFTW threads inside ours */
-    c->full = plan_one(sign, n, is, os, width, id, od, in, out);
-    if (nrem)
-        c->rem = plan_one(sign, n, is, os, nrem, id, od, in + nfull * width * ia,
-                          out + nfull * width * oa);
-    peli_fftw_serial_end(saved);
-    if (!c->full || (nrem && !c->rem)) {
-        pass_destroy(c);
-        return pel_error(ctx, PEL_EFFTW,
-                         "%s pass: FFTW could not make a plan (length %zu, %zu transforms in "
-                         "batches of %zu)",
-                         what, n, count, width);
-    }
-    return PEL_OK;
-}
-
 /* Columns of a plane or slab (stride rp, adjacent) into the scratch, each
  * column contiguous, sd apart. */
-static pel_status cols_plan(pel_diffusion *d, peli_diffusion_pass *c, const char *what, int sign,
+static pel_status cols_plan(pel_diffusion *d, peli_fftbatch *c, const char *what, peli_fft_kind kind,
                             size_t n, size_t width)
 {
-    return pass_plan(d->ctx, c, what, sign, n, d->rp, 1, d->nx, width, 1, pad_lines(n), d->planes,
-                     1, d->scratch, 0);
+    return peli_fftbatch_plan_oop(d->ctx, c, what, kind, n, d->rp, 1, d->nx, width, 1, pad_lines(n),
+                                  d->planes, 1, d->scratch, 0, FFTW_ESTIMATE);
 }
 
 static pel_status make_plans(pel_diffusion *d)
@@ -167,17 +115,17 @@ static pel_status make_plans(pel_diffusion *d)
     fftw_complex *pl = d->planes, *sc = d->scratch;
     /* rows: forward from the scratch into the plane, inverse from the plane
      * into the scratch */
-    if ((st = pass_plan(ctx, &d->x_fwd, "diffusion: x", FFTW_BACKWARD, d->nx, 1, 1, d->ny, xw, rp,
-                        rp, sc, 0, pl, rp)) ||
-        (st = pass_plan(ctx, &d->x_inv, "diffusion: inverse x", FFTW_FORWARD, d->nx, 1, 1, d->ny,
-                        xw, rp, rp, pl, rp, sc, 0)) ||
-        (st = cols_plan(d, &d->y_fwd, "diffusion: y", FFTW_BACKWARD, d->ny,
+    if ((st = peli_fftbatch_plan_oop(ctx, &d->x_fwd, "diffusion: x", PELI_FFT_C2C_BWD, d->nx, 1, 1, d->ny,
+                                     xw, rp, rp, sc, 0, pl, rp, FFTW_ESTIMATE)) ||
+        (st = peli_fftbatch_plan_oop(ctx, &d->x_inv, "diffusion: inverse x", PELI_FFT_C2C_FWD, d->nx, 1, 1,
+                                     d->ny, xw, rp, rp, pl, rp, sc, 0, FFTW_ESTIMATE)) ||
+        (st = cols_plan(d, &d->y_fwd, "diffusion: y", PELI_FFT_C2C_BWD, d->ny,
                         PEL_DIFFUSION_YWIDTH)) ||
-        (st = cols_plan(d, &d->y_inv, "diffusion: inverse y", FFTW_FORWARD, d->ny,
+        (st = cols_plan(d, &d->y_inv, "diffusion: inverse y", PELI_FFT_C2C_FWD, d->ny,
                         PEL_DIFFUSION_YWIDTH)) ||
-        (st = cols_plan(d, &d->z_fwd, "diffusion: z", FFTW_BACKWARD, d->nz,
+        (st = cols_plan(d, &d->z_fwd, "diffusion: z", PELI_FFT_C2C_BWD, d->nz,
                         PEL_DIFFUSION_ZWIDTH)) ||
-        (st = cols_plan(d, &d->z_inv, "diffusion: inverse z", FFTW_FORWARD, d->nz,
+        (st = cols_plan(d, &d->z_inv, "diffusion: inverse z", PELI_FFT_C2C_FWD, d->nz,
                         PEL_DIFFUSION_ZWIDTH)))
         return st;
     return PEL_OK;
@@ -261,12 +209,12 @@ fail:
 void pel_diffusion_destroy(pel_diffusion *d)
 {
     if (!d) return;
-    pass_destroy(&d->x_fwd);
-    pass_destroy(&d->x_inv);
-    pass_destroy(&d->y_fwd);
-    pass_destroy(&d->y_inv);
-    pass_destroy(&d->z_fwd);
-    pass_destroy(&d->z_inv);
+    peli_fftbatch_destroy(&d->x_fwd);
+    peli_fftbatch_destroy(&d->x_inv);
+    peli_fftbatch_destroy(&d->y_fwd);
+    peli_fftbatch_destroy(&d->y_inv);
+    peli_fftbatch_destroy(&d->z_fwd);
+    peli_fftbatch_destroy(&d->z_inv);
     peli_pages_free(d->s, d->bytes);
     peli_pages_free(d->w, d->bytes);
     pel_free(d->planes);
@@ -287,7 +235,7 @@ int peli_diffusion_run(const pel_diffusion *d, size_t work, peli_team_fn fn, voi
 
 /* The column batches of a plane or slab at base (rows rp apart): each batch
  * transformed into the scratch, then copied back. */
-static void run_cols(const pel_diffusion *d, const peli_diffusion_pass *c, fftw_complex *base,
+static void run_cols(const pel_diffusion *d, const peli_fftbatch *c, fftw_complex *base,
                      fftw_complex *scr)
 {
     const size_t rp = d->rp, sdist = pad_lines(c->n), n = c->n;
@@ -334,7 +282,7 @@ static void forward_plane(const pel_diffusion *d, const double *u0, fftw_complex
 {
     size_t nx = d->nx, bytes = nx * sizeof(fftw_complex);
     const double *src = u0 + 2 * z * d->ny * nx;
-    const peli_diffusion_pass *xb = &d->x_fwd;
+    const peli_fftbatch *xb = &d->x_fwd;
     for (size_t k = 0; k < xb->nbatch; k++) {
         size_t y0 = k * xb->width, m = d->ny - y0 < xb->width ? d->ny - y0 : xb->width;
         for (size_t y = 0; y < m; y++) memcpy(scr + y * d->rp, src + 2 * (y0 + y) * nx, bytes);
@@ -375,7 +323,7 @@ static void inverse_plane(const pel_diffusion *d, double *u, fftw_complex *buf,
     for (size_t y = 0; y < d->ny; y++) memcpy(buf + y * d->rp, d->w + y * d->sd + z * d->rp, bytes);
     run_cols(d, &d->y_inv, buf, scr);
     double *dst = u + 2 * z * d->ny * nx;
-    const peli_diffusion_pass *xb = &d->x_inv;
+    const peli_fftbatch *xb = &d->x_inv;
     for (size_t k = 0; k < xb->nbatch; k++) {
         size_t y0 = k * xb->width, m = d->ny - y0 < xb->width ? d->ny - y0 : xb->width;
         fftw_execute_dft(m == xb->width ? xb->full : xb->rem, buf + y0 * d->rp, scr);

@@ -22,14 +22,6 @@
  *    of rows (rp apart), the other end of every out-of-place transform.
  * rp, sd and the plane length are multiples of 4 complex numbers (64 bytes)
  * and odd numbers of 64-byte lines (see pad_lines in diffusion.c). */
-/* One pass of 1D transforms, out of place between a plane or slab and a
- * thread's scratch: `count` transforms n long in batches of `width`, two
- * fixed plans (a full batch, the remainder) made at create at the offsets
- * they run at. */
-typedef struct peli_diffusion_pass {
-    fftw_plan full, rem;
-    size_t n, count, width, nbatch;
-} peli_diffusion_pass;
 
 struct pel_diffusion {
     pel_context *ctx;
@@ -43,9 +35,9 @@ struct pel_diffusion {
     double *ex, *ey, *ez; /* the decay factors of one evolve, per dimension */
     /* "fwd" is NPB's forward transform, exp(+i k x) (FFTW_BACKWARD); "inv"
      * its inverse, exp(-i k x).  Both unnormalised; evolve folds 1/N in. */
-    peli_diffusion_pass x_fwd, x_inv; /* rows of a plane: nx long, ny of them */
-    peli_diffusion_pass y_fwd, y_inv; /* columns of a plane: ny long, stride rp */
-    peli_diffusion_pass z_fwd, z_inv; /* columns of a slab: nz long, stride rp */
+    peli_fftbatch x_fwd, x_inv; /* rows of a plane: nx long, ny of them */
+    peli_fftbatch y_fwd, y_inv; /* columns of a plane: ny long, stride rp */
+    peli_fftbatch z_fwd, z_inv; /* columns of a slab: nz long, stride rp */
     fftw_complex *scratch; /* nslots column scratches, sl apart */
     size_t sl;
     int have_initial;

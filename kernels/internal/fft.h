@@ -57,6 +57,16 @@ pel_status peli_fftbatch_plan(pel_context *ctx, peli_fftbatch *b, const char *wh
                              size_t width, ptrdiff_t dist, fftw_complex *buf,
                              fftw_complex *rem_buf, unsigned flags);
 void peli_fftbatch_destroy(peli_fftbatch *b);
+/* Plans a pass out of place (complex kinds only): element strides is, os,
+ * transform distances id, od.  Batch k runs from in + k width ia to
+ * out + k width oa (ia, oa: id or od on the side that holds the whole pass,
+ * 0 on the side of a one-batch scratch), and the remainder plan is made at
+ * the remainder's own offsets.  Execute with fftw_execute_dft on the batch's
+ * plan (full, or rem for the last when count % width != 0). */
+pel_status peli_fftbatch_plan_oop(pel_context *ctx, peli_fftbatch *b, const char *what, peli_fft_kind kind,
+                                  size_t n, size_t is, size_t os, size_t count, size_t width, size_t id,
+                                  size_t od, fftw_complex *in, size_t ia, fftw_complex *out, size_t oa,
+                                  unsigned flags);
 
 /* Runs batch `batch` (0 <= batch < nbatch) of the pass based at `base`.
  * Safe to call concurrently on distinct batches (fftw_execute_* is). */
