@@ -9,19 +9,29 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 cd "$top"
+# a failed `make check` prints the end of each failed test's log, so that CI's
+# tail names the test case and its message, not only the suite
+check() {
+    make -j"$jobs" check "$@" && return 0
+    for t in $(grep -l '^:test-result: \(FAIL\|ERROR\)' $(find . -name '*.trs') 2>/dev/null); do
+        echo "==== ${t%.trs}.log (end)"
+        tail -n 40 "${t%.trs}.log"
+    done
+    return 1
+}
 # builds below are out of tree; an in-tree build (the quick start) would block them
 if [ -f config.status ]; then make distclean >/dev/null; fi
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
 
 rm -rf build build-asan build-lib
 mkdir build
-(cd build && ../configure -q --enable-werror --with-check && make -j"$jobs" && make -j"$jobs" check &&
+(cd build && ../configure -q --enable-werror --with-check && make -j"$jobs" && check &&
     make -j"$jobs" distcheck)
 
 mkdir build-asan
 san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 (cd build-asan && ../configure -q --with-check CFLAGS="-O1 -g $san" LDFLAGS="$san" &&
-    make -j"$jobs" && ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 make -j"$jobs" check)
+    make -j"$jobs" && ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 && export ASAN_OPTIONS && check)
 # The library alone must need neither inih nor Check: pkg-config sees only
 # FFTW and xxHash here.  make check then runs nothing and must say why.
 mkdir -p build-lib/pc

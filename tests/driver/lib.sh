@@ -24,6 +24,24 @@ run_ok() {
     "$@" >out.txt 2>err.txt || { cat out.txt err.txt >&2; fail "exit $? from: $*"; }
 }
 
+# wait_caught SIG PID: wait (up to 30 s) until the run PID has installed its
+# handler for SIG (Linux: the SigCgt mask of /proc/PID/status), so that a
+# signal sent next tests the handler, not the default action
+wait_caught() {
+    case $1 in
+    INT) bit=2 ;; TERM) bit=15 ;; HUP) bit=1 ;; *) fail "wait_caught: signal $1" ;;
+    esac
+    [ -r "/proc/$2/status" ] || return 0
+    k=0
+    while [ $k -lt 300 ]; do
+        mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$2/status" 2>/dev/null)
+        [ -n "$mask" ] && [ $(((0x$mask >> (bit - 1)) & 1)) -eq 1 ] && return 0
+        sleep 0.1
+        k=$((k + 1))
+    done
+    fail "the run (pid $2) had no SIG$1 handler after 30 s"
+}
+
 # signal_expect SIG PID CODE WHAT: send SIG to the background run PID (its
 # stderr in err.txt), which must then exit with CODE
 signal_expect() {

@@ -70,6 +70,7 @@ while [ $i -lt 10 ]; do
     "$HEAT" $ck --set run.steps=1000000000 --set run.checkpoint_every=1 --set run.checkpoint_file=h.ckpt \
         --report never.json -q >out.txt 2>err.txt &
     pid=$!
+    wait_caught $sig $pid
     sleep "$(awk -v s="$i" 'BEGIN { srand(s + 1000 * srand()); printf "%.2f", 0.2 + 1.3 * rand() }')"
     signal_expect $sig $pid $want "SIG$sig run $i"
     [ "$(wc -l <err.txt)" -eq 1 ] || { cat err.txt >&2; fail "SIG$sig run $i: expected a one-line message"; }
@@ -88,7 +89,8 @@ done
 # the suite: stopped between steps, no report
 "$NPB" --kernel all --class B --report never.json -q >out.txt 2>err.txt &
 pid=$!
-sleep 1
+wait_caught TERM $pid
+sleep 0.5
 signal_expect TERM $pid 143 "pel-npb SIGTERM"
 grep -q "pel-npb: error: stopped by SIGTERM in" err.txt || { cat err.txt >&2; fail "pel-npb SIGTERM: message"; }
 [ ! -e never.json ] || fail "pel-npb SIGTERM: a report was written"

@@ -50,7 +50,8 @@ echo "checkpoint_keep: 3 kept, a damaged newest skipped, resumed identical"
 "$HEAT" $G --set run.steps=1000000000 --set run.checkpoint_every=1000000000 --set run.checkpoint_file=s.ckpt \
     -q >out.txt 2>err.txt &
 pid=$!
-sleep 0.7
+wait_caught TERM $pid
+sleep 0.3
 signal_expect TERM $pid 143 SIGTERM
 n=$(sed -n 's/.*the last checkpoint (s.ckpt) is at step \([0-9]*\).*/\1/p' err.txt)
 [ -n "$n" ] && [ -s s.ckpt ] || { cat err.txt >&2; fail "SIGTERM: no checkpoint where it stopped"; }
