@@ -163,15 +163,21 @@ static void NAME(row_derived)(const pel_ocean *o, double f, const double *restri
  * and an exact addition, so the loops using it vectorise */
 static inline double NAME(step01)(double x) { return 0.5 + copysign(0.5, x); }
 
+/* 1.0 when x > 0, 0.0 otherwise (-0, +0, below): 0 - x is negative exactly
+ * when x > 0 and is never a new subnormal (the form before, step01(x - the
+ * least subnormal), made one wherever x = 0, and each costs a microcode
+ * assist on Intel cores) */
+static inline double NAME(pos01)(double x) { return 0.5 - copysign(0.5, 0.0 - x); }
+
 static inline double NAME(limited)(double up, double dn, double uu, double ok)
 {
     double d0 = up - uu, d1 = dn - up, p = d0 * d1;
-    /* branch-free: q = 1.0 when the limiter acts (ok, and p > 0, i.e.
-     * p - (the least subnormal) >= +0 exactly), else 0.0; then the
-     * quotient is p/(d0 + d1) exactly, or 0/1.  (Picking p/(d0 + d1) or
-     * 0 p by a comparison gives the same values, but gcc vectorises it
-     * only for AVX-512: "control flow in loop" for SSE2 and AVX2.) */
-    double q = ok * NAME(step01)(p - DBL_TRUE_MIN);
+    /* branch-free: q = 1.0 when the limiter acts (ok, and p > 0), else
+     * 0.0; then the quotient is p/(d0 + d1) exactly, or 0/1.  (Picking
+     * p/(d0 + d1) or 0 p by a comparison gives the same values, but gcc
+     * vectorises it only for AVX-512: "control flow in loop" for SSE2 and
+     * AVX2.) */
+    double q = ok * NAME(pos01)(p);
     return up + (q * p) / (q * (d0 + d1) + (1.0 - q));
 }
 
