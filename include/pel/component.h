@@ -12,7 +12,9 @@
  *     pel_heat_params p;
  *     pel_heat_component.params_default(&p);
  *     p.n[0] = p.n[1] = 256;
- *     pel_component_create(ctx, &pel_heat_component, &p, &c);
+ *     p.dt /= 16;                          the default is for 64^2 (limit ~ h^2)
+ *     if (pel_component_create(ctx, &pel_heat_component, &p, &c) != PEL_OK)
+ *         return fail(pel_context_error(ctx));
  *     pel_component_advance(c, 100);                  one coupling interval
  *     pel_field u;
  *     pel_component_export(c, "u", &u);               a view of the field
