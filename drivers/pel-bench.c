@@ -185,7 +185,7 @@ int main(int argc, char **argv)
     }
     int sig = pel_run_stop_signal();
     int ok = sig || status == PEL_EXIT_RUN || status == PEL_EXIT_USAGE || !o.report ||
-             pel_bench_report(ctx, o.report, &out, &env, o.suites);
+             pel_bench_report(ctx, o.report, &out, &env, o.suites, status);
     if (sig) fprintf(stderr, "pel-bench: error: stopped by %s, no report written\n", pel_run_signal_name(sig));
     else if (!ok) fprintf(stderr, "pel-bench: error: %s\n", pel_context_error(ctx));
     pel_bench_out_free(&out);

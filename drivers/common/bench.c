@@ -190,7 +190,7 @@ static void json_series(pel_json *w, const pel_bench_series *s)
 }
 
 int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_out *out, const pel_bench_env *env,
-                     const char *suites)
+                     const char *suites, int exit_status)
 {
     pel_afile *a;
     pel_json *w;
@@ -221,7 +221,7 @@ int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_out *ou
     pel_json_array_begin(w);
     for (int i = 0; i < out->n; i++) json_series(w, &out->s[i]);
     pel_json_array_end(w);
-    pel_json_kv_int(w, "exit_status", 0);
+    pel_json_kv_int(w, "exit_status", exit_status);
     pel_json_object_end(w);
     if (pel_json_finish(w)) {
         pel_afile_abort(a);

@@ -81,9 +81,10 @@ extern const pel_bench_suite pel_bench_stream, pel_bench_heat, pel_bench_poisson
 extern const pel_bench_suite pel_bench_climate;
 
 /* Schema "pel-run-report" version 2, written atomically: one problem per
- * series; config holds the settings given. */
+ * series; config holds the settings given; exit_status the program's (a
+ * compared NPB run that failed its verification makes it 1). */
 int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_out *out, const pel_bench_env *env,
-                     const char *suites);
+                     const char *suites, int exit_status);
 
 size_t pel_bench_llc_bytes(void);
 

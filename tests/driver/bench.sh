@@ -81,6 +81,7 @@ set -e
 [ "$got" -eq 1 ] || { cat out.txt err.txt >&2; fail "a failed NPB verification: exit $got, expected 1"; }
 grep -q "npbdir/is.S.x class S: verification FAILED" err.txt || fail "the failed verification is not named"
 [ -s v.json ] || fail "no report after a failed verification"
+grep -q '"exit_status": 1' v.json || fail "the report's exit_status is not the program's 1"
 # an NPB program that prints no time: exit 3, one line, no report
 printf '#!/bin/sh\necho hello\n' >npbdir/is.S.x
 expect_exit 3 "npbdir/is.S.x printed no \"Time in seconds =\"" "$BENCH" --suite compare --quick --reps 1 --kernels is --npb-dir npbdir
