@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/driver.h"
 #include "common/report.h"
@@ -415,15 +414,6 @@ static int cmp_pairs(const void *x, const void *y)
     return a->q != b->q ? (a->q < b->q ? -1 : 1) : (a->d < b->d ? -1 : a->d > b->d);
 }
 
-/* CPU seconds of the whole process: robust to other processes sharing the
- * cores, and at one thread exactly the work of the pass. */
-static double cpu_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* One timed pass: seconds; *mismatch counts scores unlike pel's (a
  * saturated parasail result is not counted). */
 static double ps_pass(const ps_api *ps, void **prof, const pel_seqset *qs, const pel_seqset *db,
@@ -589,16 +579,16 @@ int main(int argc, char **argv)
             print_schedules(&ss);
         }
         for (long rep = 0; rep < o.reps && !o.schedules; rep++) {
-            double c0 = cpu_seconds();
+            double c0 = pel_report_cpu_seconds();
             if (pel_align_batch(al, qs, db, scores, &st)) goto fail_guard;
-            double c1 = cpu_seconds();
+            double c1 = pel_report_cpu_seconds();
             secs[rep] = st.seconds;
             if (o.compare) {
                 long bad = 0;
                 pss[rep] = ps_pass(&ps, prof, qs, db, pairs, np, o.p.gap_open, o.p.gap_extend,
                                    st.threads, scores, &bad);
                 ratio[rep] = pss[rep] / secs[rep];
-                cratio[rep] = (cpu_seconds() - c1) / (c1 - c0);
+                cratio[rep] = (pel_report_cpu_seconds() - c1) / (c1 - c0);
                 mism += bad;
             }
             if (pel_run_stop_signal()) break;

@@ -14,7 +14,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/bench_peak.h"
 #include "common/driver.h"
@@ -205,13 +204,6 @@ fail:
     return PEL_EXIT_RUN;
 }
 
-static double cpu_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* GFLOP/s on CPU time: the flops over the process's CPU seconds per thread,
  * the rate had each thread a core of its own.  On a machine shared with
  * other jobs the wall-clock rate measures mostly their load; this one
@@ -225,9 +217,9 @@ static double blas_potrf(const double *a, double *c, size_t n, int nt, double *c
 #ifdef HAVE_OPENBLAS
     memcpy(c, a, n * n * sizeof *c);
     openblas_set_num_threads(nt);
-    double t0 = pel_wtime(), c0 = cpu_seconds();
+    double t0 = pel_wtime(), c0 = pel_report_cpu_seconds();
     LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)n, c, (lapack_int)n);
-    *cpu = cpu_seconds() - c0;
+    *cpu = pel_report_cpu_seconds() - c0;
     return pel_wtime() - t0;
 #else
     (void)a, (void)c, (void)n, (void)nt;
@@ -271,9 +263,9 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
     for (int r = 0; r < o->reps && !pel_run_stop_signal(); r++) {
         pk[r] = pel_bench_fma_peak(nt);
         pel_cholesky_set_matrix(h, a, N);
-        double c0 = cpu_seconds();
+        double c0 = pel_report_cpu_seconds();
         s = pel_cholesky_factor(h);
-        double c1 = cpu_seconds() - c0;
+        double c1 = pel_report_cpu_seconds() - c0;
         if (s) {
             if (s == PEL_ESINGULAR) {
                 fprintf(stderr, PROG ": error: %s: %s\n", o->matrix ? o->matrix : "the matrix", pel_context_error(ctx) + strlen("cholesky: "));

@@ -88,6 +88,11 @@ void pel_report_fingerprints(pel_run_summary *s);
 /* Sorts x[0..n) and returns its median (0 for n = 0). */
 double pel_report_median(double *x, int n);
 
+/* CPU seconds of the whole process (CLOCK_PROCESS_CPUTIME_ID), all its
+ * threads: unlike wall time, not inflated by other processes sharing the
+ * cores, and at one thread exactly the work done between two readings. */
+double pel_report_cpu_seconds(void);
+
 /* The human summary of a simulation driver's problem: verification
  * records, fingerprints, baseline differences, time, rates and the verdict. */
 void pel_report_print(const pel_report *r, const pel_run_summary *s, FILE *out);
