@@ -5,13 +5,12 @@
  * figures on stdout, the same in a JSON report. */
 #include <config.h>
 
-#include <dlfcn.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/align_compare.h"
 #include "common/driver.h"
 #include "common/report.h"
 
@@ -200,64 +199,8 @@ static int write_fasta(pel_context *ctx, const char *path, const pel_seqset *s)
     return pel_afile_commit(ctx, a) == PEL_OK;
 }
 
-/* --schedules: each schedule's figures, from the repetition of median wall
- * time (the busy and CPU seconds per thread) and medians over the
- * repetitions (the imbalances); ratio: static / dynamic wall time, the
- * median of the per-repetition ratios. */
-typedef struct sched_sum {
-    pel_align_stats st[2]; /* static, dynamic */
-    double imb[2], imb_cpu[2], ratio;
-    int reps;
-} sched_sum;
-
-static const char *const sched_name[2] = {"static", "dynamic"};
-
-static void print_schedules(const sched_sum *ss)
-{
-    for (int k = 0; k < 2; k++) {
-        const pel_align_stats *st = &ss->st[k];
-        printf("schedule %s: %.6f s (median of %d), %llu tasks, largest %.1f%% of the cells, busy",
-               sched_name[k], st->seconds, ss->reps, (unsigned long long)st->tasks,
-               st->cells ? 100.0 * (double)st->task_cells_max / (double)st->cells : 0.0);
-        for (int t = 0; t < st->threads; t++) printf(" %.6f", st->busy[t]);
-        printf(" s, imbalance %.3f (max/mean busy), cpu", ss->imb[k]);
-        for (int t = 0; t < st->threads; t++) printf(" %.6f", st->cpu[t]);
-        printf(" s, imbalance %.3f\n", ss->imb_cpu[k]);
-    }
-    printf("static / dynamic: %.3f in wall time (median of %d interleaved ratios)\n", ss->ratio,
-           ss->reps);
-}
-
-static void json_schedules(pel_json *w, const sched_sum *ss)
-{
-    pel_json_key(w, "schedules");
-    pel_json_array_begin(w);
-    for (int k = 0; k < 2; k++) {
-        const pel_align_stats *st = &ss->st[k];
-        pel_json_object_begin(w);
-        pel_json_kv_string(w, "schedule", sched_name[k]);
-        pel_json_kv_number(w, "wall_seconds", st->seconds);
-        pel_json_kv_int(w, "tasks", (long long)st->tasks);
-        pel_json_kv_int(w, "largest_task_cells", (long long)st->task_cells_max);
-        pel_json_key(w, "busy_seconds");
-        pel_json_array_begin(w);
-        for (int t = 0; t < st->threads; t++) pel_json_number(w, st->busy[t]);
-        pel_json_array_end(w);
-        pel_json_kv_number(w, "imbalance", ss->imb[k]);
-        pel_json_key(w, "cpu_seconds");
-        pel_json_array_begin(w);
-        for (int t = 0; t < st->threads; t++) pel_json_number(w, st->cpu[t]);
-        pel_json_array_end(w);
-        pel_json_kv_number(w, "imbalance_cpu", ss->imb_cpu[k]);
-        pel_json_object_end(w);
-    }
-    pel_json_array_end(w);
-    pel_json_kv_number(w, "static_over_dynamic_wall", ss->ratio);
-    pel_json_kv_int(w, "repetitions", ss->reps);
-}
-
 static int write_report(pel_context *ctx, const opts *o, const pel_align_stats *st, double gcups,
-                        const long *scores, size_t nscores, const sched_sum *ss, int argc,
+                        const long *scores, size_t nscores, const pel_schedules *ss, int argc,
                         char **argv)
 {
     pel_afile *a = NULL;
@@ -322,7 +265,7 @@ static int write_report(pel_context *ctx, const opts *o, const pel_align_stats *
     pel_json_kv_int(w, "first_width", st->width_first);
     pel_json_kv_int(w, "rescored_after_8", (long long)st->rescored8);
     pel_json_kv_int(w, "rescored_after_16", (long long)st->rescored16);
-    if (ss) json_schedules(w, ss);
+    if (ss) pel_schedules_json(w, ss);
     pel_json_key(w, "scores");
     pel_json_array_begin(w);
     for (size_t i = 0; i < nscores; i++) pel_json_int(w, scores[i]);
@@ -364,140 +307,6 @@ static void print_alignment(const pel_align_result *r)
            r->cigar, r->a_row, r->b_row);
 }
 
-/* ---- --compare: parasail's striped 16-bit local aligner on the same pairs ----
- * libparasail is loaded at run time (no build dependency); its query
- * profiles are made before the clock starts, as pel_align_batch's are, and
- * the pairs run longest first over the same number of threads. */
-typedef struct ps_api {
-    void *lib;
-    void *(*matrix_lookup)(const char *);
-    void *(*profile_create_16)(const char *, int, const void *);
-    void (*profile_free)(void *);
-    void *(*sw_16)(const void *, const char *, int, int, int);
-    int (*get_score)(const void *);
-    int (*saturated)(const void *);
-    void (*result_free)(void *);
-} ps_api;
-
-static const char *ps_name(int global)
-{
-    return global ? "parasail_nw_striped_profile_16" : "parasail_sw_striped_profile_16";
-}
-
-static int ps_load(ps_api *ps, int global)
-{
-    ps->lib = dlopen("libparasail.so.8", RTLD_NOW | RTLD_LOCAL);
-    if (!ps->lib) ps->lib = dlopen("libparasail.so", RTLD_NOW | RTLD_LOCAL);
-    if (!ps->lib) return 0;
-#define SYM(field, name) *(void **)&ps->field = dlsym(ps->lib, name)
-    SYM(matrix_lookup, "parasail_matrix_lookup");
-    SYM(profile_create_16, "parasail_profile_create_16");
-    SYM(profile_free, "parasail_profile_free");
-    SYM(sw_16, ps_name(global));
-    SYM(get_score, "parasail_result_get_score");
-    SYM(saturated, "parasail_result_is_saturated");
-    SYM(result_free, "parasail_result_free");
-#undef SYM
-    return ps->matrix_lookup && ps->profile_create_16 && ps->profile_free && ps->sw_16 &&
-           ps->get_score && ps->saturated && ps->result_free;
-}
-
-typedef struct ps_pair {
-    uint64_t cells;
-    long q, d;
-} ps_pair;
-
-static int cmp_pairs(const void *x, const void *y)
-{
-    const ps_pair *a = x, *b = y;
-    if (a->cells != b->cells) return a->cells > b->cells ? -1 : 1;
-    return a->q != b->q ? (a->q < b->q ? -1 : 1) : (a->d < b->d ? -1 : a->d > b->d);
-}
-
-/* One timed pass: seconds; *mismatch counts scores unlike pel's (a
- * saturated parasail result is not counted). */
-static double ps_pass(const ps_api *ps, void **prof, const pel_seqset *qs, const pel_seqset *db,
-                      const ps_pair *pairs, long np, int open, int ext, int nt, const long *scores,
-                      long *mismatch)
-{
-    long nd = (long)pel_seqset_count(db), bad = 0;
-    double t0 = pel_wtime();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) default(none)                    \
-    shared(ps, prof, db, pairs, np, open, ext, scores, nd) reduction(+ : bad)
-    for (long k = 0; k < np; k++) {
-        const ps_pair *p = &pairs[k];
-        void *r = ps->sw_16(prof[p->q], pel_seqset_seq(db, (size_t)p->d),
-                            (int)pel_seqset_len(db, (size_t)p->d), open, ext);
-        if (r && !ps->saturated(r) && ps->get_score(r) != scores[p->q * nd + p->d]) bad++;
-        ps->result_free(r);
-    }
-    (void)qs;
-    *mismatch = bad;
-    return pel_wtime() - t0;
-}
-
-/* Both schedules on the same batch, alternating (and alternating which one
- * goes first); the scores must agree.  Leaves the dynamic run's figures in
- * *st.  0 on success. */
-static int run_schedules(pel_context *ctx, const opts *o, const pel_seqset *qs, const pel_seqset *db,
-                         long *scores, size_t n, pel_align_stats *st, sched_sum *ss)
-{
-    int reps = (int)o->reps, ok = 0;
-    pel_align *al[2] = {NULL, NULL};
-    pel_align_stats *all = calloc((size_t)(2 * reps), sizeof *all);
-    double *x = calloc((size_t)(3 * reps), sizeof *x);
-    long *other = calloc(n ? n : 1, sizeof *other);
-    if (!all || !x || !other) {
-        pel_error(ctx, PEL_ENOMEM, "--schedules: no memory");
-        goto done;
-    }
-    for (int k = 0; k < 2; k++) {
-        pel_align_params p = o->p;
-        p.schedule = k == 0 ? PEL_ALIGN_STATIC : PEL_ALIGN_DYNAMIC;
-        if (pel_align_create(ctx, &p, &al[k])) goto done;
-    }
-    for (int r = 0; r < reps; r++) {
-        for (int i = 0; i < 2; i++) {
-            int k = (r + i) % 2;
-            if (pel_align_batch(al[k], qs, db, k ? scores : other, &all[2 * r + k])) goto done;
-        }
-        if (memcmp(scores, other, n * sizeof *scores) != 0) {
-            pel_error(ctx, PEL_EVERIFY, "--schedules: the static and dynamic scores differ");
-            goto done;
-        }
-        if (pel_run_stop_signal()) {
-            reps = r + 1;
-            break;
-        }
-    }
-    ss->reps = reps;
-    for (int k = 0; k < 2; k++) {
-        for (int r = 0; r < reps; r++) x[r] = all[2 * r + k].seconds;
-        double med = pel_report_median(x, reps);
-        int pick = 0; /* the repetition closest to the median */
-        for (int r = 1; r < reps; r++)
-            if (fabs(all[2 * r + k].seconds - med) < fabs(all[2 * pick + k].seconds - med)) pick = r;
-        ss->st[k] = all[2 * pick + k];
-        ss->st[k].seconds = med;
-        for (int r = 0; r < reps; r++) x[r] = pel_align_imbalance(&all[2 * r + k]);
-        ss->imb[k] = pel_report_median(x, reps);
-        for (int r = 0; r < reps; r++) x[r] = pel_align_imbalance_cpu(&all[2 * r + k]);
-        ss->imb_cpu[k] = pel_report_median(x, reps);
-    }
-    for (int r = 0; r < reps; r++)
-        x[r] = all[2 * r + 1].seconds > 0 ? all[2 * r].seconds / all[2 * r + 1].seconds : 0;
-    ss->ratio = pel_report_median(x, reps);
-    *st = ss->st[1];
-    ok = 1;
-done:
-    pel_align_destroy(al[0]);
-    pel_align_destroy(al[1]);
-    free(all);
-    free(x);
-    free(other);
-    return ok;
-}
-
 int main(int argc, char **argv)
 {
     opts o = {.seed = 1, .min_len = 30, .max_len = 20000, .alpha = 1.2, .reps = 1};
@@ -510,6 +319,7 @@ int main(int argc, char **argv)
     pel_align *al = NULL;
     pel_seqset *qs = NULL, *db = NULL;
     long *scores = NULL;
+    pel_parasail *ps = NULL;
     int status = PEL_EXIT_USAGE;
     if (pel_align_create(ctx, &o.p, &al) != PEL_OK) goto fail;
     if (o.seqs[0]) {
@@ -532,7 +342,7 @@ int main(int argc, char **argv)
     scores = calloc(nq * nd > 0 ? nq * nd : 1, sizeof *scores);
     if (!scores) goto fail_guard;
     pel_align_stats st;
-    sched_sum ss;
+    pel_schedules ss;
     double gcups = 0;
     if (o.seqs[0]) {
         pel_align_result r;
@@ -545,66 +355,30 @@ int main(int argc, char **argv)
         if (o.traceback) print_alignment(&r);
         pel_align_result_free(&r);
     } else {
-        double secs[1000], pss[1000], ratio[1000], cratio[1000];
-        ps_api ps = {0};
-        void **prof = NULL;
-        ps_pair *pairs = NULL;
-        long np = (long)(nq * nd), mism = 0;
-        if (o.compare) {
-            if (strcmp(o.p.matrix, "dna") == 0 || !ps_load(&ps, o.p.mode == PEL_ALIGN_GLOBAL)) {
-                pel_error(ctx, PEL_ENOTSUP, "--compare needs libparasail (Debian: libparasail8) "
-                                            "and a BLOSUM matrix");
-                status = PEL_EXIT_USAGE;
-                goto fail_guard;
-            }
-            const void *m = ps.matrix_lookup(o.p.matrix);
-            prof = calloc(nq, sizeof *prof);
-            pairs = calloc((size_t)np, sizeof *pairs);
-            for (size_t q = 0; prof && q < nq; q++)
-                prof[q] = ps.profile_create_16(pel_seqset_seq(qs, q), (int)pel_seqset_len(qs, q), m);
-            for (long k = 0; pairs && k < np; k++) {
-                pairs[k].q = k / (long)nd;
-                pairs[k].d = k % (long)nd;
-                pairs[k].cells = (uint64_t)pel_seqset_len(qs, (size_t)pairs[k].q) *
-                                 pel_seqset_len(db, (size_t)pairs[k].d);
-            }
-            if (!prof || !pairs || !m) {
-                pel_error(ctx, PEL_ENOMEM, "--compare: no memory");
-                goto fail_guard;
-            }
-            qsort(pairs, (size_t)np, sizeof *pairs, cmp_pairs);
+        double secs[1000];
+        pel_status e = o.compare ? pel_parasail_open(ctx, &o.p, qs, db, &ps) : PEL_OK;
+        if (e) {
+            if (e == PEL_ENOTSUP) status = PEL_EXIT_USAGE;
+            goto fail_guard;
         }
         if (o.schedules) {
-            if (!run_schedules(ctx, &o, qs, db, scores, nq * nd, &st, &ss)) goto fail_guard;
-            print_schedules(&ss);
+            if (!pel_schedules_run(ctx, &o.p, (int)o.reps, qs, db, scores, nq * nd, &ss))
+                goto fail_guard;
+            st = ss.st[1];
+            pel_schedules_print(&ss);
         }
         for (long rep = 0; rep < o.reps && !o.schedules; rep++) {
             double c0 = pel_report_cpu_seconds();
             if (pel_align_batch(al, qs, db, scores, &st)) goto fail_guard;
             double c1 = pel_report_cpu_seconds();
             secs[rep] = st.seconds;
-            if (o.compare) {
-                long bad = 0;
-                pss[rep] = ps_pass(&ps, prof, qs, db, pairs, np, o.p.gap_open, o.p.gap_extend,
-                                   st.threads, scores, &bad);
-                ratio[rep] = pss[rep] / secs[rep];
-                cratio[rep] = (pel_report_cpu_seconds() - c1) / (c1 - c0);
-                mism += bad;
-            }
+            if (ps) pel_parasail_pass(ps, &st, c1 - c0, scores);
             if (pel_run_stop_signal()) break;
         }
-        if (o.compare) {
-            double tp = pel_report_median(pss, (int)o.reps), tr = pel_report_median(ratio, (int)o.reps);
-            double cr = pel_report_median(cratio, (int)o.reps);
-            printf("%s: %.3f GCUPS on %d thread%s (median of %ld); "
-                   "pel-align / parasail: %.2f in wall time, %.2f in CPU time (medians of the "
-                   "ratios of interleaved runs); %ld scores differ\n",
-                   ps_name(o.p.mode == PEL_ALIGN_GLOBAL) + 9, (double)st.cells / tp * 1e-9, st.threads, st.threads == 1 ? "" : "s", o.reps, tr,
-                   cr, mism);
-            for (size_t q = 0; q < nq; q++) ps.profile_free(prof[q]);
-            free(prof);
-            free(pairs);
-            dlclose(ps.lib);
+        if (ps) {
+            pel_parasail_print(ps, &st);
+            pel_parasail_close(ps);
+            ps = NULL;
         }
         int sig = pel_run_stop_signal();
         if (sig) {
@@ -645,6 +419,7 @@ fail_guard:
     pel_run_guard_end();
 fail:
     if (status < PEL_EXIT_SIGNAL) fprintf(stderr, PROG ": error: %s\n", pel_context_error(ctx));
+    pel_parasail_close(ps);
     free(scores);
     pel_seqset_destroy(qs);
     pel_seqset_destroy(db);
