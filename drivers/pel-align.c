@@ -2,7 +2,10 @@
  * Two sequences (a tiled wavefront, with the traceback), or queries against
  * a database FASTA (dynamically balanced tasks, striped SIMD), or against a
  * generated heavy-tailed database; scores, GCUPS and the task-scheduling
- * figures on stdout, the same in a JSON report. */
+ * figures on stdout, the same in a JSON report.  main reads as its steps:
+ * parse, prepare (inputs, outputs checked), run_pair or run_batch, finish
+ * (figures, report); the comparison runs, --compare against parasail and
+ * --schedules, are in common/align_compare.c. */
 #include <config.h>
 
 #include <getopt.h>
@@ -307,123 +310,165 @@ static void print_alignment(const pel_align_result *r)
            r->cigar, r->a_row, r->b_row);
 }
 
+/* The run, from the inputs to the outputs. */
+typedef struct run {
+    pel_context *ctx;
+    pel_align *al;
+    pel_seqset *qs, *db;
+    size_t nq, nd;
+    long *scores;       /* scores[q * nd + d] */
+    pel_align_stats st; /* the figures printed and reported */
+    pel_schedules ss;   /* --schedules */
+} run;
+
+/* The aligner and the inputs (exit 2 when they fail), then the outputs
+ * checked writable and --write-db written (exit 3). */
+static int prepare(run *r, const opts *o)
+{
+    if (pel_align_create(r->ctx, &o->p, &r->al) != PEL_OK) return PEL_EXIT_USAGE;
+    if (o->seqs[0]) {
+        if (pel_seqset_from_string(r->ctx, "SEQ_A", o->seqs[0], &r->qs) ||
+            pel_seqset_from_string(r->ctx, "SEQ_B", o->seqs[1], &r->db))
+            return PEL_EXIT_USAGE;
+    } else {
+        if (pel_seqset_read_file(r->ctx, o->query, &r->qs)) return PEL_EXIT_USAGE;
+        if (o->db && pel_seqset_read_file(r->ctx, o->db, &r->db)) return PEL_EXIT_USAGE;
+        if (o->generate && pel_seqset_generate(r->ctx, (size_t)o->generate, (size_t)o->min_len,
+                                               (size_t)o->max_len, o->alpha, (uint64_t)o->seed,
+                                               &r->db))
+            return PEL_EXIT_USAGE;
+    }
+    /* from here on the failures are the run's or an output's */
+    if ((o->report && pel_afile_check(r->ctx, o->report)) ||
+        (o->write_db && pel_afile_check(r->ctx, o->write_db)))
+        return PEL_EXIT_RUN;
+    if (o->write_db && !write_fasta(r->ctx, o->write_db, r->db)) return PEL_EXIT_RUN;
+    r->nq = pel_seqset_count(r->qs);
+    r->nd = pel_seqset_count(r->db);
+    return PEL_EXIT_OK;
+}
+
+/* Two sequences: the score, and the alignment with --traceback. */
+static int run_pair(run *r, const opts *o)
+{
+    pel_align_result a;
+    if (pel_align_pair(r->al, pel_seqset_seq(r->qs, 0), pel_seqset_len(r->qs, 0),
+                       pel_seqset_seq(r->db, 0), pel_seqset_len(r->db, 0), o->traceback, &a))
+        return PEL_EXIT_RUN;
+    r->scores[0] = a.score;
+    r->st = *pel_align_last_stats(r->al);
+    printf("score %ld\n", a.score);
+    if (o->traceback) print_alignment(&a);
+    pel_align_result_free(&a);
+    return PEL_EXIT_OK;
+}
+
+/* Both schedules with --schedules; else --reps batches, each followed by
+ * parasail's pass with --compare, their median time in r->st. */
+static int time_batch(run *r, const opts *o)
+{
+    if (o->schedules) { /* (parse refuses it with --compare) */
+        if (!pel_schedules_run(r->ctx, &o->p, (int)o->reps, r->qs, r->db, r->scores, r->nq * r->nd,
+                               &r->ss))
+            return PEL_EXIT_RUN;
+        r->st = r->ss.st[1];
+        pel_schedules_print(&r->ss);
+        return PEL_EXIT_OK;
+    }
+    pel_parasail *ps = NULL;
+    pel_status e = o->compare ? pel_parasail_open(r->ctx, &o->p, r->qs, r->db, &ps) : PEL_OK;
+    if (e) return e == PEL_ENOTSUP ? PEL_EXIT_USAGE : PEL_EXIT_RUN;
+    double secs[1000];
+    int n = 0;
+    for (long rep = 0; rep < o->reps; rep++) {
+        double c0 = pel_report_cpu_seconds();
+        if (pel_align_batch(r->al, r->qs, r->db, r->scores, &r->st)) {
+            pel_parasail_close(ps);
+            return PEL_EXIT_RUN;
+        }
+        double c1 = pel_report_cpu_seconds();
+        secs[n++] = r->st.seconds;
+        if (ps) pel_parasail_pass(ps, &r->st, c1 - c0, r->scores);
+        if (pel_run_stop_signal()) break;
+    }
+    if (ps) pel_parasail_print(ps, &r->st);
+    pel_parasail_close(ps);
+    r->st.seconds = pel_report_median(secs, n);
+    return PEL_EXIT_OK;
+}
+
+/* One line per pair, query, database sequence and score (unless --quiet),
+ * each followed by its alignment with --traceback. */
+static int print_scores(run *r, const opts *o)
+{
+    for (size_t q = 0; q < r->nq && !o->quiet; q++)
+        for (size_t d = 0; d < r->nd; d++) {
+            put_name(stdout, pel_seqset_name(r->qs, q));
+            fputc('\t', stdout);
+            put_name(stdout, pel_seqset_name(r->db, d));
+            printf("\t%ld\n", r->scores[q * r->nd + d]);
+            if (o->traceback) {
+                pel_align_result a;
+                if (pel_align_pair(r->al, pel_seqset_seq(r->qs, q), pel_seqset_len(r->qs, q),
+                                   pel_seqset_seq(r->db, d), pel_seqset_len(r->db, d), 1, &a))
+                    return PEL_EXIT_RUN;
+                print_alignment(&a);
+                pel_align_result_free(&a);
+            }
+        }
+    return PEL_EXIT_OK;
+}
+
+/* Queries against the database: timed, then the scores; a signal stops
+ * the run before any output. */
+static int run_batch(run *r, const opts *o)
+{
+    int status = time_batch(r, o);
+    if (status) return status;
+    int sig = pel_run_stop_signal();
+    if (sig) {
+        fprintf(stderr, PROG ": error: stopped by %s, no report written\n", pel_run_signal_name(sig));
+        return PEL_EXIT_SIGNAL + sig;
+    }
+    return print_scores(r, o);
+}
+
+/* The figures on stdout and, with --report, in the JSON report. */
+static int finish(run *r, const opts *o, int argc, char **argv)
+{
+    const pel_align_stats *st = &r->st;
+    double gcups = st->seconds > 0 ? (double)st->cells / st->seconds * 1e-9 : 0;
+    print_figures(st, gcups);
+    if (o->report && !write_report(r->ctx, o, st, gcups, r->scores, r->nq * r->nd,
+                                   o->schedules ? &r->ss : NULL, argc, argv))
+        return PEL_EXIT_RUN;
+    return PEL_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     opts o = {.seed = 1, .min_len = 30, .max_len = 20000, .alpha = 1.2, .reps = 1};
     pel_align_params_default(&o.p);
-    int code = parse(argc, argv, &o);
-    if (code >= 0) return code;
-    pel_context *ctx = NULL;
-    if (pel_context_create(&ctx)) return PEL_EXIT_RUN;
-    if (o.threads) pel_context_set_threads(ctx, (int)o.threads);
-    pel_align *al = NULL;
-    pel_seqset *qs = NULL, *db = NULL;
-    long *scores = NULL;
-    pel_parasail *ps = NULL;
-    int status = PEL_EXIT_USAGE;
-    if (pel_align_create(ctx, &o.p, &al) != PEL_OK) goto fail;
-    if (o.seqs[0]) {
-        if (pel_seqset_from_string(ctx, "SEQ_A", o.seqs[0], &qs) ||
-            pel_seqset_from_string(ctx, "SEQ_B", o.seqs[1], &db))
-            goto fail;
-    } else {
-        if (pel_seqset_read_file(ctx, o.query, &qs)) goto fail;
-        if (o.db && pel_seqset_read_file(ctx, o.db, &db)) goto fail;
-        if (o.generate && pel_seqset_generate(ctx, (size_t)o.generate, (size_t)o.min_len,
-                                              (size_t)o.max_len, o.alpha, (uint64_t)o.seed, &db))
-            goto fail;
+    int status = parse(argc, argv, &o);
+    if (status >= 0) return status;
+    run r = {0};
+    if (pel_context_create(&r.ctx)) return PEL_EXIT_RUN;
+    if (o.threads) pel_context_set_threads(r.ctx, (int)o.threads);
+    status = prepare(&r, &o);
+    if (status == PEL_EXIT_OK) {
+        pel_run_guard_begin(PROG);
+        r.scores = calloc(r.nq * r.nd > 0 ? r.nq * r.nd : 1, sizeof *r.scores);
+        if (!r.scores) status = PEL_EXIT_RUN;
+        else status = o.seqs[0] ? run_pair(&r, &o) : run_batch(&r, &o);
+        if (status == PEL_EXIT_OK) status = finish(&r, &o, argc, argv);
+        pel_run_guard_end();
     }
-    status = PEL_EXIT_RUN; /* from here on the failures are the run's or an output's */
-    if ((o.report && pel_afile_check(ctx, o.report)) || (o.write_db && pel_afile_check(ctx, o.write_db)))
-        goto fail;
-    if (o.write_db && !write_fasta(ctx, o.write_db, db)) goto fail;
-    pel_run_guard_begin(PROG);
-    size_t nq = pel_seqset_count(qs), nd = pel_seqset_count(db);
-    scores = calloc(nq * nd > 0 ? nq * nd : 1, sizeof *scores);
-    if (!scores) goto fail_guard;
-    pel_align_stats st;
-    pel_schedules ss;
-    double gcups = 0;
-    if (o.seqs[0]) {
-        pel_align_result r;
-        if (pel_align_pair(al, pel_seqset_seq(qs, 0), pel_seqset_len(qs, 0), pel_seqset_seq(db, 0),
-                           pel_seqset_len(db, 0), o.traceback, &r))
-            goto fail_guard;
-        scores[0] = r.score;
-        st = *pel_align_last_stats(al);
-        printf("score %ld\n", r.score);
-        if (o.traceback) print_alignment(&r);
-        pel_align_result_free(&r);
-    } else {
-        double secs[1000];
-        pel_status e = o.compare ? pel_parasail_open(ctx, &o.p, qs, db, &ps) : PEL_OK;
-        if (e) {
-            if (e == PEL_ENOTSUP) status = PEL_EXIT_USAGE;
-            goto fail_guard;
-        }
-        if (o.schedules) {
-            if (!pel_schedules_run(ctx, &o.p, (int)o.reps, qs, db, scores, nq * nd, &ss))
-                goto fail_guard;
-            st = ss.st[1];
-            pel_schedules_print(&ss);
-        }
-        for (long rep = 0; rep < o.reps && !o.schedules; rep++) {
-            double c0 = pel_report_cpu_seconds();
-            if (pel_align_batch(al, qs, db, scores, &st)) goto fail_guard;
-            double c1 = pel_report_cpu_seconds();
-            secs[rep] = st.seconds;
-            if (ps) pel_parasail_pass(ps, &st, c1 - c0, scores);
-            if (pel_run_stop_signal()) break;
-        }
-        if (ps) {
-            pel_parasail_print(ps, &st);
-            pel_parasail_close(ps);
-            ps = NULL;
-        }
-        int sig = pel_run_stop_signal();
-        if (sig) {
-            fprintf(stderr, PROG ": error: stopped by %s, no report written\n", pel_run_signal_name(sig));
-            status = PEL_EXIT_SIGNAL + sig;
-            goto fail_guard;
-        }
-        if (!o.schedules) st.seconds = pel_report_median(secs, (int)o.reps);
-        for (size_t q = 0; q < nq && !o.quiet; q++)
-            for (size_t d = 0; d < nd; d++) {
-                put_name(stdout, pel_seqset_name(qs, q));
-                fputc('\t', stdout);
-                put_name(stdout, pel_seqset_name(db, d));
-                printf("\t%ld\n", scores[q * nd + d]);
-                if (o.traceback) {
-                    pel_align_result r;
-                    pel_align_stats keep = st;
-                    if (pel_align_pair(al, pel_seqset_seq(qs, q), pel_seqset_len(qs, q),
-                                       pel_seqset_seq(db, d), pel_seqset_len(db, d), 1, &r))
-                        goto fail_guard;
-                    print_alignment(&r);
-                    pel_align_result_free(&r);
-                    st = keep;
-                }
-            }
-    }
-    gcups = st.seconds > 0 ? (double)st.cells / st.seconds * 1e-9 : 0;
-    print_figures(&st, gcups);
-    if (o.report && !write_report(ctx, &o, &st, gcups, scores, nq * nd, o.schedules ? &ss : NULL, argc, argv)) goto fail_guard;
-    pel_run_guard_end();
-    free(scores);
-    pel_seqset_destroy(qs);
-    pel_seqset_destroy(db);
-    pel_align_destroy(al);
-    pel_context_destroy(ctx);
-    return PEL_EXIT_OK;
-fail_guard:
-    pel_run_guard_end();
-fail:
-    if (status < PEL_EXIT_SIGNAL) fprintf(stderr, PROG ": error: %s\n", pel_context_error(ctx));
-    pel_parasail_close(ps);
-    free(scores);
-    pel_seqset_destroy(qs);
-    pel_seqset_destroy(db);
-    pel_align_destroy(al);
-    pel_context_destroy(ctx);
+    if (status != PEL_EXIT_OK && status < PEL_EXIT_SIGNAL)
+        fprintf(stderr, PROG ": error: %s\n", pel_context_error(r.ctx));
+    free(r.scores);
+    pel_seqset_destroy(r.qs);
+    pel_seqset_destroy(r.db);
+    pel_align_destroy(r.al);
+    pel_context_destroy(r.ctx);
     return status;
 }
