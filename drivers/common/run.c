@@ -19,7 +19,7 @@ static const pel_cfg_key run_keys[] = {
     PEL_CFG_END};
 static const pel_cfg_key ckpt_keys[] = {
     {"run", "checkpoint_every", PEL_CFG_INT, 0, 1e12, NULL, "write a checkpoint every this many steps; 0 = never"},
-    {"run", "checkpoint_file", PEL_CFG_STRING, 0, 0, NULL, "checkpoint path (replaced atomically each time)"},
+    {"run", "checkpoint_file", PEL_CFG_PATH, 0, 0, NULL, "checkpoint path (replaced atomically each time)"},
     {"run", "checkpoint_keep", PEL_CFG_INT, 1, 1e6, NULL,
      "checkpoints kept: 1 = checkpoint_file alone; N > 1 = the newest N as checkpoint_file.<step>"},
     PEL_CFG_END};

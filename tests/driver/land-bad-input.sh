@@ -29,4 +29,11 @@ expect_exit 2 "rows.txt:4:1: the mask ends after 3 rows of 8 cells: a mask of 8 
 expect_exit 2 "empty.txt:1:1: empty mask" "$LAND" $small --set land.mask=empty.txt
 expect_exit 2 "continent.txt:3:1: mask of 64x32 cells does not fit a grid of 48x24" "$LAND" --set land.grid=48x24 \
     --set land.mask="$srcdir/data/masks/continent.txt"
+# a relative mask path in a configuration file is the file's directory's
+mkdir -p conf
+printf '################\n%.0s' 1 2 3 4 5 6 7 8 >conf/m.txt
+printf '[land]\nmask = m.txt\n' >conf/l.ini
+run_ok "$LAND" $small --config conf/l.ini --print-config
+grep -qxF "mask = $(pwd -P)/conf/m.txt" out.txt || fail "land.mask from conf/l.ini printed as $(grep '^mask' out.txt)"
+run_ok "$LAND" $small --config conf/l.ini
 echo "pel-land bad input: every case refused with one line"
