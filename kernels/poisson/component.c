@@ -7,6 +7,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,7 @@
 
 #include "internal/poisson.h"
 
-#define POISSON_NMETA 6
+#define POISSON_NMETA 3
 
 typedef struct poisson_state {
     pel_context *ctx;
@@ -26,6 +27,7 @@ typedef struct poisson_state {
     size_t n;
     pel_field phi_field, f_field;
     pel_meta meta[POISSON_NMETA];
+    char grid[96]; /* "NxM" or "NxMxK", as the user writes poisson.grid */
 } poisson_state;
 
 static void params_default(void *p) { pel_poisson_params_default(p, 2); }
@@ -96,10 +98,10 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     s->f_field = (pel_field){"f", PEL_F64, dim, {n[0], n[1], n[2], 0}, s->f};
     /* what a restart or a baseline must share with this object */
     int k = 0;
-    s->meta[k++] = pel_meta_int("poisson.dim", dim);
-    s->meta[k++] = pel_meta_int("poisson.grid0", (int64_t)n[0]);
-    s->meta[k++] = pel_meta_int("poisson.grid1", (int64_t)n[1]);
-    s->meta[k++] = pel_meta_int("poisson.grid2", dim > 2 ? (int64_t)n[2] : 1);
+    /* the grid as the user's key writes it, so a mismatch names poisson.grid */
+    if (dim > 2) snprintf(s->grid, sizeof s->grid, "%zux%zux%zu", n[0], n[1], n[2]);
+    else snprintf(s->grid, sizeof s->grid, "%zux%zu", n[0], n[1]);
+    s->meta[k++] = pel_meta_string("poisson.grid", s->grid);
     s->meta[k++] = pel_meta_real("poisson.length", s->p.length[0]);
     s->meta[k++] = pel_meta_string("poisson.laplacian", s->p.laplacian == PEL_LAPLACIAN_FD2 ? "fd2" : "spectral");
     return pel_poisson_manufactured(s->ps, s->f, s->exact);

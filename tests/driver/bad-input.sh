@@ -31,8 +31,11 @@ printf 'X' | dd of=corrupt.ckpt bs=1 seek=$((size - 100)) conv=notrunc 2>/dev/nu
 expect_exit 2 "corrupt.ckpt: checksum mismatch" "$HEAT" $small --restart corrupt.ckpt
 printf 'not a checkpoint at all, just some text of a reasonable length for the header ..........................................................' >text.ckpt
 expect_exit 2 "text.ckpt: not a PEL checkpoint" "$HEAT" $small --restart text.ckpt
-expect_exit 2 "written with heat.grid1 = 32, this run has 40" "$HEAT" $small --set heat.grid=32x40 --restart good.ckpt
+expect_exit 2 "good.ckpt: written with heat.grid = '32x32', this run has '32x40'$" "$HEAT" $small --set heat.grid=32x40 --restart good.ckpt
 expect_exit 2 "written by pel-heat, not pel-poisson" "$POISSON" --set poisson.grid=8x8 --baseline good.ckpt
+run_ok "$POISSON" --set poisson.grid=8x8 --set run.steps=1 --save p8.ckpt
+expect_exit 2 "p8.ckpt: written with poisson.grid = '8x8', this run has '16x8'$" "$POISSON" --set poisson.grid=16x8 \
+    --baseline p8.ckpt
 
 # an unwritable report or checkpoint is a run failure (exit 3), not a crash
 expect_exit 3 "cannot create" "$HEAT" $small --set run.checkpoint_every=5 --set run.checkpoint_file=/nonexistent/x.ckpt
