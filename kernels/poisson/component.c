@@ -74,6 +74,21 @@ static pel_status check_derived(pel_context *ctx, const pel_poisson_params *p)
                      small ? "overflows" : "underflows", lo, hi);
 }
 
+/* The library names its parameter (wisdom_file); the component's users set
+ * poisson.wisdom (as its metadata names poisson.grid): a message about the
+ * wisdom file names that setting and the path instead. */
+static pel_status wisdom_as_setting(pel_context *ctx, pel_status st, const char *path)
+{
+    char head[1100], why[512];
+    if (!path || strlen(path) > 1024) return st;
+    snprintf(head, sizeof head, PELI_POISSON_WISDOM_MSG, path);
+    const char *m = pel_context_error(ctx);
+    size_t n = strlen(head);
+    if (strncmp(m, head, n) != 0) return st;
+    snprintf(why, sizeof why, "%s", m + n);
+    return pel_error(ctx, st, "poisson.wisdom = '%s': %s", path, why);
+}
+
 static pel_status create(pel_context *ctx, const void *params, void **out)
 {
     pel_status st0 = check_derived(ctx, params);
@@ -84,7 +99,7 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     s->ctx = ctx;
     s->p = *(const pel_poisson_params *)params;
     pel_status st = pel_poisson_create(ctx, &s->p, &s->ps);
-    if (st) return st;
+    if (st) return wisdom_as_setting(ctx, st, s->p.wisdom_file);
     s->p.wisdom_file = NULL; /* only create reads it */
     s->n = pel_poisson_points(s->ps);
     s->f = pel_malloc(s->n * sizeof(double));

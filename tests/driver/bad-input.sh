@@ -48,5 +48,5 @@ grep -q "/nonexistent/r.json: cannot create" err.txt || fail "unwritable report:
 
 # Poisson: bad sizes, an unreadable wisdom file
 expect_exit 2 "size 1 is out of range" "$POISSON" --set poisson.grid=1x8
-expect_exit 2 "nowisdom" "$POISSON" --set poisson.grid=8x8 --set poisson.wisdom=nowisdom
+expect_exit 2 "error: poisson.wisdom = 'nowisdom': cannot open" "$POISSON" --set poisson.grid=8x8 --set poisson.wisdom=nowisdom
 echo "bad input: every case refused cleanly"
