@@ -64,7 +64,8 @@ void pel_run_usage(const pel_driver *d, FILE *out)
             "Options:\n"
             "  -c, --config FILE      read settings from an INI file (over the built-in defaults)\n"
             "  -s, --set S.K=VALUE    override one setting, e.g. --set run.steps=100 (repeatable)\n"
-            "  -t, --threads N        OpenMP threads (same as --set run.threads=N)\n"
+            "  -t, --threads N        OpenMP threads, same as --set run.threads=N (0: OMP_NUM_THREADS\n"
+            "                         or all cores)\n"
             "  -r, --report FILE      write the JSON run report to FILE\n",
             d->name, d->purpose);
     if (pel_run_has_checkpoints(d)) /* the options only a run that checkpoints has */
@@ -161,7 +162,8 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
         case 's': o->sets[o->nsets++] = optarg; break;
         case 't': {
             long v;
-            if (!pel_opt_int(d->name, "--threads", optarg, 1, 4096, &v)) return PEL_EXIT_USAGE;
+            /* run.threads's range: 0 is OMP_NUM_THREADS or all cores */
+            if (!pel_opt_int(d->name, "--threads", optarg, 0, 4096, &v)) return PEL_EXIT_USAGE;
             o->threads = (int)v;
             break;
         }

@@ -42,7 +42,7 @@ static int configure(run *r)
         return pel_run_fail(r, PEL_EXIT_USAGE);
     for (int i = 0; i < r->o.nsets; i++)
         if ((s = pel_config_set(r->cfg, r->o.sets[i]))) return pel_run_fail(r, PEL_EXIT_USAGE);
-    if (r->o.threads > 0) {
+    if (r->o.threads >= 0) { /* -t N: run.threads=N (-1: not given) */
         char buf[64];
         snprintf(buf, sizeof buf, "run.threads=%d", r->o.threads);
         if (pel_config_set(r->cfg, buf)) return pel_run_fail(r, PEL_EXIT_USAGE);

@@ -16,7 +16,18 @@ expect_exit 2 "'fast' is not a finite real number" "$HEAT" --set heat.dt=fast
 expect_exit 2 "'neumann' is not one of dirichlet|periodic" "$HEAT" --set heat.bc=neumann
 expect_exit 2 "stability" "$HEAT" --set heat.grid=32x32 --set heat.dt=1e-3
 expect_exit 2 "unknown option --frobnicate" "$HEAT" --frobnicate
-expect_exit 2 "--threads 0" "$HEAT" --threads 0
+# -t N is --set run.threads=N, over a file's and --set's, for every N run.threads
+# takes (0: OMP_NUM_THREADS or all cores), and refused outside that range
+expect_exit 2 "--threads -1: expected" "$HEAT" --threads -1
+expect_exit 2 "--threads 4097: expected" "$HEAT" --threads 4097
+for t in 0 3; do
+    run_ok "$HEAT" --set run.threads=$t --print-config
+    mv out.txt set.ini
+    run_ok "$HEAT" --set run.threads=2 --threads $t --print-config
+    cmp -s set.ini out.txt || fail "--threads $t is not --set run.threads=$t"
+    grep -qx "threads = $t" out.txt || fail "--threads $t printed as $(grep '^threads' out.txt)"
+done
+run_ok "$HEAT" $small --threads 0
 expect_exit 2 "unexpected argument" "$HEAT" stray
 expect_exit 2 "expected section.key=value" "$HEAT" --set steps=5
 
