@@ -128,8 +128,11 @@ assert p.shape == (2, 32, 64) and p.dims[1:] == ('lat_ocn', 'lon_ocn'), p
 assert p.attrs['units'] == '1e6 m3 s-1' and p.attrs['standard_name'] == 'ocean_barotropic_streamfunction', p.attrs
 assert abs(float(p[-1].max())) + abs(float(p[-1].min())) > 0.01, 'the wind-driven ocean does not move'
 " || fail "history: xarray does not read the daily file as expected"
-        /usr/bin/python3 "$srcdir/tools/plot-climate.py" h.daily.nc plots >/dev/null || fail "plot-climate.py failed"
+        /usr/bin/python3 "$srcdir/tools/plot-climate.py" h.daily.nc plots/ >plot.txt || fail "plot-climate.py failed"
         for p in tas sst tsl psi zonal; do [ -s plots/$p.png ] || fail "plot-climate.py drew no $p.png"; done
+        # the directory given with its trailing '/': the files named with one separator
+        grep -qx "plot-climate: wrote plots/{tas,sst,tsl,psi,zonal}.png" plot.txt ||
+            fail "plot-climate.py: $(cat plot.txt)"
         echo "history: daily and monthly files read by xarray; plots drawn"
     else
         echo "history: written; python3-xarray, python3-netcdf4 or python3-matplotlib missing: skipped reading and plotting"
