@@ -155,9 +155,12 @@ expect_exit 2 "poisson: length\[0\] = 1e+300 too large" "$POISSON" --set poisson
 # ---- every option of every program through one strict parser ---------------
 for v in 0 abc 2x "" " 2" 4097 99999999999999999999; do
     expect_exit 2 "pel-bench: error: --threads $v: expected an integer from 1 to 4096" $T "$BENCH" --quick --threads "$v"
-    expect_exit 2 "pel-heat: error: --threads $v: expected an integer" $T "$HEAT" $small --threads "$v"
-    expect_exit 2 "pel-poisson: error: --threads $v: expected an integer" $T "$POISSON" --threads "$v"
     expect_exit 2 "pel-npb: error: --threads $v: expected an integer" $T "$NPB" --kernel ep --threads "$v"
+done
+# the drivers' --threads is run.threads, 0 included (OMP_NUM_THREADS or all cores)
+for v in -1 abc 2x "" " 2" 4097 99999999999999999999; do
+    expect_exit 2 "pel-heat: error: --threads $v: expected an integer from 0 to 4096" $T "$HEAT" $small --threads "$v"
+    expect_exit 2 "pel-poisson: error: --threads $v: expected an integer from 0 to 4096" $T "$POISSON" --threads "$v"
 done
 for v in 0 abc 2x "" 101 -1; do
     expect_exit 2 "pel-bench: error: --reps $v: expected an integer from 1 to 100" $T "$BENCH" --quick --reps "$v"
