@@ -332,11 +332,13 @@ static char *join_path(const char *text, const char *dir, int cwd_too, char *msg
                  strerror(errno));
         return NULL;
     }
-    size_t n = strlen(cwd) + strlen(dir) + strlen(text) + 3;
+    size_t lc = strlen(cwd), ld = strlen(dir), n = lc + ld + strlen(text) + 3;
     char *p = malloc(n);
     if (!p) return snprintf(msg, WHY_MAX, "out of memory"), NULL;
-    size_t ld = strlen(dir);
-    snprintf(p, n, "%s%s%s%s%s", cwd, *cwd && ld ? "/" : "", dir, ld && dir[ld - 1] == '/' ? "" : "/", text);
+    /* one '/' between the parts, none doubled ("/" as the working directory) */
+    const char *s1 = lc && ld && cwd[lc - 1] != '/' ? "/" : "";
+    const char *s2 = (ld ? dir[ld - 1] : lc ? cwd[lc - 1] : '/') == '/' ? "" : "/";
+    snprintf(p, n, "%s%s%s%s%s", cwd, s1, dir, s2, text);
     return p;
 }
 
