@@ -28,18 +28,15 @@ void openblas_set_num_threads(int num_threads);
 #define PROG "pel-cholesky"
 #define TOL 30.0 /* LAPACK's threshold for its residual ratios */
 #define MAX_FILE_ORDER 20000
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define PEL_CHOLESKY_BLAS_TILE_STR STR(PEL_CHOLESKY_DEFAULT_TILE_BLAS)
-
+/* the usage text: its %s is the tiles' default (default_tiles) */
 static const char usage[] =
     "Usage: pel-cholesky [--n N] [--tile T] [--matrix FILE] [--nrhs R] [--seed S]\n"
     "                    [--kernels own|blas] [--group G] [--threads N] [--reps R] [--compare]\n"
     "                    [--report FILE]\n"
     "Factors a random SPD matrix of order N (default 1000), or the matrix in FILE\n"
-    "(text, one row per line, square and symmetric), in tiles of T (default 288 with\n"
-    "the library's kernels, " PEL_CHOLESKY_BLAS_TILE_STR " with OpenBLAS's; with OpenBLAS's, G tile rows\n"
-    "per trsm and gemm call, default 0: a whole tile column),\n"
+    "(text, one row per line, square and symmetric), in tiles of T (%s;\n"
+    "with OpenBLAS's kernels, G tile rows per trsm and gemm call, default 0: a\n"
+    "whole tile column),\n"
     "solves R (default 1) right-hand sides and checks LAPACK's residual tests\n"
     "||L L^T - A||_1 / (n ||A||_1 eps) and ||b - A x||_1 / (||A||_1 ||x||_1 n eps)\n"
     "against 30.  Prints GFLOP/s (n^3/3) against the FMA peak measured in the run,\n"
@@ -47,6 +44,7 @@ static const char usage[] =
     "LAPACKE_dpotrf at 1 and N threads; R repetitions are interleaved (medians).\n"
     "Exit status: 0 the checks passed; 1 a check failed; 2 bad usage or input\n"
     "(including a matrix that is not positive definite); 3 the run failed.\n"
+    "Messages number a matrix's rows and columns from 1, as they are in FILE.\n"
     "Task priorities are honoured when OMP_MAX_TASK_PRIORITY is 3 or more.\n";
 
 typedef struct opts {
@@ -87,7 +85,16 @@ static int parse(int argc, char **argv, opts *o)
                 ok = 0;
             }
             break;
-        case 'h': fputs(usage, stdout); return PEL_EXIT_OK;
+        case 'h': {
+            /* one default when the two kernel sets share it */
+            char tiles[128];
+            size_t own = pel_cholesky_default_tile(PEL_CHOLESKY_KERNELS_OWN),
+                   blas = pel_cholesky_default_tile(PEL_CHOLESKY_KERNELS_BLAS);
+            if (own == blas) snprintf(tiles, sizeof tiles, "default %zu", own);
+            else snprintf(tiles, sizeof tiles, "default %zu with the library's kernels,\n%zu with OpenBLAS's", own, blas);
+            printf(usage, tiles);
+            return PEL_EXIT_OK;
+        }
         case 'V': printf(PROG " (PEL) %s\n", pel_version()); return PEL_EXIT_OK;
         default: return pel_opt_missing(PROG, c, argv);
         }
@@ -268,7 +275,10 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
         double c1 = pel_report_cpu_seconds() - c0;
         if (s) {
             if (s == PEL_ESINGULAR) {
-                fprintf(stderr, PROG ": error: %s: %s\n", o->matrix ? o->matrix : "the matrix", pel_context_error(ctx) + strlen("cholesky: "));
+                /* the library counts columns from 0 (C's, and its API's);
+                 * the user's file from 1, as LAPACK's info does */
+                fprintf(stderr, PROG ": error: %s: the matrix is not positive definite: the pivot of column %ld is not positive\n",
+                        o->matrix ? o->matrix : "the matrix", pel_cholesky_failed_column(h) + 1);
                 code = PEL_EXIT_USAGE;
             } else fprintf(stderr, PROG ": error: %s\n", pel_context_error(ctx));
             goto out;

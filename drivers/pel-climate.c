@@ -17,14 +17,14 @@ extern const char pel_climate_defaults[];
 static const pel_cfg_key climate_keys[] = {
     {"climate", "bands", PEL_CFG_INT, 2, 4096, NULL, "atmosphere bands (uniform in sin(latitude)); 2 x as many longitudes"},
     {"climate", "ratio", PEL_CFG_INT, 1, 64, NULL, "ocean and land grid: the atmosphere's refined by this ratio"},
-    {"climate", "mask", PEL_CFG_STRING, 0, 0, NULL, "land mask for the ocean/land grid (docs/land.md); empty: aquaplanet"},
+    {"climate", "mask", PEL_CFG_PATH, 0, 0, NULL, "land mask for the ocean/land grid (docs/land.md); empty: aquaplanet"},
     {"climate", "coupling_dt", PEL_CFG_REAL, 1, 1e8, NULL, "coupling interval = atmosphere and land step, s"},
     {"climate", "ocean_every", PEL_CFG_INT, 1, 1e6, NULL, "the ocean couples every this many intervals (mean forcing)"},
     {"climate", "ocean_dt", PEL_CFG_REAL, 1e-3, 1e8, NULL, "ocean step, s: must divide coupling_dt"},
     {"climate", "exchange", PEL_CFG_REAL, 0, 1e4, NULL, "surface-air heat exchange coefficient gamma, W/m^2/K"},
     {"climate", "evap_days", PEL_CFG_REAL, 1e-6, 1e9, NULL, "evaporation time scale 1/ce, days"},
     {"climate", "wind_drag", PEL_CFG_REAL, 0, 1e3, NULL, "rho_air C_d for the wind stress on the ocean, kg/m^3 (0: none)"},
-    {"climate", "history", PEL_CFG_STRING, 0, 0, NULL, "write daily and monthly means to PREFIX.daily.nc and PREFIX.monthly.nc (empty: none)"},
+    {"climate", "history", PEL_CFG_PATH, 0, 0, NULL, "write daily and monthly means to PREFIX.daily.nc and PREFIX.monthly.nc (empty: none)"},
     {"climate", "check_ncc81", PEL_CFG_BOOL, 0, 0, NULL, "verify the NCC81 steady state (no ocean transport): its global mean, and with ice its edge"},
     {"atmosphere", "Q", PEL_CFG_REAL, 0, 1e4, NULL, "insolation Q/4, W/m^2 (NCC81: 334.4)"},
     {"atmosphere", "ice_albedo", PEL_CFG_BOOL, 0, 0, NULL, "ice-albedo feedback"},
@@ -47,24 +47,6 @@ static const pel_cfg_key climate_keys[] = {
     {"layout", "rebalance_every", PEL_CFG_INT, 0, 1e9, NULL, "re-layout by measured cost every this many intervals (teams; 0: never)"},
     PEL_CFG_END};
 
-/* A relative path in a configuration file is relative to that file's
- * directory (so the configs in data/climate name ../masks/...); from --set or the
- * defaults, to the working directory.  The program's one buffer: create
- * copies the path. */
-static const char *resolve(const pel_config *cfg, const char *sec, const char *key, const char *path)
-{
-    static char buf[2048];
-    const char *origin = pel_config_origin(cfg, sec, key);
-    const char *colon = origin ? strrchr(origin, ':') : NULL, *slash = NULL;
-    if (path[0] == '/' || !colon || strncmp(origin, "--set", 5) == 0 || strncmp(origin, "built-in", 8) == 0)
-        return path;
-    for (const char *q = origin; q < colon; q++)
-        if (*q == '/') slash = q;
-    if (!slash) return path;
-    snprintf(buf, sizeof buf, "%.*s/%s", (int)(slash - origin), origin, path);
-    return buf;
-}
-
 static pel_status params(pel_context *ctx, const pel_config *cfg, void *out)
 {
     climate_run_params *run = out;
@@ -74,7 +56,7 @@ static pel_status params(pel_context *ctx, const pel_config *cfg, void *out)
     p->atm.ny = (size_t)pel_config_int(cfg, "climate", "bands");
     p->ratio = (size_t)pel_config_int(cfg, "climate", "ratio");
     const char *mask = pel_config_string(cfg, "climate", "mask");
-    p->mask_path = *mask ? resolve(cfg, "climate", "mask", mask) : NULL;
+    p->mask_path = *mask ? mask : NULL; /* PEL_CFG_PATH: from a file, relative to its directory */
     p->atm.dt = pel_config_real(cfg, "climate", "coupling_dt");
     p->ocean_every = (long)pel_config_int(cfg, "climate", "ocean_every");
     p->ocn.dt = pel_config_real(cfg, "climate", "ocean_dt");

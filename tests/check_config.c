@@ -529,6 +529,81 @@ START_TEST(fuzz_answers)
 }
 END_TEST
 
+/* PEL_CFG_PATH: a relative path from a file is its directory's, from --set
+ * or the defaults the working directory's; printed absolute. */
+static const pel_cfg_key path_keys[] = {
+    {"io", "file", PEL_CFG_PATH, 0, 0, NULL, "a file"},
+    {"io", "n", PEL_CFG_INT, 0, 9, NULL, "n"},
+    PEL_CFG_END};
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_ge(fputs(text, f), 0);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(paths_resolved)
+{
+    pel_context *ctx = test_context(1);
+    const pel_cfg_key *sch[] = {path_keys};
+    pel_config *c;
+    ck_assert_ok(pel_config_create(ctx, sch, 1, &c));
+    ck_assert_ok(pel_config_load_string(c, "[io]\nfile = d.txt\nn = 1\n", "defaults"));
+    char cwd[2048], want[4096];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    const char *sep = strcmp(cwd, "/") ? "/" : "";
+    /* from the defaults: opened as written, printed from the working directory */
+    ck_assert_str_eq(pel_config_string(c, "io", "file"), "d.txt");
+    char *t = printed(c);
+    snprintf(want, sizeof want, "[io]\nfile = %s%sd.txt\nn = 1\n", cwd, sep);
+    ck_assert_str_eq(t, want);
+    free(t);
+    /* an absolute path stays as it is */
+    ck_assert_ok(pel_config_set(c, "io.file=/a/b.txt"));
+    ck_assert_str_eq(pel_config_string(c, "io", "file"), "/a/b.txt");
+    /* from a file (named relative to the working directory): relative to
+     * the file's directory, and printed from the working directory */
+    char dir[] = "pel-config-XXXXXX", ini[256];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(ini, sizeof ini, "%s/p.ini", dir);
+    write_text(ini, "[io]\nfile = sub/m.txt\n");
+    ck_assert_ok(pel_config_load_file(c, ini));
+    snprintf(want, sizeof want, "%s/sub/m.txt", dir);
+    ck_assert_str_eq(pel_config_string(c, "io", "file"), want);
+    t = printed(c);
+    char line[8300];
+    snprintf(line, sizeof line, "file = %s%s%s\n", cwd, sep, want);
+    ck_assert_msg(strstr(t, line), "printed: %s", t);
+    free(t);
+    /* a load that fails changes nothing, the path included */
+    write_text(ini, "[io]\nfile = other.txt\nn = 99\n");
+    ck_assert_int_eq(pel_config_load_file(c, ini), PEL_ECONFIG);
+    ck_assert_str_eq(pel_config_string(c, "io", "file"), want);
+    /* --set: the working directory's; empty: none */
+    ck_assert_ok(pel_config_set(c, "io.file=x/y.txt"));
+    ck_assert_str_eq(pel_config_string(c, "io", "file"), "x/y.txt");
+    ck_assert_ok(pel_config_set(c, "io.file="));
+    ck_assert_str_eq(pel_config_string(c, "io", "file"), "");
+    t = printed(c);
+    ck_assert_msg(strstr(t, "file =\n"), "printed: %s", t);
+    free(t);
+    /* a relative path that fits a file line (197 - strlen("file = ") = 190
+     * characters) but not once made absolute is refused */
+    char set[256] = "io.file=";
+    memset(set + 8, 'x', 190);
+    set[8 + 190] = '\0';
+    ck_assert_int_eq(pel_config_set(c, set), PEL_ECONFIG);
+    ck_assert_msg(strstr(pel_context_error(ctx), "made absolute"), "%s", pel_context_error(ctx));
+    ck_assert_str_eq(pel_config_string(c, "io", "file"), "");
+    ck_assert_int_eq(unlink(ini), 0);
+    ck_assert_int_eq(rmdir(dir), 0);
+    pel_config_destroy(c);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("config");
@@ -545,6 +620,7 @@ int main(void)
     tcase_add_test(strict, strings_refused_or_round_trip);
     tcase_add_test(strict, round_trip_property);
     tcase_add_test(strict, fuzz_answers);
+    tcase_add_test(strict, paths_resolved);
     suite_add_tcase(s, strict);
     return run_suite(s);
 }

@@ -83,7 +83,8 @@ def main(argv):
     ax.legend()
     fig.savefig(os.path.join(out, "zonal.png"), dpi=100)
     plt.close(fig)
-    print("plot-climate: wrote %s/{%s}.png" % (out, ",".join(drawn + ["zonal"])))
+    # joined as the files were (one separator, whether or not out ends in one)
+    print("plot-climate: wrote %s" % os.path.join(out, "{%s}.png" % ",".join(drawn + ["zonal"])))
     return 0
 
 

@@ -22,6 +22,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/cfg.h"
 
@@ -34,6 +35,8 @@ typedef struct entry {
     int set, seen;    /* has a value; the line of the source now loading that gave it */
     int section_line; /* where the source now loading opened its section */
     char *text;
+    char *path;       /* PEL_CFG_PATH: the path opened (text, relative to its file's directory) */
+    char *abs;        /* PEL_CFG_PATH: that path made absolute, which --print-config writes */
     long long i;
     double r;
     int b, e, rank;
@@ -70,7 +73,7 @@ pel_status pel_config_create(pel_context *ctx, const pel_cfg_key *const *schemas
 void pel_config_destroy(pel_config *c)
 {
     if (!c) return;
-    for (int i = 0; i < c->n; i++) free(c->e[i].text);
+    for (int i = 0; i < c->n; i++) free(c->e[i].text), free(c->e[i].path), free(c->e[i].abs);
     free(c->e);
     free(c);
 }
@@ -219,7 +222,7 @@ static int parse_value(entry *e, const char *text, char *msg)
     range_text(k, range, sizeof range);
     shown(text, sh, sizeof sh);
     char *end;
-    if (!*text && k->type != PEL_CFG_STRING)
+    if (!*text && k->type != PEL_CFG_STRING && k->type != PEL_CFG_PATH)
         return snprintf(msg, WHY_MAX, "the value is empty"), 0;
     switch (k->type) {
     case PEL_CFG_INT: {
@@ -267,7 +270,8 @@ static int parse_value(entry *e, const char *text, char *msg)
         }
         return snprintf(msg, WHY_MAX, "'%s' is not one of %s", sh, k->choices), 0;
     }
-    case PEL_CFG_STRING: {
+    case PEL_CFG_STRING:
+    case PEL_CFG_PATH: {
         /* only what a file line can carry back (pel_config_print) */
         char why[96];
         size_t len = strlen(text), max = LINE_MAX_CHARS - strlen(k->name) - 3;
@@ -312,19 +316,65 @@ static int parse_value(entry *e, const char *text, char *msg)
     return 0;
 }
 
-/* Stores text into e; on failure writes "[sec] key = value: reason" to msg. */
-static int assign(pel_config *c, entry *e, const char *text, const char *origin, char *msg)
+/* dir/text (text when it is absolute or dir is ""), and when cwd, that made
+ * absolute from the working directory.  NULL when out of memory or the
+ * working directory is unknown (msg says which). */
+static char *join_path(const char *text, const char *dir, int cwd_too, char *msg)
+{
+    if (!*text || text[0] == '/' || (!*dir && !cwd_too)) {
+        char *p = strdup(text);
+        if (!p) snprintf(msg, WHY_MAX, "out of memory");
+        return p;
+    }
+    char cwd[4096] = "";
+    if (cwd_too && dir[0] != '/' && !getcwd(cwd, sizeof cwd)) {
+        snprintf(msg, WHY_MAX, "the working directory is unknown (%s), so a relative path cannot be resolved",
+                 strerror(errno));
+        return NULL;
+    }
+    size_t lc = strlen(cwd), ld = strlen(dir), n = lc + ld + strlen(text) + 3;
+    char *p = malloc(n);
+    if (!p) return snprintf(msg, WHY_MAX, "out of memory"), NULL;
+    /* one '/' between the parts, none doubled ("/" as the working directory) */
+    const char *s1 = lc && ld && cwd[lc - 1] != '/' ? "/" : "";
+    const char *s2 = (ld ? dir[ld - 1] : lc ? cwd[lc - 1] : '/') == '/' ? "" : "/";
+    snprintf(p, n, "%s%s%s%s%s", cwd, s1, dir, s2, text);
+    return p;
+}
+
+/* Stores text into e; on failure writes "[sec] key = value: reason" to msg.
+ * dir: the directory a relative path in the source is taken from ("" for
+ * the working directory). */
+static int assign(pel_config *c, entry *e, const char *text, const char *origin, const char *dir, char *msg)
 {
     char why[WHY_MAX], sh[80];
-    if (!parse_value(e, text, why)) {
+    char *path = NULL, *abs = NULL;
+    int ok = parse_value(e, text, why);
+    if (ok && e->key->type == PEL_CFG_PATH) {
+        ok = (path = join_path(text, dir, 0, why)) != NULL && (abs = join_path(text, dir, 1, why)) != NULL;
+        /* printed, the absolute path must load back too */
+        if (ok && strcmp(abs, text) != 0 && !parse_value(e, abs, why)) {
+            char w2[WHY_MAX], sp[80];
+            snprintf(w2, sizeof w2, "%s", why);
+            snprintf(why, sizeof why, "made absolute (%s), %.160s", shown(abs, sp, sizeof sp), w2);
+            ok = 0;
+        }
+    }
+    if (!ok) {
+        free(path);
+        free(abs);
         snprintf(msg, MSG_MAX, "[%s] %s = %s: %s", e->key->section, e->key->name,
                  shown(text, sh, sizeof sh), why);
         return 0;
     }
     char *copy = strdup(text);
-    if (!copy) return snprintf(msg, MSG_MAX, "out of memory"), 0;
+    if (!copy) return free(path), free(abs), snprintf(msg, MSG_MAX, "out of memory"), 0;
     free(e->text);
     e->text = copy;
+    free(e->path);
+    e->path = path;
+    free(e->abs);
+    e->abs = abs;
     e->set = 1;
     snprintf(e->origin, sizeof e->origin, "%s", origin);
     (void)c;
@@ -334,6 +384,7 @@ static int assign(pel_config *c, entry *e, const char *text, const char *origin,
 typedef struct load_state {
     pel_config *c;
     const char *origin;
+    const char *dir; /* relative paths are taken from here ("": the working directory) */
     const char *p; /* the next line for inih */
     int line;      /* the line inih is reading: the last one the reader gave */
     int stop;      /* the first line the pre-scan refused (inih reads only those before) */
@@ -374,7 +425,7 @@ static int handler(void *user, const char *section, const char *name, const char
     else if (!e) unknown_key(c, section, name, c->msg);
     else if (e->seen) snprintf(c->msg, MSG_MAX, "[%s] %s is given twice (first at line %d)", section, name,
                                e->seen);
-    else if (assign(c, e, value, where, c->msg)) return e->seen = ls->line, 1;
+    else if (assign(c, e, value, where, ls->dir, c->msg)) return e->seen = ls->line, 1;
     ls->failed = ls->line;
     return 0;
 }
@@ -471,8 +522,12 @@ static entry *snapshot(const pel_config *c)
     if (!b) return NULL;
     for (int i = 0; i < c->n; i++) {
         b[i] = c->e[i];
-        if (c->e[i].text && !(b[i].text = strdup(c->e[i].text))) {
-            while (i--) free(b[i].text);
+        b[i].text = b[i].path = b[i].abs = NULL;
+        if ((c->e[i].text && !(b[i].text = strdup(c->e[i].text))) ||
+            (c->e[i].path && !(b[i].path = strdup(c->e[i].path))) ||
+            (c->e[i].abs && !(b[i].abs = strdup(c->e[i].abs)))) {
+            free(b[i].text), free(b[i].path), free(b[i].abs);
+            while (i--) free(b[i].text), free(b[i].path), free(b[i].abs);
             free(b);
             return NULL;
         }
@@ -483,16 +538,18 @@ static entry *snapshot(const pel_config *c)
 static void restore(pel_config *c, entry *b, int keep)
 {
     for (int i = 0; i < c->n; i++) {
-        if (keep) free(b[i].text);
+        if (keep) free(b[i].text), free(b[i].path), free(b[i].abs);
         else {
             free(c->e[i].text);
+            free(c->e[i].path);
+            free(c->e[i].abs);
             c->e[i] = b[i];
         }
     }
     free(b);
 }
 
-pel_status pel_config_load_string(pel_config *c, const char *text, const char *origin)
+static pel_status load_text(pel_config *c, const char *text, const char *origin, const char *dir)
 {
     c->msg[0] = '\0';
     entry *backup = snapshot(c);
@@ -500,7 +557,7 @@ pel_status pel_config_load_string(pel_config *c, const char *text, const char *o
     char scan_msg[MSG_MAX];
     int bad = prescan(c, text);
     snprintf(scan_msg, sizeof scan_msg, "%s", c->msg);
-    load_state ls = {c, origin, text, 0, bad ? bad : INT_MAX, 0, 0};
+    load_state ls = {c, origin, dir, text, 0, bad ? bad : INT_MAX, 0, 0};
     for (int i = 0; i < c->n; i++) c->e[i].seen = 0;
     c->msg[0] = '\0';
     int r = ini_parse_stream(reader, &ls, handler, &ls);
@@ -512,6 +569,11 @@ pel_status pel_config_load_string(pel_config *c, const char *text, const char *o
     else if (bad) s = pel_error(c->ctx, PEL_ECONFIG, "%s:%d: %s", origin, bad, scan_msg);
     restore(c, backup, s == PEL_OK);
     return s;
+}
+
+pel_status pel_config_load_string(pel_config *c, const char *text, const char *origin)
+{
+    return load_text(c, text, origin, "");
 }
 
 /* A configuration is text of a few kilobytes; anything larger is a mistake. */
@@ -549,7 +611,16 @@ pel_status pel_config_load_file(pel_config *c, const char *path)
         free(text);
         return pel_error(c->ctx, PEL_ECONFIG, "%s: not a text file (contains NUL bytes)", path);
     }
-    pel_status s = pel_config_load_string(c, text ? (text[len] = '\0', text) : "", path);
+    /* the file's directory, for relative paths in it */
+    const char *slash = strrchr(path, '/');
+    char *dir = strdup(path);
+    if (!dir) {
+        free(text);
+        return pel_error(c->ctx, PEL_ENOMEM, "%s: out of memory", path);
+    }
+    dir[slash ? (slash == path ? 1 : (size_t)(slash - path)) : 0] = '\0';
+    pel_status s = load_text(c, text ? (text[len] = '\0', text) : "", path, dir);
+    free(dir);
     free(text);
     return s;
 }
@@ -572,7 +643,7 @@ pel_status pel_config_set(pel_config *c, const char *a)
     entry *e = find(c, section, name);
     if (!known_section(c, section)) snprintf(msg, MSG_MAX, "unknown section [%s]", shown(section, shs, sizeof shs));
     else if (!e) unknown_key(c, section, shown(name, shn, sizeof shn), msg);
-    else if (assign(c, e, eq + 1, "--set", msg)) return PEL_OK;
+    else if (assign(c, e, eq + 1, "--set", "", msg)) return PEL_OK;
     return pel_error(c->ctx, PEL_ECONFIG, "--set %s: %s", shown(a, sh, sizeof sh), msg);
 }
 
@@ -618,7 +689,9 @@ int pel_config_enum(const pel_config *c, const char *s, const char *n)
 }
 const char *pel_config_string(const pel_config *c, const char *s, const char *n)
 {
-    const entry *e = get(c, s, n, PEL_CFG_STRING);
+    const entry *e = find(c, s, n);
+    if (e && e->key->type == PEL_CFG_PATH && e->set) return e->path;
+    e = get(c, s, n, PEL_CFG_STRING);
     return e ? e->text : "";
 }
 int pel_config_grid(const pel_config *c, const char *s, const char *n, size_t g[3])
@@ -648,9 +721,11 @@ void pel_config_print(const pel_config *c, FILE *out)
         if (!first_of_section(c, i)) continue;
         fprintf(out, "%s[%s]\n", i ? "\n" : "", c->e[i].key->section);
         for (int j = i; j < c->n; j++)
-            if (strcmp(c->e[j].key->section, c->e[i].key->section) == 0)
-                fprintf(out, "%s =%s%s\n", c->e[j].key->name, c->e[j].text && *c->e[j].text ? " " : "",
-                        c->e[j].text ? c->e[j].text : "");
+            if (strcmp(c->e[j].key->section, c->e[i].key->section) == 0) {
+                /* a path as the absolute path opened, which loads back from anywhere */
+                const char *t = c->e[j].abs ? c->e[j].abs : c->e[j].text;
+                fprintf(out, "%s =%s%s\n", c->e[j].key->name, t && *t ? " " : "", t ? t : "");
+            }
     }
 }
 
@@ -678,7 +753,7 @@ void pel_config_json(const pel_config *c, pel_json *w)
 
 void pel_config_help(const pel_config *c, FILE *out)
 {
-    static const char *const tname[] = {"integer", "real", "boolean", "choice", "text", "grid"};
+    static const char *const tname[] = {"integer", "real", "boolean", "choice", "text", "grid", "path"};
     for (int i = 0; i < c->n; i++) {
         const pel_cfg_key *k = c->e[i].key;
         char what[160];

@@ -15,7 +15,15 @@ typedef enum pel_cfg_type {
     PEL_CFG_BOOL,   /* true/false, yes/no, on/off, 1/0 */
     PEL_CFG_ENUM,   /* one of the '|'-separated words in choices */
     PEL_CFG_STRING, /* text a file line can carry back, possibly empty (README) */
-    PEL_CFG_GRID    /* "NxM" or "NxMxK": dimension and sizes, each within [min, max] */
+    PEL_CFG_GRID,   /* "NxM" or "NxMxK": dimension and sizes, each within [min, max] */
+    /* A file path, text as PEL_CFG_STRING (empty: none).  A relative path
+     * given in a configuration file is relative to that file's directory;
+     * from --set or the built-in defaults, to the working directory.
+     * pel_config_string returns the path to open (the file's directory
+     * joined to a relative path from a file); pel_config_print writes it
+     * made absolute, so the printed configuration loads back to the same
+     * files from any directory. */
+    PEL_CFG_PATH
 } pel_cfg_type;
 
 typedef struct pel_cfg_key {
@@ -53,6 +61,7 @@ double pel_config_real(const pel_config *cfg, const char *section, const char *n
 int pel_config_bool(const pel_config *cfg, const char *section, const char *name);
 /* index of the value in the key's choices */
 int pel_config_enum(const pel_config *cfg, const char *section, const char *name);
+/* a PEL_CFG_STRING's text, or a PEL_CFG_PATH's path to open ("" when empty) */
 const char *pel_config_string(const pel_config *cfg, const char *section, const char *name);
 /* returns the dimension (2 or 3 for the drivers' schemas), fills n[0..dim) */
 int pel_config_grid(const pel_config *cfg, const char *section, const char *name, size_t n[3]);

@@ -79,7 +79,7 @@ int pel_matrix_read_symmetric(pel_context *ctx, const char *prog, const char *pa
     for (size_t i = 0; !st && i < rows; i++)
         for (size_t j = 0; !st && j < i; j++)
             if (v[i * cols + j] != v[j * cols + i]) {
-                fprintf(stderr, "%s: error: %s: not symmetric: a[%zu][%zu] = %.17g but a[%zu][%zu] = %.17g (1-based)\n", prog,
+                fprintf(stderr, "%s: error: %s: not symmetric: a[%zu][%zu] = %.17g but a[%zu][%zu] = %.17g\n", prog,
                         path, i + 1, j + 1, v[i * cols + j], j + 1, i + 1, v[j * cols + i]);
                 st = PEL_EXIT_USAGE;
             }

@@ -64,11 +64,16 @@ void pel_run_usage(const pel_driver *d, FILE *out)
             "Options:\n"
             "  -c, --config FILE      read settings from an INI file (over the built-in defaults)\n"
             "  -s, --set S.K=VALUE    override one setting, e.g. --set run.steps=100 (repeatable)\n"
-            "  -t, --threads N        OpenMP threads (same as --set run.threads=N)\n"
-            "  -r, --report FILE      write the JSON run report to FILE\n"
+            "  -t, --threads N        OpenMP threads, same as --set run.threads=N (0: OMP_NUM_THREADS\n"
+            "                         or all cores)\n"
+            "  -r, --report FILE      write the JSON run report to FILE\n",
+            d->name, d->purpose);
+    if (pel_run_has_checkpoints(d)) /* the options only a run that checkpoints has */
+        fprintf(out,
             "      --restart FILE     resume from a checkpoint written by this program; 'latest':\n"
             "                         the newest of run.checkpoint_file's that restarts\n"
-            "      --walltime T       stop before T ([[HH:]MM:]SS) after a checkpoint (exit 4)\n"
+            "      --walltime T       stop before T ([[HH:]MM:]SS) after a checkpoint (exit 4)\n");
+    fprintf(out,
             "      --save FILE        write the final state to FILE (a checkpoint, usable as a baseline)\n"
             "      --baseline FILE    compare the final state with FILE (written by --save)\n"
             "      --baseline-tol R   accept relative differences up to R (default 0: bitwise)\n"
@@ -84,10 +89,11 @@ void pel_run_usage(const pel_driver *d, FILE *out)
             "  -V, --version          print the version and exit\n\n"
             "Exit status: 0 all verifications passed; 1 a verification failed;\n"
             "2 bad usage, configuration or input file; 3 the run failed (an output\n"
-            "that cannot be written is found before the first step); 4 stopped before\n"
-            "--walltime; 128+N stopped by signal N (SIGINT 130, SIGTERM 143) at a step\n"
-            "boundary. A run that checkpoints writes one where it stops; no report then.\n",
-            d->name, d->purpose);
+            "that cannot be written is found before the first step); %s",
+            pel_run_has_checkpoints(d)
+                ? "4 stopped before\n--walltime; 128+N stopped by signal N (SIGINT 130, SIGTERM 143) at a step\n"
+                  "boundary. A run that checkpoints writes one where it stops; no report then.\n"
+                : "128+N stopped\nby signal N (SIGINT 130, SIGTERM 143) at a step boundary; no report then.\n");
 }
 
 /* [[HH:]MM:]SS, each part decimal digits, MM and SS below 60 after the first
@@ -156,7 +162,8 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
         case 's': o->sets[o->nsets++] = optarg; break;
         case 't': {
             long v;
-            if (!pel_opt_int(d->name, "--threads", optarg, 1, 4096, &v)) return PEL_EXIT_USAGE;
+            /* run.threads's range: 0 is OMP_NUM_THREADS or all cores */
+            if (!pel_opt_int(d->name, "--threads", optarg, 0, 4096, &v)) return PEL_EXIT_USAGE;
             o->threads = (int)v;
             break;
         }
@@ -182,6 +189,13 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
         case 'V': o->version = 1; break;
         default: return pel_opt_missing(d->name, c, argv);
         }
+    }
+    /* what needs checkpoints, refused by a program without them */
+    if (!pel_run_has_checkpoints(d) && (o->restart || o->walltime > 0)) {
+        fprintf(stderr, "%s: error: %s: %s writes no checkpoints, so it has none to %s\n", d->name,
+                o->restart ? "--restart" : "--walltime", d->name,
+                o->restart ? "restart from" : "stop at and resume from");
+        return PEL_EXIT_USAGE;
     }
     if (o->baseline && o->compare) {
         fprintf(stderr, "%s: error: --baseline and --baseline-compare: give one of them\n", d->name);

@@ -19,7 +19,7 @@ static const pel_cfg_key run_keys[] = {
     PEL_CFG_END};
 static const pel_cfg_key ckpt_keys[] = {
     {"run", "checkpoint_every", PEL_CFG_INT, 0, 1e12, NULL, "write a checkpoint every this many steps; 0 = never"},
-    {"run", "checkpoint_file", PEL_CFG_STRING, 0, 0, NULL, "checkpoint path (replaced atomically each time)"},
+    {"run", "checkpoint_file", PEL_CFG_PATH, 0, 0, NULL, "checkpoint path (replaced atomically each time)"},
     {"run", "checkpoint_keep", PEL_CFG_INT, 1, 1e6, NULL,
      "checkpoints kept: 1 = checkpoint_file alone; N > 1 = the newest N as checkpoint_file.<step>"},
     PEL_CFG_END};
@@ -42,7 +42,7 @@ static int configure(run *r)
         return pel_run_fail(r, PEL_EXIT_USAGE);
     for (int i = 0; i < r->o.nsets; i++)
         if ((s = pel_config_set(r->cfg, r->o.sets[i]))) return pel_run_fail(r, PEL_EXIT_USAGE);
-    if (r->o.threads > 0) {
+    if (r->o.threads >= 0) { /* -t N: run.threads=N (-1: not given) */
         char buf[64];
         snprintf(buf, sizeof buf, "run.threads=%d", r->o.threads);
         if (pel_config_set(r->cfg, buf)) return pel_run_fail(r, PEL_EXIT_USAGE);

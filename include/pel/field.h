@@ -108,7 +108,7 @@ typedef struct pel_meta {
     const char *s; /* PEL_META_STRING */
 } pel_meta;
 
-/* Constructors, e.g. out[k++] = pel_meta_int("heat.grid0", n0). */
+/* Constructors, e.g. out[k++] = pel_meta_int("heat.seed", seed). */
 static inline pel_meta pel_meta_int(const char *name, int64_t v)
 {
     pel_meta m = {name, PEL_META_INT, v, 0.0, NULL};

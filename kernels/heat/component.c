@@ -5,19 +5,21 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <pel/component.h>
 #include <pel/heat.h>
 
-#define HEAT_NMETA 13
+#define HEAT_NMETA 10
 
 typedef struct heat_state {
     pel_context *ctx;
     pel_heat *h;
     pel_field u;
     pel_meta meta[HEAT_NMETA];
+    char grid[96]; /* "NxM" or "NxMxK", as the user writes heat.grid */
 } heat_state;
 
 static void params_default(void *p) { pel_heat_params_default(p, 2); }
@@ -41,10 +43,10 @@ static void make_meta(heat_state *s)
     const pel_heat_params *p = pel_heat_params_get(s->h);
     pel_meta *m = s->meta;
     int k = 0;
-    m[k++] = pel_meta_int("heat.dim", p->dim);
-    m[k++] = pel_meta_int("heat.grid0", (int64_t)p->n[0]);
-    m[k++] = pel_meta_int("heat.grid1", (int64_t)p->n[1]);
-    m[k++] = pel_meta_int("heat.grid2", (int64_t)p->n[2]);
+    /* the grid as the user's key writes it, so a mismatch names heat.grid */
+    if (p->dim == 3) snprintf(s->grid, sizeof s->grid, "%zux%zux%zu", p->n[0], p->n[1], p->n[2]);
+    else snprintf(s->grid, sizeof s->grid, "%zux%zu", p->n[0], p->n[1]);
+    m[k++] = pel_meta_string("heat.grid", s->grid);
     m[k++] = pel_meta_real("heat.length", p->length[0]);
     m[k++] = pel_meta_real("heat.alpha", p->alpha);
     m[k++] = pel_meta_real("heat.dt", p->dt);

@@ -31,6 +31,10 @@ struct pel_poisson {
     double rhs_mean;
 };
 
+/* Every message about the wisdom file starts so (the path, then ": why"), so
+ * the component (component.c) can name its setting instead. */
+#define PELI_POISSON_WISDOM_MSG "poisson: wisdom_file '%s': "
+
 /* m reduced to the signed index in (-n/2, n/2] that the grid cannot tell from it. */
 long peli_poisson_fold(long m, size_t n);
 /* The symbol of one dimension at wavenumber index m. */

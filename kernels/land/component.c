@@ -5,6 +5,7 @@
  * accumulators. */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +13,7 @@
 #include <pel/land.h>
 #include <pel/reduce.h>
 
-#define LAND_NMETA 14
+#define LAND_NMETA 13
 #define LAND_NSAVE 8
 
 typedef struct land_state {
@@ -21,6 +22,7 @@ typedef struct land_state {
     pel_field f[LAND_NSAVE + 1]; /* W, T_soil, evaporation, runoff, precip, pet, heat_flux, budget; land_fraction */
     double *budget; /* pel_land_budget_count values */
     pel_meta meta[LAND_NMETA];
+    char grid[64]; /* "NXxNY", as the user writes land.grid */
 } land_state;
 
 static const struct {
@@ -55,8 +57,8 @@ static void make_meta(land_state *s, const pel_land_params *given)
     const pel_land_params *p = pel_land_params_get(s->l);
     pel_meta *m = s->meta;
     int k = 0;
-    m[k++] = pel_meta_int("land.nx", (int64_t)p->nx);
-    m[k++] = pel_meta_int("land.ny", (int64_t)p->ny);
+    snprintf(s->grid, sizeof s->grid, "%zux%zu", p->nx, p->ny); /* as land.grid is written */
+    m[k++] = pel_meta_string("land.grid", s->grid);
     m[k++] = pel_meta_real("land.dt", p->dt);
     m[k++] = pel_meta_real("land.w_fc", p->w_fc);
     m[k++] = pel_meta_real("land.crit", p->crit);

@@ -76,9 +76,12 @@ static pel_status parse(pel_context *ctx, const char *text, size_t len, const ch
         rows++;
         line++;
     }
+    /* the file's last line (1 for an empty file), where an early end is
+     * reported: line is one past it */
+    long last = line > 1 ? line - 1 : 1;
     if (rows == 0) {
         free(cell);
-        return pel_error(ctx, PEL_EFORMAT, "%s:%ld:1: empty mask: no rows of '#' (land) and '.' (ocean)", origin, line);
+        return pel_error(ctx, PEL_EFORMAT, "%s:%ld:1: empty mask: no rows of '#' (land) and '.' (ocean)", origin, last);
     }
     if (width % 2) {
         free(cell);
@@ -91,7 +94,7 @@ static pel_status parse(pel_context *ctx, const char *text, size_t len, const ch
             return pel_error(ctx, PEL_EFORMAT, "%s:%ld:1: %zu rows of %zu cells: a mask of %zu columns has %zu rows",
                              origin, extra_line, rows, width, width, width / 2);
         return pel_error(ctx, PEL_EFORMAT, "%s:%ld:1: the mask ends after %zu rows of %zu cells: a mask of %zu columns has %zu rows",
-                         origin, line, rows, width, width, width / 2);
+                         origin, last, rows, width, width, width / 2);
     }
     m->cell = cell;
     m->mx = width;

@@ -7,6 +7,7 @@
 #include <config.h>
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ typedef struct ocean_state {
     double budget[2];
     pel_meta meta[OCEAN_NMETA];
     int nmeta;
+    char grid[64]; /* "NXxNY", as the user writes ocean.grid */
 } ocean_state;
 
 static void params_default(void *p) { pel_ocean_params_default(p); }
@@ -61,8 +63,8 @@ static void make_meta(ocean_state *s, const pel_ocean_params *p)
 {
     pel_meta *m = s->meta;
     int k = 0;
-    m[k++] = pel_meta_int("ocean.nx", (int64_t)p->nx);
-    m[k++] = pel_meta_int("ocean.ny", (int64_t)p->ny);
+    snprintf(s->grid, sizeof s->grid, "%zux%zu", p->nx, p->ny); /* as ocean.grid is written */
+    m[k++] = pel_meta_string("ocean.grid", s->grid);
     m[k++] = pel_meta_real("ocean.dx", p->dx);
     m[k++] = pel_meta_real("ocean.dy", p->dy);
     m[k++] = pel_meta_string("ocean.bc_x", p->bc_x == PEL_OCEAN_PERIODIC ? "periodic" : "wall");

@@ -7,6 +7,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,7 @@
 
 #include "internal/poisson.h"
 
-#define POISSON_NMETA 6
+#define POISSON_NMETA 3
 
 typedef struct poisson_state {
     pel_context *ctx;
@@ -26,6 +27,7 @@ typedef struct poisson_state {
     size_t n;
     pel_field phi_field, f_field;
     pel_meta meta[POISSON_NMETA];
+    char grid[96]; /* "NxM" or "NxMxK", as the user writes poisson.grid */
 } poisson_state;
 
 static void params_default(void *p) { pel_poisson_params_default(p, 2); }
@@ -72,6 +74,21 @@ static pel_status check_derived(pel_context *ctx, const pel_poisson_params *p)
                      small ? "overflows" : "underflows", lo, hi);
 }
 
+/* The library names its parameter (wisdom_file); the component's users set
+ * poisson.wisdom (as its metadata names poisson.grid): a message about the
+ * wisdom file names that setting and the path instead. */
+static pel_status wisdom_as_setting(pel_context *ctx, pel_status st, const char *path)
+{
+    char head[1100], why[512];
+    if (!path || strlen(path) > 1024) return st;
+    snprintf(head, sizeof head, PELI_POISSON_WISDOM_MSG, path);
+    const char *m = pel_context_error(ctx);
+    size_t n = strlen(head);
+    if (strncmp(m, head, n) != 0) return st;
+    snprintf(why, sizeof why, "%s", m + n);
+    return pel_error(ctx, st, "poisson.wisdom = '%s': %s", path, why);
+}
+
 static pel_status create(pel_context *ctx, const void *params, void **out)
 {
     pel_status st0 = check_derived(ctx, params);
@@ -82,7 +99,7 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     s->ctx = ctx;
     s->p = *(const pel_poisson_params *)params;
     pel_status st = pel_poisson_create(ctx, &s->p, &s->ps);
-    if (st) return st;
+    if (st) return wisdom_as_setting(ctx, st, s->p.wisdom_file);
     s->p.wisdom_file = NULL; /* only create reads it */
     s->n = pel_poisson_points(s->ps);
     s->f = pel_malloc(s->n * sizeof(double));
@@ -96,10 +113,10 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     s->f_field = (pel_field){"f", PEL_F64, dim, {n[0], n[1], n[2], 0}, s->f};
     /* what a restart or a baseline must share with this object */
     int k = 0;
-    s->meta[k++] = pel_meta_int("poisson.dim", dim);
-    s->meta[k++] = pel_meta_int("poisson.grid0", (int64_t)n[0]);
-    s->meta[k++] = pel_meta_int("poisson.grid1", (int64_t)n[1]);
-    s->meta[k++] = pel_meta_int("poisson.grid2", dim > 2 ? (int64_t)n[2] : 1);
+    /* the grid as the user's key writes it, so a mismatch names poisson.grid */
+    if (dim > 2) snprintf(s->grid, sizeof s->grid, "%zux%zux%zu", n[0], n[1], n[2]);
+    else snprintf(s->grid, sizeof s->grid, "%zux%zu", n[0], n[1]);
+    s->meta[k++] = pel_meta_string("poisson.grid", s->grid);
     s->meta[k++] = pel_meta_real("poisson.length", s->p.length[0]);
     s->meta[k++] = pel_meta_string("poisson.laplacian", s->p.laplacian == PEL_LAPLACIAN_FD2 ? "fd2" : "spectral");
     return pel_poisson_manufactured(s->ps, s->f, s->exact);

@@ -182,19 +182,19 @@ static pel_status import_wisdom(pel_context *ctx, const char *path)
         const char *m = pel_context_error(ctx);
         size_t n = strlen(path);
         snprintf(why, sizeof why, "%s", strncmp(m, path, n) == 0 && m[n] == ':' ? m + n + 2 : m);
-        return pel_error(ctx, st, "poisson: wisdom_file '%s': %s", path, why);
+        return pel_error(ctx, st, PELI_POISSON_WISDOM_MSG "%s", path, why);
     }
     char *text = malloc((size_t)size + 1);
     if (!text) {
         fclose(in);
-        return pel_error(ctx, PEL_ENOMEM, "poisson: wisdom_file '%s': out of memory", path);
+        return pel_error(ctx, PEL_ENOMEM, PELI_POISSON_WISDOM_MSG "out of memory", path);
     }
     size_t got = fread(text, 1, (size_t)size, in);
     int rd_err = ferror(in) || got != (size_t)size;
     fclose(in);
     if (rd_err) {
         free(text);
-        return pel_error(ctx, PEL_EIO, "poisson: wisdom_file '%s': read failed", path);
+        return pel_error(ctx, PEL_EIO, PELI_POISSON_WISDOM_MSG "read failed", path);
     }
     text[got] = '\0';
     int ok = strlen(text) == got; /* a NUL byte is not wisdom */
@@ -205,7 +205,7 @@ static pel_status import_wisdom(pel_context *ctx, const char *path)
     free(text);
     if (!ok)
         return pel_error(ctx, PEL_EFORMAT,
-                         "poisson: wisdom_file '%s': not FFTW wisdom for this FFTW version and "
+                         PELI_POISSON_WISDOM_MSG "not FFTW wisdom for this FFTW version and "
                          "precision",
                          path);
     return PEL_OK;

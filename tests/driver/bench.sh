@@ -101,4 +101,19 @@ expect_exit 2 "pel-bench: error: --kernels cg,xy: unknown kernel 'xy' (expected 
 expect_exit 2 "pel-bench: error: --class Q: unknown NPB class (expected S, W, A, B or C)" "$BENCH" --quick --class Q
 expect_exit 2 "pel-bench: error: --class AB: unknown NPB class" "$BENCH" --quick --class AB
 expect_exit 2 "pel-bench: error: --npb-child xy: unknown kernel" "$BENCH" --npb-child xy
+# make bench-compare without NPB_DIR: one line naming the variable, and
+# pel-bench is not run (nor its report written)
+if [ -f "$builddir/Makefile" ] && command -v make >/dev/null 2>&1; then
+    rm -f "$builddir/bench-compare-report.json"
+    set +e
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$builddir" bench-compare NPB_DIR= >mk.out 2>mk.err
+    got=$?
+    set -e
+    [ "$got" -ne 0 ] || fail "make bench-compare without NPB_DIR succeeded"
+    grep -qxF "bench-compare: set NPB_DIR=<directory of NPB's binaries>" mk.err ||
+        { cat mk.out mk.err >&2; fail "make bench-compare without NPB_DIR: no message naming NPB_DIR"; }
+    grep -q "npb-dir" mk.out mk.err && fail "make bench-compare without NPB_DIR ran pel-bench"
+    [ ! -e "$builddir/bench-compare-report.json" ] || fail "make bench-compare without NPB_DIR wrote a report"
+    echo "make bench-compare without NPB_DIR: refused naming the variable"
+fi
 echo "bench: suites by name, npb children, compare against stand-ins, bad usage refused"

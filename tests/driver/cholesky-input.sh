@@ -25,10 +25,26 @@ expect_exit 2 "nan.txt:1: malformed number 'nan'" "$CHOL" --matrix nan.txt
 printf '# nothing\n\n' >empty.txt
 expect_exit 2 "empty.txt: no matrix rows" "$CHOL" --matrix empty.txt
 printf '2 1\n0 2\n' >asym.txt
-expect_exit 2 "asym.txt: not symmetric: a\[2\]\[1\] = 0 but a\[1\]\[2\] = 1" "$CHOL" --matrix asym.txt
-# [[4 2 0] [2 1 0] [0 0 1]]: the pivot of column 1 is 1 - 2^2/4 = 0
+expect_exit 2 "asym.txt: not symmetric: a\[2\]\[1\] = 0 but a\[1\]\[2\] = 1$" "$CHOL" --matrix asym.txt
+# [[4 2 0] [2 1 0] [0 0 1]]: the pivot of column 2 (counting from 1, as
+# every message does, and LAPACK's info) is 1 - 2^2/4 = 0
 printf '4 2 0\n2 1 0\n0 0 1\n' >indef.txt
-expect_exit 2 "indef.txt: the matrix is not positive definite: pivot of column 1 " "$CHOL" --matrix indef.txt --tile 2
+expect_exit 2 "indef.txt: the matrix is not positive definite: the pivot of column 2 is not positive$" "$CHOL" \
+    --matrix indef.txt --tile 2
+grep -q "based" err.txt && fail "the pivot message still names a numbering: $(cat err.txt)"
+# --help: the tiles' default, said once when both kernel sets share it
+run_ok "$CHOL" --help
+grep -q "Messages number a matrix's rows and columns from 1" out.txt || fail "--help does not say how rows are numbered"
+own=$(sed -n 's/^#define PEL_CHOLESKY_DEFAULT_TILE \([0-9]*\).*/\1/p' "$srcdir/include/pel/cholesky.h")
+blas=$(sed -n 's/^#define PEL_CHOLESKY_DEFAULT_TILE_BLAS \([0-9]*\).*/\1/p' "$srcdir/include/pel/cholesky.h")
+[ -n "$own" ] && [ -n "$blas" ] || fail "no default tiles in pel/cholesky.h"
+if [ "$own" = "$blas" ]; then
+    grep -q "in tiles of T (default $own;" out.txt || fail "--help: the one default tile $own not said once: $(grep -A1 'tiles of T' out.txt)"
+    grep -q "$blas with OpenBLAS's" out.txt && fail "--help says the same default tile twice"
+else
+    grep -q "default $own with the library's kernels" out.txt && grep -q "$blas with OpenBLAS's" out.txt ||
+        fail "--help: the two default tiles ($own, $blas) not both said"
+fi
 expect_exit 2 "missing.txt" "$CHOL" --matrix missing.txt
 mkdir dir.txt
 expect_exit 2 "dir.txt" "$CHOL" --matrix dir.txt

@@ -9,6 +9,18 @@ for d in "$HEAT" "$POISSON"; do
     run_ok "$d" --help
     grep -q "^Usage: pel-" out.txt || fail "$d --help: no usage"
     grep -q "run.steps" out.txt || fail "$d --help: settings not listed"
+    # the checkpoint-only options: offered where the program checkpoints,
+    # refused with the reason where it does not (pel-poisson)
+    if [ "$d" = "$HEAT" ]; then
+        grep -q -- "--restart FILE" out.txt && grep -q -- "--walltime T" out.txt ||
+            fail "$d --help: no --restart or --walltime"
+    else
+        grep -q -- "--restart\|--walltime\|run.checkpoint" out.txt && fail "$d --help offers checkpoint options"
+        expect_exit 2 "error: --restart: pel-poisson writes no checkpoints, so it has none to restart from" \
+            "$d" --restart x.ckpt
+        expect_exit 2 "error: --walltime: pel-poisson writes no checkpoints, so it has none to stop at" \
+            "$d" --walltime 10
+    fi
     run_ok "$d" --version
     grep -q "(PEL) " out.txt || fail "$d --version"
     run_ok "$d" --print-config --set run.steps=7

@@ -88,6 +88,29 @@ grep -q "PASS climate.ncc81_ice_edge" out.txt || { cat out.txt >&2; fail "NCC81:
 grep -q "PASS climate.ncc81_mean" out.txt || { cat out.txt >&2; fail "NCC81: the mean with ice is not the edge's"; }
 echo "bad configurations: one line, exit 2"
 
+# --print-config loads back to the same run from another directory: a mask
+# path relative to its configuration file, and one from --set (relative to
+# the working directory), are printed as the absolute paths opened
+here=$(pwd -P)
+mkdir -p cfg/masks run sub
+cp "$srcdir/data/masks/continent.txt" cfg/masks/
+printf '[climate]\nmask = masks/continent.txt\n' >cfg/c.ini
+C0="--set climate.bands=8 --set climate.ratio=4 --set run.steps=24"
+run_ok "$CLIMATE" --config cfg/c.ini $C0 --print-config
+mv out.txt run/tc-run.ini
+grep -qxF "mask = $here/cfg/masks/continent.txt" run/tc-run.ini ||
+    fail "--print-config: mask printed as $(grep '^mask' run/tc-run.ini), not the absolute path opened"
+(cd run && run_ok "$CLIMATE" --config tc-run.ini --print-config && cmp -s tc-run.ini out.txt) ||
+    fail "--print-config of a file's relative mask does not load back from another directory"
+(cd run && run_ok "$CLIMATE" --config tc-run.ini --threads 1 --report ../p.json)
+[ "$ref" = "$(prints p.json)" ] || fail "the printed configuration, loaded elsewhere, is another run"
+run_ok "$CLIMATE" $C0 --set climate.mask=cfg/masks/continent.txt --print-config
+mv out.txt sub/pm.ini
+(cd sub && run_ok "$CLIMATE" --config pm.ini --print-config && cmp -s pm.ini out.txt) ||
+    fail "--print-config of --set's relative mask does not load back from another directory"
+cmp -s sub/pm.ini run/tc-run.ini || fail "the same mask from a file and from --set prints differently"
+echo "--print-config: relative mask paths load back from another directory"
+
 # ---- history files (CF NetCDF) and the plots drawn from them ------------------
 if grep -q "define HAVE_NETCDF 1" "$builddir/config.h"; then
     run_ok "$CLIMATE" $C --set run.steps=48 --set climate.history=h
@@ -105,8 +128,11 @@ assert p.shape == (2, 32, 64) and p.dims[1:] == ('lat_ocn', 'lon_ocn'), p
 assert p.attrs['units'] == '1e6 m3 s-1' and p.attrs['standard_name'] == 'ocean_barotropic_streamfunction', p.attrs
 assert abs(float(p[-1].max())) + abs(float(p[-1].min())) > 0.01, 'the wind-driven ocean does not move'
 " || fail "history: xarray does not read the daily file as expected"
-        /usr/bin/python3 "$srcdir/tools/plot-climate.py" h.daily.nc plots >/dev/null || fail "plot-climate.py failed"
+        /usr/bin/python3 "$srcdir/tools/plot-climate.py" h.daily.nc plots/ >plot.txt || fail "plot-climate.py failed"
         for p in tas sst tsl psi zonal; do [ -s plots/$p.png ] || fail "plot-climate.py drew no $p.png"; done
+        # the directory given with its trailing '/': the files named with one separator
+        grep -qx "plot-climate: wrote plots/{tas,sst,tsl,psi,zonal}.png" plot.txt ||
+            fail "plot-climate.py: $(cat plot.txt)"
         echo "history: daily and monthly files read by xarray; plots drawn"
     else
         echo "history: written; python3-xarray, python3-netcdf4 or python3-matplotlib missing: skipped reading and plotting"

@@ -20,7 +20,7 @@ grep -q "largest [0-9]* ULP at (" out.txt || fail "no ULP distance in the compar
 # the run: with a billion steps to go, only a refusal at setup returns at once
 long="--set run.steps=1000000000"
 run_ok "$HEAT" --set heat.grid=32x32 --set heat.dt=2e-5 --set run.steps=1 --save grid.ckpt
-expect_exit 2 "grid.ckpt: written with heat.grid0 = 32, this run has 64" "$HEAT" $args $long --baseline grid.ckpt
+expect_exit 2 "grid.ckpt: written with heat.grid = '32x32', this run has '64x48'$" "$HEAT" $args $long --baseline grid.ckpt
 run_ok "$HEAT" --set heat.grid=64x48 --set heat.dt=1e-5 --set run.steps=1 --save dt.ckpt
 expect_exit 2 "dt.ckpt: written with heat.dt = 1e-05, this run has 2e-05" "$HEAT" $args $long --baseline dt.ckpt
 # the report records the numerics version and each field's element type

@@ -24,9 +24,16 @@ expect_exit 2 "crlf.txt:1:5: unexpected character '\\\\r'" "$LAND" --set land.gr
 printf '################\n################\n##############\n' >short.txt
 expect_exit 2 "short.txt:3:15: row of 14 cells, expected 16 (as line 1)" "$LAND" $small --set land.mask=short.txt
 printf '########\n........\n........\n' >rows.txt
-expect_exit 2 "rows.txt:4:1: the mask ends after 3 rows of 8 cells: a mask of 8 columns has 4 rows" "$LAND" $small --set land.mask=rows.txt
+expect_exit 2 "rows.txt:3:1: the mask ends after 3 rows of 8 cells: a mask of 8 columns has 4 rows" "$LAND" $small --set land.mask=rows.txt
 : >empty.txt
 expect_exit 2 "empty.txt:1:1: empty mask" "$LAND" $small --set land.mask=empty.txt
 expect_exit 2 "continent.txt:3:1: mask of 64x32 cells does not fit a grid of 48x24" "$LAND" --set land.grid=48x24 \
     --set land.mask="$srcdir/data/masks/continent.txt"
+# a relative mask path in a configuration file is the file's directory's
+mkdir -p conf
+printf '################\n%.0s' 1 2 3 4 5 6 7 8 >conf/m.txt
+printf '[land]\nmask = m.txt\n' >conf/l.ini
+run_ok "$LAND" $small --config conf/l.ini --print-config
+grep -qxF "mask = $(pwd -P)/conf/m.txt" out.txt || fail "land.mask from conf/l.ini printed as $(grep '^mask' out.txt)"
+run_ok "$LAND" $small --config conf/l.ini
 echo "pel-land bad input: every case refused with one line"

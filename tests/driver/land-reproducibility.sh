@@ -46,6 +46,8 @@ check_case two-continents-wet --set land.mask="$srcdir/data/masks/two-continents
 # a checkpoint of another geography is refused: another mask file, or the
 # same file edited since
 run_ok "$LAND" --set land.grid=32x16 --set run.steps=5 --set run.checkpoint_every=5 --set run.checkpoint_file=all.ckpt
+expect_exit 2 "all.ckpt: written with land.grid = '32x16', this run has '64x32'$" "$LAND" --set land.grid=64x32 \
+    --set run.steps=10 --restart all.ckpt
 expect_exit 2 "written with land.mask = ''" "$LAND" --set land.grid=32x16 \
     --set land.mask="$srcdir/data/masks/continent.txt" --set run.steps=10 --restart all.ckpt
 cp "$srcdir/data/masks/continent.txt" mine.txt

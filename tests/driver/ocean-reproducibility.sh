@@ -44,3 +44,8 @@ check_case fplane --set ocean.grid=31x27 --set ocean.length_x=3.1e6 --set ocean.
     --set ocean.drag=0 --set ocean.viscosity=0 --set ocean.heat_flux=0 --set ocean.init=mode \
     --set ocean.mode_x=3 --set ocean.mode_y=2 --set ocean.amplitude=0.01 --set ocean.dt=600 \
     --set run.steps=60
+
+# a restart on another grid names the key as written, with both grids
+expect_exit 2 "k.ckpt: written with ocean.grid = '31x27', this run has '37x29'$" "$OCEAN" --set ocean.grid=37x29 \
+    --set ocean.length_x=3.1e6 --set ocean.length_y=2.7e6 --set ocean.dt=600 --set run.steps=70 --restart k.ckpt
+echo "restart on another grid: refused naming ocean.grid"

@@ -27,14 +27,14 @@ refused() {
 # ---- wisdom files: regular files of at most 16 MiB, never waited on --------
 mkfifo fifo.wisdom
 p8="--set poisson.grid=8x8"
-expect_exit 2 "wisdom_file 'fifo.wisdom': not a regular file" $T "$POISSON" $p8 --set poisson.wisdom=fifo.wisdom
-expect_exit 2 "wisdom_file '/dev/zero': not a regular file" $T "$POISSON" $p8 --set poisson.wisdom=/dev/zero
+expect_exit 2 "error: poisson.wisdom = 'fifo.wisdom': not a regular file" $T "$POISSON" $p8 --set poisson.wisdom=fifo.wisdom
+expect_exit 2 "error: poisson.wisdom = '/dev/zero': not a regular file" $T "$POISSON" $p8 --set poisson.wisdom=/dev/zero
 mkdir wdir
-expect_exit 2 "wisdom_file 'wdir': not a regular file" $T "$POISSON" $p8 --set poisson.wisdom=wdir
+expect_exit 2 "error: poisson.wisdom = 'wdir': not a regular file" $T "$POISSON" $p8 --set poisson.wisdom=wdir
 dd if=/dev/zero of=big.wisdom bs=1048576 count=17 2>/dev/null
-expect_exit 2 "wisdom_file 'big.wisdom': .* larger than" $T "$POISSON" $p8 --set poisson.wisdom=big.wisdom
+expect_exit 2 "error: poisson.wisdom = 'big.wisdom': .* larger than" $T "$POISSON" $p8 --set poisson.wisdom=big.wisdom
 printf '(fftw-3.3 fftw_wisdom\0)\n' >nul.wisdom
-expect_exit 2 "wisdom_file 'nul.wisdom': not FFTW wisdom" $T "$POISSON" $p8 --set poisson.wisdom=nul.wisdom
+expect_exit 2 "error: poisson.wisdom = 'nul.wisdom': not FFTW wisdom" $T "$POISSON" $p8 --set poisson.wisdom=nul.wisdom
 if command -v fftw-wisdom >/dev/null 2>&1 && fftw-wisdom -n -o good.wisdom rof8x8 2>/dev/null; then
     run_ok $T "$POISSON" $p8 --set poisson.wisdom=good.wisdom
 fi
@@ -155,9 +155,12 @@ expect_exit 2 "poisson: length\[0\] = 1e+300 too large" "$POISSON" --set poisson
 # ---- every option of every program through one strict parser ---------------
 for v in 0 abc 2x "" " 2" 4097 99999999999999999999; do
     expect_exit 2 "pel-bench: error: --threads $v: expected an integer from 1 to 4096" $T "$BENCH" --quick --threads "$v"
-    expect_exit 2 "pel-heat: error: --threads $v: expected an integer" $T "$HEAT" $small --threads "$v"
-    expect_exit 2 "pel-poisson: error: --threads $v: expected an integer" $T "$POISSON" --threads "$v"
     expect_exit 2 "pel-npb: error: --threads $v: expected an integer" $T "$NPB" --kernel ep --threads "$v"
+done
+# the drivers' --threads is run.threads, 0 included (OMP_NUM_THREADS or all cores)
+for v in -1 abc 2x "" " 2" 4097 99999999999999999999; do
+    expect_exit 2 "pel-heat: error: --threads $v: expected an integer from 0 to 4096" $T "$HEAT" $small --threads "$v"
+    expect_exit 2 "pel-poisson: error: --threads $v: expected an integer from 0 to 4096" $T "$POISSON" --threads "$v"
 done
 for v in 0 abc 2x "" 101 -1; do
     expect_exit 2 "pel-bench: error: --reps $v: expected an integer from 1 to 100" $T "$BENCH" --quick --reps "$v"
