@@ -122,6 +122,37 @@ START_TEST(api_blas_opened_on_demand)
 }
 END_TEST
 
+/* A factorisation with OpenBLAS's kernels runs them on one thread each and
+ * gives the process's OpenBLAS thread count back, whatever it was (an
+ * embedder's own BLAS calls keep their threads). */
+START_TEST(api_blas_threads_restored)
+{
+    if (!pel_cholesky_have_blas()) return;
+    void *lib = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_NOLOAD);
+    ck_assert_ptr_nonnull(lib);
+    void *ps = dlsym(lib, "openblas_set_num_threads"), *pg = dlsym(lib, "openblas_get_num_threads");
+    ck_assert(ps && pg);
+    void (*set)(int);
+    int (*get)(void);
+    memcpy(&set, &ps, sizeof ps);
+    memcpy(&get, &pg, sizeof pg);
+    pel_context *ctx = tctx(1);
+    size_t n = 40;
+    double *a = spd(ctx, n, 3);
+    for (int want = 2; want <= 3; want++) {
+        set(want);
+        pel_cholesky *h = make(ctx, n, 8, PEL_CHOLESKY_KERNELS_BLAS);
+        ck_assert_ok(pel_cholesky_set_matrix(h, a, n));
+        ck_assert_ok(pel_cholesky_factor(h));
+        ck_assert_int_eq(get(), want);
+        pel_cholesky_destroy(h);
+    }
+    set(1);
+    free(a);
+    dlclose(lib);
+}
+END_TEST
+
 START_TEST(api_calls)
 {
     pel_context *ctx = tctx(1);
@@ -501,6 +532,7 @@ static Suite *cholesky_suite(void)
     tcase_add_test(api, api_create);
     tcase_add_test(api, api_calls);
     tcase_add_test(api, api_blas_opened_on_demand);
+    tcase_add_test(api, api_blas_threads_restored);
     suite_add_tcase(s, api);
     TCase *num = tcase_create("numerics");
     tcase_set_timeout(num, 60); /* sanitizer builds are slow */

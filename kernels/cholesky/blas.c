@@ -33,6 +33,7 @@ static struct {
                   blasint, const double *, blasint, double, double *, blasint);
     lapack_int (*potrf)(int, char, lapack_int, double *, lapack_int);
     void (*set_threads)(int);
+    int (*get_threads)(void);
     int ok;
 } lib;
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
@@ -55,8 +56,9 @@ static void lib_open(void)
     LOAD(lib.dsyrk, b, "cblas_dsyrk");
     LOAD(lib.dgemm, b, "cblas_dgemm");
     LOAD(lib.set_threads, b, "openblas_set_num_threads");
+    LOAD(lib.get_threads, b, "openblas_get_num_threads");
     LOAD(lib.potrf, l, "LAPACKE_dpotrf_work");
-    lib.ok = lib.dtrsm && lib.dsyrk && lib.dgemm && lib.set_threads && lib.potrf;
+    lib.ok = lib.dtrsm && lib.dsyrk && lib.dgemm && lib.set_threads && lib.get_threads && lib.potrf;
 }
 
 static long potrf_blas(size_t nb, double *a, size_t lda)
@@ -113,13 +115,16 @@ const peli_chol_blas *peli_chol_blas_ops(void)
     return lib.ok ? &ops_blas : NULL;
 }
 
-void peli_chol_blas_single_thread(void)
+int peli_chol_blas_threads(int n)
 {
-    if (peli_chol_blas_ops()) lib.set_threads(1);
+    if (!peli_chol_blas_ops()) return 0;
+    int before = lib.get_threads();
+    if (before != n) lib.set_threads(n);
+    return before;
 }
 #else
 const peli_chol_blas *peli_chol_blas_ops(void) { return NULL; }
-void peli_chol_blas_single_thread(void) {}
+int peli_chol_blas_threads(int n) { return (void)n, 0; }
 #endif
 
 int pel_cholesky_have_blas(void) { return peli_chol_blas_ops() != NULL; }

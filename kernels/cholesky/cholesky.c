@@ -454,7 +454,7 @@ pel_status pel_cholesky_factor(pel_cholesky *h)
     if (h->state == EMPTY) return pel_error(h->ctx, PEL_EINVAL, "cholesky: factor: no matrix set (pel_cholesky_set_matrix)");
     if (h->state != SET)
         return pel_error(h->ctx, PEL_EINVAL, "cholesky: factor: the matrix is already factored; set it again first");
-    if (h->blas) peli_chol_blas_single_thread();
+    int blas_threads = h->blas ? peli_chol_blas_threads(1) : 0;
     for (int t = 0; t < h->nws; t++) h->busy[t * BUSY_STRIDE] = 0.0;
     h->fail_step = (int)h->T;
     h->fail_col = -1;
@@ -465,6 +465,7 @@ pel_status pel_cholesky_factor(pel_cholesky *h)
     peli_tasks(h->ctx, T * (T + 1) / 2, factor_graph, h);
     h->seconds = pel_wtime() - t0;
     peli_region_exit(h->ctx, "cholesky.factor");
+    if (blas_threads > 0) peli_chol_blas_threads(blas_threads);
     if (h->fail_step < (int)T) {
         h->state = FAILED;
         return pel_error(h->ctx, PEL_ESINGULAR,

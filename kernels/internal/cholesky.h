@@ -59,7 +59,10 @@ typedef struct peli_chol_blas {
 
 /* OpenBLAS's, or NULL when not built with it. */
 const peli_chol_blas *peli_chol_blas_ops(void);
-/* Makes OpenBLAS single-threaded (no-op without it). */
-void peli_chol_blas_single_thread(void);
+/* Sets OpenBLAS's thread count to n and returns the count before (0, and
+ * nothing done, without it): a factorisation runs OpenBLAS's tile kernels
+ * inside its own tasks on one thread each, and gives the caller's setting
+ * back at its end. */
+int peli_chol_blas_threads(int n);
 
 #endif
