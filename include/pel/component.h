@@ -199,6 +199,8 @@ extern const pel_component_type pel_sort_component;
 extern const pel_component_type pel_atmosphere_component;
 extern const pel_component_type pel_ocean_component;
 extern const pel_component_type pel_land_component;
+/* The coupled model of the three, pel_climate_component (pel/climate.h,
+ * params pel_climate_params): a step is one coupling interval. */
 
 typedef struct pel_npb_component_params {
     char cls; /* NPB class 'S', 'W', 'A', 'B' or 'C'; the default is 'S' */
