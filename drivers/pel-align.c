@@ -214,15 +214,7 @@ static int write_report(pel_context *ctx, const opts *o, const pel_align_stats *
         return 0;
     }
     pel_json_object_begin(w);
-    pel_json_kv_string(w, "schema", PEL_REPORT_SCHEMA);
-    pel_json_kv_int(w, "schema_version", PEL_REPORT_VERSION);
-    pel_json_kv_string(w, "program", PROG);
-    pel_json_kv_string(w, "numerics", "align=1");
-    pel_report_provenance(w);
-    pel_json_key(w, "argv");
-    pel_json_array_begin(w);
-    for (int i = 0; i < argc; i++) pel_json_string(w, argv[i]);
-    pel_json_array_end(w);
+    pel_report_head(w, PROG, "align=1", argc, argv);
     pel_json_kv_int(w, "threads", st->threads);
     pel_json_key(w, "config");
     pel_json_object_begin(w);

@@ -161,7 +161,8 @@ int main(int argc, char **argv)
     if (o.threads) pel_context_set_threads(ctx, o.threads);
     pel_bench_env env = {.ctx = ctx, .threads = pel_context_threads(ctx), .reps = o.reps, .quick = o.quick,
                          .patient = o.patient, .llc = pel_bench_llc_bytes(), .cls = o.cls, .kernels = o.kernels,
-                         .npb_dir = o.npb_dir, .pel_npb = o.pel_npb ? o.pel_npb : pel_npb, .self = self};
+                         .npb_dir = o.npb_dir, .pel_npb = o.pel_npb ? o.pel_npb : pel_npb, .self = self,
+                         .argc = argc, .argv = argv};
     for (int i = 0; i < NSUITES; i++)
         if (use[i] && suites[i]->check && (code = suites[i]->check(&env)) >= 0) {
             pel_context_destroy(ctx);

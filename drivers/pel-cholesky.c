@@ -125,17 +125,9 @@ static int write_report(pel_context *ctx, const char *path, int argc, char **arg
     }
     const pel_cholesky_stats *st = &fg->st;
     pel_json_object_begin(w);
-    pel_json_kv_string(w, "schema", PEL_REPORT_SCHEMA);
-    pel_json_kv_int(w, "schema_version", PEL_REPORT_VERSION);
-    pel_json_kv_string(w, "program", PROG);
     char num[32];
     snprintf(num, sizeof num, "cholesky=%d", PEL_CHOLESKY_NUMERICS_VERSION);
-    pel_json_kv_string(w, "numerics", num);
-    pel_report_provenance(w);
-    pel_json_key(w, "command_line");
-    pel_json_array_begin(w);
-    for (int i = 0; i < argc; i++) pel_json_string(w, argv[i]);
-    pel_json_array_end(w);
+    pel_report_head(w, PROG, num, argc, argv);
     pel_json_kv_int(w, "threads", st->threads);
     pel_json_key(w, "config");
     pel_json_object_begin(w);

@@ -200,11 +200,7 @@ int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_out *ou
         return 0;
     }
     pel_json_object_begin(w);
-    pel_json_kv_string(w, "schema", "pel-run-report");
-    pel_json_kv_int(w, "schema_version", 2);
-    pel_json_kv_string(w, "program", "pel-bench");
-    pel_json_kv_string(w, "numerics", "");
-    pel_report_provenance(w);
+    pel_report_head(w, "pel-bench", "", env->argc, env->argv);
     pel_json_kv_int(w, "threads", env->threads);
     pel_json_key(w, "config");
     pel_json_object_begin(w);

@@ -61,6 +61,8 @@ typedef struct pel_bench_env {
     const char *npb_dir;  /* compare: a directory of NPB binaries (cg.A.x ...) */
     const char *pel_npb;  /* compare: the pel-npb program */
     const char *self;     /* this program, for the npb suite's child processes */
+    int argc;             /* the command line, for the report */
+    char **argv;
 } pel_bench_env;
 
 typedef struct pel_bench_suite {

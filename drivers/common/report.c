@@ -254,32 +254,39 @@ static void problem(pel_json *w, const pel_run_summary *s)
 
 /* The numerics versions of every problem's family, e.g. "heat=1" or
  * "gauss=1,sparse=2,...", each family once. */
-static void numerics(pel_json *w, const pel_report *r)
+void pel_report_head(pel_json *w, const char *program, const char *numerics, int argc, char *const *argv)
 {
-    char buf[PEL_RUN_NUMERICS_MAX * 16] = "";
+    pel_json_kv_string(w, "schema", PEL_REPORT_SCHEMA);
+    pel_json_kv_int(w, "schema_version", PEL_REPORT_VERSION);
+    pel_json_kv_string(w, "program", program);
+    pel_json_kv_string(w, "numerics", numerics);
+    pel_report_provenance(w);
+    pel_json_key(w, "command_line");
+    pel_json_array_begin(w);
+    for (int i = 0; argv && i < argc; i++) pel_json_string(w, argv[i]);
+    pel_json_array_end(w);
+}
+
+/* The numerics versions of the run's families, each once, in problem order. */
+static void numerics(const pel_report *r, char *buf, size_t size)
+{
     size_t k = 0;
+    buf[0] = '\0';
     for (int i = 0; i < r->nproblems; i++) {
         const char *n = r->problems[i].numerics;
         int seen = !*n;
         for (int j = 0; j < i && !seen; j++) seen = strcmp(r->problems[j].numerics, n) == 0;
-        if (seen || k + strlen(n) + 2 > sizeof buf) continue;
-        k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s", k ? "," : "", n);
+        if (seen || k + strlen(n) + 2 > size) continue;
+        k += (size_t)snprintf(buf + k, size - k, "%s%s", k ? "," : "", n);
     }
-    pel_json_kv_string(w, "numerics", buf);
 }
 
 static void body(pel_json *w, const pel_report *r)
 {
+    char num[PEL_RUN_NUMERICS_MAX * 16];
+    numerics(r, num, sizeof num);
     pel_json_object_begin(w);
-    pel_json_kv_string(w, "schema", PEL_REPORT_SCHEMA);
-    pel_json_kv_int(w, "schema_version", PEL_REPORT_VERSION);
-    pel_json_kv_string(w, "program", r->program);
-    numerics(w, r);
-    pel_report_provenance(w);
-    pel_json_key(w, "command_line");
-    pel_json_array_begin(w);
-    for (int i = 0; i < r->argc; i++) pel_json_string(w, r->argv[i]);
-    pel_json_array_end(w);
+    pel_report_head(w, r->program, num, r->argc, r->argv);
     pel_json_kv_int(w, "threads", r->threads);
     if (r->cfg) {
         pel_json_key(w, "config");

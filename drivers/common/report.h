@@ -101,6 +101,11 @@ void pel_report_print(const pel_report *r, const pel_run_summary *s, FILE *out);
  * every PEL report carries, written into the object open in w. */
 void pel_report_provenance(pel_json *w);
 
+/* The members every PEL report begins with, into the object open in w:
+ * schema, schema_version, program, numerics, the provenance and
+ * command_line (argv[0 .. argc), none when argv is NULL). */
+void pel_report_head(pel_json *w, const char *program, const char *numerics, int argc, char *const *argv);
+
 /* Writes the report atomically: the file appears whole or not at all. */
 pel_status pel_report_write(pel_context *ctx, const char *path, const pel_report *r);
 

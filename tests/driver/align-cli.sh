@@ -28,7 +28,7 @@ grep -q "^tasks [0-9]*, [0-9]* cells per task (largest [0-9]*: [0-9.]*% of all),
     fail "no task figures: $(cat out.txt)"
 grep -q "^cpu .* s, imbalance [0-9.]* (max/mean CPU time in tasks)" out.txt || fail "no CPU figures: $(cat out.txt)"
 for key in '"created"' '"cells_per_task"' '"largest_task_cells"' '"busy_seconds"' '"imbalance"' \
-    '"cpu_seconds"' '"imbalance_cpu"' '"GCUPS"' '"scores"'; do
+    '"cpu_seconds"' '"imbalance_cpu"' '"GCUPS"' '"scores"' '"command_line"' '"--grain"'; do
     grep -q "$key" r.json || fail "report lacks $key"
 done
 [ "$(grep -c "	" out.txt)" -eq 180 ] || fail "expected 180 score lines"

@@ -49,6 +49,7 @@ done
 run_ok "$BENCH" --quick --reps 2 --threads 2 --report bench.json
 grep -q '"schema": "pel-run-report"' bench.json || fail "pel-bench wrote no run report"
 grep -q '"program": "pel-bench"' bench.json || fail "pel-bench's report does not name it"
+grep -q '"command_line"' bench.json && grep -q '"--quick"' bench.json || fail "pel-bench's report lacks its command line"
 grep -q "heat 3D / triad" out.txt || fail "pel-bench printed no ratios"
 if command -v python3 >/dev/null 2>&1; then
     python3 -m json.tool bench.json >/dev/null || fail "bench.json is not valid JSON"
