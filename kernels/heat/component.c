@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include <pel/component.h>
+
+#include "internal/core.h"
 #include <pel/heat.h>
 
 #define HEAT_NMETA 10
@@ -43,10 +45,7 @@ static void make_meta(heat_state *s)
     const pel_heat_params *p = pel_heat_params_get(s->h);
     pel_meta *m = s->meta;
     int k = 0;
-    /* the grid as the user's key writes it, so a mismatch names heat.grid */
-    if (p->dim == 3) snprintf(s->grid, sizeof s->grid, "%zux%zux%zu", p->n[0], p->n[1], p->n[2]);
-    else snprintf(s->grid, sizeof s->grid, "%zux%zu", p->n[0], p->n[1]);
-    m[k++] = pel_meta_string("heat.grid", s->grid);
+    m[k++] = peli_meta_grid("heat.grid", p->dim, p->n, s->grid, sizeof s->grid);
     m[k++] = pel_meta_real("heat.length", p->length[0]);
     m[k++] = pel_meta_real("heat.alpha", p->alpha);
     m[k++] = pel_meta_real("heat.dt", p->dt);

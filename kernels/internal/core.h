@@ -84,6 +84,16 @@ void peli_region_exit(pel_context *ctx, const char *name);
 
 /* Number of threads a kernel may use for `work` independent items: never more
  * threads than items, never fewer than one. */
+/* A component's grid as the driver's key writes it ("NxM", or "NxMxK" when
+ * dim is 3), text in buf: a restart mismatch then names the user's key
+ * (heat.grid = '64x64') and not one per dimension. */
+static inline pel_meta peli_meta_grid(const char *name, int dim, const size_t *n, char *buf, size_t size)
+{
+    if (dim == 3) snprintf(buf, size, "%zux%zux%zu", n[0], n[1], n[2]);
+    else snprintf(buf, size, "%zux%zu", n[0], n[1]);
+    return pel_meta_string(name, buf);
+}
+
 static inline int pel_team_size(const pel_context *ctx, size_t work)
 {
     int t = ctx->nthreads;

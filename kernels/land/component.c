@@ -5,11 +5,12 @@
  * accumulators. */
 #include <config.h>
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <pel/component.h>
+
+#include "internal/core.h"
 #include <pel/land.h>
 #include <pel/reduce.h>
 
@@ -57,8 +58,8 @@ static void make_meta(land_state *s, const pel_land_params *given)
     const pel_land_params *p = pel_land_params_get(s->l);
     pel_meta *m = s->meta;
     int k = 0;
-    snprintf(s->grid, sizeof s->grid, "%zux%zu", p->nx, p->ny); /* as land.grid is written */
-    m[k++] = pel_meta_string("land.grid", s->grid);
+    const size_t n[2] = {p->nx, p->ny};
+    m[k++] = peli_meta_grid("land.grid", 2, n, s->grid, sizeof s->grid);
     m[k++] = pel_meta_real("land.dt", p->dt);
     m[k++] = pel_meta_real("land.w_fc", p->w_fc);
     m[k++] = pel_meta_real("land.crit", p->crit);

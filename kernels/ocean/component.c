@@ -7,11 +7,12 @@
 #include <config.h>
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <pel/component.h>
+
+#include "internal/core.h"
 #include <pel/ocean.h>
 
 #define OCEAN_NMETA 24
@@ -63,8 +64,8 @@ static void make_meta(ocean_state *s, const pel_ocean_params *p)
 {
     pel_meta *m = s->meta;
     int k = 0;
-    snprintf(s->grid, sizeof s->grid, "%zux%zu", p->nx, p->ny); /* as ocean.grid is written */
-    m[k++] = pel_meta_string("ocean.grid", s->grid);
+    const size_t n[2] = {p->nx, p->ny};
+    m[k++] = peli_meta_grid("ocean.grid", 2, n, s->grid, sizeof s->grid);
     m[k++] = pel_meta_real("ocean.dx", p->dx);
     m[k++] = pel_meta_real("ocean.dy", p->dy);
     m[k++] = pel_meta_string("ocean.bc_x", p->bc_x == PEL_OCEAN_PERIODIC ? "periodic" : "wall");

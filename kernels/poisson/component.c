@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include <pel/component.h>
+
+#include "internal/core.h"
 #include <pel/memory.h>
 #include <pel/poisson.h>
 
@@ -113,10 +115,7 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     s->f_field = (pel_field){"f", PEL_F64, dim, {n[0], n[1], n[2], 0}, s->f};
     /* what a restart or a baseline must share with this object */
     int k = 0;
-    /* the grid as the user's key writes it, so a mismatch names poisson.grid */
-    if (dim > 2) snprintf(s->grid, sizeof s->grid, "%zux%zux%zu", n[0], n[1], n[2]);
-    else snprintf(s->grid, sizeof s->grid, "%zux%zu", n[0], n[1]);
-    s->meta[k++] = pel_meta_string("poisson.grid", s->grid);
+    s->meta[k++] = peli_meta_grid("poisson.grid", dim, n, s->grid, sizeof s->grid);
     s->meta[k++] = pel_meta_real("poisson.length", s->p.length[0]);
     s->meta[k++] = pel_meta_string("poisson.laplacian", s->p.laplacian == PEL_LAPLACIAN_FD2 ? "fd2" : "spectral");
     return pel_poisson_manufactured(s->ps, s->f, s->exact);
