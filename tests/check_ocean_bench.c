@@ -17,9 +17,9 @@ START_TEST(bench_quick)
     pel_bench_ocean b;
     ck_assert_msg(pel_bench_ocean_init(ctx, &b, 48 * 48, 3, 1), "%s", pel_context_error(ctx));
     ck_assert_int_eq(b.nx, 48);
-    pel_bench_series s[4];
+    pel_bench_series s[PEL_BENCH_OCEAN_SERIES];
     ck_assert(pel_bench_ocean_measure(ctx, &b, 3, s));
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < PEL_BENCH_OCEAN_SERIES; k++) {
         ck_assert_int_eq(s[k].n, 3);
         for (int r = 0; r < 3; r++) ck_assert_msg(isfinite(s[k].v[r]) && s[k].v[r] > 0, "%s[%d] = %g", s[k].name, r, s[k].v[r]);
         pel_bench_print(stdout, &s[k]);
@@ -27,9 +27,12 @@ START_TEST(bench_quick)
     for (int r = 0; r < 3; r++) {
         ck_assert_rel(s[1].v[r], PEL_OCEAN_BYTES_PER_CELL * s[0].v[r] * 1e-3, 1e-12);
         ck_assert_rel(s[3].v[r], s[1].v[r] / s[2].v[r], 1e-12);
+        ck_assert_rel(s[5].v[r], PEL_OCEAN_BYTES_PER_CELL * s[4].v[r] * 1e-3 / s[2].v[r], 1e-12);
     }
-    /* the benchmark advanced the ocean: 1 warm-up and 3 timed calls of 3 steps */
+    /* the benchmark advanced both basins: 1 warm-up and 3 timed calls each */
     ck_assert_int_eq(pel_ocean_step_count(b.o), 12);
+    ck_assert(b.cny >= 16 && b.cny <= b.ny && b.csteps >= 3);
+    ck_assert_int_eq(pel_ocean_step_count(b.oc), 4 * b.csteps);
     pel_bench_ocean_free(&b);
 }
 END_TEST
