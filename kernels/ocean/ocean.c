@@ -194,12 +194,20 @@ static void *grab(pel_ocean *o, size_t bytes)
     return b;
 }
 
-static double *grab_fields(pel_ocean *o, int count)
+/* count blocks of nrows x len doubles, each zeroed by the threads that use
+ * its rows (first touch: a field's rows by the threads that step them, a
+ * per-thread block's by its thread) */
+static double *grab_rows(pel_ocean *o, int count, size_t nrows, size_t len)
 {
-    size_t per = o->ld * o->rows;
-    double *b = grab(o, (size_t)count * per * sizeof(double));
+    if (o->nblocks >= (int)(sizeof o->blocks / sizeof o->blocks[0])) return NULL;
+    double *b = pel_malloc((size_t)count * nrows * len * sizeof(double));
+    if (!b) return NULL;
+    o->blocks[o->nblocks++] = b;
+    for (int f = 0; f < count; f++) pel_first_touch_zero(o->ctx, b + (size_t)f * nrows * len, nrows, len);
     return b;
 }
+
+static double *grab_fields(pel_ocean *o, int count) { return grab_rows(o, count, o->rows, o->ld); }
 
 /* Converts one compact forcing field (ny x nx) into the stepping's form. */
 static void apply_forcing(pel_ocean *o, int which)
@@ -400,6 +408,7 @@ void pel_ocean_destroy(pel_ocean *o)
     for (int b = 0; b < o->nblocks; b++) pel_free(o->blocks[b]);
     free(o->ring);
     free(o->sring);
+    free(o->mrows);
     peli_context_release(o->ctx);
     free(o);
 }
@@ -430,19 +439,21 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
     const size_t per = o->ld * o->rows;
     const ptrdiff_t org = o->org;
     double *st3 = grab_fields(o, 3 * OC_NSTATE);
-    double *forc = grab_fields(o, 8);
+    double *forc = grab_fields(o, 3);
     unsigned char *masks = grab(o, 3 * per);
     double *compact = grab(o, 8 * o->cells * sizeof(double));
     double *fc = grab(o, o->rows * sizeof(double));
     /* per thread: 3 stages' rings (T 8 rows, q B U V G hy P 2 each, F hx R
      * 1); the stage 1 and 2 outputs, 8 rows of each field; then one row of
      * zeros */
-    const size_t nring = 3 * OC_RING_ROWS + 2 * OC_NSTATE * 8, ringlen = nring * o->ld;
+    const size_t nring = 3 * OC_RING_ROWS + 2 * OC_NSTATE * 8 + OC_MROWS, ringlen = nring * o->ld;
     o->ring = calloc(3 * (size_t)o->max_threads, sizeof *o->ring);
+    o->mrows = calloc((size_t)o->max_threads, sizeof *o->mrows);
     o->sring = calloc(2 * OC_NSTATE * (size_t)o->max_threads, sizeof *o->sring);
-    double *ringbuf = o->ring && o->sring ? grab(o, ((size_t)o->max_threads * ringlen + o->ld) * sizeof(double)) : NULL;
-    if (!st3 || !forc || !masks || !compact || !fc || !ringbuf) {
-        double gib = (20.0 * (double)per * 8 + 8.0 * (double)o->cells * 8) / (1 << 30);
+    double *ringbuf = o->ring && o->sring && o->mrows ? grab_rows(o, 1, (size_t)o->max_threads, ringlen) : NULL;
+    double *zero = grab(o, o->ld * sizeof(double));
+    if (!st3 || !forc || !masks || !compact || !fc || !ringbuf || !zero) {
+        double gib = (15.0 * (double)per * 8 + 8.0 * (double)o->cells * 8) / (1 << 30);
         pel_ocean_destroy(o);
         return pel_error(ctx, PEL_ENOMEM, "ocean: no memory for %zu x %zu cells (%.3g GiB)", p->nx, p->ny, gib);
     }
@@ -452,8 +463,6 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
         o->s2[f] = st3 + (size_t)(2 * OC_NSTATE + f) * per + org;
     }
     o->fu = forc + org, o->fv = forc + per + org, o->fq = forc + 2 * per + org;
-    o->dtw = forc + 3 * per + org, o->mud = forc + 4 * per + org, o->mvd = forc + 5 * per + org;
-    o->dtmu = forc + 6 * per + org, o->dtmv = forc + 7 * per + org;
     o->wet = masks + org, o->mu = masks + per + org, o->mv = masks + 2 * per + org;
     for (int k = 0; k < 7; k++) o->out[k] = compact + (size_t)k * o->cells;
     o->hT = compact + 7 * o->cells;
@@ -481,8 +490,17 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
         }
         for (int f = 0; f < 2 * OC_NSTATE; f++)
             o->sring[2 * OC_NSTATE * t + f] = rt + (size_t)(3 * OC_RING_ROWS + 8 * f) * o->ld;
+        double *mr = rt + (size_t)(3 * OC_RING_ROWS + 2 * OC_NSTATE * 8) * o->ld;
+        for (int m = 0; m < 8; m++) {
+            peli_ocean_mrows *g = &o->mrows[t];
+            g->dtw[m] = mr + (size_t)m * o->ld;
+            g->dtmu[m] = mr + (size_t)(8 + m) * o->ld;
+            g->dtmv[m] = mr + (size_t)(16 + m) * o->ld;
+            g->mu[m] = mr + (size_t)(24 + m) * o->ld;
+            g->mv[m] = mr + (size_t)(32 + m) * o->ld;
+        }
     }
-    o->zero = ringbuf + (size_t)o->max_threads * ringlen + OC_PAD;
+    o->zero = zero + OC_PAD;
 
     /* masks: wet from the caller (or all ocean), faces open between two wet cells */
     for (size_t j = 0; j < p->ny; j++)
@@ -495,13 +513,6 @@ pel_status pel_ocean_create(pel_context *ctx, const pel_ocean_params *p, pel_oce
             if (i > -OC_HALO) o->mu[k] = o->wet[k] & o->wet[k - 1];
             if (j > -OC_HALO) o->mv[k] = o->wet[k] & o->wet[k - ld];
         }
-    for (size_t k = 0; k < per; k++) {
-        o->dtw[k - (size_t)org] = p->dt * o->wet[k - (size_t)org];
-        o->mud[k - (size_t)org] = o->mu[k - (size_t)org];
-        o->mvd[k - (size_t)org] = o->mv[k - (size_t)org];
-        o->dtmu[k - (size_t)org] = p->dt * o->mu[k - (size_t)org];
-        o->dtmv[k - (size_t)org] = p->dt * o->mv[k - (size_t)org];
-    }
     for (ptrdiff_t j = -OC_HALO; j < (ptrdiff_t)p->ny + OC_HALO; j++)
         o->fc[j] = p->f0 + p->beta * ((double)j * p->dy);
 

@@ -40,6 +40,16 @@ typedef struct peli_ocean_ring {
 } peli_ocean_ring;
 #define OC_RING_ROWS 25 /* rows of one peli_ocean_ring */
 
+/* One thread's rows of the masks as doubles, in rings of 8 rows (slot
+ * OC_SLOT(r, 8) holds row r): dt times the cell, u-face and v-face masks
+ * and the face masks as 0.0 / 1.0, for the vectorised stage loops.  Made
+ * from the byte masks as the wavefront reaches a row, so that a step reads
+ * one byte a mask from memory instead of eight. */
+typedef struct peli_ocean_mrows {
+    double *dtw[8], *dtmu[8], *dtmv[8], *mu[8], *mv[8];
+} peli_ocean_mrows;
+#define OC_MROWS (5 * 8) /* rows of one peli_ocean_mrows */
+
 struct pel_ocean {
     pel_context *ctx;
     pel_ocean_params p;
@@ -51,15 +61,13 @@ struct pel_ocean {
      * origins (cell (0, 0)) */
     double *x[OC_NSTATE], *s1[OC_NSTATE], *s2[OC_NSTATE];
     unsigned char *wet, *mu, *mv; /* cell, u-face and v-face masks (origins) */
-    double *mud, *mvd;            /* the face masks as 0.0 / 1.0, for the vectorised stage loops */
-    double *dtw, *dtmu, *dtmv;    /* dt times the cell and face masks: dt (m L) = (dt m) L
-                                   * exactly for m = 0 or 1 */
     double *fu, *fv, *fq;         /* forcing: mu tau_x/rho0 at u faces, mv tau_y/rho0 at
                                    * v faces, wet F/(rho0 cp) at centres (origins) */
     double *fc;                   /* f at corner rows j = -OC_HALO .. ny+OC_HALO-1 (origin) */
     void *blocks[16];             /* allocations to free */
     int nblocks;
     peli_ocean_ring *ring;        /* 3 per thread: one for each RK3 stage */
+    peli_ocean_mrows *mrows;      /* 1 per thread */
     double **sring;               /* per thread: the rings of 8 rows of the stage 1 and 2
                                    * outputs, 2 x OC_NSTATE fields (slot 0's origin) */
     const double *zero;           /* a row of zeros (origin), what rows across a wall read */

@@ -104,6 +104,7 @@ typedef struct oc_stage {
     double *out[OC_NSTATE];
     int ring_out;
     peli_ocean_ring *rg;
+    const peli_ocean_mrows *mr; /* the thread's mask rows */
 } oc_stage;
 
 /* columns a stage row runs as one chunk (step_rows.h: stage_row).  Measured
@@ -124,7 +125,7 @@ typedef struct oc_stage {
  * output rows. */
 typedef struct oc_rows {
     const double *E, *u, *um, *up, *v, *vm, *vp, *C;
-    const double *dtw, *dtmu, *dtmv, *mu, *mv, *fu, *fv, *fq;
+    const double *dtw, *dtmu, *dtmv, *mum, *mup, *mv, *fu, *fv, *fq;
     const double *hx, *hy, *P0, *q1, *R, *B0, *Bm, *U0, *V0, *V1, *F, *G0, *G1;
     const double *be, *bu, *bv, *bc;
     double *P1, *oe, *ou, *ov, *oc;

@@ -222,13 +222,12 @@ static void NAME(row_G)(const double *restrict V, const double *restrict Tm2, co
 static void NAME(stage_fields)(const oc_stage *st, const oc_rows *r, ptrdiff_t c, ptrdiff_t e)
 {
     const pel_ocean *o = st->o;
-    const ptrdiff_t ld = (ptrdiff_t)o->ld;
     const double rdx = o->rdx, rdy = o->rdy, rH = o->rH;
     const double nux = o->nux, nuy = o->nuy, a0 = st->a0, a1 = st->a1;
     const double *restrict E = r->E, *restrict u = r->u, *restrict uum = r->um, *restrict uup = r->up,
                            *restrict v = r->v, *restrict vvm = r->vm, *restrict vvp = r->vp, *restrict C = r->C;
     const double *restrict dtw = r->dtw, *restrict dtmu = r->dtmu, *restrict dtmv = r->dtmv;
-    const double *restrict mu = r->mu, *restrict mv = r->mv;
+    const double *restrict mum = r->mum, *restrict mup = r->mup, *restrict mv = r->mv;
     const double *restrict fu = r->fu, *restrict fv = r->fv, *restrict fq = r->fq;
     const double *restrict hx = r->hx, *restrict hy = r->hy;
     const double *restrict P0 = r->P0, *restrict Q1 = r->q1, *restrict R = r->R;
@@ -258,7 +257,7 @@ static void NAME(stage_fields)(const oc_stage *st, const oc_rows *r, ptrdiff_t c
                   P1[i] = p1;
                   double coru = 0.5 * (P0[i] + p1);
                   double viscu = nux * ((u[i + 1] - u[i]) - (u[i] - u[i - 1])) +
-                                 nuy * (mu[i + ld] * (uup[i] - u[i]) - mu[i - ld] * (u[i] - uum[i]));
+                                 nuy * (mup[i] * (uup[i] - u[i]) - mum[i] * (u[i] - uum[i]));
                   double n = u[i] + dtmu[i] * (coru - (B0[i] - B0[i - 1]) * rdx + fu[i] / hx[i] - rH * u[i] + viscu))
     OC_FIELD_LOOP(ov, bv,
                   double corv = 0.5 * (R[i] + R[i + 1]);
@@ -324,14 +323,18 @@ static void NAME(stage_row)(const oc_stage *st, ptrdiff_t j, int first)
     double *Tm2 = T[OC_SLOT(j - 2, 8)], *Tm1 = T[OC_SLOT(j - 1, 8)], *T0 = T[OC_SLOT(j, 8)],
            *Tp1 = T[OC_SLOT(j + 1, 8)], *Tp2 = T[OC_SLOT(j + 2, 8)];
     const ptrdiff_t o0 = OC_AT(o, 0, jl);
-    const double *mvr = o->mvd + o0, *mur = o->mud + o0;
+    const peli_ocean_mrows *mr = st->mr;
+    const int m0 = OC_SLOT(j, 8);
+    const double *mvm = mr->mv[OC_SLOT(j - 1, 8)], *mv0 = mr->mv[m0], *mv1 = mr->mv[OC_SLOT(j + 1, 8)],
+                 *mv2 = mr->mv[OC_SLOT(j + 2, 8)], *mu0 = mr->mu[m0];
 
     double *orow[OC_NSTATE];
     for (int f = 0; f < OC_NSTATE; f++)
         orow[f] = st->ring_out ? st->out[f] + OC_SLOT(j, 8) * ld : st->out[f] + o0;
     /* what the four field loops read and write (stage_fields) */
     oc_rows rw = {.E = E0, .u = u0, .um = um, .up = u1, .v = v0, .vm = vm, .vp = v1, .C = C0,
-                  .dtw = o->dtw + o0, .dtmu = o->dtmu + o0, .dtmv = o->dtmv + o0, .mu = mur, .mv = mvr,
+                  .dtw = mr->dtw[m0], .dtmu = mr->dtmu[m0], .dtmv = mr->dtmv[m0],
+                  .mum = mr->mu[OC_SLOT(j - 1, 8)], .mup = mr->mu[OC_SLOT(j + 1, 8)], .mv = mv0,
                   .fu = o->fu + o0, .fv = o->fv + o0, .fq = o->fq + o0, .hx = hx, .hy = hy0, .P0 = P0, .q1 = q1,
                   .R = R, .B0 = B0, .Bm = Bm, .U0 = U0, .V0 = V0, .V1 = V1, .F = Fr, .G0 = G0, .G1 = G1,
                   .P1 = P1, .oe = orow[OC_ETA], .ou = orow[OC_U], .ov = orow[OC_V], .oc = orow[OC_C]};
@@ -355,13 +358,35 @@ static void NAME(stage_row)(const oc_stage *st, ptrdiff_t j, int first)
         } else {
             NAME(row_derived)(o, f1, E0, E1, u0, u1, v0, v1, qm, Um, q1, B0, U0, hx, V1, hy1, R, c, e);
         }
-        if (first) NAME(row_G)(V0, Tm2, Tm1, T0, Tp1, mvr - ld, mvr + ld, G0, c, e);
-        NAME(row_G)(V1, Tm1, T0, Tp1, Tp2, mvr, mvr + 2 * ld, G1, c, e);
-        NAME(row_F)(U0, T0, mur, Fr, c, e + 1);
+        if (first) NAME(row_G)(V0, Tm2, Tm1, T0, Tp1, mvm, mv1, G0, c, e);
+        NAME(row_G)(V1, Tm1, T0, Tp1, Tp2, mv0, mv2, G1, c, e);
+        NAME(row_F)(U0, T0, mu0, Fr, c, e + 1);
         NAME(stage_fields)(st, &rw, c, e);
     }
     if (o->per_x)
         for (int f = 0; f < OC_NSTATE; f++) oc_xhalo(o, orow[f]);
+}
+
+/* Mask row r (extended index) of a thread's mask rings, from the byte
+ * masks: the row that r stands for (rows -1 .. ny + 1 at walls are in the
+ * stored halo), columns [-OC_HALO, nx + OC_HALO).  dt m is dt or 0 exactly.
+ * Separate loops: gcc vectorises none of the conversion from bytes when
+ * one loop writes all five rows. */
+static void NAME(mask_row)(const pel_ocean *o, const peli_ocean_mrows *mr, ptrdiff_t r)
+{
+    const ptrdiff_t nx = (ptrdiff_t)o->nx, o0 = OC_AT(o, 0, o->per_y ? oc_wrap(o, r) : r);
+    const int s = OC_SLOT(r, 8);
+    const unsigned char *restrict w = o->wet + o0, *restrict mu = o->mu + o0, *restrict mv = o->mv + o0;
+    double *restrict dtw = mr->dtw[s], *restrict dtmu = mr->dtmu[s], *restrict dtmv = mr->dtmv[s],
+                     *restrict du = mr->mu[s], *restrict dv = mr->mv[s];
+    const double dt = o->dt;
+    for (ptrdiff_t i = -OC_HALO; i < nx + OC_HALO; i++) du[i] = mu[i];
+    for (ptrdiff_t i = -OC_HALO; i < nx + OC_HALO; i++) dv[i] = mv[i];
+    for (ptrdiff_t i = -OC_HALO; i < nx + OC_HALO; i++) dtw[i] = dt * w[i];
+    for (ptrdiff_t i = -OC_HALO; i < nx + OC_HALO; i++) {
+        dtmu[i] = dt * du[i];
+        dtmv[i] = dt * dv[i];
+    }
 }
 
 /* One RK3 step of rows [jb, je) by one thread, the three stages as a
@@ -382,6 +407,7 @@ static void NAME(step_block)(const pel_ocean *o, int t, const double *const x[OC
     for (int k = 0; k < 3; k++) {
         st[k].o = o;
         st[k].rg = &o->ring[3 * t + k];
+        st[k].mr = &o->mrows[t];
         st[k].a0 = a0[k], st[k].a1 = a1[k];
         st[k].in.ring = k > 0;
         st[k].ring_out = k < 2;
@@ -396,8 +422,13 @@ static void NAME(step_block)(const pel_ocean *o, int t, const double *const x[OC
             if (hi[k] > ny) hi[k] = ny;
         }
     }
+    /* a stage row s reads mask rows s - 1 .. s + 2: stage 1 at row r makes
+     * row r + 2, which takes the slot of row r - 6, one before what stage
+     * 3 (at row r - 4) still reads */
+    for (ptrdiff_t m = lo[0] - 1; m < lo[0] + 2; m++) NAME(mask_row)(o, &o->mrows[t], m);
     for (ptrdiff_t r = lo[0];; r++) {
         int busy = 0;
+        if (r < hi[0]) NAME(mask_row)(o, &o->mrows[t], r + 2);
         for (int k = 0; k < 3; k++) {
             ptrdiff_t s = r - 2 * k;
             if (s >= hi[k]) continue;
