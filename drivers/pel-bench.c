@@ -24,7 +24,7 @@
 
 static const pel_bench_suite *const suites[] = {&pel_bench_stream, &pel_bench_heat, &pel_bench_poisson,
                                                 &pel_bench_npb, &pel_bench_compare, &pel_bench_ocean_suite,
-                                                &pel_bench_climate};
+                                                &pel_bench_climate, &pel_bench_sparse};
 enum { NSUITES = sizeof suites / sizeof suites[0] };
 
 static const char usage[] =
@@ -41,7 +41,7 @@ static const char usage[] =
     "                   not a measurement\n"
     "  --patient        plan Poisson's bound with FFTW_PATIENT (default FFTW_MEASURE;\n"
     "                   --measure, its former switch, is accepted and is the default)\n"
-    "  --class X        NPB class S, W, A, B or C for npb and compare (default A)\n"
+    "  --class X        NPB class S, W, A, B or C for npb, compare and sparse (default A)\n"
     "  --kernels LIST   NPB kernels for npb and compare (default ep,cg,mg,ft,is)\n"
     "  --npb-dir DIR    compare: NPB's binaries, named as NPB names them (cg.A.x)\n"
     "  --pel-npb PATH   compare: the pel-npb to run (default: beside pel-bench)\n"

@@ -81,6 +81,7 @@ int pel_bench_npb_child(const char *kernel, char cls, int threads);
 extern const pel_bench_suite pel_bench_stream, pel_bench_heat, pel_bench_poisson, pel_bench_npb,
     pel_bench_compare, pel_bench_ocean_suite;
 extern const pel_bench_suite pel_bench_climate;
+extern const pel_bench_suite pel_bench_sparse;
 
 /* Schema "pel-run-report" version 2, written atomically: one problem per
  * series; config holds the settings given; exit_status the program's (a

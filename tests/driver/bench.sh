@@ -12,9 +12,16 @@ grep -q "triad bandwidth (STREAM loop)" out.txt || fail "stream suite printed no
 grep -q "heat 2D" out.txt && fail "--suite stream ran the heat suite too"
 grep -q '"suites": "stream"' s.json || fail "the report does not record the suites"
 run_ok "$BENCH" --help
-for s in stream heat poisson npb compare climate; do
+for s in stream heat poisson npb compare climate sparse; do
     grep -q "^ *$s " out.txt || fail "--help does not list the $s suite"
 done
+
+# ---- sparse: the CG product and its ceiling with x in L1, both over the triad -
+run_ok "$BENCH" --suite sparse --quick --reps 2 --threads 2 --report sp.json
+for w in "cg product (class S)" "cg product / triad (class S)" "x in L1 (class S)" "x in L1 / triad (class S)"; do
+    grep -q "$w" out.txt || fail "sparse suite: no '$w'"
+done
+grep -q '"name": "x in L1 / triad (class S)"' sp.json || fail "sparse suite: no ceiling in the report"
 
 # ---- climate: SYPD by mode at 1 and 2 threads, the gains, the same bits ------
 run_ok "$BENCH" --suite climate --quick --reps 1 --threads 2 --report c.json
@@ -87,7 +94,7 @@ printf '#!/bin/sh\necho hello\n' >npbdir/is.S.x
 expect_exit 3 "npbdir/is.S.x printed no \"Time in seconds =\"" "$BENCH" --suite compare --quick --reps 1 --kernels is --npb-dir npbdir
 
 # ---- bad usage: one line, exit 2, nothing run, no report --------------------
-expect_exit 2 "pel-bench: error: --suite bogus: unknown suite 'bogus' (expected stream, heat, poisson, npb, compare, ocean or climate)" \
+expect_exit 2 "pel-bench: error: --suite bogus: unknown suite 'bogus' (expected stream, heat, poisson, npb, compare, ocean, climate or sparse)" \
     "$BENCH" --quick --suite bogus
 expect_exit 2 "pel-bench: error: --suite stream,,x: unknown suite ''" "$BENCH" --quick --suite stream,,x
 expect_exit 2 "pel-bench: error: --suite '': no suite named" "$BENCH" --quick --suite ""
