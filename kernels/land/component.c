@@ -14,7 +14,7 @@
 #include <pel/land.h>
 #include <pel/reduce.h>
 
-#define LAND_NMETA 13
+#define LAND_NMETA 15
 #define LAND_NSAVE 8
 
 typedef struct land_state {
@@ -66,13 +66,18 @@ static void make_meta(land_state *s, const pel_land_params *given)
     m[k++] = pel_meta_real("land.heat_capacity", p->heat_capacity);
     m[k++] = pel_meta_real("land.w0", p->w0);
     m[k++] = pel_meta_real("land.t0", p->t0);
-    m[k++] = pel_meta_real("land.precip", p->precip);
-    m[k++] = pel_meta_real("land.pet", p->pet);
+    /* the forcing in mm/day under pel-land's keys (the user's units: a
+     * mismatch names the key set); the library's kg/m^2/s below */
+    m[k++] = pel_meta_real("land.precip_mm_day", peli_meta_decimal(p->precip * PEL_LAND_DAY));
+    m[k++] = pel_meta_real("land.pet_mm_day", peli_meta_decimal(p->pet * PEL_LAND_DAY));
     m[k++] = pel_meta_real("land.heat_flux", p->heat_flux);
     m[k++] = pel_meta_int("land.latent_heat", p->latent_heat);
     m[k++] = pel_meta_string("land.mask", given->land_fraction ? "(array)" : p->mask_path ? p->mask_path : "");
     /* the geography itself, so an edited mask file is noticed too */
     m[k++] = pel_meta_real("land.land_sum", pel_sum(s->ctx, pel_land_data(s->l, PEL_LAND_FRACTION), p->nx * p->ny));
+    /* every bit of the forcing, for values equal to 15 digits in mm/day */
+    m[k++] = pel_meta_real("land.precip", p->precip);
+    m[k++] = pel_meta_real("land.pet", p->pet);
 }
 
 static pel_status create(pel_context *ctx, const void *params, void **out)

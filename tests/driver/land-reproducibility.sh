@@ -55,3 +55,14 @@ run_ok "$LAND" --set land.grid=32x16 --set land.mask=mine.txt --set run.steps=5 
     --set run.checkpoint_file=mine.ckpt
 sed 's/^\.\.\.\.\.\.\.\.#/#.......#/' "$srcdir/data/masks/continent.txt" >mine.txt
 expect_exit 2 "land.land_sum" "$LAND" --set land.grid=32x16 --set land.mask=mine.txt --set run.steps=10 --restart mine.ckpt
+# a restart with other forcing names the key the user set, in mm/day as set
+# (the checkpoint holds kg/m^2/s = mm/day / 86400: 2.8 mm/day does not come
+# back from it as 2.8 exactly)
+run_ok "$LAND" --set land.grid=32x16 --set land.precip_mm_day=2.8 --set run.steps=5 --set run.checkpoint_every=5 \
+    --set run.checkpoint_file=p.ckpt
+expect_exit 2 "p.ckpt: written with land.precip_mm_day = 2.8, this run has 3$" "$LAND" --set land.grid=32x16 \
+    --set land.precip_mm_day=3 --set run.steps=10 --restart p.ckpt
+expect_exit 2 "p.ckpt: written with land.pet_mm_day = 4, this run has 0.7$" "$LAND" --set land.grid=32x16 \
+    --set land.precip_mm_day=2.8 --set land.pet_mm_day=0.7 --set run.steps=10 --restart p.ckpt
+run_ok "$LAND" --set land.grid=32x16 --set land.precip_mm_day=2.8 --set run.steps=10 --restart p.ckpt
+echo "restart with other forcing: refused naming land.precip_mm_day, land.pet_mm_day in mm/day"
