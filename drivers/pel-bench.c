@@ -185,8 +185,10 @@ int main(int argc, char **argv)
         if (st > status) status = st;
     }
     int sig = pel_run_stop_signal();
+    char numerics[1024];
+    pel_bench_numerics(&env, suites, use, NSUITES, numerics, sizeof numerics);
     int ok = sig || status == PEL_EXIT_RUN || status == PEL_EXIT_USAGE || !o.report ||
-             pel_bench_report(ctx, o.report, &out, &env, o.suites, status);
+             pel_bench_report(ctx, o.report, &out, &env, o.suites, numerics, status);
     if (sig) fprintf(stderr, "pel-bench: error: stopped by %s, no report written\n", pel_run_signal_name(sig));
     else if (!ok) fprintf(stderr, "pel-bench: error: %s\n", pel_context_error(ctx));
     pel_bench_out_free(&out);

@@ -9,6 +9,8 @@
 
 #include "testutil.h"
 
+#include "internal/align.h" /* pel_align's workspace counter (work_allocs) */
+
 static pel_align *aligner(pel_context *ctx, pel_align_mode mode, const char *matrix, int open,
                           int ext)
 {
@@ -567,6 +569,53 @@ START_TEST(num_batch)
 }
 END_TEST
 
+/* One aligner for batches of growing, then shrinking, then growing shapes
+ * (plan once, execute many): its workspace is kept and grown, never shrunk,
+ * so a batch no larger than one before allocates no workspace (the private
+ * counter work_allocs), and every batch's scores are a fresh aligner's. */
+static void batch_fresh(pel_context *ctx, const pel_align_params *p, const pel_seqset *q, const pel_seqset *db,
+                        long *sc)
+{
+    pel_align *al = aligner_p(ctx, p);
+    ck_assert_ok(pel_align_batch(al, q, db, sc, NULL));
+    pel_align_destroy(al);
+}
+
+START_TEST(num_batch_reuse)
+{
+    pel_context *ctx = tctx(2);
+    uint64_t x = 777;
+    pel_seqset *q[2] = {random_set(ctx, &x, 2, 80), random_set(ctx, &x, 3, 300)};
+    pel_seqset *db[2] = {random_set(ctx, &x, 12, 120), random_set(ctx, &x, 20, 500)};
+    for (int mode = 0; mode < 2; mode++) {
+        pel_align_params p;
+        pel_align_params_default(&p);
+        p.mode = (pel_align_mode)mode;
+        p.grain = 4000; /* several tasks, so both threads take some */
+        pel_align *al = aligner_p(ctx, &p);
+        long sc[60], ref[60];
+        static const int shape[] = {0, 0, 1, 1, 0, 1};
+        uint64_t allocs = 0;
+        for (int k = 0; k < 6; k++) {
+            const pel_seqset *qs = q[shape[k]], *ds = db[shape[k]];
+            size_t n = pel_seqset_count(qs) * pel_seqset_count(ds);
+            ck_assert_ok(pel_align_batch(al, qs, ds, sc, NULL));
+            batch_fresh(ctx, &p, qs, ds, ref);
+            ck_assert_mem_eq(sc, ref, n * sizeof *sc);
+            if (k == 0) ck_assert_uint_ge(al->work_allocs, 1);
+            /* the second of a shape, and anything after the largest: none */
+            if (k == 1 || k >= 3) ck_assert_uint_eq(al->work_allocs, allocs);
+            allocs = al->work_allocs;
+        }
+        pel_align_destroy(al);
+    }
+    for (int k = 0; k < 2; k++) {
+        pel_seqset_destroy(q[k]);
+        pel_seqset_destroy(db[k]);
+    }
+}
+END_TEST
+
 /* Pairs of one query run two at a time in a batch (the scan path: 40, 150,
  * 300, 700 and 1600 residues make 8-bit stripes of 2-50 segments with 32
  * lanes; rescored at 16 bits, 1600 makes 100, the lazy-F loop one pair at
@@ -956,6 +1005,7 @@ static Suite *align_suite(void)
     tcase_add_loop_test(num, prop_simd_global, 0, 3);
     tcase_add_loop_test(num, prop_lane_limits_global, 0, 3);
     tcase_add_test(num, num_batch);
+    tcase_add_test(num, num_batch_reuse);
     tcase_add_loop_test(num, num_batch_pairs, 0, 3);
     tcase_add_test(num, simd_levels);
     tcase_add_test(num, fasta_read);

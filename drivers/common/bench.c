@@ -189,8 +189,35 @@ static void json_series(pel_json *w, const pel_bench_series *s)
     pel_json_object_end(w);
 }
 
+void pel_bench_numerics(const pel_bench_env *env, const pel_bench_suite *const *suites, const int *use, int n,
+                        char *buf, size_t size)
+{
+    enum { MAXF = 64 };
+    const pel_component_type *seen[MAXF];
+    int nseen = 0;
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (!use[i] || !suites[i]->families) continue;
+        const pel_component_type *f[8];
+        int nf = suites[i]->families(env, f, 8);
+        for (int j = 0; j < nf && j < 8; j++) {
+            int dup = 0;
+            for (int m = 0; m < nseen && !dup; m++) dup = strcmp(seen[m]->name, f[j]->name) == 0;
+            if (dup || nseen == MAXF) continue;
+            seen[nseen++] = f[j];
+            int w = snprintf(buf + k, size - k, "%s%s=%d", k ? "," : "", f[j]->name, f[j]->numerics_version);
+            if (w < 0 || (size_t)w >= size - k) {
+                buf[k] = '\0'; /* a list that does not fit ends at its last whole entry */
+                return;
+            }
+            k += (size_t)w;
+        }
+    }
+}
+
 int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_out *out, const pel_bench_env *env,
-                     const char *suites, int exit_status)
+                     const char *suites, const char *numerics, int exit_status)
 {
     pel_afile *a;
     pel_json *w;
@@ -200,7 +227,7 @@ int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_out *ou
         return 0;
     }
     pel_json_object_begin(w);
-    pel_report_head(w, "pel-bench", "", env->argc, env->argv);
+    pel_report_head(w, "pel-bench", numerics, env->argc, env->argv);
     pel_json_kv_int(w, "threads", env->threads);
     pel_json_key(w, "config");
     pel_json_object_begin(w);

@@ -8,13 +8,15 @@
  * Adding a benchmark (a family's GCUPS, bandwidth against the triad,
  * GFLOP/s ...):
  *   1. write drivers/common/bench_<name>.c defining
- *        const pel_bench_suite pel_bench_<name> = {"<name>", "one line", 0, NULL, run};
+ *        const pel_bench_suite pel_bench_<name> = {"<name>", "one line", 0, NULL, run, families};
  *      where run(env, out) sets up untimed, measures env->reps repetitions
  *      (each kernel measurement beside its bound, so a pair's ratio survives
  *      the drift of a shared machine; pel_run_stop_signal() checked between
  *      repetitions), appends its series with pel_bench_add and prints them
  *      with pel_bench_print_table; it returns an exit status (0, 1 when a
- *      verification failed, 2 bad usage, 3 a failure);
+ *      verification failed, 2 bad usage, 3 a failure); families lists the
+ *      component types of the families whose kernels it runs (their
+ *      numerics versions go into the report; NULL for none);
  *   2. declare it below and add &pel_bench_<name> to the table in
  *      drivers/pel-bench.c (by_default 1 puts it in the default run);
  *   3. list the file in drivers_pel_bench_SOURCES (Makefile.am).
@@ -72,6 +74,10 @@ typedef struct pel_bench_suite {
      * else an exit status after a one-line message. */
     int (*check)(const pel_bench_env *env);
     int (*run)(const pel_bench_env *env, pel_bench_out *out);
+    /* The families whose kernels it runs, as their component types
+     * (optional; NULL: none, as the triad's): up to max into out, returns
+     * how many.  The report's numerics lists them ("heat=1,ocean=1"). */
+    int (*families)(const pel_bench_env *env, const pel_component_type **out, int max);
 } pel_bench_suite;
 
 /* The npb suite's child: one repetition of one kernel (pel-bench
@@ -83,11 +89,22 @@ extern const pel_bench_suite pel_bench_stream, pel_bench_heat, pel_bench_poisson
 extern const pel_bench_suite pel_bench_climate;
 extern const pel_bench_suite pel_bench_sparse;
 
+/* The numerics versions of the families of the suites used (use[i] for
+ * suites[i]), "<family>=<version>" each once in the order the suites run,
+ * comma-separated, as every program's report lists them; "" when none. */
+void pel_bench_numerics(const pel_bench_env *env, const pel_bench_suite *const *suites, const int *use, int n,
+                        char *buf, size_t size);
+
 /* Schema "pel-run-report" version 2, written atomically: one problem per
- * series; config holds the settings given; exit_status the program's (a
- * compared NPB run that failed its verification makes it 1). */
+ * series; numerics as pel_bench_numerics makes it; config holds the
+ * settings given; exit_status the program's (a compared NPB run that failed
+ * its verification makes it 1). */
 int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_out *out, const pel_bench_env *env,
-                     const char *suites, int exit_status);
+                     const char *suites, const char *numerics, int exit_status);
+
+/* The families of the NPB kernels env->kernels names (the npb and compare
+ * suites' families). */
+int pel_bench_npb_families(const pel_bench_env *env, const pel_component_type **out, int max);
 
 size_t pel_bench_llc_bytes(void);
 

@@ -129,6 +129,17 @@ static int suite_run(const pel_bench_env *env, pel_bench_out *out)
     return status;
 }
 
+/* the coupler and the three components it runs */
+static int families(const pel_bench_env *env, const pel_component_type **out, int max)
+{
+    static const pel_component_type *const all[] = {&pel_climate_component, &pel_atmosphere_component,
+                                                    &pel_ocean_component, &pel_land_component};
+    (void)env;
+    int n = 0;
+    for (; n < 4 && n < max; n++) out[n] = all[n];
+    return n;
+}
+
 const pel_bench_suite pel_bench_climate = {"climate",
                                            "the coupled model's SYPD and concurrency gain, by mode and threads",
-                                           0, NULL, suite_run};
+                                           0, NULL, suite_run, families};

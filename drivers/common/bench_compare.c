@@ -123,4 +123,4 @@ static int run(const pel_bench_env *env, pel_bench_out *out)
 }
 
 const pel_bench_suite pel_bench_compare = {"compare", "NPB's binaries (--npb-dir) against pel-npb, interleaved", 0,
-                                           check, run};
+                                           check, run, pel_bench_npb_families};

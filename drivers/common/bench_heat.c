@@ -93,4 +93,12 @@ done:
     return status;
 }
 
-const pel_bench_suite pel_bench_heat = {"heat", "the heat stencils' bandwidth against the triad", 1, NULL, run};
+static int families(const pel_bench_env *env, const pel_component_type **out, int max)
+{
+    (void)env;
+    if (max > 0) out[0] = &pel_heat_component;
+    return 1;
+}
+
+const pel_bench_suite pel_bench_heat = {"heat", "the heat stencils' bandwidth against the triad", 1, NULL, run,
+                                        families};

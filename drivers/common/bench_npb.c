@@ -137,4 +137,16 @@ static int run(const pel_bench_env *env, pel_bench_out *out)
     return status;
 }
 
-const pel_bench_suite pel_bench_npb = {"npb", "the NPB kernels: setup, solve, whole process, peak memory", 0, check, run};
+int pel_bench_npb_families(const pel_bench_env *env, const pel_component_type **out, int max)
+{
+    const char *k[5];
+    int nk = pel_bench_kernels(env->kernels, k), n = 0; /* checked before the run */
+    for (int i = 0; i < nk && n < max; i++) {
+        const pel_suite_problem *p = problem(k[i]);
+        if (p) out[n++] = p->component;
+    }
+    return n;
+}
+
+const pel_bench_suite pel_bench_npb = {"npb", "the NPB kernels: setup, solve, whole process, peak memory", 0, check, run,
+                                       pel_bench_npb_families};

@@ -207,5 +207,12 @@ static int suite_run(const pel_bench_env *env, pel_bench_out *out)
     return PEL_EXIT_OK;
 }
 
+static int families(const pel_bench_env *env, const pel_component_type **out, int max)
+{
+    (void)env;
+    if (max > 0) out[0] = &pel_ocean_component;
+    return 1;
+}
+
 const pel_bench_suite pel_bench_ocean_suite = {"ocean", "the shallow-water ocean against the triad", 0, NULL,
-                                               suite_run};
+                                               suite_run, families};

@@ -167,5 +167,12 @@ static int run(const pel_bench_env *env, pel_bench_out *out)
     return st;
 }
 
+static int families(const pel_bench_env *env, const pel_component_type **out, int max)
+{
+    (void)env;
+    if (max > 0) out[0] = &pel_poisson_component;
+    return 1;
+}
+
 const pel_bench_suite pel_bench_poisson = {"poisson", "the Poisson solve against FFTW's best plans of its transforms",
-                                           1, NULL, run};
+                                           1, NULL, run, families};

@@ -34,4 +34,4 @@ static int run(const pel_bench_env *env, pel_bench_out *out)
     return PEL_EXIT_OK;
 }
 
-const pel_bench_suite pel_bench_stream = {"stream", "the STREAM triad, the bandwidth bound", 1, NULL, run};
+const pel_bench_suite pel_bench_stream = {"stream", "the STREAM triad, the bandwidth bound", 1, NULL, run, NULL};

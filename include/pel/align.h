@@ -150,7 +150,10 @@ typedef struct pel_align_stats {
 } pel_align_stats;
 
 /* scores[q * ndb + d] = the score of query q against database sequence d.
- * stats may be NULL. */
+ * stats may be NULL.  The per-thread workspace is al's, kept from call to
+ * call and grown when a batch needs more (never shrunk, freed by
+ * pel_align_destroy): repeated batches of one shape allocate none.  One
+ * pel_align, one call at a time (distinct aligners may run at once). */
 pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_seqset *db,
                            long *scores, pel_align_stats *stats);
 

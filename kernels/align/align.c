@@ -78,7 +78,12 @@ pel_status pel_align_create(pel_context *ctx, const pel_align_params *p, pel_ali
     return PEL_OK;
 }
 
-void pel_align_destroy(pel_align *al) { free(al); }
+void pel_align_destroy(pel_align *al)
+{
+    if (!al) return;
+    peli_align_batch_free(al);
+    free(al);
+}
 
 const char *pel_align_alphabet(const pel_align *al) { return al ? al->s.alphabet : ""; }
 

@@ -25,10 +25,10 @@ typedef struct batch {
     size_t nq, ndb;
     uint8_t **qc, **dc;          /* codes */
     peli_striped **prof;         /* nq x 3 widths (8, 16, 32), NULL where unused */
-    pair_item *items;            /* the order */
-    size_t *task_begin;          /* ntasks + 1 */
+    pair_item *items;            /* the order (al->items) */
+    size_t *task_begin;          /* ntasks + 1 (al->task_begin) */
     size_t ntasks;
-    void **work;                 /* per thread */
+    void **work;                 /* per thread (al->work, kept from call to call) */
     double *busy, *cpu;
     uint64_t *res8, *res16;      /* per thread: pairs rescored after 8, 16 bits */
     long *scores;
@@ -128,7 +128,8 @@ static void make_tasks(int nt, void *arg)
     batch *B = arg;
     if (nt > PEL_ALIGN_MAX_THREADS) nt = PEL_ALIGN_MAX_THREADS; /* checked: never */
     for (int t = 0; t < nt; t++)
-        if (!B->work[t] && !(B->work[t] = pel_malloc(2 * B->work_bytes))) B->failed = 1;
+        if (!B->work[t] && (B->al->work_allocs++, !(B->work[t] = pel_malloc(2 * B->work_bytes)))) B->failed = 1;
+    /* (on one thread, before any task: the object's slots are this call's) */
     if (B->failed) return;
     if (B->al->p.schedule == PEL_ALIGN_STATIC) {
         size_t parts = (size_t)nt < B->npairs ? (size_t)nt : B->npairs;
@@ -171,19 +172,39 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
     }
     pel_status st = peli_align_check_sizes(al, maxq, maxd);
     if (st != PEL_OK) return st;
+    /* the pair order and task cuts: the object's, grown to npairs */
+    if (!al->items || npairs > al->items_cap) {
+        size_t cap = npairs ? npairs : 1;
+        pair_item *it = malloc(cap * sizeof *it);
+        size_t *tb = malloc((cap + 2) * sizeof *tb);
+        al->work_allocs += 2;
+        if (!it || !tb) {
+            free(it);
+            free(tb);
+            return pel_error(ctx, PEL_ENOMEM, "align: batch: no memory for %zu pairs", npairs);
+        }
+        free(al->items);
+        free(al->task_begin);
+        al->items = it;
+        al->task_begin = tb;
+        al->items_cap = cap;
+    }
+    B.items = al->items;
+    B.task_begin = al->task_begin;
+    B.work = al->work;
+    B.busy = al->busy;
+    B.cpu = al->cpu;
+    B.res8 = al->res8;
+    B.res16 = al->res16;
+    memset(al->busy, 0, sizeof al->busy);
+    memset(al->cpu, 0, sizeof al->cpu);
+    memset(al->res8, 0, sizeof al->res8);
+    memset(al->res16, 0, sizeof al->res16);
     /* every sequence through the aligner's alphabet */
     B.qc = calloc(B.nq ? B.nq : 1, sizeof *B.qc);
     B.dc = calloc(B.ndb ? B.ndb : 1, sizeof *B.dc);
     B.prof = calloc(B.nq ? 3 * B.nq : 1, sizeof *B.prof);
-    B.items = malloc((npairs ? npairs : 1) * sizeof *B.items);
-    B.task_begin = malloc((npairs + 2) * sizeof *B.task_begin);
-    B.busy = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.busy);
-    B.cpu = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.cpu);
-    B.res8 = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.res8);
-    B.res16 = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.res16);
-    B.work = calloc(PEL_ALIGN_MAX_THREADS, sizeof *B.work);
-    if (!B.qc || !B.dc || !B.prof || !B.items || !B.task_begin || !B.busy || !B.cpu || !B.res8 || !B.res16 ||
-        !B.work) {
+    if (!B.qc || !B.dc || !B.prof) {
         st = pel_error(ctx, PEL_ENOMEM, "align: batch: no memory for %zu pairs", npairs);
         goto done;
     }
@@ -229,7 +250,17 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
         B.items[p].cells = (uint64_t)pel_seqset_len(queries, p / B.ndb) * pel_seqset_len(db, p % B.ndb);
     }
     B.npairs = npairs;
-    B.work_bytes = (work_bytes + 63) / 64 * 64; /* two per thread, each 64-byte aligned */
+    /* two per thread, each 64-byte aligned: the object's buffers, replaced
+     * (on the threads that take tasks, make_tasks) only when too small */
+    work_bytes = (work_bytes + 63) / 64 * 64;
+    if (work_bytes > al->work_bytes) {
+        for (int t = 0; t < PEL_ALIGN_MAX_THREADS; t++) {
+            pel_free(al->work[t]);
+            al->work[t] = NULL;
+        }
+        al->work_bytes = work_bytes;
+    }
+    B.work_bytes = al->work_bytes;
     B.ntasks = 0;
     B.task_begin[0] = 0;
     if (al->p.schedule == PEL_ALIGN_DYNAMIC) {
@@ -291,17 +322,15 @@ done:
         for (size_t d = 0; d < B.ndb; d++) free(B.dc[d]);
     if (B.prof)
         for (size_t k = 0; k < 3 * B.nq; k++) peli_striped_destroy(B.prof[k]);
-    if (B.work)
-        for (int t = 0; t < PEL_ALIGN_MAX_THREADS; t++) pel_free(B.work[t]);
     free(B.qc);
     free(B.dc);
     free(B.prof);
-    free(B.items);
-    free(B.task_begin);
-    free(B.busy);
-    free(B.cpu);
-    free(B.res8);
-    free(B.res16);
-    free(B.work);
     return st;
+}
+
+void peli_align_batch_free(pel_align *al)
+{
+    for (int t = 0; t < PEL_ALIGN_MAX_THREADS; t++) pel_free(al->work[t]);
+    free(al->items);
+    free(al->task_begin);
 }

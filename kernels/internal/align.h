@@ -30,7 +30,25 @@ struct pel_align {
     peli_align_scoring s;
     int level; /* PELI_ALIGN_* chosen at create */
     pel_align_stats last;
+    /* pel_align_batch's workspace, kept from call to call (plan once,
+     * execute many) and grown, never shrunk: each thread's two buffers of
+     * work_bytes (allocated by the first batch a thread works in, replaced
+     * when a batch needs more), the pair order and task cuts for items_cap
+     * pairs, and the per-thread figures.  work_allocs counts every
+     * allocation of it (tests/check_align.c: a batch no larger than one
+     * before makes none).  One object, one call at a time. */
+    void *work[PEL_ALIGN_MAX_THREADS];
+    size_t work_bytes;
+    void *items;        /* batch.c's pair_item[items_cap] */
+    size_t *task_begin; /* items_cap + 2 */
+    size_t items_cap;
+    double busy[PEL_ALIGN_MAX_THREADS], cpu[PEL_ALIGN_MAX_THREADS];
+    uint64_t res8[PEL_ALIGN_MAX_THREADS], res16[PEL_ALIGN_MAX_THREADS];
+    uint64_t work_allocs;
 };
+
+/* Frees the batch workspace (pel_align_destroy). */
+void peli_align_batch_free(pel_align *al);
 
 pel_status peli_align_scoring_init(pel_context *ctx, const pel_align_params *p, peli_align_scoring *s);
 

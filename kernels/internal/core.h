@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <pel/pel.h>
 
 #define PEL_ERRMSG_MAX 512
@@ -92,6 +93,19 @@ static inline pel_meta peli_meta_grid(const char *name, int dim, const size_t *n
     if (dim == 3) snprintf(buf, size, "%zux%zux%zu", n[0], n[1], n[2]);
     else snprintf(buf, size, "%zux%zu", n[0], n[1]);
     return pel_meta_string(name, buf);
+}
+
+/* A parameter's value in the user's units (mm/day from kg/m^2/s, a length
+ * from cells x cell size) rounded to 15 significant digits: the conversion
+ * back from the library's value is off by an ulp for many inputs (2.8 / 86400
+ * * 86400 is 2.7999999999999998), and a restart mismatch should show 2.8,
+ * as the user wrote it.  Record the library's value itself after it, so that
+ * values equal to 15 digits but not in every bit are still told apart. */
+static inline double peli_meta_decimal(double v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.15g", v);
+    return strtod(buf, NULL);
 }
 
 static inline int pel_team_size(const pel_context *ctx, size_t work)

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pel/component.h>
 
@@ -14,7 +15,7 @@
 #include <pel/land.h>
 #include <pel/reduce.h>
 
-#define LAND_NMETA 13
+#define LAND_NMETA 15
 #define LAND_NSAVE 8
 
 typedef struct land_state {
@@ -24,6 +25,7 @@ typedef struct land_state {
     double *budget; /* pel_land_budget_count values */
     pel_meta meta[LAND_NMETA];
     char grid[64]; /* "NXxNY", as the user writes land.grid */
+    char *mask;    /* the mask file's path as land.mask records it (mask_text) */
 } land_state;
 
 static const struct {
@@ -50,7 +52,27 @@ static void destroy(void *v)
     land_state *s = v;
     pel_land_destroy(s->l);
     free(s->budget);
+    free(s->mask);
     free(s);
+}
+
+/* The mask file's path as land.mask records it: absolute and canonical, so
+ * that a relative path, the absolute one --print-config writes for it, and
+ * another relative path from another directory name the same file alike.
+ * realpath (the file was read at create, so it normally succeeds); when it
+ * fails (a directory renamed since, a path too long), the path joined to the
+ * working directory as PEL_CFG_PATH makes it, and when that is unknown, the
+ * path as given.  NULL when out of memory. */
+static char *mask_text(const char *path)
+{
+    char *r = realpath(path, NULL);
+    if (r) return r;
+    char cwd[4096];
+    if (path[0] == '/' || !getcwd(cwd, sizeof cwd)) return strdup(path);
+    size_t n = strlen(cwd) + strlen(path) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s%s%s", cwd, cwd[strlen(cwd) - 1] == '/' ? "" : "/", path);
+    return p;
 }
 
 static void make_meta(land_state *s, const pel_land_params *given)
@@ -66,13 +88,18 @@ static void make_meta(land_state *s, const pel_land_params *given)
     m[k++] = pel_meta_real("land.heat_capacity", p->heat_capacity);
     m[k++] = pel_meta_real("land.w0", p->w0);
     m[k++] = pel_meta_real("land.t0", p->t0);
-    m[k++] = pel_meta_real("land.precip", p->precip);
-    m[k++] = pel_meta_real("land.pet", p->pet);
+    /* the forcing in mm/day under pel-land's keys (the user's units: a
+     * mismatch names the key set); the library's kg/m^2/s below */
+    m[k++] = pel_meta_real("land.precip_mm_day", peli_meta_decimal(p->precip * PEL_LAND_DAY));
+    m[k++] = pel_meta_real("land.pet_mm_day", peli_meta_decimal(p->pet * PEL_LAND_DAY));
     m[k++] = pel_meta_real("land.heat_flux", p->heat_flux);
     m[k++] = pel_meta_int("land.latent_heat", p->latent_heat);
-    m[k++] = pel_meta_string("land.mask", given->land_fraction ? "(array)" : p->mask_path ? p->mask_path : "");
+    m[k++] = pel_meta_string("land.mask", given->land_fraction ? "(array)" : s->mask ? s->mask : "");
     /* the geography itself, so an edited mask file is noticed too */
     m[k++] = pel_meta_real("land.land_sum", pel_sum(s->ctx, pel_land_data(s->l, PEL_LAND_FRACTION), p->nx * p->ny));
+    /* every bit of the forcing, for values equal to 15 digits in mm/day */
+    m[k++] = pel_meta_real("land.precip", p->precip);
+    m[k++] = pel_meta_real("land.pet", p->pet);
 }
 
 static pel_status create(pel_context *ctx, const void *params, void **out)
@@ -84,6 +111,9 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     pel_status st = pel_land_create(ctx, params, &s->l);
     if (st) return st;
     if (!(s->budget = malloc(pel_land_budget_count(s->l) * sizeof *s->budget)))
+        return pel_error(ctx, PEL_ENOMEM, "land: out of memory");
+    const pel_land_params *given = params;
+    if (!given->land_fraction && given->mask_path && *given->mask_path && !(s->mask = mask_text(given->mask_path)))
         return pel_error(ctx, PEL_ENOMEM, "land: out of memory");
     describe(s);
     make_meta(s, params);

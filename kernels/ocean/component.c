@@ -66,8 +66,10 @@ static void make_meta(ocean_state *s, const pel_ocean_params *p)
     int k = 0;
     const size_t n[2] = {p->nx, p->ny};
     m[k++] = peli_meta_grid("ocean.grid", 2, n, s->grid, sizeof s->grid);
-    m[k++] = pel_meta_real("ocean.dx", p->dx);
-    m[k++] = pel_meta_real("ocean.dy", p->dy);
+    /* the basin's extent, pel-ocean's keys length_x, length_y in metres (a
+     * mismatch names the key set, not the cell size); dx, dy below */
+    m[k++] = pel_meta_real("ocean.length_x", peli_meta_decimal(p->dx * (double)p->nx));
+    m[k++] = pel_meta_real("ocean.length_y", peli_meta_decimal(p->dy * (double)p->ny));
     m[k++] = pel_meta_string("ocean.bc_x", p->bc_x == PEL_OCEAN_PERIODIC ? "periodic" : "wall");
     m[k++] = pel_meta_string("ocean.bc_y", p->bc_y == PEL_OCEAN_PERIODIC ? "periodic" : "wall");
     m[k++] = pel_meta_string("ocean.equations", p->equations == PEL_OCEAN_LINEAR ? "linear" : "nonlinear");
@@ -82,6 +84,9 @@ static void make_meta(ocean_state *s, const pel_ocean_params *p)
     m[k++] = pel_meta_real("ocean.speed", p->speed);
     m[k++] = pel_meta_real("ocean.dt", p->dt);
     m[k++] = pel_meta_int("ocean.mask", mask_hash(p));
+    /* every bit of the cell size, for extents equal to 15 digits */
+    m[k++] = pel_meta_real("ocean.dx", p->dx);
+    m[k++] = pel_meta_real("ocean.dy", p->dy);
     s->nmeta = k;
 }
 

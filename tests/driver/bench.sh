@@ -11,6 +11,15 @@ run_ok "$BENCH" --suite stream --quick --reps 2 --threads 2 --report s.json
 grep -q "triad bandwidth (STREAM loop)" out.txt || fail "stream suite printed no triad"
 grep -q "heat 2D" out.txt && fail "--suite stream ran the heat suite too"
 grep -q '"suites": "stream"' s.json || fail "the report does not record the suites"
+# the numerics versions of the families the suites ran, as every program's
+# report lists them ("family=version", each once); the triad is no family's
+grep -q '"numerics": ""' s.json || fail "the stream suite's report lists numerics: $(grep '"numerics"' s.json)"
+run_ok "$BENCH" --suite heat,ocean --quick --reps 1 --threads 2 --report h.json
+heat=$(sed -n 's/^#define PEL_HEAT_NUMERICS_VERSION \([0-9]*\).*/\1/p' "$srcdir/include/pel/heat.h")
+ocean=$(sed -n 's/^#define PEL_OCEAN_NUMERICS_VERSION \([0-9]*\).*/\1/p' "$srcdir/include/pel/ocean.h")
+[ -n "$heat" ] && [ -n "$ocean" ] || fail "no numerics versions in pel/heat.h, pel/ocean.h"
+grep -q "\"numerics\": \"heat=$heat,ocean=$ocean\"" h.json ||
+    fail "the heat and ocean suites' report: $(grep '"numerics"' h.json), expected heat=$heat,ocean=$ocean"
 run_ok "$BENCH" --help
 for s in stream heat poisson npb compare climate sparse; do
     grep -q "^ *$s " out.txt || fail "--help does not list the $s suite"
@@ -30,6 +39,8 @@ for w in "1T sequential" "1T tasks" "1T teams" "2T sequential" "2T tasks" "2T te
 done
 grep -q "every mode and thread count holds the same bits" out.txt || fail "climate suite: modes differ"
 grep -q '"name": "climate 2T gain, tasks"' c.json || fail "climate suite: no gain in the report"
+grep -q '"numerics": "climate=[0-9]*,atmosphere=[0-9]*,ocean=[0-9]*,land=[0-9]*"' c.json ||
+    fail "climate suite: the report's numerics are $(grep '"numerics"' c.json)"
 
 # ---- npb: each kernel a child process, setup and solve apart ----------------
 run_ok "$BENCH" --suite npb --quick --reps 1 --threads 2 --kernels is,ep --report n.json
@@ -39,6 +50,7 @@ for k in EP IS; do
     done
 done
 grep -q "npb CG" out.txt && fail "--kernels is,ep ran CG"
+grep -q '"numerics": "gauss=[0-9]*,sort=[0-9]*"' n.json || fail "npb suite: the report's numerics are $(grep '"numerics"' n.json)"
 if command -v python3 >/dev/null 2>&1; then
     python3 - n.json <<'PY' || fail "npb report: the figures do not hold together"
 import json, sys
@@ -69,6 +81,7 @@ for k in CG IS; do
     grep -q "$k S 2T PEL/NPB timed" out.txt || fail "compare: no timed ratio for $k"
     grep -q "$k S 2T PEL/NPB whole process" out.txt || fail "compare: no whole-process ratio for $k"
 done
+grep -q '"numerics": "sparse=[0-9]*,sort=[0-9]*"' c.json || fail "compare suite: the report's numerics are $(grep '"numerics"' c.json)"
 if command -v python3 >/dev/null 2>&1; then
     python3 - c.json <<'PY' || fail "compare report: the ratios are not PEL/NPB of the pairs"
 import json, sys

@@ -55,3 +55,42 @@ run_ok "$LAND" --set land.grid=32x16 --set land.mask=mine.txt --set run.steps=5 
     --set run.checkpoint_file=mine.ckpt
 sed 's/^\.\.\.\.\.\.\.\.#/#.......#/' "$srcdir/data/masks/continent.txt" >mine.txt
 expect_exit 2 "land.land_sum" "$LAND" --set land.grid=32x16 --set land.mask=mine.txt --set run.steps=10 --restart mine.ckpt
+# a restart with other forcing names the key the user set, in mm/day as set
+# (the checkpoint holds kg/m^2/s = mm/day / 86400: 2.8 mm/day does not come
+# back from it as 2.8 exactly)
+run_ok "$LAND" --set land.grid=32x16 --set land.precip_mm_day=2.8 --set run.steps=5 --set run.checkpoint_every=5 \
+    --set run.checkpoint_file=p.ckpt
+expect_exit 2 "p.ckpt: written with land.precip_mm_day = 2.8, this run has 3$" "$LAND" --set land.grid=32x16 \
+    --set land.precip_mm_day=3 --set run.steps=10 --restart p.ckpt
+expect_exit 2 "p.ckpt: written with land.pet_mm_day = 4, this run has 0.7$" "$LAND" --set land.grid=32x16 \
+    --set land.precip_mm_day=2.8 --set land.pet_mm_day=0.7 --set run.steps=10 --restart p.ckpt
+run_ok "$LAND" --set land.grid=32x16 --set land.precip_mm_day=2.8 --set run.steps=10 --restart p.ckpt
+echo "restart with other forcing: refused naming land.precip_mm_day, land.pet_mm_day in mm/day"
+# ERS through a printed configuration: a checkpoint written with a relative
+# mask path restarts from the configuration --print-config printed (which
+# writes the path absolute), from another directory too: the same file, so
+# the same land.mask, and the end is the straight run's
+mkdir -p masks sub
+cp "$srcdir/data/masks/two-continents.txt" masks/two.txt
+rel="--set land.grid=32x16 --set land.mask=masks/two.txt --set run.steps=40"
+run_ok "$LAND" $rel --threads 1 --report a.json
+a=$(fingerprint a.json W)$(fingerprint a.json T_soil)$(fingerprint a.json runoff)
+run_ok "$LAND" $rel --threads 2 --set run.steps=17 --set run.checkpoint_every=17 --set run.checkpoint_file=rel.ckpt
+run_ok "$LAND" $rel --print-config
+cp out.txt printed.ini
+grep -qxF "mask = $(pwd -P)/masks/two.txt" printed.ini || fail "land.mask printed as $(grep '^mask' printed.ini)"
+run_ok "$LAND" --config printed.ini --threads 3 --restart rel.ckpt --report r.json
+grep -q '"step_start": 17' r.json || fail "printed-config ERS: restart did not resume at step 17"
+[ "$a" = "$(fingerprint r.json W)$(fingerprint r.json T_soil)$(fingerprint r.json runoff)" ] ||
+    fail "printed-config ERS: restarted run differs from the straight run"
+(cd sub && run_ok "$LAND" --config ../printed.ini --restart ../rel.ckpt --report r.json) ||
+    fail "printed-config ERS from another directory"
+[ "$a" = "$(fingerprint sub/r.json W)$(fingerprint sub/r.json T_soil)$(fingerprint sub/r.json runoff)" ] ||
+    fail "printed-config ERS from another directory: restarted run differs from the straight run"
+# and the other way: a checkpoint written through the printed (absolute)
+# configuration restarts with the relative --set
+run_ok "$LAND" --config printed.ini --set run.steps=17 --set run.checkpoint_every=17 --set run.checkpoint_file=abs.ckpt
+run_ok "$LAND" $rel --restart abs.ckpt --report r2.json
+[ "$a" = "$(fingerprint r2.json W)$(fingerprint r2.json T_soil)$(fingerprint r2.json runoff)" ] ||
+    fail "ERS from a printed configuration's checkpoint: restarted run differs from the straight run"
+echo "ERS through --print-config: relative and absolute mask paths are the same land.mask"

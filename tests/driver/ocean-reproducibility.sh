@@ -49,3 +49,15 @@ check_case fplane --set ocean.grid=31x27 --set ocean.length_x=3.1e6 --set ocean.
 expect_exit 2 "k.ckpt: written with ocean.grid = '31x27', this run has '37x29'$" "$OCEAN" --set ocean.grid=37x29 \
     --set ocean.length_x=3.1e6 --set ocean.length_y=2.7e6 --set ocean.dt=600 --set run.steps=70 --restart k.ckpt
 echo "restart on another grid: refused naming ocean.grid"
+# a restart on another basin names the extent the user set (length_x, not the
+# cell size dx = length_x / nx), in metres as set: 1e6 / 14 * 14 and
+# 1e6 / 15 * 15 are not 1e6 exactly
+basin="--set ocean.grid=14x15 --set ocean.dt=600"
+run_ok "$OCEAN" $basin --set ocean.length_x=1e6 --set ocean.length_y=1e6 --set run.steps=3 \
+    --set run.checkpoint_every=3 --set run.checkpoint_file=b.ckpt
+expect_exit 2 "b.ckpt: written with ocean.length_x = 1000000, this run has 1200000$" "$OCEAN" $basin \
+    --set ocean.length_x=1.2e6 --set ocean.length_y=1e6 --set run.steps=6 --restart b.ckpt
+expect_exit 2 "b.ckpt: written with ocean.length_y = 1000000, this run has 900000$" "$OCEAN" $basin \
+    --set ocean.length_x=1e6 --set ocean.length_y=9e5 --set run.steps=6 --restart b.ckpt
+run_ok "$OCEAN" $basin --set ocean.length_x=1e6 --set ocean.length_y=1e6 --set run.steps=6 --restart b.ckpt
+echo "restart on another basin: refused naming ocean.length_x, ocean.length_y in metres"
