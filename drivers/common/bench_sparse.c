@@ -109,5 +109,12 @@ out:
     return code;
 }
 
+static int families(const pel_bench_env *env, const pel_component_type **out, int max)
+{
+    (void)env;
+    if (max > 0) out[0] = &pel_sparse_component;
+    return 1;
+}
+
 const pel_bench_suite pel_bench_sparse = {"sparse", "the CG product against the triad and its ceiling (x in L1)", 0,
-                                          NULL, run};
+                                          NULL, run, families};
