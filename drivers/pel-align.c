@@ -443,6 +443,11 @@ int main(int argc, char **argv)
     pel_align_params_default(&o.p);
     int status = parse(argc, argv, &o);
     if (status >= 0) return status;
+    /* an output written over an input (or the other output) would destroy it */
+    const char *what[] = {"--query", "--db", "--write-db", "--report"};
+    const char *path[] = {o.query, o.db, o.write_db, o.report};
+    const unsigned may_equal[] = {0, 1u, 0, 0};
+    if (!pel_opt_distinct(PROG, 4, what, path, may_equal)) return PEL_EXIT_USAGE;
     run r = {0};
     if (pel_context_create(&r.ctx)) return PEL_EXIT_RUN;
     if (o.threads) pel_context_set_threads(r.ctx, (int)o.threads);

@@ -354,6 +354,9 @@ int main(int argc, char **argv)
     opts o = {.n = 1000, .nrhs = 1, .seed = 1, .reps = 1};
     int code = parse(argc, argv, &o);
     if (code >= 0) return code;
+    const char *what[] = {"--matrix", "--report"}, *path[] = {o.matrix, o.report};
+    const unsigned may_equal[] = {0, 0};
+    if (!pel_opt_distinct(PROG, 2, what, path, may_equal)) return PEL_EXIT_USAGE; /* the report would replace the matrix */
     if (o.compare && !pel_cholesky_have_blas()) {
         fprintf(stderr, PROG ": error: --compare: this build has no OpenBLAS (configure --with-openblas)\n");
         return PEL_EXIT_USAGE;

@@ -331,6 +331,15 @@ static int check_output(run *r, const char *what, const char *path)
 static int check_outputs(run *r)
 {
     int code;
+    /* the report and the configuration are files of their own: a report
+     * written over the configuration, a checkpoint or a baseline would
+     * destroy it (a checkpoint may replace the one restarted from) */
+    const char *what[] = {"--config", "--restart", "--baseline", "--save", "run.checkpoint_file", "--report"};
+    const char *path[] = {r->o.config, r->o.restart, r->o.baseline, r->o.save,
+                          checkpointing(r) ? pel_config_string(r->cfg, "run", "checkpoint_file") : NULL,
+                          r->o.report};
+    const unsigned may_equal[] = {0, 1u, 3u, 6u, 14u, 0};
+    if (!pel_opt_distinct(r->d->name, 6, what, path, may_equal)) return PEL_EXIT_USAGE;
     if (r->o.report && (code = check_output(r, "--report", r->o.report)) >= 0) return code;
     if (r->o.save && (code = check_output(r, "--save", r->o.save)) >= 0) return code;
     if (checkpointing(r) &&
