@@ -437,7 +437,7 @@ static int finish(run *r, const opts *o, int argc, char **argv)
     return PEL_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+static int align_main(int argc, char **argv)
 {
     opts o = {.seed = 1, .min_len = 30, .max_len = 20000, .alpha = 1.2, .reps = 1};
     pel_align_params_default(&o.p);
@@ -469,3 +469,6 @@ int main(int argc, char **argv)
     pel_context_destroy(r.ctx);
     return status;
 }
+
+/* the status, or 3 when what was printed could not be written */
+int main(int argc, char **argv) { return pel_opt_stdout(PROG, align_main(argc, argv)); }

@@ -349,7 +349,7 @@ out:
     return code;
 }
 
-int main(int argc, char **argv)
+static int cholesky_main(int argc, char **argv)
 {
     opts o = {.n = 1000, .nrhs = 1, .seed = 1, .reps = 1};
     int code = parse(argc, argv, &o);
@@ -375,3 +375,6 @@ int main(int argc, char **argv)
     pel_context_destroy(ctx);
     return code;
 }
+
+/* the status, or 3 when what was printed could not be written */
+int main(int argc, char **argv) { return pel_opt_stdout(PROG, cholesky_main(argc, argv)); }

@@ -111,5 +111,9 @@ int pel_opt_extra(const char *prog, int argc, char **argv);
  * bitmask of the j < i whose path[j] may name the same file (0: none). */
 int pel_opt_distinct(const char *prog, int n, const char *const *what, const char *const *path,
                      const unsigned *may_equal);
+/* At a program's end: when standard output could not be written (a full
+ * disk, a closed descriptor) one line on stderr and exit 3 in place of a
+ * clean `code`; otherwise `code`. */
+int pel_opt_stdout(const char *prog, int code);
 
 #endif

@@ -99,6 +99,15 @@ int pel_opt_distinct(const char *prog, int n, const char *const *what, const cha
     return 1;
 }
 
+int pel_opt_stdout(const char *prog, int code)
+{
+    int err = fflush(stdout) ? errno : 0;
+    if (!err && !ferror(stdout)) return code;
+    fprintf(stderr, "%s: error: cannot write the standard output: %s\n", prog,
+            err ? strerror(err) : "an earlier write failed");
+    return code == PEL_EXIT_OK ? PEL_EXIT_RUN : code;
+}
+
 void pel_run_usage(const pel_driver *d, FILE *out)
 {
     fprintf(out,

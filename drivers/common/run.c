@@ -444,6 +444,8 @@ static int run_main(run *r, int argc, char **argv)
     for (int i = 0; i < r->niv; i++) failed |= r->iv[i].checks >= 0 && r->iv[i].failures > 0;
     sum->exit_status = rep->exit_status = failed ? PEL_EXIT_VERIFY : PEL_EXIT_OK;
     if (!r->o.quiet) pel_report_print(rep, sum, stdout);
+    /* no report of a run whose printed results were lost (pel_driver_main says why) */
+    if (fflush(stdout) || ferror(stdout)) return PEL_EXIT_RUN;
     if (r->o.report && pel_report_write(r->ctx, r->o.report, rep)) return pel_run_fail(r, PEL_EXIT_RUN);
     return sum->exit_status;
 }
@@ -467,5 +469,5 @@ int pel_driver_main(const pel_driver *d, int argc, char **argv)
     free(r.o.sets);
     free(r.iv);
     pel_run_guard_end();
-    return code;
+    return pel_opt_stdout(d->name, code);
 }

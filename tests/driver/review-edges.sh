@@ -1,7 +1,8 @@
 #!/bin/sh
 # Edges of the drivers' inputs and outputs found in a hostile review: an
-# output named like an input or like another output.  Each case failed
-# (exit 0, a file destroyed) before its fix.
+# output named like an input or like another output, and a standard output
+# that cannot be written.  Each case failed (exit 0, a file destroyed or a
+# result lost) before its fix.
 . "$(dirname "$0")/lib.sh"
 set -e
 ALIGN="$builddir/drivers/pel-align"
@@ -59,4 +60,44 @@ printf '4 1\n1 4\n' >m.txt
 refused_keeping m.txt "pel-cholesky: error: --matrix and --report name the same file 'm.txt'" \
     "$CHOL" --matrix m.txt --report m.txt
 
+# --- a standard output that cannot be written (a full disk: /dev/full;
+# a closed descriptor): one line, exit 3, and no report of the lost run
+if [ -w /dev/full ]; then
+    for prog in "$HEAT" "$POISSON"; do
+        set +e
+        "$prog" --print-config >/dev/full 2>err.txt
+        got=$?
+        set -e
+        [ $got -eq 3 ] || fail "$prog --print-config >/dev/full: exit $got"
+        [ "$(wc -l <err.txt)" -eq 1 ] && grep -q "error: cannot write the standard output" err.txt ||
+            fail "$prog --print-config >/dev/full: $(cat err.txt)"
+    done
+    for run in "$HEAT $small" "$NPB --kernel ep" "$ALIGN ACDE ACDE" "$CHOL --n 8"; do
+        rm -f report.json
+        set +e
+        $run --report report.json >/dev/full 2>err.txt
+        got=$?
+        set -e
+        [ $got -eq 3 ] || fail "$run >/dev/full: exit $got"
+        grep -q "error: cannot write the standard output" err.txt || fail "$run >/dev/full: $(cat err.txt)"
+    done
+    rm -f report.json
+    set +e
+    "$HEAT" $small --report report.json >/dev/full 2>err.txt
+    set -e
+    [ ! -e report.json ] || fail "a report of a run whose results were lost on stdout"
+    set +e
+    "$BENCH" --help >/dev/full 2>err.txt
+    got=$?
+    set -e
+    [ $got -eq 3 ] || fail "pel-bench --help >/dev/full: exit $got"
+else
+    echo "review-edges: skipping the full-disk cases: no writable /dev/full"
+fi
+set +e
+"$HEAT" --version >&- 2>err.txt
+got=$?
+set -e
+[ $got -eq 3 ] || fail "pel-heat --version with stdout closed: exit $got"
+grep -q "pel-heat: error: cannot write the standard output" err.txt || fail "$(cat err.txt)"
 echo "review edges: every case answered"
