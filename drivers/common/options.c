@@ -252,7 +252,8 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
         fprintf(stderr, "%s: error: --baseline and --baseline-compare: give one of them\n", d->name);
         return PEL_EXIT_USAGE;
     }
-    if (o->record && o->compare && strcmp(o->record, o->compare) == 0) {
+    /* by name, or one directory by another name (./DIR, DIR/, a link) */
+    if (o->record && o->compare && (strcmp(o->record, o->compare) == 0 || same_inode(o->record, o->compare))) {
         fprintf(stderr, "%s: error: --baseline-record and --baseline-compare name the same directory '%s'\n",
                 d->name, o->record);
         return PEL_EXIT_USAGE;

@@ -49,6 +49,14 @@ run_ok "$HEAT" $small --set run.steps=6 --set run.checkpoint_every=2 --set run.c
 run_ok "$HEAT" $small --set run.steps=8 --restart s.ckpt --save s.ckpt
 run_ok "$HEAT" $small --set run.steps=8 --baseline s.ckpt --save s.ckpt
 
+# --baseline-record into the directory --baseline-compare reads, by another
+# spelling of its name: refused as the same spelling is
+run_ok "$HEAT" $small --baseline-record hb
+for other in ./hb hb/ "$work/hb"; do
+    expect_exit 2 "error: --baseline-record and --baseline-compare name the same directory '$other'" \
+        "$HEAT" $small --baseline-compare hb --baseline-record "$other"
+done
+
 # the other programs' inputs
 printf '>q\nACDEFGHIK\n' >q.fa
 refused_keeping q.fa "pel-align: error: --query and --write-db name the same file 'q.fa'" \
