@@ -43,7 +43,8 @@ static const char usage[] =
     "the task-scheduling figures and, with --compare (OpenBLAS builds), OpenBLAS's\n"
     "LAPACKE_dpotrf at 1 and N threads; R repetitions are interleaved (medians).\n"
     "Exit status: 0 the checks passed; 1 a check failed; 2 bad usage or input\n"
-    "(including a matrix that is not positive definite); 3 the run failed.\n"
+    "(including a matrix that is not positive definite); 3 the run failed;\n"
+    "128+N stopped by signal N (SIGINT 130, SIGTERM 143), without a report.\n"
     "Messages number a matrix's rows and columns from 1, as they are in FILE.\n"
     "Task priorities are honoured when OMP_MAX_TASK_PRIORITY is 3 or more.\n";
 
@@ -286,10 +287,7 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
             bnc[r] = cpu_rate(fg.st.flops, cb, nt);
         }
     }
-    if (pel_run_stop_signal()) {
-        code = PEL_EXIT_SIGNAL + pel_run_stop_signal();
-        goto out;
-    }
+    if (pel_run_stop_signal()) goto stopped;
     fg.gflops = median(gf, o->reps);
     fg.peak = median(pk, o->reps);
     fg.cpu = median(gc, o->reps);
@@ -298,18 +296,22 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
         fg.cpu1 = median(b1c, o->reps), fg.cpun = median(bnc, o->reps);
     }
     /* the solve of A x = b with b = A x_true, x_true_i = 1 + (i + k) mod 7 */
-    for (size_t k = 0; k < R; k++)
+    for (size_t k = 0; k < R && !pel_run_stop_signal(); k++)
         for (size_t i = 0; i < N; i++) {
             double t = 0.0;
             for (size_t j = 0; j < N; j++) t += a[i + j * N] * (1.0 + (double)((j + k) % 7));
             b[i + k * N] = t;
         }
+    if (pel_run_stop_signal()) goto stopped;
     memcpy(x, b, N * R * sizeof *x);
     if (pel_cholesky_solve(h, R, x, N) || pel_cholesky_residual(h, a, N, &fg.res) ||
         pel_cholesky_solve_residual(ctx, N, R, a, N, x, N, b, N, &fg.sres) || pel_cholesky_get_factor(h, l, N)) {
         fprintf(stderr, PROG ": error: %s\n", pel_context_error(ctx));
         goto out;
     }
+    /* the right-hand sides and the residuals can take as long as the
+     * factorisation: a signal during them stops the run here */
+    if (pel_run_stop_signal()) goto stopped;
     pel_fingerprint(l, N * N * sizeof *l, fg.fp_l);
     pel_fingerprint(x, N * R * sizeof *x, fg.fp_x);
     pel_verify_at_most(log, "cholesky.factor_residual", fg.res, TOL);
@@ -342,6 +344,10 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
         int rc = write_report(ctx, o->report, argc, argv, o, h, &fg, log, code);
         if (rc) code = rc;
     }
+    goto out;
+stopped:
+    code = PEL_EXIT_SIGNAL + pel_run_stop_signal();
+    fprintf(stderr, PROG ": error: stopped by %s, no report written\n", pel_run_signal_name(pel_run_stop_signal()));
 out:
     pel_verify_log_destroy(log);
     pel_cholesky_destroy(h);

@@ -108,4 +108,15 @@ got=$?
 set -e
 [ $got -eq 3 ] || fail "pel-heat --version with stdout closed: exit $got"
 grep -q "pel-heat: error: cannot write the standard output" err.txt || fail "$(cat err.txt)"
+# --- SIGTERM to pel-cholesky after its factorisation, while it forms the
+# right-hand sides (n = 600 and 1000 of them: seconds, nearly all the run):
+# exit 143 at once, one line, no report (it went on to exit 0 and a report)
+rm -f report.json
+"$CHOL" --n 600 --nrhs 1000 --threads 1 --report report.json >out.txt 2>err.txt &
+pid=$!
+wait_caught TERM $pid
+sleep 0.3
+signal_expect TERM $pid 143 "pel-cholesky stopped by SIGTERM"
+grep -q "pel-cholesky: error: stopped by SIGTERM, no report written" err.txt || fail "SIGTERM: $(cat err.txt)"
+[ ! -e report.json ] || fail "pel-cholesky stopped by SIGTERM wrote a report"
 echo "review edges: every case answered"
