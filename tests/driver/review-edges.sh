@@ -57,6 +57,12 @@ for other in ./hb hb/ "$work/hb"; do
         "$HEAT" $small --baseline-compare hb --baseline-record "$other"
 done
 
+# pel-poisson with no solve: exit 2 naming the key (it was exit 1, its
+# checks FAILing on the zero field no solve had written)
+expect_exit 2 "pel-poisson: error: \[run\] steps = 0: pel-poisson verifies its solves, give at least 1" \
+    "$POISSON" --set poisson.grid=8x8 --set run.steps=0
+run_ok "$POISSON" --set poisson.grid=8x8 --set run.steps=1
+
 # the other programs' inputs
 printf '>q\nACDEFGHIK\n' >q.fa
 refused_keeping q.fa "pel-align: error: --query and --write-db name the same file 'q.fa'" \
