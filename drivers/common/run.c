@@ -328,18 +328,25 @@ static int check_output(run *r, const char *what, const char *path)
     return PEL_EXIT_RUN;
 }
 
+/* The report, the configuration and the run's own output files (when
+ * `out`: one of them) are files of their own: one written over another
+ * file of the run would destroy it (a checkpoint may replace the one
+ * restarted from, --save the baseline compared with); 1 when they are. */
+static int distinct_files(run *r, const char *out)
+{
+    const char *what[] = {"--config", "--restart", "--baseline", "--save", "run.checkpoint_file", "--report",
+                          "the run's output file"};
+    const char *path[] = {r->o.config, r->o.restart, r->o.baseline, r->o.save,
+                          checkpointing(r) ? pel_config_string(r->cfg, "run", "checkpoint_file") : NULL,
+                          r->o.report, out};
+    const unsigned may_equal[] = {0, 1u, 3u, 6u, 14u, 0, 0};
+    return pel_opt_distinct(r->d->name, out ? 7 : 6, what, path, may_equal);
+}
+
 static int check_outputs(run *r)
 {
     int code;
-    /* the report and the configuration are files of their own: a report
-     * written over the configuration, a checkpoint or a baseline would
-     * destroy it (a checkpoint may replace the one restarted from) */
-    const char *what[] = {"--config", "--restart", "--baseline", "--save", "run.checkpoint_file", "--report"};
-    const char *path[] = {r->o.config, r->o.restart, r->o.baseline, r->o.save,
-                          checkpointing(r) ? pel_config_string(r->cfg, "run", "checkpoint_file") : NULL,
-                          r->o.report};
-    const unsigned may_equal[] = {0, 1u, 3u, 6u, 14u, 0};
-    if (!pel_opt_distinct(r->d->name, 6, what, path, may_equal)) return PEL_EXIT_USAGE;
+    if (!distinct_files(r, NULL)) return PEL_EXIT_USAGE;
     if (r->o.report && (code = check_output(r, "--report", r->o.report)) >= 0) return code;
     if (r->o.save && (code = check_output(r, "--save", r->o.save)) >= 0) return code;
     if (checkpointing(r) &&
@@ -390,6 +397,9 @@ static int run_main(run *r, int argc, char **argv)
     /* setup only reads the configuration: its failures are bad input, except
      * running out of memory or FFTW failing to plan */
     if (s) return pel_run_fail(r, s == PEL_ENOMEM || s == PEL_EFFTW ? PEL_EXIT_RUN : PEL_EXIT_USAGE);
+    int nout = d->outputs ? d->outputs(r->params, r->comp, r->outputs, PEL_RUN_MAX_OUTPUTS) : 0;
+    for (int i = 0; i < nout && i < PEL_RUN_MAX_OUTPUTS; i++)
+        if (!distinct_files(r, r->outputs[i])) return PEL_EXIT_USAGE;
 
     pel_report *rep = &r->rep;
     pel_run_summary *sum = &r->sum;

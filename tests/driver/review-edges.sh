@@ -63,6 +63,21 @@ expect_exit 2 "pel-poisson: error: \[run\] steps = 0: pel-poisson verifies its s
     "$POISSON" --set poisson.grid=8x8 --set run.steps=0
 run_ok "$POISSON" --set poisson.grid=8x8 --set run.steps=1
 
+# pel-climate's history files are outputs of their own: a report or a
+# checkpoint over one of them is refused, the history never begun
+if grep -q "define HAVE_NETCDF 1" "$builddir/config.h"; then
+    CLIMATE="$builddir/drivers/pel-climate"
+    C="--threads 1 --set climate.bands=4 --set climate.ratio=1 --set run.steps=2 --set climate.history=h"
+    printf 'kept\n' >keep.txt
+    refused_keeping keep.txt "pel-climate: error: --report and the run's output file name the same file 'h.daily.nc'" \
+        "$CLIMATE" $C --report h.daily.nc
+    refused_keeping keep.txt "pel-climate: error: --save and the run's output file name the same file 'h.monthly.nc'" \
+        "$CLIMATE" $C --save h.monthly.nc
+    ls h.* >/dev/null 2>&1 && fail "a refused run left history files: $(ls h.*)"
+else
+    echo "review-edges: skipping the history cases: this build has no NetCDF"
+fi
+
 # the other programs' inputs
 printf '>q\nACDEFGHIK\n' >q.fa
 refused_keeping q.fa "pel-align: error: --query and --write-db name the same file 'q.fa'" \
