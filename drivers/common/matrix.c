@@ -22,8 +22,15 @@ int pel_matrix_read_symmetric(pel_context *ctx, const char *prog, const char *pa
     size_t cap = 0, rows = 0, cols = 0, lineno = 0, nv = 0, capv = 0;
     double *v = NULL; /* row-major as read */
     int st = 0;
-    while (!st && getline(&line, &cap, f) >= 0) {
+    ssize_t got;
+    while (!st && (got = getline(&line, &cap, f)) >= 0) {
         lineno++;
+        /* the string functions below would stop at a NUL, reading a part of the line */
+        if (memchr(line, '\0', (size_t)got)) {
+            fprintf(stderr, "%s: error: %s:%zu: a NUL byte: not a text matrix\n", prog, path, lineno);
+            st = PEL_EXIT_USAGE;
+            break;
+        }
         char *h = strchr(line, '#'), *p = line;
         if (h) *h = '\0';
         size_t k = 0;

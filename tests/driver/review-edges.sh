@@ -89,6 +89,13 @@ printf '4 1\n1 4\n' >m.txt
 refused_keeping m.txt "pel-cholesky: error: --matrix and --report name the same file 'm.txt'" \
     "$CHOL" --matrix m.txt --report m.txt
 
+# a matrix with a NUL byte: the line was read up to the NUL, the rest
+# ignored, and the matrix in front of it factored (exit 0)
+printf '4 1\n1 4\0 7\n' >nul.txt
+expect_exit 2 "pel-cholesky: error: nul.txt:2: a NUL byte: not a text matrix" "$CHOL" --matrix nul.txt
+printf '4\0 1\n1 4\n' >nul1.txt
+expect_exit 2 "pel-cholesky: error: nul1.txt:1: a NUL byte: not a text matrix" "$CHOL" --matrix nul1.txt
+
 # --- a standard output that cannot be written (a full disk: /dev/full;
 # a closed descriptor): one line, exit 3, and no report of the lost run
 if [ -w /dev/full ]; then
