@@ -41,8 +41,13 @@ int pel_matrix_read_symmetric(pel_context *ctx, const char *prog, const char *pa
             char *e;
             errno = 0;
             double x = strtod(p, &e);
-            if (e != p + len || errno == ERANGE || !isfinite(x)) {
-                fprintf(stderr, "%s: error: %s:%zu: malformed number '%.*s'\n", prog, path, lineno, (int)(len > 40 ? 40 : len), p);
+            int shown = (int)(len > 40 ? 40 : len);
+            if (e == p + len && errno == ERANGE) { /* a number, but not a double's */
+                fprintf(stderr, "%s: error: %s:%zu: number '%.*s' %s\n", prog, path, lineno, shown, p,
+                        fabs(x) > 1 ? "overflows a double" : "underflows a double (too close to 0; write 0 for zero)");
+                st = PEL_EXIT_USAGE;
+            } else if (e != p + len || !isfinite(x)) {
+                fprintf(stderr, "%s: error: %s:%zu: malformed number '%.*s'\n", prog, path, lineno, shown, p);
                 st = PEL_EXIT_USAGE;
             } else if (++k > (size_t)max_order) {
                 fprintf(stderr, "%s: error: %s:%zu: more than %zu entries in a row\n", prog, path, lineno, max_order);

@@ -96,6 +96,12 @@ expect_exit 2 "pel-cholesky: error: nul.txt:2: a NUL byte: not a text matrix" "$
 printf '4\0 1\n1 4\n' >nul1.txt
 expect_exit 2 "pel-cholesky: error: nul1.txt:1: a NUL byte: not a text matrix" "$CHOL" --matrix nul1.txt
 
+# numbers beyond a double: named as such (they were 'malformed number')
+printf '1e-320 0\n0 1\n' >tiny.txt
+expect_exit 2 "pel-cholesky: error: tiny.txt:1: number '1e-320' underflows a double" "$CHOL" --matrix tiny.txt
+printf '4 1\n1 1e400\n' >huge.txt
+expect_exit 2 "pel-cholesky: error: huge.txt:2: number '1e400' overflows a double$" "$CHOL" --matrix huge.txt
+
 # --- a standard output that cannot be written (a full disk: /dev/full;
 # a closed descriptor): one line, exit 3, and no report of the lost run
 if [ -w /dev/full ]; then
