@@ -334,13 +334,27 @@ static int check_output(run *r, const char *what, const char *path)
  * restarted from, --save the baseline compared with); 1 when they are. */
 static int distinct_files(run *r, const char *out)
 {
-    const char *what[] = {"--config", "--restart", "--baseline", "--save", "run.checkpoint_file", "--report",
-                          "the run's output file"};
-    const char *path[] = {r->o.config, r->o.restart, r->o.baseline, r->o.save,
-                          checkpointing(r) ? pel_config_string(r->cfg, "run", "checkpoint_file") : NULL,
-                          r->o.report, out};
-    const unsigned may_equal[] = {0, 1u, 3u, 6u, 14u, 0, 0};
-    return pel_opt_distinct(r->d->name, out ? 7 : 6, what, path, may_equal);
+    /* and the files of the baseline directories: what --baseline-record
+     * writes, what --baseline-compare reads */
+    static const char *const leaf[3] = {"index.ckpt", "state.ckpt", "fingerprints.json"};
+    char dirs[2][3][PEL_RUN_PATH_MAX];
+    const char *what[13] = {"--config", "--restart", "--baseline", "--save", "run.checkpoint_file", "--report",
+                            "the run's output file"};
+    const char *path[13] = {r->o.config, r->o.restart, r->o.baseline, r->o.save,
+                            checkpointing(r) ? pel_config_string(r->cfg, "run", "checkpoint_file") : NULL,
+                            r->o.report, out};
+    for (int k = 0; k < 2; k++) {
+        const char *dir = k ? r->o.compare : r->o.record;
+        for (int i = 0; i < 3; i++) {
+            what[7 + 3 * k + i] = k ? "--baseline-compare" : "--baseline-record";
+            if (dir) snprintf(dirs[k][i], sizeof dirs[k][i], "%s/%s", dir, leaf[i]);
+            path[7 + 3 * k + i] = dir ? dirs[k][i] : NULL;
+        }
+    }
+    /* a recorded state may replace the restart or the baseline file, as
+     * --save may; the compared directory is read only, as the inputs are */
+    const unsigned may_equal[13] = {0, 1u, 3u, 6u, 14u, 0, 0, 0, 6u, 0, 7u, 7u, 7u};
+    return pel_opt_distinct(r->d->name, 13, what, path, may_equal);
 }
 
 static int check_outputs(run *r)

@@ -57,6 +57,17 @@ for other in ./hb hb/ "$work/hb"; do
         "$HEAT" $small --baseline-compare hb --baseline-record "$other"
 done
 
+# a report or a checkpoint into a baseline directory over one of its files
+mkdir bd
+refused_keeping c.ini "error: --report and --baseline-record name the same file 'bd/state.ckpt'" \
+    "$HEAT" $small --baseline-record bd --report bd/state.ckpt
+[ ! -e bd/state.ckpt ] || fail "a refused --baseline-record wrote bd/state.ckpt"
+refused_keeping hb/state.ckpt "error: --report and --baseline-compare name the same file 'hb/state.ckpt'" \
+    "$HEAT" $small --baseline-compare hb --report hb/state.ckpt
+refused_keeping hb/index.ckpt "error: --save and --baseline-compare name the same file 'hb/index.ckpt'" \
+    "$HEAT" $small --baseline-compare hb --save hb/index.ckpt
+run_ok "$HEAT" $small --baseline-compare hb --restart hb/state.ckpt
+
 # pel-poisson with no solve: exit 2 naming the key (it was exit 1, its
 # checks FAILing on the zero field no solve had written)
 expect_exit 2 "pel-poisson: error: \[run\] steps = 0: pel-poisson verifies its solves, give at least 1" \
