@@ -66,8 +66,10 @@ static int parse(int argc, char **argv, opts *o)
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     int c, ok = 1;
+    const char *random_only = NULL; /* --n or --seed: options of the random matrix */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+        if (c == 'n' || c == 's') random_only = c == 'n' ? "--n" : "--seed";
         switch (c) {
         case 'n': ok = pel_opt_int(PROG, "--n", optarg, 1, 100000, &o->n); break;
         case 'b': ok = pel_opt_int(PROG, "--tile", optarg, 1, 4096, &o->tile); break;
@@ -100,6 +102,11 @@ static int parse(int argc, char **argv, opts *o)
         default: return pel_opt_missing(PROG, c, argv);
         }
         if (!ok) return PEL_EXIT_USAGE;
+    }
+    if (o->matrix && random_only) {
+        fprintf(stderr, PROG ": error: %s and --matrix: %s sets up the random matrix, --matrix reads one; give one of them\n",
+                random_only, random_only);
+        return PEL_EXIT_USAGE;
     }
     return pel_opt_extra(PROG, argc, argv);
 }

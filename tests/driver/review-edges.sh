@@ -100,6 +100,11 @@ printf '4 1\n1 4\n' >m.txt
 refused_keeping m.txt "pel-cholesky: error: --matrix and --report name the same file 'm.txt'" \
     "$CHOL" --matrix m.txt --report m.txt
 
+# the random matrix's options with --matrix: refused (they were ignored)
+expect_exit 2 "pel-cholesky: error: --n and --matrix: --n sets up the random matrix, --matrix reads one; give one of them" \
+    "$CHOL" --matrix m.txt --n 5
+expect_exit 2 "pel-cholesky: error: --seed and --matrix" "$CHOL" --seed 3 --matrix m.txt
+
 # a matrix with a NUL byte: the line was read up to the NUL, the rest
 # ignored, and the matrix in front of it factored (exit 0)
 printf '4 1\n1 4\0 7\n' >nul.txt
