@@ -437,12 +437,17 @@ static int finish(run *r, const opts *o, int argc, char **argv)
     return PEL_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+static int align_main(int argc, char **argv)
 {
     opts o = {.seed = 1, .min_len = 30, .max_len = 20000, .alpha = 1.2, .reps = 1};
     pel_align_params_default(&o.p);
     int status = parse(argc, argv, &o);
     if (status >= 0) return status;
+    /* an output written over an input (or the other output) would destroy it */
+    const char *what[] = {"--query", "--db", "--write-db", "--report"};
+    const char *path[] = {o.query, o.db, o.write_db, o.report};
+    const unsigned may_equal[] = {0, 1u, 0, 0};
+    if (!pel_opt_distinct(PROG, 4, what, path, may_equal)) return PEL_EXIT_USAGE;
     run r = {0};
     if (pel_context_create(&r.ctx)) return PEL_EXIT_RUN;
     if (o.threads) pel_context_set_threads(r.ctx, (int)o.threads);
@@ -464,3 +469,6 @@ int main(int argc, char **argv)
     pel_context_destroy(r.ctx);
     return status;
 }
+
+/* the status, or 3 when what was printed could not be written */
+int main(int argc, char **argv) { return pel_opt_stdout(PROG, align_main(argc, argv)); }

@@ -137,7 +137,7 @@ static int select_suites(const char *list, int use[NSUITES])
     return any;
 }
 
-int main(int argc, char **argv)
+static int bench_main(int argc, char **argv)
 {
     bench_options o = {.reps = 11, .suites = "stream,heat,poisson", .kernels = "ep,cg,mg,ft,is"};
     int code = parse(argc, argv, &o);
@@ -197,3 +197,6 @@ int main(int argc, char **argv)
     pel_run_guard_end();
     return sig ? PEL_EXIT_SIGNAL + sig : !ok ? PEL_EXIT_RUN : status;
 }
+
+/* the status, or 3 when what was printed could not be written */
+int main(int argc, char **argv) { return pel_opt_stdout("pel-bench", bench_main(argc, argv)); }

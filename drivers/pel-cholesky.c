@@ -43,7 +43,8 @@ static const char usage[] =
     "the task-scheduling figures and, with --compare (OpenBLAS builds), OpenBLAS's\n"
     "LAPACKE_dpotrf at 1 and N threads; R repetitions are interleaved (medians).\n"
     "Exit status: 0 the checks passed; 1 a check failed; 2 bad usage or input\n"
-    "(including a matrix that is not positive definite); 3 the run failed.\n"
+    "(including a matrix that is not positive definite); 3 the run failed;\n"
+    "128+N stopped by signal N (SIGINT 130, SIGTERM 143), without a report.\n"
     "Messages number a matrix's rows and columns from 1, as they are in FILE.\n"
     "Task priorities are honoured when OMP_MAX_TASK_PRIORITY is 3 or more.\n";
 
@@ -65,8 +66,10 @@ static int parse(int argc, char **argv, opts *o)
         {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
     int c, ok = 1;
+    const char *random_only = NULL; /* --n or --seed: options of the random matrix */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+        if (c == 'n' || c == 's') random_only = c == 'n' ? "--n" : "--seed";
         switch (c) {
         case 'n': ok = pel_opt_int(PROG, "--n", optarg, 1, 100000, &o->n); break;
         case 'b': ok = pel_opt_int(PROG, "--tile", optarg, 1, 4096, &o->tile); break;
@@ -99,6 +102,11 @@ static int parse(int argc, char **argv, opts *o)
         default: return pel_opt_missing(PROG, c, argv);
         }
         if (!ok) return PEL_EXIT_USAGE;
+    }
+    if (o->matrix && random_only) {
+        fprintf(stderr, PROG ": error: %s and --matrix: %s sets up the random matrix, --matrix reads one; give one of them\n",
+                random_only, random_only);
+        return PEL_EXIT_USAGE;
     }
     return pel_opt_extra(PROG, argc, argv);
 }
@@ -286,10 +294,7 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
             bnc[r] = cpu_rate(fg.st.flops, cb, nt);
         }
     }
-    if (pel_run_stop_signal()) {
-        code = PEL_EXIT_SIGNAL + pel_run_stop_signal();
-        goto out;
-    }
+    if (pel_run_stop_signal()) goto stopped;
     fg.gflops = median(gf, o->reps);
     /* a peak is what the machine can do: the best repetition (a loaded
      * machine's slow ones would flatter the factorisation) */
@@ -302,18 +307,22 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
         fg.cpu1 = median(b1c, o->reps), fg.cpun = median(bnc, o->reps);
     }
     /* the solve of A x = b with b = A x_true, x_true_i = 1 + (i + k) mod 7 */
-    for (size_t k = 0; k < R; k++)
+    for (size_t k = 0; k < R && !pel_run_stop_signal(); k++)
         for (size_t i = 0; i < N; i++) {
             double t = 0.0;
             for (size_t j = 0; j < N; j++) t += a[i + j * N] * (1.0 + (double)((j + k) % 7));
             b[i + k * N] = t;
         }
+    if (pel_run_stop_signal()) goto stopped;
     memcpy(x, b, N * R * sizeof *x);
     if (pel_cholesky_solve(h, R, x, N) || pel_cholesky_residual(h, a, N, &fg.res) ||
         pel_cholesky_solve_residual(ctx, N, R, a, N, x, N, b, N, &fg.sres) || pel_cholesky_get_factor(h, l, N)) {
         fprintf(stderr, PROG ": error: %s\n", pel_context_error(ctx));
         goto out;
     }
+    /* the right-hand sides and the residuals can take as long as the
+     * factorisation: a signal during them stops the run here */
+    if (pel_run_stop_signal()) goto stopped;
     pel_fingerprint(l, N * N * sizeof *l, fg.fp_l);
     pel_fingerprint(x, N * R * sizeof *x, fg.fp_x);
     pel_verify_at_most(log, "cholesky.factor_residual", fg.res, TOL);
@@ -346,6 +355,10 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
         int rc = write_report(ctx, o->report, argc, argv, o, h, &fg, log, code);
         if (rc) code = rc;
     }
+    goto out;
+stopped:
+    code = PEL_EXIT_SIGNAL + pel_run_stop_signal();
+    fprintf(stderr, PROG ": error: stopped by %s, no report written\n", pel_run_signal_name(pel_run_stop_signal()));
 out:
     pel_verify_log_destroy(log);
     pel_cholesky_destroy(h);
@@ -353,11 +366,14 @@ out:
     return code;
 }
 
-int main(int argc, char **argv)
+static int cholesky_main(int argc, char **argv)
 {
     opts o = {.n = 1000, .nrhs = 1, .seed = 1, .reps = 1};
     int code = parse(argc, argv, &o);
     if (code >= 0) return code;
+    const char *what[] = {"--matrix", "--report"}, *path[] = {o.matrix, o.report};
+    const unsigned may_equal[] = {0, 0};
+    if (!pel_opt_distinct(PROG, 2, what, path, may_equal)) return PEL_EXIT_USAGE; /* the report would replace the matrix */
     if (o.compare && !pel_cholesky_have_blas()) {
         fprintf(stderr, PROG ": error: --compare: this build has no OpenBLAS (configure --with-openblas)\n");
         return PEL_EXIT_USAGE;
@@ -376,3 +392,6 @@ int main(int argc, char **argv)
     pel_context_destroy(ctx);
     return code;
 }
+
+/* the status, or 3 when what was printed could not be written */
+int main(int argc, char **argv) { return pel_opt_stdout(PROG, cholesky_main(argc, argv)); }

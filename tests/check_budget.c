@@ -90,6 +90,8 @@ START_TEST(restart_continues_exactly)
     interval(b, 600.0, 3, 0.0);
     pel_budget_end_interval(b, 1800.0);
     pel_field f;
+    ck_assert_fails(ctx, pel_budget_save(b, NULL), PEL_EINVAL, "budget heat: no field to save into");
+    ck_assert_int_eq(pel_budget_save(NULL, &f), PEL_EINVAL);
     ck_assert_ok(pel_budget_save(b, &f));
     ck_assert_str_eq(f.name, "budget_heat");
     ck_assert_int_eq(f.dims[0], 5);

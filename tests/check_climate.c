@@ -43,6 +43,8 @@ START_TEST(budgets_close)
     ck_assert_ok(pel_climate_step(c, 30));
     pel_verify_log *log;
     ck_assert_ok(pel_verify_log_create(&log));
+    ck_assert_fails(ctx, pel_climate_verify(c, NULL), PEL_EINVAL, "climate: log is NULL");
+    ck_assert_int_eq(pel_climate_verify(NULL, log), PEL_EINVAL);
     ck_assert_ok(pel_climate_verify(c, log));
     if (!pel_verify_log_passed(log)) pel_verify_log_print(log, stderr);
     ck_assert(pel_verify_log_passed(log));

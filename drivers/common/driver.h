@@ -103,5 +103,17 @@ int pel_opt_real(const char *prog, const char *opt, const char *arg, double lo, 
 int pel_opt_missing(const char *prog, int c, char **argv);
 /* -1 when getopt left no operand, else one line and exit 2. */
 int pel_opt_extra(const char *prog, int argc, char **argv);
+/* The files a program reads and writes, named in its options: 0 with one
+ * line on stderr when two of them that must differ name one file (the same
+ * file when it exists, else the same name in the same directory), as
+ * "PROG: error: OPT_A and OPT_B name the same file 'PATH'"; 1 otherwise.
+ * what[i] names path[i] (NULL paths are not given); may_equal[i] is a
+ * bitmask of the j < i whose path[j] may name the same file (0: none). */
+int pel_opt_distinct(const char *prog, int n, const char *const *what, const char *const *path,
+                     const unsigned *may_equal);
+/* At a program's end: when standard output could not be written (a full
+ * disk, a closed descriptor) one line on stderr and exit 3 in place of a
+ * clean `code`; otherwise `code`. */
+int pel_opt_stdout(const char *prog, int code);
 
 #endif

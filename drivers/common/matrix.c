@@ -22,8 +22,15 @@ int pel_matrix_read_symmetric(pel_context *ctx, const char *prog, const char *pa
     size_t cap = 0, rows = 0, cols = 0, lineno = 0, nv = 0, capv = 0;
     double *v = NULL; /* row-major as read */
     int st = 0;
-    while (!st && getline(&line, &cap, f) >= 0) {
+    ssize_t got;
+    while (!st && (got = getline(&line, &cap, f)) >= 0) {
         lineno++;
+        /* the string functions below would stop at a NUL, reading a part of the line */
+        if (memchr(line, '\0', (size_t)got)) {
+            fprintf(stderr, "%s: error: %s:%zu: a NUL byte: not a text matrix\n", prog, path, lineno);
+            st = PEL_EXIT_USAGE;
+            break;
+        }
         char *h = strchr(line, '#'), *p = line;
         if (h) *h = '\0';
         size_t k = 0;
@@ -34,8 +41,13 @@ int pel_matrix_read_symmetric(pel_context *ctx, const char *prog, const char *pa
             char *e;
             errno = 0;
             double x = strtod(p, &e);
-            if (e != p + len || errno == ERANGE || !isfinite(x)) {
-                fprintf(stderr, "%s: error: %s:%zu: malformed number '%.*s'\n", prog, path, lineno, (int)(len > 40 ? 40 : len), p);
+            int shown = (int)(len > 40 ? 40 : len);
+            if (e == p + len && errno == ERANGE) { /* a number, but not a double's */
+                fprintf(stderr, "%s: error: %s:%zu: number '%.*s' %s\n", prog, path, lineno, shown, p,
+                        fabs(x) > 1 ? "overflows a double" : "underflows a double (too close to 0; write 0 for zero)");
+                st = PEL_EXIT_USAGE;
+            } else if (e != p + len || !isfinite(x)) {
+                fprintf(stderr, "%s: error: %s:%zu: malformed number '%.*s'\n", prog, path, lineno, shown, p);
                 st = PEL_EXIT_USAGE;
             } else if (++k > (size_t)max_order) {
                 fprintf(stderr, "%s: error: %s:%zu: more than %zu entries in a row\n", prog, path, lineno, max_order);

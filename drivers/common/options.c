@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/run_internal.h"
 
@@ -55,6 +56,56 @@ int pel_opt_extra(const char *prog, int argc, char **argv)
     if (optind >= argc) return -1;
     fprintf(stderr, "%s: error: unexpected argument '%s' (try --help)\n", prog, argv[optind]);
     return PEL_EXIT_USAGE;
+}
+
+/* 1 when stat found both and they are one file */
+static int same_inode(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* 1 when paths a and b name one file: the same file when both exist, else
+ * the same last component in the same (existing) directory. */
+static int same_file(const char *a, const char *b)
+{
+    if (!*a || !*b) return 0;
+    if (same_inode(a, b)) return 1;
+    const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+    ba = ba ? ba + 1 : a;
+    bb = bb ? bb + 1 : b;
+    if (!*ba || strcmp(ba, bb) != 0 || strcmp(ba, ".") == 0 || strcmp(ba, "..") == 0) return 0;
+    /* the directories: "." without a '/', "/" for a file at the root */
+    char *da = strdup(a), *db = strdup(b);
+    int same = 0;
+    if (da && db) {
+        da[ba - a] = db[bb - b] = '\0';
+        same = same_inode(*da ? da : ".", *db ? db : ".");
+    }
+    free(da);
+    free(db);
+    return same;
+}
+
+int pel_opt_distinct(const char *prog, int n, const char *const *what, const char *const *path,
+                     const unsigned *may_equal)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < i; j++) {
+            if (!path[i] || !path[j] || (may_equal[i] >> j & 1u) || !same_file(path[i], path[j])) continue;
+            fprintf(stderr, "%s: error: %s and %s name the same file '%s'\n", prog, what[j], what[i], path[i]);
+            return 0;
+        }
+    return 1;
+}
+
+int pel_opt_stdout(const char *prog, int code)
+{
+    int err = fflush(stdout) ? errno : 0;
+    if (!err && !ferror(stdout)) return code;
+    fprintf(stderr, "%s: error: cannot write the standard output: %s\n", prog,
+            err ? strerror(err) : "an earlier write failed");
+    return code == PEL_EXIT_OK ? PEL_EXIT_RUN : code;
 }
 
 void pel_run_usage(const pel_driver *d, FILE *out)
@@ -201,7 +252,8 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
         fprintf(stderr, "%s: error: --baseline and --baseline-compare: give one of them\n", d->name);
         return PEL_EXIT_USAGE;
     }
-    if (o->record && o->compare && strcmp(o->record, o->compare) == 0) {
+    /* by name, or one directory by another name (./DIR, DIR/, a link) */
+    if (o->record && o->compare && (strcmp(o->record, o->compare) == 0 || same_inode(o->record, o->compare))) {
         fprintf(stderr, "%s: error: --baseline-record and --baseline-compare name the same directory '%s'\n",
                 d->name, o->record);
         return PEL_EXIT_USAGE;

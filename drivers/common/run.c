@@ -328,9 +328,39 @@ static int check_output(run *r, const char *what, const char *path)
     return PEL_EXIT_RUN;
 }
 
+/* The report, the configuration and the run's own output files (when
+ * `out`: one of them) are files of their own: one written over another
+ * file of the run would destroy it (a checkpoint may replace the one
+ * restarted from, --save the baseline compared with); 1 when they are. */
+static int distinct_files(run *r, const char *out)
+{
+    /* and the files of the baseline directories: what --baseline-record
+     * writes, what --baseline-compare reads */
+    static const char *const leaf[3] = {"index.ckpt", "state.ckpt", "fingerprints.json"};
+    char dirs[2][3][PEL_RUN_PATH_MAX];
+    const char *what[13] = {"--config", "--restart", "--baseline", "--save", "run.checkpoint_file", "--report",
+                            "the run's output file"};
+    const char *path[13] = {r->o.config, r->o.restart, r->o.baseline, r->o.save,
+                            checkpointing(r) ? pel_config_string(r->cfg, "run", "checkpoint_file") : NULL,
+                            r->o.report, out};
+    for (int k = 0; k < 2; k++) {
+        const char *dir = k ? r->o.compare : r->o.record;
+        for (int i = 0; i < 3; i++) {
+            what[7 + 3 * k + i] = k ? "--baseline-compare" : "--baseline-record";
+            if (dir) snprintf(dirs[k][i], sizeof dirs[k][i], "%s/%s", dir, leaf[i]);
+            path[7 + 3 * k + i] = dir ? dirs[k][i] : NULL;
+        }
+    }
+    /* a recorded state may replace the restart or the baseline file, as
+     * --save may; the compared directory is read only, as the inputs are */
+    const unsigned may_equal[13] = {0, 1u, 3u, 6u, 14u, 0, 0, 0, 6u, 0, 7u, 7u, 7u};
+    return pel_opt_distinct(r->d->name, 13, what, path, may_equal);
+}
+
 static int check_outputs(run *r)
 {
     int code;
+    if (!distinct_files(r, NULL)) return PEL_EXIT_USAGE;
     if (r->o.report && (code = check_output(r, "--report", r->o.report)) >= 0) return code;
     if (r->o.save && (code = check_output(r, "--save", r->o.save)) >= 0) return code;
     if (checkpointing(r) &&
@@ -381,6 +411,9 @@ static int run_main(run *r, int argc, char **argv)
     /* setup only reads the configuration: its failures are bad input, except
      * running out of memory or FFTW failing to plan */
     if (s) return pel_run_fail(r, s == PEL_ENOMEM || s == PEL_EFFTW ? PEL_EXIT_RUN : PEL_EXIT_USAGE);
+    int nout = d->outputs ? d->outputs(r->params, r->comp, r->outputs, PEL_RUN_MAX_OUTPUTS) : 0;
+    for (int i = 0; i < nout && i < PEL_RUN_MAX_OUTPUTS; i++)
+        if (!distinct_files(r, r->outputs[i])) return PEL_EXIT_USAGE;
 
     pel_report *rep = &r->rep;
     pel_run_summary *sum = &r->sum;
@@ -435,6 +468,8 @@ static int run_main(run *r, int argc, char **argv)
     for (int i = 0; i < r->niv; i++) failed |= r->iv[i].checks >= 0 && r->iv[i].failures > 0;
     sum->exit_status = rep->exit_status = failed ? PEL_EXIT_VERIFY : PEL_EXIT_OK;
     if (!r->o.quiet) pel_report_print(rep, sum, stdout);
+    /* no report of a run whose printed results were lost (pel_driver_main says why) */
+    if (fflush(stdout) || ferror(stdout)) return PEL_EXIT_RUN;
     if (r->o.report && pel_report_write(r->ctx, r->o.report, rep)) return pel_run_fail(r, PEL_EXIT_RUN);
     return sum->exit_status;
 }
@@ -458,5 +493,5 @@ int pel_driver_main(const pel_driver *d, int argc, char **argv)
     free(r.o.sets);
     free(r.iv);
     pel_run_guard_end();
-    return code;
+    return pel_opt_stdout(d->name, code);
 }

@@ -312,11 +312,11 @@ int pel_suite_main(const pel_suite *s, int argc, char **argv)
 {
     suite_options o;
     int status = parse(s, argc, argv, &o);
-    if (status >= 0) return status;
+    if (status >= 0) return pel_opt_stdout(s->name, status);
     pel_run_guard_begin(s->name);
     status = suite_main(s, &o, argc, argv);
     pel_run_guard_end();
-    return status;
+    return pel_opt_stdout(s->name, status);
 }
 
 static int suite_main(const pel_suite *s, const suite_options *op, int argc, char **argv)
@@ -374,7 +374,9 @@ static int suite_main(const pel_suite *s, const suite_options *op, int argc, cha
     rep.problems = sums;
     rep.nproblems = n;
     rep.exit_status = status;
-    if (status < PEL_EXIT_SIGNAL && o.report && !write_report(s, &o, &rep)) status = PEL_EXIT_RUN;
+    /* no report of a run whose printed results were lost (pel_suite_main says why) */
+    if (status < PEL_EXIT_SIGNAL && (fflush(stdout) || ferror(stdout))) status = PEL_EXIT_RUN;
+    else if (status < PEL_EXIT_SIGNAL && o.report && !write_report(s, &o, &rep)) status = PEL_EXIT_RUN;
     for (int i = 0; i < n; i++) {
         pel_verify_log_destroy(runs[i].log);
         pel_context_destroy(runs[i].ctx);

@@ -478,7 +478,8 @@ pel_status pel_cholesky_factor(pel_cholesky *h)
 
 pel_status pel_cholesky_get_stats(const pel_cholesky *h, pel_cholesky_stats *st)
 {
-    if (!h || !st) return PEL_EINVAL;
+    if (!h) return PEL_EINVAL;
+    if (!st) return pel_error(h->ctx, PEL_EINVAL, "cholesky: get_stats: the output must not be NULL");
     double T = (double)h->T, nb = (double)h->nb, n = (double)h->n;
     memset(st, 0, sizeof *st);
     /* groups(a): the groups covering tile rows [a, T), cut at multiples of G */

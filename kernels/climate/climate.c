@@ -763,7 +763,8 @@ static double model_ice_edge(const pel_climate *c, const double *T)
 
 pel_status pel_climate_verify(pel_climate *c, pel_verify_log *log)
 {
-    if (!c || !log) return PEL_EINVAL;
+    if (!c) return PEL_EINVAL;
+    if (!log) return pel_error(c->ctx, PEL_EINVAL, "climate: log is NULL");
     pel_verify_at_most(log, "climate.heat_budget", c->scal[1], 1e-12);
     pel_verify_at_most(log, "climate.water_budget", c->scal[2], 1e-12);
     if (c->p.check_ncc81) {

@@ -197,7 +197,8 @@ void pel_budget_print(const pel_budget *b, int which, FILE *out)
 
 pel_status pel_budget_save(pel_budget *b, pel_field *out)
 {
-    if (!b || !out) return PEL_EINVAL;
+    if (!b) return PEL_EINVAL;
+    if (!out) return pel_error(b->ctx, PEL_EINVAL, "budget %s: no field to save into", b->name);
     memset(out, 0, sizeof *out);
     out->name = b->field_name;
     out->type = PEL_F64;
