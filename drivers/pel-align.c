@@ -96,8 +96,12 @@ static int parse(int argc, char **argv, opts *o)
         dst = v;                                                                              \
     } while (0)
         switch (c) {
-        case O_QUERY: o->query = optarg; break;
-        case O_DB: o->db = optarg; break;
+        case O_QUERY:
+            if (!pel_opt_once(PROG, "--query", &o->query, optarg)) return PEL_EXIT_USAGE;
+            break;
+        case O_DB:
+            if (!pel_opt_once(PROG, "--db", &o->db, optarg)) return PEL_EXIT_USAGE;
+            break;
         case O_GEN: INT(1, 10000000, o->generate); break;
         case O_SEED: INT(0, 4294967295L, o->seed); break;
         case O_MINL: INT(1, 10000000, o->min_len); break;
@@ -105,7 +109,9 @@ static int parse(int argc, char **argv, opts *o)
         case O_ALPHA:
             if (!pel_opt_real(PROG, opt, optarg, 0.01, 100, &o->alpha)) return PEL_EXIT_USAGE;
             break;
-        case O_WDB: o->write_db = optarg; break;
+        case O_WDB:
+            if (!pel_opt_once(PROG, "--write-db", &o->write_db, optarg)) return PEL_EXIT_USAGE;
+            break;
         case O_MATRIX: o->p.matrix = optarg; break;
         case O_MATCH: INT(1, 100, o->p.match); break;
         case O_MISM: INT(-100, 0, o->p.mismatch); break;
@@ -142,7 +148,9 @@ static int parse(int argc, char **argv, opts *o)
         case O_WIDEST: o->p.simd = 2; break;
         case O_REPS: INT(1, 1000, o->reps); break;
         case O_QUIET: o->quiet = 1; break;
-        case O_REPORT: o->report = optarg; break;
+        case O_REPORT:
+            if (!pel_opt_once(PROG, "--report", &o->report, optarg)) return PEL_EXIT_USAGE;
+            break;
         case O_COMPARE: o->compare = 1; break;
         case O_SCHEDS: o->schedules = 1; break;
         case O_HELP: fputs(usage, stdout); return PEL_EXIT_OK;

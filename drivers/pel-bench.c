@@ -90,7 +90,9 @@ static int parse(int argc, char **argv, bench_options *o)
             if (!pel_opt_int("pel-bench", "--reps", optarg, 1, PEL_BENCH_MAX_REPS, &v)) return PEL_EXIT_USAGE;
             o->reps = (int)v;
             break;
-        case 'r': o->report = optarg; break;
+        case 'r':
+            if (!pel_opt_once("pel-bench", "--report", &o->report, optarg)) return PEL_EXIT_USAGE;
+            break;
         case 'q': o->quick = 1; break;
         case 'm': break; /* MEASURE is the default now */
         case 'P': o->patient = 1; break;

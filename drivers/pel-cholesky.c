@@ -78,8 +78,12 @@ static int parse(int argc, char **argv, opts *o)
         case 't': ok = pel_opt_int(PROG, "--threads", optarg, 1, 4096, &o->threads); break;
         case 'R': ok = pel_opt_int(PROG, "--reps", optarg, 1, 100, &o->reps); break;
         case 'g': ok = pel_opt_int(PROG, "--group", optarg, 0, 100000, &o->group); break;
-        case 'm': o->matrix = optarg; break;
-        case 'o': o->report = optarg; break;
+        case 'm':
+            if (!pel_opt_once(PROG, "--matrix", &o->matrix, optarg)) return PEL_EXIT_USAGE;
+            break;
+        case 'o':
+            if (!pel_opt_once(PROG, "--report", &o->report, optarg)) return PEL_EXIT_USAGE;
+            break;
         case 'c': o->compare = 1; break;
         case 'k':
             if (!strcmp(optarg, "own") || !strcmp(optarg, "blas")) o->blas = optarg[0] == 'b';

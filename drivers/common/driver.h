@@ -115,5 +115,9 @@ int pel_opt_distinct(const char *prog, int n, const char *const *what, const cha
  * disk, a closed descriptor) one line on stderr and exit 3 in place of a
  * clean `code`; otherwise `code`. */
 int pel_opt_stdout(const char *prog, int code);
+/* A file option that may be given once: *field = arg, or 0 after a
+ * one-line message when it already holds one (the last would otherwise
+ * win silently, dropping the first file). */
+int pel_opt_once(const char *prog, const char *opt, const char **field, const char *arg);
 
 #endif

@@ -99,6 +99,16 @@ int pel_opt_distinct(const char *prog, int n, const char *const *what, const cha
     return 1;
 }
 
+int pel_opt_once(const char *prog, const char *opt, const char **field, const char *arg)
+{
+    if (*field) {
+        fprintf(stderr, "%s: error: %s is given twice ('%s', then '%s'): give one\n", prog, opt, *field, arg);
+        return 0;
+    }
+    *field = arg;
+    return 1;
+}
+
 int pel_opt_stdout(const char *prog, int code)
 {
     int err = fflush(stdout) ? errno : 0;
@@ -195,6 +205,9 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
+#define ONCE(opt, field)                                                                                           \
+    if (!pel_opt_once(d->name, opt, &o->field, optarg)) return PEL_EXIT_USAGE;                                     \
+    break
     memset(o, 0, sizeof *o);
     o->threads = -1;
     o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
@@ -218,16 +231,16 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
             o->threads = (int)v;
             break;
         }
-        case 'r': o->report = optarg; break;
-        case OPT_RESTART: o->restart = optarg; break;
-        case OPT_SAVE: o->save = optarg; break;
-        case OPT_BASELINE: o->baseline = optarg; break;
+        case 'r': ONCE("--report", report);
+        case OPT_RESTART: ONCE("--restart", restart);
+        case OPT_SAVE: ONCE("--save", save);
+        case OPT_BASELINE: ONCE("--baseline", baseline);
         case OPT_BASELINE_TOL:
             if (!pel_opt_real(d->name, "--baseline-tol", optarg, 0.0, HUGE_VAL, &o->baseline_tol)) return PEL_EXIT_USAGE;
             break;
         case OPT_PRINT: o->print_config = 1; break;
-        case OPT_RECORD: o->record = optarg; break;
-        case OPT_COMPARE: o->compare = optarg; break;
+        case OPT_RECORD: ONCE("--baseline-record", record);
+        case OPT_COMPARE: ONCE("--baseline-compare", compare);
         case OPT_PROGRESS: o->progress = 1; break;
         case OPT_WALLTIME:
             if (!parse_walltime(optarg, &o->walltime)) {
@@ -241,6 +254,7 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
         default: return pel_opt_missing(d->name, c, argv);
         }
     }
+#undef ONCE
     /* what needs checkpoints, refused by a program without them */
     if (!pel_run_has_checkpoints(d) && (o->restart || o->walltime > 0)) {
         fprintf(stderr, "%s: error: %s: %s writes no checkpoints, so it has none to %s\n", d->name,

@@ -130,7 +130,9 @@ static int parse(const pel_suite *s, int argc, char **argv, suite_options *o)
         case 'n':
             if (!parse_int(s, "--repeat", optarg, 1, PEL_SUITE_MAX_REPEAT, &o->repeat)) return PEL_EXIT_USAGE;
             break;
-        case 'r': o->report = optarg; break;
+        case 'r':
+            if (!pel_opt_once(s->name, "--report", &o->report, optarg)) return PEL_EXIT_USAGE;
+            break;
         case 'v': o->verbose = 1; break;
         case 'q': o->quiet = 1; break;
         case 'T':

@@ -59,6 +59,10 @@ grep -q '^checkpoint_file =$' out.txt || fail "empty text not printed as 'checkp
 
 # one --config: a second one is refused, even after a broken first
 expect_exit 2 "--config is given twice" $T "$HEAT" $small --config junk.ini --config ok.ini
+# every file option: the last one used to win silently, dropping the first
+for opt in --report --save --restart --baseline --baseline-record --baseline-compare; do
+    expect_exit 2 "$opt is given twice ('a1', then 'a2'): give one" $T "$HEAT" $small $opt a1 $opt a2
+done
 expect_exit 2 "--config is given twice" $T "$HEAT" $small --config ok.ini --config ok.ini
 
 # text that a file could not carry back is refused; what is accepted loads back

@@ -169,4 +169,12 @@ sleep 0.3
 signal_expect TERM $pid 143 "pel-cholesky stopped by SIGTERM"
 grep -q "pel-cholesky: error: stopped by SIGTERM, no report written" err.txt || fail "SIGTERM: $(cat err.txt)"
 [ ! -e report.json ] || fail "pel-cholesky stopped by SIGTERM wrote a report"
+# --- a file option given twice: the last one won silently, and the first
+# file was dropped (read or written as the user did not ask)
+expect_exit 2 "pel-align: error: --query is given twice ('q1', then 'q2'): give one" "$ALIGN" --query q1 --query q2
+expect_exit 2 "pel-align: error: --write-db is given twice" "$ALIGN" --write-db d1 --write-db d2
+expect_exit 2 "pel-cholesky: error: --matrix is given twice ('m1', then 'm2'): give one" "$CHOL" --matrix m1 --matrix m2
+expect_exit 2 "pel-cholesky: error: --report is given twice" "$CHOL" --report r1 --report r2
+expect_exit 2 "pel-npb: error: --report is given twice" "$builddir/drivers/pel-npb" --kernel is --report r1 --report r2
+expect_exit 2 "pel-bench: error: --report is given twice" "$builddir/drivers/pel-bench" --report r1 --report r2
 echo "review edges: every case answered"
