@@ -273,6 +273,11 @@ START_TEST(num_reduce_exact)
     ck_assert(isinf(pel_min(tctx(1), NULL, 0)) && pel_min(tctx(1), NULL, 0) > 0);
     double nan_in[3] = {1.0, NAN, 2.0};
     ck_assert(isnan(pel_max(tctx(1), nan_in, 3)) && isnan(pel_min(tctx(1), nan_in, 3)));
+    /* a NULL array with elements: NaN, not a crash; with none: the identity */
+    ck_assert(isnan(pel_sum(tctx(2), NULL, 5)) && isnan(pel_dot(tctx(2), nan_in, NULL, 3)));
+    ck_assert(isnan(pel_norm2(tctx(1), NULL, 1)) && isnan(pel_max_abs(tctx(1), NULL, 2)));
+    ck_assert(isnan(pel_max(tctx(1), NULL, 2)) && isnan(pel_min(tctx(1), NULL, 2)));
+    ck_assert(isnan(pel_sum_serial(NULL, 3)) && pel_sum_serial(NULL, 0) == 0.0 && pel_sum(tctx(1), NULL, 0) == 0.0);
 }
 END_TEST
 

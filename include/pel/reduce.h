@@ -37,6 +37,7 @@ typedef double (*pel_reduce_leaf)(const void *user, size_t begin, size_t end);
 double pel_reduce(const pel_context *ctx, pel_reduce_op op, size_t n, pel_reduce_leaf leaf,
                   const void *user);
 
+/* NaN when an array is NULL and n > 0 (they return a value, not a status). */
 double pel_sum(const pel_context *ctx, const double *x, size_t n);
 double pel_dot(const pel_context *ctx, const double *x, const double *y, size_t n);
 double pel_norm2(const pel_context *ctx, const double *x, size_t n); /* sqrt(sum x^2) */

@@ -180,38 +180,50 @@ static double leaf_max_abs(const void *user, size_t b, size_t e)
     return m;
 }
 
+/* a NULL array with elements to reduce: NaN (these calls return a value,
+ * not a status, and the context is const), not a crash */
+#define PELI_NULL_NAN(x, n) \
+    if (!(x) && (n) > 0) return NAN
+
 double pel_sum(const pel_context *ctx, const double *x, size_t n)
 {
+    PELI_NULL_NAN(x, n);
     const double *p[2] = {x, NULL};
     return pel_reduce(ctx, PEL_REDUCE_SUM, n, leaf_sum, p);
 }
 
 double pel_dot(const pel_context *ctx, const double *x, const double *y, size_t n)
 {
+    PELI_NULL_NAN(x, n);
+    PELI_NULL_NAN(y, n);
     const double *p[2] = {x, y};
     return pel_reduce(ctx, PEL_REDUCE_SUM, n, leaf_dot, p);
 }
 
 double pel_norm2(const pel_context *ctx, const double *x, size_t n)
 {
+    PELI_NULL_NAN(x, n);
     const double *p[2] = {x, NULL};
     return sqrt(pel_reduce(ctx, PEL_REDUCE_SUM, n, leaf_sq, p));
 }
 
 double pel_max(const pel_context *ctx, const double *x, size_t n)
 {
+    PELI_NULL_NAN(x, n);
     const double *p[2] = {x, NULL};
     return pel_reduce(ctx, PEL_REDUCE_MAX, n, leaf_max, p);
 }
 
 double pel_min(const pel_context *ctx, const double *x, size_t n)
 {
+    PELI_NULL_NAN(x, n);
     const double *p[2] = {x, NULL};
     return pel_reduce(ctx, PEL_REDUCE_MIN, n, leaf_min, p);
 }
 
 double pel_max_abs(const pel_context *ctx, const double *x, size_t n)
 {
+    PELI_NULL_NAN(x, n);
     const double *p[2] = {x, NULL};
     if (n == 0) return 0.0;
     return pel_reduce(ctx, PEL_REDUCE_MAX, n, leaf_max_abs, p);
@@ -220,6 +232,7 @@ double pel_max_abs(const pel_context *ctx, const double *x, size_t n)
 double pel_sum_serial(const double *x, size_t n)
 {
     if (n == 0) return 0.0;
+    PELI_NULL_NAN(x, n);
     if (n == 1) return x[0];
     size_t half = 1;
     while (half * 2 < n) half *= 2;
