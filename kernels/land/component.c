@@ -7,15 +7,15 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <pel/component.h>
+#include <pel/fingerprint.h>
 
 #include "internal/core.h"
 #include <pel/land.h>
 #include <pel/reduce.h>
 
-#define LAND_NMETA 15
+#define LAND_NMETA 14
 #define LAND_NSAVE 8
 
 typedef struct land_state {
@@ -25,7 +25,7 @@ typedef struct land_state {
     double *budget; /* pel_land_budget_count values */
     pel_meta meta[LAND_NMETA];
     char grid[64]; /* "NXxNY", as the user writes land.grid */
-    char *mask;    /* the mask file's path as land.mask records it (mask_text) */
+    char mask[PEL_FINGERPRINT_HEX]; /* the land fraction's fingerprint, as land.mask records it */
 } land_state;
 
 static const struct {
@@ -52,30 +52,10 @@ static void destroy(void *v)
     land_state *s = v;
     pel_land_destroy(s->l);
     free(s->budget);
-    free(s->mask);
     free(s);
 }
 
-/* The mask file's path as land.mask records it: absolute and canonical, so
- * that a relative path, the absolute one --print-config writes for it, and
- * another relative path from another directory name the same file alike.
- * realpath (the file was read at create, so it normally succeeds); when it
- * fails (a directory renamed since, a path too long), the path joined to the
- * working directory as PEL_CFG_PATH makes it, and when that is unknown, the
- * path as given.  NULL when out of memory. */
-static char *mask_text(const char *path)
-{
-    char *r = realpath(path, NULL);
-    if (r) return r;
-    char cwd[4096];
-    if (path[0] == '/' || !getcwd(cwd, sizeof cwd)) return strdup(path);
-    size_t n = strlen(cwd) + strlen(path) + 2;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%s%s%s", cwd, cwd[strlen(cwd) - 1] == '/' ? "" : "/", path);
-    return p;
-}
-
-static void make_meta(land_state *s, const pel_land_params *given)
+static void make_meta(land_state *s)
 {
     const pel_land_params *p = pel_land_params_get(s->l);
     pel_meta *m = s->meta;
@@ -94,9 +74,11 @@ static void make_meta(land_state *s, const pel_land_params *given)
     m[k++] = pel_meta_real("land.pet_mm_day", peli_meta_decimal(p->pet * PEL_LAND_DAY));
     m[k++] = pel_meta_real("land.heat_flux", p->heat_flux);
     m[k++] = pel_meta_int("land.latent_heat", p->latent_heat);
-    m[k++] = pel_meta_string("land.mask", given->land_fraction ? "(array)" : s->mask ? s->mask : "");
-    /* the geography itself, so an edited mask file is noticed too */
-    m[k++] = pel_meta_real("land.land_sum", pel_sum(s->ctx, pel_land_data(s->l, PEL_LAND_FRACTION), p->nx * p->ny));
+    /* the geography by its content, as the ocean records its mask: an edited
+     * mask file is noticed, and a path spelt another way (relative, or made
+     * absolute by --print-config) or a copy of the file is the same mask */
+    pel_fingerprint(pel_land_data(s->l, PEL_LAND_FRACTION), p->nx * p->ny * sizeof(double), s->mask);
+    m[k++] = pel_meta_string("land.mask", s->mask);
     /* every bit of the forcing, for values equal to 15 digits in mm/day */
     m[k++] = pel_meta_real("land.precip", p->precip);
     m[k++] = pel_meta_real("land.pet", p->pet);
@@ -112,11 +94,8 @@ static pel_status create(pel_context *ctx, const void *params, void **out)
     if (st) return st;
     if (!(s->budget = malloc(pel_land_budget_count(s->l) * sizeof *s->budget)))
         return pel_error(ctx, PEL_ENOMEM, "land: out of memory");
-    const pel_land_params *given = params;
-    if (!given->land_fraction && given->mask_path && *given->mask_path && !(s->mask = mask_text(given->mask_path)))
-        return pel_error(ctx, PEL_ENOMEM, "land: out of memory");
     describe(s);
-    make_meta(s, params);
+    make_meta(s);
     return PEL_OK;
 }
 

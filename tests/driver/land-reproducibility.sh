@@ -48,13 +48,13 @@ check_case two-continents-wet --set land.mask="$srcdir/data/masks/two-continents
 run_ok "$LAND" --set land.grid=32x16 --set run.steps=5 --set run.checkpoint_every=5 --set run.checkpoint_file=all.ckpt
 expect_exit 2 "all.ckpt: written with land.grid = '32x16', this run has '64x32'$" "$LAND" --set land.grid=64x32 \
     --set run.steps=10 --restart all.ckpt
-expect_exit 2 "written with land.mask = ''" "$LAND" --set land.grid=32x16 \
+expect_exit 2 "written with land.mask = '[0-9a-f]*', this run has '[0-9a-f]*'" "$LAND" --set land.grid=32x16 \
     --set land.mask="$srcdir/data/masks/continent.txt" --set run.steps=10 --restart all.ckpt
 cp "$srcdir/data/masks/continent.txt" mine.txt
 run_ok "$LAND" --set land.grid=32x16 --set land.mask=mine.txt --set run.steps=5 --set run.checkpoint_every=5 \
     --set run.checkpoint_file=mine.ckpt
 sed 's/^\.\.\.\.\.\.\.\.#/#.......#/' "$srcdir/data/masks/continent.txt" >mine.txt
-expect_exit 2 "land.land_sum" "$LAND" --set land.grid=32x16 --set land.mask=mine.txt --set run.steps=10 --restart mine.ckpt
+expect_exit 2 "written with land.mask = " "$LAND" --set land.grid=32x16 --set land.mask=mine.txt --set run.steps=10 --restart mine.ckpt
 # a restart with other forcing names the key the user set, in mm/day as set
 # (the checkpoint holds kg/m^2/s = mm/day / 86400: 2.8 mm/day does not come
 # back from it as 2.8 exactly)
@@ -68,8 +68,8 @@ run_ok "$LAND" --set land.grid=32x16 --set land.precip_mm_day=2.8 --set run.step
 echo "restart with other forcing: refused naming land.precip_mm_day, land.pet_mm_day in mm/day"
 # ERS through a printed configuration: a checkpoint written with a relative
 # mask path restarts from the configuration --print-config printed (which
-# writes the path absolute), from another directory too: the same file, so
-# the same land.mask, and the end is the straight run's
+# writes the path absolute), from another directory too: the same content,
+# so the same land.mask, and the end is the straight run's
 mkdir -p masks sub
 cp "$srcdir/data/masks/two-continents.txt" masks/two.txt
 rel="--set land.grid=32x16 --set land.mask=masks/two.txt --set run.steps=40"
