@@ -351,9 +351,15 @@ static int distinct_files(run *r, const char *out)
             path[7 + 3 * k + i] = dir ? dirs[k][i] : NULL;
         }
     }
-    /* a recorded state may replace the restart or the baseline file, as
-     * --save may; the compared directory is read only, as the inputs are */
-    const unsigned may_equal[13] = {0, 1u, 3u, 6u, 14u, 0, 0, 0, 6u, 0, 7u, 7u, 7u};
+    /* which earlier entries each may name (bits by index): inputs may
+     * coincide, a recorded state may replace the restart or the baseline
+     * file, as --save may; the compared directory is read only, as the
+     * inputs are */
+    enum { CONFIG = 1u << 0, RESTART = 1u << 1, BASELINE = 1u << 2, SAVE = 1u << 3 };
+    const unsigned inputs = CONFIG | RESTART | BASELINE, state = RESTART | BASELINE;
+    const unsigned may_equal[13] = {0,      CONFIG, CONFIG | RESTART, state, state | SAVE, 0, 0, /* what[0..6] */
+                                    0,      state,  0,                /* --baseline-record's index, state, fingerprints */
+                                    inputs, inputs, inputs};          /* --baseline-compare's */
     return pel_opt_distinct(r->d->name, 13, what, path, may_equal);
 }
 
