@@ -96,7 +96,9 @@ static int parse(int argc, char **argv, bench_options *o)
         case 'q': o->quick = 1; break;
         case 'm': break; /* MEASURE is the default now */
         case 'P': o->patient = 1; break;
-        case 's': o->suites = optarg; break;
+        case 's':
+            if (!pel_opt_once("pel-bench", "--suite", &o->suites, optarg)) return PEL_EXIT_USAGE;
+            break;
         case 'C':
             if (strlen(optarg) != 1 || !strchr("SWABC", optarg[0])) {
                 fprintf(stderr, "pel-bench: error: --class %s: unknown NPB class (expected S, W, A, B or C)\n", optarg);
@@ -104,9 +106,15 @@ static int parse(int argc, char **argv, bench_options *o)
             }
             o->cls = optarg[0];
             break;
-        case 'k': o->kernels = optarg; break;
-        case 'd': o->npb_dir = optarg; break;
-        case 'p': o->pel_npb = optarg; break;
+        case 'k':
+            if (!pel_opt_once("pel-bench", "--kernels", &o->kernels, optarg)) return PEL_EXIT_USAGE;
+            break;
+        case 'd':
+            if (!pel_opt_once("pel-bench", "--npb-dir", &o->npb_dir, optarg)) return PEL_EXIT_USAGE;
+            break;
+        case 'p':
+            if (!pel_opt_once("pel-bench", "--pel-npb", &o->pel_npb, optarg)) return PEL_EXIT_USAGE;
+            break;
         case 'X': o->child = optarg; break;
         case 'h': print_usage(); return PEL_EXIT_OK;
         case 'V': printf("pel-bench (PEL) %s\n", pel_version()); return PEL_EXIT_OK;
@@ -141,10 +149,12 @@ static int select_suites(const char *list, int use[NSUITES])
 
 static int bench_main(int argc, char **argv)
 {
-    bench_options o = {.reps = 11, .suites = "stream,heat,poisson", .kernels = "ep,cg,mg,ft,is"};
+    bench_options o = {.reps = 11};
     int code = parse(argc, argv, &o);
     if (code >= 0) return code;
     if (!o.cls) o.cls = o.quick ? 'S' : 'A';
+    if (!o.suites) o.suites = "stream,heat,poisson";
+    if (!o.kernels) o.kernels = "ep,cg,mg,ft,is";
     if (o.child) return pel_bench_npb_child(o.child, o.cls, o.threads);
     int use[NSUITES];
     if (!select_suites(o.suites, use)) return PEL_EXIT_USAGE;

@@ -116,7 +116,14 @@ static int parse(const pel_suite *s, int argc, char **argv, suite_options *o)
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         if (c == s->problem_noun[0]) c = 'k';
         switch (c) {
-        case 'k': o->problem = optarg; break;
+        case 'k':
+            if (o->problem) {
+                fprintf(stderr, "%s: error: --%s is given twice ('%s', then '%s'): give one, or all\n", s->name,
+                        s->problem_noun, o->problem, optarg);
+                return PEL_EXIT_USAGE;
+            }
+            o->problem = optarg;
+            break;
         case 'C':
             if (strlen(optarg) != 1 || !strchr(s->classes, optarg[0])) {
                 fprintf(stderr, "%s: error: --class %s: unknown %s (expected %s)\n", s->name, optarg, s->class_noun, classes);
