@@ -17,7 +17,7 @@ extern const char pel_climate_defaults[];
 static const pel_cfg_key climate_keys[] = {
     {"climate", "bands", PEL_CFG_INT, 2, 4096, NULL, "atmosphere bands (uniform in sin(latitude)); 2 x as many longitudes"},
     {"climate", "ratio", PEL_CFG_INT, 1, 64, NULL, "ocean and land grid: the atmosphere's refined by this ratio"},
-    {"climate", "mask", PEL_CFG_PATH, 0, 0, NULL, "land mask for the ocean/land grid (docs/land.md); empty: aquaplanet"},
+    {"climate", "mask", PEL_CFG_INPUT, 0, 0, NULL, "land mask for the ocean/land grid (docs/land.md); empty: aquaplanet"},
     {"climate", "coupling_dt", PEL_CFG_REAL, 1, 1e8, NULL, "coupling interval = atmosphere and land step, s"},
     {"climate", "ocean_every", PEL_CFG_INT, 1, 1e6, NULL, "the ocean couples every this many intervals (mean forcing)"},
     {"climate", "ocean_dt", PEL_CFG_REAL, 1e-3, 1e8, NULL, "ocean step, s: must divide coupling_dt"},

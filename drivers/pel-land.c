@@ -10,7 +10,7 @@ extern const char pel_land_defaults[];
 
 static const pel_cfg_key land_keys[] = {
     {"land", "grid", PEL_CFG_GRID, 1, 1e6, NULL, "cells NXxNY of the equal-area grid (NX = 2 NY to fit a mask)"},
-    {"land", "mask", PEL_CFG_PATH, 0, 0, NULL, "land/ocean mask file (docs/land.md; empty: every cell is land)"},
+    {"land", "mask", PEL_CFG_INPUT, 0, 0, NULL, "land/ocean mask file (docs/land.md; empty: every cell is land)"},
     {"land", "dt", PEL_CFG_REAL, 1e-3, 1e9, NULL, "time step, s"},
     {"land", "w_fc", PEL_CFG_REAL, 1e-6, 1e3, NULL, "field capacity of the bucket, m of water"},
     {"land", "crit", PEL_CFG_REAL, 1e-6, 1, NULL, "fraction of w_fc above which evaporation is at the potential rate"},

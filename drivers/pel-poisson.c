@@ -12,7 +12,7 @@ static const pel_cfg_key poisson_keys[] = {
     {"poisson", "grid", PEL_CFG_GRID, 2, 1e6, NULL, "points per period, NxM (2D) or NxMxK (3D)"},
     {"poisson", "length", PEL_CFG_REAL, 1e-300, 1e300, NULL, "period in every dimension"},
     {"poisson", "laplacian", PEL_CFG_ENUM, 0, 0, "spectral|fd2", "symbol inverted: spectral or 2nd-order stencil"},
-    {"poisson", "wisdom", PEL_CFG_PATH, 0, 0, NULL, "FFTW wisdom file to import (empty: none)"},
+    {"poisson", "wisdom", PEL_CFG_INPUT, 0, 0, NULL, "FFTW wisdom file to import (empty: none)"},
     PEL_CFG_END};
 
 static pel_status params(pel_context *ctx, const pel_config *cfg, void *out)

@@ -214,6 +214,8 @@ static int decimal_real(const char *p)
     return *p == '\0';
 }
 
+static int is_path(pel_cfg_type t) { return t == PEL_CFG_PATH || t == PEL_CFG_INPUT; }
+
 /* Parses text into entry e, or writes the reason to msg and returns 0. */
 static int parse_value(entry *e, const char *text, char *msg)
 {
@@ -222,7 +224,7 @@ static int parse_value(entry *e, const char *text, char *msg)
     range_text(k, range, sizeof range);
     shown(text, sh, sizeof sh);
     char *end;
-    if (!*text && k->type != PEL_CFG_STRING && k->type != PEL_CFG_PATH)
+    if (!*text && k->type != PEL_CFG_STRING && !is_path(k->type))
         return snprintf(msg, WHY_MAX, "the value is empty"), 0;
     switch (k->type) {
     case PEL_CFG_INT: {
@@ -271,7 +273,8 @@ static int parse_value(entry *e, const char *text, char *msg)
         return snprintf(msg, WHY_MAX, "'%s' is not one of %s", sh, k->choices), 0;
     }
     case PEL_CFG_STRING:
-    case PEL_CFG_PATH: {
+    case PEL_CFG_PATH:
+    case PEL_CFG_INPUT: {
         /* only what a file line can carry back (pel_config_print) */
         char why[96];
         size_t len = strlen(text), max = LINE_MAX_CHARS - strlen(k->name) - 3;
@@ -350,7 +353,7 @@ static int assign(pel_config *c, entry *e, const char *text, const char *origin,
     char why[WHY_MAX], sh[80];
     char *path = NULL, *abs = NULL;
     int ok = parse_value(e, text, why);
-    if (ok && e->key->type == PEL_CFG_PATH) {
+    if (ok && is_path(e->key->type)) {
         ok = (path = join_path(text, dir, 0, why)) != NULL && (abs = join_path(text, dir, 1, why)) != NULL;
         /* printed, the absolute path must load back too */
         if (ok && strcmp(abs, text) != 0 && !parse_value(e, abs, why)) {
@@ -690,7 +693,7 @@ int pel_config_enum(const pel_config *c, const char *s, const char *n)
 const char *pel_config_string(const pel_config *c, const char *s, const char *n)
 {
     const entry *e = find(c, s, n);
-    if (e && e->key->type == PEL_CFG_PATH && e->set) return e->path;
+    if (e && is_path(e->key->type) && e->set) return e->path;
     e = get(c, s, n, PEL_CFG_STRING);
     return e ? e->text : "";
 }
@@ -753,7 +756,7 @@ void pel_config_json(const pel_config *c, pel_json *w)
 
 void pel_config_help(const pel_config *c, FILE *out)
 {
-    static const char *const tname[] = {"integer", "real", "boolean", "choice", "text", "grid", "path"};
+    static const char *const tname[] = {"integer", "real", "boolean", "choice", "text", "grid", "path", "path"};
     for (int i = 0; i < c->n; i++) {
         const pel_cfg_key *k = c->e[i].key;
         char what[160];

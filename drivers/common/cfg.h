@@ -23,7 +23,10 @@ typedef enum pel_cfg_type {
      * joined to a relative path from a file); pel_config_print writes it
      * made absolute, so the printed configuration loads back to the same
      * files from any directory. */
-    PEL_CFG_PATH
+    PEL_CFG_PATH,
+    /* A PEL_CFG_PATH the run only reads (a mask, a wisdom file): no file
+     * the run writes may name it (drivers/common/run.c) */
+    PEL_CFG_INPUT
 } pel_cfg_type;
 
 typedef struct pel_cfg_key {
@@ -61,7 +64,7 @@ double pel_config_real(const pel_config *cfg, const char *section, const char *n
 int pel_config_bool(const pel_config *cfg, const char *section, const char *name);
 /* index of the value in the key's choices */
 int pel_config_enum(const pel_config *cfg, const char *section, const char *name);
-/* a PEL_CFG_STRING's text, or a PEL_CFG_PATH's path to open ("" when empty) */
+/* a PEL_CFG_STRING's text, or a PEL_CFG_PATH's or PEL_CFG_INPUT's path to open ("" when empty) */
 const char *pel_config_string(const pel_config *cfg, const char *section, const char *name);
 /* returns the dimension (2 or 3 for the drivers' schemas), fills n[0..dim) */
 int pel_config_grid(const pel_config *cfg, const char *section, const char *name, size_t n[3]);

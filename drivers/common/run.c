@@ -334,15 +334,16 @@ static int check_output(run *r, const char *what, const char *path)
  * restarted from, --save the baseline compared with); 1 when they are. */
 static int distinct_files(run *r, const char *out)
 {
+    enum { FIXED = 13, MAX_INPUTS = 4, N = FIXED + MAX_INPUTS };
     /* and the files of the baseline directories: what --baseline-record
      * writes, what --baseline-compare reads */
     static const char *const leaf[3] = {"index.ckpt", "state.ckpt", "fingerprints.json"};
-    char dirs[2][3][PEL_RUN_PATH_MAX];
-    const char *what[13] = {"--config", "--restart", "--baseline", "--save", "run.checkpoint_file", "--report",
-                            "the run's output file"};
-    const char *path[13] = {r->o.config, r->o.restart, r->o.baseline, r->o.save,
-                            checkpointing(r) ? pel_config_string(r->cfg, "run", "checkpoint_file") : NULL,
-                            r->o.report, out};
+    char dirs[2][3][PEL_RUN_PATH_MAX], keys[MAX_INPUTS][96];
+    const char *what[N] = {"--config", "--restart", "--baseline", "--save", "run.checkpoint_file", "--report",
+                           "the run's output file"};
+    const char *path[N] = {r->o.config, r->o.restart, r->o.baseline, r->o.save,
+                           checkpointing(r) ? pel_config_string(r->cfg, "run", "checkpoint_file") : NULL,
+                           r->o.report, out};
     for (int k = 0; k < 2; k++) {
         const char *dir = k ? r->o.compare : r->o.record;
         for (int i = 0; i < 3; i++) {
@@ -357,10 +358,22 @@ static int distinct_files(run *r, const char *out)
      * inputs are */
     enum { CONFIG = 1u << 0, RESTART = 1u << 1, BASELINE = 1u << 2, SAVE = 1u << 3 };
     const unsigned inputs = CONFIG | RESTART | BASELINE, state = RESTART | BASELINE;
-    const unsigned may_equal[13] = {0,      CONFIG, CONFIG | RESTART, state, state | SAVE, 0, 0, /* what[0..6] */
-                                    0,      state,  0,                /* --baseline-record's index, state, fingerprints */
-                                    inputs, inputs, inputs};          /* --baseline-compare's */
-    return pel_opt_distinct(r->d->name, 13, what, path, may_equal);
+    const unsigned compared = 7u << 10; /* --baseline-compare's three files */
+    unsigned may_equal[N] = {0,      CONFIG, CONFIG | RESTART, state, state | SAVE, 0, 0, /* what[0..6] */
+                             0,      state,  0,                /* --baseline-record's index, state, fingerprints */
+                             inputs, inputs, inputs};          /* --baseline-compare's */
+    /* the files the configuration names for the run to read (a mask, a
+     * wisdom file): any input may be one of them, no output */
+    int n = FIXED;
+    for (const pel_cfg_key *k = r->d->schema; k->section && n < N; k++) {
+        if (k->type != PEL_CFG_INPUT || !*pel_config_string(r->cfg, k->section, k->name)) continue;
+        snprintf(keys[n - FIXED], sizeof keys[n - FIXED], "%s.%s", k->section, k->name);
+        what[n] = keys[n - FIXED];
+        path[n] = pel_config_string(r->cfg, k->section, k->name);
+        may_equal[n] = inputs | compared | (((1u << n) - 1u) & ~((1u << FIXED) - 1u));
+        n++;
+    }
+    return pel_opt_distinct(r->d->name, n, what, path, may_equal);
 }
 
 static int check_outputs(run *r)

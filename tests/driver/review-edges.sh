@@ -177,4 +177,21 @@ expect_exit 2 "pel-cholesky: error: --matrix is given twice ('m1', then 'm2'): g
 expect_exit 2 "pel-cholesky: error: --report is given twice" "$CHOL" --report r1 --report r2
 expect_exit 2 "pel-npb: error: --report is given twice" "$builddir/drivers/pel-npb" --kernel is --report r1 --report r2
 expect_exit 2 "pel-bench: error: --report is given twice" "$builddir/drivers/pel-bench" --report r1 --report r2
+expect_exit 2 "pel-npb: error: --kernel is given twice ('cg', then 'ep'): give one, or all" "$NPB" --kernel cg --kernel ep
+for opt in --suite --kernels --npb-dir --pel-npb; do
+    expect_exit 2 "pel-bench: error: $opt is given twice ('a1', then 'a2'): give one" "$BENCH" $opt a1 $opt a2
+done
+# --- a file the configuration names for the run to read (a mask, FFTW
+# wisdom) named by an output: the output replaced it
+cp "$srcdir/data/masks/continent.txt" m.txt
+LAND="$builddir/drivers/pel-land"
+refused_keeping m.txt "pel-land: error: --report and land.mask name the same file 'm.txt'" \
+    "$LAND" --set land.mask=m.txt --report m.txt
+refused_keeping m.txt "pel-land: error: --save and land.mask name the same file './m.txt'" \
+    "$LAND" --set land.mask=./m.txt --save ./m.txt
+refused_keeping m.txt "pel-climate: error: --report and climate.mask name the same file 'm.txt'" \
+    "$builddir/drivers/pel-climate" --set climate.mask=m.txt --report m.txt
+printf 'not wisdom\n' >w.txt
+refused_keeping w.txt "pel-poisson: error: --report and poisson.wisdom name the same file 'w.txt'" \
+    "$POISSON" --set poisson.wisdom=w.txt --report w.txt
 echo "review edges: every case answered"
