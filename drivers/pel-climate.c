@@ -204,9 +204,8 @@ static void progress(char *buf, size_t n, pel_component *comp, double sim_s, dou
 }
 
 /* The history files (climate.history), for --baseline-record/-compare. */
-static int outputs(const void *params, pel_component *c, char (*paths)[PEL_RUN_PATH_MAX], int max)
+static int outputs(const void *params, char (*paths)[PEL_RUN_PATH_MAX], int max)
 {
-    (void)c;
     const char *h = ((const climate_run_params *)params)->history;
     if (!h || !*h || max < 2) return 0;
     snprintf(paths[0], PEL_RUN_PATH_MAX, "%s.daily.nc", h);

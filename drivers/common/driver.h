@@ -85,9 +85,10 @@ typedef struct pel_driver {
     void (*progress)(char *buf, size_t n, pel_component *c, double sim_s, double wall_s);
     /* Optional: the files the run writes besides the report, checkpoints
      * and --save (history files, NetCDF), which --baseline-record copies and
-     * --baseline-compare compares variable by variable; called after create.
-     * Writes at most max paths, returns how many. */
-    int (*outputs)(const void *params, pel_component *c, char (*paths)[PEL_RUN_PATH_MAX], int max);
+     * --baseline-compare compares variable by variable; called before
+     * create, from the parameters.  Writes at most max paths, returns how
+     * many. */
+    int (*outputs)(const void *params, char (*paths)[PEL_RUN_PATH_MAX], int max);
 } pel_driver;
 
 int pel_driver_main(const pel_driver *d, int argc, char **argv);

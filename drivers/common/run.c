@@ -426,13 +426,17 @@ static int run_main(run *r, int argc, char **argv)
     }
     type->params_default(r->params);
     pel_status s = d->params(r->ctx, r->cfg, r->params);
+    /* the run's own output files, before the component opens them: one that
+     * cannot be written is exit 3, as --report's */
+    int nout = !s && d->outputs ? d->outputs(r->params, r->outputs, PEL_RUN_MAX_OUTPUTS) : 0;
+    for (int i = 0; i < nout && i < PEL_RUN_MAX_OUTPUTS; i++) {
+        if (!distinct_files(r, r->outputs[i])) return PEL_EXIT_USAGE;
+        if ((code = check_output(r, "output file", r->outputs[i])) >= 0) return code;
+    }
     if (!s) s = pel_component_create(r->ctx, type, r->params, &r->comp);
     /* setup only reads the configuration: its failures are bad input, except
      * running out of memory or FFTW failing to plan */
     if (s) return pel_run_fail(r, s == PEL_ENOMEM || s == PEL_EFFTW ? PEL_EXIT_RUN : PEL_EXIT_USAGE);
-    int nout = d->outputs ? d->outputs(r->params, r->comp, r->outputs, PEL_RUN_MAX_OUTPUTS) : 0;
-    for (int i = 0; i < nout && i < PEL_RUN_MAX_OUTPUTS; i++)
-        if (!distinct_files(r, r->outputs[i])) return PEL_EXIT_USAGE;
 
     pel_report *rep = &r->rep;
     pel_run_summary *sum = &r->sum;

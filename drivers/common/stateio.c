@@ -600,7 +600,7 @@ int pel_run_record_check(run *r)
  * under its own name). */
 int pel_run_list_outputs(run *r)
 {
-    r->noutputs = r->d->outputs ? r->d->outputs(r->params, r->comp, r->outputs, PEL_RUN_MAX_OUTPUTS) : 0;
+    r->noutputs = r->d->outputs ? r->d->outputs(r->params, r->outputs, PEL_RUN_MAX_OUTPUTS) : 0;
     if (r->noutputs < 0) r->noutputs = 0;
     if (r->noutputs > PEL_RUN_MAX_OUTPUTS) r->noutputs = PEL_RUN_MAX_OUTPUTS;
     for (int i = 0; i < r->noutputs; i++) {

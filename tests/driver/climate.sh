@@ -113,6 +113,9 @@ echo "--print-config: relative mask paths load back from another directory"
 
 # ---- history files (CF NetCDF) and the plots drawn from them ------------------
 if grep -q "define HAVE_NETCDF 1" "$builddir/config.h"; then
+    # a history that cannot be written is an output error, as --report's
+    expect_exit 3 "pel-climate: error: output file: nodir/h.daily.nc: cannot create: No such file or directory" \
+        "$CLIMATE" $C --set climate.history=nodir/h
     run_ok "$CLIMATE" $C --set run.steps=48 --set climate.history=h
     [ -s h.daily.nc ] && [ -s h.monthly.nc ] || fail "history: no files"
     ls ./*.tmp.* >/dev/null 2>&1 && fail "history: a temporary file was left behind"
