@@ -369,6 +369,30 @@ START_TEST(streamfunction_of_a_jet)
 }
 END_TEST
 
+/* parameters the model refuses at create, each with a message naming it */
+START_TEST(api_refuses_parameters)
+{
+    pel_context *ctx = tctx(1);
+    pel_climate_params p;
+    pel_climate *c = NULL;
+    small(&p);
+    p.evap_rate = 1.0 / p.atm.dt; /* 1/ce of one interval: accepted */
+    c = make(ctx, &p);
+    pel_climate_destroy(c);
+    c = NULL;
+    p.evap_rate = 1.5 / p.atm.dt; /* the explicit evaporation overshoots saturation */
+    ck_assert_fails(ctx, pel_climate_create(ctx, &p, &c), PEL_EINVAL, "ce dt = 1.5 > 1 overshoots");
+    ck_assert_ptr_null(c);
+    small(&p);
+    p.exchange = NAN;
+    ck_assert_fails(ctx, pel_climate_create(ctx, &p, &c), PEL_EINVAL, "climate: exchange = nan");
+    small(&p);
+    p.ratio = 0;
+    ck_assert_fails(ctx, pel_climate_create(ctx, &p, &c), PEL_EINVAL, "climate: ratio = 0");
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 static Suite *climate_suite(void)
 {
     Suite *s = suite_create("climate");
@@ -381,6 +405,7 @@ static Suite *climate_suite(void)
     tcase_add_test(tc, ncc81_closed_forms);
     tcase_add_test(tc, ice_edge_steady_state);
     tcase_add_test(tc, streamfunction_of_a_jet);
+    tcase_add_test(tc, api_refuses_parameters);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -280,6 +280,13 @@ static pel_status check(pel_context *ctx, const pel_climate_params *p, long *sub
                     comp_names[i], p->threads[i]);
     PEL_REQUIRE(ctx, isfinite(p->atm.dt) && p->atm.dt > 0 && isfinite(p->ocn.dt) && p->ocn.dt > 0,
                 "climate: the time steps must be finite and positive (atmosphere %g s, ocean %g s)", p->atm.dt, p->ocn.dt);
+    /* the evaporation is explicit over an interval (q* = q + dt ce (qs - q)):
+     * beyond ce dt = 1 it overshoots saturation and the next precipitation
+     * with it, without bound */
+    PEL_REQUIRE(ctx, p->evap_rate * p->atm.dt <= 1.0,
+                "climate: evap_rate = %g 1/s with a coupling interval of %g s: ce dt = %g > 1 overshoots; give an "
+                "evaporation time 1/ce of at least one interval (ce <= %g 1/s)",
+                p->evap_rate, p->atm.dt, p->evap_rate * p->atm.dt, 1.0 / p->atm.dt);
     double m = p->atm.dt / p->ocn.dt;
     long n = (long)llround(m);
     PEL_REQUIRE(ctx, n >= 1 && fabs((double)n * p->ocn.dt - p->atm.dt) <= 1e-12 * p->atm.dt,
