@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "common/cfg.h"
+#include "common/driver.h"
 
 #define ORIGIN_MAX 256
 #define MSG_MAX 512
@@ -194,26 +195,6 @@ static const char *shown(const char *text, char *buf, size_t len)
     return buf;
 }
 
-/* A decimal real: -?(digits[.digits*]|.digits)([eE][+-]?digits)? */
-static int decimal_real(const char *p)
-{
-    int digits = 0;
-    if (*p == '-') p++;
-    while (isdigit((unsigned char)*p)) p++, digits++;
-    if (*p == '.') {
-        p++;
-        while (isdigit((unsigned char)*p)) p++, digits++;
-    }
-    if (!digits) return 0;
-    if (*p == 'e' || *p == 'E') {
-        p++;
-        if (*p == '+' || *p == '-') p++;
-        if (!isdigit((unsigned char)*p)) return 0;
-        while (isdigit((unsigned char)*p)) p++;
-    }
-    return *p == '\0';
-}
-
 static int is_path(pel_cfg_type t) { return t == PEL_CFG_PATH || t == PEL_CFG_INPUT; }
 
 /* Parses text into entry e, or writes the reason to msg and returns 0. */
@@ -240,7 +221,7 @@ static int parse_value(entry *e, const char *text, char *msg)
         return 1;
     }
     case PEL_CFG_REAL: {
-        if (!decimal_real(text))
+        if (!pel_decimal_real(text, strlen(text)))
             return snprintf(msg, WHY_MAX, "'%s' is not a finite real number (decimal, like -1.5e-3)", sh), 0;
         errno = 0;
         double v = strtod(text, &end);

@@ -99,6 +99,11 @@ int pel_driver_main(const pel_driver *d, int argc, char **argv);
  * "PROG: error: OPT ARG: expected ...", and 0 (exit 2 is the caller's). */
 int pel_opt_int(const char *prog, const char *opt, const char *arg, long lo, long hi, long *out);
 int pel_opt_real(const char *prog, const char *opt, const char *arg, double lo, double hi, double *out);
+/* 1 when the len characters at p are a decimal real, the one notation of
+ * every number a program reads (options, configuration, matrix files):
+ * -?(digits[.digits*]|.digits)([eE][+-]?digits)?, so no blanks, '+', hex,
+ * inf or nan */
+int pel_decimal_real(const char *p, size_t len);
 /* getopt's ':' or '?' (a value missing, an unknown option) as one line;
  * returns exit 2. */
 int pel_opt_missing(const char *prog, int c, char **argv);

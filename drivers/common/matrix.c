@@ -46,7 +46,7 @@ int pel_matrix_read_symmetric(pel_context *ctx, const char *prog, const char *pa
                 fprintf(stderr, "%s: error: %s:%zu: number '%.*s' %s\n", prog, path, lineno, shown, p,
                         fabs(x) > 1 ? "overflows a double" : "underflows a double (too close to 0; write 0 for zero)");
                 st = PEL_EXIT_USAGE;
-            } else if (e != p + len || !isfinite(x)) {
+            } else if (e != p + len || !isfinite(x) || !pel_decimal_real(p, len)) { /* no hex, inf, nan */
                 fprintf(stderr, "%s: error: %s:%zu: malformed number '%.*s'\n", prog, path, lineno, shown, p);
                 st = PEL_EXIT_USAGE;
             } else if (++k > (size_t)max_order) {

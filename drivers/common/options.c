@@ -28,12 +28,29 @@ int pel_opt_int(const char *prog, const char *opt, const char *arg, long lo, lon
     return 1;
 }
 
+int pel_decimal_real(const char *p, size_t len)
+{
+    const char *end = p + len;
+    size_t digits = 0;
+    if (p < end && *p == '-') p++;
+    for (; p < end && isdigit((unsigned char)*p); p++) digits++;
+    if (p < end && *p == '.')
+        for (p++; p < end && isdigit((unsigned char)*p); p++) digits++;
+    if (!digits) return 0;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-')) p++;
+        if (p == end || !isdigit((unsigned char)*p)) return 0;
+        while (p < end && isdigit((unsigned char)*p)) p++;
+    }
+    return p == end;
+}
+
 int pel_opt_real(const char *prog, const char *opt, const char *arg, double lo, double hi, double *out)
 {
     char *end;
     errno = 0;
-    /* decimal notation only: no blanks, hex floats, inf or nan */
-    int ok = arg && *arg && strspn(arg, "0123456789+-.eE") == strlen(arg);
+    int ok = arg && pel_decimal_real(arg, strlen(arg));
     double v = ok ? strtod(arg, &end) : 0.0;
     if (!ok || *end || errno == ERANGE || !isfinite(v) || !(v >= lo && v <= hi)) {
         if (isinf(hi)) fprintf(stderr, "%s: error: %s %s: expected a finite number >= %g\n", prog, opt, arg ? arg : "", lo);

@@ -22,6 +22,13 @@ printf '# a comment\n2 1\n1 2x5\n' >num.txt
 expect_exit 2 "num.txt:3: malformed number '2x5'" "$CHOL" --matrix num.txt
 printf '2 nan\nnan 2\n' >nan.txt
 expect_exit 2 "nan.txt:1: malformed number 'nan'" "$CHOL" --matrix nan.txt
+# the configuration's notation only: hex, infinities and a leading '+' were read
+for x in 0x1p1 inf +2 1e 2.5e+; do
+    printf '%s 1\n1 2\n' "$x" >notation.txt
+    expect_exit 2 "notation.txt:1: malformed number '$x'" "$CHOL" --matrix notation.txt
+done
+printf '2.e0 -0.\n-0 .3E1\n' >forms.txt
+run_ok "$CHOL" --matrix forms.txt
 printf '# nothing\n\n' >empty.txt
 expect_exit 2 "empty.txt: no matrix rows" "$CHOL" --matrix empty.txt
 printf '2 1\n0 2\n' >asym.txt
