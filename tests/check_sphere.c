@@ -62,6 +62,12 @@ START_TEST(api_errors)
     ck_assert_fails(ctx, pel_sphere_pack(ctx, &g, a, NULL), PEL_EINVAL, "output");
     ck_assert(isnan(pel_sphere_sum(ctx, NULL, a)));
     ck_assert(isnan(pel_sphere_mean(ctx, &g, NULL)));
+    /* the geometry outside the grid: NaN, not an extrapolated latitude */
+    ck_assert(pel_sphere_mu_edge(&g, g.ny) == 1.0 && isnan(pel_sphere_mu_edge(&g, g.ny + 1)));
+    ck_assert(isnan(pel_sphere_mu_centre(&g, g.ny)) && isnan(pel_sphere_lat_centre(&g, g.ny)));
+    ck_assert(isnan(pel_sphere_lon_centre(&g, g.nx)) && pel_sphere_lon_centre(&g, g.nx - 1) < 2 * M_PI);
+    ck_assert(isnan(pel_sphere_mu_edge(NULL, 0)) && isnan(pel_sphere_mu_centre(NULL, 0)));
+    ck_assert(isnan(pel_sphere_lon_centre(NULL, 0)) && isnan(pel_sphere_cell_area(NULL)));
     pel_free(a);
     pel_free(b);
 }

@@ -79,7 +79,8 @@ static inline size_t pel_sphere_at(const pel_sphere *g, size_t i, size_t j)
 }
 
 /* Geometry (j in [0, ny] for edges, [0, ny) for centres; radians).  Edges
- * are computed as -1 + 2j/ny, exact at j = 0, ny/2 (even ny) and ny. */
+ * are computed as -1 + 2j/ny, exact at j = 0, ny/2 (even ny) and ny.  A
+ * NULL grid or an index outside those ranges gives NaN. */
 double pel_sphere_mu_edge(const pel_sphere *g, size_t j);
 double pel_sphere_mu_centre(const pel_sphere *g, size_t j);
 double pel_sphere_lat_centre(const pel_sphere *g, size_t j); /* asin(mu centre) */

@@ -70,22 +70,31 @@ pel_status pel_sphere_refine(pel_context *ctx, const pel_sphere *coarse, size_t 
     return PEL_OK;
 }
 
+/* The geometry returns NaN for a NULL grid or an index outside it: a value
+ * (no context to record a message in), and one no caller can mistake for
+ * a latitude or an area. */
 double pel_sphere_mu_edge(const pel_sphere *g, size_t j)
 {
+    if (!g || !g->ny || j > g->ny) return NAN;
     /* (2j - ny)/ny: exact integers over ny, so symmetric about the equator */
     return ((2.0 * (double)j) - (double)g->ny) / (double)g->ny;
 }
 
 double pel_sphere_mu_centre(const pel_sphere *g, size_t j)
 {
+    if (!g || j >= g->ny) return NAN;
     return ((2.0 * (double)j + 1.0) - (double)g->ny) / (double)g->ny;
 }
 
 double pel_sphere_lat_centre(const pel_sphere *g, size_t j) { return asin(pel_sphere_mu_centre(g, j)); }
 
-double pel_sphere_lon_centre(const pel_sphere *g, size_t i) { return ((double)i + 0.5) * g->dlambda; }
+double pel_sphere_lon_centre(const pel_sphere *g, size_t i)
+{
+    if (!g || i >= g->nx) return NAN;
+    return ((double)i + 0.5) * g->dlambda;
+}
 
-double pel_sphere_cell_area(const pel_sphere *g) { return 4.0 * PI / (double)g->cells; }
+double pel_sphere_cell_area(const pel_sphere *g) { return g && g->cells ? 4.0 * PI / (double)g->cells : NAN; }
 
 /* ---- the halo exchange ---------------------------------------------------------
  * Band by band: the west and east halo cells (periodic), then the polar halo
