@@ -458,7 +458,10 @@ static int align_main(int argc, char **argv)
     if (!pel_opt_distinct(PROG, 4, what, path, may_equal)) return PEL_EXIT_USAGE;
     run r = {0};
     if (pel_context_create(&r.ctx)) return PEL_EXIT_RUN;
-    if (o.threads) pel_context_set_threads(r.ctx, (int)o.threads);
+    if ((status = pel_opt_threads(PROG, r.ctx, o.threads)) >= 0) {
+        pel_context_destroy(r.ctx);
+        return status;
+    }
     status = prepare(&r, &o);
     if (status == PEL_EXIT_OK) {
         pel_run_guard_begin(PROG);

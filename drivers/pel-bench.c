@@ -83,7 +83,7 @@ static int parse(int argc, char **argv, bench_options *o)
     while ((c = getopt_long(argc, argv, ":t:n:r:qmPs:C:k:d:p:X:hV", opts, NULL)) != -1) {
         switch (c) {
         case 't':
-            if (!pel_opt_int("pel-bench", "--threads", optarg, 1, 4096, &v)) return PEL_EXIT_USAGE;
+            if (!pel_opt_int("pel-bench", "--threads", optarg, 1, PEL_OPT_MAX_THREADS, &v)) return PEL_EXIT_USAGE;
             o->threads = (int)v;
             break;
         case 'n':
@@ -170,7 +170,10 @@ static int bench_main(int argc, char **argv)
 
     pel_context *ctx;
     if (pel_context_create(&ctx)) return PEL_EXIT_RUN;
-    if (o.threads) pel_context_set_threads(ctx, o.threads);
+    if ((code = pel_opt_threads("pel-bench", ctx, o.threads)) >= 0) {
+        pel_context_destroy(ctx);
+        return code;
+    }
     pel_bench_env env = {.ctx = ctx, .threads = pel_context_threads(ctx), .reps = o.reps, .quick = o.quick,
                          .patient = o.patient, .llc = pel_bench_llc_bytes(), .cls = o.cls, .kernels = o.kernels,
                          .npb_dir = o.npb_dir, .pel_npb = o.pel_npb ? o.pel_npb : pel_npb, .self = self,

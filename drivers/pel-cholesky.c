@@ -75,7 +75,7 @@ static int parse(int argc, char **argv, opts *o)
         case 'b': ok = pel_opt_int(PROG, "--tile", optarg, 1, 4096, &o->tile); break;
         case 'r': ok = pel_opt_int(PROG, "--nrhs", optarg, 1, 1000, &o->nrhs); break;
         case 's': ok = pel_opt_int(PROG, "--seed", optarg, 0, 4294967295L, &o->seed); break;
-        case 't': ok = pel_opt_int(PROG, "--threads", optarg, 1, 4096, &o->threads); break;
+        case 't': ok = pel_opt_int(PROG, "--threads", optarg, 1, PEL_OPT_MAX_THREADS, &o->threads); break;
         case 'R': ok = pel_opt_int(PROG, "--reps", optarg, 1, 100, &o->reps); break;
         case 'g': ok = pel_opt_int(PROG, "--group", optarg, 0, 100000, &o->group); break;
         case 'm':
@@ -384,7 +384,10 @@ static int cholesky_main(int argc, char **argv)
     }
     pel_context *ctx;
     if (pel_context_create(&ctx)) return PEL_EXIT_RUN;
-    if (o.threads) pel_context_set_threads(ctx, (int)o.threads);
+    if ((code = pel_opt_threads(PROG, ctx, o.threads)) >= 0) {
+        pel_context_destroy(ctx);
+        return code;
+    }
     if (o.report && pel_afile_check(ctx, o.report)) { /* before the run */
         fprintf(stderr, PROG ": error: --report: %s\n", pel_context_error(ctx));
         pel_context_destroy(ctx);

@@ -99,6 +99,13 @@ int pel_driver_main(const pel_driver *d, int argc, char **argv);
  * "PROG: error: OPT ARG: expected ...", and 0 (exit 2 is the caller's). */
 int pel_opt_int(const char *prog, const char *opt, const char *arg, long lo, long hi, long *out);
 int pel_opt_real(const char *prog, const char *opt, const char *arg, double lo, double hi, double *out);
+/* The most threads a program takes (--threads, run.threads). */
+#define PEL_OPT_MAX_THREADS 4096
+/* Sets ctx's thread count to `threads` when given (> 0); else checks the
+ * count the context took from OpenMP (OMP_NUM_THREADS or the cores) is
+ * at most PEL_OPT_MAX_THREADS.  -1 to go on, else one line on stderr and
+ * the exit status. */
+int pel_opt_threads(const char *prog, pel_context *ctx, long threads);
 /* 1 when the len characters at p are a decimal real, the one notation of
  * every number a program reads (options, configuration, matrix files):
  * -?(digits[.digits*]|.digits)([eE][+-]?digits)?, so no blanks, '+', hex,

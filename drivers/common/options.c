@@ -46,6 +46,16 @@ int pel_decimal_real(const char *p, size_t len)
     return p == end;
 }
 
+int pel_opt_threads(const char *prog, pel_context *ctx, long threads)
+{
+    if (threads > 0) return pel_context_set_threads(ctx, (int)threads) ? PEL_EXIT_RUN : -1;
+    int n = pel_context_threads(ctx);
+    if (n <= PEL_OPT_MAX_THREADS) return -1;
+    fprintf(stderr, "%s: error: OMP_NUM_THREADS gives %d threads, more than %d: give fewer, or --threads N\n", prog, n,
+            PEL_OPT_MAX_THREADS);
+    return PEL_EXIT_USAGE;
+}
+
 int pel_opt_real(const char *prog, const char *opt, const char *arg, double lo, double hi, double *out)
 {
     char *end;
@@ -244,7 +254,7 @@ int pel_run_parse_options(const pel_driver *d, int argc, char **argv, options *o
         case 't': {
             long v;
             /* run.threads's range: 0 is OMP_NUM_THREADS or all cores */
-            if (!pel_opt_int(d->name, "--threads", optarg, 0, 4096, &v)) return PEL_EXIT_USAGE;
+            if (!pel_opt_int(d->name, "--threads", optarg, 0, PEL_OPT_MAX_THREADS, &v)) return PEL_EXIT_USAGE;
             o->threads = (int)v;
             break;
         }

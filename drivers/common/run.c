@@ -13,7 +13,7 @@
 /* Keys every driver has; checkpoint keys only where the driver can restart. */
 static const pel_cfg_key run_keys[] = {
     {"run", "steps", PEL_CFG_INT, 0, 1e12, NULL, "steps to reach (counted from step 0, also after a restart)"},
-    {"run", "threads", PEL_CFG_INT, 0, 4096, NULL, "OpenMP threads; 0 = OMP_NUM_THREADS or all cores"},
+    {"run", "threads", PEL_CFG_INT, 0, PEL_OPT_MAX_THREADS, NULL, "OpenMP threads; 0 = OMP_NUM_THREADS or all cores"},
     {"run", "verify_every", PEL_CFG_INT, 0, 1e12, NULL, "verify every this many steps; 0 = only at the end"},
     {"run", "timing_every", PEL_CFG_INT, 0, 1e12, NULL, "report kernel time every this many steps; 0 = never"},
     PEL_CFG_END};
@@ -417,8 +417,7 @@ static int run_main(run *r, int argc, char **argv)
         return PEL_EXIT_OK;
     }
     if ((code = check_outputs(r)) >= 0) return code;
-    int threads = (int)pel_config_int(r->cfg, "run", "threads");
-    if (threads > 0) pel_context_set_threads(r->ctx, threads);
+    if ((code = pel_opt_threads(d->name, r->ctx, (long)pel_config_int(r->cfg, "run", "threads"))) >= 0) return code;
     const pel_component_type *type = d->component;
     if (!(r->params = calloc(1, type->params_size))) {
         fprintf(stderr, "%s: error: out of memory\n", d->name);

@@ -132,7 +132,7 @@ static int parse(const pel_suite *s, int argc, char **argv, suite_options *o)
             o->cls = optarg[0];
             break;
         case 't':
-            if (!parse_int(s, "--threads", optarg, 1, 4096, &o->threads)) return PEL_EXIT_USAGE;
+            if (!parse_int(s, "--threads", optarg, 1, PEL_OPT_MAX_THREADS, &o->threads)) return PEL_EXIT_USAGE;
             break;
         case 'n':
             if (!parse_int(s, "--repeat", optarg, 1, PEL_SUITE_MAX_REPEAT, &o->repeat)) return PEL_EXIT_USAGE;
@@ -341,13 +341,21 @@ static int suite_main(const pel_suite *s, const suite_options *op, int argc, cha
         fprintf(stderr, "%s: out of memory\n", s->name);
         return PEL_EXIT_RUN;
     }
-    if (s->triad_gbs && !o.no_triad) { /* the roofline's bound, once, on the run's thread count */
+    int threads = o.threads; /* the run's, as every problem's context takes it */
+    if (threads <= 0) {
         pel_context *tctx;
-        int threads = o.threads;
-        if (threads <= 0 && pel_context_create(&tctx) == PEL_OK) {
+        if (pel_context_create(&tctx) == PEL_OK) {
+            int code = pel_opt_threads(s->name, tctx, 0);
             threads = pel_context_threads(tctx);
             pel_context_destroy(tctx);
+            if (code >= 0) {
+                free(runs);
+                free(sums);
+                return code;
+            }
         }
+    }
+    if (s->triad_gbs && !o.no_triad) { /* the roofline's bound, once, on the run's thread count */
         double secs = 0.0;
         o.triad = s->triad_gbs(threads > 0 ? threads : 1, &secs);
         if (o.verbose) printf(" triad %.1f GB/s on %d threads (%.3f s)\n", o.triad, threads, secs);

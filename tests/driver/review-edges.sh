@@ -194,4 +194,12 @@ refused_keeping m.txt "pel-climate: error: --report and climate.mask name the sa
 printf 'not wisdom\n' >w.txt
 refused_keeping w.txt "pel-poisson: error: --report and poisson.wisdom name the same file 'w.txt'" \
     "$POISSON" --set poisson.wisdom=w.txt --report w.txt
+# --- more threads from OMP_NUM_THREADS than --threads accepts: refused, as
+# --threads 100000 is (it started 100000 threads)
+many="pel-heat: error: OMP_NUM_THREADS gives 100000 threads, more than 4096: give fewer, or --threads N"
+expect_exit 2 "$many" env OMP_NUM_THREADS=100000 "$HEAT" $small
+expect_exit 2 "pel-npb: error: OMP_NUM_THREADS gives 100000" env OMP_NUM_THREADS=100000 "$NPB" --kernel ep --class S
+expect_exit 2 "pel-cholesky: error: OMP_NUM_THREADS gives 100000" env OMP_NUM_THREADS=100000 "$CHOL" --n 8
+expect_exit 2 "pel-bench: error: OMP_NUM_THREADS gives 100000" env OMP_NUM_THREADS=100000 "$BENCH" --suite stream --quick
+run_ok env OMP_NUM_THREADS=100000 "$HEAT" $small --threads 2
 echo "review edges: every case answered"
