@@ -213,12 +213,17 @@ static int outputs(const void *params, char (*paths)[PEL_RUN_PATH_MAX], int max)
     return 2;
 }
 
+/* the coupled model's bits are its components' as much as the coupler's */
+static const pel_component_type *const climate_parts[] = {&pel_atmosphere_component, &pel_ocean_component,
+                                                          &pel_land_component, NULL};
+
 static const pel_driver climate_driver = {
     .name = "pel-climate",
     .purpose = "The coupled atmosphere-ocean-land climate model: components run concurrently, a conservative coupler closes the heat and water budgets.",
     .defaults = pel_climate_defaults,
     .schema = climate_keys,
     .component = &climate_history_component,
+    .parts = climate_parts,
     .params = params,
     .rates = rates,
     .checkpoints = 1,

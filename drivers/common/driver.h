@@ -61,6 +61,10 @@ typedef struct pel_driver {
     const char *defaults; /* embedded default INI text, which sets every key */
     const pel_cfg_key *schema;
     const pel_component_type *component;
+    /* Optional, NULL-terminated: the component types inside `component`
+     * whose arithmetic shapes its results too (a coupled model's parts):
+     * their versions join the numerics record, "climate=1,atmosphere=1,..." */
+    const pel_component_type *const *parts;
     /* Fills the component's parameters (already set by its params_default)
      * from cfg.  Errors go to ctx with a message naming the key at fault;
      * the component's create checks the values. */

@@ -54,6 +54,14 @@ void pel_report_set_type(pel_run_summary *s, const pel_component_type *type)
     if (type) snprintf(s->numerics, sizeof s->numerics, "%s=%d", type->name, type->numerics_version);
 }
 
+void pel_report_add_parts(pel_run_summary *s, const pel_component_type *const *parts)
+{
+    for (; parts && *parts; parts++) {
+        size_t k = strlen(s->numerics);
+        snprintf(s->numerics + k, sizeof s->numerics - k, ",%s=%d", (*parts)->name, (*parts)->numerics_version);
+    }
+}
+
 void pel_report_fingerprints(pel_run_summary *s)
 {
     for (int i = 0; i < s->nfields; i++) pel_field_fingerprint(&s->fields[i], s->fingerprints[i]);

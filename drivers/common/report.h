@@ -81,6 +81,9 @@ typedef struct pel_report {
 /* Sets s->type and s->numerics ("<name>=<numerics_version>", as checkpoints
  * record it; "" for NULL). */
 void pel_report_set_type(pel_run_summary *s, const pel_component_type *type);
+/* appends ",<family>=<version>" to the numerics record for each of parts
+ * (NULL-terminated; NULL: none) */
+void pel_report_add_parts(pel_run_summary *s, const pel_component_type *const *parts);
 
 /* Fingerprints every field of s into s->fingerprints (pel_field_fingerprint). */
 void pel_report_fingerprints(pel_run_summary *s);

@@ -448,6 +448,7 @@ static int run_main(run *r, int argc, char **argv)
     rep->nproblems = 1;
     sum->problem = type->name;
     pel_report_set_type(sum, type);
+    pel_report_add_parts(sum, d->parts);
     sum->ctx = r->ctx;
     sum->nreps = 1;
     sum->rep_seconds = &sum->kernel_seconds;

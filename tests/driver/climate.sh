@@ -34,6 +34,9 @@ run_ok "$CLIMATE" $C --threads 1 --report a.json
 grep -q "verification SUCCESSFUL" out.txt || { cat out.txt >&2; fail "verification did not pass"; }
 grep -q "climate.heat_budget" out.txt || fail "no heat budget check"
 ref=$(prints a.json)
+# the numerics record names the components' versions, not the coupler's alone
+grep -q '"numerics": "climate=[0-9]*,atmosphere=[0-9]*,ocean=[0-9]*,land=[0-9]*"' a.json ||
+    fail "the report's numerics lack the components: $(grep '"numerics"' a.json)"
 # the load report: per component busy and waiting time, in all and per interval
 for key in '"busy_s"' '"wait_s"' '"busy_per_interval_s"' '"wait_per_interval_s"' '"threads_first"' \
     '"threads_last"' '"rebalances"' '"intervals": [0-9]'; do
