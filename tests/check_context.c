@@ -89,6 +89,32 @@ START_TEST(test_last_error)
 }
 END_TEST
 
+/* A message longer than the context holds (a path of thousands of
+ * characters) keeps its start and its reason at the end. */
+START_TEST(test_long_message)
+{
+    pel_context *ctx = test_context(1);
+    char path[4200];
+    size_t k = 0;
+    for (int d = 0; d < 20; d++) { /* 20 directories of 199 characters, none existing */
+        memset(path + k, 'a' + d, 199);
+        k += 199;
+        path[k++] = '/';
+    }
+    memcpy(path + k, "out.json", 9);
+    ck_assert_int_eq(pel_afile_check(ctx, path), PEL_EIO);
+    const char *m = pel_context_error(ctx);
+    const char *reason = ": cannot create: No such file or directory";
+    ck_assert_msg(strlen(m) < 512 && strlen(m) > 400, "message of %zu characters", strlen(m));
+    ck_assert_msg(strncmp(m, path, 100) == 0, "the start is lost: %.120s", m);
+    ck_assert_msg(strstr(m, " ... ") != NULL, "no elision mark: %s", m);
+    ck_assert_msg(strlen(m) > strlen(reason) && strcmp(m + strlen(m) - strlen(reason), reason) == 0,
+                  "the reason is lost: ...%s", m + strlen(m) - 60);
+    ck_assert_msg(strstr(m, "/out.json: cannot create") != NULL, "the file's name is lost: %s", m);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 START_TEST(test_status_codes)
 {
     ck_assert_str_eq(pel_status_name(PEL_ENOTCONV), "PEL_ENOTCONV");
@@ -258,6 +284,7 @@ static Suite *context_suite(void)
     tcase_add_test(api, test_region_errors);
     tcase_add_test(api, test_last_error);
     tcase_add_test(api, test_status_codes);
+    tcase_add_test(api, test_long_message);
     tcase_add_test(api, test_context_outlives);
     tcase_add_test(api, test_isa_override);
     tcase_add_test(api, test_timing_failure_is_quiet);

@@ -93,13 +93,37 @@ void pel_context_clear_error(pel_context *ctx)
     pthread_mutex_unlock(&ctx->lock);
 }
 
+/* msg into ctx->errmsg; one too long for it (a path of thousands of
+ * characters) keeps its start and its end, where the reason is, around
+ * " ... ", cut between UTF-8 characters */
+static void keep_message(pel_context *ctx, const char *msg)
+{
+    const size_t len = strlen(msg), room = sizeof ctx->errmsg - 1;
+    if (len <= room) {
+        memcpy(ctx->errmsg, msg, len + 1);
+        return;
+    }
+    size_t head = room / 4, tail = room - head - 5;
+    while (head > 0 && ((unsigned char)msg[head] & 0xC0) == 0x80) head--;
+    const char *end = msg + len - tail;
+    while (((unsigned char)*end & 0xC0) == 0x80) end++;
+    snprintf(ctx->errmsg, sizeof ctx->errmsg, "%.*s ... %s", (int)head, msg, end);
+}
+
 static void record(pel_context *ctx, pel_status status, const char *file, int line,
                    const char *fmt, va_list ap)
 {
     const char *base = strrchr(file, '/');
     base = base ? base + 1 : file;
     snprintf(ctx->errloc, sizeof ctx->errloc, "%s:%d", base, line);
-    vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+    char full[4 * PEL_ERRMSG_MAX], *big = NULL;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(full, sizeof full, fmt, ap);
+    if (n >= (int)sizeof full && (big = malloc((size_t)n + 1)) != NULL) vsnprintf(big, (size_t)n + 1, fmt, again);
+    va_end(again);
+    keep_message(ctx, big ? big : n >= 0 ? full : "(unprintable message)");
+    free(big);
     ctx->last_status = status;
     if (ctx->log) fprintf(ctx->log, "pel: %s (%s)\n", ctx->errmsg, ctx->errloc);
 }
