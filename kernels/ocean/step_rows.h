@@ -361,7 +361,12 @@ static void NAME(stage_row)(const oc_stage *st, ptrdiff_t j, int first)
         if (first) NAME(row_G)(V0, Tm2, Tm1, T0, Tp1, mvm, mv1, G0, c, e);
         NAME(row_G)(V1, Tm1, T0, Tp1, Tp2, mv0, mv2, G1, c, e);
         NAME(row_F)(U0, T0, mu0, Fr, c, e + 1);
-        NAME(stage_fields)(st, &rw, c, e);
+#if OC_X512
+        if (o->isa >= PEL_ISA_AVX512)
+            oc_x512_stage_fields(st, &rw, c, e, NAME(stage_fields));
+        else
+#endif
+            NAME(stage_fields)(st, &rw, c, e);
     }
     if (o->per_x)
         for (int f = 0; f < OC_NSTATE; f++) oc_xhalo(o, orow[f]);
