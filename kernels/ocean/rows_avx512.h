@@ -155,6 +155,109 @@ static void oc_x512_stage_fields(const oc_stage *st, const oc_rows *r, ptrdiff_t
     if (m < e) rest(st, r, m, e);
 }
 
+/* x[i-2 .. i+5] from cur and prev */
+#define X5_M2(cur, prev)                                                                            \
+    _mm512_castsi512_pd(_mm512_alignr_epi64(_mm512_castpd_si512(cur), _mm512_castpd_si512(prev), 6))
+/* copysign(0.5, x): x's sign bit on 0.5 (whose own sign bit is clear) */
+#define X5_CS(x) _mm512_or_pd(_mm512_and_pd((x), sign), half)
+
+typedef void (*oc_F_fn)(const double *, const double *, const double *, double *, ptrdiff_t, ptrdiff_t);
+
+/* step_rows.h: row_F, with step01, pos01 and limited as the template has
+ * them: e = 0.5 + copysign(0.5, U), w = 1 - e, the blends e a + w b, and
+ * up + (q p)/(q (d0 + d1) + (1 - q)) with q = ok (0.5 - copysign(0.5, 0 - p)) */
+static void oc_x512_row_F(const double *restrict U, const double *restrict T, const double *restrict mu,
+                          double *restrict F, ptrdiff_t a, ptrdiff_t b, oc_F_fn rest)
+{
+    if (a % 8 != 0) {
+        rest(U, T, mu, F, a, b);
+        return;
+    }
+    const ptrdiff_t m = a + (b - a) / 8 * 8;
+    const __m512d half = _mm512_set1_pd(0.5), one = _mm512_set1_pd(1.0), zero = _mm512_setzero_pd();
+    const __m512d sign = _mm512_set1_pd(-0.0);
+    __m512d Tp = X5_LD(T, a - 8), Tc = X5_LD(T, a), Tn;
+    __m512d mp = X5_LD(mu, a - 8), mc = X5_LD(mu, a), mn;
+    for (ptrdiff_t i = a; i < m; i += 8) {
+        Tn = X5_LD(T, i + 8);
+        mn = X5_LD(mu, i + 8);
+        __m512d Uf = X5_LD(U, i);
+        __m512d e = _mm512_add_pd(half, X5_CS(Uf)), w = _mm512_sub_pd(one, e);
+        __m512d Tw = X5_M1(Tc, Tp), Tww = X5_M2(Tc, Tp), Te = X5_P1(Tn, Tc);
+        __m512d up = _mm512_add_pd(_mm512_mul_pd(e, Tw), _mm512_mul_pd(w, Tc));
+        __m512d dn = _mm512_add_pd(_mm512_mul_pd(e, Tc), _mm512_mul_pd(w, Tw));
+        __m512d uu = _mm512_add_pd(_mm512_mul_pd(e, Tww), _mm512_mul_pd(w, Te));
+        __m512d ok = _mm512_add_pd(_mm512_mul_pd(e, X5_M1(mc, mp)), _mm512_mul_pd(w, X5_P1(mn, mc)));
+        __m512d d0 = _mm512_sub_pd(up, uu), d1 = _mm512_sub_pd(dn, up), p = _mm512_mul_pd(d0, d1);
+        __m512d q = _mm512_mul_pd(ok, _mm512_sub_pd(half, X5_CS(_mm512_sub_pd(zero, p))));
+        __m512d lim = _mm512_add_pd(up, _mm512_div_pd(_mm512_mul_pd(q, p),
+                                                      _mm512_add_pd(_mm512_mul_pd(q, _mm512_add_pd(d0, d1)),
+                                                                    _mm512_sub_pd(one, q))));
+        _mm512_storeu_pd(F + i, _mm512_mul_pd(Uf, lim));
+        Tp = Tc, Tc = Tn, mp = mc, mc = mn;
+    }
+    if (m < b) rest(U, T, mu, F, m, b);
+}
+
+typedef void (*oc_derived_fn)(const pel_ocean *, double, const double *, const double *, const double *,
+                              const double *, const double *, const double *, const double *, const double *,
+                              double *, double *, double *, double *, double *, double *, double *, ptrdiff_t,
+                              ptrdiff_t);
+
+/* step_rows.h: row_derived (its loop; the row's end values are the
+ * template's: `rest` on the empty range [0, 0) computes B, hy, V at -1, and
+ * on [m, e) the ragged rest, q at nx and U, R at e) */
+static void oc_x512_row_derived(const pel_ocean *o, double f, const double *restrict E0, const double *restrict E1,
+                                const double *restrict u0, const double *restrict u1, const double *restrict v0,
+                                const double *restrict v1, const double *restrict qm, const double *restrict Um,
+                                double *restrict q, double *restrict B, double *restrict U, double *restrict hx,
+                                double *restrict V, double *restrict hy, double *restrict R, ptrdiff_t a,
+                                ptrdiff_t b, oc_derived_fn rest)
+{
+    const ptrdiff_t m = a % 8 == 0 ? a + (b - a) / 8 * 8 : a;
+    if (m == a) {
+        rest(o, f, E0, E1, u0, u1, v0, v1, qm, Um, q, B, U, hx, V, hy, R, a, b);
+        return;
+    }
+    if (a == 0) rest(o, f, E0, E1, u0, u1, v0, v1, qm, Um, q, B, U, hx, V, hy, R, 0, 0);
+    const __m512d H = _mm512_set1_pd(o->H), g = _mm512_set1_pd(o->g), rdx = _mm512_set1_pd(o->rdx),
+                  rdy = _mm512_set1_pd(o->rdy), fv = _mm512_set1_pd(f), half = _mm512_set1_pd(0.5),
+                  quarter = _mm512_set1_pd(0.25);
+    __m512d vp = X5_LD(v1, a - 8), vc;
+    __m512d Ep = X5_LD(E0, a - 8), Ec;
+    __m512d Fp = X5_LD(E1, a - 8), Fc; /* E1 */
+    __m512d uc = X5_LD(u0, a), un, sc = _mm512_mul_pd(uc, uc), sn; /* u0 and its square */
+    for (ptrdiff_t i = a; i < m; i += 8) {
+        vc = X5_LD(v1, i);
+        Ec = X5_LD(E0, i);
+        Fc = X5_LD(E1, i);
+        un = X5_LD(u0, i + 8);
+        sn = _mm512_mul_pd(un, un);
+        /* q: (f + ((v1[i] - v1[i-1]) rdx - (u1 - u0) rdy)) / (H + 0.25 ((E0[i-1] + E0) + (E1[i-1] + E1))) */
+        __m512d e0 = _mm512_add_pd(X5_M1(Ec, Ep), Ec);
+        __m512d zeta = _mm512_sub_pd(_mm512_mul_pd(_mm512_sub_pd(vc, X5_M1(vc, vp)), rdx),
+                                     _mm512_mul_pd(_mm512_sub_pd(X5_LD(u1, i), uc), rdy));
+        __m512d hq = _mm512_add_pd(H, _mm512_mul_pd(quarter, _mm512_add_pd(e0, _mm512_add_pd(X5_M1(Fc, Fp), Fc))));
+        _mm512_storeu_pd(q + i, _mm512_div_pd(_mm512_add_pd(fv, zeta), hq));
+        /* B: g E0 + 0.25 ((u0^2 + u0[i+1]^2) + (v0^2 + v1^2)) */
+        __m512d v0c = X5_LD(v0, i);
+        __m512d K = _mm512_add_pd(_mm512_add_pd(sc, X5_P1(sn, sc)),
+                                  _mm512_add_pd(_mm512_mul_pd(v0c, v0c), _mm512_mul_pd(vc, vc)));
+        _mm512_storeu_pd(B + i, _mm512_add_pd(_mm512_mul_pd(g, Ec), _mm512_mul_pd(quarter, K)));
+        /* hx = H + 0.5 (E0[i-1] + E0), U = hx u0; hy = H + 0.5 (E0 + E1), V = hy v1 */
+        __m512d h = _mm512_add_pd(H, _mm512_mul_pd(half, e0)), Ui = _mm512_mul_pd(h, uc);
+        _mm512_storeu_pd(hx + i, h);
+        _mm512_storeu_pd(U + i, Ui);
+        __m512d k = _mm512_add_pd(H, _mm512_mul_pd(half, _mm512_add_pd(Ec, Fc)));
+        _mm512_storeu_pd(hy + i, k);
+        _mm512_storeu_pd(V + i, _mm512_mul_pd(k, vc));
+        /* R = qm (0.5 (Um + U)) */
+        _mm512_storeu_pd(R + i, _mm512_mul_pd(X5_LD(qm, i), _mm512_mul_pd(half, _mm512_add_pd(X5_LD(Um, i), Ui))));
+        vp = vc, Ep = Ec, Fp = Fc, uc = un, sc = sn;
+    }
+    rest(o, f, E0, E1, u0, u1, v0, v1, qm, Um, q, B, U, hx, V, hy, R, m, b);
+}
+
 #pragma GCC pop_options
 
 #endif
