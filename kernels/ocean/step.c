@@ -153,15 +153,6 @@ static inline const double *in_row(const pel_ocean *o, const oc_in *s, int f, pt
 
 static inline void oc_xhalo(const pel_ocean *o, double *row) { xhalo(o, row); }
 
-/* the AVX-512 copy's hand-vectorised loops (rows_avx512.h), called by the
- * template when the rows run as AVX-512 (o->isa; step_fn picks that copy) */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define OC_X512 1
-#include "ocean/rows_avx512.h"
-#else
-#define OC_X512 0
-#endif
-
 #define PELI_ISA_TEMPLATE "ocean/step_rows.h"
 #include "internal/isa_copies.h"
 

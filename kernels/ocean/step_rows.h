@@ -356,28 +356,12 @@ static void NAME(stage_row)(const oc_stage *st, ptrdiff_t j, int first)
             NAME(row_V)(o, E0, E1, v1, V1, hy1, c == 0 ? -1 : c, e);
             NAME(row_R)(qm, Um, U0, R, c, e + 1);
         } else {
-#if OC_X512
-            if (o->isa >= PEL_ISA_AVX512)
-                oc_x512_row_derived(o, f1, E0, E1, u0, u1, v0, v1, qm, Um, q1, B0, U0, hx, V1, hy1, R, c, e,
-                                    NAME(row_derived));
-            else
-#endif
-                NAME(row_derived)(o, f1, E0, E1, u0, u1, v0, v1, qm, Um, q1, B0, U0, hx, V1, hy1, R, c, e);
+            NAME(row_derived)(o, f1, E0, E1, u0, u1, v0, v1, qm, Um, q1, B0, U0, hx, V1, hy1, R, c, e);
         }
         if (first) NAME(row_G)(V0, Tm2, Tm1, T0, Tp1, mvm, mv1, G0, c, e);
         NAME(row_G)(V1, Tm1, T0, Tp1, Tp2, mv0, mv2, G1, c, e);
-#if OC_X512
-        if (o->isa >= PEL_ISA_AVX512)
-            oc_x512_row_F(U0, T0, mu0, Fr, c, e + 1, NAME(row_F));
-        else
-#endif
-            NAME(row_F)(U0, T0, mu0, Fr, c, e + 1);
-#if OC_X512
-        if (o->isa >= PEL_ISA_AVX512)
-            oc_x512_stage_fields(st, &rw, c, e, NAME(stage_fields));
-        else
-#endif
-            NAME(stage_fields)(st, &rw, c, e);
+        NAME(row_F)(U0, T0, mu0, Fr, c, e + 1);
+        NAME(stage_fields)(st, &rw, c, e);
     }
     if (o->per_x)
         for (int f = 0; f < OC_NSTATE; f++) oc_xhalo(o, orow[f]);
