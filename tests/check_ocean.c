@@ -545,15 +545,15 @@ START_TEST(threads_isa_variants)
 }
 END_TEST
 
-/* Rows whose ends are not a multiple of 8 columns: the AVX-512 copy runs
- * hand-vectorised loops over full blocks of 8 columns and the template's
- * loops over the rest, so its bits must equal the scalar copy's wherever a
- * row ends.  A closed basin of 37 columns (4 blocks and 5 columns) with
+/* Rows whose ends are not a multiple of the vector width: each copy's loops
+ * run whole vectors and then a ragged rest (the busy basin's 24 columns
+ * have none), and a row of more than 2048 columns runs as chunks, so every
+ * copy's bits must equal the scalar copy's wherever a row or a chunk ends.
+ * A closed basin of 37 columns (4 vectors of 8 and 5 columns) with
  * scattered land, and a zonal channel of 2061 columns, whose rows run as
- * two chunks of columns (2048 and 13: one chunk that starts past column 0
- * with one block and 5 columns), both nonlinear with wind, a meridional
- * stress, viscosity, a heat flux and a bump, 6 steps under each copy the
- * CPU has. */
+ * two chunks (2048 columns and 13, the second starting past column 0),
+ * both nonlinear with wind, a meridional stress, viscosity, a heat flux and
+ * a bump, 6 steps under each copy the CPU has. */
 static void run_ragged(int wide, const char *isa, double *out)
 {
     const size_t nx = wide ? 2061 : 37, ny = wide ? 5 : 9, n = nx * ny;
