@@ -545,6 +545,82 @@ START_TEST(threads_isa_variants)
 }
 END_TEST
 
+/* Rows whose ends are not a multiple of the vector width: each copy's loops
+ * run whole vectors and then a ragged rest (the busy basin's 24 columns
+ * have none), and a row of more than 2048 columns runs as chunks, so every
+ * copy's bits must equal the scalar copy's wherever a row or a chunk ends.
+ * A closed basin of 37 columns (4 vectors of 8 and 5 columns) with
+ * scattered land, and a zonal channel of 2061 columns, whose rows run as
+ * two chunks (2048 columns and 13, the second starting past column 0),
+ * both nonlinear with wind, a meridional stress, viscosity, a heat flux and
+ * a bump, 6 steps under each copy the CPU has. */
+static void run_ragged(int wide, const char *isa, double *out)
+{
+    const size_t nx = wide ? 2061 : 37, ny = wide ? 5 : 9, n = nx * ny;
+    unsigned char *mask = malloc(n);
+    double *tauy = malloc(n * sizeof *tauy);
+    ck_assert(mask && tauy);
+    for (size_t j = 0; j < ny; j++)
+        for (size_t i = 0; i < nx; i++) {
+            /* land on a scatter of cells and, in the channel, across the
+             * seam of the periodic rows (columns 0, 1 and nx - 1) */
+            size_t c = j * nx + i;
+            mask[c] = !((i * 7 + j * 3) % 11 == 0 || (wide && j == 2 && (i < 2 || i == nx - 1)));
+            tauy[c] = 0.05 * cos(0.3 * (double)c);
+        }
+    pel_ocean_params p;
+    pel_ocean_params_default(&p);
+    p.nx = nx, p.ny = ny;
+    p.dx = 1e7 / (double)nx, p.dy = 1e5;
+    p.bc_x = wide ? PEL_OCEAN_PERIODIC : PEL_OCEAN_WALL;
+    p.equations = PEL_OCEAN_NONLINEAR;
+    p.viscosity = 1e4;
+    p.heat_flux = 100;
+    p.init = PEL_OCEAN_INIT_BUMP;
+    p.amplitude = 2.0;
+    p.speed = 2.0;
+    p.mask = mask;
+    p.dt = 0.9 * pel_ocean_dt_max(&p);
+    ck_assert_int_eq(setenv("PEL_ISA", isa, 1), 0);
+    pel_ocean *o = make(tctx(1), &p);
+    unsetenv("PEL_ISA");
+    ck_assert_ok(pel_ocean_set_forcing(o, "tauy", tauy));
+    ck_assert_ok(pel_ocean_step(o, 6));
+    ck_assert(passed(o));
+    static const char *const names[4] = {"eta", "u", "v", "sst"};
+    for (int k = 0; k < 4; k++) memcpy(out + k * n, pel_ocean_field(o, names[k]), n * sizeof(double));
+    double umax = 0;
+    for (size_t c = 0; c < n; c++) umax = fmax(umax, fabs(out[n + c]) + fabs(out[2 * n + c]));
+    ck_assert(umax > 1e-4);
+    pel_ocean_destroy(o);
+    free(mask);
+    free(tauy);
+}
+
+START_TEST(threads_isa_ragged_rows)
+{
+    static const char *const isa[] = {"scalar", "avx2", "avx512"};
+    const int have = (int)pel_cpu_isa_native();
+    if (have < PEL_ISA_AVX512)
+        printf("ocean: threads_isa_ragged_rows: this CPU has no AVX-512, its copy is not tested here\n");
+    for (int wide = 0; wide <= 1; wide++) {
+        size_t n = 4 * (wide ? 2061 * 5 : 37 * 9);
+        double *ref = malloc(n * sizeof *ref), *got = malloc(n * sizeof *got);
+        ck_assert(ref && got);
+        run_ragged(wide, isa[0], ref);
+        for (int k = 1; k <= have && k < 3; k++) {
+            run_ragged(wide, isa[k], got);
+            for (size_t c = 0; c < n; c++)
+                ck_assert_msg(memcmp(&got[c], &ref[c], sizeof *got) == 0,
+                              "%s, PEL_ISA=%s: value %zu of (eta, u, v, sst) = %.17g, the scalar copy %.17g",
+                              wide ? "2061-column channel" : "37-column basin", isa[k], c, got[c], ref[c]);
+        }
+        free(ref);
+        free(got);
+    }
+}
+END_TEST
+
 /* The fingerprints (XXH3-128 of the fields' bytes) of the busy basin and
  * of both channels after the runs above, as numerics version 1 computed
  * them with its three separate stage passes (and at every thread count
@@ -608,6 +684,7 @@ static Suite *ocean_suite(void)
     tcase_add_test(thr, threads_restart);
     tcase_add_test(thr, threads_channels);
     tcase_add_test(thr, threads_isa_variants);
+    tcase_add_test(thr, threads_isa_ragged_rows);
     suite_add_tcase(s, thr);
     return s;
 }
