@@ -322,6 +322,7 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
     memcpy(x, b, N * R * sizeof *x);
     if (pel_cholesky_solve(h, R, x, N) || pel_cholesky_residual(h, a, N, &fg.res) ||
         pel_cholesky_solve_residual(ctx, N, R, a, N, x, N, b, N, &fg.sres) || pel_cholesky_get_factor(h, l, N)) {
+        if (pel_run_stop_signal() && pel_context_last_status(ctx) == PEL_ECANCELED) goto stopped; /* in the residual */
         fprintf(stderr, PROG ": error: %s\n", pel_context_error(ctx));
         goto out;
     }

@@ -168,6 +168,14 @@ START_TEST(test_cholesky)
     ck_assert_ok(pel_cholesky_factor(h));
     ck_assert_ok(pel_cholesky_get_factor(h, l1, N));
     ck_assert_int_eq(memcmp(l0, l1, N * N * sizeof *l0), 0);
+    /* LAPACK's residual test, O(n^3) as the factorisation: a check per column */
+    double res = -1.0;
+    flag = 1;
+    ck_assert_fails(ctx, pel_cholesky_residual(h, a, N, &res), PEL_ECANCELED,
+                    "cholesky: residual: cancelled after 0 of 200 columns");
+    flag = 0;
+    ck_assert_ok(pel_cholesky_residual(h, a, N, &res));
+    ck_assert(res >= 0.0 && res < 30.0); /* LAPACK's threshold */
     pel_cholesky_destroy(h);
     free(a);
     free(l0);

@@ -66,7 +66,8 @@ int pel_context_deterministic(const pel_context *ctx);
  * next check point and return PEL_ECANCELED, the message naming the call and
  * how far it got ("align: cancelled after 1234 of 5000 tiles").  Check
  * points: every tile of pel_align_pair's wavefront and every pair of a
- * batch, every tile task of the Cholesky factorisation, every CG iteration
+ * batch, every tile task of the Cholesky factorisation (and every column of
+ * its residual test), every CG iteration
  * (pel_sparse_cg_solve, pel_sparse_cg_power_step), every V-cycle of
  * pel_mg_vcycle, every batch of pel_gauss_execute, every time step of the
  * FT and IS components (docs/embedding.md lists them).  A check is one

@@ -645,15 +645,20 @@ typedef struct resid_job {
     const double *a;
     size_t lda;
     double *buf, *colsum;
+    size_t skipped; /* columns not summed for the cancellation flag (atomic) */
 } resid_job;
 
 static void resid_part(int t, int nt, void *arg)
 {
-    const resid_job *J = arg;
+    resid_job *J = arg;
     const pel_cholesky *h = J->h;
     size_t n = h->n, nb = h->nb, T = h->T;
     double *d = J->buf + (size_t)t * n;
     for (size_t j = (size_t)t; j < n; j += (size_t)nt) {
+        if (peli_cancelled(h->ctx)) { /* a check point per column */
+            __atomic_add_fetch(&J->skipped, (n - 1 - j) / (size_t)nt + 1, __ATOMIC_RELAXED);
+            break;
+        }
         /* column j of L L^T: sum over p <= j of L[:, p] l_jp */
         for (size_t i = 0; i < n; i++) d[i] = 0.0;
         size_t tj = j / nb;
@@ -687,8 +692,12 @@ pel_status pel_cholesky_residual(pel_cholesky *h, const double *a, size_t lda, d
     int want = peli_team_want(ctx, n, 0);
     double *buf = malloc(((size_t)want + 1) * n * sizeof *buf);
     if (!buf) return pel_error(ctx, PEL_ENOMEM, "cholesky: residual: out of memory");
-    resid_job J = {h, a, lda, buf + n, buf};
+    resid_job J = {h, a, lda, buf + n, buf, 0};
     peli_parallel(ctx, n, want, 0, resid_part, &J);
+    if (J.skipped) {
+        free(buf);
+        return peli_cancel_error(ctx, "cholesky: residual", n - J.skipped, n, "columns");
+    }
     double worst = 0.0;
     for (size_t j = 0; j < n; j++)
         if (!(buf[j] <= worst)) worst = buf[j];

@@ -55,7 +55,6 @@ struct pel_context {
 pel_context *peli_context_retain(pel_context *ctx);
 void peli_context_release(pel_context *ctx);
 
-
 /* ---- cancellation (pel_context_set_cancel) ----------------------------------
  * peli_cancelled is the one check point: one relaxed load of each flag up the
  * derivation chain (one or two contexts), no lock, no fence.  Call it per
