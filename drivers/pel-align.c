@@ -48,7 +48,9 @@ static const char usage[] =
     "  --schedules               run the batch under the static split and the dynamic\n"
     "                            tasks alternately (--reps each): wall time, busy time\n"
     "                            per thread and imbalance of both\n"
-    "Exit status: 0 done; 2 bad usage or input; 3 the run or an output failed.\n";
+    "Exit status: 0 done; 2 bad usage or input; 3 the run or an output failed;\n"
+    "128+N stopped by signal N (SIGINT 130, SIGTERM 143; within a tile or a pair),\n"
+    "without a report.\n";
 
 typedef struct opts {
     pel_align_params p;
@@ -465,9 +467,15 @@ static int align_main(int argc, char **argv)
     status = prepare(&r, &o);
     if (status == PEL_EXIT_OK) {
         pel_run_guard_begin(PROG);
+        pel_context_set_cancel(r.ctx, pel_run_stop_flag());
         r.scores = calloc(r.nq * r.nd > 0 ? r.nq * r.nd : 1, sizeof *r.scores);
         if (!r.scores) status = PEL_EXIT_RUN;
         else status = o.seqs[0] ? run_pair(&r, &o) : run_batch(&r, &o);
+        /* a signal stops a pair's wavefront within a tile, a batch within a pair */
+        if (status == PEL_EXIT_RUN && pel_run_stop_signal() && pel_context_last_status(r.ctx) == PEL_ECANCELED) {
+            fprintf(stderr, PROG ": error: stopped by %s, no report written\n", pel_run_signal_name(pel_run_stop_signal()));
+            status = PEL_EXIT_SIGNAL + pel_run_stop_signal();
+        }
         if (status == PEL_EXIT_OK) status = finish(&r, &o, argc, argv);
         pel_run_guard_end();
     }

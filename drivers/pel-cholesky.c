@@ -277,6 +277,7 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
         double c0 = pel_report_cpu_seconds();
         s = pel_cholesky_factor(h);
         double c1 = pel_report_cpu_seconds() - c0;
+        if (s == PEL_ECANCELED && pel_run_stop_signal()) goto stopped; /* within the factorisation */
         if (s) {
             if (s == PEL_ESINGULAR) {
                 /* the library counts columns from 0 (C's, and its API's);
@@ -321,6 +322,7 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
     memcpy(x, b, N * R * sizeof *x);
     if (pel_cholesky_solve(h, R, x, N) || pel_cholesky_residual(h, a, N, &fg.res) ||
         pel_cholesky_solve_residual(ctx, N, R, a, N, x, N, b, N, &fg.sres) || pel_cholesky_get_factor(h, l, N)) {
+        if (pel_run_stop_signal() && pel_context_last_status(ctx) == PEL_ECANCELED) goto stopped; /* in the residual */
         fprintf(stderr, PROG ": error: %s\n", pel_context_error(ctx));
         goto out;
     }
@@ -394,6 +396,7 @@ static int cholesky_main(int argc, char **argv)
         return PEL_EXIT_RUN;
     }
     pel_run_guard_begin(PROG);
+    pel_context_set_cancel(ctx, pel_run_stop_flag()); /* a signal stops the factorisation within a tile task */
     code = run(argc, argv, &o, ctx);
     pel_run_guard_end();
     pel_context_destroy(ctx);

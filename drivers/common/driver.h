@@ -15,7 +15,9 @@
  *      checkpoints (resume with --restart latest); no report is written
  *   128 + N  stopped by signal N (SIGINT 130, SIGTERM 143) at a step boundary,
  *      after any file being written was complete, and after a checkpoint
- *      there when the run checkpoints; no report is written */
+ *      there when the run checkpoints; or, in a long call that checks the
+ *      flag (pel_context_set_cancel), within its tile or iteration, with no
+ *      checkpoint of the part-advanced state; no report is written */
 #ifndef PEL_DRIVER_H
 #define PEL_DRIVER_H
 
@@ -34,6 +36,9 @@ enum { PEL_EXIT_OK = 0, PEL_EXIT_VERIFY = 1, PEL_EXIT_USAGE = 2, PEL_EXIT_RUN = 
 void pel_run_guard_begin(const char *name);
 void pel_run_guard_end(void);
 int pel_run_stop_signal(void);
+/* The flag itself, to attach to a run's contexts (pel_context_set_cancel):
+ * a signal then stops a long library call within a tile or an iteration. */
+const volatile sig_atomic_t *pel_run_stop_flag(void);
 const char *pel_run_signal_name(int sig); /* "SIGTERM" */
 
 /* The state a run exposes is typed (pel/field.h) and comes from the

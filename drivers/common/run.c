@@ -54,7 +54,11 @@ static int configure(run *r)
  * SIGINT and SIGTERM only set a flag: the loop stops at the next step
  * boundary, after any file it is writing is complete (files are written
  * whole, so none is ever cut short or left as a temporary), and exits with
- * 128 + the signal's number without a report.  libgomp calls exit(1) when it
+ * 128 + the signal's number without a report.  The flag is also the run's
+ * context's cancellation flag (pel_context_set_cancel), so a long call that
+ * checks it (a wavefront's tiles, CG's iterations) stops within a tile or
+ * an iteration, and the loop stops there (without a checkpoint: the state
+ * is between two steps).  libgomp calls exit(1) when it
  * cannot create its threads, which would read as a failed verification: an
  * exit while a run is in progress (guard_on) becomes exit 3 with one line. */
 static volatile sig_atomic_t stop_signal, guard_on;
@@ -99,6 +103,7 @@ void pel_run_guard_end(void)
 }
 
 int pel_run_stop_signal(void) { return stop_signal; }
+const volatile sig_atomic_t *pel_run_stop_flag(void) { return &stop_signal; }
 
 const char *pel_run_signal_name(int sig)
 {
@@ -162,6 +167,20 @@ static int stopped_at(run *r, long step, long total, int sig)
 }
 
 static int stopped(run *r, long step, long total) { return stopped_at(r, step, total, stop_signal); }
+
+/* Stopped by a signal inside the advance from `step` (the call returned
+ * PEL_ECANCELED): the state is part advanced, so no checkpoint, one line. */
+static int stopped_within(run *r, long step, long total)
+{
+    show_progress(r, step, total, 1);
+    const char *noun = r->d->component->step_noun;
+    fprintf(stderr, "%s: error: stopped by %s in %s %ld of %ld, no report written", r->d->name,
+            pel_run_signal_name(stop_signal), noun, step + 1, total);
+    if (r->sum.checkpoints_written)
+        fprintf(stderr, "; the last checkpoint (%s) is at %s %ld", r->sum.checkpoints_written, noun, r->ckpt_step);
+    fprintf(stderr, "\n");
+    return PEL_EXIT_SIGNAL + stop_signal;
+}
 
 /* The progress line (stderr): on a terminal one line rewritten in place at
  * most 5 times a second and erased when the run ends or prints; forced by
@@ -293,6 +312,7 @@ static int advance_all(run *r, long start, long total)
         kernel += dt;
         r->kernel_s = kernel;
         r->iv_kernel += dt;
+        if (s == PEL_ECANCELED && stop_signal) return stopped_within(r, step, total);
         if (s) return pel_run_fail(r, PEL_EXIT_RUN);
         if (dt / (double)(next - step) > per_step) per_step = dt / (double)(next - step);
         if (dt < 0.1 && next - step == chunk && chunk < (1L << 40)) chunk *= 2; /* a full chunk was quick */
@@ -403,6 +423,7 @@ static int run_main(run *r, int argc, char **argv)
         fprintf(stderr, "%s: error: out of memory\n", d->name);
         return PEL_EXIT_RUN;
     }
+    pel_context_set_cancel(r->ctx, &stop_signal); /* a signal stops a long call within it */
     if (r->o.help) {
         pel_run_usage(d, stdout);
         if (configure(r) < 0) {

@@ -224,6 +224,8 @@ static void run_problem(const pel_suite *s, const suite_options *o, suite_run *r
     sum->reps_identical = 1;
     sum->rep_seconds = r->seconds;
     pel_status st = pel_context_create(&r->ctx);
+    /* a signal stops a step within it: CG's iterations, EP's batches */
+    if (!st) pel_context_set_cancel(r->ctx, pel_run_stop_flag());
     if (!st && o->threads > 0) st = pel_context_set_threads(r->ctx, o->threads);
     if (!st) st = pel_verify_log_create(&r->log);
     if (!st && !(r->params = calloc(1, type->params_size))) st = PEL_ENOMEM;

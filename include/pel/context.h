@@ -29,6 +29,7 @@
 #ifndef PEL_CONTEXT_H
 #define PEL_CONTEXT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <pel/status.h>
@@ -55,6 +56,38 @@ FILE *pel_context_log(const pel_context *ctx);
  * between runs, e.g. FFTW_MEASURE planning. */
 void pel_context_set_deterministic(pel_context *ctx, int on);
 int pel_context_deterministic(const pel_context *ctx);
+
+/* Cooperative cancellation.  flag (NULL detaches; the default) is the
+ * caller's, and stays so: the context only reads it, and it must outlive its
+ * attachment.  A signal handler may set it (writing a volatile sig_atomic_t
+ * is all it needs to do, which is async-signal-safe), as may any thread.
+ * While it is non-zero, the long calls made with this context (and with the
+ * contexts a component derives from it, e.g. pel_climate's) stop at their
+ * next check point and return PEL_ECANCELED, the message naming the call and
+ * how far it got ("align: cancelled after 1234 of 5000 tiles").  Check
+ * points: every tile of pel_align_pair's wavefront and every pair of a
+ * batch, every tile task of the Cholesky factorisation (and every column of
+ * its residual test), every CG iteration
+ * (pel_sparse_cg_solve, pel_sparse_cg_power_step), every V-cycle of
+ * pel_mg_vcycle, every batch of pel_gauss_execute, every time step of the
+ * FT and IS components (docs/embedding.md lists them).  A check is one
+ * relaxed read per tile, iteration or batch: a flag that stays 0 changes
+ * neither the results nor, measurably, the time.  After PEL_ECANCELED the
+ * outputs of the call are unspecified (a component's state too: restore it
+ * from a checkpoint or destroy it), the object stays valid, and nothing
+ * leaks; clear the flag before calling again. */
+void pel_context_set_cancel(pel_context *ctx, const volatile sig_atomic_t *flag);
+const volatile sig_atomic_t *pel_context_cancel(const pel_context *ctx);
+/* 1 when the flag of ctx (or of a context it derives from) is set. */
+int pel_context_cancelled(const pel_context *ctx);
+
+/* A context for a part of a computation made with parent (a coupled model's
+ * component, pel_climate's): the parent's thread count and deterministic
+ * flag at this call, its own errors, timers and settings from then on, and
+ * the parent's cancellation flag, read through the parent at every check
+ * (so a flag attached to the parent later counts too).  The child holds a
+ * reference to the parent: destroy them in any order. */
+pel_status pel_context_derive(pel_context *parent, pel_context **child);
 
 /* The last error, errno-style: the message of the most recent failure
  * recorded on this context by any call ("heat: n[0] = 2: must be at least 3"),

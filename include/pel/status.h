@@ -2,7 +2,8 @@
  * The context's message gives the detail each code promises: the failing
  * index for PEL_ESINGULAR, the field, index and step for PEL_ENONFINITE,
  * the iterations and residual reached for PEL_ENOTCONV, the limit and a
- * stable value for PEL_EUNSTABLE. */
+ * stable value for PEL_EUNSTABLE, the call and how far it got for
+ * PEL_ECANCELED ("align: cancelled after 1234 of 5000 tiles"). */
 #ifndef PEL_STATUS_H
 #define PEL_STATUS_H
 
@@ -24,7 +25,8 @@ extern "C" {
     X(PEL_ENOTSUP,  10, "not supported")                                     \
     X(PEL_ENOTCONV, 11, "did not converge to the requested tolerance")      \
     X(PEL_ESINGULAR, 12, "matrix is singular or not positive definite")     \
-    X(PEL_ENONFINITE, 13, "non-finite value detected")
+    X(PEL_ENONFINITE, 13, "non-finite value detected")                        \
+    X(PEL_ECANCELED, 14, "cancelled by the context's cancellation flag")
 
 typedef enum pel_status {
 #define PEL_STATUS_ENUM_(name, code, text) name = code,

@@ -34,6 +34,8 @@ typedef struct batch {
     long *scores;
     size_t npairs, work_bytes;
     int failed; /* no memory for a thread's workspace: no task was made */
+    int stop;         /* latched once a task saw the cancellation flag (atomic) */
+    size_t skipped;   /* pairs not scored (atomic) */
 } batch;
 
 static int cmp_items(const void *x, const void *y)
@@ -113,6 +115,12 @@ static void run_task(batch *B, size_t k)
     int t = peli_task_thread();
     size_t end = B->task_begin[k + 1];
     for (size_t p = B->task_begin[k]; p < end; p++) {
+        /* a check point per pair (or two): the rest of the task is skipped */
+        if (__atomic_load_n(&B->stop, __ATOMIC_RELAXED) || peli_cancelled(B->al->ctx)) {
+            __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
+            __atomic_add_fetch(&B->skipped, end - p, __ATOMIC_RELAXED);
+            break;
+        }
         if (p + 1 < end && two_pairs(B, B->items[p].idx, B->items[p + 1].idx, t)) {
             p++;
             continue;
@@ -292,6 +300,10 @@ pel_status pel_align_batch(pel_align *al, const pel_seqset *queries, const pel_s
     }
     pel_align_stats *S = &al->last;
     memset(S, 0, sizeof *S);
+    if (B.stop) {
+        st = peli_cancel_error(ctx, "align: batch", npairs - B.skipped, npairs, "pairs");
+        goto done;
+    }
     S->seconds = pel_wtime() - t0;
     S->cells = cells;
     S->tasks = B.ntasks;

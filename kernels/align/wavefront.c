@@ -35,6 +35,8 @@ typedef struct wf {
     double *busy, *cpu;   /* per thread */
     char *dep;            /* ntr x ntc: the tasks' dependence objects */
     char none;            /* the dependence of a missing neighbour */
+    int stop;             /* latched once a tile saw the cancellation flag (atomic) */
+    size_t skipped;       /* tiles not computed (atomic) */
 } wf;
 
 static int better(const wf_best *x, const wf_best *y)
@@ -44,6 +46,13 @@ static int better(const wf_best *x, const wf_best *y)
 
 static void tile(wf *w, size_t k, size_t l)
 {
+    /* a check point per tile: once cancelled every later tile skips (the
+     * DAG drains without work), whatever the flag does meanwhile */
+    if (__atomic_load_n(&w->stop, __ATOMIC_RELAXED) || peli_cancelled(w->al->ctx)) {
+        __atomic_store_n(&w->stop, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&w->skipped, 1, __ATOMIC_RELAXED);
+        return;
+    }
     double t0 = pel_wtime(), c0 = peli_align_thread_cpu();
     const pel_align *al = w->al;
     const int local = al->p.mode == PEL_ALIGN_LOCAL;
@@ -261,6 +270,10 @@ pel_status pel_align_pair(pel_align *al, const char *a, size_t na, const char *b
         nt = peli_tasks(ctx, ntiles, make_tasks, &w);
     }
     memset(&al->last, 0, sizeof al->last);
+    if (w.stop) {
+        st = peli_cancel_error(ctx, "align", ntiles - w.skipped, ntiles, "tiles");
+        goto done;
+    }
     al->last.seconds = pel_wtime() - t0;
     al->last.cells = (uint64_t)na * nb;
     al->last.tasks = ntiles;

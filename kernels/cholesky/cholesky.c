@@ -39,7 +39,7 @@
 #include "internal/core.h"
 #include "internal/team.h"
 
-enum { EMPTY = 0, SET = 1, FACTORED = 2, FAILED = 3 };
+enum { EMPTY = 0, SET = 1, FACTORED = 2, FAILED = 3, CANCELLED = 4 };
 #define BUSY_STRIDE 8 /* doubles: one cache line per thread's counter */
 #define RING 4        /* tile columns of packed panels alive at once (the graph's lookahead) */
 
@@ -64,6 +64,8 @@ struct pel_cholesky {
     int threads_used;
     double seconds;
     int priorities;
+    int stop;     /* latched once a task saw the cancellation flag (atomic) */
+    long skipped; /* tile tasks skipped for it (atomic) */
 };
 
 void pel_cholesky_params_default(pel_cholesky_params *p)
@@ -194,7 +196,15 @@ static int failed_by(pel_cholesky *h, size_t k)
     int f;
 #pragma omp atomic read
     f = h->fail_step;
-    return (size_t)f <= k;
+    if ((size_t)f <= k) return 1;
+    /* the check point of every tile task: once cancelled every later task
+     * skips its work, so the graph drains at once (pel_context_set_cancel) */
+    if (__atomic_load_n(&h->stop, __ATOMIC_RELAXED) || peli_cancelled(h->ctx)) {
+        __atomic_store_n(&h->stop, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&h->skipped, 1, __ATOMIC_RELAXED);
+        return 1;
+    }
+    return 0;
 }
 
 static double *ws_of(pel_cholesky *h, int t) { return h->ws + (size_t)t * h->ws_stride; }
@@ -452,12 +462,16 @@ pel_status pel_cholesky_factor(pel_cholesky *h)
 {
     if (!h) return PEL_EINVAL;
     if (h->state == EMPTY) return pel_error(h->ctx, PEL_EINVAL, "cholesky: factor: no matrix set (pel_cholesky_set_matrix)");
+    if (h->state == CANCELLED)
+        return pel_error(h->ctx, PEL_EINVAL, "cholesky: factor: the last factorisation was cancelled; set the matrix again first");
     if (h->state != SET)
         return pel_error(h->ctx, PEL_EINVAL, "cholesky: factor: the matrix is already factored; set it again first");
     int blas_threads = h->blas ? peli_chol_blas_threads(1) : 0;
     for (int t = 0; t < h->nws; t++) h->busy[t * BUSY_STRIDE] = 0.0;
     h->fail_step = (int)h->T;
     h->fail_col = -1;
+    h->stop = 0;
+    h->skipped = 0;
     h->priorities = omp_get_max_task_priority();
     peli_region_enter(h->ctx, "cholesky.factor");
     double t0 = pel_wtime();
@@ -466,6 +480,12 @@ pel_status pel_cholesky_factor(pel_cholesky *h)
     h->seconds = pel_wtime() - t0;
     peli_region_exit(h->ctx, "cholesky.factor");
     if (blas_threads > 0) peli_chol_blas_threads(blas_threads);
+    if (h->stop) { /* the tiles are part factored: neither a factor nor a failure */
+        h->state = CANCELLED;
+        pel_cholesky_stats stats;
+        pel_cholesky_get_stats(h, &stats);
+        return peli_cancel_error(h->ctx, "cholesky: factor", stats.tasks - h->skipped, stats.tasks, "tile tasks");
+    }
     if (h->fail_step < (int)T) {
         h->state = FAILED;
         return pel_error(h->ctx, PEL_ESINGULAR,
@@ -625,15 +645,20 @@ typedef struct resid_job {
     const double *a;
     size_t lda;
     double *buf, *colsum;
+    size_t skipped; /* columns not summed for the cancellation flag (atomic) */
 } resid_job;
 
 static void resid_part(int t, int nt, void *arg)
 {
-    const resid_job *J = arg;
+    resid_job *J = arg;
     const pel_cholesky *h = J->h;
     size_t n = h->n, nb = h->nb, T = h->T;
     double *d = J->buf + (size_t)t * n;
     for (size_t j = (size_t)t; j < n; j += (size_t)nt) {
+        if (peli_cancelled(h->ctx)) { /* a check point per column */
+            __atomic_add_fetch(&J->skipped, (n - 1 - j) / (size_t)nt + 1, __ATOMIC_RELAXED);
+            break;
+        }
         /* column j of L L^T: sum over p <= j of L[:, p] l_jp */
         for (size_t i = 0; i < n; i++) d[i] = 0.0;
         size_t tj = j / nb;
@@ -667,8 +692,12 @@ pel_status pel_cholesky_residual(pel_cholesky *h, const double *a, size_t lda, d
     int want = peli_team_want(ctx, n, 0);
     double *buf = malloc(((size_t)want + 1) * n * sizeof *buf);
     if (!buf) return pel_error(ctx, PEL_ENOMEM, "cholesky: residual: out of memory");
-    resid_job J = {h, a, lda, buf + n, buf};
+    resid_job J = {h, a, lda, buf + n, buf, 0};
     peli_parallel(ctx, n, want, 0, resid_part, &J);
+    if (J.skipped) {
+        free(buf);
+        return peli_cancel_error(ctx, "cholesky: residual", n - J.skipped, n, "columns");
+    }
     double worst = 0.0;
     for (size_t j = 0; j < n; j++)
         if (!(buf[j] <= worst)) worst = buf[j];

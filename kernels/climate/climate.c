@@ -311,10 +311,9 @@ static pel_status check(pel_context *ctx, const pel_climate_params *p, long *sub
 
 static pel_status make_component(pel_climate *c, int which, const pel_component_type *type, const void *params)
 {
-    pel_status s = pel_context_create(&c->cctx[which]);
+    /* the climate's threads and deterministic flag, and its cancellation flag seen through it */
+    pel_status s = pel_context_derive(c->ctx, &c->cctx[which]);
     if (s) return pel_error(c->ctx, s, "climate: out of memory for the %s's context", comp_names[which]);
-    pel_context_set_threads(c->cctx[which], pel_context_threads(c->ctx));
-    pel_context_set_deterministic(c->cctx[which], pel_context_deterministic(c->ctx));
     s = pel_component_create(c->cctx[which], type, params, &c->comp[which]);
     if (s) return pel_error(c->ctx, s, "climate: %s", pel_context_error(c->cctx[which]));
     return PEL_OK;

@@ -37,11 +37,32 @@ pel_context *peli_context_retain(pel_context *ctx)
 void peli_context_release(pel_context *ctx)
 {
     if (!ctx || __atomic_sub_fetch(&ctx->refs, 1, __ATOMIC_ACQ_REL) != 0) return;
+    pel_context *parent = ctx->parent;
     pthread_mutex_destroy(&ctx->lock);
     free(ctx->regions);
     free(ctx->stacks);
     free(ctx);
+    peli_context_release(parent);
 }
+
+pel_status pel_context_derive(pel_context *parent, pel_context **child)
+{
+    if (!parent || !child) return PEL_EINVAL;
+    pel_status s = pel_context_create(child);
+    if (s) return s;
+    (*child)->nthreads = parent->nthreads;
+    (*child)->deterministic = parent->deterministic;
+    (*child)->parent = peli_context_retain(parent);
+    return PEL_OK;
+}
+
+void pel_context_set_cancel(pel_context *ctx, const volatile sig_atomic_t *flag)
+{
+    if (ctx) ctx->cancel = flag;
+}
+
+const volatile sig_atomic_t *pel_context_cancel(const pel_context *ctx) { return ctx ? ctx->cancel : NULL; }
+int pel_context_cancelled(const pel_context *ctx) { return peli_cancelled(ctx); }
 
 void pel_context_destroy(pel_context *ctx) { peli_context_release(ctx); }
 

@@ -89,6 +89,8 @@ static pel_status advance(void *v, long nsteps)
                          s->c.cls, s->c.niter, nsteps, s->step);
     pel_status st = s->step == 0 ? initial(s) : PEL_OK; /* the start of NPB's timed section */
     for (long i = 0; i < nsteps && !st; i++) {
+        /* a check point per time step (pel_context_set_cancel) */
+        if (peli_cancelled(s->ctx)) return peli_cancel_error(s->ctx, "ft", i, nsteps, "time steps");
         long t = s->step + 1;
         st = pel_diffusion_evolve(s->d, (double)t, s->u);
         if (!st) st = pel_diffusion_checksum(s->d, s->u, s->sums[t - 1]);

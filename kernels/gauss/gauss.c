@@ -129,16 +129,29 @@ static batch_fn *pick_batch(pel_isa isa)
 }
 #endif
 
+typedef struct exec_arg {
+    const pel_gauss *g;
+    const pel_context *ctx;
+    size_t skipped; /* batches not run for the cancellation flag (atomic) */
+} exec_arg;
+
 /* The batches [b, e) of part t: every batch writes its own sums and counts,
- * so the parts are independent (they may run as tasks, in any order). */
+ * so the parts are independent (they may run as tasks, in any order).  A
+ * check point per batch of PEL_GAUSS_BATCH pairs: a part that sees the
+ * cancellation flag skips the rest of its batches. */
 static void execute_part(int t, int nt, void *arg)
 {
-    const pel_gauss *g = arg;
+    exec_arg *ea = arg;
+    const pel_gauss *g = ea->g;
     const uint64_t npairs = g->p.npairs;
     const int nq = g->p.nannuli;
     size_t b, e;
     pel_static_range((size_t)g->nbatches, t, nt, &b, &e);
     for (size_t i = b; i < e; i++) {
+        if (peli_cancelled(ea->ctx)) {
+            __atomic_add_fetch(&ea->skipped, e - i, __ATOMIC_RELAXED);
+            break;
+        }
         const uint64_t j0 = (uint64_t)i * PEL_GAUSS_BATCH;
         const uint64_t m = npairs - j0 < PEL_GAUSS_BATCH ? npairs - j0 : PEL_GAUSS_BATCH;
         uint64_t cnt[PEL_GAUSS_MAX_ANNULI + 1] = {0};
@@ -155,7 +168,9 @@ pel_status pel_gauss_execute(pel_context *ctx, pel_gauss *g, pel_gauss_tally *ta
     PEL_REQUIRE(ctx, tally != NULL, "gauss: tally must not be NULL");
     const size_t nb = (size_t)g->nbatches;
     const int nq = g->p.nannuli;
-    peli_parallel(ctx, nb, 0, 0, execute_part, g);
+    exec_arg ea = {g, ctx, 0};
+    peli_parallel(ctx, nb, 0, 0, execute_part, &ea);
+    if (ea.skipped) return peli_cancel_error(ctx, "gauss", nb - ea.skipped, nb, "batches");
     /* combined over batches in batch order: the sums along pel_sum_serial's
      * fixed tree, the counts exactly (integers); every accepted pair is in
      * one annulus or outside */

@@ -3,6 +3,7 @@
 #define PEL_INTERNAL_CORE_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <pel/pel.h>
@@ -44,12 +45,33 @@ struct pel_context {
     long dropped; /* region events lost for want of memory or depth */
     pel_region_hook hook;
     void *hook_user;
+
+    const volatile sig_atomic_t *cancel; /* the caller's flag, or NULL */
+    pel_context *parent;                 /* derived contexts: whose flag they also see (a reference) */
 };
 
 /* Objects hold a reference to their context (taken in create, dropped in
  * destroy), so the context lives until its last object is gone. */
 pel_context *peli_context_retain(pel_context *ctx);
 void peli_context_release(pel_context *ctx);
+
+/* ---- cancellation (pel_context_set_cancel) ----------------------------------
+ * peli_cancelled is the one check point: one relaxed load of each flag up the
+ * derivation chain (one or two contexts), no lock, no fence.  Call it per
+ * tile, per iteration, per batch: never per element.  Barrier-free work
+ * (peli_parallel parts, tasks) may call it anywhere.  A body of phases must
+ * not (internal/team.h, peli_stop): there its threads must agree. */
+static inline int peli_cancelled(const pel_context *ctx)
+{
+    for (; ctx; ctx = ctx->parent)
+        if (ctx->cancel && __atomic_load_n(ctx->cancel, __ATOMIC_RELAXED)) return 1;
+    return 0;
+}
+
+/* PEL_ECANCELED with the message "<what>: cancelled after <done> of <total> <units>". */
+#define peli_cancel_error(ctx, what, done, total, units)                                       \
+    pel_error((ctx), PEL_ECANCELED, "%s: cancelled after %llu of %llu %s", (what),              \
+              (unsigned long long)(done), (unsigned long long)(total), (units))
 
 /* pel_error for code that already holds ctx->lock. */
 pel_status peli_error_locked_at(pel_context *ctx, pel_status status, const char *file, int line,

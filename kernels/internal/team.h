@@ -76,6 +76,31 @@ void peli_sync(peli_team *tm);
 
 static inline int peli_master(const peli_team *tm) { return tm->t == 0; }
 
+/* Cancellation in a body of phases (pel_context_set_cancel): the rule.
+ * Every thread of a team must take the same branch, or some wait forever at
+ * a barrier the others never reach; a flag that a signal may set at any
+ * moment, read by each thread itself, could be 0 for one and 1 for the next.
+ * So the decision is made once and shared: at check point k the master
+ * stores the flag's value into the body's shared peli_stop (peli_stop_post),
+ * and every thread reads that stored value (peli_stop_read) only after a
+ * phase or peli_sync that follows the post, so all read the same value.
+ * Two slots alternate between consecutive check points, so the master's next
+ * post never overwrites a value a slower thread has yet to read, provided
+ * at least one barrier separates consecutive check points (one phase per
+ * iteration suffices).  Barrier-free work (peli_parallel without
+ * PELI_BARRIERS, peli_tasks) needs none of this: each part or task reads
+ * the flag with peli_cancelled and skips its work. */
+typedef struct peli_stop {
+    int slot[2];
+} peli_stop;
+
+static inline void peli_stop_post(const peli_team *tm, peli_stop *s, long k, const pel_context *ctx)
+{
+    if (peli_master(tm)) s->slot[k & 1] = pel_context_cancelled(ctx);
+}
+
+static inline int peli_stop_read(const peli_stop *s, long k) { return s->slot[k & 1]; }
+
 /* A barrier among the nt calls of one PELI_BARRIERS run (a no-op when nt = 1). */
 #define peli_barrier(nt)                                                                      \
     do {                                                                                      \

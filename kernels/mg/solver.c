@@ -750,17 +750,26 @@ typedef struct cycle_arg {
     long cycles;
     int resid_first;
     int restricted; /* the first cycle's restriction of the finest r is done */
+    long done;      /* cycles run (the master's; fewer than `cycles` when cancelled) */
+    peli_stop stop; /* the team's one cancellation decision per cycle (internal/team.h) */
 } cycle_arg;
 
 static void body_cycles(peli_team *tm, void *arg)
 {
-    const cycle_arg *a = arg;
+    cycle_arg *a = arg;
     pel_mg *mg = a->mg;
     int rest = a->resid_first && mg->nl > 1;
     if (a->resid_first) step(tm, mg, STEP_RESID, mg->nl - 1, (a->cycles == 0) | (rest ? 2 : 0));
     if (rest) step(tm, mg, STEP_RESID_RPRJ3, mg->nl - 1, 0);
-    for (long it = 0; it < a->cycles; it++)
+    long it = 0;
+    for (; it < a->cycles; it++) {
+        /* a check point per cycle: posted as cycle it - 1 began, read by
+         * every thread after its phases */
+        if (it > 0 && peli_stop_read(&a->stop, it - 1)) break;
+        peli_stop_post(tm, &a->stop, it, mg->ctx);
         cycle(tm, mg, it > 0 || a->restricted, it + 1 < a->cycles);
+    }
+    if (peli_master(tm)) a->done = it;
 }
 
 /* A batch of cycles over the finest level's planes (see the top of the file).
@@ -771,16 +780,19 @@ static void body_cycles(peli_team *tm, void *arg)
  * which keeps the inside of r in the ring (see Ring), so after cycles the
  * finest r is not current (r_valid = 0: what reads it computes it again,
  * the same bits) but its norms and its restriction are. */
-static void run_cycles(pel_mg *mg, long cycles, int resid_first)
+static long run_cycles(pel_mg *mg, long cycles, int resid_first)
 {
     int multi = mg->nl > 1;
-    cycle_arg a = {mg, cycles, resid_first, resid_first ? multi : mg->restricted};
+    cycle_arg a = {mg, cycles, resid_first, resid_first ? multi : mg->restricted, 0, {{0, 0}}};
     peli_run(mg->ctx, mg->lev[mg->nl - 1].n3, mg->maxt, body_cycles, &a);
     if (cycles > 0 || resid_first) {
         mg->restricted = multi;
         mg->r_valid = cycles == 0 || !multi; /* one level: the residual pass writes r whole */
-        mg->norms_valid = 1;                 /* the last residual pass took them */
+        /* the last residual pass took them; a cancelled batch's last cycle
+         * ran as one with another ahead: restricted, without the norms */
+        mg->norms_valid = a.done == cycles;
     }
+    return a.done;
 }
 
 pel_status pel_mg_residual(pel_mg *mg)
@@ -795,10 +807,12 @@ pel_status pel_mg_vcycle(pel_mg *mg, long cycles)
 {
     if (!mg) return PEL_EINVAL;
     PEL_REQUIRE(mg->ctx, cycles >= 0, "mg: cycles = %ld: must be non-negative", cycles);
+    if (cycles > 0 && peli_cancelled(mg->ctx)) return peli_cancel_error(mg->ctx, "mg: vcycle", 0, cycles, "V-cycles");
     unpack(mg);
     peli_region_enter(mg->ctx, "mg.vcycle");
-    run_cycles(mg, cycles, !mg->r_valid && !mg->restricted);
+    long done = run_cycles(mg, cycles, !mg->r_valid && !mg->restricted);
     peli_region_exit(mg->ctx, "mg.vcycle");
+    if (done < cycles) return peli_cancel_error(mg->ctx, "mg: vcycle", done, cycles, "V-cycles");
     return PEL_OK;
 }
 

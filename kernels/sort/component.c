@@ -87,6 +87,8 @@ static pel_status advance(void *v, long nsteps)
                          s->p.cls, s->p.iterations, nsteps, s->step);
     pel_status st = PEL_OK;
     for (long i = 0; i < nsteps && !st; i++) {
+        /* a check point per iteration (pel_context_set_cancel) */
+        if (peli_cancelled(s->ctx)) return peli_cancel_error(s->ctx, "is", i, nsteps, "iterations");
         int it = (int)s->step + 1;
         int before = pel_verify_log_count(s->partial);
         st = pel_sort_npb_modify(s->ctx, &s->p, s->keys, it);

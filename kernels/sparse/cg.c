@@ -160,7 +160,8 @@ enum {
     CG_DONE,       /* max_iter, the tolerance, or r = 0 */
     CG_RR_NONFIN,  /* r.r (or b.b) is not finite */
     CG_PQ_NONFIN,  /* p.q is not finite */
-    CG_PQ_NOTPOS   /* p.q <= 0 (checked when `definite`) */
+    CG_PQ_NOTPOS,  /* p.q <= 0 (checked when `definite`) */
+    CG_CANCELLED   /* the context's cancellation flag (pel_context_set_cancel) */
 };
 
 typedef struct cg_state {
@@ -183,6 +184,7 @@ typedef struct cg_job {
     double alpha, beta; /* this iteration's */
     int power;          /* the residual phase sums b.x and x.x too */
     double *v, inv;     /* the power step's x (b there) and 1/||z||, for v = inv z */
+    peli_stop *stop;    /* the body's one shared cancellation decision (internal/team.h) */
 } cg_job;
 
 /* ---- the phases: virtual thread t of nt, over its blocks ---- */
@@ -381,7 +383,14 @@ static void cg_iterate(peli_team *tm, cg_job *jb, int max_iter, double rtol2, in
     while (end == CG_DONE && it < max_iter && rho > stop2) {
         synced = 0;
         at = it + 1;
+        /* the check point of an iteration: posted before the product, read
+         * by every thread after it (internal/team.h, peli_stop) */
+        peli_stop_post(tm, jb->stop, it, jb->s->ctx);
         peli_phase(tm, ph_q, jb); /* alpha needs p.q */
+        if (peli_stop_read(jb->stop, it)) {
+            end = CG_CANCELLED;
+            break;
+        }
         double d = pel_sum_serial(pq, (size_t)nb);
         if (!isfinite(d)) {
             end = CG_PQ_NONFIN;
@@ -485,15 +494,16 @@ typedef struct solve_arg {
     int max_iter, guess, want_rnorm;
     double rtol2;
     cg_state st; /* written by the master */
+    peli_stop stop;
 } solve_arg;
 
 static void solve_body(peli_team *tm, void *arg)
 {
     solve_arg *a = arg;
-    cg_job jb = {.s = a->cg, .b = a->b, .x = a->x};
+    cg_job jb = {.s = a->cg, .b = a->b, .x = a->x, .stop = &a->stop};
     cg_state st;
     cg_iterate(tm, &jb, a->max_iter, a->rtol2, a->guess, 1, &st);
-    if (a->want_rnorm) peli_phase(tm, ph_residual, &jb);
+    if (a->want_rnorm && st.end != CG_CANCELLED) peli_phase(tm, ph_residual, &jb);
     if (peli_master(tm)) a->st = st; /* read after the run */
 }
 
@@ -526,6 +536,8 @@ pel_status pel_sparse_cg_solve(pel_sparse_cg *cg, const pel_sparse_cg_params *p,
         info->rnorm = sqrt(pel_sum_serial(cg->part, (size_t)cg->nb));
     }
     switch (a.st.end) {
+    case CG_CANCELLED:
+        return peli_cancel_error(cg->ctx, "cg", a.st.it, a.max_iter, "iterations");
     case CG_RR_NONFIN:
     case CG_PQ_NONFIN:
         return nonfinite(cg, "cg", &a.st, b, "b", x, "x", a.guess);
@@ -554,6 +566,7 @@ typedef struct power_arg {
     double shift;
     cg_state st;        /* written by the master */
     double zeta, rnorm; /* written by the master */
+    peli_stop stop;
 } power_arg;
 
 static void power_body(peli_team *tm, void *arg)
@@ -562,7 +575,7 @@ static void power_body(peli_team *tm, void *arg)
     const pel_sparse_cg *cg = a->cg;
     const int64_t nb = cg->nb;
     const double *part = cg->part;
-    cg_job jb = {.s = cg, .b = a->x, .x = cg->z, .power = 1, .v = a->x};
+    cg_job jb = {.s = cg, .b = a->x, .x = cg->z, .power = 1, .v = a->x, .stop = &a->stop};
     cg_state st;
     cg_iterate(tm, &jb, a->cgit, 0.0, 0, 0, &st);
     if (peli_master(tm)) a->st = st; /* read after the run */
@@ -587,6 +600,8 @@ pel_status pel_sparse_cg_power_step(pel_sparse_cg *cg, double shift, int cgit, d
     PEL_REQUIRE(cg->ctx, isfinite(shift), "cg: shift must be finite (got %g)", shift);
     power_arg a = {.cg = cg, .x = x, .cgit = cgit, .shift = shift};
     peli_run(cg->ctx, (size_t)cg->nb, 0, power_body, &a);
+    if (a.st.end == CG_CANCELLED) /* x as it was */
+        return peli_cancel_error(cg->ctx, "cg: power step", a.st.it, cgit, "CG iterations");
     if (a.st.end != CG_DONE) return nonfinite(cg, "cg: power step", &a.st, x, "x", cg->z, "z", 0);
     if (zeta) *zeta = a.zeta;
     if (rnorm) *rnorm = a.rnorm;
