@@ -372,7 +372,7 @@ END_TEST
 /* parameters the model refuses at create, each with a message naming it */
 START_TEST(api_refuses_parameters)
 {
-    pel_context *ctx = tctx(1);
+    pel_context *ctx = test_context(1);
     pel_climate_params p;
     pel_climate *c = NULL;
     small(&p);
