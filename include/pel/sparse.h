@@ -30,7 +30,7 @@
  * enabled, else tasks of the caller's team). */
 #ifndef PEL_SPARSE_H
 #define PEL_SPARSE_H
-#define PEL_SPARSE_NUMERICS_VERSION 3 /* bumped whenever this family's arithmetic changes on purpose (2: dot-product blocks of 64 rows, was 256; 3: a row's product in 8 lanes, combined by a fixed tree) */
+#define PEL_SPARSE_NUMERICS_VERSION 4 /* bumped whenever this family's arithmetic changes on purpose (2: dot-product blocks of 64 rows, was 256; 3: a row's product in 8 lanes, combined by a fixed tree; 4: a row's product one chain in ascending column order) */
 
 #include <stdint.h>
 #include <pel/context.h>
