@@ -89,12 +89,21 @@ static inline void peli_sparse_block_rows(int64_t blk, int64_t nrows, int64_t *j
 void peli_sparse_product(const struct pel_sparse_csr *A, int64_t pb, const double *restrict x,
                          double *restrict y);
 
+/* Product block pb's nonzeros (rowptr set). */
+int64_t peli_sparse_pblock_nnz(const struct pel_sparse_csr *A, int64_t pb);
+
 /* Builds product block pb of A (A->rowptr, rbits, R set) from its CSR
- * entries: entry k of rows [j0, j1) is col[k - k0], val[k - k0].  Allocates
- * the block's arrays (first touch by the calling thread); 0 when out of
- * memory. */
+ * entries: entry k of rows [j0, j1) is col[k - k0], val[k - k0]; keys (2 m
+ * entries) and row (m) are scratch for its m nonzeros.  Allocates the
+ * block's arrays (first touch by the calling thread); 0 when out of memory
+ * or the block holds 2^32 nonzeros or more. */
 int peli_sparse_fill_block(struct pel_sparse_csr *A, int64_t pb, const int32_t *col,
-                           const double *val, int64_t k0);
+                           const double *val, int64_t k0, uint64_t *keys, uint16_t *row);
+
+/* Scratch for peli_sparse_fill_block over the product blocks [b0, b1): one
+ * allocation of the keys, *row pointing into it; NULL when out of memory. */
+uint64_t *peli_sparse_fill_scratch(const struct pel_sparse_csr *A, int64_t b0, int64_t b1,
+                                   uint16_t **row);
 
 /* A new matrix with rowptr allocated (not set), the product block table
  * allocated empty, and the CSR arrays when `csr` (else NULL); NULL when out

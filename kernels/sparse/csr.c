@@ -71,7 +71,9 @@ static void copy_rows(int t, int nt, void *arg)
     pel_sparse_csr *M = a->M;
     int64_t b0, b1;
     peli_sparse_my_blocks(M->npb, t, nt, &b0, &b1);
-    for (int64_t pb = b0; pb < b1; pb++) {
+    uint16_t *row;
+    uint64_t *keys = peli_sparse_fill_scratch(M, b0, b1, &row);
+    for (int64_t pb = b0; pb < b1 && keys; pb++) {
         int64_t j0, j1;
         peli_sparse_pblock_rows(M, pb, &j0, &j1);
         int64_t b = M->rowptr[j0], e = M->rowptr[j1];
@@ -79,8 +81,9 @@ static void copy_rows(int t, int nt, void *arg)
             memcpy(M->col + b, a->colidx + b, (size_t)(e - b) * sizeof *M->col);
             memcpy(M->val + b, a->values + b, (size_t)(e - b) * sizeof *M->val);
         }
-        peli_sparse_fill_block(M, pb, M->col, M->val, 0); /* a failure leaves the block empty */
+        peli_sparse_fill_block(M, pb, M->col, M->val, 0, keys, row); /* a failure leaves the block empty */
     }
+    free(keys);
 }
 
 pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols, const int64_t *rowptr,

@@ -248,14 +248,17 @@ static void assemble_blocks(int t, int nt, void *arg)
     pel_sparse_csr *M = a->M;
     int64_t b0, b1;
     peli_sparse_my_blocks(M->npb, t, nt, &b0, &b1);
-    for (int64_t pb = b0; pb < b1; pb++) {
+    uint16_t *row;
+    uint64_t *skeys = peli_sparse_fill_scratch(M, b0, b1, &row);
+    for (int64_t pb = b0; pb < b1 && skeys; pb++) {
         int64_t j0, j1;
         peli_sparse_pblock_rows(M, pb, &j0, &j1);
         const int64_t k0 = M->rowptr[j0];
         for (int64_t j = j0; j < j1; j++)
             assemble_row(a, j, keys, vals, bcol + (M->rowptr[j] - k0), bval + (M->rowptr[j] - k0));
-        peli_sparse_fill_block(M, pb, bcol, bval, k0); /* a failure leaves the block empty */
+        peli_sparse_fill_block(M, pb, bcol, bval, k0, skeys, row); /* a failure leaves the block empty */
     }
+    free(skeys);
 }
 
 pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, double shift,

@@ -66,16 +66,22 @@ void peli_sparse_product(const pel_sparse_csr *A, int64_t pb, const double *rest
     }
 }
 
-/* Stable LSD radix sort of a[0..m) by bits [32, 32 + bits), 8 at a time,
- * through tmp[0..m); the result in a. */
+/* Stable LSD radix sort of a[0..m) by bits [32, 32 + bits), up to 11 at a
+ * time (class B's 17 bits of columns: two passes), through tmp[0..m); the
+ * result in a. */
+#define DIGIT 11
 static void sort_by_column(uint64_t *a, uint64_t *tmp, int64_t m, int bits)
 {
     uint64_t *src = a, *dst = tmp;
-    for (int sh = 32; sh < 32 + bits; sh += 8) {
-        int64_t count[257] = {0};
-        for (int64_t k = 0; k < m; k++) count[(src[k] >> sh & 255u) + 1]++;
-        for (int d = 0; d < 256; d++) count[d + 1] += count[d];
-        for (int64_t k = 0; k < m; k++) dst[count[src[k] >> sh & 255u]++] = src[k];
+    int passes = (bits + DIGIT - 1) / DIGIT;
+    for (int p = 0; p < passes; p++) {
+        const int sh = 32 + p * DIGIT, width = (bits - p * DIGIT) < DIGIT ? bits - p * DIGIT : DIGIT;
+        const uint64_t mask = (UINT64_C(1) << width) - 1u;
+        int64_t count[(1 << DIGIT) + 1];
+        memset(count, 0, (size_t)((mask + 2) * sizeof *count));
+        for (int64_t k = 0; k < m; k++) count[(src[k] >> sh & mask) + 1]++;
+        for (uint64_t d = 0; d <= mask; d++) count[d + 1] += count[d];
+        for (int64_t k = 0; k < m; k++) dst[count[src[k] >> sh & mask]++] = src[k];
         uint64_t *t = src;
         src = dst;
         dst = t;
@@ -83,8 +89,15 @@ static void sort_by_column(uint64_t *a, uint64_t *tmp, int64_t m, int bits)
     if (src != a) memcpy(a, src, (size_t)m * sizeof *a);
 }
 
+int64_t peli_sparse_pblock_nnz(const pel_sparse_csr *A, int64_t pb)
+{
+    int64_t j0, j1;
+    peli_sparse_pblock_rows(A, pb, &j0, &j1);
+    return A->rowptr[j1] - A->rowptr[j0];
+}
+
 int peli_sparse_fill_block(pel_sparse_csr *A, int64_t pb, const int32_t *col, const double *val,
-                           int64_t k0)
+                           int64_t k0, uint64_t *keys, uint16_t *row)
 {
     int64_t j0, j1;
     peli_sparse_pblock_rows(A, pb, &j0, &j1);
@@ -93,13 +106,6 @@ int peli_sparse_fill_block(pel_sparse_csr *A, int64_t pb, const int32_t *col, co
     peli_pblock *blk = &A->pb[pb];
     if (m > (int64_t)UINT32_MAX) return 0; /* a place must fit the key's low half */
     /* keys: (column - x0) << 32 | the entry's place in the block; rows of the places */
-    uint64_t *keys = malloc((size_t)(2 * m + 1) * sizeof *keys);
-    uint16_t *row = malloc((size_t)(m + 1) * sizeof *row);
-    if (!keys || !row) {
-        free(keys);
-        free(row);
-        return 0;
-    }
     int32_t lo = INT32_MAX, hi = 0;
     for (int64_t k = kb; k < kb + m; k++) {
         int32_t c = col[k - k0];
@@ -124,11 +130,7 @@ int peli_sparse_fill_block(pel_sparse_csr *A, int64_t pb, const int32_t *col, co
     }
     blk->w = pel_malloc((size_t)(len + 1) * sizeof *blk->w);
     blk->v = pel_malloc((size_t)(len + 1) * sizeof *blk->v);
-    if (!blk->w || !blk->v) {
-        free(keys);
-        free(row);
-        return 0; /* the matrix's destroy frees what was allocated */
-    }
+    if (!blk->w || !blk->v) return 0; /* the matrix's destroy frees what was allocated */
     int64_t e = 0;
     prev = 0;
     for (int64_t i = 0; i < m; i++) {
@@ -143,7 +145,18 @@ int peli_sparse_fill_block(pel_sparse_csr *A, int64_t pb, const int32_t *col, co
     }
     blk->len = len;
     blk->x0 = lo;
-    free(keys);
-    free(row);
     return 1;
+}
+
+uint64_t *peli_sparse_fill_scratch(const pel_sparse_csr *A, int64_t b0, int64_t b1, uint16_t **row)
+{
+    int64_t m = 0;
+    for (int64_t pb = b0; pb < b1; pb++) {
+        int64_t e = peli_sparse_pblock_nnz(A, pb);
+        m = e > m ? e : m;
+    }
+    /* 2 m keys, then m rows (a quarter of a key each) */
+    uint64_t *keys = malloc((size_t)(2 * m + m / 4 + 2) * sizeof *keys);
+    *row = keys ? (uint16_t *)(keys + 2 * m) : NULL;
+    return keys;
 }
