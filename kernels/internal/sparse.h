@@ -17,9 +17,9 @@
  * (peli_sparse_maxstep) is bridged by dummy entries of value 0.0 aimed at
  * the scratch row R, which no real row reads. */
 typedef struct peli_pblock {
-    uint16_t *w;  /* len words */
-    double *v;    /* len values */
-    int64_t len;  /* entries, dummies included */
+    uint16_t *w;  /* len words (in the matrix's one array of words) */
+    double *v;    /* len values (in its one array of values) */
+    int64_t len;  /* entries, dummies included; -1 when the block could not be made */
     int64_t x0;   /* the column the steps start from */
 } peli_pblock;
 
@@ -37,6 +37,8 @@ struct pel_sparse_csr {
     int rbits;
     int64_t R, npb;
     peli_pblock *pb;
+    uint16_t *wall; /* every block's words and values, block after block, each */
+    double *vall;   /* block with room for its bound (peli_sparse_block_bound) */
     int64_t stored; /* entries of all blocks, dummies included */
 };
 
@@ -92,11 +94,20 @@ void peli_sparse_product(const struct pel_sparse_csr *A, int64_t pb, const doubl
 /* Product block pb's nonzeros (rowptr set). */
 int64_t peli_sparse_pblock_nnz(const struct pel_sparse_csr *A, int64_t pb);
 
-/* Builds product block pb of A (A->rowptr, rbits, R set) from its CSR
- * entries: entry k of rows [j0, j1) is col[k - k0], val[k - k0]; keys (2 m
- * entries) and row (m) are scratch for its m nonzeros.  Allocates the
- * block's arrays (first touch by the calling thread); 0 when out of memory
- * or the block holds 2^32 nonzeros or more. */
+/* The most entries product block pb can take, dummies included, when its
+ * columns lie in [lo, hi]: its nonzeros plus (hi - lo) / maxstep. */
+int64_t peli_sparse_block_bound(const struct pel_sparse_csr *A, int64_t pb, int64_t lo, int64_t hi);
+
+/* Allocates wall and vall for the blocks' bounds bound[0..npb) (huge pages
+ * where the system gives them: the product streams them) and points each
+ * block into them; 0 when out of memory (ctx records it). */
+int peli_csr_alloc_blocks(pel_context *ctx, struct pel_sparse_csr *A, const int64_t *bound);
+
+/* Builds product block pb of A (A->rowptr, rbits, R and its arrays set)
+ * from its CSR entries: entry k of rows [j0, j1) is col[k - k0],
+ * val[k - k0]; keys (2 m entries) and row (m) are scratch for its m
+ * nonzeros.  Writes the block's arrays (first touch by the calling thread);
+ * 0 (len -1) when the block holds 2^32 nonzeros or more. */
 int peli_sparse_fill_block(struct pel_sparse_csr *A, int64_t pb, const int32_t *col,
                            const double *val, int64_t k0, uint64_t *keys, uint16_t *row);
 
@@ -111,8 +122,8 @@ uint64_t *peli_sparse_fill_scratch(const struct pel_sparse_csr *A, int64_t b0, i
 struct pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz,
                                       int csr);
 
-/* Sums the blocks' lengths into A->stored; 0 when a block is missing (out
- * of memory in peli_sparse_fill_block). */
+/* Sums the blocks' lengths into A->stored; 0 when a block could not be
+ * made (peli_sparse_fill_block). */
 int peli_csr_blocks_done(struct pel_sparse_csr *A);
 
 /* The blocks [*b0, *b1) of virtual thread t of nt, of nb blocks. */

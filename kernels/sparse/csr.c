@@ -32,11 +32,32 @@ pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, i
     return NULL;
 }
 
+int peli_csr_alloc_blocks(pel_context *ctx, pel_sparse_csr *A, const int64_t *bound)
+{
+    int64_t total = 0;
+    for (int64_t b = 0; b < A->npb; b++) total += bound[b];
+    A->wall = pel_malloc((size_t)(total + 1) * sizeof *A->wall);
+    A->vall = pel_malloc((size_t)(total + 1) * sizeof *A->vall);
+    if (!A->wall || !A->vall) {
+        pel_error(ctx, PEL_ENOMEM, "csr: cannot allocate the product blocks of a %lld x %lld matrix "
+                  "(%lld entries)", (long long)A->nrows, (long long)A->ncols, (long long)total);
+        return 0;
+    }
+    int64_t off = 0;
+    for (int64_t b = 0; b < A->npb; b++) {
+        A->pb[b].w = A->wall + off;
+        A->pb[b].v = A->vall + off;
+        A->pb[b].len = -1;
+        off += bound[b];
+    }
+    return 1;
+}
+
 int peli_csr_blocks_done(pel_sparse_csr *A)
 {
     A->stored = 0;
     for (int64_t b = 0; b < A->npb; b++) {
-        if (!A->pb[b].w || !A->pb[b].v) return 0;
+        if (A->pb[b].len < 0) return 0;
         A->stored += A->pb[b].len;
     }
     return 1;
@@ -48,11 +69,8 @@ void pel_sparse_csr_destroy(pel_sparse_csr *A)
     pel_free(A->rowptr);
     pel_free(A->col);
     pel_free(A->val);
-    if (A->pb)
-        for (int64_t b = 0; b < A->npb; b++) {
-            pel_free(A->pb[b].w);
-            pel_free(A->pb[b].v);
-        }
+    pel_free(A->wall);
+    pel_free(A->vall);
     free(A->pb);
     free(A);
 }
@@ -63,9 +81,34 @@ struct copy_arg {
     pel_sparse_csr *M;
     const int32_t *colidx;
     const double *values;
+    int64_t *bound; /* per product block */
 };
 
+/* pass 1: the CSR copy, and each block's bound from its columns' range */
 static void copy_rows(int t, int nt, void *arg)
+{
+    const struct copy_arg *a = arg;
+    pel_sparse_csr *M = a->M;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(M->npb, t, nt, &b0, &b1);
+    for (int64_t pb = b0; pb < b1; pb++) {
+        int64_t j0, j1;
+        peli_sparse_pblock_rows(M, pb, &j0, &j1);
+        int64_t b = M->rowptr[j0], e = M->rowptr[j1], lo = INT32_MAX, hi = 0;
+        if (e > b) {
+            memcpy(M->col + b, a->colidx + b, (size_t)(e - b) * sizeof *M->col);
+            memcpy(M->val + b, a->values + b, (size_t)(e - b) * sizeof *M->val);
+        }
+        for (int64_t k = b; k < e; k++) {
+            lo = M->col[k] < lo ? M->col[k] : lo;
+            hi = M->col[k] > hi ? M->col[k] : hi;
+        }
+        a->bound[pb] = peli_sparse_block_bound(M, pb, lo, hi);
+    }
+}
+
+/* pass 2: the blocks */
+static void fill_blocks(int t, int nt, void *arg)
 {
     const struct copy_arg *a = arg;
     pel_sparse_csr *M = a->M;
@@ -73,16 +116,8 @@ static void copy_rows(int t, int nt, void *arg)
     peli_sparse_my_blocks(M->npb, t, nt, &b0, &b1);
     uint16_t *row;
     uint64_t *keys = peli_sparse_fill_scratch(M, b0, b1, &row);
-    for (int64_t pb = b0; pb < b1 && keys; pb++) {
-        int64_t j0, j1;
-        peli_sparse_pblock_rows(M, pb, &j0, &j1);
-        int64_t b = M->rowptr[j0], e = M->rowptr[j1];
-        if (e > b) {
-            memcpy(M->col + b, a->colidx + b, (size_t)(e - b) * sizeof *M->col);
-            memcpy(M->val + b, a->values + b, (size_t)(e - b) * sizeof *M->val);
-        }
-        peli_sparse_fill_block(M, pb, M->col, M->val, 0, keys, row); /* a failure leaves the block empty */
-    }
+    for (int64_t pb = b0; pb < b1 && keys; pb++)
+        peli_sparse_fill_block(M, pb, M->col, M->val, 0, keys, row); /* a failure: len -1 */
     free(keys);
 }
 
@@ -114,13 +149,21 @@ pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols,
     pel_sparse_csr *M = peli_csr_alloc(ctx, nrows, ncols, nnz, 1);
     if (!M) return PEL_ENOMEM;
     memcpy(M->rowptr, rowptr, (size_t)(nrows + 1) * sizeof *rowptr);
-    struct copy_arg a = {M, colidx, values};
-    peli_parallel(ctx, (size_t)M->npb, 0, 0, copy_rows, &a);
-    if (!peli_csr_blocks_done(M)) {
+    struct copy_arg a = {M, colidx, values, malloc((size_t)M->npb * sizeof *a.bound)};
+    if (!a.bound) {
         pel_sparse_csr_destroy(M);
-        return pel_error(ctx, PEL_ENOMEM, "csr: out of memory for the product blocks of a %lld x %lld "
-                         "matrix with %lld nonzeros", (long long)nrows, (long long)ncols,
-                         (long long)nnz);
+        return pel_error(ctx, PEL_ENOMEM, "csr: out of memory");
+    }
+    peli_parallel(ctx, (size_t)M->npb, 0, 0, copy_rows, &a);
+    int ok = peli_csr_alloc_blocks(ctx, M, a.bound);
+    free(a.bound);
+    if (ok) peli_parallel(ctx, (size_t)M->npb, 0, 0, fill_blocks, &a);
+    if (!ok || !peli_csr_blocks_done(M)) {
+        pel_sparse_csr_destroy(M);
+        return ok ? pel_error(ctx, PEL_ENOMEM, "csr: out of memory for the product blocks of a %lld x %lld "
+                              "matrix with %lld nonzeros", (long long)nrows, (long long)ncols,
+                              (long long)nnz)
+                  : PEL_ENOMEM;
     }
     *A = M;
     return PEL_OK;

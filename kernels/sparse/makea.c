@@ -192,6 +192,7 @@ struct assemble_arg {
     uint64_t *keys;
     double *vals;
     int64_t *count;    /* distinct columns per row (pass 1) */
+    int32_t *lo, *hi;  /* the smallest and largest column per block of rows (pass 1) */
     pel_sparse_csr *M; /* the matrix (pass 2) */
     int32_t *bcol;     /* a product block's CSR entries, maxpb per thread (pass 2) */
     double *bval;
@@ -201,11 +202,16 @@ struct assemble_arg {
 /* Row j's distinct columns, with their sums when col is not NULL (into
  * col, val); returns their count. */
 static int64_t assemble_row(const struct assemble_arg *a, int64_t j, uint64_t *keys, double *vals,
-                            int32_t *col, double *val)
+                            int32_t *col, double *val, int32_t *lo, int32_t *hi)
 {
     const gen *g = a->g;
     int64_t m = row_entries(g, j, a->rcond, a->shift, keys, col ? vals : NULL);
     sort_keys(keys, keys + g->maxlen, m, g->bits);
+    if (lo && m > 0) {
+        int32_t first = (int32_t)(keys[0] >> 32), last = (int32_t)(keys[m - 1] >> 32);
+        *lo = first < *lo ? first : *lo;
+        *hi = last > *hi ? last : *hi;
+    }
     int64_t d = 0, k = 0;
     while (k < m) {
         int64_t c = (int64_t)(keys[k] >> 32);
@@ -233,7 +239,10 @@ static void count_rows(int t, int nt, void *arg)
     for (int64_t blk = b0; blk < b1; blk++) {
         int64_t j0, j1;
         peli_sparse_block_rows(blk, g->n, &j0, &j1);
-        for (int64_t j = j0; j < j1; j++) a->count[j] = assemble_row(a, j, keys, NULL, NULL, NULL);
+        a->lo[blk] = INT32_MAX;
+        a->hi[blk] = 0;
+        for (int64_t j = j0; j < j1; j++)
+            a->count[j] = assemble_row(a, j, keys, NULL, NULL, NULL, &a->lo[blk], &a->hi[blk]);
     }
 }
 
@@ -255,7 +264,8 @@ static void assemble_blocks(int t, int nt, void *arg)
         peli_sparse_pblock_rows(M, pb, &j0, &j1);
         const int64_t k0 = M->rowptr[j0];
         for (int64_t j = j0; j < j1; j++)
-            assemble_row(a, j, keys, vals, bcol + (M->rowptr[j] - k0), bval + (M->rowptr[j] - k0));
+            assemble_row(a, j, keys, vals, bcol + (M->rowptr[j] - k0), bval + (M->rowptr[j] - k0), NULL,
+                         NULL);
         peli_sparse_fill_block(M, pb, bcol, bval, k0, skeys, row); /* a failure leaves the block empty */
     }
     free(skeys);
@@ -286,12 +296,14 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     g.rlist = pel_malloc(slots * sizeof *g.rlist);
     int64_t nb = peli_sparse_blocks(n);
     int64_t *count = pel_malloc((size_t)(n + 1) * sizeof *count);
+    int32_t *lo = malloc((size_t)nb * sizeof *lo), *hi = malloc((size_t)nb * sizeof *hi);
+    int64_t *bound = malloc((size_t)(nb + 1) * sizeof *bound); /* npb <= nb */
     uint64_t *keys = NULL;
     double *vals = NULL, *bval = NULL;
     int32_t *bcol = NULL;
     pel_sparse_csr *M = NULL;
     pel_status st = PEL_OK;
-    if (!g.cnt || !g.pos || !g.val || !g.size || !g.rstart || !g.rlist || !count) {
+    if (!g.cnt || !g.pos || !g.val || !g.size || !g.rstart || !g.rlist || !count || !lo || !hi || !bound) {
         st = pel_error(ctx, PEL_ENOMEM, "makea: cannot allocate the work arrays for n = %lld",
                        (long long)n);
         goto done;
@@ -315,7 +327,7 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     }
 
     /* pass 1: distinct columns per row */
-    struct assemble_arg a = {&g, rcond, shift, keys, vals, count, NULL, NULL, NULL, 0};
+    struct assemble_arg a = {&g, rcond, shift, keys, vals, count, lo, hi, NULL, NULL, NULL, 0};
     peli_parallel(ctx, (size_t)nb, nt, 0, count_rows, &a);
     int64_t nnz = 0;
     for (int64_t j = 0; j < n; j++) nnz += count[j];
@@ -328,9 +340,18 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     for (int64_t j = 0; j < n; j++) M->rowptr[j + 1] = M->rowptr[j] + count[j];
     int64_t maxpb = 0;
     for (int64_t pb = 0; pb < M->npb; pb++) {
-        int64_t j0, j1;
+        int64_t j0, j1, l = INT32_MAX, h = 0;
         peli_sparse_pblock_rows(M, pb, &j0, &j1);
         if (M->rowptr[j1] - M->rowptr[j0] > maxpb) maxpb = M->rowptr[j1] - M->rowptr[j0];
+        for (int64_t blk = j0 / PEL_SPARSE_BLOCK; blk * PEL_SPARSE_BLOCK < j1; blk++) {
+            l = lo[blk] < l ? lo[blk] : l;
+            h = hi[blk] > h ? hi[blk] : h;
+        }
+        bound[pb] = peli_sparse_block_bound(M, pb, l, h);
+    }
+    if (!peli_csr_alloc_blocks(ctx, M, bound)) {
+        st = PEL_ENOMEM;
+        goto done;
     }
     a.maxpb = maxpb + 1;
     bcol = malloc((size_t)nt * (size_t)a.maxpb * sizeof *bcol);
@@ -359,6 +380,9 @@ done:
     free(keys);
     free(vals);
     pel_free(count);
+    free(lo);
+    free(hi);
+    free(bound);
     free(bcol);
     free(bval);
     pel_sparse_csr_destroy(M);

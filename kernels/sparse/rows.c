@@ -89,6 +89,11 @@ static void sort_by_column(uint64_t *a, uint64_t *tmp, int64_t m, int bits)
     if (src != a) memcpy(a, src, (size_t)m * sizeof *a);
 }
 
+int64_t peli_sparse_block_bound(const pel_sparse_csr *A, int64_t pb, int64_t lo, int64_t hi)
+{
+    return peli_sparse_pblock_nnz(A, pb) + (hi > lo ? (hi - lo) / peli_sparse_maxstep(A->rbits) : 0);
+}
+
 int64_t peli_sparse_pblock_nnz(const pel_sparse_csr *A, int64_t pb)
 {
     int64_t j0, j1;
@@ -104,6 +109,7 @@ int peli_sparse_fill_block(pel_sparse_csr *A, int64_t pb, const int32_t *col, co
     const int64_t kb = A->rowptr[j0], m = A->rowptr[j1] - kb, R = A->R;
     const int rb = A->rbits, maxstep = peli_sparse_maxstep(rb);
     peli_pblock *blk = &A->pb[pb];
+    blk->len = -1;
     if (m > (int64_t)UINT32_MAX) return 0; /* a place must fit the key's low half */
     /* keys: (column - x0) << 32 | the entry's place in the block; rows of the places */
     int32_t lo = INT32_MAX, hi = 0;
@@ -128,9 +134,6 @@ int peli_sparse_fill_block(pel_sparse_csr *A, int64_t pb, const int32_t *col, co
         if (st > 0) len += (st - 1) / maxstep;
         prev = c;
     }
-    blk->w = pel_malloc((size_t)(len + 1) * sizeof *blk->w);
-    blk->v = pel_malloc((size_t)(len + 1) * sizeof *blk->v);
-    if (!blk->w || !blk->v) return 0; /* the matrix's destroy frees what was allocated */
     int64_t e = 0;
     prev = 0;
     for (int64_t i = 0; i < m; i++) {
