@@ -28,6 +28,12 @@
 
 #include "internal/sparse.h"
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 /* The block loop for a constant rbits (the row field's width): the mask and
  * shift are immediates. */
 #define PRODUCT(RB)                                                                              \
@@ -41,8 +47,16 @@
         const double *restrict v = blk->v;                                                       \
         const double *xc = x + blk->x0;                                                          \
         const int64_t len = blk->len;                                                            \
-        _Pragma("GCC unroll 4") for (int64_t k = 0; k < len; k++)                               \
-        {                                                                                        \
+        int64_t k = 0;                                                                           \
+        for (; k + 8 <= len; k += 8) {                                                           \
+            PREFETCH(xc + 64); /* x a few lines ahead of the walk */                             \
+            for (int u = 0; u < 8; u++) {                                                        \
+                unsigned e = w[k + u], r = e & ((1u << (RB)) - 1u);                              \
+                xc += e >> (RB);                                                                 \
+                acc[r] = acc[r] + v[k + u] * *xc;                                                \
+            }                                                                                    \
+        }                                                                                        \
+        for (; k < len; k++) {                                                                   \
             unsigned e = w[k], r = e & ((1u << (RB)) - 1u);                                      \
             xc += e >> (RB);                                                                     \
             acc[r] = acc[r] + v[k] * *xc;                                                        \
