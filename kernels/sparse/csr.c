@@ -178,20 +178,12 @@ const int64_t *pel_sparse_csr_rowptr(const pel_sparse_csr *A) { return A ? A->ro
  * made from the blocks at the first call: each row's entries in the blocks'
  * order (ascending columns), which is its stored order.  Calls from several
  * threads at once may each make a copy, one of which is kept (a
- * compare-and-swap; the others are freed).  `which`: 0 col, 1 val. */
-static void *rebuild(const pel_sparse_csr *A, int which)
+ * compare-and-swap; the others are freed).  Into col (when not NULL) or
+ * val; 0 when out of memory. */
+static int rebuild(const pel_sparse_csr *A, int32_t *col, double *val)
 {
-    void *const *slot = which ? (void *const *)&A->val : (void *const *)&A->col;
-    void *have = __atomic_load_n((void **)slot, __ATOMIC_ACQUIRE);
-    if (have) return have;
-    size_t each = which ? sizeof(double) : sizeof(int32_t);
-    char *out = pel_malloc((size_t)(A->nnz + 1) * each);
     int64_t *pos = malloc((size_t)A->R * sizeof *pos);
-    if (!out || !pos) {
-        pel_free(out);
-        free(pos);
-        return NULL;
-    }
+    if (!pos) return 0;
     for (int64_t pb = 0; pb < A->npb; pb++) {
         int64_t j0, j1;
         peli_sparse_pblock_rows(A, pb, &j0, &j1);
@@ -202,22 +194,47 @@ static void *rebuild(const pel_sparse_csr *A, int which)
             unsigned e = blk->w[k], r = e & ((1u << A->rbits) - 1u);
             c += e >> A->rbits;
             if (r == (unsigned)A->R) continue; /* a dummy */
-            if (which) ((double *)out)[pos[r]++] = blk->v[k];
-            else ((int32_t *)out)[pos[r]++] = (int32_t)c;
+            if (col) col[pos[r]++] = (int32_t)c;
+            else val[pos[r]++] = blk->v[k];
         }
     }
     free(pos);
-    void *none = NULL;
+    return 1;
+}
+
+const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A)
+{
+    if (!A) return NULL;
+    int32_t *col = __atomic_load_n(&A->col, __ATOMIC_ACQUIRE);
+    if (col) return col;
+    if (!(col = pel_malloc((size_t)(A->nnz + 1) * sizeof *col)) || !rebuild(A, col, NULL)) {
+        pel_free(col);
+        return NULL;
+    }
+    int32_t *none = NULL;
     pel_sparse_csr *M = (pel_sparse_csr *)A; /* made by calloc: not a const object */
-    void **dst = which ? (void **)&M->val : (void **)&M->col;
-    if (__atomic_compare_exchange_n(dst, &none, (void *)out, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-        return out;
-    pel_free(out);
+    if (__atomic_compare_exchange_n(&M->col, &none, col, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return col;
+    pel_free(col);
     return none;
 }
 
-const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A) { return A ? rebuild(A, 0) : NULL; }
-const double *pel_sparse_csr_values(const pel_sparse_csr *A) { return A ? rebuild(A, 1) : NULL; }
+const double *pel_sparse_csr_values(const pel_sparse_csr *A)
+{
+    if (!A) return NULL;
+    double *val = __atomic_load_n(&A->val, __ATOMIC_ACQUIRE);
+    if (val) return val;
+    if (!(val = pel_malloc((size_t)(A->nnz + 1) * sizeof *val)) || !rebuild(A, NULL, val)) {
+        pel_free(val);
+        return NULL;
+    }
+    double *none = NULL;
+    pel_sparse_csr *M = (pel_sparse_csr *)A; /* made by calloc: not a const object */
+    if (__atomic_compare_exchange_n(&M->val, &none, val, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return val;
+    pel_free(val);
+    return none;
+}
 
 double pel_sparse_csr_spmv_bytes(const pel_sparse_csr *A)
 {
