@@ -23,6 +23,7 @@
  * copies gathered x and are gone with the row order). */
 #include <config.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,7 @@
         const int64_t len = blk->len;                                                            \
         int64_t k = 0;                                                                           \
         for (; k + 8 <= len; k += 8) {                                                           \
-            PREFETCH(xc + 64); /* x a few lines ahead of the walk */                             \
+            PREFETCH((const void *)((uintptr_t)xc + 512)); /* x, 8 lines ahead */           \
             for (int u = 0; u < 8; u++) {                                                        \
                 unsigned e = w[k + u], r = e & ((1u << (RB)) - 1u);                              \
                 xc += e >> (RB);                                                                 \
