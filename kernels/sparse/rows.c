@@ -50,7 +50,7 @@
         const int64_t len = blk->len;                                                            \
         int64_t k = 0;                                                                           \
         for (; k + 8 <= len; k += 8) {                                                           \
-            PREFETCH((const void *)((uintptr_t)xc + 512)); /* x, 8 lines ahead */           \
+            PREFETCH((const void *)((uintptr_t)xc + 512)); /* x, 8 lines ahead */                \
             for (int u = 0; u < 8; u++) {                                                        \
                 unsigned e = w[k + u], r = e & ((1u << (RB)) - 1u);                              \
                 xc += e >> (RB);                                                                 \
