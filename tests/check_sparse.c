@@ -77,14 +77,24 @@ static double npb_zeta(int nthreads, char cls, double **xout)
 }
 
 /* Row j's product by the family's definition (PEL_SPARSE_NUMERICS_VERSION
- * 3, docs/sparse.md), written out plainly: the row's i-th nonzero (i from
- * 0) goes to lane i mod 8, each lane a left-to-right sum from +0.0, the
- * lanes combined as ((s0+s4)+(s2+s6))+((s1+s5)+(s3+s7)). */
-static double lane_dot(const int64_t *rp, const int32_t *ci, const double *v, const double *x, int64_t j)
+ * 4, docs/sparse.md), written out plainly: the row's nonzeros put in
+ * ascending column order, equal columns in their stored order (an insertion
+ * sort, which is stable), then one left-to-right sum from +0.0. */
+static double col_chain(const int64_t *rp, const int32_t *ci, const double *v, const double *x, int64_t j)
 {
-    double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    for (int64_t k = rp[j]; k < rp[j + 1]; k++) s[(k - rp[j]) % 8] += v[k] * x[ci[k]];
-    return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
+    int64_t m = rp[j + 1] - rp[j], *ord = malloc((size_t)(m + 1) * sizeof *ord);
+    for (int64_t i = 0; i < m; i++) {
+        int64_t k = rp[j] + i, p = i;
+        while (p > 0 && ci[ord[p - 1]] > ci[k]) {
+            ord[p] = ord[p - 1];
+            p--;
+        }
+        ord[p] = k;
+    }
+    double s = 0.0;
+    for (int64_t i = 0; i < m; i++) s = s + v[ord[i]] * x[ci[ord[i]]];
+    free(ord);
+    return s;
 }
 
 /* ---- api ----------------------------------------------------------------------- */
@@ -274,9 +284,9 @@ START_TEST(num_spmv_dense)
 }
 END_TEST
 
-/* Up to 65536 columns the matrix keeps 16-bit column indices as well (a
- * faster product); the sums must not change: the same entries with 65536
- * and with 70000 columns give the same bits. */
+/* The number of columns is no part of the sums: the same entries with
+ * 65536 and with 70000 columns give the same bits (once the 16-bit index
+ * width's edge, now the words' steps do not depend on it). */
 START_TEST(num_spmv_index_widths)
 {
     pel_context *ctx = test_context(2);
@@ -304,11 +314,10 @@ START_TEST(num_spmv_index_widths)
 }
 END_TEST
 
-/* Above 65536 columns a matrix whose rows have nondecreasing columns with
- * steps below 2^16 keeps each column as its 16-bit step from the previous
- * one in its row (NPB class B and C); a row with a longer step, or a
- * descending one, keeps 32-bit indices for the whole matrix.  Each way the
- * product must be the family's row sums (lane_dot), bit for bit. */
+/* Rows spread over 150000 columns with steps of up to ~3700 (far above the
+ * words' step field: dummy entries), a repeated column, a step of 2^16 in
+ * row 0, a descending step: each way the product must be the family's row
+ * sums (col_chain), bit for bit, and the matrix keeps the user's indices. */
 START_TEST(num_spmv_index_steps)
 {
     pel_context *ctx = test_context(2);
@@ -331,7 +340,7 @@ START_TEST(num_spmv_index_steps)
         if (variant == 1) /* row 0: columns 0 .. per - 2, then one step of 2^16 */
             for (int64_t i = 0; i < per; i++) ci[i] = (int32_t)(i < per - 1 ? i : per - 2 + 65536);
         if (variant == 2) ci[5] = ci[4] - 1;                               /* one descending step */
-        for (int64_t j = 0; j < nrows; j++) ref[j] = lane_dot(rp, ci, v, x, j);
+        for (int64_t j = 0; j < nrows; j++) ref[j] = col_chain(rp, ci, v, x, j);
         ck_assert_int_ge(ci[nrows * per - 1], 65536);
         pel_sparse_csr *A = NULL;
         ck_assert_ok(pel_sparse_csr_create(ctx, nrows, ncols, rp, ci, v, &A));
@@ -347,12 +356,11 @@ START_TEST(num_spmv_index_steps)
 }
 END_TEST
 
-/* Every copy of the row products (PEL_ISA caps the one picked when a
- * matrix is made) gives the definition's bits (lane_dot), for each index
- * form (16-bit columns, 16-bit steps above 65536 columns, 32-bit), for rows
- * of 0 to 40 nonzeros (every length of a last partial group of 8, and rows
- * shorter than a group), and through CG's fused phases (NPB class S's
- * power steps give one result whichever copy runs). */
+/* Whatever PEL_ISA caps the instruction set at, the product gives the
+ * definition's bits (col_chain): columns in any order below 20000,
+ * ascending past 65536 in long steps, one row descending; rows of 0 to 40
+ * nonzeros; and through CG's fused phases (NPB class S's power steps give
+ * one result whichever ISA is named). */
 START_TEST(num_spmv_isa_variants)
 {
     static const char *const isa[] = {"scalar", "avx2", "avx512"};
@@ -376,7 +384,7 @@ START_TEST(num_spmv_isa_variants)
             }
         if (form == 2) ci[rp[40] + 3] = ci[rp[40] + 2] - 1;
         ck_assert(form == 0 || ci[rp[40] + 39] >= 65536);
-        for (int64_t j = 0; j < nrows; j++) ref[j] = lane_dot(rp, ci, v, x, j);
+        for (int64_t j = 0; j < nrows; j++) ref[j] = col_chain(rp, ci, v, x, j);
         for (int i = 0; i < 3; i++) {
             ck_assert_int_eq(setenv("PEL_ISA", isa[i], 1), 0);
             pel_sparse_csr *A = NULL;
@@ -389,9 +397,7 @@ START_TEST(num_spmv_isa_variants)
             pel_sparse_csr_destroy(A);
         }
     }
-    /* class S through the solver (16-bit columns) and a class-S-sized
-     * matrix above 65536 columns is form 1 above; the solver's phases call
-     * the same row code */
+    /* class S through the solver's fused phases */
     double zeta[3];
     double *xs[3];
     for (int i = 0; i < 3; i++) {
@@ -407,27 +413,82 @@ START_TEST(num_spmv_isa_variants)
 }
 END_TEST
 
-/* The lanes change the bits on purpose (one chain gives others).  The row
- * (1, u, u, u, u, u, u, u, u), u = 2^-53, times x = 1; the ulp of 1 is 2u.
- * One chain: each 1 + u is a tie, rounded to even, = 1; the sum is 1.  In
- * lanes: s0 = 1 + u = 1 (nonzeros 0 and 8), s1 .. s7 = u; the tree:
- * s0 + s4 = 1 + u = 1, s2 + s6 = 2u, their sum 1 + 2u (exact); s1 + s5 =
- * s3 + s7 = 2u, their sum 4u; (1 + 2u) + 4u = 1 + 6u = 1 + 3 * 2^-52 (exact). */
-START_TEST(num_spmv_lanes_by_hand)
+/* The order of a row's sum (version 4), by hand: u = 2^-53, x = 1, the row
+ * stored as columns (3, 0, 1, 1) with values (u, u, 1, u): unsorted, and
+ * column 1 twice.  The ulp of 1 is 2u, so 1 + u is a tie (rounded to even:
+ * 1) and 1 + 3u is a tie (rounded to even: 1 + 4u).  Ascending columns,
+ * column 1's entries in stored order: u, then u + 1 = 1, then 1 + u = 1,
+ * then 1 + u = 1: y = 1.  The stored order: u + u = 2u, + 1 = 1 + 2u, + u =
+ * 1 + 4u.  Column 1's entries the other way round: u + u = 2u, + 1 = 1 + 2u,
+ * + u = 1 + 4u.  Version 3's lanes: (u + 1) + (u + u) = 1 + 2u. */
+START_TEST(num_spmv_order_by_hand)
 {
     const double u = ldexp(1.0, -53);
-    const int64_t rp[2] = {0, 9};
-    const int32_t ci[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
-    const double v[9] = {1, u, u, u, u, u, u, u, u}, x[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
-    double chain = 0.0;
-    for (int k = 0; k < 9; k++) chain = chain + v[k] * x[k];
-    ck_assert(chain == 1.0);
-    pel_sparse_csr *A = NULL;
-    double y;
-    ck_assert_ok(pel_sparse_csr_create(tctx(1), 1, 9, rp, ci, v, &A));
-    ck_assert_ok(pel_sparse_csr_spmv(tctx(1), A, x, &y));
-    ck_assert_msg(y == 1.0 + 3 * ldexp(1.0, -52), "y = %a, expected 1 + 3 * 2^-52", y);
-    pel_sparse_csr_destroy(A);
+    const int64_t rp[2] = {0, 4};
+    const int32_t ci[4] = {3, 0, 1, 1};
+    const double v[4] = {u, u, 1, u}, x[4] = {1, 1, 1, 1};
+    double stored = 0.0;
+    for (int k = 0; k < 4; k++) stored = stored + v[k] * x[ci[k]];
+    ck_assert(stored == 1.0 + 4 * u);
+    ck_assert(col_chain(rp, ci, v, x, 0) == 1.0);
+    for (int t = 1; t <= 2; t++) {
+        pel_sparse_csr *A = NULL;
+        double y;
+        ck_assert_ok(pel_sparse_csr_create(tctx(t), 1, 4, rp, ci, v, &A));
+        ck_assert_ok(pel_sparse_csr_spmv(tctx(t), A, x, &y));
+        ck_assert_msg(y == 1.0, "y = %a, expected 1", y);
+        pel_sparse_csr_destroy(A);
+    }
+}
+END_TEST
+
+/* The product blocks (R = 256, 512 and 1024 rows, picked from the row
+ * count: 3000, 9000 and 17000 rows, none a multiple of R): rows of 0 to 40
+ * nonzeros in any column order with repeats, every seventh row empty, some
+ * rows reaching across 2^20 columns (steps far above the words' field:
+ * dummy entries), each row's sum the definition's (col_chain) bit for bit,
+ * at 1 and 3 threads. */
+START_TEST(num_spmv_blocks)
+{
+    const int64_t ncols = 1 << 20, sizes[3] = {3000, 9000, 17000};
+    double *x = malloc((size_t)ncols * sizeof *x);
+    for (int64_t c = 0; c < ncols; c++) x[c] = cos((double)c) + 0.125;
+    for (int s = 0; s < 3; s++) {
+        const int64_t n = sizes[s];
+        int64_t *rp = malloc((size_t)(n + 1) * sizeof *rp);
+        rp[0] = 0;
+        for (int64_t j = 0; j < n; j++) rp[j + 1] = rp[j] + (j % 7 == 3 ? 0 : (j * 13) % 41);
+        const int64_t nnz = rp[n];
+        int32_t *ci = malloc((size_t)(nnz + 1) * sizeof *ci);
+        double *v = malloc((size_t)(nnz + 1) * sizeof *v), *y = malloc((size_t)n * sizeof *y);
+        for (int64_t j = 0; j < n; j++)
+            for (int64_t k = rp[j]; k < rp[j + 1]; k++) {
+                int64_t span = j % 5 == 0 ? ncols : 4 * n; /* wide rows: long steps */
+                int64_t c = (j + (k * 7919) % span) % ncols;
+                if (k > rp[j] && k % 6 == 0) c = ci[k - 1]; /* a repeat */
+                ci[k] = (int32_t)c;
+                v[k] = sin((double)k + 0.5);
+            }
+        for (int t = 1; t <= 3; t += 2) {
+            pel_sparse_csr *A = NULL;
+            ck_assert_ok(pel_sparse_csr_create(tctx(t), n, ncols, rp, ci, v, &A));
+            ck_assert_ok(pel_sparse_csr_spmv(tctx(t), A, x, y));
+            /* the blocks hold dummy entries: more than 10 bytes per nonzero are stored */
+            ck_assert(pel_sparse_csr_spmv_bytes(A) > 10.0 * (double)nnz + 8.0 * (double)(n + ncols) +
+                                                         32.0 * (double)(n / 256 + 1));
+            for (int64_t j = 0; j < n; j++) {
+                double ref = col_chain(rp, ci, v, x, j);
+                ck_assert_msg(memcmp(&y[j], &ref, sizeof ref) == 0,
+                              "n %lld, %d threads: y[%lld] = %.17g, %.17g by the definition",
+                              (long long)n, t, (long long)j, y[j], ref);
+            }
+            ck_assert(memcmp(pel_sparse_csr_colidx(A), ci, (size_t)nnz * sizeof *ci) == 0);
+            ck_assert(memcmp(pel_sparse_csr_values(A), v, (size_t)nnz * sizeof *v) == 0);
+            pel_sparse_csr_destroy(A);
+        }
+        free(rp), free(ci), free(v), free(y);
+    }
+    free(x);
 }
 END_TEST
 
@@ -570,9 +631,10 @@ START_TEST(num_makea_definition)
 }
 END_TEST
 
-/* makea above 65536 columns keeps 16-bit steps only and makes its 32-bit
- * indices on request: they must be ascending in each row, hold the diagonal,
- * and the product must be the family's row sums over them (lane_dot). */
+/* makea keeps its product blocks only and makes its CSR indices and values
+ * on request (here above 65536 columns): the indices must be ascending in
+ * each row, hold the diagonal, and the product must be the family's row
+ * sums over them (col_chain). */
 START_TEST(num_makea_wide)
 {
     pel_context *ctx = test_context(2);
@@ -595,7 +657,7 @@ START_TEST(num_makea_wide)
             diag |= ci[k] == j;
             wide |= ci[k] >= 65536;
         }
-        double s = lane_dot(rp, ci, val, x, j);
+        double s = col_chain(rp, ci, val, x, j);
         ck_assert_msg(diag, "row %lld lacks its diagonal", (long long)j);
         ck_assert_msg(memcmp(&s, &y[j], sizeof s) == 0, "y[%lld] = %.17g, by the definition %.17g", (long long)j, y[j], s);
     }
@@ -1259,7 +1321,8 @@ static Suite *sparse_suite(void)
     tcase_add_test(num, num_spmv_index_widths);
     tcase_add_test(num, num_spmv_index_steps);
     tcase_add_test(num, num_spmv_isa_variants);
-    tcase_add_test(num, num_spmv_lanes_by_hand);
+    tcase_add_test(num, num_spmv_order_by_hand);
+    tcase_add_test(num, num_spmv_blocks);
     tcase_add_test(num, num_cg_4x4);
     tcase_add_test(num, num_makea_structure);
     tcase_add_test(num, num_makea_definition);

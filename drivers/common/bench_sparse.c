@@ -1,10 +1,12 @@
 /* pel-bench's sparse suite: the CG product y = A x on NPB's matrix against
  * the triad, and its ceiling measured the same way.  The ceiling is a
- * matrix with the same rows, values and stored bytes whose columns all lie
- * in x's first 1024 entries (8 KiB, in L1): the same stream with no refill
- * of x from L2, which on NPB's random columns is what binds the product
- * (docs/sparse.md).  Its fraction of the triad is the most any CSR product
- * of this form could reach on the machine at hand. */
+ * matrix with the same rows, values and stored bytes (the same row blocks'
+ * stream of words and values: no step of such a twin needs a dummy entry)
+ * whose columns all lie in x's first 1024 entries (8 KiB, in L1): the same
+ * stream with x never refilled from L2.  The product by row blocks reads x
+ * once per block in ascending order (docs/sparse.md, sixth round), so what
+ * the twin takes away is that walk's refills; its fraction of the triad is
+ * the most a product of this form could reach on the machine at hand. */
 #include <config.h>
 
 #include <stdlib.h>

@@ -2,22 +2,25 @@
  * gradient method and the inverse power iteration of NPB CG, with NPB's
  * matrix generator (makea) and class table.
  *
- * A pel_sparse_csr holds its own copy of the matrix: row pointers (64-bit), column
- * indices (32-bit, and 16-bit as well where they fit: the columns when there
- * are at most 65536, else each column's step from the previous one in its
- * row when all rows ascend in steps below 2^16; so a product streams fewer
- * bytes) and values.  Every
- * kernel works on any square or rectangular CSR matrix a user brings; NPB's
- * matrix is one more way to make one.
+ * A pel_sparse_csr holds its own copy of the matrix: row pointers (64-bit)
+ * and, for the product, blocks of R rows (R = 1024, 512 or 256: the largest
+ * that gives at least 16 blocks, from the row count alone) whose nonzeros are stored sorted by column, each as a
+ * 16-bit word (its row in the block and its column's step from the
+ * previous entry) and its value, so a product walks x once per block in
+ * ascending order; a user's matrix keeps its CSR column indices (32-bit)
+ * and values as well.  Every kernel works on any square or rectangular CSR
+ * matrix a user brings; NPB's matrix is one more way to make one.
  *
  * Determinism: a row's product sum_k a_jk x_k has one summation order,
- * whoever computes the row and whichever instruction set (scalar, AVX2,
- * AVX-512: pel_cpu_isa at the matrix's creation): the row's i-th stored
- * nonzero goes to lane i mod 8, each lane summed left to right from +0.0,
- * the lanes combined as ((s0+s4)+(s2+s6))+((s1+s5)+(s3+s7)); dot products
- * are summed over fixed blocks of PEL_SPARSE_BLOCK rows and the block sums
- * combined pairwise in a fixed order (pel_sum_serial).  Results are bitwise
- * identical for any thread count.
+ * whoever computes the row and however the rows are cut into blocks
+ * (PEL_SPARSE_NUMERICS_VERSION 4): one left-to-right chain from +0.0 over
+ * the row's nonzeros in ascending column order, equal columns in their
+ * stored order, s = s + a x (the product rounded, then the sum; no fused
+ * multiply-add).  For rows stored with ascending columns (NPB's) that is
+ * NPB's own loop.  Dot products are summed over fixed blocks of
+ * PEL_SPARSE_BLOCK rows and the block sums combined pairwise in a fixed
+ * order (pel_sum_serial).  Results are bitwise identical for any thread
+ * count and instruction set.
  *
  * Threads (the rule of pel/context.h): each call reads the thread count of
  * its context when it starts; nothing is fixed at create.  The CG solve and
@@ -26,11 +29,11 @@
  * enabled, else tasks of the caller's team (each step of an iteration a
  * taskloop the caller's idle threads join, the loop itself on the calling
  * thread).  The product, the matrix copy and makea's row assembly are
- * independent blocks of rows (there too: a nested team when nesting is
+ * independent blocks of rows (product blocks of R rows) (there too: a nested team when nesting is
  * enabled, else tasks of the caller's team). */
 #ifndef PEL_SPARSE_H
 #define PEL_SPARSE_H
-#define PEL_SPARSE_NUMERICS_VERSION 3 /* bumped whenever this family's arithmetic changes on purpose (2: dot-product blocks of 64 rows, was 256; 3: a row's product in 8 lanes, combined by a fixed tree) */
+#define PEL_SPARSE_NUMERICS_VERSION 4 /* bumped whenever this family's arithmetic changes on purpose (2: dot-product blocks of 64 rows, was 256; 3: a row's product in 8 lanes, combined by a fixed tree; 4: a row's product one chain in ascending column order) */
 
 #include <stdint.h>
 #include <pel/context.h>
@@ -39,10 +42,10 @@
 extern "C" {
 #endif
 
-/* Rows per block of the dot products (and of the static split of every
- * loop): part of the numerical definition of every CG result, never change
- * it.  Small enough that a team's blocks balance on NPB's matrices (class A
- * has 219). */
+/* Rows per block of the dot products (and of the static split of the
+ * vector loops; the product blocks are whole multiples of it): part of the
+ * numerical definition of every CG result, never change it.  Small enough
+ * that a team's blocks balance on NPB's matrices (class A has 219). */
 #define PEL_SPARSE_BLOCK 64
 
 /* ---- CSR matrices ---------------------------------------------------------- */
@@ -51,9 +54,12 @@ typedef struct pel_sparse_csr pel_sparse_csr;
 
 /* Copies a user's CSR arrays (0-based): rowptr[nrows + 1] with rowptr[0] = 0,
  * nondecreasing; colidx[nnz] and values[nnz] with nnz = rowptr[nrows] and
- * 0 <= colidx < ncols.  Columns within a row may come in any order (their
- * positions fix the lanes of the product's sum); duplicates are allowed and
- * add up.  colidx and values may be NULL only when nnz = 0.
+ * 0 <= colidx < ncols.  Columns within a row may come in any order (the
+ * product sums a row in ascending column order); duplicates are allowed and
+ * add up, in their stored order.  colidx and values may be NULL only when
+ * nnz = 0.  A gap between consecutive columns of a row block (of all its
+ * rows' columns together) costs a dummy entry (10 bytes) per 31 columns
+ * beyond the first 31 (R = 1024; 63 for R = 512, 127 for R = 256).
  * Distinct objects may be used concurrently from any threads or tasks, even
  * when made from one context; one object is used by one thread at a time (a
  * matrix only read, by products and solvers, may be shared by any number of
@@ -67,10 +73,10 @@ int64_t pel_sparse_csr_rows(const pel_sparse_csr *A);
 int64_t pel_sparse_csr_cols(const pel_sparse_csr *A);
 int64_t pel_sparse_csr_nnz(const pel_sparse_csr *A);
 /* The matrix's own arrays, read only (valid until pel_sparse_csr_destroy).
- * A matrix made by pel_sparse_npb_makea keeps only 16-bit column indices
- * (or steps) when they can hold it; its 32-bit indices are made at the
- * first call of pel_sparse_csr_colidx (safe from several threads at once;
- * NULL when out of memory). */
+ * A matrix made by pel_sparse_npb_makea keeps only its product blocks; its
+ * column indices and values are made from them at the first call of
+ * pel_sparse_csr_colidx and pel_sparse_csr_values (safe from several
+ * threads at once; NULL when out of memory). */
 const int64_t *pel_sparse_csr_rowptr(const pel_sparse_csr *A);
 const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A);
 const double *pel_sparse_csr_values(const pel_sparse_csr *A);
@@ -81,9 +87,10 @@ const double *pel_sparse_csr_values(const pel_sparse_csr *A);
 pel_status pel_sparse_csr_spmv(pel_context *ctx, const pel_sparse_csr *A, const double *x, double *y);
 
 /* The bytes one product y = A x streams by this family's count (the
- * numerator of a roofline fraction, docs/sparse.md): each nonzero's value
- * and stored column index (2 bytes when the matrix keeps 16-bit indices or
- * steps, else 4), the row pointers, x and y once each; 0 for NULL. */
+ * numerator of a roofline fraction, docs/sparse.md): each stored entry of
+ * the product blocks (value and 16-bit word: 10 bytes; the dummy entries
+ * of long steps included), the block table, x and y once each; 0 for
+ * NULL. */
 double pel_sparse_csr_spmv_bytes(const pel_sparse_csr *A);
 
 /* ---- NPB's matrix ----------------------------------------------------------- */
@@ -94,11 +101,12 @@ double pel_sparse_csr_spmv_bytes(const pel_sparse_csr *A);
  * v_i a random vector with nonzer entries at random positions (NPB's 46-bit
  * generator, seed 314159265, a = 5^13, after the one number NPB's main draws
  * first) plus 0.5 at position i.  Duplicate contributions are added in order
- * of i; each row's columns are ascending.  n >= 1, 1 <= nonzer <= n,
+ * of i; each row's columns are ascending and distinct.  n >= 1, 1 <= nonzer <= n,
  * rcond > 0, shift finite.  The matrix follows pel_sparse_csr_create's
  * concurrency rule; the row assembly runs as blocks of rows (tasks of the
  * caller's team inside a parallel region), with scratch for one row's
- * contributions (24 bytes each) per thread of the call's team. */
+ * contributions (24 bytes each) and one product block's entries (30 bytes
+ * each) per thread of the call's team. */
 pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, double shift,
                          pel_sparse_csr **A);
 

@@ -1,64 +1,78 @@
-/* Private to libpel (never installed): the CSR matrix and the row product
- * shared by csr.c, makea.c and cg.c.  Names start with peli_. */
+/* Private to libpel (never installed): the CSR matrix, its product blocks
+ * and the product shared by csr.c, rows.c, makea.c and cg.c.  Names start
+ * with peli_. */
 #ifndef PEL_INTERNAL_SPARSE_H
 #define PEL_INTERNAL_SPARSE_H
 
 #include <stdint.h>
 
-#include <pel/cpu.h>
-
 #include "internal/core.h"
 #include "internal/team.h"
+
+/* One product block: rows [b R, b R + R) of the matrix, its nonzeros sorted
+ * by column (a stable sort: a row's equal columns keep their stored order),
+ * each a 16-bit word row_in_block | step << rbits and a value.  The step is
+ * the column's distance from the previous entry's (the first entry's from
+ * x0, the block's smallest column); a step above the field's largest
+ * (peli_sparse_maxstep) is bridged by dummy entries of value 0.0 aimed at
+ * the scratch row R, which no real row reads. */
+typedef struct peli_pblock {
+    uint16_t *w;  /* len words (in the matrix's one array of words) */
+    double *v;    /* len values (in its one array of values) */
+    int64_t len;  /* entries, dummies included; -1 when the block could not be made */
+    int64_t x0;   /* the column the steps start from */
+} peli_pblock;
 
 struct pel_sparse_csr {
     int64_t nrows, ncols, nnz;
     int64_t *rowptr; /* nrows + 1 */
-    int32_t *col;    /* nnz; NULL until asked for when col16 alone holds the
-                      * indices (makea's matrices) */
-    double *val;     /* nnz */
-    /* The same column indices in 16 bits, or NULL: the product streams 10
-     * bytes per nonzero instead of 12 (measured on NPB class A, 14000
-     * columns: -19% time on one thread, -10% on two).  With ncols <=
-     * PELI_COL16_MAX the columns themselves; with more columns (NPB class B
-     * has 75000, C 150000), when every row's columns are nondecreasing with
-     * steps below 2^16 (the first from column 0), each column's step from
-     * the previous one in its row (col16_delta set), else NULL. */
-    uint16_t *col16;
-    int col16_delta;
-    /* the row products' code for this CPU (pel_cpu_isa() at creation) */
-    void (*rows)(const struct pel_sparse_csr *A, int64_t j0, int64_t j1, const double *restrict x,
-                 double *restrict y);
+    /* The CSR arrays (nnz each).  A user's matrix keeps its copy; makea's
+     * keeps only the product blocks, and these are made from them at the
+     * first call of pel_sparse_csr_colidx / pel_sparse_csr_values (its rows
+     * ascend with distinct columns, so the blocks' order per row is the
+     * stored order). */
+    int32_t *col;
+    double *val;
+    /* the product blocks: R = 2^(rbits - 1) rows each, npb of them */
+    int rbits;
+    int64_t R, npb;
+    peli_pblock *pb;
+    uint16_t *wall; /* every block's words and values, block after block, each */
+    double *vall;   /* block with room for its bound (peli_sparse_block_bound) */
+    int64_t stored; /* entries of all blocks, dummies included */
 };
 
-#define PELI_COL16_MAX 65536
-
-/* Fills col16 for rows [j0, j1) from col; returns 0 when a row of a matrix
- * with more than PELI_COL16_MAX columns cannot be held as 16-bit steps
- * (col16 must then be dropped), 1 otherwise. */
-static inline int peli_csr_fill16(struct pel_sparse_csr *A, int64_t j0, int64_t j1)
+/* Rows per product block: a multiple of PEL_SPARSE_BLOCK, from the matrix's
+ * order alone (never the thread count): the largest of 1024, 512 and 256
+ * that leaves at least PELI_SPARSE_MIN_PBLOCKS blocks, else 256.  The
+ * largest blocks read x fewest times; enough of them keep a team busy. */
+#define PELI_SPARSE_MIN_PBLOCKS 16
+static inline int peli_sparse_rbits(int64_t nrows)
 {
-    const int32_t *col = A->col;
-    uint16_t *c16 = A->col16;
-    if (!A->col16_delta) {
-        for (int64_t k = A->rowptr[j0]; k < A->rowptr[j1]; k++) c16[k] = (uint16_t)col[k];
-        return 1;
-    }
-    for (int64_t j = j0; j < j1; j++) {
-        int32_t prev = 0;
-        for (int64_t k = A->rowptr[j]; k < A->rowptr[j + 1]; k++) {
-            int32_t d = col[k] - prev;
-            if (d < 0 || d > UINT16_MAX) return 0;
-            c16[k] = (uint16_t)d;
-            prev = col[k];
-        }
-    }
-    return 1;
+    for (int rb = 11; rb > 9; rb--)
+        if (nrows > (PELI_SPARSE_MIN_PBLOCKS - 1) * (INT64_C(1) << (rb - 1))) return rb;
+    return 9;
+}
+
+/* The most rows a product block has (rbits 11) */
+#define PELI_SPARSE_RMAX 1024
+
+/* The largest step a word holds */
+static inline int peli_sparse_maxstep(int rbits) { return (1 << (16 - rbits)) - 1; }
+
+/* Product block pb's rows [*j0, *j1). */
+static inline void peli_sparse_pblock_rows(const struct pel_sparse_csr *A, int64_t pb, int64_t *j0,
+                                           int64_t *j1)
+{
+    *j0 = pb * A->R;
+    *j1 = *j0 + A->R < A->nrows ? *j0 + A->R : A->nrows;
 }
 
 /* The parallel loops of this family run over blocks of PEL_SPARSE_BLOCK rows,
  * virtual thread t of nt taking the blocks peli_sparse_my_blocks gives it (the
  * schedule(static) split): a block is computed by one call, so its partial
- * dot product never depends on the team. */
+ * dot product never depends on the team.  The products run over product
+ * blocks the same way (each R / PEL_SPARSE_BLOCK whole blocks). */
 static inline int64_t peli_sparse_blocks(int64_t nrows)
 {
     return (nrows + PEL_SPARSE_BLOCK - 1) / PEL_SPARSE_BLOCK;
@@ -71,62 +85,46 @@ static inline void peli_sparse_block_rows(int64_t blk, int64_t nrows, int64_t *j
     *j1 = *j0 + PEL_SPARSE_BLOCK < nrows ? *j0 + PEL_SPARSE_BLOCK : nrows;
 }
 
-/* The lanes of a row's sum (PEL_SPARSE_NUMERICS_VERSION 3): nonzero k of
- * row j goes to lane (k - rowptr[j]) mod PELI_SPARSE_LANES. */
-#define PELI_SPARSE_LANES 8
+/* y[0 .. rows) = the products of product block pb's rows with x
+ * (PEL_SPARSE_NUMERICS_VERSION 4: each row one chain from +0.0 in the
+ * block's column order; rows.c). */
+void peli_sparse_product(const struct pel_sparse_csr *A, int64_t pb, const double *restrict x,
+                         double *restrict y);
 
-/* Spare entries at the end of col16 (zeros): a vector kernel loads a row's
- * last group of 16-bit indices whole, the lanes past the row masked. */
-#define PELI_SPARSE_PAD 8
+/* Product block pb's nonzeros (rowptr set). */
+int64_t peli_sparse_pblock_nnz(const struct pel_sparse_csr *A, int64_t pb);
 
-/* sum_k a_jk x_k over row j: the definition of every row product of this
- * family.  Lane l sums the nonzeros k = start + l, start + l + 8, ... left
- * to right from +0.0 (s = s + a x: the product rounded, then the sum), and
- * the lanes are combined as ((s0+s4)+(s2+s6))+((s1+s5)+(s3+s7)).  Eight
- * independent chains of additions instead of one; the vector copies of
- * rows.c do exactly these operations (both index widths and the steps give
- * the same sum). */
-static inline double peli_row_dot(const pel_sparse_csr *A, int64_t j, const double *restrict x)
-{
-    const double *restrict val = A->val;
-    int64_t b = A->rowptr[j], e = A->rowptr[j + 1];
-    double s[PELI_SPARSE_LANES] = {0.0};
-    const int mode = A->col16 ? (A->col16_delta ? 2 : 1) : 0;
-    int64_t c = 0;
-    for (int64_t k = b; k < e; k += PELI_SPARSE_LANES) {
-        int r = e - k < PELI_SPARSE_LANES ? (int)(e - k) : PELI_SPARSE_LANES;
-        for (int l = 0; l < r; l++) {
-            if (mode == 2) c += A->col16[k + l]; /* the step from the previous column */
-            else c = mode == 1 ? A->col16[k + l] : A->col[k + l];
-            s[l] = s[l] + val[k + l] * x[c];
-        }
-    }
-    return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
-}
+/* The most entries product block pb can take, dummies included, when its
+ * columns lie in [lo, hi]: its nonzeros plus (hi - lo) / maxstep. */
+int64_t peli_sparse_block_bound(const struct pel_sparse_csr *A, int64_t pb, int64_t lo, int64_t hi);
 
-/* y[0 .. j1 - j0) = the products of rows [j0, j1) with x (peli_row_dot's
- * sums, bit for bit), one copy per instruction set (rows.c). */
-typedef void (*peli_sparse_rows_fn)(const pel_sparse_csr *A, int64_t j0, int64_t j1,
-                                    const double *restrict x, double *restrict y);
+/* Allocates wall and vall for the blocks' bounds bound[0..npb) (huge pages
+ * where the system gives them: the product streams them) and points each
+ * block into them; 0 when out of memory (ctx records it). */
+int peli_csr_alloc_blocks(pel_context *ctx, struct pel_sparse_csr *A, const int64_t *bound);
 
-/* The copy for isa (pel_cpu_isa()), picked when a matrix is made. */
-peli_sparse_rows_fn peli_sparse_rows_for(pel_isa isa);
+/* Builds product block pb of A (A->rowptr, rbits, R and its arrays set)
+ * from its CSR entries: entry k of rows [j0, j1) is col[k - k0],
+ * val[k - k0]; keys (2 m entries) and row (m) are scratch for its m
+ * nonzeros.  Writes the block's arrays (first touch by the calling thread);
+ * 0 (len -1) when the block holds 2^32 nonzeros or more. */
+int peli_sparse_fill_block(struct pel_sparse_csr *A, int64_t pb, const int32_t *col,
+                           const double *val, int64_t k0, uint64_t *keys, uint16_t *row);
 
-/* Which column index arrays a new matrix gets. */
-enum {
-    PELI_CSR_BOTH = 0, /* col, and col16 to be filled from it (peli_csr_fill16) */
-    PELI_CSR_32 = 1,   /* col only */
-    PELI_CSR_16 = 2    /* col16 only (steps when ncols > PELI_COL16_MAX): col is made from it
-                        * when a caller asks for it (pel_sparse_csr_colidx) */
-};
+/* Scratch for peli_sparse_fill_block over the product blocks [b0, b1): one
+ * allocation of the keys, *row pointing into it; NULL when out of memory. */
+uint64_t *peli_sparse_fill_scratch(const struct pel_sparse_csr *A, int64_t b0, int64_t b1,
+                                   uint16_t **row);
 
-/* Allocates A with room for nnz entries and the index arrays of `which`
- * (rowptr not set); NULL when out of memory (ctx records it). */
-pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz, int which);
+/* A new matrix with rowptr allocated (not set), the product block table
+ * allocated empty, and the CSR arrays when `csr` (else NULL); NULL when out
+ * of memory (ctx records it). */
+struct pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz,
+                                      int csr);
 
-/* Drops A's col16 when a block's flag in bad[0..nb) says its rows did not
- * fit (peli_csr_fill16). */
-void peli_csr_keep16(pel_sparse_csr *A, const unsigned char *bad, int64_t nb);
+/* Sums the blocks' lengths into A->stored; 0 when a block could not be
+ * made (peli_sparse_fill_block). */
+int peli_csr_blocks_done(struct pel_sparse_csr *A);
 
 /* The blocks [*b0, *b1) of virtual thread t of nt, of nb blocks. */
 static inline void peli_sparse_my_blocks(int64_t nb, int t, int nt, int64_t *b0, int64_t *b1)

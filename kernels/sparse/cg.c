@@ -48,7 +48,7 @@ typedef struct cg_range {
 struct pel_sparse_cg {
     pel_context *ctx;
     const pel_sparse_csr *A;
-    int64_t n, nb;
+    int64_t n, nb, npb;     /* rows, blocks of PEL_SPARSE_BLOCK rows, product blocks */
     double *p, *q, *r, *z; /* n each */
     double *part;           /* 3 * nb block partial sums */
     cg_range *range;        /* nb: one per possible virtual thread */
@@ -66,7 +66,7 @@ struct pel_sparse_cg {
 static void cg_share_begin(const pel_sparse_cg *s, int t, int nt, int *v)
 {
     int64_t b0, b1;
-    peli_sparse_my_blocks(s->nb, t, nt, &b0, &b1);
+    peli_sparse_my_blocks(s->npb, t, nt, &b0, &b1);
     __atomic_store_n(&s->range[t].fb, (uint64_t)b1 << 32 | (uint64_t)b0, __ATOMIC_RELAXED);
     *v = 0;
 }
@@ -114,6 +114,7 @@ pel_status pel_sparse_cg_create(pel_context *ctx, const pel_sparse_csr *A, pel_s
     s->A = A;
     s->n = A->nrows;
     s->nb = peli_sparse_blocks(s->n);
+    s->npb = A->npb;
     size_t bytes = (size_t)s->n * sizeof(double);
     s->p = pel_malloc(bytes);
     s->q = pel_malloc(bytes);
@@ -214,33 +215,46 @@ static void ph_start_zero(int t, int nt, void *arg)
     }
 }
 
+/* The rows of product block pb and its first PEL_SPARSE_BLOCK block: the
+ * product phases compute a product block whole, then its blocks' partial
+ * sums in row order (as the other phases do block by block). */
+static void cg_pblock(const pel_sparse_cg *s, int64_t pb, int64_t *j0, int64_t *j1, int64_t *blk0)
+{
+    peli_sparse_pblock_rows(s->A, pb, j0, j1);
+    *blk0 = *j0 / PEL_SPARSE_BLOCK;
+}
+
 /* q = 0, r = p = b - A x, and per block r.r into part[nb..2nb), b.b into
  * part[2nb..3nb) */
 static void ph_start_guess(int t, int nt, void *arg)
 {
     const cg_job *jb = arg;
     const pel_sparse_cg *s = jb->s;
-    const pel_sparse_csr *A = s->A;
     const int64_t n = s->n, nb = s->nb;
     const double *b = jb->b, *x = jb->x;
     double *p = s->p, *q = s->q, *r = s->r, *rr = s->part + nb, *bbp = s->part + 2 * nb;
+    double ax[PELI_SPARSE_RMAX]; /* the product block's A x */
     int v;
     cg_share_begin(s, t, nt, &v);
-    for (int64_t blk; (blk = cg_share_next(s, t, nt, &v)) >= 0;) {
-        int64_t j0, j1;
-        peli_sparse_block_rows(blk, n, &j0, &j1);
-        double s2 = 0.0, b2 = 0.0, ax[PEL_SPARSE_BLOCK];
-        A->rows(A, j0, j1, x, ax);
-        for (int64_t j = j0; j < j1; j++) {
-            double rj = b[j] - ax[j - j0];
-            q[j] = 0.0;
-            r[j] = rj;
-            p[j] = rj;
-            s2 = s2 + rj * rj;
-            b2 = b2 + b[j] * b[j];
+    for (int64_t pb; (pb = cg_share_next(s, t, nt, &v)) >= 0;) {
+        int64_t pj0, pj1, blk;
+        cg_pblock(s, pb, &pj0, &pj1, &blk);
+        peli_sparse_product(s->A, pb, x, ax);
+        for (; blk * PEL_SPARSE_BLOCK < pj1; blk++) {
+            int64_t j0, j1;
+            peli_sparse_block_rows(blk, n, &j0, &j1);
+            double s2 = 0.0, b2 = 0.0;
+            for (int64_t j = j0; j < j1; j++) {
+                double rj = b[j] - ax[j - pj0];
+                q[j] = 0.0;
+                r[j] = rj;
+                p[j] = rj;
+                s2 = s2 + rj * rj;
+                b2 = b2 + b[j] * b[j];
+            }
+            rr[blk] = s2;
+            bbp[blk] = b2;
         }
-        rr[blk] = s2;
-        bbp[blk] = b2;
     }
 }
 
@@ -249,19 +263,22 @@ static void ph_q(int t, int nt, void *arg)
 {
     const cg_job *jb = arg;
     const pel_sparse_cg *s = jb->s;
-    const pel_sparse_csr *A = s->A;
     const int64_t n = s->n;
     const double *p = s->p;
     double *q = s->q, *pq = s->part;
     int v;
     cg_share_begin(s, t, nt, &v);
-    for (int64_t blk; (blk = cg_share_next(s, t, nt, &v)) >= 0;) {
-        int64_t j0, j1;
-        peli_sparse_block_rows(blk, n, &j0, &j1);
-        double d = 0.0;
-        A->rows(A, j0, j1, p, q + j0);
-        for (int64_t j = j0; j < j1; j++) d = d + p[j] * q[j];
-        pq[blk] = d;
+    for (int64_t pb; (pb = cg_share_next(s, t, nt, &v)) >= 0;) {
+        int64_t pj0, pj1, blk;
+        cg_pblock(s, pb, &pj0, &pj1, &blk);
+        peli_sparse_product(s->A, pb, p, q + pj0);
+        for (; blk * PEL_SPARSE_BLOCK < pj1; blk++) {
+            int64_t j0, j1;
+            peli_sparse_block_rows(blk, n, &j0, &j1);
+            double d = 0.0;
+            for (int64_t j = j0; j < j1; j++) d = d + p[j] * q[j];
+            pq[blk] = d;
+        }
     }
 }
 
@@ -312,30 +329,34 @@ static void ph_residual(int t, int nt, void *arg)
 {
     const cg_job *jb = arg;
     const pel_sparse_cg *s = jb->s;
-    const pel_sparse_csr *A = s->A;
     const int64_t n = s->n, nb = s->nb;
     const double *b = jb->b, *x = jb->x;
     const int power = jb->power;
     double *part = s->part;
+    double ax[PELI_SPARSE_RMAX]; /* the product block's A x */
     int v;
     cg_share_begin(s, t, nt, &v);
-    for (int64_t blk; (blk = cg_share_next(s, t, nt, &v)) >= 0;) {
-        int64_t j0, j1;
-        peli_sparse_block_rows(blk, n, &j0, &j1);
-        double e2 = 0.0, bx = 0.0, xx = 0.0, ax[PEL_SPARSE_BLOCK];
-        A->rows(A, j0, j1, x, ax);
-        for (int64_t j = j0; j < j1; j++) {
-            double dj = b[j] - ax[j - j0];
-            e2 = e2 + dj * dj;
-            if (power) {
-                bx = bx + b[j] * x[j];
-                xx = xx + x[j] * x[j];
+    for (int64_t pb; (pb = cg_share_next(s, t, nt, &v)) >= 0;) {
+        int64_t pj0, pj1, blk;
+        cg_pblock(s, pb, &pj0, &pj1, &blk);
+        peli_sparse_product(s->A, pb, x, ax);
+        for (; blk * PEL_SPARSE_BLOCK < pj1; blk++) {
+            int64_t j0, j1;
+            peli_sparse_block_rows(blk, n, &j0, &j1);
+            double e2 = 0.0, bx = 0.0, xx = 0.0;
+            for (int64_t j = j0; j < j1; j++) {
+                double dj = b[j] - ax[j - pj0];
+                e2 = e2 + dj * dj;
+                if (power) {
+                    bx = bx + b[j] * x[j];
+                    xx = xx + x[j] * x[j];
+                }
             }
-        }
-        part[blk] = e2;
-        if (power) {
-            part[nb + blk] = bx;
-            part[2 * nb + blk] = xx;
+            part[blk] = e2;
+            if (power) {
+                part[nb + blk] = bx;
+                part[2 * nb + blk] = xx;
+            }
         }
     }
 }

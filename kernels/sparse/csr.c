@@ -1,5 +1,5 @@
 /* CSR matrices (include/pel/sparse.h): creation from a user's arrays, the
- * accessors, and the product y = A x. */
+ * accessors, and the product y = A x by product blocks (rows.c). */
 #include <config.h>
 
 #include <stdlib.h>
@@ -7,25 +7,24 @@
 
 #include "internal/sparse.h"
 
-pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz, int which)
+pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, int64_t nnz, int csr)
 {
     pel_sparse_csr *A = calloc(1, sizeof *A);
     if (A) {
         A->nrows = nrows;
         A->ncols = ncols;
         A->nnz = nnz;
+        A->rbits = peli_sparse_rbits(nrows);
+        A->R = INT64_C(1) << (A->rbits - 1);
+        A->npb = (nrows + A->R - 1) / A->R;
         A->rowptr = pel_malloc((size_t)(nrows + 1) * sizeof *A->rowptr);
+        A->pb = calloc((size_t)A->npb, sizeof *A->pb);
         /* one spare entry: a matrix without nonzeros still gets arrays */
-        if (which != PELI_CSR_16) A->col = pel_malloc((size_t)(nnz + 1) * sizeof *A->col);
-        A->val = pel_malloc((size_t)(nnz + 1) * sizeof *A->val);
-        if (which != PELI_CSR_32) {
-            A->col16 = pel_malloc((size_t)(nnz + PELI_SPARSE_PAD) * sizeof *A->col16);
-            if (A->col16) memset(A->col16 + nnz, 0, PELI_SPARSE_PAD * sizeof *A->col16);
+        if (csr) {
+            A->col = pel_malloc((size_t)(nnz + 1) * sizeof *A->col);
+            A->val = pel_malloc((size_t)(nnz + 1) * sizeof *A->val);
         }
-        A->col16_delta = A->col16 && ncols > PELI_COL16_MAX;
-        A->rows = peli_sparse_rows_for(pel_cpu_isa());
-        if (A->rowptr && A->val && (A->col || which == PELI_CSR_16) && (A->col16 || which == PELI_CSR_32))
-            return A;
+        if (A->rowptr && A->pb && (!csr || (A->col && A->val))) return A;
         pel_sparse_csr_destroy(A);
     }
     pel_error(ctx, PEL_ENOMEM, "csr: cannot allocate a %lld x %lld matrix with %lld nonzeros",
@@ -33,15 +32,35 @@ pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, i
     return NULL;
 }
 
-void peli_csr_keep16(pel_sparse_csr *A, const unsigned char *bad, int64_t nb)
+int peli_csr_alloc_blocks(pel_context *ctx, pel_sparse_csr *A, const int64_t *bound)
 {
-    for (int64_t b = 0; b < nb; b++)
-        if (bad[b]) {
-            pel_free(A->col16);
-            A->col16 = NULL;
-            A->col16_delta = 0;
-            return;
-        }
+    int64_t total = 0;
+    for (int64_t b = 0; b < A->npb; b++) total += bound[b];
+    A->wall = pel_malloc((size_t)(total + 1) * sizeof *A->wall);
+    A->vall = pel_malloc((size_t)(total + 1) * sizeof *A->vall);
+    if (!A->wall || !A->vall) {
+        pel_error(ctx, PEL_ENOMEM, "csr: cannot allocate the product blocks of a %lld x %lld matrix "
+                  "(%lld entries)", (long long)A->nrows, (long long)A->ncols, (long long)total);
+        return 0;
+    }
+    int64_t off = 0;
+    for (int64_t b = 0; b < A->npb; b++) {
+        A->pb[b].w = A->wall + off;
+        A->pb[b].v = A->vall + off;
+        A->pb[b].len = -1;
+        off += bound[b];
+    }
+    return 1;
+}
+
+int peli_csr_blocks_done(pel_sparse_csr *A)
+{
+    A->stored = 0;
+    for (int64_t b = 0; b < A->npb; b++) {
+        if (A->pb[b].len < 0) return 0;
+        A->stored += A->pb[b].len;
+    }
+    return 1;
 }
 
 void pel_sparse_csr_destroy(pel_sparse_csr *A)
@@ -50,34 +69,56 @@ void pel_sparse_csr_destroy(pel_sparse_csr *A)
     pel_free(A->rowptr);
     pel_free(A->col);
     pel_free(A->val);
-    pel_free(A->col16);
+    pel_free(A->wall);
+    pel_free(A->vall);
+    free(A->pb);
     free(A);
 }
 
-/* The arrays of a new matrix, copied by blocks of rows (first touch). */
+/* The arrays of a new matrix, copied and blocked by product blocks (first
+ * touch by the thread that multiplies them: the product's static split). */
 struct copy_arg {
     pel_sparse_csr *M;
     const int32_t *colidx;
     const double *values;
-    unsigned char *bad; /* per block: its rows do not fit 16-bit steps */
+    int64_t *bound; /* per product block */
 };
 
+/* pass 1: the CSR copy, and each block's bound from its columns' range */
 static void copy_rows(int t, int nt, void *arg)
 {
     const struct copy_arg *a = arg;
     pel_sparse_csr *M = a->M;
     int64_t b0, b1;
-    peli_sparse_my_blocks(peli_sparse_blocks(M->nrows), t, nt, &b0, &b1);
-    for (int64_t blk = b0; blk < b1; blk++) {
+    peli_sparse_my_blocks(M->npb, t, nt, &b0, &b1);
+    for (int64_t pb = b0; pb < b1; pb++) {
         int64_t j0, j1;
-        peli_sparse_block_rows(blk, M->nrows, &j0, &j1);
-        int64_t b = M->rowptr[j0], e = M->rowptr[j1];
+        peli_sparse_pblock_rows(M, pb, &j0, &j1);
+        int64_t b = M->rowptr[j0], e = M->rowptr[j1], lo = INT32_MAX, hi = 0;
         if (e > b) {
             memcpy(M->col + b, a->colidx + b, (size_t)(e - b) * sizeof *M->col);
             memcpy(M->val + b, a->values + b, (size_t)(e - b) * sizeof *M->val);
         }
-        a->bad[blk] = !peli_csr_fill16(M, j0, j1);
+        for (int64_t k = b; k < e; k++) {
+            lo = M->col[k] < lo ? M->col[k] : lo;
+            hi = M->col[k] > hi ? M->col[k] : hi;
+        }
+        a->bound[pb] = peli_sparse_block_bound(M, pb, lo, hi);
     }
+}
+
+/* pass 2: the blocks */
+static void fill_blocks(int t, int nt, void *arg)
+{
+    const struct copy_arg *a = arg;
+    pel_sparse_csr *M = a->M;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(M->npb, t, nt, &b0, &b1);
+    uint16_t *row;
+    uint64_t *keys = peli_sparse_fill_scratch(M, b0, b1, &row);
+    for (int64_t pb = b0; pb < b1 && keys; pb++)
+        peli_sparse_fill_block(M, pb, M->col, M->val, 0, keys, row); /* a failure: len -1 */
+    free(keys);
 }
 
 pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols, const int64_t *rowptr,
@@ -105,19 +146,25 @@ pel_status pel_sparse_csr_create(pel_context *ctx, int64_t nrows, int64_t ncols,
                     "csr: colidx[%lld] = %d is outside [0, %lld)", (long long)k, (int)colidx[k],
                     (long long)ncols);
 
-    int64_t nb = peli_sparse_blocks(nrows);
-    pel_sparse_csr *M = peli_csr_alloc(ctx, nrows, ncols, nnz, PELI_CSR_BOTH);
-    unsigned char *bad = M ? calloc((size_t)nb, 1) : NULL;
-    if (!bad) {
-        pel_sparse_csr_destroy(M);
-        return M ? pel_error(ctx, PEL_ENOMEM, "csr: out of memory") : PEL_ENOMEM;
-    }
+    pel_sparse_csr *M = peli_csr_alloc(ctx, nrows, ncols, nnz, 1);
+    if (!M) return PEL_ENOMEM;
     memcpy(M->rowptr, rowptr, (size_t)(nrows + 1) * sizeof *rowptr);
-    /* first touch: each thread copies the rows it will multiply */
-    struct copy_arg a = {M, colidx, values, bad};
-    peli_parallel(ctx, (size_t)nb, 0, 0, copy_rows, &a);
-    peli_csr_keep16(M, bad, nb);
-    free(bad);
+    struct copy_arg a = {M, colidx, values, malloc((size_t)M->npb * sizeof *a.bound)};
+    if (!a.bound) {
+        pel_sparse_csr_destroy(M);
+        return pel_error(ctx, PEL_ENOMEM, "csr: out of memory");
+    }
+    peli_parallel(ctx, (size_t)M->npb, 0, 0, copy_rows, &a);
+    int ok = peli_csr_alloc_blocks(ctx, M, a.bound);
+    free(a.bound);
+    if (ok) peli_parallel(ctx, (size_t)M->npb, 0, 0, fill_blocks, &a);
+    if (!ok || !peli_csr_blocks_done(M)) {
+        pel_sparse_csr_destroy(M);
+        return ok ? pel_error(ctx, PEL_ENOMEM, "csr: out of memory for the product blocks of a %lld x %lld "
+                              "matrix with %lld nonzeros", (long long)nrows, (long long)ncols,
+                              (long long)nnz)
+                  : PEL_ENOMEM;
+    }
     *A = M;
     return PEL_OK;
 }
@@ -126,21 +173,43 @@ int64_t pel_sparse_csr_rows(const pel_sparse_csr *A) { return A ? A->nrows : 0; 
 int64_t pel_sparse_csr_cols(const pel_sparse_csr *A) { return A ? A->ncols : 0; }
 int64_t pel_sparse_csr_nnz(const pel_sparse_csr *A) { return A ? A->nnz : 0; }
 const int64_t *pel_sparse_csr_rowptr(const pel_sparse_csr *A) { return A ? A->rowptr : NULL; }
-/* A matrix whose indices only col16 holds gets col at the first call, made
- * from col16; calls from several threads at once may each make a copy, one
- * of which is kept (the others freed). */
+
+/* The CSR arrays of a matrix that keeps only its product blocks (makea's),
+ * made from the blocks at the first call: each row's entries in the blocks'
+ * order (ascending columns), which is its stored order.  Calls from several
+ * threads at once may each make a copy, one of which is kept (a
+ * compare-and-swap; the others are freed).  Into col (when not NULL) or
+ * val; 0 when out of memory. */
+static int rebuild(const pel_sparse_csr *A, int32_t *col, double *val)
+{
+    int64_t *pos = malloc((size_t)A->R * sizeof *pos);
+    if (!pos) return 0;
+    for (int64_t pb = 0; pb < A->npb; pb++) {
+        int64_t j0, j1;
+        peli_sparse_pblock_rows(A, pb, &j0, &j1);
+        for (int64_t j = j0; j < j1; j++) pos[j - j0] = A->rowptr[j];
+        const peli_pblock *blk = &A->pb[pb];
+        int64_t c = blk->x0;
+        for (int64_t k = 0; k < blk->len; k++) {
+            unsigned e = blk->w[k], r = e & ((1u << A->rbits) - 1u);
+            c += e >> A->rbits;
+            if (r == (unsigned)A->R) continue; /* a dummy */
+            if (col) col[pos[r]++] = (int32_t)c;
+            else val[pos[r]++] = blk->v[k];
+        }
+    }
+    free(pos);
+    return 1;
+}
+
 const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A)
 {
     if (!A) return NULL;
     int32_t *col = __atomic_load_n(&A->col, __ATOMIC_ACQUIRE);
-    if (col || !A->col16) return col;
-    if (!(col = pel_malloc((size_t)(A->nnz + 1) * sizeof *col))) return NULL;
-    for (int64_t j = 0; j < A->nrows; j++) {
-        int64_t c = 0;
-        for (int64_t k = A->rowptr[j]; k < A->rowptr[j + 1]; k++) {
-            c = A->col16_delta ? c + A->col16[k] : A->col16[k];
-            col[k] = (int32_t)c;
-        }
+    if (col) return col;
+    if (!(col = pel_malloc((size_t)(A->nnz + 1) * sizeof *col)) || !rebuild(A, col, NULL)) {
+        pel_free(col);
+        return NULL;
     }
     int32_t *none = NULL;
     pel_sparse_csr *M = (pel_sparse_csr *)A; /* made by calloc: not a const object */
@@ -149,14 +218,29 @@ const int32_t *pel_sparse_csr_colidx(const pel_sparse_csr *A)
     pel_free(col);
     return none;
 }
-const double *pel_sparse_csr_values(const pel_sparse_csr *A) { return A ? A->val : NULL; }
+
+const double *pel_sparse_csr_values(const pel_sparse_csr *A)
+{
+    if (!A) return NULL;
+    double *val = __atomic_load_n(&A->val, __ATOMIC_ACQUIRE);
+    if (val) return val;
+    if (!(val = pel_malloc((size_t)(A->nnz + 1) * sizeof *val)) || !rebuild(A, NULL, val)) {
+        pel_free(val);
+        return NULL;
+    }
+    double *none = NULL;
+    pel_sparse_csr *M = (pel_sparse_csr *)A; /* made by calloc: not a const object */
+    if (__atomic_compare_exchange_n(&M->val, &none, val, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return val;
+    pel_free(val);
+    return none;
+}
 
 double pel_sparse_csr_spmv_bytes(const pel_sparse_csr *A)
 {
     if (!A) return 0.0;
-    double idx = A->col16 ? (double)sizeof *A->col16 : (double)sizeof *A->col;
-    return (double)A->nnz * ((double)sizeof *A->val + idx) +
-           (double)(A->nrows + 1) * (double)sizeof *A->rowptr +
+    return (double)A->stored * (double)(sizeof(uint16_t) + sizeof(double)) +
+           (double)A->npb * (double)sizeof(peli_pblock) +
            (double)(A->ncols + A->nrows) * (double)sizeof(double);
 }
 
@@ -166,18 +250,14 @@ struct spmv_arg {
     double *y;
 };
 
-/* y = A x over t's blocks: independent of the other calls (no barrier). */
+/* y = A x over t's product blocks: independent of the other calls (no barrier). */
 static void spmv_rows(int t, int nt, void *arg)
 {
     const struct spmv_arg *a = arg;
-    const int64_t n = a->A->nrows;
+    const pel_sparse_csr *A = a->A;
     int64_t b0, b1;
-    peli_sparse_my_blocks(peli_sparse_blocks(n), t, nt, &b0, &b1);
-    for (int64_t blk = b0; blk < b1; blk++) {
-        int64_t j0, j1;
-        peli_sparse_block_rows(blk, n, &j0, &j1);
-        a->A->rows(a->A, j0, j1, a->x, a->y + j0);
-    }
+    peli_sparse_my_blocks(A->npb, t, nt, &b0, &b1);
+    for (int64_t pb = b0; pb < b1; pb++) peli_sparse_product(A, pb, a->x, a->y + pb * A->R);
 }
 
 pel_status pel_sparse_csr_spmv(pel_context *ctx, const pel_sparse_csr *A, const double *x, double *y)
@@ -187,6 +267,6 @@ pel_status pel_sparse_csr_spmv(pel_context *ctx, const pel_sparse_csr *A, const 
     PEL_REQUIRE(ctx, x != NULL && y != NULL, "csr: spmv: x or y is NULL");
     PEL_REQUIRE(ctx, (const double *)y != x, "csr: spmv: x and y must be distinct arrays");
     struct spmv_arg a = {A, x, y};
-    peli_parallel(ctx, (size_t)peli_sparse_blocks(A->nrows), 0, 0, spmv_rows, &a);
+    peli_parallel(ctx, (size_t)A->npb, 0, 0, spmv_rows, &a);
     return PEL_OK;
 }

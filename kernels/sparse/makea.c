@@ -20,10 +20,10 @@
  * contributions stay in order of i), and each column's run is added from
  * 0.0 in that order.  Rows are independent, so they go in parallel, and a
  * row's sums follow NPB's order whoever builds it.  Two passes: the first
- * counts each row's distinct columns (and whether 16-bit steps can hold
- * them), the second writes the exact arrays, each row by the thread that
- * will multiply it (first touch).  The matrix keeps 16-bit column indices
- * (or steps) only, when they fit: its 32-bit indices are made on request. */
+ * counts each row's distinct columns, the second assembles the rows of each
+ * product block into scratch and makes the block from them (rows.c), by
+ * the thread that will multiply it (first touch).  The matrix keeps only
+ * its product blocks: its CSR arrays are made from them on request. */
 #include <config.h>
 
 #include <math.h>
@@ -179,66 +179,96 @@ static int64_t row_entries(const gen *g, int64_t j, double rcond, double shift, 
     return m;
 }
 
-/* The two assembly passes over blocks of rows, virtual thread t using
- * scratch t (keys, 2 maxlen; vals, maxlen).  Pass 1 counts each row's
- * distinct columns and flags a block whose rows do not fit 16-bit steps;
- * pass 2 adds each column's contributions in order of i, starting from 0.0
- * as NPB's insertion does, and writes the row.  Rows are independent: no
- * barrier. */
+/* The two assembly passes, virtual thread t using scratch t (keys, 2
+ * maxlen; vals, maxlen).  Pass 1, over blocks of PEL_SPARSE_BLOCK rows,
+ * counts each row's distinct columns.  Pass 2, over product blocks, adds
+ * each column's contributions in order of i, starting from 0.0 as NPB's
+ * insertion does, writes the block's rows into scratch t (bcol, bval:
+ * maxpb entries) and makes the product block from them, by the thread that
+ * later multiplies it (first touch).  Rows are independent: no barrier. */
 struct assemble_arg {
     const gen *g;
     double rcond, shift;
     uint64_t *keys;
     double *vals;
-    int64_t *count;     /* pass 1: distinct columns per row */
-    unsigned char *bad; /* pass 1, per block: a row does not fit 16-bit steps */
-    pel_sparse_csr *M;  /* pass 2: the matrix, written (first touch) by the
-                         * thread that later multiplies these rows */
+    int64_t *count;    /* distinct columns per row (pass 1) */
+    int32_t *lo, *hi;  /* the smallest and largest column per block of rows (pass 1) */
+    pel_sparse_csr *M; /* the matrix (pass 2) */
+    int32_t *bcol;     /* a product block's CSR entries, maxpb per thread (pass 2) */
+    double *bval;
+    int64_t maxpb;
 };
 
-static void assemble_rows(int t, int nt, void *arg)
+/* Row j's distinct columns, with their sums when col is not NULL (into
+ * col, val); returns their count. */
+static int64_t assemble_row(const struct assemble_arg *a, int64_t j, uint64_t *keys, double *vals,
+                            int32_t *col, double *val, int32_t *lo, int32_t *hi)
+{
+    const gen *g = a->g;
+    int64_t m = row_entries(g, j, a->rcond, a->shift, keys, col ? vals : NULL);
+    sort_keys(keys, keys + g->maxlen, m, g->bits);
+    if (lo && m > 0) {
+        int32_t first = (int32_t)(keys[0] >> 32), last = (int32_t)(keys[m - 1] >> 32);
+        *lo = first < *lo ? first : *lo;
+        *hi = last > *hi ? last : *hi;
+    }
+    int64_t d = 0, k = 0;
+    while (k < m) {
+        int64_t c = (int64_t)(keys[k] >> 32);
+        if (col) {
+            double sum = 0.0;
+            do sum = sum + vals[keys[k] & UINT32_MAX];
+            while (++k < m && (int64_t)(keys[k] >> 32) == c);
+            col[d] = (int32_t)c;
+            val[d] = sum;
+        } else {
+            while (++k < m && (int64_t)(keys[k] >> 32) == c) continue;
+        }
+        d++;
+    }
+    return d;
+}
+
+static void count_rows(int t, int nt, void *arg)
 {
     const struct assemble_arg *a = arg;
     const gen *g = a->g;
-    const int64_t n = g->n;
     uint64_t *keys = a->keys + (size_t)t * 2 * (size_t)g->maxlen;
-    double *vals = a->vals + (size_t)t * (size_t)g->maxlen;
-    pel_sparse_csr *M = a->M;
     int64_t b0, b1;
-    peli_sparse_my_blocks(peli_sparse_blocks(n), t, nt, &b0, &b1);
+    peli_sparse_my_blocks(peli_sparse_blocks(g->n), t, nt, &b0, &b1);
     for (int64_t blk = b0; blk < b1; blk++) {
         int64_t j0, j1;
-        peli_sparse_block_rows(blk, n, &j0, &j1);
-        int fits = 1;
-        for (int64_t j = j0; j < j1; j++) {
-            int64_t m = row_entries(g, j, a->rcond, a->shift, keys, M ? vals : NULL);
-            sort_keys(keys, keys + g->maxlen, m, g->bits);
-            if (!M) {
-                int64_t d = 0, prev = 0;
-                for (int64_t k = 0; k < m; k++) {
-                    int64_t c = (int64_t)(keys[k] >> 32);
-                    if (k > 0 && c == prev) continue;
-                    fits &= c - prev <= UINT16_MAX;
-                    prev = c;
-                    d++;
-                }
-                a->count[j] = d;
-                continue;
-            }
-            int64_t e = M->rowptr[j], k = 0, base = 0;
-            while (k < m) {
-                int64_t c = (int64_t)(keys[k] >> 32);
-                double sum = 0.0;
-                do sum = sum + vals[keys[k] & UINT32_MAX];
-                while (++k < m && (int64_t)(keys[k] >> 32) == c);
-                if (M->col) M->col[e] = (int32_t)c;
-                if (M->col16) M->col16[e] = (uint16_t)(M->col16_delta ? c - base : c);
-                M->val[e++] = sum;
-                base = c;
-            }
-        }
-        if (!M) a->bad[blk] = !fits;
+        peli_sparse_block_rows(blk, g->n, &j0, &j1);
+        a->lo[blk] = INT32_MAX;
+        a->hi[blk] = 0;
+        for (int64_t j = j0; j < j1; j++)
+            a->count[j] = assemble_row(a, j, keys, NULL, NULL, NULL, &a->lo[blk], &a->hi[blk]);
     }
+}
+
+static void assemble_blocks(int t, int nt, void *arg)
+{
+    const struct assemble_arg *a = arg;
+    const gen *g = a->g;
+    uint64_t *keys = a->keys + (size_t)t * 2 * (size_t)g->maxlen;
+    double *vals = a->vals + (size_t)t * (size_t)g->maxlen;
+    int32_t *bcol = a->bcol + (size_t)t * (size_t)a->maxpb;
+    double *bval = a->bval + (size_t)t * (size_t)a->maxpb;
+    pel_sparse_csr *M = a->M;
+    int64_t b0, b1;
+    peli_sparse_my_blocks(M->npb, t, nt, &b0, &b1);
+    uint16_t *row;
+    uint64_t *skeys = peli_sparse_fill_scratch(M, b0, b1, &row);
+    for (int64_t pb = b0; pb < b1 && skeys; pb++) {
+        int64_t j0, j1;
+        peli_sparse_pblock_rows(M, pb, &j0, &j1);
+        const int64_t k0 = M->rowptr[j0];
+        for (int64_t j = j0; j < j1; j++)
+            assemble_row(a, j, keys, vals, bcol + (M->rowptr[j] - k0), bval + (M->rowptr[j] - k0), NULL,
+                         NULL);
+        peli_sparse_fill_block(M, pb, bcol, bval, k0, skeys, row); /* a failure leaves the block empty */
+    }
+    free(skeys);
 }
 
 pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double rcond, double shift,
@@ -266,12 +296,14 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     g.rlist = pel_malloc(slots * sizeof *g.rlist);
     int64_t nb = peli_sparse_blocks(n);
     int64_t *count = pel_malloc((size_t)(n + 1) * sizeof *count);
-    unsigned char *bad = calloc((size_t)nb, 1);
+    int32_t *lo = malloc((size_t)nb * sizeof *lo), *hi = malloc((size_t)nb * sizeof *hi);
+    int64_t *bound = malloc((size_t)(nb + 1) * sizeof *bound); /* npb <= nb */
     uint64_t *keys = NULL;
-    double *vals = NULL;
+    double *vals = NULL, *bval = NULL;
+    int32_t *bcol = NULL;
     pel_sparse_csr *M = NULL;
     pel_status st = PEL_OK;
-    if (!g.cnt || !g.pos || !g.val || !g.size || !g.rstart || !g.rlist || !count || !bad) {
+    if (!g.cnt || !g.pos || !g.val || !g.size || !g.rstart || !g.rlist || !count || !lo || !hi || !bound) {
         st = pel_error(ctx, PEL_ENOMEM, "makea: cannot allocate the work arrays for n = %lld",
                        (long long)n);
         goto done;
@@ -295,32 +327,64 @@ pel_status pel_sparse_npb_makea(pel_context *ctx, int64_t n, int nonzer, double 
     }
 
     /* pass 1: distinct columns per row */
-    struct assemble_arg a = {&g, rcond, shift, keys, vals, count, bad, NULL};
-    peli_parallel(ctx, (size_t)nb, nt, 0, assemble_rows, &a);
+    struct assemble_arg a = {&g, rcond, shift, keys, vals, count, lo, hi, NULL, NULL, NULL, 0};
+    peli_parallel(ctx, (size_t)nb, nt, 0, count_rows, &a);
     int64_t nnz = 0;
     for (int64_t j = 0; j < n; j++) nnz += count[j];
-    /* 32-bit indices only when the 16-bit ones cannot hold the matrix (they
-     * are made from those on request: pel_sparse_csr_colidx) */
-    int fits = 1;
-    for (int64_t b = 0; b < nb; b++) fits &= !bad[b];
-    M = peli_csr_alloc(ctx, n, n, nnz, n <= PELI_COL16_MAX || fits ? PELI_CSR_16 : PELI_CSR_32);
+    M = peli_csr_alloc(ctx, n, n, nnz, 0); /* the product blocks only */
     if (!M) {
         st = PEL_ENOMEM;
         goto done;
     }
     M->rowptr[0] = 0;
     for (int64_t j = 0; j < n; j++) M->rowptr[j + 1] = M->rowptr[j] + count[j];
+    int64_t maxpb = 0;
+    for (int64_t pb = 0; pb < M->npb; pb++) {
+        int64_t j0, j1, l = INT32_MAX, h = 0;
+        peli_sparse_pblock_rows(M, pb, &j0, &j1);
+        if (M->rowptr[j1] - M->rowptr[j0] > maxpb) maxpb = M->rowptr[j1] - M->rowptr[j0];
+        for (int64_t blk = j0 / PEL_SPARSE_BLOCK; blk * PEL_SPARSE_BLOCK < j1; blk++) {
+            l = lo[blk] < l ? lo[blk] : l;
+            h = hi[blk] > h ? hi[blk] : h;
+        }
+        bound[pb] = peli_sparse_block_bound(M, pb, l, h);
+    }
+    if (!peli_csr_alloc_blocks(ctx, M, bound)) {
+        st = PEL_ENOMEM;
+        goto done;
+    }
+    a.maxpb = maxpb + 1;
+    bcol = malloc((size_t)nt * (size_t)a.maxpb * sizeof *bcol);
+    bval = malloc((size_t)nt * (size_t)a.maxpb * sizeof *bval);
+    if (!bcol || !bval) {
+        st = pel_error(ctx, PEL_ENOMEM, "makea: cannot allocate the work arrays for n = %lld",
+                       (long long)n);
+        goto done;
+    }
 
-    /* pass 2: the values */
+    /* pass 2: the values, into the product blocks */
     a.M = M;
-    peli_parallel(ctx, (size_t)nb, nt, 0, assemble_rows, &a);
+    a.bcol = bcol;
+    a.bval = bval;
+    peli_parallel(ctx, (size_t)M->npb, nt, 0, assemble_blocks, &a);
+    if (!peli_csr_blocks_done(M)) {
+        st = pel_error(ctx, PEL_ENOMEM, "makea: cannot allocate the product blocks for n = %lld",
+                       (long long)n);
+        goto done;
+    }
     *A = M;
+    M = NULL;
 
 done:
     gen_free(&g);
     free(keys);
     free(vals);
     pel_free(count);
-    free(bad);
+    free(lo);
+    free(hi);
+    free(bound);
+    free(bcol);
+    free(bval);
+    pel_sparse_csr_destroy(M);
     return st;
 }
