@@ -142,15 +142,8 @@ int peli_sparse_fill_block(pel_sparse_csr *A, int64_t pb, const int32_t *col, co
     int bits = 0;
     while (bits < 31 && (INT64_C(1) << bits) <= (int64_t)hi - lo) bits++;
     sort_by_column(keys, keys + m, m, bits);
-    /* the entries with the dummies a long step needs */
-    int64_t len = m, prev = 0;
-    for (int64_t i = 0; i < m; i++) {
-        int64_t c = (int64_t)(keys[i] >> 32), st = c - prev;
-        if (st > 0) len += (st - 1) / maxstep;
-        prev = c;
-    }
-    int64_t e = 0;
-    prev = 0;
+    /* the entries, with the dummies a long step needs */
+    int64_t e = 0, prev = 0;
     for (int64_t i = 0; i < m; i++) {
         int64_t c = (int64_t)(keys[i] >> 32), st = c - prev, k = (int64_t)(keys[i] & UINT32_MAX);
         for (; st > maxstep; st -= maxstep, e++) {
@@ -161,7 +154,7 @@ int peli_sparse_fill_block(pel_sparse_csr *A, int64_t pb, const int32_t *col, co
         blk->v[e++] = val[kb + k - k0];
         prev = c;
     }
-    blk->len = len;
+    blk->len = e;
     blk->x0 = lo;
     return 1;
 }
