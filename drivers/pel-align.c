@@ -427,12 +427,7 @@ static int run_batch(run *r, const opts *o)
 {
     int status = time_batch(r, o);
     if (status) return status;
-    int sig = pel_run_stop_signal();
-    if (sig) {
-        fprintf(stderr, PROG ": error: stopped by %s, no report written\n", pel_run_signal_name(sig));
-        return PEL_EXIT_SIGNAL + sig;
-    }
-    return print_scores(r, o);
+    return pel_run_stop_signal() ? pel_run_stopped(PROG) : print_scores(r, o);
 }
 
 /* The figures on stdout and, with --report, in the JSON report. */
@@ -472,10 +467,8 @@ static int align_main(int argc, char **argv)
         if (!r.scores) status = PEL_EXIT_RUN;
         else status = o.seqs[0] ? run_pair(&r, &o) : run_batch(&r, &o);
         /* a signal stops a pair's wavefront within a tile, a batch within a pair */
-        if (status == PEL_EXIT_RUN && pel_run_stop_signal() && pel_context_last_status(r.ctx) == PEL_ECANCELED) {
-            fprintf(stderr, PROG ": error: stopped by %s, no report written\n", pel_run_signal_name(pel_run_stop_signal()));
-            status = PEL_EXIT_SIGNAL + pel_run_stop_signal();
-        }
+        if (status == PEL_EXIT_RUN && pel_run_stop_signal() && pel_context_last_status(r.ctx) == PEL_ECANCELED)
+            status = pel_run_stopped(PROG);
         if (status == PEL_EXIT_OK) status = finish(&r, &o, argc, argv);
         pel_run_guard_end();
     }

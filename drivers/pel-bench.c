@@ -204,13 +204,13 @@ static int bench_main(int argc, char **argv)
     pel_bench_numerics(&env, suites, use, NSUITES, numerics, sizeof numerics);
     int ok = sig || status == PEL_EXIT_RUN || status == PEL_EXIT_USAGE || !o.report ||
              pel_bench_report(ctx, o.report, &out, &env, o.suites, numerics, status);
-    if (sig) fprintf(stderr, "pel-bench: error: stopped by %s, no report written\n", pel_run_signal_name(sig));
+    if (sig) status = pel_run_stopped("pel-bench");
     else if (!ok) fprintf(stderr, "pel-bench: error: %s\n", pel_context_error(ctx));
     pel_bench_out_free(&out);
     pel_context_destroy(ctx);
     fftw_cleanup_threads();
     pel_run_guard_end();
-    return sig ? PEL_EXIT_SIGNAL + sig : !ok ? PEL_EXIT_RUN : status;
+    return sig || ok ? status : PEL_EXIT_RUN;
 }
 
 /* the status, or 3 when what was printed could not be written */

@@ -363,8 +363,7 @@ static int run(int argc, char **argv, const opts *o, pel_context *ctx)
     }
     goto out;
 stopped:
-    code = PEL_EXIT_SIGNAL + pel_run_stop_signal();
-    fprintf(stderr, PROG ": error: stopped by %s, no report written\n", pel_run_signal_name(pel_run_stop_signal()));
+    code = pel_run_stopped(PROG);
 out:
     pel_verify_log_destroy(log);
     pel_cholesky_destroy(h);

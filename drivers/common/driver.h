@@ -40,6 +40,9 @@ int pel_run_stop_signal(void);
  * a signal then stops a long library call within a tile or an iteration. */
 const volatile sig_atomic_t *pel_run_stop_flag(void);
 const char *pel_run_signal_name(int sig); /* "SIGTERM" */
+/* A program stopped by the signal caught (pel_run_stop_signal() set): one
+ * line, "PROG: error: stopped by SIGTERM, no report written", and 128 + N. */
+int pel_run_stopped(const char *prog);
 
 /* The state a run exposes is typed (pel/field.h) and comes from the
  * component: its result fields (pel_field, any element type, as many as it

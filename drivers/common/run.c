@@ -105,6 +105,13 @@ void pel_run_guard_end(void)
 int pel_run_stop_signal(void) { return stop_signal; }
 const volatile sig_atomic_t *pel_run_stop_flag(void) { return &stop_signal; }
 
+int pel_run_stopped(const char *prog)
+{
+    int sig = stop_signal;
+    fprintf(stderr, "%s: error: stopped by %s, no report written\n", prog, pel_run_signal_name(sig));
+    return PEL_EXIT_SIGNAL + sig;
+}
+
 const char *pel_run_signal_name(int sig)
 {
     return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
