@@ -37,13 +37,14 @@
 
 /* The words as 64-bit loads, four a load (a load fewer for three entries
  * out of four: the loop is bound by its loads and stores), where a
- * uint64_t holds them in memory order from its low bits. */
+ * uint64_t holds them in memory order from its low bits: each entry takes
+ * the low 16 bits, then shifts them out. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define WORDS4(W, p) memcpy(&(W), (p), sizeof(W))
-#define WORD(W, p, u) ((unsigned)((W) >> (16 * (u)) & 0xffffu))
+#define WORDS8(W, p) memcpy((W), (p), sizeof(W))
+#define NEXT_WORD(e, W, p) ((e) = (unsigned)((W) & 0xffffu), (W) >>= 16)
 #else
-#define WORDS4(W, p) ((W) = 0)
-#define WORD(W, p, u) ((void)(W), (unsigned)(p)[u])
+#define WORDS8(W, p) memset((W), 0, sizeof(W))
+#define NEXT_WORD(e, W, p) ((e) = *(p), (void)(W))
 #endif
 
 /* One entry: acc[row] = acc[row] + v x, x advanced by the entry's step */
@@ -70,11 +71,15 @@
         int64_t k = 0;                                                                           \
         for (; k + 8 <= len; k += 8) {                                                           \
             PREFETCH(v + k + 256); /* the values 2 KiB ahead: x needs none (L2, ascending) */   \
-            for (int h = 0; h < 8; h += 4) {                                                     \
-                const uint16_t *p = w + k + h;                                                   \
-                uint64_t W;                                                                      \
-                WORDS4(W, p);                                                                    \
-                for (int u = 0; u < 4; u++) ENTRY(RB, WORD(W, p, u), v[k + h + u]);              \
+            uint64_t W8[2];                                                                      \
+            WORDS8(W8, w + k);                                                                   \
+            for (int h = 0; h < 2; h++) {                                                        \
+                uint64_t W = W8[h];                                                              \
+                for (int u = 0; u < 4; u++) {                                                    \
+                    unsigned e;                                                                  \
+                    NEXT_WORD(e, W, w + k + 4 * h + u);                                          \
+                    ENTRY(RB, e, v[k + 4 * h + u]);                                              \
+                }                                                                                \
             }                                                                                    \
         }                                                                                        \
         for (; k < len; k++) ENTRY(RB, w[k], v[k]);                                              \
