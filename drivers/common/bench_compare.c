@@ -8,7 +8,9 @@
  * state of a shared machine.  Each side's timed section is the "Time in
  * seconds" it prints (NPB's own timer; pel-npb's timed steps), its whole
  * process the wall time from fork to exit, its peak memory the child's
- * ru_maxrss (wait4).  Per kernel the ratios PEL/NPB of each pair, timed and
+ * ru_maxrss (wait4).  pel-npb runs with --no-triad: NPB's programs measure
+ * no bound, and the triad's child process (bench_roofline.h) would count
+ * in pel-npb's ru_maxrss, which covers the children it waited for.  Per kernel the ratios PEL/NPB of each pair, timed and
  * whole process, then median, min and max.  A run that does not print
  * "Verification = SUCCESSFUL" makes the suite's status 1; NPB's binaries
  * are never part of PEL: the directory is the user's. */
@@ -89,7 +91,8 @@ static int run(const pel_bench_env *env, pel_bench_out *out)
             double t[2], w[2], m[2];
             for (int side = 0; side < 2 && !stop; side++) {
                 char *npb[] = {path[i], NULL};
-                char *pel[] = {(char *)env->pel_npb, "--kernel", (char *)k[i], "--class", cls, "--threads", threads, NULL};
+                char *pel[] = {(char *)env->pel_npb, "--kernel", (char *)k[i], "--class", cls, "--threads", threads,
+                               "--no-triad", NULL};
                 const char *who = side ? env->pel_npb : path[i];
                 pel_bench_proc pr;
                 int rc = pel_bench_spawn(side ? pel : npb, env->threads, buf, sizeof buf, &pr);

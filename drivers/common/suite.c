@@ -55,8 +55,9 @@ static void usage(const pel_suite *s, FILE *out)
             "(SIGINT 130, SIGTERM 143), without a report.\n",
             s->problem_noun,
             s->triad_gbs ? "      --no-triad         do not run the STREAM triad that otherwise runs once,\n"
-                           "                         before the first kernel, on the run's threads (about\n"
-                           "                         0.1-0.5 s): the memory bound of a memory-bound kernel's\n"
+                           "                         before the first kernel, on the run's threads, in a\n"
+                           "                         child process (arrays of 4x the last-level cache;\n"
+                           "                         about 0.2-1 s): the memory bound of a memory-bound kernel's\n"
                            "                         roofline fraction, bytes moved per second over the\n"
                            "                         triad's GB/s, printed and in the report\n"
                          : "");
