@@ -17,6 +17,7 @@ pel_sparse_csr *peli_csr_alloc(pel_context *ctx, int64_t nrows, int64_t ncols, i
         A->rbits = peli_sparse_rbits(nrows);
         A->R = INT64_C(1) << (A->rbits - 1);
         A->npb = (nrows + A->R - 1) / A->R;
+        A->ahead = PELI_SPARSE_AHEAD;
         A->rowptr = pel_malloc((size_t)(nrows + 1) * sizeof *A->rowptr);
         A->pb = calloc((size_t)A->npb, sizeof *A->pb);
         /* one spare entry: a matrix without nonzeros still gets arrays */

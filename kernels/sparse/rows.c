@@ -58,8 +58,8 @@
 /* The block loop for a constant rbits (the row field's width): the mask and
  * shift are immediates. */
 #define PRODUCT(RB)                                                                              \
-    static void product_##RB(const peli_pblock *blk, int64_t rows, const double *restrict x,    \
-                             double *restrict y)                                                 \
+    static void product_##RB(const peli_pblock *blk, int64_t rows, int64_t ahead,               \
+                             const double *restrict x, double *restrict y)                       \
     {                                                                                            \
         double acc[(1 << ((RB) - 1)) + 1];                                                       \
         for (int64_t r = 0; r <= rows; r++) acc[r] = 0.0;                                        \
@@ -70,7 +70,7 @@
         const int64_t len = blk->len;                                                            \
         int64_t k = 0;                                                                           \
         for (; k + 8 <= len; k += 8) {                                                           \
-            PREFETCH(v + k + 256); /* the values 2 KiB ahead: x needs none (L2, ascending) */   \
+            if (ahead) PREFETCH(v + k + ahead); /* x needs none (L2, ascending) */               \
             uint64_t W8[2];                                                                      \
             WORDS8(W8, w + k);                                                                   \
             for (int h = 0; h < 2; h++) {                                                        \
@@ -96,9 +96,9 @@ void peli_sparse_product(const pel_sparse_csr *A, int64_t pb, const double *rest
     peli_sparse_pblock_rows(A, pb, &j0, &j1);
     const peli_pblock *blk = &A->pb[pb];
     switch (A->rbits) {
-    case 9: product_9(blk, j1 - j0, x, y); break;
-    case 10: product_10(blk, j1 - j0, x, y); break;
-    default: product_11(blk, j1 - j0, x, y); break;
+    case 9: product_9(blk, j1 - j0, A->ahead, x, y); break;
+    case 10: product_10(blk, j1 - j0, A->ahead, x, y); break;
+    default: product_11(blk, j1 - j0, A->ahead, x, y); break;
     }
 }
 
