@@ -126,7 +126,7 @@ static void intervals(pel_json *w, const pel_run_summary *s)
 {
     pel_json_key(w, "intervals");
     pel_json_array_begin(w);
-    for (int i = 0; i < s->nintervals; i++) {
+    for (long i = 0; i < s->nintervals; i++) {
         const pel_interval *iv = &s->intervals[i];
         pel_json_object_begin(w);
         pel_json_kv_int(w, "step", iv->step);
@@ -374,7 +374,7 @@ void pel_report_print(const pel_report *r, const pel_run_summary *s, FILE *out)
     fprintf(out, "\n");
     if (s->details_print && s->component) s->details_print(out, s->component);
     int ivfail = 0;
-    for (int i = 0; i < s->nintervals; i++) ivfail += s->intervals[i].checks > 0 && s->intervals[i].failures > 0;
+    for (long i = 0; i < s->nintervals; i++) ivfail += s->intervals[i].checks > 0 && s->intervals[i].failures > 0;
     int nfail = pel_verify_log_failures(s->final_log);
     if (!nfail && !ivfail) fprintf(out, "verification SUCCESSFUL (%d checks)\n", pel_verify_log_count(s->final_log));
     else fprintf(out, "verification FAILED: %d final check%s failed, %d interval%s failed\n", nfail,

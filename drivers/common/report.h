@@ -48,7 +48,7 @@ typedef struct pel_run_summary {
     int nrates;
     const pel_verify_log *final_log;
     const pel_interval *intervals;
-    int nintervals;
+    long nintervals;
     char numerics[PEL_RUN_NUMERICS_MAX]; /* "heat=1": the component's family and numerics version */
     const pel_field *fields;         /* the final fields (owned by the loop) ... */
     char (*fingerprints)[PEL_FINGERPRINT_HEX]; /* ... their fingerprints */

@@ -247,9 +247,21 @@ static pel_status verify_now(run *r)
 }
 
 /* An interval boundary: time since the last one, and a verification if due.
- * Failures are printed at once; timing lines only when asked for. */
-static void interval(run *r, long step, int verify, int timing)
+ * Failures are printed at once; timing lines only when asked for.  The
+ * records grow as boundaries come (a run stopped early, or one of 10^12
+ * steps verified often, never holds room for what it did not reach); 0, or
+ * -1 out of memory (ctx says so). */
+static int interval(run *r, long step, int verify, int timing)
 {
+    if (r->niv == r->iv_cap) {
+        long cap = r->iv_cap ? 2 * r->iv_cap : 64;
+        pel_interval *g = realloc(r->iv, (size_t)cap * sizeof *g);
+        if (!g) {
+            pel_error(r->ctx, PEL_ENOMEM, "out of memory for %ld interval records", cap);
+            return -1;
+        }
+        r->iv = g, r->iv_cap = cap;
+    }
     pel_interval *iv = &r->iv[r->niv++];
     iv->step = step;
     iv->steps = step - r->iv_last_step;
@@ -267,7 +279,7 @@ static void interval(run *r, long step, int verify, int timing)
         for (int i = 0; i < nr; i++) printf(", %.4g %s", rate[i].value, rate[i].unit);
         printf("\n");
     }
-    if (!verify) return;
+    if (!verify) return 0;
     pel_status s = verify_now(r);
     iv->checks = pel_verify_log_count(r->log);
     iv->failures = s ? 1 : pel_verify_log_failures(r->log);
@@ -276,6 +288,7 @@ static void interval(run *r, long step, int verify, int timing)
         printf("verification at %s %ld: %d FAILED\n", r->d->component->step_noun, step, iv->failures);
         pel_verify_log_print(r->log, stdout);
     }
+    return 0;
 }
 
 static long lmin(long a, long b) { return a < b ? a : b; }
@@ -285,12 +298,6 @@ static int advance_all(run *r, long start, long total)
     long vevery = pel_config_int(r->cfg, "run", "verify_every");
     long tevery = pel_config_int(r->cfg, "run", "timing_every");
     long cevery = pel_run_has_checkpoints(r->d) ? pel_config_int(r->cfg, "run", "checkpoint_every") : 0;
-    long nint = (vevery ? total / vevery : 0) + (tevery ? total / tevery : 0) + 1;
-    r->iv = calloc((size_t)nint, sizeof *r->iv);
-    if (!r->iv) {
-        pel_error(r->ctx, PEL_ENOMEM, "out of memory for %ld interval records", nint);
-        return pel_run_fail(r, PEL_EXIT_RUN);
-    }
     r->iv_last_step = start;
     r->sim0 = pel_component_time(r->comp);
     long tick = r->progress ? (total - start + 99) / 100 : 0; /* chunking changes no result */
@@ -326,7 +333,7 @@ static int advance_all(run *r, long start, long total)
         else if (dt > 0.4 && chunk > 1) chunk /= 2;
         step = next;
         int v = vevery && step % vevery == 0 && step < total, t = tevery && step % tevery == 0;
-        if (v || t) interval(r, step, v, t);
+        if ((v || t) && interval(r, step, v, t)) return pel_run_fail(r, PEL_EXIT_RUN);
         if (cevery && step % cevery == 0) {
             double c0 = pel_wtime();
             if (checkpoint_at(r, step)) return pel_run_fail(r, PEL_EXIT_RUN);
@@ -516,7 +523,7 @@ static int run_main(run *r, int argc, char **argv)
     if (r->o.compare) pel_run_baseline_summary(r);
 
     int failed = pel_verify_log_failures(r->log) > 0;
-    for (int i = 0; i < r->niv; i++) failed |= r->iv[i].checks >= 0 && r->iv[i].failures > 0;
+    for (long i = 0; i < r->niv; i++) failed |= r->iv[i].checks >= 0 && r->iv[i].failures > 0;
     sum->exit_status = rep->exit_status = failed ? PEL_EXIT_VERIFY : PEL_EXIT_OK;
     if (!r->o.quiet) pel_report_print(rep, sum, stdout);
     /* no report of a run whose printed results were lost (pel_driver_main says why) */

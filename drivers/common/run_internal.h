@@ -31,8 +31,8 @@ typedef struct run {
     pel_verify_log *log;
     pel_run_summary sum;
     pel_report rep;
-    pel_interval *iv;
-    int niv;
+    pel_interval *iv; /* niv records, room for iv_cap: grown as boundaries come */
+    long niv, iv_cap;
     long iv_last_step;
     long ckpt_step; /* of the last checkpoint written */
     double iv_kernel; /* kernel seconds since the last boundary */

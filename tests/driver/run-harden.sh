@@ -110,6 +110,23 @@ for prog in "$HEAT $small" "$POISSON --set poisson.grid=16x16" "$NPB --kernel ep
     [ ! -e omp.json ] || fail "OpenMP failure: a report was written: $prog"
 done
 
+# ---- interval records: grown as the run reaches them -------------------------
+# 10^12 steps verified at every one: the records were once allocated for the
+# whole plan up front (tens of TB: exit 3 before the first step); now the run
+# starts and stops at its wall-time limit (exit 4) with a checkpoint
+set +e
+$T "$HEAT" --set heat.grid=8x8 --set heat.dt=1e-3 --set run.steps=1000000000000 --set run.verify_every=1 \
+    --walltime 1 >out.txt 2>err.txt
+got=$?
+set -e
+[ $got -eq 4 ] || { cat err.txt >&2; fail "10^12 planned steps: exit $got, expected 4 (the wall-time stop)"; }
+grep -q "stopped before the wall-time limit" err.txt || { cat err.txt >&2; fail "10^12 planned steps: no wall-time stop"; }
+# 300 boundaries (past the first allocation of 64): every one in the report
+run_ok $T "$HEAT" --set heat.grid=8x8 --set heat.dt=1e-3 --set run.steps=300 --set run.verify_every=1 \
+    --report iv.json
+n=$(grep -o '"kernel_s"' iv.json | wc -l)
+[ "$n" -ge 299 ] || fail "300 steps verified at every one: $n interval records in the report"
+
 # ---- derived quantities: in range one by one, meaningless together ----------
 # each refusal gives advice that can be followed: the advised values run
 g="--set heat.grid=32x32 --set run.steps=4"
