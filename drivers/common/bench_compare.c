@@ -9,8 +9,7 @@
  * seconds" it prints (NPB's own timer; pel-npb's timed steps), its whole
  * process the wall time from fork to exit, its peak memory the child's
  * ru_maxrss (wait4).  pel-npb runs with --no-triad: NPB's programs measure
- * no bound, and the triad's child process (bench_roofline.h) would count
- * in pel-npb's ru_maxrss, which covers the children it waited for.  Per kernel the ratios PEL/NPB of each pair, timed and
+ * no bound, and its time is no part of the kernel's.  Per kernel the ratios PEL/NPB of each pair, timed and
  * whole process, then median, min and max.  A run that does not print
  * "Verification = SUCCESSFUL" makes the suite's status 1; NPB's binaries
  * are never part of PEL: the directory is the user's. */

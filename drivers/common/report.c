@@ -373,10 +373,10 @@ void pel_report_print(const pel_report *r, const pel_run_summary *s, FILE *out)
     for (int i = 0; i < s->nrates; i++) fprintf(out, ", %.4g %s", s->rates[i].value, s->rates[i].unit);
     fprintf(out, "\n");
     if (s->details_print && s->component) s->details_print(out, s->component);
-    int ivfail = 0;
+    long ivfail = 0;
     for (long i = 0; i < s->nintervals; i++) ivfail += s->intervals[i].checks > 0 && s->intervals[i].failures > 0;
     int nfail = pel_verify_log_failures(s->final_log);
     if (!nfail && !ivfail) fprintf(out, "verification SUCCESSFUL (%d checks)\n", pel_verify_log_count(s->final_log));
-    else fprintf(out, "verification FAILED: %d final check%s failed, %d interval%s failed\n", nfail,
+    else fprintf(out, "verification FAILED: %d final check%s failed, %ld interval%s failed\n", nfail,
                 nfail == 1 ? "" : "s", ivfail, ivfail == 1 ? "" : "s");
 }

@@ -267,6 +267,7 @@ static int interval(run *r, long step, int verify, int timing)
     iv->steps = step - r->iv_last_step;
     iv->kernel_s = r->iv_kernel;
     iv->checks = -1;
+    iv->failures = 0;
     r->iv_last_step = step;
     r->iv_kernel = 0.0;
     if (timing && !r->o.quiet) {

@@ -59,9 +59,10 @@ static inline int peli_sparse_rbits(int64_t nrows)
 #define PELI_SPARSE_RMAX 1024
 
 /* Values the product prefetches ahead of the one it reads (2 KiB; the
- * hardware's prefetch alone left the class B loop 10-15% slower on Zen 4).
- * Held in the matrix (A->ahead), not written into the loop: gcc 12's code
- * for the constant ran 8-10% slower (docs/sparse.md, seventh round). */
+ * hardware's prefetch alone left the class B loop 10-15% slower on Zen 4;
+ * x needs none: it is walked in ascending order).  Held in the matrix
+ * (A->ahead), not written into the loop: gcc 12's loop for the constant ran
+ * 5-10% slower (docs/sparse.md, seventh round). */
 #define PELI_SPARSE_AHEAD 256
 
 /* The largest step a word holds */

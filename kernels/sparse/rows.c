@@ -70,7 +70,8 @@
         const int64_t len = blk->len;                                                            \
         int64_t k = 0;                                                                           \
         for (; k + 8 <= len; k += 8) {                                                           \
-            if (ahead) PREFETCH(v + k + ahead); /* x needs none (L2, ascending) */               \
+            if (ahead) /* (an address, not a pointer, past the values' end: no UB) */            \
+                PREFETCH((const void *)((uintptr_t)(v + k) + (uintptr_t)ahead * sizeof *v));     \
             uint64_t W8[2];                                                                      \
             WORDS8(W8, w + k);                                                                   \
             for (int h = 0; h < 2; h++) {                                                        \

@@ -35,6 +35,21 @@ for case in ep:S cg:S mg:S ft:S is:S ep:W cg:W mg:W ft:W is:W; do
     ! grep -q '"roofline fraction"' t.json || fail "$k: a roofline fraction with --no-triad"
 done
 
+# the triad's arrays (three of 4x the last-level cache) out of reach: a
+# one-line warning, the kernel verified as ever, no roofline fraction
+llc=$(sed -n 's/K$//p' /sys/devices/system/cpu/cpu0/cache/index3/size 2>/dev/null || true)
+if [ -n "$llc" ] && [ "$llc" -ge 12288 ]; then
+    set +e
+    (ulimit -v 100000; exec "$NPB" --kernel cg --class S --threads 2 --report oom.json) >out.txt 2>err.txt
+    got=$?
+    set -e
+    [ $got -eq 0 ] || { cat err.txt >&2; fail "triad out of memory: exit $got, expected 0"; }
+    grep -q '^warning: the in-run triad failed' err.txt || { cat err.txt >&2; fail "triad out of memory: no warning"; }
+    ! grep -q '"roofline fraction"' oom.json || fail "triad out of memory: a roofline fraction all the same"
+else
+    echo "skip: the triad out of memory (no L3 of 12 MiB or more to size it by)"
+fi
+
 run_ok "$NPB" --kernel all --class S --quiet --report all.json
 grep -q '"schema": "pel-run-report"' all.json || fail "--kernel all: not a run report"
 [ "$(grep -c '"passed": true' all.json)" -eq 5 ] || fail "--kernel all: not five verified kernels"

@@ -114,9 +114,11 @@ done
 # 10^12 steps verified at every one: the records were once allocated for the
 # whole plan up front (tens of TB: exit 3 before the first step); now the run
 # starts and stops at its wall-time limit (exit 4) with a checkpoint
+# (under a limit of 8 GB of address space, so that an up-front allocation
+# fails even where the kernel overcommits without bound)
 set +e
-$T "$HEAT" --set heat.grid=8x8 --set heat.dt=1e-3 --set run.steps=1000000000000 --set run.verify_every=1 \
-    --walltime 1 >out.txt 2>err.txt
+(ulimit -v 8000000; exec $T "$HEAT" --set heat.grid=8x8 --set heat.dt=1e-3 --set run.steps=1000000000000 \
+    --set run.verify_every=1 --walltime 1) >out.txt 2>err.txt
 got=$?
 set -e
 [ $got -eq 4 ] || { cat err.txt >&2; fail "10^12 planned steps: exit $got, expected 4 (the wall-time stop)"; }
