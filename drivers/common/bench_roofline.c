@@ -47,14 +47,14 @@ static double triad_best(int threads)
     return best;
 }
 
-/* Reads n bytes from fd, polling so that a stop signal (whose handler
- * restarts a read) is seen within 0.1 s; 0 when all came. */
-static int read_all(int fd, void *buf, size_t n)
+/* Reads n bytes from fd, with `stop` polling so that a stop signal (whose
+ * handler restarts a read) is seen within 0.1 s; 0 when all came. */
+static int read_all(int fd, void *buf, size_t n, int stop)
 {
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
     size_t got = 0;
     while (got < n) {
-        if (pel_run_stop_signal()) return -1;
+        if (stop && pel_run_stop_signal()) return -1;
         int pr = poll(&pfd, 1, 100);
         if (pr < 0 && errno != EINTR) return -1;
         if (pr <= 0) continue;
@@ -107,7 +107,8 @@ static double triad_in_grandchild(int threads)
     }
     pid_t g = 0;
     double gbs = 0.0;
-    if (read_all(fd[0], &g, sizeof g) || read_all(fd[0], &gbs, sizeof gbs)) {
+    /* the pid comes at once (or EOF, when the grandchild never ran) */
+    if (read_all(fd[0], &g, sizeof g, 0) || read_all(fd[0], &gbs, sizeof gbs, 1)) {
         if (g > 0) kill(g, SIGKILL);
         gbs = 0.0;
     }
