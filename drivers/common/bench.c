@@ -38,30 +38,74 @@ void pel_bench_stats(const pel_bench_series *s, double *med, double *lo, double 
     *med = s->n % 2 ? v[s->n / 2] : 0.5 * (v[s->n / 2 - 1] + v[s->n / 2]);
 }
 
+/* cpu's cache index i from sysfs: its level, size and shared_cpu_list
+ * (into list, n bytes); 0 when absent */
+static int cache_index(int cpu, int i, int *level, size_t *bytes, char *list, size_t n)
+{
+    char path[96];
+    unsigned long kib = 0;
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/cache/index%d/level", cpu, i);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    int ok = fscanf(f, "%d", level) == 1;
+    fclose(f);
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/cache/index%d/size", cpu, i);
+    if (!ok || !(f = fopen(path, "r"))) return 0;
+    ok = fscanf(f, "%luK", &kib) == 1;
+    fclose(f);
+    *bytes = (size_t)kib << 10;
+    list[0] = 0;
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/cache/index%d/shared_cpu_list", cpu, i);
+    if (ok && (f = fopen(path, "r"))) {
+        if (!fgets(list, (int)n, f)) list[0] = 0;
+        fclose(f);
+    }
+    return ok;
+}
+
+/* cpu's last-level cache: its index (-1 when sysfs lists none) and size */
+static int cpu_llc(int cpu, size_t *bytes, char *list, size_t n)
+{
+    int best = -1, best_level = 0;
+    for (int i = 0; i < 8; i++) {
+        int level;
+        size_t b;
+        char l[256];
+        if (cache_index(cpu, i, &level, &b, l, sizeof l) && level >= best_level) {
+            best = i, best_level = level, *bytes = b;
+            snprintf(list, n, "%s", l);
+        }
+    }
+    return best;
+}
+
 /* The last-level cache from sysfs (sysconf's figure is wrong on some VMs:
  * 320 MiB for a 32 MiB L3 has been seen), else sysconf, else 32 MiB. */
 size_t pel_bench_llc_bytes(void)
 {
-    size_t best = 0;
-    int best_level = 0;
-    for (int i = 0; i < 8; i++) {
-        char path[96];
-        int level = 0;
-        unsigned long kib = 0;
-        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
-        FILE *f = fopen(path, "r");
-        if (!f) continue;
-        int ok = fscanf(f, "%d", &level) == 1;
-        fclose(f);
-        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
-        if (!ok || !(f = fopen(path, "r"))) continue;
-        ok = fscanf(f, "%luK", &kib) == 1;
-        fclose(f);
-        if (ok && level >= best_level) best_level = level, best = (size_t)kib << 10;
+    size_t b = 0;
+    char list[256];
+    if (cpu_llc(0, &b, list, sizeof list) >= 0 && b) return b;
+    long s = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    return s > 0 ? (size_t)s : (size_t)32 << 20;
+}
+
+size_t pel_bench_llc_total_bytes(void)
+{
+    size_t total = 0;
+    for (int cpu = 0; cpu < 65536; cpu++) {
+        size_t b = 0;
+        char list[256];
+        if (cpu_llc(cpu, &b, list, sizeof list) < 0) {
+            char path[64];
+            snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d", cpu);
+            if (access(path, F_OK)) break; /* past the last cpu */
+            continue;                      /* offline: no cache directory */
+        }
+        /* an instance counted once, by the lowest cpu that shares it */
+        if (list[0] ? atoi(list) == cpu : cpu == 0) total += b;
     }
-    if (best) return best;
-    long b = sysconf(_SC_LEVEL3_CACHE_SIZE);
-    return b > 0 ? (size_t)b : (size_t)32 << 20;
+    return total ? total : pel_bench_llc_bytes();
 }
 
 
@@ -232,6 +276,7 @@ int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_out *ou
     pel_json_key(w, "config");
     pel_json_object_begin(w);
     pel_json_kv_int(w, "llc_bytes", (long long)env->llc);
+    pel_json_kv_int(w, "llc_total_bytes", (long long)pel_bench_llc_total_bytes());
     pel_json_kv_string(w, "suites", suites);
     pel_json_kv_int(w, "reps", env->reps);
     pel_json_kv_int(w, "quick", env->quick);
@@ -258,7 +303,7 @@ int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_out *ou
 
 int pel_bench_triad_init(const pel_bench_env *env, pel_bench_triad *t)
 {
-    size_t n = env->quick ? (size_t)1 << 18 : 4 * env->llc / sizeof(double); /* each array 4x LLC */
+    size_t n = env->quick ? (size_t)1 << 18 : 4 * pel_bench_llc_total_bytes() / sizeof(double); /* STREAM: 4x */
     *t = (pel_bench_triad){pel_malloc(n * 8), pel_malloc(n * 8), pel_malloc(n * 8), n};
     if (!t->a || !t->b || !t->c) return 0;
     pel_first_touch_zero(env->ctx, t->a, n, 1);

@@ -106,7 +106,11 @@ int pel_bench_report(pel_context *ctx, const char *path, const pel_bench_out *ou
  * suites' families). */
 int pel_bench_npb_families(const pel_bench_env *env, const pel_component_type **out, int max);
 
+/* The last-level cache of one core (the largest level cpu0 lists), and the
+ * machine's total of it: the sum over its distinct instances (sockets,
+ * chiplets), which STREAM's rule for the triad's arrays (4x each) asks for. */
 size_t pel_bench_llc_bytes(void);
+size_t pel_bench_llc_total_bytes(void);
 
 /* STREAM's triad a = b + 3 c over n elements, `passes` times in one parallel
  * region; returns GB/s counting 24 bytes per element.  The _nt variant uses

@@ -63,8 +63,8 @@ int pel_bench_ocean_init(pel_context *ctx, pel_bench_ocean *b, size_t cells, int
         }
     }
     /* triad arrays: together as large as the ocean's 15 fields with halos,
-     * and each at least 4x the last-level cache */
-    size_t n = 15 * (side + 4) * (side + 4) / 3, llc = 4 * pel_bench_llc_bytes() / sizeof(double);
+     * and each at least 4x the machine's last-level caches */
+    size_t n = 15 * (side + 4) * (side + 4) / 3, llc = 4 * pel_bench_llc_total_bytes() / sizeof(double);
     if (n < llc && !quick) n = llc;
     if (n < 1024) n = 1024;
     b->tr.n = n;

@@ -32,7 +32,7 @@ typedef struct pel_bench_ocean {
  * about `cells` cells; the cached basins, one per thread of ctx with the
  * same cells and columns in 32 rows (fewer if together they would take
  * more than half the last-level cache; at least 8); and triad arrays of
- * the basin's memory footprint, each also at least 4x the last-level cache
+ * the basin's memory footprint, each also at least 4x the last-level caches
  * unless `quick` (a test's tiny run, whose figures mean nothing).  Returns
  * 0 on failure (the message in ctx). */
 int pel_bench_ocean_init(pel_context *ctx, pel_bench_ocean *b, size_t cells, int steps, int quick);

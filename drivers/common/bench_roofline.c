@@ -12,10 +12,10 @@
 #include "common/bench_roofline.h"
 #include "common/driver.h"
 
-/* Each array's bytes: 4x the last-level cache, at least 4 MiB */
+/* Each array's bytes: 4x the machine's last-level caches, at least 4 MiB */
 static size_t triad_bytes(void)
 {
-    size_t each = 4 * pel_bench_llc_bytes();
+    size_t each = 4 * pel_bench_llc_total_bytes();
     return each < ((size_t)4 << 20) ? (size_t)4 << 20 : each;
 }
 

@@ -56,10 +56,11 @@ static void usage(const pel_suite *s, FILE *out)
             s->problem_noun,
             s->triad_gbs ? "      --no-triad         do not run the STREAM triad that otherwise runs once,\n"
                            "                         before the first kernel, on the run's threads, in a\n"
-                           "                         child process (arrays of 4x the last-level cache;\n"
-                           "                         about 0.2-1 s): the memory bound of a memory-bound kernel's\n"
-                           "                         roofline fraction, bytes moved per second over the\n"
-                           "                         triad's GB/s, printed and in the report\n"
+                           "                         process of its own (arrays of 4x the last-level\n"
+                           "                         caches; about 0.2-1 s): the memory bound of a\n"
+                           "                         memory-bound kernel's roofline fraction, bytes moved\n"
+                           "                         per second over the triad's GB/s, printed and in the\n"
+                           "                         report\n"
                          : "");
 }
 
