@@ -47,7 +47,8 @@ static const char usage[] =
     "  --pel-npb PATH   compare: the pel-npb to run (default: beside pel-bench)\n"
     "Exit status: 0 done; 1 a verification failed (npb, compare); 2 bad usage;\n"
     "3 setup, a run or the report failed; 128+N stopped by signal N (between\n"
-    "repetitions, without a report).\n";
+    "repetitions, or within a child program, which is stopped too; without a\n"
+    "report).\n";
 
 typedef struct bench_options {
     int threads, reps, quick, patient;

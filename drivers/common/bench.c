@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #endif
 
 #include "common/bench.h"
+#include "common/driver.h"
 #include "common/report.h"
 
 static int cmp(const void *a, const void *b)
@@ -366,6 +368,21 @@ static char **child_env(int threads, char *omp, size_t n)
     return env;
 }
 
+ssize_t pel_bench_read(int fd, void *buf, size_t n, int stop)
+{
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    for (;;) {
+        if (stop) {
+            if (pel_run_stop_signal()) return -2;
+            int pr = poll(&pfd, 1, 100);
+            if (pr < 0 && errno != EINTR) return -1;
+            if (pr <= 0) continue;
+        }
+        ssize_t r = read(fd, buf, n);
+        if (r >= 0 || errno != EINTR) return r;
+    }
+}
+
 int pel_bench_spawn(char *const argv[], int threads, char *buf, size_t cap, pel_bench_proc *p)
 {
     int fd[2];
@@ -399,11 +416,16 @@ int pel_bench_spawn(char *const argv[], int threads, char *buf, size_t cap, pel_
     close(fd[1]);
     size_t got = 0;
     char drop[4096];
+    int stopped = 0;
     for (;;) {
         char *dst = got + 1 < cap ? buf + got : drop;
         size_t room = got + 1 < cap ? cap - 1 - got : sizeof drop;
-        ssize_t r = read(fd[0], dst, room);
-        if (r < 0 && errno == EINTR) continue;
+        ssize_t r = pel_bench_read(fd[0], dst, room, !stopped);
+        if (r == -2) { /* the child ends too, then its pipe: read on to EOF */
+            kill(pid, SIGTERM);
+            stopped = 1;
+            continue;
+        }
         if (r <= 0) break;
         if (dst != drop) got += (size_t)r;
     }

@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <pel/pel.h>
 
 #define PEL_BENCH_MAX_REPS 100
@@ -132,13 +133,20 @@ double pel_bench_triad_nt_gbs(const pel_bench_triad *t, int nthreads, int passes
  * unknown name. */
 int pel_bench_kernels(const char *list, const char *names[5]);
 
+/* read(2) from a child's pipe that sees a stop signal: with `stop`, fd is
+ * polled 0.1 s at a time and -2 is returned once pel_run_stop_signal() is
+ * set (a signal's handler restarts a plain read, so the stop would wait
+ * for the child); else what read returns, EINTR retried. */
+ssize_t pel_bench_read(int fd, void *buf, size_t n, int stop);
+
 /* A program run as a whole child process: argv[0] is the path; the
  * environment gets OMP_NUM_THREADS=threads (when > 0).  Captures up to
  * cap-1 bytes of stdout into buf (the rest is read and dropped; stderr is
  * inherited); wall seconds from fork to exit, the child's peak resident
- * memory in KiB (getrusage of the child, wait4).  Returns its exit status,
- * 128 + N when killed by signal N, or -1 when it could not be started
- * (errno). */
+ * memory in KiB (getrusage of the child, wait4).  A stop signal to this
+ * process sends SIGTERM to the child (a signal to the whole process group
+ * reaches it anyway).  Returns its exit status, 128 + N when killed by
+ * signal N, or -1 when it could not be started (errno). */
 typedef struct pel_bench_proc {
     double wall;
     long maxrss_kib;

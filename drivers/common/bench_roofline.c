@@ -2,7 +2,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
@@ -47,19 +46,11 @@ static double triad_best(int threads)
     return best;
 }
 
-/* Reads n bytes from fd, with `stop` polling so that a stop signal (whose
- * handler restarts a read) is seen within 0.1 s; 0 when all came. */
+/* Reads n bytes from fd (pel_bench_read); 0 when all came. */
 static int read_all(int fd, void *buf, size_t n, int stop)
 {
-    struct pollfd pfd = {.fd = fd, .events = POLLIN};
-    size_t got = 0;
-    while (got < n) {
-        if (stop && pel_run_stop_signal()) return -1;
-        int pr = poll(&pfd, 1, 100);
-        if (pr < 0 && errno != EINTR) return -1;
-        if (pr <= 0) continue;
-        ssize_t r = read(fd, (char *)buf + got, n - got);
-        if (r < 0 && errno == EINTR) continue;
+    for (size_t got = 0; got < n;) {
+        ssize_t r = pel_bench_read(fd, (char *)buf + got, n - got, stop);
         if (r <= 0) return -1;
         got += (size_t)r;
     }

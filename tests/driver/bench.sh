@@ -92,6 +92,31 @@ for k in ("CG", "IS"):
     assert len(ratio) == 2 and all(abs(q - b / a) <= 1e-12 * q for a, b, q in zip(npb, pel, ratio)), (npb, pel, ratio)
 PY
 fi
+# SIGTERM to pel-bench alone (not its process group) while an NPB program
+# runs: the program is stopped too, and pel-bench exits 143 without waiting
+# for it (timeout's bound is only there to end the test if it did)
+printf '#!/bin/sh\nexec sleep 60\n' >npbdir/cg.S.x
+set +e
+timeout 30 "$BENCH" --suite compare --quick --reps 1 --threads 2 --kernels cg --npb-dir npbdir \
+    --report stop.json >out.txt 2>err.txt &
+tpid=$!
+sleep 1
+pkill -TERM -P $tpid -x pel-bench 2>/dev/null || pkill -TERM -f "pel-bench --suite compare --quick --reps 1 --threads 2 --kernels cg"
+wait $tpid
+got=$?
+set -e
+[ "$got" -eq 143 ] || { cat err.txt >&2; fail "SIGTERM during an NPB program: exit $got, expected 143"; }
+grep -q "stopped by SIGTERM" err.txt || { cat err.txt >&2; fail "SIGTERM during an NPB program: no stop line"; }
+[ ! -e stop.json ] || fail "SIGTERM during an NPB program: a report was written"
+pgrep -f "sleep 60" >/dev/null && fail "SIGTERM during an NPB program: the program still runs"
+for k in cg; do
+    cat >npbdir/$k.S.x <<EOS
+#!/bin/sh
+echo " Time in seconds =                     0.50"
+echo " Verification    =               SUCCESSFUL"
+EOS
+    chmod +x npbdir/$k.S.x
+done
 # an NPB run that fails its verification: exit 1, the report still written
 sed -i 's/ SUCCESSFUL/ UNSUCCESSFUL/' npbdir/is.S.x
 set +e
