@@ -130,6 +130,75 @@ START_TEST(test_align)
 }
 END_TEST
 
+/* Inside one pair: the SIMD kernels look at the flag every PELI_ALIGN_CHECK
+ * (4096) columns, the scalar one every 16 rows, so a flag set before the
+ * call stops a pair of 300 x 10000 within it, in every mode and kernel,
+ * and a pair with no check point (4000 columns; 15 rows) completes with
+ * its score. */
+START_TEST(test_align_in_pair)
+{
+    pel_context *ctx = cancel_ctx(1);
+    char *a = residues(300, 3), *b = residues(10000, 4);
+    for (int mode = 0; mode < 2; mode++)
+        for (int simd = 0; simd < 2; simd++) {
+            pel_align_params p;
+            pel_align_params_default(&p);
+            p.mode = mode ? PEL_ALIGN_GLOBAL : PEL_ALIGN_LOCAL;
+            p.simd = simd;
+            pel_align *al;
+            ck_assert_ok(pel_align_create(ctx, &p, &al));
+            const size_t sa = simd ? 300 : 15, sb = simd ? 4000 : 10000; /* no check point */
+            long ref, s, short_ref;
+            ck_assert_ok(pel_align_score(al, a, 300, b, 10000, &ref));
+            ck_assert_ok(pel_align_score(al, a, sa, b, sb, &short_ref));
+            flag = 1;
+            ck_assert_fails(ctx, pel_align_score(al, a, 300, b, 10000, &s), PEL_ECANCELED,
+                            "align: score: cancelled within the pair of 300 x 10000");
+            ck_assert_ok(pel_align_score(al, a, sa, b, sb, &s));
+            ck_assert_int_eq(s, short_ref);
+            flag = 0;
+            ck_assert_ok(pel_align_score(al, a, 300, b, 10000, &s));
+            ck_assert_int_eq(s, ref);
+            pel_align_destroy(al);
+        }
+    free(a);
+    free(b);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
+/* A batch of two long pairs, the flag set by another thread 20 ms in:
+ * well inside the pairs (each some 10^9 cells, a second or more here), so
+ * only the check points inside a pair can see it. */
+static void *set_later(void *arg);
+
+START_TEST(test_align_batch_in_pair)
+{
+    pel_context *ctx = cancel_ctx(2);
+    pel_align_params p;
+    pel_align_params_default(&p);
+    pel_align *al;
+    ck_assert_ok(pel_align_create(ctx, &p, &al));
+    pel_seqset *qs, *db;
+    ck_assert_ok(pel_seqset_generate(ctx, 1, 3000, 3000, 1.0, 5, &qs));
+    ck_assert_ok(pel_seqset_generate(ctx, 2, 400000, 400000, 1.0, 6, &db));
+    long sc[2];
+    flag = 0;
+    long us = 20000;
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, set_later, &us), 0);
+    pel_status st = pel_align_batch(al, qs, db, sc, NULL);
+    pthread_join(th, NULL);
+    ck_assert_int_eq(st, PEL_ECANCELED);
+    ck_assert(strstr(pel_context_error(ctx), "align: batch: cancelled after 0 of 2 pairs") != NULL);
+    flag = 0;
+    pel_seqset_destroy(qs);
+    pel_seqset_destroy(db);
+    pel_align_destroy(al);
+    pel_context_destroy(ctx);
+}
+END_TEST
+
 /* ---- cholesky -------------------------------------------------------------- */
 
 static void set_on_entry(void *user, const char *path, int enter, double seconds)
@@ -441,6 +510,8 @@ int main(void)
     TCase *calls = tcase_create("calls");
     tcase_set_timeout(calls, 60);
     tcase_add_test(calls, test_align);
+    tcase_add_test(calls, test_align_in_pair);
+    tcase_add_test(calls, test_align_batch_in_pair);
     tcase_add_test(calls, test_cholesky);
     tcase_add_test(calls, test_cg);
     tcase_add_test(calls, test_cg_async);

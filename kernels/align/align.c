@@ -137,6 +137,11 @@ int peli_align_level_for(const pel_align *al, size_t nq)
 
 /* ---- one pair's score -------------------------------------------------------- */
 
+static pel_status cancelled_in_pair(pel_align *al, size_t na, size_t nb)
+{
+    return pel_error(al->ctx, PEL_ECANCELED, "align: score: cancelled within the pair of %zu x %zu", na, nb);
+}
+
 pel_status peli_align_score_codes(pel_align *al, const uint8_t *a, size_t na, const uint8_t *b,
                                   size_t nb, long *score, int *width_used)
 {
@@ -156,6 +161,7 @@ pel_status peli_align_score_codes(pel_align *al, const uint8_t *a, size_t na, co
             long s = peli_striped_score(sp, b, nb, work, &sat);
             peli_striped_destroy(sp);
             pel_free(work);
+            if (s == PELI_ALIGN_CANCELLED) return cancelled_in_pair(al, na, nb);
             if (!sat) {
                 *score = s;
                 if (width_used) *width_used = widths[w];
@@ -165,9 +171,11 @@ pel_status peli_align_score_codes(pel_align *al, const uint8_t *a, size_t na, co
     }
     int32_t *work = malloc(2 * (nb + 1) * sizeof *work);
     if (!work) return pel_error(al->ctx, PEL_ENOMEM, "align: no memory for %zu columns", nb);
-    *score = peli_align_scalar_score(al, a, na, b, nb, work);
-    if (width_used) *width_used = 0;
+    long s = peli_align_scalar_score(al, a, na, b, nb, work);
     free(work);
+    if (s == PELI_ALIGN_CANCELLED) return cancelled_in_pair(al, na, nb);
+    *score = s;
+    if (width_used) *width_used = 0;
     return PEL_OK;
 }
 

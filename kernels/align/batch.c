@@ -51,6 +51,14 @@ static int cmp_idx(const void *x, const void *y)
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
+/* A pair (or two) that a kernel left at the cancellation flag: no score;
+ * the batch stops (run_task skips the rest). */
+static void pairs_cancelled(batch *B, size_t n)
+{
+    __atomic_store_n(&B->stop, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&B->skipped, n, __ATOMIC_RELAXED);
+}
+
 /* The pair's score from lane width index w0 (8, 16, 32 bits) on, rescoring
  * wider on saturation, the scalar kernel last. */
 static void one_pair(batch *B, size_t idx, void *work, int t, int w0)
@@ -63,6 +71,10 @@ static void one_pair(batch *B, size_t idx, void *work, int t, int w0)
         if (!sp || nb == 0 || !peli_striped_fits(B->al, 8 << w, na, nb)) continue;
         int sat = 0;
         long s = peli_striped_score(sp, b, nb, work, &sat);
+        if (s == PELI_ALIGN_CANCELLED) {
+            pairs_cancelled(B, 1);
+            return;
+        }
         if (!sat) {
             B->scores[idx] = s;
             return;
@@ -70,7 +82,9 @@ static void one_pair(batch *B, size_t idx, void *work, int t, int w0)
         if (w == 0) B->res8[t]++;
         if (w == 1) B->res16[t]++;
     }
-    B->scores[idx] = peli_align_scalar_score(B->al, a, na, b, nb, work);
+    long s = peli_align_scalar_score(B->al, a, na, b, nb, work);
+    if (s == PELI_ALIGN_CANCELLED) pairs_cancelled(B, 1);
+    else B->scores[idx] = s;
 }
 
 /* The first width index whose profile exists and holds the pair; 3: none. */
@@ -97,6 +111,10 @@ static int two_pairs(batch *B, size_t i1, size_t i2, int t)
     peli_striped_score2(B->prof[q * 3 + w], B->dc[d1], n1, B->dc[d2], n2, work,
                         work + B->work_bytes, &s[0], &sat[0], &s[1], &sat[1]);
     size_t idx[2] = {i1, i2};
+    if (s[0] == PELI_ALIGN_CANCELLED) { /* both: their columns alternate */
+        pairs_cancelled(B, 2);
+        return 1;
+    }
     for (int k = 0; k < 2; k++) {
         if (!sat[k]) {
             B->scores[idx[k]] = s[k];

@@ -47,6 +47,7 @@ long peli_align_scalar_score(const pel_align *al, const uint8_t *a, size_t na, c
     }
     int32_t best = 0;
     for (size_t i = 1; i <= na; i++) {
+        if (!(i & 15) && peli_cancelled(al->ctx)) return PELI_ALIGN_CANCELLED;
         const int *srow = al->s.sub[a[i - 1]];
         int32_t hdiag = hrow[0];
         int32_t hleft = local ? 0 : peli_align_edge(al, i), eleft = PELI_ALIGN_NEG;

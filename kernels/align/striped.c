@@ -27,6 +27,7 @@ struct peli_striped {
     int open, ext;
     long low; /* global, 8 and 16 bits: the least H the score can be trusted with */
     void *prof;
+    const pel_context *ctx; /* whose cancellation flag the kernels look at */
 };
 
 /* The least value every global H must keep at `width` bits for the score to
@@ -143,6 +144,7 @@ peli_striped *peli_striped_create(const pel_align *al, int level, int width, con
     sp->width = width;
     sp->global = al->p.mode == PEL_ALIGN_GLOBAL;
     sp->nq = nq;
+    sp->ctx = al->ctx;
     sp->low = global_low(al, width);
     sp->lanes = kernels[k].lanes;
     sp->vbytes = (size_t)kernels[k].vbytes;

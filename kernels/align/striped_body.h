@@ -252,7 +252,11 @@ static long NAME(local)(const peli_striped *sp, const uint8_t *b, size_t nb, voi
     NAME(lsetup)(&c, sp);
     NAME(lstate) st;
     NAME(lstart)(&st, c.seglen, workv);
-    for (size_t j = 0; j < nb; j++) NAME(lcol)(&c, &st, prof + (size_t)b[j] * c.seglen);
+    for (size_t j0 = 0; j0 < nb; j0 += PELI_ALIGN_CHECK) {
+        if (j0 && peli_cancelled(sp->ctx)) return PELI_ALIGN_CANCELLED;
+        const size_t je = nb - j0 > PELI_ALIGN_CHECK ? j0 + PELI_ALIGN_CHECK : nb;
+        for (size_t j = j0; j < je; j++) NAME(lcol)(&c, &st, prof + (size_t)b[j] * c.seglen);
+    }
     return NAME(lfinish)(&st, saturated);
 }
 
@@ -272,14 +276,22 @@ static void NAME(local2)(const peli_striped *sp, const uint8_t *b1, size_t n1, c
     NAME(lstart)(&x, c.seglen, work1);
     NAME(lstart)(&y, c.seglen, work2);
     size_t n = n1 < n2 ? n1 : n2, j = 0;
-    for (; j < n; j++) {
-        NAME(lcol)(&c, &x, prof + (size_t)b1[j] * c.seglen);
-        NAME(lcol)(&c, &y, prof + (size_t)b2[j] * c.seglen);
+    while (j < n) {
+        if (j && peli_cancelled(sp->ctx)) goto cancelled;
+        const size_t je = n - j > PELI_ALIGN_CHECK ? j + PELI_ALIGN_CHECK : n;
+        for (; j < je; j++) {
+            NAME(lcol)(&c, &x, prof + (size_t)b1[j] * c.seglen);
+            NAME(lcol)(&c, &y, prof + (size_t)b2[j] * c.seglen);
+        }
     }
     for (size_t k = j; k < n1; k++) NAME(lcol)(&c, &x, prof + (size_t)b1[k] * c.seglen);
     for (size_t k = j; k < n2; k++) NAME(lcol)(&c, &y, prof + (size_t)b2[k] * c.seglen);
     *s1 = NAME(lfinish)(&x, sat1);
     *s2 = NAME(lfinish)(&y, sat2);
+    return;
+cancelled:
+    *s1 = *s2 = PELI_ALIGN_CANCELLED;
+    *sat1 = *sat2 = 0;
 }
 
 /* Global: column 0 holds H(i, 0) = -(open + (i - 1) ext), row 0 enters lane
@@ -334,6 +346,7 @@ static long NAME(global)(const peli_striped *sp, const uint8_t *b, size_t nb, vo
     }
     VT bdiag = VZERO(); /* H(0, j - 1) in lane 0 */
     for (size_t j = 0; j < nb; j++) {
+        if (!(j & (PELI_ALIGN_CHECK - 1)) && j && peli_cancelled(sp->ctx)) return PELI_ALIGN_CANCELLED;
         const VT *p = prof + (size_t)b[j] * seglen;
         VT bcur = VSUBS(bdiag, j == 0 ? l0open : l0ext); /* H(0, j) */
         VT vf = VADDS(VSUBS(bcur, l0open), vnegx);

@@ -2,6 +2,7 @@
 #ifndef PEL_INTERNAL_ALIGN_H
 #define PEL_INTERNAL_ALIGN_H
 
+#include <limits.h>
 #include <stdint.h>
 
 #include <pel/align.h>
@@ -56,6 +57,14 @@ pel_status peli_align_scoring_init(pel_context *ctx, const pel_align_params *p, 
  * caller's string passed; bytes with none are refused by the callers). */
 pel_status peli_align_encode(pel_align *al, const char *seq, size_t n, const char *what,
                              uint8_t **out);
+
+/* The score the pair kernels (scalar and striped) return when the
+ * context's cancellation flag stopped them inside the pair: they look at
+ * it every PELI_ALIGN_CHECK columns (rows for the scalar kernel), a few
+ * milliseconds of a long pair's work and nothing of a short one's.  No
+ * score comes near it (peli_align_check_sizes: below 2^28). */
+#define PELI_ALIGN_CANCELLED LONG_MIN
+#define PELI_ALIGN_CHECK 4096
 
 /* The scalar score in linear space (rows of b), the reference recurrences. */
 long peli_align_scalar_score(const pel_align *al, const uint8_t *a, size_t na, const uint8_t *b,
