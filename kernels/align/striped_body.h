@@ -284,8 +284,15 @@ static void NAME(local2)(const peli_striped *sp, const uint8_t *b1, size_t n1, c
             NAME(lcol)(&c, &y, prof + (size_t)b2[j] * c.seglen);
         }
     }
-    for (size_t k = j; k < n1; k++) NAME(lcol)(&c, &x, prof + (size_t)b1[k] * c.seglen);
-    for (size_t k = j; k < n2; k++) NAME(lcol)(&c, &y, prof + (size_t)b2[k] * c.seglen);
+    /* the longer one's tail (one of the two loops runs) */
+    for (size_t k = j; k < n1; k++) {
+        if (!((k - j + 1) & (PELI_ALIGN_CHECK - 1)) && peli_cancelled(sp->ctx)) goto cancelled;
+        NAME(lcol)(&c, &x, prof + (size_t)b1[k] * c.seglen);
+    }
+    for (size_t k = j; k < n2; k++) {
+        if (!((k - j + 1) & (PELI_ALIGN_CHECK - 1)) && peli_cancelled(sp->ctx)) goto cancelled;
+        NAME(lcol)(&c, &y, prof + (size_t)b2[k] * c.seglen);
+    }
     *s1 = NAME(lfinish)(&x, sat1);
     *s2 = NAME(lfinish)(&y, sat2);
     return;
