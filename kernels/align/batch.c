@@ -111,7 +111,7 @@ static int two_pairs(batch *B, size_t i1, size_t i2, int t)
     peli_striped_score2(B->prof[q * 3 + w], B->dc[d1], n1, B->dc[d2], n2, work,
                         work + B->work_bytes, &s[0], &sat[0], &s[1], &sat[1]);
     size_t idx[2] = {i1, i2};
-    if (s[0] == PELI_ALIGN_CANCELLED) { /* both: their columns alternate */
+    if (s[0] == PELI_ALIGN_CANCELLED || s[1] == PELI_ALIGN_CANCELLED) { /* (one after the other when not interleaved) */
         pairs_cancelled(B, 2);
         return 1;
     }
